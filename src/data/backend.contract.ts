@@ -1,0 +1,136 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CellCode } from '../domain/ids';
+import type { Backend, EntityDetail } from './backend';
+import { DEMO_MEMBERS } from './demo-members';
+
+/** A backend under test over the demo district, and how to dispose of it. */
+export interface ContractSubject {
+  backend: Backend;
+  close(): Promise<void>;
+}
+
+const member = (role: string) => {
+  const m = DEMO_MEMBERS.find((x) => x.role === role);
+  if (!m) throw new Error(`no demo member with role ${role}`);
+  return m;
+};
+
+/**
+ * The behaviour every Backend implementation must show on the demo district (seed 1), run
+ * against each implementation: embedded PGlite, PostgreSQL, and Supabase over HTTP.
+ */
+export function backendContract(name: string, make: () => Promise<ContractSubject | null>): void {
+  describe(`Backend contract: ${name}`, () => {
+    let subject: ContractSubject | null = null;
+    let backend: Backend;
+    const signInAs = async (role: string) =>
+      backend.kind === 'supabase'
+        ? backend.signIn({ kind: 'password', email: `${role}@demo.gridatlas.local`, password: 'demo-password' })
+        : backend.signIn({ kind: 'demo', userId: member(role).userId });
+
+    beforeAll(async () => {
+      subject = await make();
+      if (subject) backend = subject.backend;
+    });
+    afterAll(async () => {
+      await subject?.close();
+    });
+
+    it('signs in as the admin and reports the role', async (ctx) => {
+      if (!subject) return ctx.skip();
+      const session = await signInAs('admin');
+      expect(session.role).toBe('admin');
+      expect(session.userId).toBe(member('admin').userId);
+    });
+
+    it('gives the admin the district overview with every count', async (ctx) => {
+      if (!subject) return ctx.skip();
+      await signInAs('admin');
+      const overview = await backend.getDistrictOverview();
+      expect(overview.code).toBe('430199');
+      expect(overview.counts.cells).toBeGreaterThan(500);
+      expect(overview.counts.person).toBe(30_000);
+      expect(overview.counts.event).toBe(20_000);
+      const [w, s, e, n] = overview.bbox ?? [0, 0, 0, 0];
+      expect(e - w).toBeGreaterThan(0.08);
+      expect(n - s).toBeGreaterThan(0.06);
+    });
+
+    it('lists the current cells as GeoJSON with 15-digit codes and classes', async (ctx) => {
+      if (!subject) return ctx.skip();
+      await signInAs('admin');
+      const cells = await backend.listCells();
+      expect(cells.features.length).toBeGreaterThan(500);
+      for (const f of cells.features) {
+        expect(f.properties.code).toMatch(/^430199\d{9}$/);
+        expect(['A', 'B', 'C']).toContain(f.properties.class);
+        expect(f.geometry.type).toBe('MultiPolygon');
+      }
+    });
+
+    it('explains a cell: class reason, area and counts by kind', async (ctx) => {
+      if (!subject) return ctx.skip();
+      await signInAs('admin');
+      const cells = await backend.listCells();
+      const code = cells.features[0]?.properties.code as CellCode;
+      const detail = await backend.getCellDetail(code);
+      expect(detail?.code).toBe(code);
+      expect(JSON.parse(detail?.classReason ?? '{}').rule).toBe('demo-percentile-v1');
+      expect(detail?.areaSquareMeters).toBeGreaterThan(10_000);
+      expect(Object.keys(detail?.counts ?? {}).sort()).toEqual(['event', 'organisation', 'person', 'place', 'thing']);
+      expect(await backend.getCellDetail('430199999999999' as CellCode)).toBeNull();
+    });
+
+    it('returns points as typed columns', async (ctx) => {
+      if (!subject) return ctx.skip();
+      await signInAs('admin');
+      const events = await backend.listPoints('event');
+      expect(events.ids.length).toBe(20_000);
+      expect(events.lng).toBeInstanceOf(Float64Array);
+      expect(events.time?.length).toBe(20_000);
+      expect(events.severity.every((s) => s >= 1 && s <= 4)).toBe(true);
+      const things = await backend.listPoints('thing');
+      expect(things.ids.length).toBe(1_000);
+      expect(things.time).toBeUndefined();
+    });
+
+    it('shows personal fields to the admin and never to the planner', async (ctx) => {
+      if (!subject) return ctx.skip();
+      await signInAs('admin');
+      const people = await backend.listPoints('person');
+      const id = people.ids[0] as string;
+      const asAdmin = (await backend.getPointDetail('person', id)) as EntityDetail;
+      expect(asAdmin.personal?.idCardNumber).toMatch(/^\d{17}[\dX]$/);
+      await signInAs('planner');
+      const asPlanner = (await backend.getPointDetail('person', id)) as EntityDetail;
+      expect(asPlanner.name).toBe(asAdmin.name);
+      expect(asPlanner.personal).toBeNull();
+    });
+
+    it('limits a grid worker to their own cells', async (ctx) => {
+      if (!subject) return ctx.skip();
+      const session = await signInAs('worker');
+      expect(session.role).toBe('worker');
+      const cells = await backend.listCells();
+      expect(cells.features.length).toBeGreaterThan(0);
+      const communities = new Set(cells.features.map((f) => f.properties.communityCode));
+      expect(communities.size).toBe(1);
+      const events = await backend.listPoints('event');
+      expect(events.ids.length).toBeGreaterThan(0);
+      expect(events.ids.length).toBeLessThan(20_000);
+      await signInAs('admin');
+      const all = await backend.listPoints('event');
+      const own = new Set(events.ids);
+      const foreign = all.ids.find((id) => !own.has(id)) as string;
+      await signInAs('worker');
+      expect(await backend.getPointDetail('event', foreign)).toBeNull();
+    });
+
+    it('gives a signed-out caller nothing', async (ctx) => {
+      if (!subject) return ctx.skip();
+      const session = await backend.signOut();
+      expect(session.role).toBe('anon');
+      await expect(backend.listCells()).rejects.toMatchObject({ name: 'BackendError', code: 'forbidden' });
+    });
+  });
+}

@@ -1,0 +1,95 @@
+/// <reference lib="webworker" />
+/**
+ * The embedded database: PGlite + PostGIS in a Web Worker, persisted in IndexedDB. The first
+ * boot loads the prebuilt demo data directory; later boots reopen the IndexedDB copy and apply
+ * any migrations added since. Every call runs as a user under row level security.
+ */
+import { PGlite } from '@electric-sql/pglite';
+import { postgis } from '@electric-sql/pglite-postgis';
+import * as Comlink from 'comlink';
+import { migrate } from '../migrate';
+import type { RpcName } from '../rpc';
+import { rpcAsUser } from '../rpc-as-user';
+import { migrationsFromFiles, type SqlClient } from '../sql-client';
+import type { BootProgress } from './boot-progress';
+import { pgliteClient } from './create-pglite';
+
+const migrationFiles = import.meta.glob('../../../supabase/migrations/*.sql', { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
+
+let db: PGlite | null = null;
+let client: SqlClient | null = null;
+
+async function storedDatabaseExists(name: string): Promise<boolean> {
+  if (typeof indexedDB.databases !== 'function') return false;
+  const dbs = await indexedDB.databases();
+  return dbs.some((d) => d.name === `/pglite/${name}`);
+}
+
+async function deleteStoredDatabase(name: string): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const request = indexedDB.deleteDatabase(`/pglite/${name}`);
+    request.onsuccess = () => resolve();
+    request.onerror = () => reject(request.error);
+    request.onblocked = () => resolve();
+  });
+}
+
+async function download(url: string, onProgress: (p: BootProgress) => void): Promise<Blob> {
+  const response = await fetch(url);
+  if (!response.ok || !response.body) throw new Error(`could not download the demo database ${url}: HTTP ${response.status}`);
+  const total = Number(response.headers.get('content-length')) || undefined;
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let loaded = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    loaded += value.byteLength;
+    onProgress({ stage: 'download', loadedBytes: loaded, totalBytes: total });
+  }
+  return new Blob(chunks as BlobPart[], { type: 'application/gzip' });
+}
+
+const api = {
+  /**
+   * Opens the database named `name` in IndexedDB, creating it from `dataUrl` (a PGlite data
+   * directory tarball) when absent or unreadable, and applies pending migrations.
+   */
+  async boot(options: { name: string; dataUrl: string; fresh?: boolean }, onProgress: (p: BootProgress) => void): Promise<{ reopened: boolean }> {
+    onProgress({ stage: 'check' });
+    if (options.fresh) await deleteStoredDatabase(options.name);
+    let reopened = await storedDatabaseExists(options.name);
+    const open = async (loadDataDir?: Blob) => {
+      onProgress({ stage: 'start', reopened: !loadDataDir });
+      const instance = await PGlite.create({ dataDir: `idb://${options.name}`, extensions: { postgis }, loadDataDir, relaxedDurability: true });
+      // A half-written earlier first boot leaves a database without the migrations table.
+      await instance.query('select 1 from supabase_migrations.schema_migrations limit 1');
+      return instance;
+    };
+    try {
+      db = reopened ? await open() : await open(await download(options.dataUrl, onProgress));
+    } catch (error) {
+      if (!reopened) throw error;
+      await db?.close().catch(() => undefined);
+      await deleteStoredDatabase(options.name);
+      reopened = false;
+      db = await open(await download(options.dataUrl, onProgress));
+    }
+    client = pgliteClient(db);
+    onProgress({ stage: 'migrate', reopened });
+    await migrate(client, migrationsFromFiles(migrationFiles));
+    onProgress({ stage: 'ready', reopened });
+    return { reopened };
+  },
+
+  /** Calls a SQL function as `userId` (null: anon) and returns its result. */
+  rpc(userId: string | null, fn: RpcName, args: Record<string, unknown>): Promise<unknown> {
+    if (!client) throw new Error('the embedded database is not booted yet');
+    return rpcAsUser(client, userId, fn, args);
+  },
+};
+
+export type DbWorkerApi = typeof api;
+
+Comlink.expose(api);

@@ -1,0 +1,41 @@
+import type { PointKind } from '../domain/ids';
+import { BackendError, type BackendErrorCode, type PointColumns } from './backend';
+
+/** The JSON shape `points_columns()` returns, before conversion to typed arrays. */
+export interface PointColumnsJson {
+  kind: PointKind;
+  ids: string[];
+  lng: number[];
+  lat: number[];
+  category: string[];
+  severity: number[];
+  time?: number[];
+}
+
+/** Returns typed-array point columns from the JSON that `points_columns()` returns. */
+export function toPointColumns(json: PointColumnsJson): PointColumns {
+  const columns: PointColumns = {
+    kind: json.kind,
+    ids: json.ids,
+    lng: Float64Array.from(json.lng),
+    lat: Float64Array.from(json.lat),
+    category: json.category,
+    severity: Uint8Array.from(json.severity),
+  };
+  if (json.time) columns.time = Float64Array.from(json.time);
+  return columns;
+}
+
+/** Returns a BackendError for a PostgreSQL error, mapping its SQLSTATE to an error code. */
+export function toBackendError(error: unknown): BackendError {
+  if (error instanceof BackendError) return error;
+  const e = error as { code?: string; message?: string };
+  const sqlstate = e?.code ?? '';
+  const message = e?.message ?? String(error);
+  let code: BackendErrorCode = 'unknown';
+  if (sqlstate === '42501') code = 'forbidden';
+  else if (sqlstate === '40001' || sqlstate === '23505') code = 'conflict';
+  else if (sqlstate.startsWith('22') || sqlstate.startsWith('23')) code = 'invalid';
+  else if (sqlstate === 'P0002') code = 'not_found';
+  return new BackendError(code, message);
+}

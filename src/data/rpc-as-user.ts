@@ -1,0 +1,24 @@
+import { RPC_NAMES, type RpcName } from './rpc';
+import type { SqlClient } from './sql-client';
+
+/**
+ * Calls a SQL function as a user, the way PostgREST does on Supabase: in one transaction, with
+ * `set local role authenticated` (or anon when `userId` is null) and `request.jwt.claims`
+ * holding `sub`, so auth.uid() and every row level security policy see that user.
+ * Returns the function's single result value.
+ */
+export async function rpcAsUser<T>(client: SqlClient, userId: string | null, fn: RpcName, args: Record<string, unknown>): Promise<T> {
+  if (!RPC_NAMES.includes(fn)) throw new Error(`unknown function "${fn}"`);
+  const names = Object.keys(args);
+  for (const name of names) {
+    if (!/^p_[a-z_]+$/.test(name)) throw new Error(`bad argument name "${name}" for ${fn}`);
+  }
+  const call = `select ${fn}(${names.map((n, i) => `${n} => $${i + 1}`).join(', ')}) as result`;
+  return client.transaction(async (tx) => {
+    await tx.exec(userId === null ? 'set local role anon' : 'set local role authenticated');
+    const claims = userId === null ? { role: 'anon' } : { sub: userId, role: 'authenticated' };
+    await tx.query(`select set_config('request.jwt.claims', $1, true)`, [JSON.stringify(claims)]);
+    const { rows } = await tx.query<{ result: T }>(call, names.map((n) => args[n]));
+    return (rows[0]?.result ?? null) as T;
+  });
+}

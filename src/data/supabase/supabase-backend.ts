@@ -1,0 +1,55 @@
+import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import type { Backend, Session, SignInRequest } from '../backend';
+import { BackendError } from '../backend';
+import { type RpcName, type RpcTransport, rpcReads } from '../rpc';
+import { toBackendError } from '../rows';
+
+/** Where the Supabase project is; `fetch` replaces the HTTP client (tests only). */
+export interface SupabaseOptions {
+  url: string;
+  anonKey: string;
+  fetch?: typeof fetch;
+  /** Keep the session in memory only (tests, server-side use). */
+  persistSession?: boolean;
+  /** WebSocket constructor for Realtime where the runtime has none (Node 20). */
+  webSocket?: unknown;
+}
+
+const anonSession: Session = { userId: null, role: 'anon', displayName: '' };
+
+/** Returns a Backend over a Supabase project: PostgREST RPCs for reads, Supabase Auth for sign-in. */
+export function createSupabaseBackend(options: SupabaseOptions): Backend {
+  const client: SupabaseClient = createClient(options.url, options.anonKey, {
+    auth: { persistSession: options.persistSession ?? true, autoRefreshToken: options.persistSession ?? true },
+    global: options.fetch ? { fetch: options.fetch } : {},
+    ...(options.webSocket ? { realtime: { transport: options.webSocket as never } } : {}),
+  });
+  const transport: RpcTransport = {
+    rpc: async <T>(fn: RpcName, args: Record<string, unknown>) => {
+      const { data, error } = await client.rpc(fn, args);
+      if (error) throw toBackendError(error);
+      return data as T;
+    },
+  };
+  const getSession = async (): Promise<Session> => {
+    const { data } = await client.auth.getSession();
+    if (!data.session) return anonSession;
+    return (await transport.rpc<Session | null>('current_member', {})) ?? { ...anonSession, userId: data.session.user.id };
+  };
+  return {
+    kind: 'supabase',
+    getSession,
+    listDemoMembers: async () => [],
+    signIn: async (request: SignInRequest) => {
+      if (request.kind !== 'password') throw new BackendError('invalid', 'Supabase signs in with email and password');
+      const { error } = await client.auth.signInWithPassword({ email: request.email, password: request.password });
+      if (error) throw new BackendError('forbidden', error.message);
+      return getSession();
+    },
+    signOut: async () => {
+      await client.auth.signOut();
+      return anonSession;
+    },
+    ...rpcReads(transport),
+  };
+}
