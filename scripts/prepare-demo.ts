@@ -17,7 +17,7 @@ import { writeDemo } from '../src/demo/write-demo';
 const root = new URL('..', import.meta.url).pathname;
 const outDir = join(root, 'public', 'demo');
 const manifestPath = join(outDir, 'manifest.json');
-const inputs = ['src/demo', 'src/domain', 'src/data/load-demo.ts', 'src/data/demo-members.ts', 'supabase/migrations', 'package-lock.json'];
+const inputs = ['scripts/prepare-demo.ts', 'src/demo', 'src/domain', 'src/data/load-demo.ts', 'src/data/demo-members.ts', 'supabase/migrations', 'package-lock.json'];
 
 function files(path: string): string[] {
   const full = join(root, path);
@@ -51,8 +51,12 @@ if (current.hash === digest && existsSync(join(outDir, 'pgdata.tar.gz')) && !pro
   await db.close();
   await mkdir(outDir, { recursive: true });
   await writeFile(join(outDir, 'pgdata.tar.gz'), Buffer.from(await dump.arrayBuffer()));
+  const coordinates = demo.district.features.flatMap((f) => f.geometry.coordinates.flat(2));
+  const lngs = coordinates.map((c) => c[0] as number);
+  const lats = coordinates.map((c) => c[1] as number);
   const manifest = {
     hash: digest,
+    bbox: [Math.min(...lngs), Math.min(...lats), Math.max(...lngs), Math.max(...lats)],
     migrations: migrations.map((m) => m.version),
     counts,
     pgdataBytes: dump.size,

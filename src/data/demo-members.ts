@@ -9,8 +9,8 @@ export interface DemoMember {
 
 /** Demo users, one per role; the worker is assigned the cells of the first community. */
 export const DEMO_MEMBERS: readonly DemoMember[] = [
-  { userId: '00000000-0000-4000-8000-000000000001', role: 'admin', displayName: '网格管理员 张敏' },
-  { userId: '00000000-0000-4000-8000-000000000002', role: 'command', displayName: '指挥中心 李强' },
-  { userId: '00000000-0000-4000-8000-000000000003', role: 'worker', displayName: '网格员 王芳' },
-  { userId: '00000000-0000-4000-8000-000000000004', role: 'planner', displayName: '规划分析 陈静' },
+  { userId: '00000000-0000-4000-8000-000000000001', role: 'admin', displayName: '张敏' },
+  { userId: '00000000-0000-4000-8000-000000000002', role: 'command', displayName: '李强' },
+  { userId: '00000000-0000-4000-8000-000000000003', role: 'worker', displayName: '王芳' },
+  { userId: '00000000-0000-4000-8000-000000000004', role: 'planner', displayName: '陈静' },
 ];

@@ -1,0 +1,50 @@
+/** What the app is configured to use, from VITE_* environment variables at build time. */
+export interface AppConfig {
+  backend: { kind: 'embedded'; dataUrl: string; databaseName: string } | { kind: 'supabase'; url: string; anonKey: string };
+  basemap: { kind: 'builtin' } | { kind: 'style'; url: string } | { kind: 'pmtiles'; url: string };
+  /** Folder (URL) of the demo district files the built-in style draws. */
+  demoBaseUrl: string;
+}
+
+/** Result of reading the configuration: the config, or the reason it is unusable. */
+export type ConfigResult = { valid: true; config: AppConfig } | { valid: false; reason: string };
+
+const isHttpUrl = (value: string) => {
+  try {
+    const u = new URL(value);
+    return u.protocol === 'http:' || u.protocol === 'https:';
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Returns the app configuration from environment variables: Supabase when both
+ * VITE_SUPABASE_URL and VITE_SUPABASE_ANON_KEY are set, else the embedded database; the basemap
+ * from VITE_BASEMAP_STYLE_URL, else VITE_BASEMAP_PMTILES, else the built-in offline style.
+ * `base` resolves relative paths (the page's URL in the browser).
+ */
+export function readConfig(env: Record<string, string | boolean | undefined>, base: string): ConfigResult {
+  const text = (key: string) => {
+    const v = env[key];
+    return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
+  };
+  const appBase = new URL(text('BASE_URL') ?? '/', base).href;
+  const demoBaseUrl = new URL('demo/', appBase).href;
+  const url = text('VITE_SUPABASE_URL');
+  const anonKey = text('VITE_SUPABASE_ANON_KEY');
+  if ((url === undefined) !== (anonKey === undefined)) {
+    return { valid: false, reason: 'set both VITE_SUPABASE_URL and VITE_SUPABASE_ANON_KEY, or neither' };
+  }
+  if (url !== undefined && !isHttpUrl(url)) return { valid: false, reason: `VITE_SUPABASE_URL is not an http(s) URL: "${url}"` };
+  const backend: AppConfig['backend'] =
+    url !== undefined && anonKey !== undefined
+      ? { kind: 'supabase', url, anonKey }
+      : { kind: 'embedded', dataUrl: new URL('pgdata.tar.gz', demoBaseUrl).href, databaseName: 'gridatlas' };
+  const styleUrl = text('VITE_BASEMAP_STYLE_URL');
+  const pmtiles = text('VITE_BASEMAP_PMTILES');
+  let basemap: AppConfig['basemap'] = { kind: 'builtin' };
+  if (styleUrl !== undefined) basemap = { kind: 'style', url: new URL(styleUrl, appBase).href };
+  else if (pmtiles !== undefined) basemap = { kind: 'pmtiles', url: new URL(pmtiles, appBase).href };
+  return { valid: true, config: { backend, basemap, demoBaseUrl } };
+}

@@ -1,0 +1,259 @@
+import { MapboxOverlay } from '@deck.gl/mapbox';
+import { ScatterplotLayer, TextLayer } from '@deck.gl/layers';
+import type { FeatureCollection, MultiPolygon } from 'geojson';
+import maplibregl, { type GeoJSONSource, type MapMouseEvent, type StyleSpecification } from 'maplibre-gl';
+import type { AdminAreaProperties, CellProperties, PointColumns } from '../data/backend';
+import type { BBox, CellCode, LngLat, PointKind } from '../domain/ids';
+import type { Selection } from '../state/ui-state';
+import { CELL_CLASS_COLORS, SELECTED_CELL_COLOR } from './cell-style';
+import { interleavePositions, pointColors } from './layers/point-style';
+import type { LabelModel, RenderModel } from './render-model';
+
+export interface MapControllerOptions {
+  container: HTMLElement;
+  style: StyleSpecification | string;
+  bounds: BBox | null;
+  onSelect(selection: Selection): void;
+  onZoom(zoom: number): void;
+  onError(message: string): void;
+  /** Called on every 'idle' of the map with whether the cells are on it. */
+  onIdle(state: { cellsDrawn: boolean }): void;
+}
+
+const EMPTY: FeatureCollection = { type: 'FeatureCollection', features: [] };
+const LABEL_FONTS = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif';
+
+interface PointBuffers {
+  positions: Float64Array;
+  colors: Uint8Array;
+  indexOf: Map<string, number>;
+}
+
+/**
+ * Owns the MapLibre map and the deck.gl overlay (interleaved). The UI hands it plain data and a
+ * RenderModel through setCells / setCommunities / update; it never reads UI state itself.
+ */
+export class MapController {
+  readonly map: maplibregl.Map;
+  private readonly overlay: MapboxOverlay;
+  private readonly options: MapControllerOptions;
+  private model: RenderModel | null = null;
+  private cells: FeatureCollection<MultiPolygon, CellProperties> | null = null;
+  private communities: FeatureCollection<MultiPolygon, AdminAreaProperties> | null = null;
+  private readonly buffers = new WeakMap<PointColumns, PointBuffers>();
+  private styleLoaded = false;
+
+  constructor(options: MapControllerOptions) {
+    this.options = options;
+    this.map = new maplibregl.Map({
+      container: options.container,
+      style: options.style,
+      bounds: options.bounds ?? undefined,
+      fitBoundsOptions: { padding: 24 },
+      maxZoom: 19,
+      attributionControl: { compact: true },
+      canvasContextAttributes: { preserveDrawingBuffer: true },
+    });
+    this.map.addControl(new maplibregl.NavigationControl({ visualizePitch: false }), 'top-right');
+    this.map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-right');
+    this.overlay = new MapboxOverlay({ interleaved: true, layers: [] });
+    this.map.addControl(this.overlay);
+    this.map.on('load', () => {
+      this.addAppLayers();
+      this.styleLoaded = true;
+      this.apply();
+    });
+    this.map.on('click', (e) => this.handleClick(e));
+    this.map.on('mousemove', (e) => this.updateCursor(e));
+    this.map.on('zoomend', () => options.onZoom(this.map.getZoom()));
+    this.map.on('idle', () => options.onIdle({ cellsDrawn: this.styleLoaded && (this.cells?.features.length ?? 0) > 0 }));
+    this.map.on('error', (e) => options.onError(e.error?.message ?? String(e)));
+  }
+
+  /** Replaces the cells drawn on the map. */
+  setCells(cells: FeatureCollection<MultiPolygon, CellProperties>): void {
+    this.cells = cells;
+    if (this.styleLoaded) (this.map.getSource('app-cells') as GeoJSONSource | undefined)?.setData(cells);
+  }
+
+  /** Replaces the community boundaries drawn on the map. */
+  setCommunities(communities: FeatureCollection<MultiPolygon, AdminAreaProperties>): void {
+    this.communities = communities;
+    if (this.styleLoaded) (this.map.getSource('app-communities') as GeoJSONSource | undefined)?.setData(communities);
+  }
+
+  /** Draws a new render model. */
+  update(model: RenderModel): void {
+    this.model = model;
+    this.apply();
+  }
+
+  fitBounds(bbox: BBox): void {
+    this.map.fitBounds(bbox, { padding: 24, duration: 0 });
+  }
+
+  /** Returns the screen position (CSS pixels, relative to the map container) of a coordinate. */
+  project(lngLat: LngLat): [number, number] {
+    const p = this.map.project(lngLat);
+    return [p.x, p.y];
+  }
+
+  destroy(): void {
+    this.map.remove();
+  }
+
+  private addAppLayers(): void {
+    const map = this.map;
+    map.addSource('app-cells', { type: 'geojson', data: this.cells ?? EMPTY });
+    map.addSource('app-communities', { type: 'geojson', data: this.communities ?? EMPTY });
+    const before = map.getLayer('district-line') ? 'district-line' : undefined;
+    map.addLayer(
+      {
+        id: 'cells-fill',
+        type: 'fill',
+        source: 'app-cells',
+        paint: {
+          'fill-color': ['match', ['get', 'class'], 'A', CELL_CLASS_COLORS.A, 'B', CELL_CLASS_COLORS.B, CELL_CLASS_COLORS.C],
+          'fill-opacity': ['interpolate', ['linear'], ['zoom'], 11, 0.5, 16, 0.28],
+        },
+      },
+      before,
+    );
+    map.addLayer(
+      {
+        id: 'cells-line',
+        type: 'line',
+        source: 'app-cells',
+        paint: { 'line-color': '#4a4a4a', 'line-opacity': 0.55, 'line-width': ['interpolate', ['linear'], ['zoom'], 11, 0.4, 16, 1.4] },
+      },
+      before,
+    );
+    map.addLayer(
+      {
+        id: 'communities-line',
+        type: 'line',
+        source: 'app-communities',
+        paint: { 'line-color': '#3b2f63', 'line-width': ['interpolate', ['linear'], ['zoom'], 11, 1.2, 16, 2.6] },
+      },
+      before,
+    );
+    map.addLayer({
+      id: 'cells-selected',
+      type: 'line',
+      source: 'app-cells',
+      filter: ['==', ['get', 'code'], ''],
+      paint: { 'line-color': SELECTED_CELL_COLOR, 'line-width': 3.5 },
+    });
+  }
+
+  private apply(): void {
+    const model = this.model;
+    if (!model) return;
+    if (this.styleLoaded) {
+      const visibility = (on: boolean) => (on ? 'visible' : 'none');
+      this.map.setLayoutProperty('cells-fill', 'visibility', visibility(model.cells.visible));
+      this.map.setLayoutProperty('cells-line', 'visibility', visibility(model.cells.visible));
+      this.map.setLayoutProperty('communities-line', 'visibility', visibility(model.communities.visible));
+      this.map.setFilter('cells-selected', ['==', ['get', 'code'], model.cells.selectedCode ?? '']);
+    }
+    this.overlay.setProps({ layers: this.deckLayers(model) });
+  }
+
+  private bufferFor(points: PointColumns): PointBuffers {
+    let b = this.buffers.get(points);
+    if (!b) {
+      const indexOf = new Map<string, number>();
+      points.ids.forEach((id, i) => indexOf.set(id, i));
+      b = { positions: interleavePositions(points), colors: pointColors(points), indexOf };
+      this.buffers.set(points, b);
+    }
+    return b;
+  }
+
+  private deckLayers(model: RenderModel) {
+    const layers: Array<ScatterplotLayer | ScatterplotLayer<LngLat> | TextLayer<LabelModel>> = model.points.map(({ kind, points, radiusPixels }) => {
+      const b = this.bufferFor(points);
+      return new ScatterplotLayer({
+        id: `points-${kind}`,
+        data: {
+          length: points.ids.length,
+          attributes: {
+            getPosition: { value: b.positions, size: 2 },
+            getFillColor: { value: b.colors, size: 4, normalized: true },
+          },
+        },
+        radiusUnits: 'pixels',
+        getRadius: radiusPixels,
+        radiusMinPixels: 1,
+        pickable: true,
+        stroked: false,
+        updateTriggers: { getRadius: radiusPixels },
+      });
+    });
+    const selected = model.selectedPoint;
+    const selectedPoints = selected ? model.points.find((p) => p.kind === selected.kind)?.points : undefined;
+    const selectedIndex = selected && selectedPoints ? this.bufferFor(selectedPoints).indexOf.get(selected.id) : undefined;
+    if (selectedPoints && selectedIndex !== undefined) {
+      const position: LngLat = [selectedPoints.lng[selectedIndex] as number, selectedPoints.lat[selectedIndex] as number];
+      layers.push(
+        new ScatterplotLayer<LngLat>({
+          id: 'points-selected',
+          data: [position],
+          getPosition: (d) => d,
+          radiusUnits: 'pixels',
+          getRadius: 8,
+          filled: false,
+          stroked: true,
+          lineWidthUnits: 'pixels',
+          getLineWidth: 3,
+          getLineColor: [29, 63, 154, 255],
+        }),
+      );
+    }
+    layers.push(
+      new TextLayer<LabelModel>({
+        id: 'labels',
+        data: model.labels,
+        getText: (d) => d.text,
+        getPosition: (d) => d.position,
+        getSize: (d) => d.sizePixels,
+        getColor: (d) => (d.rank === 'street' ? [72, 52, 120, 255] : [40, 40, 40, 255]),
+        characterSet: 'auto',
+        fontFamily: LABEL_FONTS,
+        fontWeight: 600,
+        fontSettings: { sdf: true },
+        outlineWidth: 4,
+        outlineColor: [255, 255, 255, 230],
+        sizeUnits: 'pixels',
+        pickable: false,
+      }),
+    );
+    return layers;
+  }
+
+  private pickPoint(x: number, y: number): { kind: PointKind; id: string } | null {
+    const info = this.overlay.pickObject({ x, y, radius: 5 });
+    const layerId = info?.layer?.id ?? '';
+    if (!info || !layerId.startsWith('points-') || layerId === 'points-selected' || info.index < 0) return null;
+    const kind = layerId.slice('points-'.length) as PointKind;
+    const points = this.model?.points.find((p) => p.kind === kind)?.points;
+    const id = points?.ids[info.index];
+    return id ? { kind, id } : null;
+  }
+
+  private handleClick(e: MapMouseEvent): void {
+    const point = this.pickPoint(e.point.x, e.point.y);
+    if (point) {
+      this.options.onSelect({ type: 'point', ...point });
+      return;
+    }
+    const features = this.styleLoaded ? this.map.queryRenderedFeatures(e.point, { layers: ['cells-fill'] }) : [];
+    const code = features[0]?.properties?.code as CellCode | undefined;
+    this.options.onSelect(code ? { type: 'cell', code } : null);
+  }
+
+  private updateCursor(e: MapMouseEvent): void {
+    const overCell = this.styleLoaded && this.map.queryRenderedFeatures(e.point, { layers: ['cells-fill'] }).length > 0;
+    this.map.getCanvas().style.cursor = overCell || this.pickPoint(e.point.x, e.point.y) ? 'pointer' : '';
+  }
+}

@@ -1,0 +1,68 @@
+import type { FeatureCollection, MultiPolygon } from 'geojson';
+import type { StyleSpecification } from 'maplibre-gl';
+import { useEffect, useRef } from 'react';
+import type { AdminAreaProperties, CellProperties } from '../data/backend';
+import type { BBox } from '../domain/ids';
+import type { Selection } from '../state/ui-state';
+import { MapController } from './map-controller';
+import type { RenderModel } from './render-model';
+import 'maplibre-gl/dist/maplibre-gl.css';
+
+export interface MapViewProps {
+  style: StyleSpecification | string;
+  initialBounds: BBox | null;
+  fitTo: BBox | null;
+  cells: FeatureCollection<MultiPolygon, CellProperties> | null;
+  communities: FeatureCollection<MultiPolygon, AdminAreaProperties> | null;
+  model: RenderModel;
+  onSelect(selection: Selection): void;
+  onZoom(zoom: number): void;
+  onError(message: string): void;
+  onIdle(state: { cellsDrawn: boolean }): void;
+  onController?(controller: MapController | null): void;
+}
+
+/** Owns the map's <div>; hands everything else to the MapController. */
+export function MapView(props: MapViewProps) {
+  const container = useRef<HTMLDivElement>(null);
+  const controller = useRef<MapController | null>(null);
+  const callbacks = useRef(props);
+  callbacks.current = props;
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the map is created once per style.
+  useEffect(() => {
+    if (!container.current) return;
+    const c = new MapController({
+      container: container.current,
+      style: props.style,
+      bounds: props.initialBounds,
+      onSelect: (s) => callbacks.current.onSelect(s),
+      onZoom: (z) => callbacks.current.onZoom(z),
+      onError: (m) => callbacks.current.onError(m),
+      onIdle: (s) => callbacks.current.onIdle(s),
+    });
+    controller.current = c;
+    callbacks.current.onController?.(c);
+    callbacks.current.onZoom(c.map.getZoom());
+    return () => {
+      callbacks.current.onController?.(null);
+      c.destroy();
+      controller.current = null;
+    };
+  }, [props.style]);
+
+  useEffect(() => {
+    if (props.cells) controller.current?.setCells(props.cells);
+  }, [props.cells]);
+  useEffect(() => {
+    if (props.communities) controller.current?.setCommunities(props.communities);
+  }, [props.communities]);
+  useEffect(() => {
+    controller.current?.update(props.model);
+  }, [props.model]);
+  useEffect(() => {
+    if (props.fitTo) controller.current?.fitBounds(props.fitTo);
+  }, [props.fitTo]);
+
+  return <div ref={container} className="map" data-testid="map" />;
+}

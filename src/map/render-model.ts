@@ -1,0 +1,79 @@
+import type { Feature, Point } from 'geojson';
+import type { PointColumns } from '../data/backend';
+import { type LngLat, POINT_KINDS, type PointKind } from '../domain/ids';
+import type { UiState } from '../state/ui-state';
+import { KIND_RADIUS_PIXELS } from './layers/point-style';
+
+/** A label of the built-in style: street, community or point of interest. */
+export type LabelFeature = Feature<Point, { name: string; rank: 'district' | 'street' | 'community' | 'poi' }>;
+
+/** Data the map draws besides what its style holds. */
+export interface MapData {
+  points: Partial<Record<PointKind, PointColumns>>;
+  labels: LabelFeature[];
+}
+
+export interface PointLayerModel {
+  kind: PointKind;
+  points: PointColumns;
+  radiusPixels: number;
+}
+
+export interface LabelModel {
+  text: string;
+  position: LngLat;
+  sizePixels: number;
+  rank: LabelFeature['properties']['rank'];
+}
+
+/** Everything the map controller needs to draw one frame of app state (plain data). */
+export interface RenderModel {
+  cells: { visible: boolean; selectedCode: string | null };
+  communities: { visible: boolean };
+  points: PointLayerModel[];
+  labels: LabelModel[];
+  selectedPoint: { kind: PointKind; id: string } | null;
+}
+
+const LABEL_ZOOMS: Record<LabelModel['rank'], [number, number, number]> = {
+  // [min zoom, max zoom, size in pixels]
+  district: [0, 11, 18],
+  street: [10.5, 13.5, 16],
+  community: [12.8, 24, 13],
+  poi: [13.5, 24, 12],
+};
+
+/**
+ * Returns the render model for the UI state, loaded data and the map's zoom (pure). Points are
+ * drawn in a fixed order, people at the bottom and events on top.
+ */
+export function renderModel(state: UiState, data: MapData, zoom: number): RenderModel {
+  const order: PointKind[] = ['person', 'organisation', 'place', 'thing', 'event'];
+  const points: PointLayerModel[] = [];
+  for (const kind of order) {
+    const columns = data.points[kind];
+    if (!state.layers[kind] || !columns) continue;
+    points.push({ kind, points: columns, radiusPixels: KIND_RADIUS_PIXELS[kind] * (zoom >= 15 ? 1.6 : zoom < 13 ? 0.7 : 1) });
+  }
+  const labels: LabelModel[] = state.layers.labels
+    ? data.labels
+        .filter((f) => {
+          const [min, max] = LABEL_ZOOMS[f.properties.rank];
+          return zoom >= min && zoom < max;
+        })
+        .map((f) => ({
+          text: f.properties.name,
+          position: f.geometry.coordinates as LngLat,
+          sizePixels: LABEL_ZOOMS[f.properties.rank][2],
+          rank: f.properties.rank,
+        }))
+    : [];
+  const selection = state.selection;
+  return {
+    cells: { visible: state.layers.cells, selectedCode: selection?.type === 'cell' ? selection.code : null },
+    communities: { visible: state.layers.communities },
+    points,
+    labels,
+    selectedPoint: selection?.type === 'point' && POINT_KINDS.includes(selection.kind) ? { kind: selection.kind, id: selection.id } : null,
+  };
+}

@@ -1,0 +1,34 @@
+import type { CellCode, PointKind } from '../domain/ids';
+
+/** Layers the user can switch on and off. */
+export const LAYER_KEYS = ['cells', 'communities', 'labels', 'event', 'person', 'place', 'thing', 'organisation'] as const;
+export type LayerKey = (typeof LAYER_KEYS)[number];
+
+/** What is selected on the map: a cell, a point, or nothing. */
+export type Selection = null | { type: 'cell'; code: CellCode } | { type: 'point'; kind: PointKind; id: string };
+
+/** UI state: plain data, changed only through `uiReducer`. */
+export interface UiState {
+  layers: Record<LayerKey, boolean>;
+  selection: Selection;
+}
+
+export type UiAction = { type: 'toggle-layer'; layer: LayerKey } | { type: 'set-layer'; layer: LayerKey; visible: boolean } | { type: 'select'; selection: Selection };
+
+export const initialUiState: UiState = {
+  layers: { cells: true, communities: true, labels: true, event: true, person: false, place: false, thing: false, organisation: false },
+  selection: null,
+};
+
+/** Returns the next UI state for an action (pure). */
+export function uiReducer(state: UiState, action: UiAction): UiState {
+  switch (action.type) {
+    case 'toggle-layer':
+      return { ...state, layers: { ...state.layers, [action.layer]: !state.layers[action.layer] } };
+    case 'set-layer':
+      if (state.layers[action.layer] === action.visible) return state;
+      return { ...state, layers: { ...state.layers, [action.layer]: action.visible } };
+    case 'select':
+      return { ...state, selection: action.selection };
+  }
+}

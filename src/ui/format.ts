@@ -1,0 +1,16 @@
+/** Returns a byte count as a short human string (KB / MB). */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
+  if (bytes >= 1e3) return `${Math.round(bytes / 1e3)} KB`;
+  return `${bytes} B`;
+}
+
+/** Returns a number with thousands separators in the UI's language. */
+export function formatCount(n: number, language: string): string {
+  return new Intl.NumberFormat(language).format(n);
+}
+
+/** Returns a timestamp as local date and time in the UI's language (China Standard Time). */
+export function formatDateTime(iso: string, language: string): string {
+  return new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Shanghai' }).format(new Date(iso));
+}

@@ -1,0 +1,195 @@
+import { useTranslation } from 'react-i18next';
+import type { CellDetail, EntityDetail, EventDetail, PointDetail } from '../data/backend';
+import { POINT_KINDS } from '../domain/ids';
+import { CELL_CLASS_COLORS } from '../map/cell-style';
+import { formatCount, formatDateTime } from './format';
+
+export type InspectorContent =
+  | { type: 'loading' }
+  | { type: 'missing' }
+  | { type: 'error'; message: string }
+  | { type: 'cell'; cell: CellDetail }
+  | { type: 'point'; point: PointDetail };
+
+export interface InspectorProps {
+  content: InspectorContent;
+  onClose(): void;
+}
+
+function Row({ label, children, testId }: { label: string; children: React.ReactNode; testId?: string }) {
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd data-testid={testId}>{children}</dd>
+    </>
+  );
+}
+
+function ClassReason({ cell }: { cell: CellDetail }) {
+  const { t } = useTranslation();
+  if (cell.classSource === 'manual') return <>{cell.classReason}</>;
+  try {
+    const r = JSON.parse(cell.classReason) as { rule: string; events: number; households: number; score: number; thresholds: { A: number; B: number } };
+    return <>{t('inspector.reasonRule', { rule: r.rule, events: r.events, households: r.households, score: r.score, a: r.thresholds.A, b: r.thresholds.B })}</>;
+  } catch {
+    return <>{cell.classReason}</>;
+  }
+}
+
+function CellView({ cell }: { cell: CellDetail }) {
+  const { t, i18n } = useTranslation();
+  return (
+    <>
+      <h2 data-testid="inspector-title">
+        <span className="class-badge" style={{ background: CELL_CLASS_COLORS[cell.class] }}>
+          {cell.class}
+        </span>
+        {cell.name}
+      </h2>
+      <dl>
+        <Row label={t('inspector.code')} testId="inspector-code">
+          <code>{cell.code}</code>
+        </Row>
+        <Row label={t('inspector.community')}>{cell.communityName}</Row>
+        <Row label={t('inspector.street')}>{cell.streetName}</Row>
+        <Row label={t('inspector.class')} testId="inspector-class">
+          {t(`cellClass.${cell.class}`)} · {cell.classSource === 'manual' ? t('inspector.sourceManual') : t('inspector.sourceRule')}
+        </Row>
+        <Row label={t('inspector.reason')}>
+          <ClassReason cell={cell} />
+        </Row>
+        <Row label={t('inspector.households')}>{formatCount(cell.households, i18n.language)}</Row>
+        <Row label={t('inspector.area')}>{t('inspector.areaValue', { value: (cell.areaSquareMeters / 1e6).toFixed(3) })}</Row>
+        <Row label={t('inspector.version')}>
+          {cell.version} · {formatDateTime(cell.validFrom, i18n.language)}
+        </Row>
+      </dl>
+      <h3>{t('inspector.counts')}</h3>
+      <table className="counts" data-testid="inspector-counts">
+        <tbody>
+          {POINT_KINDS.map((k) => (
+            <tr key={k}>
+              <th scope="row">{t(`kind.${k}`)}</th>
+              <td>{formatCount(cell.counts[k], i18n.language)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h3>{t('inspector.topEvents')}</h3>
+      {cell.topEventCategories.length === 0 ? (
+        <p>{t('inspector.none')}</p>
+      ) : (
+        <ol className="top-events">
+          {cell.topEventCategories.map((c) => (
+            <li key={c.category}>
+              {c.category} <span className="muted">{formatCount(c.count, i18n.language)}</span>
+            </li>
+          ))}
+        </ol>
+      )}
+    </>
+  );
+}
+
+function EventView({ point }: { point: EventDetail }) {
+  const { t, i18n } = useTranslation();
+  return (
+    <dl>
+      <Row label={t('inspector.severity')}>{t(`severity.${point.severity}`)}</Row>
+      <Row label={t('inspector.occurredAt')}>{formatDateTime(point.occurredAt, i18n.language)}</Row>
+      <Row label={t('inspector.source')}>{t(`source.${point.source}`)}</Row>
+      <Row label={t('inspector.status')}>{t(`status.${point.status}`)}</Row>
+      <Row label={t('inspector.description')}>{point.description}</Row>
+    </dl>
+  );
+}
+
+function EntityView({ point }: { point: EntityDetail }) {
+  const { t } = useTranslation();
+  const a = point.attributes;
+  const yesNo = (v: unknown) => (v ? t('inspector.yes') : t('inspector.no'));
+  return (
+    <>
+      <dl>
+        <Row label={t('inspector.category')}>{point.category}</Row>
+        {point.kind === 'person' ? (
+          <>
+            <Row label={t('inspector.gender')}>{String(a.gender ?? '')}</Row>
+            <Row label={t('inspector.birthYear')}>{String(a.birth_year ?? '')}</Row>
+            <Row label={t('inspector.household')}>{String(a.household_id ?? '')}</Row>
+            <Row label={t('inspector.keyPerson')}>{yesNo(a.key_person)}</Row>
+            <Row label={t('inspector.floating')}>{yesNo(a.floating)}</Row>
+          </>
+        ) : (
+          <>
+            <Row label={t('inspector.riskLevel')}>{t(`risk.${point.riskLevel}`)}</Row>
+            {typeof a.address === 'string' && <Row label={t('inspector.address')}>{a.address}</Row>}
+          </>
+        )}
+      </dl>
+      {point.kind === 'person' && (
+        <>
+          <h3>{t('inspector.personal')}</h3>
+          {point.personal ? (
+            <dl data-testid="inspector-personal">
+              <Row label={t('inspector.idCard')}>{point.personal.idCardNumber}</Row>
+              <Row label={t('inspector.phone')}>{point.personal.phone}</Row>
+              <Row label={t('inspector.address')}>{point.personal.address}</Row>
+            </dl>
+          ) : (
+            <p className="muted" data-testid="inspector-personal-hidden">
+              {t('inspector.personalHidden')}
+            </p>
+          )}
+        </>
+      )}
+    </>
+  );
+}
+
+function PointView({ point }: { point: PointDetail }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <h2 data-testid="inspector-title">
+        <span className="kind-badge">{t(`kind.${point.kind}`)}</span>
+        {point.name}
+      </h2>
+      <dl>
+        <Row label={t('inspector.externalId')}>
+          <code>{point.externalId}</code>
+        </Row>
+        <Row label={t('inspector.cellCode')} testId="inspector-point-cell">
+          {point.cellCode ? (
+            <>
+              <code>{point.cellCode}</code> {point.cellName}
+            </>
+          ) : (
+            t('inspector.outside')
+          )}
+        </Row>
+        <Row label={t('inspector.location')}>
+          {point.lngLat[0].toFixed(6)}, {point.lngLat[1].toFixed(6)}
+        </Row>
+      </dl>
+      {point.kind === 'event' ? <EventView point={point} /> : <EntityView point={point} />}
+    </>
+  );
+}
+
+/** The right-hand panel: details of the selected cell or point. */
+export function Inspector({ content, onClose }: InspectorProps) {
+  const { t } = useTranslation();
+  return (
+    <aside className="panel inspector" data-testid="inspector" aria-label={t('inspector.point')}>
+      <button type="button" className="close" onClick={onClose} aria-label={t('inspector.close')} title={t('inspector.close')}>
+        ×
+      </button>
+      {content.type === 'loading' && <p>{t('inspector.loading')}</p>}
+      {content.type === 'missing' && <p>{t('inspector.noAccess')}</p>}
+      {content.type === 'error' && <p className="error">{content.message}</p>}
+      {content.type === 'cell' && <CellView cell={content.cell} />}
+      {content.type === 'point' && <PointView point={content.point} />}
+    </aside>
+  );
+}

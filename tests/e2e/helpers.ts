@@ -1,0 +1,63 @@
+import { mkdirSync } from 'node:fs';
+import type { Page } from '@playwright/test';
+
+export const SCREENSHOT_DIR = 'tests/e2e/screenshots';
+
+/** Saves a screenshot artefact for people to look at (not compared against anything). */
+export async function keepScreenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/${name}.png` });
+}
+
+/** Collects console errors and page errors of a page, for the no-console-errors check. */
+export function collectErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  return errors;
+}
+
+/** Waits until the embedded database is ready and the cells are drawn on an idle map. */
+export async function waitForCells(page: Page): Promise<void> {
+  await page.waitForFunction(() => window.__gridatlas?.bootStage === 'ready', undefined, { timeout: 180_000 });
+  await page.waitForFunction(() => (window.__gridatlas?.cellsLoaded ?? 0) > 0 && window.__gridatlas?.cellsDrawn === true, undefined, {
+    timeout: 120_000,
+  });
+}
+
+/** Pixel counts of the map canvas: how many pixels look like each cell class colour. */
+export interface ClassPixels {
+  total: number;
+  red: number;
+  amber: number;
+  green: number;
+}
+
+/** Reads the map's WebGL canvas and counts pixels whose hue matches the A/B/C fills. */
+export async function classPixels(page: Page): Promise<ClassPixels> {
+  return page.evaluate(() => {
+    const source = document.querySelector<HTMLCanvasElement>('.maplibregl-canvas');
+    if (!source) throw new Error('no map canvas');
+    const canvas = document.createElement('canvas');
+    canvas.width = source.width;
+    canvas.height = source.height;
+    const ctx = canvas.getContext('2d');
+    if (!ctx) throw new Error('no 2d context');
+    ctx.drawImage(source, 0, 0);
+    const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
+    let red = 0;
+    let amber = 0;
+    let green = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      const r = data[i] as number;
+      const g = data[i + 1] as number;
+      const b = data[i + 2] as number;
+      if (r > g + 50 && r > b + 50 && g < 170) red++;
+      else if (r > b + 60 && g > b + 30 && r >= g && g >= 150) amber++;
+      else if (g > r + 25 && g > b + 15) green++;
+    }
+    return { total: data.length / 4, red, amber, green };
+  });
+}
