@@ -17,7 +17,15 @@ import { writeDemo } from '../src/demo/write-demo';
 const root = new URL('..', import.meta.url).pathname;
 const outDir = join(root, 'public', 'demo');
 const manifestPath = join(outDir, 'manifest.json');
-const inputs = ['scripts/prepare-demo.ts', 'src/demo', 'src/domain', 'src/data/load-demo.ts', 'src/data/demo-members.ts', 'supabase/migrations', 'package-lock.json'];
+const inputs = [
+  'scripts/prepare-demo.ts',
+  'src/demo',
+  'src/domain',
+  'src/data/load-demo.ts',
+  'src/data/demo-members.ts',
+  'supabase/migrations',
+  'package-lock.json',
+];
 
 function files(path: string): string[] {
   const full = join(root, path);
@@ -63,5 +71,7 @@ if (current.hash === digest && existsSync(join(outDir, 'pgdata.tar.gz')) && !pro
     generatedAt: new Date().toISOString(),
   };
   await writeFile(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
-  process.stdout.write(`demo district ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(counts)}, data dir ${(dump.size / 1e6).toFixed(1)} MB\n`);
+  process.stdout.write(
+    `demo district ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(counts)}, data dir ${(dump.size / 1e6).toFixed(1)} MB\n`,
+  );
 }

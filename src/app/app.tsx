@@ -180,7 +180,8 @@ export function App({ config, style, initialBounds, labels }: AppProps) {
     }
     let cancelled = false;
     setInspector({ type: 'loading' });
-    const request = selection.type === 'cell' ? backend.getCellDetail(selection.code) : backend.getPointDetail(selection.kind, selection.id);
+    const request =
+      selection.type === 'cell' ? backend.getCellDetail(selection.code) : backend.getPointDetail(selection.kind, selection.id);
     request
       .then((detail) => {
         if (cancelled) return;
@@ -247,7 +248,12 @@ export function App({ config, style, initialBounds, labels }: AppProps) {
             }}
             onController={onController}
           />
-          <LayerPanel layers={ui.layers} counts={overview?.counts ?? null} loading={loadingLayers} onToggle={(layer) => dispatch({ type: 'toggle-layer', layer })} />
+          <LayerPanel
+            layers={ui.layers}
+            counts={overview?.counts ?? null}
+            loading={loadingLayers}
+            onToggle={(layer) => dispatch({ type: 'toggle-layer', layer })}
+          />
           {inspector && <Inspector content={inspector} onClose={() => dispatch({ type: 'select', selection: null })} />}
           <BootStatus
             progress={progress}

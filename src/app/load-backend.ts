@@ -8,7 +8,10 @@ const attempts = new Map<number, Promise<Backend>>();
  * Builds the configured Backend once per boot attempt (React may run an effect twice; two
  * workers must never open the same IndexedDB database). The embedded one boots in a Web Worker.
  */
-export function loadBackend(config: AppConfig, options: { attempt: number; fresh: boolean; userId?: string; onProgress(p: BootProgress): void }): Promise<Backend> {
+export function loadBackend(
+  config: AppConfig,
+  options: { attempt: number; fresh: boolean; userId?: string; onProgress(p: BootProgress): void },
+): Promise<Backend> {
   let pending = attempts.get(options.attempt);
   if (!pending) {
     pending = buildBackend(config, options);
@@ -17,7 +20,10 @@ export function loadBackend(config: AppConfig, options: { attempt: number; fresh
   return pending;
 }
 
-async function buildBackend(config: AppConfig, options: { fresh: boolean; userId?: string; onProgress(p: BootProgress): void }): Promise<Backend> {
+async function buildBackend(
+  config: AppConfig,
+  options: { fresh: boolean; userId?: string; onProgress(p: BootProgress): void },
+): Promise<Backend> {
   if (config.backend.kind === 'supabase') {
     const { createSupabaseBackend } = await import('../data/supabase/supabase-backend');
     options.onProgress({ stage: 'ready' });

@@ -18,7 +18,15 @@ function overview(): string {
 }
 
 function commandHelp(c: Command): string {
-  return [`usage: npm run cli -- ${c.usage}`, '', c.summary, '', ...c.help, '--json             print a machine-readable JSON summary', '--help             show this help'].join('\n');
+  return [
+    `usage: npm run cli -- ${c.usage}`,
+    '',
+    c.summary,
+    '',
+    ...c.help,
+    '--json             print a machine-readable JSON summary',
+    '--help             show this help',
+  ].join('\n');
 }
 
 /** Runs the CLI with `argv` (without node and script); returns the exit code. */

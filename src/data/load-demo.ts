@@ -50,7 +50,13 @@ export async function loadDemo(client: SqlClient, demo: DemoDistrict): Promise<L
       external_id: p.id,
       name: p.name,
       category: p.key_person ? '重点人员' : p.floating ? '流动人口' : '户籍人口',
-      attributes: { gender: p.gender, birth_year: p.birth_year, household_id: p.household_id, key_person: p.key_person, floating: p.floating },
+      attributes: {
+        gender: p.gender,
+        birth_year: p.birth_year,
+        household_id: p.household_id,
+        key_person: p.key_person,
+        floating: p.floating,
+      },
       id_card_number: p.id_card_number,
       phone: p.phone,
       address: p.address,
@@ -75,7 +81,16 @@ export async function loadDemo(client: SqlClient, demo: DemoDistrict): Promise<L
       ...demo.places.map((s) => ({ ...s, kind: 'place' })),
       ...demo.things.map((s) => ({ ...s, kind: 'thing' })),
       ...demo.organisations.map((s) => ({ ...s, kind: 'organisation' })),
-    ].map((s) => ({ kind: s.kind, external_id: s.id, name: s.name, category: s.category, risk_level: s.risk_level, attributes: { address: s.address }, lon: s.lon, lat: s.lat }));
+    ].map((s) => ({
+      kind: s.kind,
+      external_id: s.id,
+      name: s.name,
+      category: s.category,
+      risk_level: s.risk_level,
+      attributes: { address: s.address },
+      lon: s.lon,
+      lat: s.lat,
+    }));
     await insertBatches(
       client,
       sites,

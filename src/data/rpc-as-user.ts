@@ -18,7 +18,10 @@ export async function rpcAsUser<T>(client: SqlClient, userId: string | null, fn:
     await tx.exec(userId === null ? 'set local role anon' : 'set local role authenticated');
     const claims = userId === null ? { role: 'anon' } : { sub: userId, role: 'authenticated' };
     await tx.query(`select set_config('request.jwt.claims', $1, true)`, [JSON.stringify(claims)]);
-    const { rows } = await tx.query<{ result: T }>(call, names.map((n) => args[n]));
+    const { rows } = await tx.query<{ result: T }>(
+      call,
+      names.map((n) => args[n]),
+    );
     return (rows[0]?.result ?? null) as T;
   });
 }

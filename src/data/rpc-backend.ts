@@ -1,7 +1,7 @@
 import type { Backend, Session, SignInRequest } from './backend';
 import { DEMO_MEMBERS } from './demo-members';
-import { type RpcName, type RpcTransport, rpcReads } from './rpc';
 import { toBackendError } from './rows';
+import { type RpcName, type RpcTransport, rpcReads } from './rpc';
 
 const anonSession: Session = { userId: null, role: 'anon', displayName: '' };
 
@@ -41,4 +41,3 @@ export function createRpcBackend(
     ...rpcReads(transport),
   };
 }
-

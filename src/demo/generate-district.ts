@@ -152,8 +152,7 @@ export function generateDistrict(options: Partial<DemoOptions> = {}): DemoDistri
     }
   }
   const centre = { u: WIDTH * (0.45 + random.next() * 0.1), v: HEIGHT * (0.45 + random.next() * 0.1) };
-  const density = (u: number, v: number) =>
-    0.35 + Math.exp(-(((u - centre.u) / 70) ** 2 + ((v - centre.v) / 60) ** 2));
+  const density = (u: number, v: number) => 0.35 + Math.exp(-(((u - centre.u) / 70) ** 2 + ((v - centre.v) / 60) ** 2));
 
   const communityRects: Array<{ rect: LatticeRect; street: number }> = [];
   streetRects.forEach((rect, street) => {
@@ -232,7 +231,12 @@ export function generateDistrict(options: Partial<DemoOptions> = {}): DemoDistri
   }
   const communities = communityRects.map(({ street }, i) => ({
     type: 'Feature' as const,
-    properties: { code: communityCodes[i] as string, name: communityNames[i] as string, level: 'community' as const, parent_code: streetCodes[street] as string },
+    properties: {
+      code: communityCodes[i] as string,
+      name: communityNames[i] as string,
+      level: 'community' as const,
+      parent_code: streetCodes[street] as string,
+    },
     geometry: toMulti(communityTraces.get(i) ?? []),
   }));
 
@@ -273,7 +277,10 @@ export function generateDistrict(options: Partial<DemoOptions> = {}): DemoDistri
       run = [];
     };
     for (let t = line.from; t < line.to; t++) {
-      const open = line.axis === 'u' ? inside(line.at - 0.5, t + 0.5) || inside(line.at + 0.5, t + 0.5) : inside(t + 0.5, line.at - 0.5) || inside(t + 0.5, line.at + 0.5);
+      const open =
+        line.axis === 'u'
+          ? inside(line.at - 0.5, t + 0.5) || inside(line.at + 0.5, t + 0.5)
+          : inside(t + 0.5, line.at - 0.5) || inside(t + 0.5, line.at + 0.5);
       if (!open) {
         flush();
         continue;
@@ -337,7 +344,8 @@ export function generateDistrict(options: Partial<DemoOptions> = {}): DemoDistri
     capacity: number;
   }
   const buildingList: Building[] = [];
-  const streetNameOfCell = (cell: number) => streetNames[(communityRects[(cellRects[cell] as { community: number }).community] as { street: number }).street] as string;
+  const streetNameOfCell = (cell: number) =>
+    streetNames[(communityRects[(cellRects[cell] as { community: number }).community] as { street: number }).street] as string;
   cellRects.forEach((c, cell) => {
     if (removed.has(cell)) return;
     const { rect } = c;
@@ -350,7 +358,8 @@ export function generateDistrict(options: Partial<DemoOptions> = {}): DemoDistri
       const u = rect.u0 + 0.6 + random.next() * Math.max(0, rect.u1 - rect.u0 - 1.2 - w);
       const v = rect.v0 + 0.6 + random.next() * Math.max(0, rect.v1 - rect.v0 - 1.2 - h);
       if (u + w > rect.u1 - 0.3 || v + h > rect.v1 - 0.3 || inWater(u + w / 2, v + h / 2)) continue;
-      if (buildingList.some((b) => b.cell === cell && u < b.u + b.w + 0.2 && b.u < u + w + 0.2 && v < b.v + b.h + 0.2 && b.v < v + h + 0.2)) continue;
+      if (buildingList.some((b) => b.cell === cell && u < b.u + b.w + 0.2 && b.u < u + w + 0.2 && v < b.v + b.h + 0.2 && b.v < v + h + 0.2))
+        continue;
       k++;
       const road = nearestRoad(u + w / 2, v + h / 2, rect);
       const levels = Math.max(1, Math.round(d * (3 + random.next() * 18)));
@@ -376,7 +385,10 @@ export function generateDistrict(options: Partial<DemoOptions> = {}): DemoDistri
   });
 
   // 7. People in households in buildings (weighted by floor area), with ID cards and phones.
-  const pickBuilding = cumulativePicker(buildingList.map((b) => b.capacity), random);
+  const pickBuilding = cumulativePicker(
+    buildingList.map((b) => b.capacity),
+    random,
+  );
   const people: PersonRow[] = [];
   const householdsPerCell = new Map<number, number>();
   const peopleCount = Math.round(30_000 * scale);
@@ -401,7 +413,12 @@ export function generateDistrict(options: Partial<DemoOptions> = {}): DemoDistri
         name: `${m === 0 || random.next() < 0.8 ? surname : random.weighted(SURNAMES, SURNAME_WEIGHTS)}${givenName(random)}`,
         gender,
         birth_year: birthYear,
-        id_card_number: idCardNumber(floating ? '4301' + random.pick(['02', '03', '04', '05', '11', '21']) : DISTRICT_CODE, birthYear, random, gender),
+        id_card_number: idCardNumber(
+          floating ? `4301${random.pick(['02', '03', '04', '05', '11', '21'])}` : DISTRICT_CODE,
+          birthYear,
+          random,
+          gender,
+        ),
         phone: `1${random.pick(['3', '5', '7', '8', '9'])}${String(random.int(0, 999_999_999)).padStart(9, '0')}`,
         address: `${b.address}${unit}单元${room}室`,
         household_id: `H${String(household).padStart(7, '0')}`,
@@ -435,8 +452,28 @@ export function generateDistrict(options: Partial<DemoOptions> = {}): DemoDistri
     hubs.push({ u, v, weight: isMarket ? 1.5 : 1 });
     const [lon, lat] = toLngLat(u, v);
     const name = isMarket ? `${nextName()}农贸市场` : `${nextName()}地铁站`;
-    places.push(site('L', places.length + 1, { name, category: isMarket ? '农贸市场' : '交通枢纽', risk_level: isMarket ? 2 : 1, address: nearestAddress(u, v), lon, lat }));
-    gazetteer.push({ id: `G${String(gazetteer.length + 1).padStart(6, '0')}`, kind: 'poi', road: '', house_number: '', building: '', name, address: `${DISTRICT_NAME}${name}`, community_code: communityOf(u, v), lon, lat });
+    places.push(
+      site('L', places.length + 1, {
+        name,
+        category: isMarket ? '农贸市场' : '交通枢纽',
+        risk_level: isMarket ? 2 : 1,
+        address: nearestAddress(u, v),
+        lon,
+        lat,
+      }),
+    );
+    gazetteer.push({
+      id: `G${String(gazetteer.length + 1).padStart(6, '0')}`,
+      kind: 'poi',
+      road: '',
+      house_number: '',
+      building: '',
+      name,
+      address: `${DISTRICT_NAME}${name}`,
+      community_code: communityOf(u, v),
+      lon,
+      lat,
+    });
   }
   function cellOf(u: number, v: number): number {
     return inside(u, v) ? (cellGrid.labels[Math.floor(v) * WIDTH + Math.floor(u)] as number) : -1;
@@ -451,7 +488,13 @@ export function generateDistrict(options: Partial<DemoOptions> = {}): DemoDistri
     const cell = cellOf(u, v);
     return cell < 0 ? '' : (communityCodes[(cellRects[cell] as { community: number }).community] as string);
   }
-  const scatterSite = (prefix: string, total: number, categories: readonly { category: string; weight: number; risk: readonly number[] }[], namer: (category: string) => string, into: SiteRow[]) => {
+  const scatterSite = (
+    prefix: string,
+    total: number,
+    categories: readonly { category: string; weight: number; risk: readonly number[] }[],
+    namer: (category: string) => string,
+    into: SiteRow[],
+  ) => {
     const weights = categories.map((c) => c.weight);
     while (into.length < total) {
       const b = buildingList[pickBuilding()] as Building;
@@ -459,21 +502,45 @@ export function generateDistrict(options: Partial<DemoOptions> = {}): DemoDistri
       const u = b.u + random.next() * b.w;
       const v = b.v + random.next() * b.h;
       const [lon, lat] = toLngLat(u, v);
-      into.push(site(prefix, into.length + 1, { name: namer(cat.category), category: cat.category, risk_level: random.pick(cat.risk), address: b.address, lon, lat }));
+      into.push(
+        site(prefix, into.length + 1, {
+          name: namer(cat.category),
+          category: cat.category,
+          risk_level: random.pick(cat.risk),
+          address: b.address,
+          lon,
+          lat,
+        }),
+      );
     }
   };
-  scatterSite('L', Math.round(5_000 * scale), PLACE_CATEGORIES, (c) => `${random.pick(PLACE_WORDS)}${c === '住宅小区' ? random.pick(['小区', '家园', '花园', '苑']) : c}`, places);
+  scatterSite(
+    'L',
+    Math.round(5_000 * scale),
+    PLACE_CATEGORIES,
+    (c) => `${random.pick(PLACE_WORDS)}${c === '住宅小区' ? random.pick(['小区', '家园', '花园', '苑']) : c}`,
+    places,
+  );
   const things: SiteRow[] = [];
   scatterSite('W', Math.round(1_000 * scale), THING_CATEGORIES, (c) => `${c}-${String(things.length + 1).padStart(5, '0')}`, things);
   const organisations: SiteRow[] = [];
-  scatterSite('O', Math.round(1_500 * scale), ORGANISATION_CATEGORIES, (c) => `湘麓${random.pick(PLACE_WORDS)}${c === '党组织' ? '党支部' : random.pick(ORGANISATION_SUFFIXES)}`, organisations);
+  scatterSite(
+    'O',
+    Math.round(1_500 * scale),
+    ORGANISATION_CATEGORIES,
+    (c) => `湘麓${random.pick(PLACE_WORDS)}${c === '党组织' ? '党支部' : random.pick(ORGANISATION_SUFFIXES)}`,
+    organisations,
+  );
 
   // 9. Events over 180 days: category mix, hot spots, hour-of-day and weekend patterns.
   const events: EventRow[] = [];
   const eventCount = Math.round(20_000 * scale);
   const endMs = Date.parse(`${opts.endDate}T00:00:00+08:00`) + 86_400_000;
   const startMs = endMs - DAYS * 86_400_000;
-  const pickHub = cumulativePicker(hubs.map((h) => h.weight), random);
+  const pickHub = cumulativePicker(
+    hubs.map((h) => h.weight),
+    random,
+  );
   const categoryWeights = EVENT_CATEGORIES.map((c) => c.share);
   const eventsPerCell = new Map<number, number>();
   while (events.length < eventCount) {
@@ -499,7 +566,10 @@ export function generateDistrict(options: Partial<DemoOptions> = {}): DemoDistri
     const minute = random.int(0, 59);
     const occurred = new Date(startMs + day * 86_400_000 + hour * 3_600_000 + minute * 60_000);
     const ageDays = DAYS - day;
-    const status = ageDays > 30 ? random.weighted(['evaluated', 'closed', 'dismissed'], [70, 25, 5]) : random.weighted(['reported', 'filed', 'dispatched', 'handled', 'closed'], [15, 15, 25, 25, 20]);
+    const status =
+      ageDays > 30
+        ? random.weighted(['evaluated', 'closed', 'dismissed'], [70, 25, 5])
+        : random.weighted(['reported', 'filed', 'dispatched', 'handled', 'closed'], [15, 15, 25, 25, 20]);
     const [lon, lat] = toLngLat(u, v);
     const cell = cellOf(u, v);
     if (cell >= 0) eventsPerCell.set(cell, (eventsPerCell.get(cell) ?? 0) + 1);
@@ -547,7 +617,9 @@ export function generateDistrict(options: Partial<DemoOptions> = {}): DemoDistri
 
   const labels: DemoDistrict['labels']['features'] = [
     ...streetRects.map((r, i) => pointLabel(toLngLat((r.u0 + r.u1) / 2, (r.v0 + r.v1) / 2), streetNames[i] as string, 'street' as const)),
-    ...communityRects.map(({ rect: r }, i) => pointLabel(toLngLat((r.u0 + r.u1) / 2, (r.v0 + r.v1) / 2), communityNames[i] as string, 'community' as const)),
+    ...communityRects.map(({ rect: r }, i) =>
+      pointLabel(toLngLat((r.u0 + r.u1) / 2, (r.v0 + r.v1) / 2), communityNames[i] as string, 'community' as const),
+    ),
     ...places.slice(0, hubCount).map((p) => pointLabel([p.lon, p.lat], p.name, 'poi' as const)),
   ];
 
@@ -583,8 +655,12 @@ function round7(x: number): number {
 function makeWarp(random: Random): (u: number, v: number) => [number, number] {
   const p = Array.from({ length: 4 }, () => random.next() * 2 * Math.PI);
   return (u, v) => [
-    STEP_METERS * u + 150 * Math.sin(((2 * Math.PI * v) / HEIGHT) * 1.2 + (p[0] as number)) + 60 * Math.sin(((2 * Math.PI * u) / WIDTH) * 1.5 + (p[1] as number)),
-    STEP_METERS * v + 120 * Math.sin(((2 * Math.PI * u) / WIDTH) * 1.1 + (p[2] as number)) + 40 * Math.sin(((2 * Math.PI * v) / HEIGHT) * 2 + (p[3] as number)),
+    STEP_METERS * u +
+      150 * Math.sin(((2 * Math.PI * v) / HEIGHT) * 1.2 + (p[0] as number)) +
+      60 * Math.sin(((2 * Math.PI * u) / WIDTH) * 1.5 + (p[1] as number)),
+    STEP_METERS * v +
+      120 * Math.sin(((2 * Math.PI * u) / WIDTH) * 1.1 + (p[2] as number)) +
+      40 * Math.sin(((2 * Math.PI * v) / HEIGHT) * 2 + (p[3] as number)),
   ];
 }
 
@@ -610,7 +686,8 @@ function uniqueNames(random: Random, count: number): string[] {
   const seen = new Set<string>();
   const out: string[] = [];
   for (let guard = 0; out.length < count && guard < count * 200; guard++) {
-    const name = random.next() < 0.6 ? random.pick(PLACE_WORDS) : `${random.pick(PLACE_WORDS).slice(0, 1)}${random.pick(PLACE_WORDS).slice(1, 2)}`;
+    const name =
+      random.next() < 0.6 ? random.pick(PLACE_WORDS) : `${random.pick(PLACE_WORDS).slice(0, 1)}${random.pick(PLACE_WORDS).slice(1, 2)}`;
     if (seen.has(name)) continue;
     seen.add(name);
     out.push(name);

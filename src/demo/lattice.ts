@@ -22,8 +22,7 @@ export type LatticeRing = Array<[number, number]>;
  */
 export function traceRegions(grid: LabelGrid): Map<number, LatticeRing[][]> {
   const { width, height, labels } = grid;
-  const at = (u: number, v: number) =>
-    u < 0 || v < 0 || u >= width || v >= height ? -1 : (labels[v * width + u] as number);
+  const at = (u: number, v: number) => (u < 0 || v < 0 || u >= width || v >= height ? -1 : (labels[v * width + u] as number));
 
   // Directed boundary edges per label, keyed by start point; the region lies on the left.
   const edges = new Map<number, Map<number, number[]>>();
@@ -189,8 +188,5 @@ export function splitRect(
     b = { ...rect, v0: rect.v0 + cut };
     lines.push({ axis: 'v', at: rect.v0 + cut, from: rect.u0, to: rect.u1, depth });
   }
-  return [
-    ...splitRect(a, first, jitter, random, lines, depth),
-    ...splitRect(b, count - first, jitter, random, lines, depth),
-  ];
+  return [...splitRect(a, first, jitter, random, lines, depth), ...splitRect(b, count - first, jitter, random, lines, depth)];
 }

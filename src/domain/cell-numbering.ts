@@ -8,9 +8,7 @@ import type { LngLat } from './ids';
  * @example numberingOrder([[1, 0], [0, 0], [0, 1]], 0.1) // [2, 1, 0]
  */
 export function numberingOrder(centroids: readonly LngLat[], rowToleranceDegrees: number): number[] {
-  const byLatitude = centroids
-    .map((c, index) => ({ index, lng: c[0], lat: c[1] }))
-    .sort((a, b) => b.lat - a.lat || a.index - b.index);
+  const byLatitude = centroids.map((c, index) => ({ index, lng: c[0], lat: c[1] })).sort((a, b) => b.lat - a.lat || a.index - b.index);
   const order: number[] = [];
   let row: typeof byLatitude = [];
   const flush = () => {

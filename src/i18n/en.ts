@@ -100,7 +100,14 @@ export const en: Catalogue<typeof zhCN> = {
     no: 'No',
     location: 'Coordinates',
   },
-  source: { grid_worker: 'Grid worker', citizen: 'Citizen report', hotline: '12345 hotline', camera: 'Camera', sensor: 'IoT sensor', department: 'Referred by department' },
+  source: {
+    grid_worker: 'Grid worker',
+    citizen: 'Citizen report',
+    hotline: '12345 hotline',
+    camera: 'Camera',
+    sensor: 'IoT sensor',
+    department: 'Referred by department',
+  },
   status: {
     reported: 'Reported',
     filed: 'Filed',

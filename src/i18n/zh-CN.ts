@@ -96,7 +96,14 @@ export const zhCN = {
     no: '否',
     location: '坐标',
   },
-  source: { grid_worker: '网格员上报', citizen: '群众反映', hotline: '12345 热线', camera: '视频监控', sensor: '物联感知', department: '部门移交' },
+  source: {
+    grid_worker: '网格员上报',
+    citizen: '群众反映',
+    hotline: '12345 热线',
+    camera: '视频监控',
+    sensor: '物联感知',
+    department: '部门移交',
+  },
   status: {
     reported: '已上报',
     filed: '已立案',

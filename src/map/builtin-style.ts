@@ -35,7 +35,12 @@ export function builtinStyle(demoBaseUrl: string): StyleSpecification {
     layers: [
       { id: 'background', type: 'background', paint: { 'background-color': BASE_COLORS.background } },
       { id: 'district-land', type: 'fill', source: 'district', paint: { 'fill-color': BASE_COLORS.land } },
-      { id: 'water', type: 'fill', source: 'water', paint: { 'fill-color': BASE_COLORS.water, 'fill-outline-color': BASE_COLORS.waterLine } },
+      {
+        id: 'water',
+        type: 'fill',
+        source: 'water',
+        paint: { 'fill-color': BASE_COLORS.water, 'fill-outline-color': BASE_COLORS.waterLine },
+      },
       {
         id: 'buildings',
         type: 'fill',
@@ -51,7 +56,15 @@ export function builtinStyle(demoBaseUrl: string): StyleSpecification {
         layout: { 'line-join': 'round', 'line-cap': 'round' },
         paint: {
           'line-color': BASE_COLORS.roadCasing,
-          'line-width': ['interpolate', ['exponential', 1.6], ['zoom'], 11, ['match', ['get', 'rank'], 'arterial', 3, 1.5], 17, ['match', ['get', 'rank'], 'arterial', 22, 14]],
+          'line-width': [
+            'interpolate',
+            ['exponential', 1.6],
+            ['zoom'],
+            11,
+            ['match', ['get', 'rank'], 'arterial', 3, 1.5],
+            17,
+            ['match', ['get', 'rank'], 'arterial', 22, 14],
+          ],
         },
       },
       {
@@ -60,7 +73,15 @@ export function builtinStyle(demoBaseUrl: string): StyleSpecification {
         source: 'roads',
         layout: { 'line-join': 'round', 'line-cap': 'round' },
         paint: {
-          'line-color': ['match', ['get', 'rank'], 'arterial', BASE_COLORS.arterialRoad, 'secondary', BASE_COLORS.secondaryRoad, BASE_COLORS.minorRoad],
+          'line-color': [
+            'match',
+            ['get', 'rank'],
+            'arterial',
+            BASE_COLORS.arterialRoad,
+            'secondary',
+            BASE_COLORS.secondaryRoad,
+            BASE_COLORS.minorRoad,
+          ],
           'line-width': [
             'interpolate',
             ['exponential', 1.6],
@@ -72,7 +93,12 @@ export function builtinStyle(demoBaseUrl: string): StyleSpecification {
           ],
         },
       },
-      { id: 'district-line', type: 'line', source: 'district', paint: { 'line-color': BASE_COLORS.districtLine, 'line-width': 2.5, 'line-dasharray': [3, 1.5] } },
+      {
+        id: 'district-line',
+        type: 'line',
+        source: 'district',
+        paint: { 'line-color': BASE_COLORS.districtLine, 'line-width': 2.5, 'line-dasharray': [3, 1.5] },
+      },
     ],
   };
 }

@@ -1,5 +1,5 @@
-import { MapboxOverlay } from '@deck.gl/mapbox';
 import { ScatterplotLayer, TextLayer } from '@deck.gl/layers';
+import { MapboxOverlay } from '@deck.gl/mapbox';
 import type { FeatureCollection, MultiPolygon } from 'geojson';
 import maplibregl, { type GeoJSONSource, type MapMouseEvent, type StyleSpecification } from 'maplibre-gl';
 import type { AdminAreaProperties, CellProperties, PointColumns } from '../data/backend';
@@ -163,7 +163,7 @@ export class MapController {
     let b = this.buffers.get(points);
     if (!b) {
       const indexOf = new Map<string, number>();
-      points.ids.forEach((id, i) => indexOf.set(id, i));
+      for (let i = 0; i < points.ids.length; i++) indexOf.set(points.ids[i] as string, i);
       b = { positions: interleavePositions(points), colors: pointColors(points), indexOf };
       this.buffers.set(points, b);
     }
@@ -171,25 +171,27 @@ export class MapController {
   }
 
   private deckLayers(model: RenderModel) {
-    const layers: Array<ScatterplotLayer | ScatterplotLayer<LngLat> | TextLayer<LabelModel>> = model.points.map(({ kind, points, radiusPixels }) => {
-      const b = this.bufferFor(points);
-      return new ScatterplotLayer({
-        id: `points-${kind}`,
-        data: {
-          length: points.ids.length,
-          attributes: {
-            getPosition: { value: b.positions, size: 2 },
-            getFillColor: { value: b.colors, size: 4, normalized: true },
+    const layers: Array<ScatterplotLayer | ScatterplotLayer<LngLat> | TextLayer<LabelModel>> = model.points.map(
+      ({ kind, points, radiusPixels }) => {
+        const b = this.bufferFor(points);
+        return new ScatterplotLayer({
+          id: `points-${kind}`,
+          data: {
+            length: points.ids.length,
+            attributes: {
+              getPosition: { value: b.positions, size: 2 },
+              getFillColor: { value: b.colors, size: 4, normalized: true },
+            },
           },
-        },
-        radiusUnits: 'pixels',
-        getRadius: radiusPixels,
-        radiusMinPixels: 1,
-        pickable: true,
-        stroked: false,
-        updateTriggers: { getRadius: radiusPixels },
-      });
-    });
+          radiusUnits: 'pixels',
+          getRadius: radiusPixels,
+          radiusMinPixels: 1,
+          pickable: true,
+          stroked: false,
+          updateTriggers: { getRadius: radiusPixels },
+        });
+      },
+    );
     const selected = model.selectedPoint;
     const selectedPoints = selected ? model.points.find((p) => p.kind === selected.kind)?.points : undefined;
     const selectedIndex = selected && selectedPoints ? this.bufferFor(selectedPoints).indexOf.get(selected.id) : undefined;

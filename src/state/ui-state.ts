@@ -13,7 +13,10 @@ export interface UiState {
   selection: Selection;
 }
 
-export type UiAction = { type: 'toggle-layer'; layer: LayerKey } | { type: 'set-layer'; layer: LayerKey; visible: boolean } | { type: 'select'; selection: Selection };
+export type UiAction =
+  | { type: 'toggle-layer'; layer: LayerKey }
+  | { type: 'set-layer'; layer: LayerKey; visible: boolean }
+  | { type: 'select'; selection: Selection };
 
 export const initialUiState: UiState = {
   layers: { cells: true, communities: true, labels: true, event: true, person: false, place: false, thing: false, organisation: false },

@@ -17,17 +17,22 @@ export function Header({ districtName, children }: HeaderProps) {
         {t('app.title')}
         <small>{t('app.subtitle')}</small>
       </h1>
-      {districtName && <span className="district" data-testid="district-name">{districtName}</span>}
+      {districtName && (
+        <span className="district" data-testid="district-name">
+          {districtName}
+        </span>
+      )}
       <div className="spacer" />
       {children}
-      <div className="language" role="group" aria-label={t('language.label')}>
+      <fieldset className="language">
+        <legend className="visually-hidden">{t('language.label')}</legend>
         <button type="button" aria-pressed={language === 'zh-CN'} data-testid="lang-zh" onClick={() => void changeLanguage('zh-CN')}>
           {t('language.zh')}
         </button>
         <button type="button" aria-pressed={language === 'en'} data-testid="lang-en" onClick={() => void changeLanguage('en')}>
           {t('language.en')}
         </button>
-      </div>
+      </fieldset>
     </header>
   );
 }

@@ -29,8 +29,25 @@ function ClassReason({ cell }: { cell: CellDetail }) {
   const { t } = useTranslation();
   if (cell.classSource === 'manual') return <>{cell.classReason}</>;
   try {
-    const r = JSON.parse(cell.classReason) as { rule: string; events: number; households: number; score: number; thresholds: { A: number; B: number } };
-    return <>{t('inspector.reasonRule', { rule: r.rule, events: r.events, households: r.households, score: r.score, a: r.thresholds.A, b: r.thresholds.B })}</>;
+    const r = JSON.parse(cell.classReason) as {
+      rule: string;
+      events: number;
+      households: number;
+      score: number;
+      thresholds: { A: number; B: number };
+    };
+    return (
+      <>
+        {t('inspector.reasonRule', {
+          rule: r.rule,
+          events: r.events,
+          households: r.households,
+          score: r.score,
+          a: r.thresholds.A,
+          b: r.thresholds.B,
+        })}
+      </>
+    );
   } catch {
     return <>{cell.classReason}</>;
   }

@@ -43,7 +43,9 @@ export function LayerPanel({ layers, counts, loading, onToggle }: LayerPanelProp
                 <input type="checkbox" checked={layers[layer]} onChange={() => onToggle(layer)} data-testid={`layer-${layer}`} />
                 {color && <span className="dot" style={{ background: color }} />}
                 <span className="layer-name">{t(`layers.${layer}`)}</span>
-                <span className="layer-count">{loading[layer] ? t('layers.loading') : n !== null ? t('layers.count', { n: formatCount(n, i18n.language) }) : ''}</span>
+                <span className="layer-count">
+                  {loading[layer] ? t('layers.loading') : n !== null ? t('layers.count', { n: formatCount(n, i18n.language) }) : ''}
+                </span>
               </label>
             </li>
           );

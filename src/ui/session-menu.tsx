@@ -60,8 +60,22 @@ export function SessionMenu({ session, demoMembers, onSignIn, onSignOut }: Sessi
   };
   return (
     <form className="session" onSubmit={(e) => void submit(e)}>
-      <input type="email" required placeholder={t('session.email')} aria-label={t('session.email')} value={email} onChange={(e) => setEmail(e.target.value)} />
-      <input type="password" required placeholder={t('session.password')} aria-label={t('session.password')} value={password} onChange={(e) => setPassword(e.target.value)} />
+      <input
+        type="email"
+        required
+        placeholder={t('session.email')}
+        aria-label={t('session.email')}
+        value={email}
+        onChange={(e) => setEmail(e.target.value)}
+      />
+      <input
+        type="password"
+        required
+        placeholder={t('session.password')}
+        aria-label={t('session.password')}
+        value={password}
+        onChange={(e) => setPassword(e.target.value)}
+      />
       <button type="submit">{t('session.signIn')}</button>
       {error && <span className="error">{error}</span>}
     </form>

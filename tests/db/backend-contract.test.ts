@@ -1,7 +1,7 @@
 import WebSocket from 'ws';
 import { backendContract } from '../../src/data/backend.contract';
-import { createRpcBackend } from '../../src/data/rpc-backend';
 import { rpcAsUser } from '../../src/data/rpc-as-user';
+import { createRpcBackend } from '../../src/data/rpc-backend';
 import { createSupabaseBackend } from '../../src/data/supabase/supabase-backend';
 import { demoPglite, demoPostgres } from './databases';
 import { fakeSupabaseFetch } from './fake-supabase';

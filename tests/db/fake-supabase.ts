@@ -22,7 +22,8 @@ function subOf(authorization: string | null): string | null {
   }
 }
 
-const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
 /**
  * Returns a fetch that stands in for a hosted Supabase project at the HTTP boundary: Auth's
@@ -37,8 +38,23 @@ export function fakeSupabaseFetch(client: SqlClient): typeof fetch {
       const { email } = (await request.json()) as { email: string };
       const m = DEMO_MEMBERS.find((x) => `${x.role}@demo.gridatlas.local` === email);
       if (!m) return json(400, { error: 'invalid_grant', error_description: 'Invalid login credentials' });
-      const user = { id: m.userId, aud: 'authenticated', role: 'authenticated', email, app_metadata: {}, user_metadata: {}, created_at: new Date(0).toISOString() };
-      return json(200, { access_token: jwtFor(m.userId), token_type: 'bearer', expires_in: 3600, expires_at: Math.floor(Date.now() / 1000) + 3600, refresh_token: 'refresh', user });
+      const user = {
+        id: m.userId,
+        aud: 'authenticated',
+        role: 'authenticated',
+        email,
+        app_metadata: {},
+        user_metadata: {},
+        created_at: new Date(0).toISOString(),
+      };
+      return json(200, {
+        access_token: jwtFor(m.userId),
+        token_type: 'bearer',
+        expires_in: 3600,
+        expires_at: Math.floor(Date.now() / 1000) + 3600,
+        refresh_token: 'refresh',
+        user,
+      });
     }
     if (url.pathname === '/auth/v1/logout') return new Response(null, { status: 204 });
     const rpc = /^\/rest\/v1\/rpc\/([a-z_]+)$/.exec(url.pathname);

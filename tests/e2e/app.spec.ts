@@ -10,7 +10,8 @@ test('boots on the embedded database, draws the cells by class, without console 
   const errors = collectErrors(page);
   const outside: string[] = [];
   page.on('request', (r) => {
-    if (!r.url().startsWith('http://127.0.0.1:4173/') && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) outside.push(r.url());
+    if (!r.url().startsWith('http://127.0.0.1:4173/') && !r.url().startsWith('data:') && !r.url().startsWith('blob:'))
+      outside.push(r.url());
   });
   await page.goto('/');
   await expect(page.getByTestId('boot-status')).toBeVisible();

@@ -14,7 +14,10 @@ import { migrationsFromFiles, type SqlClient } from '../sql-client';
 import type { BootProgress } from './boot-progress';
 import { pgliteClient } from './create-pglite';
 
-const migrationFiles = import.meta.glob('../../../supabase/migrations/*.sql', { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
+const migrationFiles = import.meta.glob('../../../supabase/migrations/*.sql', { query: '?raw', import: 'default', eager: true }) as Record<
+  string,
+  string
+>;
 
 let db: PGlite | null = null;
 let client: SqlClient | null = null;
@@ -56,13 +59,21 @@ const api = {
    * Opens the database named `name` in IndexedDB, creating it from `dataUrl` (a PGlite data
    * directory tarball) when absent or unreadable, and applies pending migrations.
    */
-  async boot(options: { name: string; dataUrl: string; fresh?: boolean }, onProgress: (p: BootProgress) => void): Promise<{ reopened: boolean }> {
+  async boot(
+    options: { name: string; dataUrl: string; fresh?: boolean },
+    onProgress: (p: BootProgress) => void,
+  ): Promise<{ reopened: boolean }> {
     onProgress({ stage: 'check' });
     if (options.fresh) await deleteStoredDatabase(options.name);
     let reopened = await storedDatabaseExists(options.name);
     const open = async (loadDataDir?: Blob) => {
       onProgress({ stage: 'start', reopened: !loadDataDir });
-      const instance = await PGlite.create({ dataDir: `idb://${options.name}`, extensions: { postgis }, loadDataDir, relaxedDurability: true });
+      const instance = await PGlite.create({
+        dataDir: `idb://${options.name}`,
+        extensions: { postgis },
+        loadDataDir,
+        relaxedDurability: true,
+      });
       // A half-written earlier first boot leaves a database without the migrations table.
       await instance.query('select 1 from supabase_migrations.schema_migrations limit 1');
       return instance;

@@ -1,8 +1,8 @@
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import type { Backend, Session, SignInRequest } from '../backend';
 import { BackendError } from '../backend';
-import { type RpcName, type RpcTransport, rpcReads } from '../rpc';
 import { toBackendError } from '../rows';
+import { type RpcName, type RpcTransport, rpcReads } from '../rpc';
 
 /** Where the Supabase project is; `fetch` replaces the HTTP client (tests only). */
 export interface SupabaseOptions {

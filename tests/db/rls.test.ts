@@ -1,0 +1,89 @@
+import { expect, it } from 'vitest';
+import { DEMO_MEMBERS } from '../../src/data/demo-members';
+import type { SqlClient } from '../../src/data/sql-client';
+import { asUser, describeEachDatabase } from './each-database';
+
+const id = (role: string) => DEMO_MEMBERS.find((m) => m.role === role)?.userId as string;
+const count = async (tx: SqlClient, sql: string) =>
+  (await tx.query<{ n: number }>(`select count(*)::int n from (${sql}) q`)).rows[0]?.n ?? -1;
+
+describeEachDatabase('row level security by actor', (db) => {
+  it('anon: no table is readable', async () => {
+    for (const table of ['cells', 'entities', 'person_private', 'events', 'members', 'admin_areas']) {
+      await expect(asUser(db(), null, (tx) => tx.query(`select * from ${table} limit 1`))).rejects.toThrow(/permission denied/);
+    }
+  });
+
+  it('authenticated non-member: sees no rows', async () => {
+    const stranger = '00000000-0000-4000-8000-0000000000ff';
+    await asUser(db(), stranger, async (tx) => {
+      expect(await count(tx, 'select * from cells')).toBe(0);
+      expect(await count(tx, 'select * from entities')).toBe(0);
+      expect(await count(tx, 'select * from events')).toBe(0);
+    });
+  });
+
+  it('admin: reads everything, personal fields included, and edits cells', async () => {
+    await asUser(db(), id('admin'), async (tx) => {
+      expect(await count(tx, 'select * from person_private')).toBe(30_000);
+      expect(await count(tx, 'select * from events')).toBe(20_000);
+      const { rows } = await tx.query<{ code: string }>(
+        `update cells set name = name || '（改）' where code = (select min(code) from cells) returning code`,
+      );
+      expect(rows).toHaveLength(1);
+    });
+  });
+
+  it('command: reads everything, updates events, cannot edit cells', async () => {
+    await asUser(db(), id('command'), async (tx) => {
+      expect(await count(tx, 'select * from cells where valid_to is null')).toBeGreaterThan(500);
+      const updated = await tx.query(`update events set status = 'dispatched' where external_id = 'E0000001' returning id`);
+      expect(updated.rows).toHaveLength(1);
+      const edited = await tx.query(`update cells set name = 'x' where code = (select min(code) from cells) returning code`);
+      expect(edited.rows).toHaveLength(0);
+    });
+  });
+
+  it('planner: reads cells, entities and events but never personal fields, and writes nothing', async () => {
+    await asUser(db(), id('planner'), async (tx) => {
+      expect(await count(tx, 'select * from entities')).toBe(37_500);
+      expect(await count(tx, 'select * from person_private')).toBe(0);
+      const edited = await tx.query(`update events set status = 'closed' where external_id = 'E0000001' returning id`);
+      expect(edited.rows).toHaveLength(0);
+    });
+  });
+
+  it('worker: sees only own cells and what is in them, and reports events only there', async () => {
+    const { rows: own } = await db().query<{ cell_code: string }>('select cell_code from worker_cells where user_id = $1', [id('worker')]);
+    expect(own.length).toBeGreaterThan(0);
+    const { rows: inOwn } = await db().query<{ n: number }>(
+      `select count(*)::int n from person_private p join entities e on e.id = p.entity_id
+       where e.cell_code in (select cell_code from worker_cells where user_id = $1)`,
+      [id('worker')],
+    );
+    await asUser(db(), id('worker'), async (tx) => {
+      expect(await count(tx, 'select * from cells where valid_to is null')).toBe(own.length);
+      expect(await count(tx, 'select * from person_private')).toBe(inOwn[0]?.n);
+      expect(await count(tx, `select * from events where cell_code not in (select cell_code from worker_cells)`)).toBe(0);
+      const inside = await tx.query<{ lng: number; lat: number }>(
+        `select ST_X(ST_PointOnSurface(geom)) lng, ST_Y(ST_PointOnSurface(geom)) lat from cells where valid_to is null limit 1`,
+      );
+      const p = inside.rows[0];
+      if (!p) throw new Error('worker sees no cell');
+      await tx.query(
+        `insert into events (external_id, category, severity, source, occurred_at, reported_by, geom)
+         values ('E-worker-own', '设施损坏', 2, 'grid_worker', now(), $1, ST_SetSRID(ST_MakePoint($2, $3), 4326))`,
+        [id('worker'), p.lng, p.lat],
+      );
+    });
+    await expect(
+      asUser(db(), id('worker'), (tx) =>
+        tx.query(
+          `insert into events (external_id, category, severity, source, occurred_at, reported_by, geom)
+           values ('E-worker-foreign', '设施损坏', 2, 'grid_worker', now(), $1, ST_SetSRID(ST_MakePoint(112.99, 28.2), 4326))`,
+          [id('worker')],
+        ),
+      ),
+    ).rejects.toThrow(/row-level security/);
+  });
+});

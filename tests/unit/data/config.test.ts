@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { readConfig } from '../../../src/config';
+
+const base = 'http://localhost:5173/';
+
+describe('readConfig', () => {
+  it('uses the embedded database and the built-in style when nothing is set', () => {
+    expect(readConfig({ BASE_URL: '/' }, base)).toEqual({
+      valid: true,
+      config: {
+        backend: { kind: 'embedded', dataUrl: 'http://localhost:5173/demo/pgdata.tar.gz', databaseName: 'gridatlas' },
+        basemap: { kind: 'builtin' },
+        demoBaseUrl: 'http://localhost:5173/demo/',
+      },
+    });
+  });
+
+  it('uses Supabase when both the URL and the anon key are set', () => {
+    const result = readConfig({ VITE_SUPABASE_URL: 'https://abc.supabase.co', VITE_SUPABASE_ANON_KEY: 'key' }, base);
+    expect(result).toMatchObject({
+      valid: true,
+      config: { backend: { kind: 'supabase', url: 'https://abc.supabase.co', anonKey: 'key' } },
+    });
+  });
+
+  it('refuses half a Supabase configuration, naming both variables', () => {
+    expect(readConfig({ VITE_SUPABASE_URL: 'https://abc.supabase.co' }, base)).toEqual({
+      valid: false,
+      reason: 'set both VITE_SUPABASE_URL and VITE_SUPABASE_ANON_KEY, or neither',
+    });
+  });
+
+  it('refuses a Supabase URL that is not http(s)', () => {
+    const result = readConfig({ VITE_SUPABASE_URL: 'abc', VITE_SUPABASE_ANON_KEY: 'k' }, base);
+    expect(result).toEqual({ valid: false, reason: 'VITE_SUPABASE_URL is not an http(s) URL: "abc"' });
+  });
+
+  it('prefers a style URL over a PMTiles file and resolves relative paths', () => {
+    expect(readConfig({ VITE_BASEMAP_STYLE_URL: '/tiles/style.json', VITE_BASEMAP_PMTILES: 'x.pmtiles' }, base)).toMatchObject({
+      config: { basemap: { kind: 'style', url: 'http://localhost:5173/tiles/style.json' } },
+    });
+    expect(readConfig({ VITE_BASEMAP_PMTILES: 'basemap/city.pmtiles' }, base)).toMatchObject({
+      config: { basemap: { kind: 'pmtiles', url: 'http://localhost:5173/basemap/city.pmtiles' } },
+    });
+  });
+
+  it('ignores blank values', () => {
+    expect(readConfig({ VITE_SUPABASE_URL: '  ', VITE_SUPABASE_ANON_KEY: '', VITE_BASEMAP_STYLE_URL: '' }, base)).toMatchObject({
+      config: { backend: { kind: 'embedded' }, basemap: { kind: 'builtin' } },
+    });
+  });
+});

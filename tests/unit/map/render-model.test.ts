@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import type { PointColumns } from '../../../src/data/backend';
+import { interleavePositions, pointColors, SEVERITY_COLORS } from '../../../src/map/layers/point-style';
+import { type LabelFeature, renderModel } from '../../../src/map/render-model';
+import { initialUiState, uiReducer } from '../../../src/state/ui-state';
+
+const columns = (kind: PointColumns['kind'], n: number): PointColumns => ({
+  kind,
+  ids: Array.from({ length: n }, (_, i) => `${kind}${i}`),
+  lng: Float64Array.from({ length: n }, (_, i) => 112 + i),
+  lat: Float64Array.from({ length: n }, (_, i) => 28 + i),
+  category: Array.from({ length: n }, () => 'c'),
+  severity: Uint8Array.from({ length: n }, (_, i) => (i % 4) + 1),
+});
+
+const label = (name: string, rank: LabelFeature['properties']['rank']): LabelFeature => ({
+  type: 'Feature',
+  properties: { name, rank },
+  geometry: { type: 'Point', coordinates: [112.9, 28.2] },
+});
+
+describe('renderModel', () => {
+  it('draws only switched-on point layers that have data, events on top', () => {
+    const state = uiReducer(initialUiState, { type: 'set-layer', layer: 'person', visible: true });
+    const model = renderModel(
+      state,
+      { points: { event: columns('event', 3), person: columns('person', 2), thing: columns('thing', 1) }, labels: [] },
+      12,
+    );
+    expect(model.points.map((p) => p.kind)).toEqual(['person', 'event']);
+  });
+
+  it('shows street labels zoomed out and community labels zoomed in', () => {
+    const data = { points: {}, labels: [label('岳麓街道', 'street'), label('桃花社区', 'community')] };
+    expect(renderModel(initialUiState, data, 11).labels.map((l) => l.text)).toEqual(['岳麓街道']);
+    expect(renderModel(initialUiState, data, 14).labels.map((l) => l.text)).toEqual(['桃花社区']);
+    const off = uiReducer(initialUiState, { type: 'toggle-layer', layer: 'labels' });
+    expect(renderModel(off, data, 14).labels).toEqual([]);
+  });
+
+  it('passes the selected cell to the cell layer', () => {
+    const state = uiReducer(initialUiState, { type: 'select', selection: { type: 'cell', code: '430199001001001' as never } });
+    expect(renderModel(state, { points: {}, labels: [] }, 12).cells.selectedCode).toBe('430199001001001');
+  });
+});
+
+describe('point styles', () => {
+  it('interleaves positions as lng, lat pairs', () => {
+    expect([...interleavePositions(columns('thing', 2))]).toEqual([112, 28, 113, 29]);
+  });
+
+  it('colours events by severity', () => {
+    const colors = pointColors(columns('event', 4));
+    expect([...colors.slice(12, 16)]).toEqual(SEVERITY_COLORS[4]);
+    expect([...colors.slice(0, 4)]).toEqual(SEVERITY_COLORS[1]);
+  });
+});
