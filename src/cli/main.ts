@@ -1,8 +1,9 @@
 import { parseArgs } from 'node:util';
 import { type Command, UsageError } from './command';
+import { loadDemoCommand, migrateCommand } from './database-commands';
 import { demoCommand } from './demo-command';
 
-const COMMANDS: Command[] = [demoCommand];
+const COMMANDS: Command[] = [demoCommand, migrateCommand, loadDemoCommand];
 
 function overview(): string {
   return [

@@ -43,3 +43,16 @@ it('runs unchanged on a real PostgreSQL + PostGIS (DATABASE_URL), creating the S
     await db?.close();
   }
 });
+
+it('seed.sql runs on a database without Supabase Auth and changes nothing there', async () => {
+  const { readFileSync } = await import('node:fs');
+  const db = await emptyPglite();
+  try {
+    await migrate(db.client, readMigrations());
+    await db.client.exec(readFileSync('supabase/seed.sql', 'utf8'));
+    const { rows } = await db.client.query<{ n: number }>('select count(*)::int n from members');
+    expect(rows[0]?.n).toBe(0);
+  } finally {
+    await db.close();
+  }
+});

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { csvField, toCsv } from '../../../src/cli/csv';
 
 function cli(...args: string[]) {
-  const r = spawnSync('npx', ['tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8' });
+  const r = spawnSync('node_modules/.bin/tsx', ['src/cli/main.ts', ...args], { encoding: 'utf8' });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
