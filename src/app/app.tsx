@@ -102,17 +102,13 @@ export function App({ config, style, initialBounds, labels }: AppProps) {
     let cancelled = false;
     setBootError(null);
     const saved = localStorage.getItem(ACTING_AS_KEY) ?? undefined;
-    loadBackend(config, {
-      attempt: bootAttempt.n,
-      fresh: bootAttempt.fresh,
-      userId: saved,
-      onProgress: (p) => {
-        if (cancelled) return;
-        setProgress(p);
-        hooks().bootStage = p.stage;
-        hooks().reopened = p.reopened ?? false;
-      },
-    })
+    const boot = loadBackend(config, { attempt: bootAttempt.n, fresh: bootAttempt.fresh, userId: saved }, (p) => {
+      if (cancelled) return;
+      setProgress(p);
+      hooks().bootStage = p.stage;
+      hooks().reopened = p.reopened ?? false;
+    });
+    boot.backend
       .then((b) => {
         if (!cancelled) setBackend(b);
       })
@@ -121,6 +117,7 @@ export function App({ config, style, initialBounds, labels }: AppProps) {
       });
     return () => {
       cancelled = true;
+      boot.unsubscribe();
     };
   }, [config, bootAttempt, t]);
 

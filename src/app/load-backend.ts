@@ -2,31 +2,51 @@ import type { AppConfig } from '../config';
 import type { Backend } from '../data/backend';
 import type { BootProgress } from '../data/embedded/boot-progress';
 
-const attempts = new Map<number, Promise<Backend>>();
+interface Attempt {
+  backend: Promise<Backend>;
+  listeners: Set<(p: BootProgress) => void>;
+  last: BootProgress;
+}
+
+const attempts = new Map<number, Attempt>();
+
+export interface LoadOptions {
+  /** Boot attempt number: a new number boots again (retry, reset), the same number shares one boot. */
+  attempt: number;
+  fresh: boolean;
+  userId?: string;
+}
 
 /**
- * Builds the configured Backend once per boot attempt (React may run an effect twice; two
- * workers must never open the same IndexedDB database). The embedded one boots in a Web Worker.
+ * Builds the configured Backend once per boot attempt: React may run an effect twice, and two
+ * workers must never open the same IndexedDB database. Every caller gets the shared Backend and
+ * its progress (the latest at once, then each change) until it unsubscribes.
  */
 export function loadBackend(
   config: AppConfig,
-  options: { attempt: number; fresh: boolean; userId?: string; onProgress(p: BootProgress): void },
-): Promise<Backend> {
-  let pending = attempts.get(options.attempt);
-  if (!pending) {
-    pending = buildBackend(config, options);
-    attempts.set(options.attempt, pending);
+  options: LoadOptions,
+  onProgress: (p: BootProgress) => void,
+): { backend: Promise<Backend>; unsubscribe(): void } {
+  let attempt = attempts.get(options.attempt);
+  if (!attempt) {
+    const created: Attempt = { backend: Promise.resolve(null as never), listeners: new Set(), last: { stage: 'check' } };
+    created.backend = buildBackend(config, options, (p) => {
+      created.last = p;
+      for (const listener of created.listeners) listener(p);
+    });
+    attempts.set(options.attempt, created);
+    attempt = created;
   }
-  return pending;
+  const current = attempt;
+  current.listeners.add(onProgress);
+  onProgress(current.last);
+  return { backend: current.backend, unsubscribe: () => current.listeners.delete(onProgress) };
 }
 
-async function buildBackend(
-  config: AppConfig,
-  options: { fresh: boolean; userId?: string; onProgress(p: BootProgress): void },
-): Promise<Backend> {
+async function buildBackend(config: AppConfig, options: LoadOptions, onProgress: (p: BootProgress) => void): Promise<Backend> {
   if (config.backend.kind === 'supabase') {
     const { createSupabaseBackend } = await import('../data/supabase/supabase-backend');
-    options.onProgress({ stage: 'ready' });
+    onProgress({ stage: 'ready' });
     return createSupabaseBackend({ url: config.backend.url, anonKey: config.backend.anonKey });
   }
   const { createEmbeddedBackend } = await import('../data/embedded/embedded-backend');
@@ -35,6 +55,6 @@ async function buildBackend(
     dataUrl: config.backend.dataUrl,
     fresh: options.fresh,
     userId: options.userId,
-    onProgress: options.onProgress,
+    onProgress,
   });
 }
