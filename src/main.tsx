@@ -1,4 +1,5 @@
 import type { FeatureCollection } from 'geojson';
+import i18next from 'i18next';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/app';
@@ -24,7 +25,7 @@ async function start(): Promise<void> {
   await initI18n(initialLanguage(localStorage));
   const result = readConfig(import.meta.env, window.location.href);
   if (!result.valid) {
-    root.textContent = `GridAtlas configuration error: ${result.reason}`;
+    root.textContent = i18next.t('configError', { reason: result.reason });
     return;
   }
   const { config } = result;

@@ -194,6 +194,19 @@ export function App({ config, style, initialBounds, labels }: AppProps) {
     };
   }, [ui.selection, backend, t]);
 
+  const mapLocale = useMemo(
+    () => ({
+      'Map.Title': t('map.title'),
+      'NavigationControl.ZoomIn': t('map.zoomIn'),
+      'NavigationControl.ZoomOut': t('map.zoomOut'),
+      'NavigationControl.ResetBearing': t('map.resetBearing'),
+      'AttributionControl.ToggleAttribution': t('map.toggleAttribution'),
+      'ScaleControl.Meters': t('map.meters'),
+      'ScaleControl.Kilometers': t('map.kilometers'),
+    }),
+    // react-i18next gives a new `t` when the language changes.
+    [t],
+  );
   const model = useMemo(() => renderModel(ui, { points, labels }, zoom), [ui, points, labels, zoom]);
   useEffect(() => {
     hooks().pointAt = (kind, i) => {
@@ -219,6 +232,8 @@ export function App({ config, style, initialBounds, labels }: AppProps) {
 
   const onController = useCallback((c: MapController | null) => {
     controller.current = c;
+    // A new map has not drawn anything yet.
+    hooks().cellsDrawn = false;
     hooks().project = (lngLat) => c?.project(lngLat) ?? null;
     hooks().flyTo = (lngLat, zoom) => c?.map.jumpTo({ center: lngLat, zoom });
   }, []);
@@ -233,6 +248,7 @@ export function App({ config, style, initialBounds, labels }: AppProps) {
           <MapView
             style={style}
             initialBounds={initialBounds}
+            locale={mapLocale}
             fitTo={fitTo}
             cells={cells}
             communities={communities}

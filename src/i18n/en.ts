@@ -119,7 +119,17 @@ export const en: Catalogue<typeof zhCN> = {
   },
   severity: { 1: 'Minor', 2: 'Moderate', 3: 'Serious', 4: 'Critical' },
   risk: { 0: 'None', 1: 'Low', 2: 'Medium', 3: 'High' },
-  map: { basemapError: 'The basemap failed to load: {{message}}' },
+  map: {
+    basemapError: 'The basemap failed to load: {{message}}',
+    title: 'Map',
+    zoomIn: 'Zoom in',
+    zoomOut: 'Zoom out',
+    resetBearing: 'Reset bearing to north',
+    toggleAttribution: 'Toggle attribution',
+    meters: 'm',
+    kilometers: 'km',
+  },
+  configError: 'Configuration error: {{reason}}',
   error: {
     unavailable: 'Service unavailable',
     forbidden: 'Access denied',

@@ -115,7 +115,17 @@ export const zhCN = {
   },
   severity: { 1: '一般', 2: '较重', 3: '严重', 4: '特别严重' },
   risk: { 0: '无', 1: '低', 2: '中', 3: '高' },
-  map: { basemapError: '底图加载失败：{{message}}' },
+  map: {
+    basemapError: '底图加载失败：{{message}}',
+    title: '地图',
+    zoomIn: '放大',
+    zoomOut: '缩小',
+    resetBearing: '指向正北',
+    toggleAttribution: '显示或隐藏版权信息',
+    meters: '米',
+    kilometers: '公里',
+  },
+  configError: '配置错误：{{reason}}',
   error: {
     unavailable: '服务不可用',
     forbidden: '无权访问',

@@ -13,6 +13,10 @@ export interface MapControllerOptions {
   container: HTMLElement;
   style: StyleSpecification | string;
   bounds: BBox | null;
+  /** Camera to start from instead of `bounds` (when the map is rebuilt). */
+  camera?: { center: LngLat; zoom: number; bearing: number };
+  /** MapLibre UI strings (control tooltips, scale units) in the UI's language. */
+  locale: Record<string, string>;
   onSelect(selection: Selection): void;
   onZoom(zoom: number): void;
   onError(message: string): void;
@@ -48,7 +52,8 @@ export class MapController {
     this.map = new maplibregl.Map({
       container: options.container,
       style: options.style,
-      bounds: options.bounds ?? undefined,
+      ...(options.camera ? options.camera : { bounds: options.bounds ?? undefined }),
+      locale: options.locale,
       fitBoundsOptions: { padding: 24 },
       maxZoom: 19,
       attributionControl: { compact: true },
@@ -86,6 +91,12 @@ export class MapController {
   update(model: RenderModel): void {
     this.model = model;
     this.apply();
+  }
+
+  /** Returns where the map looks, so that a rebuilt map can continue from there. */
+  camera(): { center: LngLat; zoom: number; bearing: number } {
+    const c = this.map.getCenter();
+    return { center: [c.lng, c.lat], zoom: this.map.getZoom(), bearing: this.map.getBearing() };
   }
 
   fitBounds(bbox: BBox): void {

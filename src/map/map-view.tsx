@@ -11,6 +11,8 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 export interface MapViewProps {
   style: StyleSpecification | string;
   initialBounds: BBox | null;
+  /** MapLibre UI strings; a new locale rebuilds the map where it was. */
+  locale: Record<string, string>;
   fitTo: BBox | null;
   cells: FeatureCollection<MultiPolygon, CellProperties> | null;
   communities: FeatureCollection<MultiPolygon, AdminAreaProperties> | null;
@@ -28,28 +30,36 @@ export function MapView(props: MapViewProps) {
   const controller = useRef<MapController | null>(null);
   const callbacks = useRef(props);
   callbacks.current = props;
+  const lastCamera = useRef<ReturnType<MapController['camera']> | undefined>(undefined);
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the map is created once per style.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the map is created once per style and language.
   useEffect(() => {
     if (!container.current) return;
     const c = new MapController({
       container: container.current,
       style: props.style,
       bounds: props.initialBounds,
+      camera: lastCamera.current,
+      locale: props.locale,
       onSelect: (s) => callbacks.current.onSelect(s),
       onZoom: (z) => callbacks.current.onZoom(z),
       onError: (m) => callbacks.current.onError(m),
       onIdle: (s) => callbacks.current.onIdle(s),
     });
     controller.current = c;
+    const { cells, communities, model } = callbacks.current;
+    if (cells) c.setCells(cells);
+    if (communities) c.setCommunities(communities);
+    c.update(model);
     callbacks.current.onController?.(c);
     callbacks.current.onZoom(c.map.getZoom());
     return () => {
+      lastCamera.current = c.camera();
       callbacks.current.onController?.(null);
       c.destroy();
       controller.current = null;
     };
-  }, [props.style]);
+  }, [props.style, props.locale]);
 
   useEffect(() => {
     if (props.cells) controller.current?.setCells(props.cells);

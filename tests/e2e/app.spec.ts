@@ -86,10 +86,15 @@ test('the language switch turns the UI to English and back', async ({ page }) =>
   await page.goto('/');
   await waitForCells(page);
   await expect(page.locator('.layer-panel h2').first()).toHaveText('图层');
+  await expect(page.locator('.maplibregl-ctrl-zoom-in')).toHaveAttribute('title', '放大');
   await page.getByTestId('lang-en').click();
   await expect(page.locator('.header h1')).toContainText('GridAtlas');
   await expect(page.locator('.layer-panel h2').first()).toHaveText('Layers');
   await expect(page.getByTestId('legend')).toContainText('A key cell');
+  await expect(page.locator('.maplibregl-ctrl-zoom-in')).toHaveAttribute('title', 'Zoom in');
+  // The map rebuilt in English still draws the cells.
+  await page.waitForFunction(() => window.__gridatlas?.cellsDrawn === true);
+  expect((await classPixels(page)).green).toBeGreaterThan(10_000);
   await keepScreenshot(page, '05-english');
   await page.reload();
   await expect(page.locator('.layer-panel h2').first()).toHaveText('Layers');
