@@ -4,9 +4,9 @@ export function csvField(value: unknown): string {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-/** Returns CSV text (header + rows, CRLF-free, trailing newline) for rows with the given columns. */
-export function toCsv<T extends object>(rows: readonly T[], columns: readonly (keyof T & string)[]): string {
+/** Returns CSV text (header + rows, trailing newline) of the given columns of each row. */
+export function toCsv<T extends object>(rows: readonly T[], columns: readonly (keyof T & string)[] | readonly string[]): string {
   const lines = [columns.join(',')];
-  for (const row of rows) lines.push(columns.map((c) => csvField(row[c])).join(','));
+  for (const row of rows) lines.push(columns.map((c) => csvField((row as Record<string, unknown>)[c])).join(','));
   return `${lines.join('\n')}\n`;
 }

@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
+import { assignCommand } from './assign-command';
 import { type Command, UsageError } from './command';
 import { loadDemoCommand, migrateCommand } from './database-commands';
 import { demoCommand } from './demo-command';
 
-const COMMANDS: Command[] = [demoCommand, migrateCommand, loadDemoCommand];
+const COMMANDS: Command[] = [demoCommand, assignCommand, migrateCommand, loadDemoCommand];
 
 function overview(): string {
   return [

@@ -1,0 +1,120 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
+import { assignPoints } from '../geo/assign-points';
+import { CHINA_CRS, type ChinaCrs } from '../geo/crs-china';
+import { buildCellIndex } from '../geo/spatial-index';
+import { decodeText } from '../import/decode-text';
+import { readCsvPoints, readGeoJsonPoints, TableError } from '../import/read-points';
+import { type Command, UsageError } from './command';
+import { toCsv } from './csv';
+
+async function readInput(path: string, what: string): Promise<Uint8Array> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    throw new UsageError(`cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+}
+
+export const assignCommand: Command = {
+  name: 'assign',
+  summary: 'put every point of a CSV or GeoJSON file into its cell and write the cell code beside it',
+  usage: 'assign --cells CELLS.geojson --points POINTS.(csv|geojson) [--lon COL --lat COL] [--crs wgs84|gcj02|bd09] --out OUT.csv [--json]',
+  options: {
+    cells: { type: 'string' },
+    points: { type: 'string' },
+    lon: { type: 'string' },
+    lat: { type: 'string' },
+    crs: { type: 'string' },
+    out: { type: 'string' },
+  },
+  help: [
+    '--cells FILE       GeoJSON cells (Polygon or MultiPolygon features with a "code" property)',
+    '--points FILE      CSV (UTF-8 or GBK) or GeoJSON points',
+    '--lon COL          longitude column of a CSV (default: lon, lng, longitude, x or 经度)',
+    '--lat COL          latitude column of a CSV (default: lat, latitude, y or 纬度)',
+    '--crs NAME         coordinate system of the points: wgs84 (default), gcj02 (AMap, Tencent) or bd09 (Baidu)',
+    '--out FILE         CSV of every taken row with cell_code (empty when outside every cell); rows that',
+    '                   cannot be taken go to FILE with .rejected.csv, with row number, field and reason.',
+    'Exit code 1 when some rows were rejected.',
+  ],
+  async run(values) {
+    const cellsPath = values.cells;
+    const pointsPath = values.points;
+    const out = values.out;
+    if (typeof cellsPath !== 'string') throw new UsageError('--cells FILE is required');
+    if (typeof pointsPath !== 'string') throw new UsageError('--points FILE is required');
+    if (typeof out !== 'string') throw new UsageError('--out FILE is required');
+    const crs = (values.crs ?? 'wgs84') as ChinaCrs;
+    if (!CHINA_CRS.includes(crs)) throw new UsageError(`--crs must be one of ${CHINA_CRS.join(', ')}, got "${String(values.crs)}"`);
+
+    let cellsJson: FeatureCollection<Polygon | MultiPolygon, { code?: unknown }>;
+    try {
+      cellsJson = JSON.parse(decodeText(await readInput(cellsPath, 'cells file')).text);
+    } catch (error) {
+      if (error instanceof UsageError) throw error;
+      throw new UsageError(`cells file ${cellsPath} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (cellsJson?.type !== 'FeatureCollection') throw new UsageError(`cells file ${cellsPath} is not a GeoJSON FeatureCollection`);
+    let cells: ReturnType<typeof buildCellIndex>;
+    try {
+      cells = buildCellIndex(cellsJson.features);
+    } catch (error) {
+      throw new UsageError(`cells file ${cellsPath}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+
+    const { text, encoding } = decodeText(await readInput(pointsPath, 'points file'));
+    let table: ReturnType<typeof readCsvPoints>;
+    try {
+      table = /\.(geo)?json$/i.test(pointsPath)
+        ? readGeoJsonPoints(text, { crs })
+        : readCsvPoints(text, { lon: values.lon as string | undefined, lat: values.lat as string | undefined, crs });
+    } catch (error) {
+      if (error instanceof TableError) throw new UsageError(`points file ${pointsPath}: ${error.message}`);
+      throw error;
+    }
+
+    const lng = Float64Array.from(table.accepted, (r) => r.wgs84[0]);
+    const lat = Float64Array.from(table.accepted, (r) => r.wgs84[1]);
+    const hits = assignPoints(cells, lng, lat);
+    const converted = crs !== 'wgs84';
+    const columns = [...table.columns.filter((c) => c !== 'cell_code'), ...(converted ? ['wgs84_lon', 'wgs84_lat'] : []), 'cell_code'];
+    let outside = 0;
+    const rows = table.accepted.map((r, i) => {
+      const hit = hits[i] as number;
+      if (hit < 0) outside++;
+      return {
+        ...r.values,
+        ...(converted ? { wgs84_lon: r.wgs84[0].toFixed(8), wgs84_lat: r.wgs84[1].toFixed(8) } : {}),
+        cell_code: hit < 0 ? '' : (cells.codes[hit] as string),
+      };
+    });
+    await writeFile(out, toCsv(rows, columns));
+    const rejectedOut = out.replace(/(\.csv)?$/i, '.rejected.csv');
+    await writeFile(
+      rejectedOut,
+      toCsv(
+        table.rejected.map((r) => ({ ...r.values, row: r.row, field: r.field, reason: r.reason })),
+        ['row', 'field', 'reason', ...table.columns.filter((c) => !['row', 'field', 'reason'].includes(c))],
+      ),
+    );
+    const summary = {
+      rows: table.accepted.length + table.rejected.length,
+      assigned: table.accepted.length - outside,
+      outside,
+      rejected: table.rejected.length,
+      encoding,
+      crs,
+      out,
+      rejectedOut,
+    };
+    return {
+      json: summary,
+      lines: [
+        `${summary.rows} rows: ${summary.assigned} assigned to a cell, ${summary.outside} outside every cell, ${summary.rejected} rejected`,
+        `wrote ${out}${summary.rejected ? ` and ${rejectedOut} (row, field, reason, then the row as it was)` : ''}`,
+      ],
+      exitCode: summary.rejected > 0 ? 1 : 0,
+    };
+  },
+};

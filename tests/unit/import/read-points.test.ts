@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { wgs84ToGcj02 } from '../../../src/geo/crs-china';
+import { decodeText } from '../../../src/import/decode-text';
+import { readCsvPoints, readGeoJsonPoints } from '../../../src/import/read-points';
+
+const hex = (h: string) => Uint8Array.from(h.match(/../g) ?? [], (b) => Number.parseInt(b, 16));
+
+describe('decodeText', () => {
+  it('reads UTF-8 and drops the byte-order mark', () => {
+    expect(decodeText(new TextEncoder().encode('\uFEFF经度'))).toEqual({ text: '经度', encoding: 'utf-8' });
+  });
+
+  it('falls back to GBK, as Chinese Excel saves CSV', () => {
+    // "名称,经度,纬度\n" and "消防栓" in GBK (checked with iconv).
+    expect(decodeText(hex('c3fbb3c62cbeadb6c82cceb3b6c80a'))).toEqual({ text: '名称,经度,纬度\n', encoding: 'gbk' });
+    expect(decodeText(hex('cffbb7c0cba8')).text).toBe('消防栓');
+  });
+});
+
+describe('readCsvPoints', () => {
+  it('finds Chinese coordinate column names in a GBK file', () => {
+    const { text } = decodeText(hex(`c3fbb3c62cbeadb6c82cceb3b6c80a${'cffbb7c0cba8'}2c3131322e392c32382e320a`));
+    const table = readCsvPoints(text, { crs: 'wgs84' });
+    expect(table.columns).toEqual(['名称', '经度', '纬度']);
+    expect(table.accepted).toEqual([{ row: 2, values: { 名称: '消防栓', 经度: '112.9', 纬度: '28.2' }, wgs84: [112.9, 28.2] }]);
+  });
+
+  it('keeps every bad row with its spreadsheet row number, field and reason', () => {
+    const csv = [
+      'id,lon,lat',
+      'a,112.9,28.2', // row 2: fine
+      'b,,28.2', // row 3: empty longitude
+      'c,abc,28.2', // row 4: not a number
+      'd,112.9,95', // row 5: latitude out of range
+      'e,2.35,48.85', // row 6: outside China
+      'f,28.2,112.9', // row 7: swapped → latitude out of range
+      'g,112.9', // row 8: too few fields
+      'h,１１２.９,２８.２', // row 9: full-width digits are fine
+    ].join('\n');
+    const table = readCsvPoints(csv, { crs: 'wgs84' });
+    expect(table.accepted.map((r) => [r.row, r.values.id])).toEqual([
+      [2, 'a'],
+      [9, 'h'],
+    ]);
+    expect(table.accepted[1]?.wgs84).toEqual([112.9, 28.2]);
+    expect(table.rejected.map(({ row, field, reason }) => ({ row, field, reason }))).toEqual([
+      { row: 3, field: 'lon', reason: 'longitude is empty' },
+      { row: 4, field: 'lon', reason: 'longitude "abc" is not a number' },
+      { row: 5, field: 'lat', reason: 'latitude 95 is outside −90..90' },
+      { row: 6, field: 'lon,lat', reason: 'position (2.35, 48.85) is outside China; are longitude and latitude swapped?' },
+      { row: 7, field: 'lat', reason: 'latitude 112.9 is outside −90..90' },
+      { row: 8, field: '', reason: 'has 2 fields, the header has 3' },
+    ]);
+    expect(table.rejected[0]?.values).toEqual({ id: 'b', lon: '', lat: '28.2' });
+  });
+
+  it('refuses a file without coordinate columns, naming what it looked for', () => {
+    expect(() => readCsvPoints('id,name\n1,x', { crs: 'wgs84' })).toThrow(
+      'no longitude column (looked for lon, lng, long, longitude, x, 经度); name it with --lon',
+    );
+    expect(() => readCsvPoints('id,lon,lat\n', { lon: 'east', crs: 'wgs84' })).toThrow(
+      'no column "east" (given with --lon); the columns are: id, lon, lat',
+    );
+    expect(() => readCsvPoints('', { crs: 'wgs84' })).toThrow('the file is empty');
+    expect(() => readCsvPoints('lon,lat,lon\n1,2,3', { crs: 'wgs84' })).toThrow('column "lon" appears twice in the header');
+  });
+
+  it('converts GCJ-02 input to WGS-84', () => {
+    const wgs: [number, number] = [112.9, 28.2];
+    const [gx, gy] = wgs84ToGcj02(wgs);
+    const table = readCsvPoints(`lng,lat\n${gx},${gy}`, { crs: 'gcj02' });
+    const p = table.accepted[0]?.wgs84 ?? [0, 0];
+    expect(p[0]).toBeCloseTo(112.9, 9);
+    expect(p[1]).toBeCloseTo(28.2, 9);
+  });
+});
+
+describe('readGeoJsonPoints', () => {
+  it('takes points with their properties and rejects other geometries by feature number', () => {
+    const text = JSON.stringify({
+      type: 'FeatureCollection',
+      features: [
+        { type: 'Feature', properties: { name: '井盖' }, geometry: { type: 'Point', coordinates: [112.9, 28.2] } },
+        {
+          type: 'Feature',
+          properties: { name: '道路' },
+          geometry: {
+            type: 'LineString',
+            coordinates: [
+              [112.9, 28.2],
+              [113, 28.3],
+            ],
+          },
+        },
+        { type: 'Feature', properties: { name: '空' }, geometry: null },
+      ],
+    });
+    const table = readGeoJsonPoints(text, { crs: 'wgs84' });
+    expect(table.columns).toEqual(['name', 'lon', 'lat']);
+    expect(table.accepted.map((r) => r.values)).toEqual([{ name: '井盖', lon: '112.9', lat: '28.2' }]);
+    expect(table.rejected.map(({ row, field, reason }) => ({ row, field, reason }))).toEqual([
+      { row: 2, field: 'geometry', reason: 'is LineString, not a Point' },
+      { row: 3, field: 'geometry', reason: 'is missing, not a Point' },
+    ]);
+  });
+
+  it('refuses what is not a FeatureCollection', () => {
+    expect(() => readGeoJsonPoints('{"type":"Feature"}', { crs: 'wgs84' })).toThrow('not a GeoJSON FeatureCollection');
+    expect(() => readGeoJsonPoints('{oops', { crs: 'wgs84' })).toThrow(/not valid JSON/);
+  });
+});
