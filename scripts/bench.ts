@@ -4,12 +4,19 @@
  *
  * 1. Point transfer: `points_columns()` (columns of ids, coordinates, categories) against the
  *    naive GeoJSON FeatureCollection of the same events, on PGlite + PostGIS with the demo.
- * 2. Demo generation rate at scale (entities + events per second).
+ * 2. Point-to-cell assignment: 1,000,000 points into about 5,000 cells with the Flatbush
+ *    index, against the naive loop that tests every cell for every point (timed on a sample and
+ *    reported per point, since the full naive run would take minutes).
+ * 3. Demo generation rate at scale (entities + events per second).
  */
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { createPglite } from '../src/data/embedded/create-pglite';
 import { generateDistrict } from '../src/demo/generate-district';
+import { createRandom } from '../src/demo/random';
+import { assignPoints } from '../src/geo/assign-points';
+import { polygonIntersectsPoint } from '../src/geo/point-in-polygon';
+import { buildCellIndex } from '../src/geo/spatial-index';
 
 async function time<T>(fn: () => Promise<T>, runs: number): Promise<{ ms: number; result: T }> {
   let result = await fn(); // warm-up
@@ -44,6 +51,43 @@ const lines = [
   `  GeoJSON:  ${naive.ms.toFixed(1)} ms, ${(naive.result?.length ?? 0) / 1e6} MB (naive baseline)`,
   `  ratio:    ${(naive.ms / columns.ms).toFixed(2)}× faster, ${((naive.result?.length ?? 0) / (columns.result?.length ?? 1)).toFixed(2)}× smaller`,
 ];
+
+{
+  const district = generateDistrict({ seed: 1, scale: 0.01, targetCells: 5_000 });
+  const cells = buildCellIndex(district.cells.features);
+  const random = createRandom(42);
+  const n = 1_000_000;
+  const lng = new Float64Array(n);
+  const lat = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    lng[i] = 112.855 + random.next() * 0.12;
+    lat[i] = 28.145 + random.next() * 0.085;
+  }
+  const buildStart = performance.now();
+  buildCellIndex(district.cells.features);
+  const buildMs = performance.now() - buildStart;
+  const indexed = await time(async () => assignPoints(cells, lng, lat), 3);
+  const sample = 2_000;
+  const naiveStart = performance.now();
+  let found = 0;
+  for (let i = 0; i < sample; i++) {
+    for (let c = 0; c < cells.codes.length; c++) {
+      if ((cells.polygons[c] as Float64Array[][]).some((rings) => polygonIntersectsPoint(rings, lng[i] as number, lat[i] as number))) {
+        found++;
+        break;
+      }
+    }
+  }
+  const naivePerPoint = (performance.now() - naiveStart) / sample;
+  const indexedPerPoint = indexed.ms / n;
+  const assigned = indexed.result.reduce((k, c) => k + (c >= 0 ? 1 : 0), 0);
+  lines.push(
+    `point-to-cell assignment, ${n.toLocaleString('en')} points into ${cells.codes.length.toLocaleString('en')} cells (one core)`,
+    `  indexed:  ${indexed.ms.toFixed(0)} ms (+ ${buildMs.toFixed(0)} ms to build the index), ${assigned.toLocaleString('en')} assigned`,
+    `  naive:    ${(naivePerPoint * n).toFixed(0)} ms projected from ${sample.toLocaleString('en')} points (${found} assigned), every cell per point`,
+    `  ratio:    ${(naivePerPoint / indexedPerPoint).toFixed(0)}× faster`,
+  );
+}
 
 for (const scale of [1, 5]) {
   const start = performance.now();

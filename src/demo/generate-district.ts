@@ -27,9 +27,11 @@ export interface DemoOptions {
   scale: number;
   /** Last day of the 180-day event window (local date, China Standard Time). */
   endDate: string;
+  /** About how many cells to tile the district into (benchmarks use 5,000). */
+  targetCells: number;
 }
 
-export const DEFAULT_DEMO_OPTIONS: DemoOptions = { seed: 1, scale: 1, endDate: '2026-10-31' };
+export const DEFAULT_DEMO_OPTIONS: DemoOptions = { seed: 1, scale: 1, endDate: '2026-10-31', targetCells: 580 };
 
 export interface AreaProperties {
   code: string;
@@ -124,7 +126,6 @@ const METERS_PER_DEGREE_LAT = 110_574;
 const METERS_PER_DEGREE_LNG = 111_320 * Math.cos((ORIGIN[1] * Math.PI) / 180);
 const DISTRICT_CODE = '430199';
 const DISTRICT_NAME = '湘麓区';
-const TARGET_CELLS = 580;
 const DAYS = 180;
 
 /** Returns a deterministic demo district for the given options. */
@@ -132,6 +133,9 @@ export function generateDistrict(options: Partial<DemoOptions> = {}): DemoDistri
   const opts = { ...DEFAULT_DEMO_OPTIONS, ...options };
   if (!Number.isInteger(opts.seed)) throw new Error(`seed must be an integer, got ${opts.seed}`);
   if (!(opts.scale > 0 && opts.scale <= 40)) throw new Error(`scale must be in (0, 40], got ${opts.scale}`);
+  if (!(Number.isInteger(opts.targetCells) && opts.targetCells >= 160 && opts.targetCells <= 8000)) {
+    throw new Error(`targetCells must be an integer from 160 to 8000, got ${opts.targetCells}`);
+  }
   const random = createRandom(opts.seed);
   const warp = makeWarp(random);
   const toLngLat = (u: number, v: number): LngLat => {
@@ -162,7 +166,7 @@ export function generateDistrict(options: Partial<DemoOptions> = {}): DemoDistri
   const totalWeight = communityRects.reduce((s, c) => s + weightOf(c.rect), 0);
   const cellRects: Array<{ rect: LatticeRect; community: number }> = [];
   communityRects.forEach(({ rect }, community) => {
-    const count = Math.max(4, Math.round((TARGET_CELLS * weightOf(rect)) / totalWeight));
+    const count = Math.max(4, Math.round((opts.targetCells * weightOf(rect)) / totalWeight));
     for (const c of splitRect(rect, count, 0.15, random.next, lines, 2)) cellRects.push({ rect: c, community });
   });
 

@@ -105,3 +105,12 @@ describe('percentileRanks', () => {
     expect(percentileRanks([10, 20, 20, 30])).toEqual([0, 0.5, 0.5, 1]);
   });
 });
+
+describe('generateDistrict with more cells', () => {
+  it('tiles the same district into about 5,000 cells for benchmarks', () => {
+    const big = generateDistrict({ seed: 1, scale: 0.01, targetCells: 5_000 });
+    expect(big.cells.features.length).toBeGreaterThan(4_000);
+    expect(big.cells.features.length).toBeLessThan(6_000);
+    expect(() => generateDistrict({ targetCells: 10 })).toThrow(/targetCells/);
+  });
+});
