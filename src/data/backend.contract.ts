@@ -101,10 +101,22 @@ export function backendContract(name: string, make: () => Promise<ContractSubjec
       const id = people.ids[0] as string;
       const asAdmin = (await backend.getPointDetail('person', id)) as EntityDetail;
       expect(asAdmin.personal?.idCardNumber).toMatch(/^\d{17}[\dX]$/);
+      expect(asAdmin.personal?.masked).toBe(false);
       await signInAs('planner');
       const asPlanner = (await backend.getPointDetail('person', id)) as EntityDetail;
       expect(asPlanner.name).toBe(asAdmin.name);
       expect(asPlanner.personal).toBeNull();
+    });
+
+    it('shows the command centre personal fields masked', async (ctx) => {
+      if (!subject) return ctx.skip();
+      await signInAs('command');
+      const people = await backend.listPoints('person');
+      const asCommand = (await backend.getPointDetail('person', people.ids[0] as string)) as EntityDetail;
+      expect(asCommand.personal?.masked).toBe(true);
+      expect(asCommand.personal?.idCardNumber).toMatch(/^\d{6}\*{8}\d{3}[\dX]$/);
+      expect(asCommand.personal?.phone).toMatch(/^1\d{2}\*{4}\d{4}$/);
+      expect(asCommand.personal?.address).toMatch(/号\*\*\*$/);
     });
 
     it('limits a grid worker to their own cells', async (ctx) => {

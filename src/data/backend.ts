@@ -75,8 +75,11 @@ export interface EntityDetail extends PointDetailBase {
   kind: EntityKind;
   riskLevel: number;
   attributes: Record<string, unknown>;
-  /** Personal fields; null when the caller's role may not read them. */
-  personal: { idCardNumber: string; phone: string; address: string } | null;
+  /**
+   * Personal fields: in full for admins and the worker of the person's cell (each view is
+   * logged), masked for the command centre (`masked: true`), null for everyone else.
+   */
+  personal: { idCardNumber: string; phone: string; address: string; masked: boolean } | null;
 }
 
 export interface EventDetail extends PointDetailBase {

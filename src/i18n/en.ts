@@ -88,6 +88,8 @@ export const en: Catalogue<typeof zhCN> = {
     outside: 'Outside every cell of the district',
     personal: 'Personal data',
     personalHidden: 'Your role may not see personal data',
+    personalMasked: 'Masked: the command centre sees personal data masked',
+    personalLogged: 'Viewing full personal data is logged',
     idCard: 'ID card number',
     phone: 'Phone',
     address: 'Address',

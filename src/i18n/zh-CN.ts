@@ -84,6 +84,8 @@ export const zhCN = {
     outside: '不在辖区网格内',
     personal: '个人信息',
     personalHidden: '当前身份无权查看个人信息',
+    personalMasked: '指挥中心身份仅可查看脱敏信息',
+    personalLogged: '查看完整个人信息已记录在访问日志中',
     idCard: '身份证号',
     phone: '电话',
     address: '住址',

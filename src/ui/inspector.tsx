@@ -152,6 +152,9 @@ function EntityView({ point }: { point: EntityDetail }) {
               <Row label={t('inspector.idCard')}>{point.personal.idCardNumber}</Row>
               <Row label={t('inspector.phone')}>{point.personal.phone}</Row>
               <Row label={t('inspector.address')}>{point.personal.address}</Row>
+              <dd className="muted note" data-testid="inspector-personal-note">
+                {point.personal.masked ? t('inspector.personalMasked') : t('inspector.personalLogged')}
+              </dd>
             </dl>
           ) : (
             <p className="muted" data-testid="inspector-personal-hidden">

@@ -8,6 +8,53 @@ const count = async (tx: SqlClient, sql: string) =>
   (await tx.query<{ n: number }>(`select count(*)::int n from (${sql}) q`)).rows[0]?.n ?? -1;
 
 describeEachDatabase('row level security by actor', (db) => {
+  it('nobody reads personal columns directly, not even the admin: only through person_personal()', async () => {
+    for (const role of ['admin', 'command', 'worker', 'planner']) {
+      await expect(asUser(db(), id(role), (tx) => tx.query('select id_card_number from person_private limit 1'))).rejects.toThrow(
+        /permission denied/,
+      );
+    }
+  });
+
+  it('person_personal: full and logged for the admin, masked for command, own cells only for the worker, nothing for the planner', async () => {
+    const { rows: people } = await db().query<{ id: string; cell_code: string; own: boolean }>(
+      `select e.id, e.cell_code, exists (select 1 from worker_cells w where w.user_id = $1 and w.cell_code = e.cell_code) own
+       from entities e where e.kind = 'person' order by e.external_id limit 400`,
+      [id('worker')],
+    );
+    const own = people.find((p) => p.own);
+    const foreign = people.find((p) => !p.own);
+    if (!own || !foreign) throw new Error('need a person in and out of the worker cells');
+    const personal = (tx: SqlClient, entity: string) =>
+      tx
+        .query<{ p: { idCardNumber: string; masked: boolean } | null }>('select person_personal($1) p', [entity])
+        .then((r) => r.rows[0]?.p ?? null);
+    await asUser(db(), id('admin'), async (tx) => {
+      const before = await count(tx, 'select * from personal_data_views');
+      const full = await personal(tx, foreign.id);
+      expect(full?.masked).toBe(false);
+      expect(full?.idCardNumber).toMatch(/^\d{17}[\dX]$/);
+      const { rows } = await tx.query<{ viewer: string; viewer_role: string; entity_id: string }>(
+        'select viewer, viewer_role, entity_id from personal_data_views order by id desc limit 1',
+      );
+      expect(await count(tx, 'select * from personal_data_views')).toBe(before + 1);
+      expect(rows[0]).toEqual({ viewer: id('admin'), viewer_role: 'admin', entity_id: foreign.id });
+    });
+    await asUser(db(), id('command'), async (tx) => {
+      const masked = await personal(tx, foreign.id);
+      expect(masked?.masked).toBe(true);
+      expect(masked?.idCardNumber).toMatch(/^\d{6}\*{8}\d{3}[\dX]$/);
+      expect(await count(tx, 'select * from personal_data_views')).toBe(0);
+    });
+    await asUser(db(), id('worker'), async (tx) => {
+      expect((await personal(tx, own.id))?.masked).toBe(false);
+      expect(await personal(tx, foreign.id)).toBeNull();
+    });
+    await asUser(db(), id('planner'), async (tx) => {
+      expect(await personal(tx, own.id)).toBeNull();
+    });
+  });
+
   it('anon: no table is readable', async () => {
     for (const table of ['cells', 'entities', 'person_private', 'events', 'members', 'admin_areas']) {
       await expect(asUser(db(), null, (tx) => tx.query(`select * from ${table} limit 1`))).rejects.toThrow(/permission denied/);
@@ -23,9 +70,9 @@ describeEachDatabase('row level security by actor', (db) => {
     });
   });
 
-  it('admin: reads everything, personal fields included, and edits cells', async () => {
+  it('admin: reads everything, and edits cells', async () => {
     await asUser(db(), id('admin'), async (tx) => {
-      expect(await count(tx, 'select * from person_private')).toBe(30_000);
+      expect(await count(tx, 'select entity_id from person_private')).toBe(30_000);
       expect(await count(tx, 'select * from events')).toBe(20_000);
       const { rows } = await tx.query<{ code: string }>(
         `update cells set name = name || '（改）' where code = (select min(code) from cells) returning code`,
@@ -47,7 +94,7 @@ describeEachDatabase('row level security by actor', (db) => {
   it('planner: reads cells, entities and events but never personal fields, and writes nothing', async () => {
     await asUser(db(), id('planner'), async (tx) => {
       expect(await count(tx, 'select * from entities')).toBe(37_500);
-      expect(await count(tx, 'select * from person_private')).toBe(0);
+      expect(await count(tx, 'select entity_id from person_private')).toBe(0);
       const edited = await tx.query(`update events set status = 'closed' where external_id = 'E0000001' returning id`);
       expect(edited.rows).toHaveLength(0);
     });
@@ -63,7 +110,7 @@ describeEachDatabase('row level security by actor', (db) => {
     );
     await asUser(db(), id('worker'), async (tx) => {
       expect(await count(tx, 'select * from cells where valid_to is null')).toBe(own.length);
-      expect(await count(tx, 'select * from person_private')).toBe(inOwn[0]?.n);
+      expect(await count(tx, 'select entity_id from person_private')).toBe(inOwn[0]?.n);
       expect(await count(tx, `select * from events where cell_code not in (select cell_code from worker_cells)`)).toBe(0);
       const inside = await tx.query<{ lng: number; lat: number }>(
         `select ST_X(ST_PointOnSurface(geom)) lng, ST_Y(ST_PointOnSurface(geom)) lat from cells where valid_to is null limit 1`,
