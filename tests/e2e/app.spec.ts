@@ -114,3 +114,25 @@ test('a later boot reopens the IndexedDB copy instead of downloading again', asy
   expect(await page.evaluate(() => window.__gridatlas?.reopened)).toBe(true);
   expect(downloads).toEqual([]);
 });
+
+test('acting as the command centre shows a person with personal data masked', async ({ page }) => {
+  await page.goto('/');
+  await waitForCells(page);
+  await page.getByTestId('session-select').selectOption({ label: '指挥中心 · 李强' });
+  await page.waitForFunction(() => window.__gridatlas?.cellsDrawn === true);
+  await page.getByTestId('layer-event').uncheck();
+  await page.getByTestId('layer-person').check();
+  await page.waitForFunction(() => (window.__gridatlas?.pointsLoaded.person ?? 0) > 0);
+  const person = await page.evaluate(() => window.__gridatlas?.pointAt('person', 100) ?? null);
+  if (!person) throw new Error('no person loaded');
+  await page.evaluate((p) => window.__gridatlas?.flyTo(p, 19), person.lngLat);
+  await page.waitForFunction(() => window.__gridatlas?.cellsDrawn === true);
+  const box = await page.getByTestId('map').boundingBox();
+  const xy = await page.evaluate((p) => window.__gridatlas?.project(p) ?? null, person.lngLat);
+  if (!box || !xy) throw new Error('cannot place the click');
+  await page.mouse.click(box.x + xy[0], box.y + xy[1]);
+  await expect(page.getByTestId('inspector-title')).toContainText('人员');
+  await expect(page.getByTestId('inspector-personal')).toContainText('********');
+  await expect(page.getByTestId('inspector-personal-note')).toHaveText('指挥中心身份仅可查看脱敏信息');
+  await keepScreenshot(page, '06-command-masked');
+});
