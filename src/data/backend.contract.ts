@@ -9,6 +9,14 @@ export interface ContractSubject {
   close(): Promise<void>;
 }
 
+/** Returns a number below 100 in Chinese numerals (40 → 四十, 11 → 十一). */
+function chinese(n: number): string {
+  const digits = '零一二三四五六七八九';
+  if (n < 10) return digits[n] as string;
+  const tens = Math.floor(n / 10);
+  return `${tens === 1 ? '' : digits[tens]}十${n % 10 === 0 ? '' : digits[n % 10]}`;
+}
+
 const member = (role: string) => {
   const m = DEMO_MEMBERS.find((x) => x.role === role);
   if (!m) throw new Error(`no demo member with role ${role}`);
@@ -136,6 +144,23 @@ export function backendContract(name: string, make: () => Promise<ContractSubjec
       const foreign = all.ids.find((id) => !own.has(id)) as string;
       await signInAs('worker');
       expect(await backend.getPointDetail('event', foreign)).toBeNull();
+    });
+
+    it('geocodes a Chinese address offline, whatever its spelling', async (ctx) => {
+      if (!subject) return ctx.skip();
+      await signInAs('admin');
+      const people = await backend.listPoints('person');
+      const person = (await backend.getPointDetail('person', people.ids[0] as string)) as EntityDetail;
+      const address = person.personal?.address ?? '';
+      // e.g. 湘麓区咸溪街道白丰巷40号3单元104室 → 湖南省长沙市湘麓区咸溪街道白丰巷四十号3单元104室
+      const respelled = `湖南省长沙市${address.replace(/(\d+)号/, (_, n: string) => `${chinese(Number(n))}号`)}`;
+      expect(respelled).not.toBe(address);
+      await signInAs('worker');
+      const [best] = await backend.geocodeAddress(respelled);
+      expect(best?.score).toBe(1);
+      expect(address.startsWith(best?.address ?? '-')).toBe(true);
+      expect(best?.cellCode).toMatch(/^430199\d{9}$/);
+      expect(await backend.geocodeAddress('   ')).toEqual([]);
     });
 
     it('gives a signed-out caller nothing', async (ctx) => {

@@ -93,6 +93,17 @@ export interface EventDetail extends PointDetailBase {
 
 export type PointDetail = EntityDetail | EventDetail;
 
+/** A gazetteer address that may be what a query means, with a score in [0, 1] (1: same address). */
+export interface GeocodeCandidate {
+  id: string;
+  kind: 'door' | 'building' | 'poi';
+  address: string;
+  name: string;
+  score: number;
+  lngLat: LngLat;
+  cellCode: CellCode | null;
+}
+
 /** Why a backend call failed; the UI shows a message per code. */
 export type BackendErrorCode = 'unavailable' | 'forbidden' | 'not_found' | 'invalid' | 'conflict' | 'unknown';
 
@@ -126,4 +137,6 @@ export interface Backend {
   listPoints(kind: PointKind): Promise<PointColumns>;
   /** Returns the entity or event, or null when it does not exist or the caller may not see it. */
   getPointDetail(kind: PointKind, id: string): Promise<PointDetail | null>;
+  /** Returns the best gazetteer matches for a Chinese address, best first (offline, no external service). */
+  geocodeAddress(query: string, limit?: number): Promise<GeocodeCandidate[]>;
 }

@@ -1,4 +1,5 @@
 import type { DemoDistrict } from '../demo/generate-district';
+import { normalizeAddress } from '../domain/address';
 import { DEMO_MEMBERS } from './demo-members';
 import type { SqlClient } from './sql-client';
 
@@ -12,6 +13,7 @@ async function insertBatches<T>(client: SqlClient, rows: readonly T[], sql: stri
 
 /** Counts of rows loaded, per table. */
 export interface LoadCounts {
+  addresses: number;
   admin_areas: number;
   cells: number;
   entities: number;
@@ -109,6 +111,14 @@ export async function loadDemo(client: SqlClient, demo: DemoDistrict): Promise<L
     );
     await insertBatches(
       client,
+      demo.gazetteer.map((g) => ({ ...g, normalized: normalizeAddress(g.kind === 'poi' ? g.name : g.address) })),
+      `insert into addresses (id, kind, road, house_number, building, name, address, normalized, geom)
+       select id, kind, road, house_number, building, name, address, normalized, ST_SetSRID(ST_MakePoint(lon, lat), 4326)
+       from jsonb_to_recordset($1::jsonb)
+         as r(id text, kind text, road text, house_number text, building text, name text, address text, normalized text, lon float8, lat float8)`,
+    );
+    await insertBatches(
+      client,
       DEMO_MEMBERS.map((m) => ({ user_id: m.userId, role: m.role, display_name: m.displayName })),
       `insert into members (user_id, role, display_name)
        select user_id, role, display_name from jsonb_to_recordset($1::jsonb) as r(user_id uuid, role text, display_name text)
@@ -130,7 +140,7 @@ export async function loadDemo(client: SqlClient, demo: DemoDistrict): Promise<L
     throw error;
   }
   const { rows } = await client.query<LoadCounts>(
-    `select (select count(*)::int from admin_areas) as admin_areas, (select count(*)::int from cells) as cells,
+    `select (select count(*)::int from addresses) as addresses, (select count(*)::int from admin_areas) as admin_areas, (select count(*)::int from cells) as cells,
             (select count(*)::int from entities) as entities, (select count(*)::int from events) as events`,
   );
   return rows[0] as LoadCounts;

@@ -1,6 +1,16 @@
 import type { FeatureCollection, MultiPolygon } from 'geojson';
+import { doorPart, normalizeAddress } from '../domain/address';
 import type { CellCode, PointKind } from '../domain/ids';
-import type { AdminAreaProperties, AdminLevel, Backend, CellDetail, CellProperties, DistrictOverview, PointDetail } from './backend';
+import type {
+  AdminAreaProperties,
+  AdminLevel,
+  Backend,
+  CellDetail,
+  CellProperties,
+  DistrictOverview,
+  GeocodeCandidate,
+  PointDetail,
+} from './backend';
 import { type PointColumnsJson, toPointColumns } from './rows';
 
 /** SQL functions the app may call; each is defined in supabase/migrations. */
@@ -12,6 +22,7 @@ export const RPC_NAMES = [
   'cell_detail',
   'points_columns',
   'point_detail',
+  'geocode_address',
 ] as const;
 export type RpcName = (typeof RPC_NAMES)[number];
 
@@ -20,7 +31,10 @@ export interface RpcTransport {
   rpc<T>(fn: RpcName, args: Record<string, unknown>): Promise<T>;
 }
 
-type Reads = Pick<Backend, 'getDistrictOverview' | 'listAdminAreas' | 'listCells' | 'getCellDetail' | 'listPoints' | 'getPointDetail'>;
+type Reads = Pick<
+  Backend,
+  'getDistrictOverview' | 'listAdminAreas' | 'listCells' | 'getCellDetail' | 'listPoints' | 'getPointDetail' | 'geocodeAddress'
+>;
 
 /** Returns the read methods of a Backend, implemented once over any RpcTransport. */
 export function rpcReads(transport: RpcTransport): Reads {
@@ -32,5 +46,10 @@ export function rpcReads(transport: RpcTransport): Reads {
     getCellDetail: (code: CellCode) => transport.rpc<CellDetail | null>('cell_detail', { p_code: code }),
     listPoints: async (kind: PointKind) => toPointColumns(await transport.rpc<PointColumnsJson>('points_columns', { p_kind: kind })),
     getPointDetail: (kind: PointKind, id: string) => transport.rpc<PointDetail | null>('point_detail', { p_kind: kind, p_id: id }),
+    geocodeAddress: async (query: string, limit = 5) => {
+      const normalized = normalizeAddress(query);
+      if (normalized === '') return [];
+      return transport.rpc<GeocodeCandidate[]>('geocode_address', { p_query: normalized, p_door: doorPart(normalized), p_limit: limit });
+    },
   };
 }

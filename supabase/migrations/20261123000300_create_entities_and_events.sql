@@ -70,7 +70,7 @@ comment on table events is 'Events (事): reports of problems, each with categor
 -- answer is deterministic. Null when the point is outside every cell.
 create function cell_at(p geometry) returns table (code text, community_code text)
 language sql stable
-set search_path = public
+set search_path = public, extensions
 as $$
   select c.code, c.community_code
   from cells c
@@ -83,7 +83,7 @@ $$;
 -- definer so that a worker's insert is assigned against every cell, not only the visible ones.
 create function assign_cell() returns trigger
 language plpgsql security definer
-set search_path = public
+set search_path = public, extensions
 as $$
 declare
   hit record;

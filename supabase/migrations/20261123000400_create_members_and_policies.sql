@@ -26,7 +26,7 @@ comment on table worker_cells is 'Cells a grid worker is responsible for; worker
 -- Security definer: policies call it without needing read access to members.
 create function app_role() returns text
 language sql stable security definer
-set search_path = public
+set search_path = public, extensions
 as $$
   select coalesce((select m.role from members m where m.user_id = auth.uid()), 'anon')
 $$;
@@ -34,7 +34,7 @@ $$;
 -- Returns true when the calling user is a grid worker assigned to the given cell.
 create function is_own_cell(p_cell_code text) returns boolean
 language sql stable security definer
-set search_path = public
+set search_path = public, extensions
 as $$
   select exists (
     select 1 from worker_cells w

@@ -7,7 +7,7 @@
 -- Returns the district's code, name, bbox [w, s, e, n] and counts of what the caller may see.
 create function district_overview() returns jsonb
 language sql stable
-set search_path = public
+set search_path = public, extensions
 as $$
   with d as (
     select code, name, geom from admin_areas where level = 'district' order by code limit 1
@@ -34,7 +34,7 @@ $$;
 -- Returns a GeoJSON FeatureCollection of the admin areas of one level.
 create function admin_areas_geojson(p_level text) returns jsonb
 language sql stable
-set search_path = public
+set search_path = public, extensions
 as $$
   select jsonb_build_object(
     'type', 'FeatureCollection',
@@ -51,7 +51,7 @@ $$;
 -- Returns a GeoJSON FeatureCollection of the current cells the caller may see.
 create function cells_geojson() returns jsonb
 language sql stable
-set search_path = public
+set search_path = public, extensions
 as $$
   select jsonb_build_object(
     'type', 'FeatureCollection',
@@ -80,7 +80,7 @@ $$;
 -- when the cell does not exist or the caller may not see it.
 create function cell_detail(p_code text) returns jsonb
 language sql stable
-set search_path = public
+set search_path = public, extensions
 as $$
   select jsonb_build_object(
     'code', c.code,
@@ -120,7 +120,7 @@ $$;
 -- and time in epoch milliseconds), which is far smaller than GeoJSON for 10^5 points.
 create function points_columns(p_kind text) returns jsonb
 language plpgsql stable
-set search_path = public
+set search_path = public, extensions
 as $$
 declare
   result jsonb;
@@ -158,7 +158,7 @@ $$;
 -- read person_private (row level security decides). Null when not found or not visible.
 create function point_detail(p_kind text, p_id uuid) returns jsonb
 language plpgsql stable
-set search_path = public
+set search_path = public, extensions
 as $$
 declare
   result jsonb;
@@ -200,7 +200,7 @@ revoke execute on function district_overview(), admin_areas_geojson(text), cells
 -- Returns the calling member as {userId, role, displayName}, or null for a non-member.
 create function current_member() returns jsonb
 language sql stable
-set search_path = public
+set search_path = public, extensions
 as $$
   select jsonb_build_object('userId', user_id, 'role', role, 'displayName', display_name)
   from members where user_id = auth.uid()

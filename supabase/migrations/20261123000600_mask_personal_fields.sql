@@ -60,7 +60,7 @@ $$;
 -- directly; this function is the one door.
 create function person_personal(p_entity_id uuid) returns jsonb
 language plpgsql volatile security definer
-set search_path = public
+set search_path = public, extensions
 as $$
 declare
   role text := app_role();
@@ -93,7 +93,7 @@ grant execute on function person_personal(uuid) to authenticated, service_role;
 -- so it is volatile; everything else is as before.
 create or replace function point_detail(p_kind text, p_id uuid) returns jsonb
 language plpgsql volatile
-set search_path = public
+set search_path = public, extensions
 as $$
 declare
   result jsonb;

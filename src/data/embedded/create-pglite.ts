@@ -1,10 +1,14 @@
 import { PGlite, type PGliteOptions, type Transaction } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { postgis } from '@electric-sql/pglite-postgis';
 import type { SqlClient } from '../sql-client';
 
-/** Returns a PGlite instance with PostGIS and its SqlClient adapter (Node and browser). */
+/** Extensions the migrations need, as PGlite bundles (Node and browser). */
+export const PGLITE_EXTENSIONS = { postgis, pg_trgm };
+
+/** Returns a PGlite instance with PostGIS and pg_trgm, and its SqlClient adapter. */
 export async function createPglite(options: PGliteOptions = {}): Promise<{ db: PGlite; client: SqlClient }> {
-  const db = await PGlite.create({ ...options, extensions: { postgis, ...options.extensions } });
+  const db = await PGlite.create({ ...options, extensions: { ...PGLITE_EXTENSIONS, ...options.extensions } });
   return { db, client: pgliteClient(db) };
 }
 

@@ -5,14 +5,13 @@
  * any migrations added since. Every call runs as a user under row level security.
  */
 import { PGlite } from '@electric-sql/pglite';
-import { postgis } from '@electric-sql/pglite-postgis';
 import * as Comlink from 'comlink';
 import { migrate } from '../migrate';
 import type { RpcName } from '../rpc';
 import { rpcAsUser } from '../rpc-as-user';
 import { migrationsFromFiles, type SqlClient } from '../sql-client';
 import type { BootProgress } from './boot-progress';
-import { pgliteClient } from './create-pglite';
+import { PGLITE_EXTENSIONS, pgliteClient } from './create-pglite';
 
 const migrationFiles = import.meta.glob('../../../supabase/migrations/*.sql', { query: '?raw', import: 'default', eager: true }) as Record<
   string,
@@ -70,7 +69,7 @@ const api = {
       onProgress({ stage: 'start', reopened: !loadDataDir });
       const instance = await PGlite.create({
         dataDir: `idb://${options.name}`,
-        extensions: { postgis },
+        extensions: PGLITE_EXTENSIONS,
         loadDataDir,
         relaxedDurability: true,
       });
