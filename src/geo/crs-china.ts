@@ -6,7 +6,8 @@ export type ChinaCrs = (typeof CHINA_CRS)[number];
 
 // Krasovsky 1940 ellipsoid, as the GCJ-02 obfuscation uses it.
 const A = 6378245.0;
-const EE = 0.00669342162296594323;
+// 0.00669342162296594323 as published; this literal is the same double.
+const EE = 0.006693421622965943;
 const X_PI = (Math.PI * 3000.0) / 180.0;
 
 /**
