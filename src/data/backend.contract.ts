@@ -163,6 +163,51 @@ export function backendContract(name: string, make: () => Promise<ContractSubjec
       expect(await backend.geocodeAddress('   ')).toEqual([]);
     });
 
+    it('imports things, then re-imports them without duplicates, reporting what changed', async (ctx) => {
+      if (!subject) return ctx.skip();
+      await signInAs('admin');
+      const overview = await backend.getDistrictOverview();
+      const [w, s, e, n] = overview.bbox ?? [0, 0, 0, 0];
+      const rows = [1, 2, 3].map((k) => ({
+        external_id: `IMPORT-T${k}`,
+        name: `消防栓 ${k}`,
+        category: '消防栓',
+        risk_level: 0,
+        lon: w + ((e - w) * k) / 4,
+        lat: s + (n - s) / 2,
+        attributes: { source: 'contract' },
+      }));
+      const progress: number[] = [];
+      expect(await backend.importEntities('thing', rows, (done) => progress.push(done))).toEqual({ inserted: 3, updated: 0, unchanged: 0 });
+      expect(progress).toEqual([3]);
+      expect(await backend.importEntities('thing', rows)).toEqual({ inserted: 0, updated: 0, unchanged: 3 });
+      const moved = rows.map((r, k) => (k === 0 ? { ...r, name: '消防栓 1（更换）' } : r));
+      expect(await backend.importEntities('thing', moved)).toEqual({ inserted: 0, updated: 1, unchanged: 2 });
+      expect((await backend.getDistrictOverview()).counts.thing).toBe(overview.counts.thing + 3);
+    });
+
+    it('lets a grid worker import people only into their own cells', async (ctx) => {
+      if (!subject) return ctx.skip();
+      await signInAs('worker');
+      const cells = await backend.listCells();
+      const own = cells.features[0]?.geometry.coordinates[0]?.[0] ?? [];
+      // The mean of a cell's outer ring lies inside it: the demo cells are nearly rectangular.
+      const lon = own.reduce((sum, p) => sum + (p[0] as number), 0) / own.length;
+      const lat = own.reduce((sum, p) => sum + (p[1] as number), 0) / own.length;
+      const person = (id: string, x: number, y: number) => ({
+        external_id: id,
+        name: '测试居民',
+        category: '户籍人口',
+        risk_level: 0,
+        lon: x,
+        lat: y,
+        attributes: {},
+        personal: { id_card_number: '11010519491231002X', phone: '13800000000', address: '枫楼巷1号' },
+      });
+      expect(await backend.importEntities('person', [person('IMPORT-P1', lon, lat)])).toMatchObject({ inserted: 1 });
+      await expect(backend.importEntities('person', [person('IMPORT-P2', 112.99, 28.2)])).rejects.toMatchObject({ code: 'forbidden' });
+    });
+
     it('gives a signed-out caller nothing', async (ctx) => {
       if (!subject) return ctx.skip();
       const session = await backend.signOut();

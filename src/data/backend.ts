@@ -104,6 +104,25 @@ export interface GeocodeCandidate {
   cellCode: CellCode | null;
 }
 
+/** One entity to import, with its WGS-84 position; `personal` only for people. */
+export interface EntityImport {
+  external_id: string;
+  name: string;
+  category: string;
+  risk_level: number;
+  lon: number;
+  lat: number;
+  attributes: Record<string, string | number | boolean>;
+  personal?: { id_card_number: string; phone: string; address: string } | null;
+}
+
+/** What an import did, by natural key (kind, external_id). */
+export interface ImportResult {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+}
+
 /** Why a backend call failed; the UI shows a message per code. */
 export type BackendErrorCode = 'unavailable' | 'forbidden' | 'not_found' | 'invalid' | 'conflict' | 'unknown';
 
@@ -139,4 +158,13 @@ export interface Backend {
   getPointDetail(kind: PointKind, id: string): Promise<PointDetail | null>;
   /** Returns the best gazetteer matches for a Chinese address, best first (offline, no external service). */
   geocodeAddress(query: string, limit?: number): Promise<GeocodeCandidate[]>;
+  /**
+   * Writes entities of one kind in batches, updating those whose (kind, external_id) exists;
+   * reports progress as rows written so far. Each batch is one transaction.
+   */
+  importEntities(
+    kind: EntityKind,
+    rows: readonly EntityImport[],
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<ImportResult>;
 }

@@ -18,10 +18,13 @@ export async function rpcAsUser<T>(client: SqlClient, userId: string | null, fn:
     await tx.exec(userId === null ? 'set local role anon' : 'set local role authenticated');
     const claims = userId === null ? { role: 'anon' } : { sub: userId, role: 'authenticated' };
     await tx.query(`select set_config('request.jwt.claims', $1, true)`, [JSON.stringify(claims)]);
-    const { rows } = await tx.query<{ result: T }>(
-      call,
-      names.map((n) => args[n]),
-    );
+    // Objects and arrays travel as JSON text, as in PostgREST's JSON body; the function's
+    // parameter types (jsonb) give them their type.
+    const params = names.map((n) => {
+      const v = args[n];
+      return typeof v === 'object' && v !== null ? JSON.stringify(v) : v;
+    });
+    const { rows } = await tx.query<{ result: T }>(call, params);
     return (rows[0]?.result ?? null) as T;
   });
 }

@@ -1,6 +1,6 @@
 import type { FeatureCollection, MultiPolygon } from 'geojson';
 import { doorPart, normalizeAddress } from '../domain/address';
-import type { CellCode, PointKind } from '../domain/ids';
+import type { CellCode, EntityKind, PointKind } from '../domain/ids';
 import type {
   AdminAreaProperties,
   AdminLevel,
@@ -8,7 +8,9 @@ import type {
   CellDetail,
   CellProperties,
   DistrictOverview,
+  EntityImport,
   GeocodeCandidate,
+  ImportResult,
   PointDetail,
 } from './backend';
 import { type PointColumnsJson, toPointColumns } from './rows';
@@ -23,8 +25,12 @@ export const RPC_NAMES = [
   'points_columns',
   'point_detail',
   'geocode_address',
+  'import_entities',
 ] as const;
 export type RpcName = (typeof RPC_NAMES)[number];
+
+/** Rows sent per import call: small enough for PostgREST's request limit, large enough to be quick. */
+const IMPORT_BATCH_ROWS = 1_000;
 
 /** Calls a SQL function by name with named arguments, as the signed-in user (PostgREST style). */
 export interface RpcTransport {
@@ -33,7 +39,14 @@ export interface RpcTransport {
 
 type Reads = Pick<
   Backend,
-  'getDistrictOverview' | 'listAdminAreas' | 'listCells' | 'getCellDetail' | 'listPoints' | 'getPointDetail' | 'geocodeAddress'
+  | 'getDistrictOverview'
+  | 'listAdminAreas'
+  | 'listCells'
+  | 'getCellDetail'
+  | 'listPoints'
+  | 'getPointDetail'
+  | 'geocodeAddress'
+  | 'importEntities'
 >;
 
 /** Returns the read methods of a Backend, implemented once over any RpcTransport. */
@@ -50,6 +63,18 @@ export function rpcReads(transport: RpcTransport): Reads {
       const normalized = normalizeAddress(query);
       if (normalized === '') return [];
       return transport.rpc<GeocodeCandidate[]>('geocode_address', { p_query: normalized, p_door: doorPart(normalized), p_limit: limit });
+    },
+    importEntities: async (kind: EntityKind, rows: readonly EntityImport[], onProgress?: (done: number, total: number) => void) => {
+      const total: ImportResult = { inserted: 0, updated: 0, unchanged: 0 };
+      for (let i = 0; i < rows.length; i += IMPORT_BATCH_ROWS) {
+        const batch = rows.slice(i, i + IMPORT_BATCH_ROWS);
+        const r = await transport.rpc<ImportResult>('import_entities', { p_kind: kind, p_rows: batch });
+        total.inserted += r.inserted;
+        total.updated += r.updated;
+        total.unchanged += r.unchanged;
+        onProgress?.(i + batch.length, rows.length);
+      }
+      return total;
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { Feature, FeatureCollection, LineString, MultiPolygon, Polygon } from 'geojson';
 import { makeCellCode } from '../domain/cell-code';
 import { numberingOrder } from '../domain/cell-numbering';
+import { idCardCheckDigit } from '../domain/id-card';
 import type { CellClass, CommunityCode, LngLat } from '../domain/ids';
 import { type LabelGrid, type LatticeRect, type LatticeRing, type SplitLine, splitRect, traceRegions } from './lattice';
 import {
@@ -712,13 +713,6 @@ export function idCardNumber(region: string, birthYear: number, random: Random, 
   const seq = random.int(0, 99) * 10 + (gender === '男' ? random.pick([1, 3, 5, 7, 9]) : random.pick([0, 2, 4, 6, 8]));
   const body = `${region}${birthYear}${month}${day}${String(seq).padStart(3, '0')}`;
   return body + idCardCheckDigit(body);
-}
-
-/** Returns the check character of a 17-digit ID body (ISO 7064 MOD 11-2). */
-export function idCardCheckDigit(body: string): string {
-  let sum = 0;
-  for (let i = 0; i < 17; i++) sum += Number(body[i]) * (2 ** (17 - i) % 11);
-  return '10X98765432'[sum % 11] as string;
 }
 
 function cumulativePicker(weights: number[], random: Random): () => number {

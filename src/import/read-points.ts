@@ -43,8 +43,8 @@ function findColumn(columns: string[], wanted: string | undefined, names: string
   return found;
 }
 
-/** Returns the number in a cell, or the reason it is not a usable coordinate. */
-function coordinate(raw: string | undefined, axis: 'longitude' | 'latitude'): number | string {
+/** Returns the number in a cell, or the reason it is not a usable coordinate (full-width digits allowed). */
+export function parseCoordinate(raw: string | undefined, axis: 'longitude' | 'latitude'): number | string {
   const text = (raw ?? '').trim();
   if (text === '') return `${axis} is empty`;
   // Full-width digits and signs, as Chinese input methods type them.
@@ -57,9 +57,9 @@ function coordinate(raw: string | undefined, axis: 'longitude' | 'latitude'): nu
 }
 
 function locate(values: Record<string, string>, row: number, lonColumn: string, latColumn: string, crs: ChinaCrs): PointRow | RejectedRow {
-  const lon = coordinate(values[lonColumn], 'longitude');
+  const lon = parseCoordinate(values[lonColumn], 'longitude');
   if (typeof lon === 'string') return { row, field: lonColumn, reason: lon, values };
-  const lat = coordinate(values[latColumn], 'latitude');
+  const lat = parseCoordinate(values[latColumn], 'latitude');
   if (typeof lat === 'string') return { row, field: latColumn, reason: lat, values };
   if (outOfChina([lon, lat])) {
     return {
@@ -78,7 +78,8 @@ function locate(values: Record<string, string>, row: number, lonColumn: string, 
  * the field and the reason. Throws a TableError when the file has no usable coordinate columns.
  */
 export function readCsvPoints(text: string, options: { lon?: string; lat?: string; crs: ChinaCrs }): PointTable {
-  const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { skipEmptyLines: 'greedy' });
+  // Keep blank records while numbering rows (a spreadsheet counts them), then skip them.
+  const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { skipEmptyLines: false });
   const [header, ...body] = parsed.data;
   if (!header || header.length === 0) throw new TableError('the file is empty');
   const columns = header.map((c) => c.trim());
@@ -88,6 +89,7 @@ export function readCsvPoints(text: string, options: { lon?: string; lat?: strin
   const latColumn = findColumn(columns, options.lat, LAT_NAMES, 'latitude', '--lat');
   const table: PointTable = { columns, accepted: [], rejected: [] };
   body.forEach((cells, i) => {
+    if (cells.every((c) => c.trim() === '')) return;
     const row = i + 2;
     const values: Record<string, string> = {};
     columns.forEach((c, k) => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { generateDistrict, idCardCheckDigit, percentileRanks } from '../../../src/demo/generate-district';
+import { generateDistrict, percentileRanks } from '../../../src/demo/generate-district';
+import { idCardCheckDigit } from '../../../src/domain/id-card';
 
 describe('generateDistrict', () => {
   const demo = generateDistrict({ seed: 1 });

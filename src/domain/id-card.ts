@@ -1,0 +1,22 @@
+/** Returns the check character of a 17-digit resident ID body (GB 11643-1999, ISO 7064 MOD 11-2). */
+export function idCardCheckDigit(body: string): string {
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += Number(body[i]) * (2 ** (17 - i) % 11);
+  return '10X98765432'[sum % 11] as string;
+}
+
+/**
+ * Returns null when `value` is a well-formed 18-character resident ID number with a valid
+ * check digit and birth date, or the reason it is not.
+ * @example checkIdCard('11010519491231002X') // null
+ */
+export function checkIdCard(value: string): string | null {
+  const v = value.trim().toUpperCase();
+  if (!/^\d{17}[\dX]$/.test(v)) return `"${value}" is not 17 digits and a check character`;
+  const month = Number(v.slice(10, 12));
+  const day = Number(v.slice(12, 14));
+  if (month < 1 || month > 12 || day < 1 || day > 31) return `"${value}" has no valid birth date`;
+  const expected = idCardCheckDigit(v.slice(0, 17));
+  if (v[17] !== expected) return `"${value}" has check character ${v[17]}, expected ${expected}`;
+  return null;
+}

@@ -1,0 +1,147 @@
+import { strToU8, zipSync } from 'fflate';
+import { describe, expect, it } from 'vitest';
+import { guessMapping, validateEntityRows } from '../../../src/import/entity-import';
+import { readTable } from '../../../src/import/read-table';
+
+const csv = (text: string) => new TextEncoder().encode(text);
+
+/** Returns the bytes of a one-sheet XLSX workbook with inline-string cells (Office Open XML, ECMA-376). */
+function xlsx(rows: string[][]): Uint8Array {
+  const col = (k: number) => String.fromCharCode(65 + k);
+  const sheetRows = rows
+    .map((r, i) => `<row r="${i + 1}">${r.map((v, k) => `<c r="${col(k)}${i + 1}" t="inlineStr"><is><t>${v}</t></is></c>`).join('')}</row>`)
+    .join('');
+  return zipSync({
+    '[Content_Types].xml': strToU8(
+      '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+    ),
+    '_rels/.rels': strToU8(
+      '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+    ),
+    'xl/workbook.xml': strToU8(
+      '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="人员" sheetId="1" r:id="rId1"/></sheets></workbook>',
+    ),
+    'xl/_rels/workbook.xml.rels': strToU8(
+      '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+    ),
+    'xl/worksheets/sheet1.xml': strToU8(
+      `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${sheetRows}</sheetData></worksheet>`,
+    ),
+  });
+}
+
+describe('readTable', () => {
+  it('reads the first sheet of an XLSX workbook', async () => {
+    const table = await readTable(
+      xlsx([
+        ['编号', '姓名', '经度', '纬度'],
+        ['P1', '王芳', '112.9', '28.2'],
+      ]),
+      '人员.xlsx',
+    );
+    expect(table).toMatchObject({
+      format: 'xlsx',
+      columns: ['编号', '姓名', '经度', '纬度'],
+      rows: [['P1', '王芳', '112.9', '28.2']],
+      rowNumbers: [2],
+    });
+  });
+
+  it('names a broken workbook', async () => {
+    await expect(readTable(csv('not a zip'), 'x.xlsx')).rejects.toThrow(/not a readable XLSX workbook/);
+  });
+
+  it('reads GeoJSON points and marks features that are not points', async () => {
+    const text = JSON.stringify({
+      type: 'FeatureCollection',
+      features: [
+        { type: 'Feature', properties: { id: 'W1' }, geometry: { type: 'Point', coordinates: [112.9, 28.2] } },
+        { type: 'Feature', properties: { id: 'W2' }, geometry: { type: 'Polygon', coordinates: [] } },
+      ],
+    });
+    const table = await readTable(csv(text), 'things.geojson');
+    expect(table.columns).toEqual(['id', 'lon', 'lat']);
+    expect(table.rows[0]).toEqual(['W1', '112.9', '28.2']);
+    expect(table.rowProblems.get(1)).toEqual({ field: 'geometry', reason: 'is Polygon, not a Point' });
+  });
+
+  it('skips blank lines but keeps spreadsheet row numbers', async () => {
+    const table = await readTable(csv('id,name\n\nA,x\n,\nB,y\n'), 'a.csv');
+    expect(table.rowNumbers).toEqual([3, 5]);
+  });
+});
+
+describe('guessMapping', () => {
+  it('maps Chinese and English headers to fields', () => {
+    expect(guessMapping('person', ['编号', '姓名', '身份证号', '手机', '经度', '纬度', '住址', '备注'])).toMatchObject({
+      external_id: '编号',
+      name: '姓名',
+      id_card_number: '身份证号',
+      phone: '手机',
+      lon: '经度',
+      lat: '纬度',
+      address: '住址',
+    });
+  });
+});
+
+describe('validateEntityRows', () => {
+  it('keeps every broken row of a person file with the exact row, column and reason', async () => {
+    const table = await readTable(
+      csv(
+        [
+          '编号,姓名,性别,身份证号,手机,经度,纬度,住址,重点人员',
+          'P1,王芳,女,11010519491231002X,138 0000 0000,112.9,28.2,枫楼巷1号,否', // 2 ok
+          'P2,,男,,,112.9,28.2,,否', // 3 name empty
+          'P1,李强,男,,,112.9,28.2,,否', // 4 duplicate id
+          'P4,陈静,女,110105194912310021,,112.9,28.2,,否', // 5 wrong check digit
+          'P5,张敏,X,,,112.9,28.2,,否', // 6 gender
+          'P6,赵军,男,,phone,112.9,28.2,,否', // 7 phone
+          'P7,周杰,男,,,abc,28.2,,否', // 8 longitude
+          'P8,吴伟,男,,,2.35,48.85,,否', // 9 outside China
+          'P9,郑艳,女,,,,,枫楼巷9号,是', // 10 needs geocoding
+          'P10,孙涛,男,,,,,,否', // 11 nothing to locate
+          'P11,钱明,男,,,112.9,28.2,,也许', // 12 key person
+        ].join('\n'),
+      ),
+      'people.csv',
+    );
+    const result = validateEntityRows('person', table, guessMapping('person', table.columns), 'wgs84');
+    expect(result.ready.map((r) => r.external_id)).toEqual(['P1']);
+    expect(result.ready[0]).toMatchObject({
+      lngLat: [112.9, 28.2],
+      attributes: { gender: '女', key_person: false },
+      personal: { id_card_number: '11010519491231002X', phone: '13800000000', address: '枫楼巷1号' },
+    });
+    expect(result.needsGeocoding.map((r) => [r.row, r.address])).toEqual([[10, '枫楼巷9号']]);
+    expect(result.rejected.map(({ row, field, reason }) => ({ row, field, reason }))).toEqual([
+      { row: 3, field: '姓名', reason: 'is empty' },
+      { row: 4, field: '编号', reason: '"P1" appears again (first at row 2)' },
+      { row: 5, field: '身份证号', reason: '"110105194912310021" has check character 1, expected X' },
+      { row: 6, field: '性别', reason: '"X" is not 男 or 女' },
+      { row: 7, field: '手机', reason: '"phone" is not a phone number' },
+      { row: 8, field: '经度', reason: 'longitude "abc" is not a number' },
+      { row: 9, field: '经度', reason: 'position (2.35, 48.85) is outside China; are longitude and latitude swapped?' },
+      { row: 11, field: '经度', reason: 'has no coordinates and no address to geocode' },
+      { row: 12, field: '重点人员', reason: '"也许" is not yes or no (是/否)' },
+    ]);
+    // Nothing is lost: every data row is ready, waiting for geocoding, or rejected.
+    expect(result.ready.length + result.needsGeocoding.length + result.rejected.length).toBe(table.rows.length);
+  });
+
+  it('checks risk levels of places and converts BD-09 coordinates', async () => {
+    const table = await readTable(csv('id,name,risk_level,lng,lat\nL1,网吧,2,112.91,28.21\nL2,加油站,5,112.91,28.21\n'), 'places.csv');
+    const result = validateEntityRows('place', table, guessMapping('place', table.columns), 'bd09');
+    expect(result.ready[0]?.risk_level).toBe(2);
+    expect(result.ready[0]?.lngLat?.[0]).toBeLessThan(112.91);
+    expect(result.rejected.map((r) => r.reason)).toEqual(['"5" is not a whole number from 0 to 3']);
+  });
+
+  it('asks for the required columns before reading any row', async () => {
+    const table = await readTable(csv('a,b\n1,2\n'), 'x.csv');
+    expect(() => validateEntityRows('thing', table, {}, 'wgs84')).toThrow('choose the column for "external_id"');
+    expect(() => validateEntityRows('thing', table, { external_id: 'a', name: 'b' }, 'wgs84')).toThrow(
+      /choose longitude and latitude columns/,
+    );
+  });
+});
