@@ -102,8 +102,7 @@ export function validateEntityRows(
   const index = new Map(table.columns.map((c, i) => [c, i]));
   const firstRowOfId = new Map<string, number>();
 
-  table.rows.forEach((cells, i) => {
-    if (onProgress && i % 5_000 === 0) onProgress(i, table.rows.length);
+  const checkRow = (cells: string[], i: number): void => {
     const row = table.rowNumbers[i] as number;
     const values: Record<string, string> = {};
     table.columns.forEach((c, k) => {
@@ -197,6 +196,10 @@ export function validateEntityRows(
     } else {
       reject(hasCoordinates ? 'lon' : 'address', 'has no coordinates and no address to geocode');
     }
-  });
+  };
+  for (let i = 0; i < table.rows.length; i++) {
+    if (onProgress && i % 5_000 === 0) onProgress(i, table.rows.length);
+    checkRow(table.rows[i] as string[], i);
+  }
   return result;
 }
