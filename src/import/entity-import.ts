@@ -102,7 +102,8 @@ export function validateEntityRows(
   const index = new Map(table.columns.map((c, i) => [c, i]));
   const firstRowOfId = new Map<string, number>();
 
-  const checkRow = (cells: string[], i: number): void => {
+  /** Checks one row; returns whether it was taken (ready or waiting for geocoding). */
+  const checkRow = (cells: string[], i: number): boolean => {
     const row = table.rowNumbers[i] as number;
     const values: Record<string, string> = {};
     table.columns.forEach((c, k) => {
@@ -112,13 +113,14 @@ export function validateEntityRows(
       const column = mapping[field];
       return column === undefined ? '' : (cells[index.get(column) ?? -1] ?? '').trim();
     };
-    const reject = (field: string, reason: string) => {
+    const reject = (field: string, reason: string): false => {
       result.rejected.push({ row, field: mapping[field] ?? field, reason, values });
+      return false;
     };
     const problem = table.rowProblems.get(i);
     if (problem) {
       result.rejected.push({ row, field: problem.field, reason: problem.reason, values });
-      return;
+      return false;
     }
     const externalId = get('external_id');
     if (externalId === '') return reject('external_id', 'is empty');
@@ -191,11 +193,13 @@ export function validateEntityRows(
       if (outOfChina([lon, lat])) return reject('lon', `position (${lon}, ${lat}) is outside China; are longitude and latitude swapped?`);
       entity.lngLat = toWgs84([lon, lat], crs);
       result.ready.push(entity);
-    } else if (entity.address !== '') {
-      result.needsGeocoding.push(entity);
-    } else {
-      reject(hasCoordinates ? 'lon' : 'address', 'has no coordinates and no address to geocode');
+      return true;
     }
+    if (entity.address !== '') {
+      result.needsGeocoding.push(entity);
+      return true;
+    }
+    return reject(hasCoordinates ? 'lon' : 'address', 'has no coordinates and no address to geocode');
   };
   for (let i = 0; i < table.rows.length; i++) {
     if (onProgress && i % 5_000 === 0) onProgress(i, table.rows.length);
