@@ -5,18 +5,24 @@ export function idCardCheckDigit(body: string): string {
   return '10X98765432'[sum % 11] as string;
 }
 
+/** Why an ID card number is not valid. */
+export type IdCardProblem =
+  | { code: 'id_card_form'; params: { value: string } }
+  | { code: 'id_card_date'; params: { value: string } }
+  | { code: 'id_card_check'; params: { value: string; found: string; expected: string } };
+
 /**
  * Returns null when `value` is a well-formed 18-character resident ID number with a valid
- * check digit and birth date, or the reason it is not.
+ * check digit and birth date, or what is wrong with it.
  * @example checkIdCard('11010519491231002X') // null
  */
-export function checkIdCard(value: string): string | null {
+export function checkIdCard(value: string): IdCardProblem | null {
   const v = value.trim().toUpperCase();
-  if (!/^\d{17}[\dX]$/.test(v)) return `"${value}" is not 17 digits and a check character`;
+  if (!/^\d{17}[\dX]$/.test(v)) return { code: 'id_card_form', params: { value } };
   const month = Number(v.slice(10, 12));
   const day = Number(v.slice(12, 14));
-  if (month < 1 || month > 12 || day < 1 || day > 31) return `"${value}" has no valid birth date`;
+  if (month < 1 || month > 12 || day < 1 || day > 31) return { code: 'id_card_date', params: { value } };
   const expected = idCardCheckDigit(v.slice(0, 17));
-  if (v[17] !== expected) return `"${value}" has check character ${v[17]}, expected ${expected}`;
+  if (v[17] !== expected) return { code: 'id_card_check', params: { value, found: v[17] as string, expected } };
   return null;
 }

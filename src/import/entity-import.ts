@@ -1,8 +1,9 @@
 import { checkIdCard } from '../domain/id-card';
 import type { EntityKind, LngLat } from '../domain/ids';
 import { type ChinaCrs, outOfChina, toWgs84 } from '../geo/crs-china';
-import { parseCoordinate, type RejectedRow } from './read-points';
+import { parseCoordinate, type RejectedRow, rejected } from './read-points';
 import type { RawTable } from './read-table';
+import type { Reason } from './reasons';
 
 /** A field an imported entity can have, the column names it is guessed from, and whether it is required. */
 export interface EntityField {
@@ -113,28 +114,28 @@ export function validateEntityRows(
       const column = mapping[field];
       return column === undefined ? '' : (cells[index.get(column) ?? -1] ?? '').trim();
     };
-    const reject = (field: string, reason: string): false => {
-      result.rejected.push({ row, field: mapping[field] ?? field, reason, values });
+    const reject = (field: string, why: Reason): false => {
+      result.rejected.push(rejected(row, mapping[field] ?? field, why, values));
       return false;
     };
     const problem = table.rowProblems.get(i);
     if (problem) {
-      result.rejected.push({ row, field: problem.field, reason: problem.reason, values });
+      result.rejected.push(rejected(row, problem.field, problem.why, values));
       return false;
     }
     const externalId = get('external_id');
-    if (externalId === '') return reject('external_id', 'is empty');
+    if (externalId === '') return reject('external_id', { code: 'empty' });
     const first = firstRowOfId.get(externalId);
-    if (first !== undefined) return reject('external_id', `"${externalId}" appears again (first at row ${first})`);
+    if (first !== undefined) return reject('external_id', { code: 'duplicate_id', params: { id: externalId, first } });
     firstRowOfId.set(externalId, row);
     const name = get('name');
-    if (name === '') return reject('name', 'is empty');
+    if (name === '') return reject('name', { code: 'empty' });
 
     let riskLevel = 0;
     if (mapping.risk_level && get('risk_level') !== '') {
       riskLevel = Number(get('risk_level'));
       if (!Number.isInteger(riskLevel) || riskLevel < 0 || riskLevel > 3)
-        return reject('risk_level', `"${get('risk_level')}" is not a whole number from 0 to 3`);
+        return reject('risk_level', { code: 'risk_level', params: { value: get('risk_level') } });
     }
 
     const attributes: Record<string, string | number | boolean> = {};
@@ -143,13 +144,13 @@ export function validateEntityRows(
       const gender = get('gender');
       if (gender !== '') {
         const g = { 男: '男', 女: '女', m: '男', f: '女', male: '男', female: '女' }[gender.toLowerCase()];
-        if (!g) return reject('gender', `"${gender}" is not 男 or 女`);
+        if (!g) return reject('gender', { code: 'gender', params: { value: gender } });
         attributes.gender = g;
       }
       const birthYear = get('birth_year');
       if (birthYear !== '') {
         const y = Number(birthYear);
-        if (!Number.isInteger(y) || y < 1900 || y > 2100) return reject('birth_year', `"${birthYear}" is not a year`);
+        if (!Number.isInteger(y) || y < 1900 || y > 2100) return reject('birth_year', { code: 'birth_year', params: { value: birthYear } });
         attributes.birth_year = y;
       }
       const idCard = get('id_card_number').toUpperCase();
@@ -158,12 +159,12 @@ export function validateEntityRows(
         if (bad) return reject('id_card_number', bad);
       }
       const phone = get('phone').replace(/[\s-]/g, '');
-      if (phone !== '' && !/^\+?\d{7,15}$/.test(phone)) return reject('phone', `"${get('phone')}" is not a phone number`);
+      if (phone !== '' && !/^\+?\d{7,15}$/.test(phone)) return reject('phone', { code: 'phone', params: { value: get('phone') } });
       const keyPerson = get('key_person').toLowerCase();
       if (mapping.key_person) {
         if (YES.includes(keyPerson)) attributes.key_person = true;
         else if (NO.includes(keyPerson)) attributes.key_person = false;
-        else return reject('key_person', `"${get('key_person')}" is not yes or no (是/否)`);
+        else return reject('key_person', { code: 'yes_no', params: { value: get('key_person') } });
       }
       if (get('household_id') !== '') attributes.household_id = get('household_id');
       personal = { id_card_number: idCard, phone, address: get('address') };
@@ -187,10 +188,10 @@ export function validateEntityRows(
     const latText = get('lat');
     if (hasCoordinates && (lonText !== '' || latText !== '')) {
       const lon = parseCoordinate(lonText, 'longitude');
-      if (typeof lon === 'string') return reject('lon', lon);
+      if (typeof lon !== 'number') return reject('lon', lon);
       const lat = parseCoordinate(latText, 'latitude');
-      if (typeof lat === 'string') return reject('lat', lat);
-      if (outOfChina([lon, lat])) return reject('lon', `position (${lon}, ${lat}) is outside China; are longitude and latitude swapped?`);
+      if (typeof lat !== 'number') return reject('lat', lat);
+      if (outOfChina([lon, lat])) return reject('lon', { code: 'outside_china', params: { lon, lat } });
       entity.lngLat = toWgs84([lon, lat], crs);
       result.ready.push(entity);
       return true;
@@ -199,7 +200,7 @@ export function validateEntityRows(
       result.needsGeocoding.push(entity);
       return true;
     }
-    return reject(hasCoordinates ? 'lon' : 'address', 'has no coordinates and no address to geocode');
+    return reject(hasCoordinates ? 'lon' : 'address', { code: 'no_location' });
   };
   for (let i = 0; i < table.rows.length; i++) {
     if (onProgress && i % 5_000 === 0) onProgress(i, table.rows.length);

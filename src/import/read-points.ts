@@ -2,6 +2,7 @@ import type { Feature, FeatureCollection } from 'geojson';
 import Papa from 'papaparse';
 import type { LngLat } from '../domain/ids';
 import { type ChinaCrs, outOfChina, toWgs84 } from '../geo/crs-china';
+import { type Reason, reasonText } from './reasons';
 
 /** A row that was taken: its spreadsheet row number, its values, and its WGS-84 position. */
 export interface PointRow {
@@ -14,8 +15,16 @@ export interface PointRow {
 export interface RejectedRow {
   row: number;
   field: string;
+  /** Why, as a code for the UI to translate. */
+  why: Reason;
+  /** Why, in English (CLI output and downloaded files). */
   reason: string;
   values: Record<string, string>;
+}
+
+/** Returns a RejectedRow with its English reason filled in. */
+export function rejected(row: number, field: string, why: Reason, values: Record<string, string>): RejectedRow {
+  return { row, field, why, reason: reasonText(why), values };
 }
 
 export interface PointTable {
@@ -43,32 +52,27 @@ function findColumn(columns: string[], wanted: string | undefined, names: string
   return found;
 }
 
-/** Returns the number in a cell, or the reason it is not a usable coordinate (full-width digits allowed). */
-export function parseCoordinate(raw: string | undefined, axis: 'longitude' | 'latitude'): number | string {
+/** Returns the number in a cell, or why it is not a usable coordinate (full-width digits allowed). */
+export function parseCoordinate(raw: string | undefined, axis: 'longitude' | 'latitude'): number | Reason {
   const text = (raw ?? '').trim();
-  if (text === '') return `${axis} is empty`;
+  if (text === '') return { code: 'coordinate_empty', params: { axis } };
   // Full-width digits and signs, as Chinese input methods type them.
   const normalised = text.replace(/[０-９．－＋]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0));
   const value = Number(normalised);
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(normalised) || !Number.isFinite(value)) return `${axis} "${text}" is not a number`;
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(normalised) || !Number.isFinite(value)) {
+    return { code: 'coordinate_not_number', params: { axis, value: text } };
+  }
   const limit = axis === 'longitude' ? 180 : 90;
-  if (Math.abs(value) > limit) return `${axis} ${value} is outside −${limit}..${limit}`;
+  if (Math.abs(value) > limit) return { code: 'coordinate_range', params: { axis, value, limit } };
   return value;
 }
 
 function locate(values: Record<string, string>, row: number, lonColumn: string, latColumn: string, crs: ChinaCrs): PointRow | RejectedRow {
   const lon = parseCoordinate(values[lonColumn], 'longitude');
-  if (typeof lon === 'string') return { row, field: lonColumn, reason: lon, values };
+  if (typeof lon !== 'number') return rejected(row, lonColumn, lon, values);
   const lat = parseCoordinate(values[latColumn], 'latitude');
-  if (typeof lat === 'string') return { row, field: latColumn, reason: lat, values };
-  if (outOfChina([lon, lat])) {
-    return {
-      row,
-      field: `${lonColumn},${latColumn}`,
-      reason: `position (${lon}, ${lat}) is outside China; are longitude and latitude swapped?`,
-      values,
-    };
-  }
+  if (typeof lat !== 'number') return rejected(row, latColumn, lat, values);
+  if (outOfChina([lon, lat])) return rejected(row, `${lonColumn},${latColumn}`, { code: 'outside_china', params: { lon, lat } }, values);
   return { row, values, wgs84: toWgs84([lon, lat], crs) };
 }
 
@@ -96,7 +100,7 @@ export function readCsvPoints(text: string, options: { lon?: string; lat?: strin
       values[c] = cells[k] ?? '';
     });
     if (cells.length !== columns.length) {
-      table.rejected.push({ row, field: '', reason: `has ${cells.length} fields, the header has ${columns.length}`, values });
+      table.rejected.push(rejected(row, '', { code: 'field_count', params: { count: cells.length, expected: columns.length } }, values));
       return;
     }
     const result = locate(values, row, lonColumn, latColumn, options.crs);
@@ -133,7 +137,7 @@ export function readGeoJsonPoints(text: string, options: { crs: ChinaCrs }): Poi
       values[k] = v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
     }
     if (f?.geometry?.type !== 'Point') {
-      table.rejected.push({ row, field: 'geometry', reason: `is ${f?.geometry?.type ?? 'missing'}, not a Point`, values });
+      table.rejected.push(rejected(row, 'geometry', { code: 'not_point', params: { type: f?.geometry?.type ?? 'missing' } }, values));
       return;
     }
     const [x, y] = f.geometry.coordinates;

@@ -3,6 +3,7 @@ import Papa from 'papaparse';
 import readXlsxFile from 'read-excel-file/universal';
 import { decodeText, type TextEncodingName } from './decode-text';
 import { TableError } from './read-points';
+import type { Reason } from './reasons';
 
 /** A table read from a user's file, before any field is interpreted. */
 export interface RawTable {
@@ -14,7 +15,7 @@ export interface RawTable {
   /** The number a person sees for each row: spreadsheet row (header = 1) or 1-based feature number. */
   rowNumbers: number[];
   /** Problems found while reading a row (a ragged CSV row, a feature that is not a point). */
-  rowProblems: Map<number, { field: string; reason: string }>;
+  rowProblems: Map<number, { field: string; why: Reason }>;
 }
 
 const cellText = (v: unknown): string => {
@@ -36,7 +37,7 @@ function fromGrid(grid: string[][], format: RawTable['format'], encoding?: TextE
     table.rows.push(columns.map((_, k) => (cells[k] ?? '').trim()));
     table.rowNumbers.push(i + 2);
     if (cells.length !== columns.length && format === 'csv') {
-      table.rowProblems.set(index, { field: '', reason: `has ${cells.length} fields, the header has ${columns.length}` });
+      table.rowProblems.set(index, { field: '', why: { code: 'field_count', params: { count: cells.length, expected: columns.length } } });
     }
   });
   return table;
@@ -90,7 +91,10 @@ export async function readTable(bytes: Uint8Array, fileName: string): Promise<Ra
               : cellText(props[c]),
       );
       if (!point)
-        table.rowProblems.set(table.rows.length, { field: 'geometry', reason: `is ${f?.geometry?.type ?? 'missing'}, not a Point` });
+        table.rowProblems.set(table.rows.length, {
+          field: 'geometry',
+          why: { code: 'not_point', params: { type: f?.geometry?.type ?? 'missing' } },
+        });
       table.rows.push(row);
       table.rowNumbers.push(i + 1);
     });

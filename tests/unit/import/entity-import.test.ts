@@ -62,7 +62,7 @@ describe('readTable', () => {
     const table = await readTable(csv(text), 'things.geojson');
     expect(table.columns).toEqual(['id', 'lon', 'lat']);
     expect(table.rows[0]).toEqual(['W1', '112.9', '28.2']);
-    expect(table.rowProblems.get(1)).toEqual({ field: 'geometry', reason: 'is Polygon, not a Point' });
+    expect(table.rowProblems.get(1)).toEqual({ field: 'geometry', why: { code: 'not_point', params: { type: 'Polygon' } } });
   });
 
   it('skips blank lines but keeps spreadsheet row numbers', async () => {
