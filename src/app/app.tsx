@@ -22,6 +22,7 @@ import { type LabelFeature, renderModel } from '../map/render-model';
 import { initialUiState, type LayerKey, uiReducer } from '../state/ui-state';
 import { BootStatus } from '../ui/boot-status';
 import { Header } from '../ui/header';
+import { ImportDialog } from '../ui/import-dialog';
 import { Inspector, type InspectorContent } from '../ui/inspector';
 import { LayerPanel } from '../ui/layer-panel';
 import { SessionMenu } from '../ui/session-menu';
@@ -95,6 +96,8 @@ export function App({ config, style, initialBounds, labels }: AppProps) {
   const [fitTo, setFitTo] = useState<BBox | null>(null);
   const [mapError, setMapError] = useState<string | null>(null);
   const controller = useRef<MapController | null>(null);
+  const [importOpen, setImportOpen] = useState(false);
+  const [dataVersion, setDataVersion] = useState(0);
   const requested = useRef(new Set<PointKind>());
 
   // Boot the backend; the map is already usable meanwhile.
@@ -150,7 +153,8 @@ export function App({ config, style, initialBounds, labels }: AppProps) {
     loadAll(backend).catch((error: unknown) => setBootError(errorText(t, error)));
   }, [backend, loadAll, t]);
 
-  // Point layers load the first time they are switched on.
+  // Point layers load the first time they are switched on, and again after an import.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: dataVersion is the signal to load again.
   useEffect(() => {
     if (!backend || !session || session.role === 'anon') return;
     for (const kind of ['event', 'person', 'place', 'thing', 'organisation'] as const) {
@@ -166,7 +170,7 @@ export function App({ config, style, initialBounds, labels }: AppProps) {
         .catch((error: unknown) => setMapError(errorText(t, error)))
         .finally(() => setLoadingLayers((l) => ({ ...l, [kind]: false })));
     }
-  }, [backend, session, ui.layers, t]);
+  }, [backend, session, ui.layers, t, dataVersion]);
 
   // The inspector follows the selection.
   useEffect(() => {
@@ -216,6 +220,20 @@ export function App({ config, style, initialBounds, labels }: AppProps) {
     };
   }, [points]);
 
+  /** After an import: reload the counts and the imported kind's points. */
+  const reloadKind = (kind: PointKind) => {
+    requested.current.delete(kind);
+    setPoints((p) => {
+      const { [kind]: _dropped, ...rest } = p;
+      return rest;
+    });
+    setDataVersion((v) => v + 1);
+    backend
+      ?.getDistrictOverview()
+      .then(setOverview)
+      .catch((error: unknown) => setMapError(errorText(t, error)));
+  };
+
   const signIn = async (request: SignInRequest) => {
     if (!backend) return;
     await backend.signIn(request);
@@ -242,6 +260,11 @@ export function App({ config, style, initialBounds, labels }: AppProps) {
     <BackendProvider backend={backend}>
       <div className="app">
         <Header districtName={overview?.name ?? null}>
+          {backend && (session?.role === 'admin' || session?.role === 'worker') && (
+            <button type="button" className="header-action" onClick={() => setImportOpen(true)} data-testid="import-open">
+              {t('import.open')}
+            </button>
+          )}
           <SessionMenu session={session} demoMembers={demoMembers} onSignIn={signIn} onSignOut={signOut} />
         </Header>
         <main className="workspace">
@@ -268,6 +291,7 @@ export function App({ config, style, initialBounds, labels }: AppProps) {
             onToggle={(layer) => dispatch({ type: 'toggle-layer', layer })}
           />
           {inspector && <Inspector content={inspector} onClose={() => dispatch({ type: 'select', selection: null })} />}
+          {importOpen && backend && <ImportDialog backend={backend} onImported={reloadKind} onClose={() => setImportOpen(false)} />}
           <BootStatus
             progress={progress}
             error={bootError}

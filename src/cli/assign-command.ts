@@ -3,10 +3,10 @@ import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { assignPoints } from '../geo/assign-points';
 import { CHINA_CRS, type ChinaCrs } from '../geo/crs-china';
 import { buildCellIndex } from '../geo/spatial-index';
+import { toCsv } from '../import/csv';
 import { decodeText } from '../import/decode-text';
 import { readCsvPoints, readGeoJsonPoints, TableError } from '../import/read-points';
 import { type Command, UsageError } from './command';
-import { toCsv } from './csv';
 
 async function readInput(path: string, what: string): Promise<Uint8Array> {
   try {

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { toCsv } from '../cli/csv';
+import { toCsv } from '../import/csv';
 import type { DemoDistrict } from './generate-district';
 
 /** The files a demo district is written as, relative to its folder. */

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Papa from 'papaparse';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { toCsv } from '../../../src/cli/csv';
 import { generateDistrict } from '../../../src/demo/generate-district';
 import { writeDemo } from '../../../src/demo/write-demo';
 import { wgs84ToBd09, wgs84ToGcj02 } from '../../../src/geo/crs-china';
+import { toCsv } from '../../../src/import/csv';
 
 function cli(...args: string[]) {
   const r = spawnSync('node_modules/.bin/tsx', ['src/cli/main.ts', ...args], { encoding: 'utf8' });
