@@ -1,7 +1,12 @@
+import { CHINA_CRS, type ChinaCrs } from './geo/crs-china';
+
 /** What the app is configured to use, from VITE_* environment variables at build time. */
 export interface AppConfig {
   backend: { kind: 'embedded'; dataUrl: string; databaseName: string } | { kind: 'supabase'; url: string; anonKey: string };
-  basemap: { kind: 'builtin' } | { kind: 'style'; url: string } | { kind: 'pmtiles'; url: string };
+  basemap: ({ kind: 'builtin' } | { kind: 'style'; url: string } | { kind: 'pmtiles'; url: string }) & {
+    /** Coordinate system the basemap is drawn in; layers are converted to it for display. */
+    crs: ChinaCrs;
+  };
   /** Folder (URL) of the demo district files the built-in style draws. */
   demoBaseUrl: string;
 }
@@ -43,8 +48,14 @@ export function readConfig(env: Record<string, string | boolean | undefined>, ba
       : { kind: 'embedded', dataUrl: new URL('pgdata.tar.gz', demoBaseUrl).href, databaseName: 'gridatlas' };
   const styleUrl = text('VITE_BASEMAP_STYLE_URL');
   const pmtiles = text('VITE_BASEMAP_PMTILES');
-  let basemap: AppConfig['basemap'] = { kind: 'builtin' };
-  if (styleUrl !== undefined) basemap = { kind: 'style', url: new URL(styleUrl, appBase).href };
-  else if (pmtiles !== undefined) basemap = { kind: 'pmtiles', url: new URL(pmtiles, appBase).href };
+  const crs = (text('VITE_BASEMAP_CRS') ?? 'wgs84').toLowerCase() as ChinaCrs;
+  if (!CHINA_CRS.includes(crs))
+    return { valid: false, reason: `VITE_BASEMAP_CRS must be one of ${CHINA_CRS.join(', ')}, got "${text('VITE_BASEMAP_CRS')}"` };
+  if (crs !== 'wgs84' && styleUrl === undefined && pmtiles === undefined) {
+    return { valid: false, reason: 'VITE_BASEMAP_CRS applies to a configured basemap; the built-in basemap is WGS-84' };
+  }
+  let basemap: AppConfig['basemap'] = { kind: 'builtin', crs };
+  if (styleUrl !== undefined) basemap = { kind: 'style', url: new URL(styleUrl, appBase).href, crs };
+  else if (pmtiles !== undefined) basemap = { kind: 'pmtiles', url: new URL(pmtiles, appBase).href, crs };
   return { valid: true, config: { backend, basemap, demoBaseUrl } };
 }

@@ -16,6 +16,7 @@ import {
 import { BackendProvider } from '../data/backend-context';
 import type { BootProgress } from '../data/embedded/boot-progress';
 import type { BBox, LngLat, PointKind } from '../domain/ids';
+import { convertForDisplay, convertPointsForDisplay } from '../geo/convert-for-display';
 import type { MapController } from '../map/map-controller';
 import { MapView } from '../map/map-view';
 import { type LabelFeature, renderModel } from '../map/render-model';
@@ -211,14 +212,25 @@ export function App({ config, style, initialBounds, labels }: AppProps) {
     // react-i18next gives a new `t` when the language changes.
     [t],
   );
-  const model = useMemo(() => renderModel(ui, { points, labels }, zoom), [ui, points, labels, zoom]);
+  // Storage is WGS-84; over a GCJ-02 or BD-09 basemap the layers are shifted for display only.
+  const displayCrs = config.basemap.crs;
+  const displayCells = useMemo(() => (cells ? convertForDisplay(cells, displayCrs) : null), [cells, displayCrs]);
+  const displayCommunities = useMemo(() => (communities ? convertForDisplay(communities, displayCrs) : null), [communities, displayCrs]);
+  const displayPoints = useMemo(() => {
+    const out: typeof points = {};
+    for (const [kind, columns] of Object.entries(points) as Array<[PointKind, PointColumns]>)
+      out[kind] = convertPointsForDisplay(columns, displayCrs);
+    return out;
+  }, [points, displayCrs]);
+  const model = useMemo(() => renderModel(ui, { points: displayPoints, labels }, zoom), [ui, displayPoints, labels, zoom]);
   useEffect(() => {
+    // Where the point is drawn (display coordinates), which is where a click must land.
     hooks().pointAt = (kind, i) => {
-      const p = points[kind];
+      const p = displayPoints[kind];
       const id = p?.ids[i];
       return p && id ? { id, lngLat: [p.lng[i] as number, p.lat[i] as number] } : null;
     };
-  }, [points]);
+  }, [displayPoints]);
 
   /** After an import: reload the counts and the imported kind's points. */
   const reloadKind = (kind: PointKind) => {
@@ -273,8 +285,8 @@ export function App({ config, style, initialBounds, labels }: AppProps) {
             initialBounds={initialBounds}
             locale={mapLocale}
             fitTo={fitTo}
-            cells={cells}
-            communities={communities}
+            cells={displayCells}
+            communities={displayCommunities}
             model={model}
             onSelect={(selection) => dispatch({ type: 'select', selection })}
             onZoom={setZoom}

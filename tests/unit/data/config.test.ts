@@ -9,7 +9,7 @@ describe('readConfig', () => {
       valid: true,
       config: {
         backend: { kind: 'embedded', dataUrl: 'http://localhost:5173/demo/pgdata.tar.gz', databaseName: 'gridatlas' },
-        basemap: { kind: 'builtin' },
+        basemap: { kind: 'builtin', crs: 'wgs84' },
         demoBaseUrl: 'http://localhost:5173/demo/',
       },
     });
@@ -42,6 +42,17 @@ describe('readConfig', () => {
     expect(readConfig({ VITE_BASEMAP_PMTILES: 'basemap/city.pmtiles' }, base)).toMatchObject({
       config: { basemap: { kind: 'pmtiles', url: 'http://localhost:5173/basemap/city.pmtiles' } },
     });
+  });
+
+  it('draws layers in GCJ-02 over a GCJ-02 basemap, and refuses an unknown system', () => {
+    expect(readConfig({ VITE_BASEMAP_STYLE_URL: '/amap.json', VITE_BASEMAP_CRS: 'GCJ02' }, base)).toMatchObject({
+      config: { basemap: { kind: 'style', crs: 'gcj02' } },
+    });
+    expect(readConfig({ VITE_BASEMAP_STYLE_URL: '/s.json', VITE_BASEMAP_CRS: 'utm' }, base)).toEqual({
+      valid: false,
+      reason: 'VITE_BASEMAP_CRS must be one of wgs84, gcj02, bd09, got "utm"',
+    });
+    expect(readConfig({ VITE_BASEMAP_CRS: 'gcj02' }, base)).toMatchObject({ valid: false });
   });
 
   it('ignores blank values', () => {
