@@ -52,9 +52,11 @@ const { rows: doors } = await db.query<{ road: string; house_number: string; add
 const digits = '零一二三四五六七八九';
 const chinese = (n: number) =>
   n < 10 ? digits[n] : n < 20 ? `十${n % 10 ? digits[n % 10] : ''}` : `${digits[Math.floor(n / 10) % 10]}十${n % 10 ? digits[n % 10] : ''}`;
-const queries = doors.map((d, i) =>
-  i % 2 ? `${d.road}${chinese(Number.parseInt(d.house_number, 10) % 100)}号3单元502室` : `${d.road}${d.house_number}`,
-);
+// Odd rows: house numbers below 100 in Chinese numerals, with a unit and room added.
+const queries = doors.map((d, i) => {
+  const n = Number.parseInt(d.house_number, 10);
+  return i % 2 ? `${d.road}${n < 100 ? chinese(n) : n}号3单元502室` : `${d.road}${d.house_number}`;
+});
 const geocodeStart = performance.now();
 let matched = 0;
 for (const q of queries) {
