@@ -5,7 +5,8 @@ import { CHINA_CRS, type ChinaCrs } from '../geo/crs-china';
 import { buildCellIndex } from '../geo/spatial-index';
 import { toCsv } from '../import/csv';
 import { decodeText } from '../import/decode-text';
-import { readCsvPoints, readGeoJsonPoints, TableError } from '../import/read-points';
+import { locatePoints, TableError } from '../import/read-points';
+import { readTable } from '../import/read-table';
 import { type Command, UsageError } from './command';
 
 async function readInput(path: string, what: string): Promise<Uint8Array> {
@@ -19,7 +20,8 @@ async function readInput(path: string, what: string): Promise<Uint8Array> {
 export const assignCommand: Command = {
   name: 'assign',
   summary: 'put every point of a CSV or GeoJSON file into its cell and write the cell code beside it',
-  usage: 'assign --cells CELLS.geojson --points POINTS.(csv|geojson) [--lon COL --lat COL] [--crs wgs84|gcj02|bd09] --out OUT.csv [--json]',
+  usage:
+    'assign --cells CELLS.geojson --points POINTS.(csv|xlsx|geojson) [--lon COL --lat COL] [--crs wgs84|gcj02|bd09] --out OUT.csv [--json]',
   options: {
     cells: { type: 'string' },
     points: { type: 'string' },
@@ -30,7 +32,7 @@ export const assignCommand: Command = {
   },
   help: [
     '--cells FILE       GeoJSON cells (Polygon or MultiPolygon features with a "code" property)',
-    '--points FILE      CSV (UTF-8 or GBK) or GeoJSON points',
+    '--points FILE      CSV (UTF-8 or GBK), XLSX (first sheet) or GeoJSON points',
     '--lon COL          longitude column of a CSV (default: lon, lng, longitude, x or 经度)',
     '--lat COL          latitude column of a CSV (default: lat, latitude, y or 纬度)',
     '--crs NAME         coordinate system of the points: wgs84 (default), gcj02 (AMap, Tencent) or bd09 (Baidu)',
@@ -63,12 +65,12 @@ export const assignCommand: Command = {
       throw new UsageError(`cells file ${cellsPath}: ${error instanceof Error ? error.message : String(error)}`);
     }
 
-    const { text, encoding } = decodeText(await readInput(pointsPath, 'points file'));
-    let table: ReturnType<typeof readCsvPoints>;
+    let table: ReturnType<typeof locatePoints>;
+    let encoding: string | undefined;
     try {
-      table = /\.(geo)?json$/i.test(pointsPath)
-        ? readGeoJsonPoints(text, { crs })
-        : readCsvPoints(text, { lon: values.lon as string | undefined, lat: values.lat as string | undefined, crs });
+      const raw = await readTable(await readInput(pointsPath, 'points file'), pointsPath);
+      encoding = raw.encoding;
+      table = locatePoints(raw, { lon: values.lon as string | undefined, lat: values.lat as string | undefined, crs });
     } catch (error) {
       if (error instanceof TableError) throw new UsageError(`points file ${pointsPath}: ${error.message}`);
       throw error;

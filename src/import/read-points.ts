@@ -1,7 +1,6 @@
-import type { Feature, FeatureCollection } from 'geojson';
-import Papa from 'papaparse';
 import type { LngLat } from '../domain/ids';
 import { type ChinaCrs, outOfChina, toWgs84 } from '../geo/crs-china';
+import type { RawTable } from './read-table';
 import { type Reason, reasonText } from './reasons';
 
 /** A row that was taken: its spreadsheet row number, its values, and its WGS-84 position. */
@@ -77,75 +76,25 @@ function locate(values: Record<string, string>, row: number, lonColumn: string, 
 }
 
 /**
- * Returns the rows of a CSV table with their WGS-84 positions, converted from `crs`; rows that
- * cannot be taken are kept in `rejected` with their spreadsheet row number (the header is row 1),
- * the field and the reason. Throws a TableError when the file has no usable coordinate columns.
+ * Returns the rows of a table with their WGS-84 positions, converted from `crs`; rows that
+ * cannot be taken are kept in `rejected` with their row number (spreadsheet row, or feature
+ * number in GeoJSON), the field and the reason. Throws a TableError when the table has no
+ * usable coordinate columns.
  */
-export function readCsvPoints(text: string, options: { lon?: string; lat?: string; crs: ChinaCrs }): PointTable {
-  // Keep blank records while numbering rows (a spreadsheet counts them), then skip them.
-  const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { skipEmptyLines: false });
-  const [header, ...body] = parsed.data;
-  if (!header || header.length === 0) throw new TableError('the file is empty');
-  const columns = header.map((c) => c.trim());
-  const duplicate = columns.find((c, i) => columns.indexOf(c) !== i);
-  if (duplicate !== undefined) throw new TableError(`column "${duplicate}" appears twice in the header`);
-  const lonColumn = findColumn(columns, options.lon, LON_NAMES, 'longitude', '--lon');
-  const latColumn = findColumn(columns, options.lat, LAT_NAMES, 'latitude', '--lat');
-  const table: PointTable = { columns, accepted: [], rejected: [] };
-  body.forEach((cells, i) => {
-    if (cells.every((c) => c.trim() === '')) return;
-    const row = i + 2;
+export function locatePoints(table: RawTable, options: { lon?: string; lat?: string; crs: ChinaCrs }): PointTable {
+  const lonColumn = findColumn(table.columns, options.lon, LON_NAMES, 'longitude', '--lon');
+  const latColumn = findColumn(table.columns, options.lat, LAT_NAMES, 'latitude', '--lat');
+  const result: PointTable = { columns: table.columns, accepted: [], rejected: [] };
+  table.rows.forEach((cells, i) => {
+    const row = table.rowNumbers[i] as number;
     const values: Record<string, string> = {};
-    columns.forEach((c, k) => {
+    table.columns.forEach((c, k) => {
       values[c] = cells[k] ?? '';
     });
-    if (cells.length !== columns.length) {
-      table.rejected.push(rejected(row, '', { code: 'field_count', params: { count: cells.length, expected: columns.length } }, values));
-      return;
-    }
-    const result = locate(values, row, lonColumn, latColumn, options.crs);
-    if ('wgs84' in result) table.accepted.push(result);
-    else table.rejected.push(result);
+    const problem = table.rowProblems.get(i);
+    const located = problem ? rejected(row, problem.field, problem.why, values) : locate(values, row, lonColumn, latColumn, options.crs);
+    if ('wgs84' in located) result.accepted.push(located);
+    else result.rejected.push(located);
   });
-  return table;
-}
-
-/**
- * Returns the features of a GeoJSON FeatureCollection of points as rows (their properties plus
- * lon and lat), converted from `crs`; features that are not points are rejected with their
- * 1-based feature number. Throws a TableError when the text is not a FeatureCollection.
- */
-export function readGeoJsonPoints(text: string, options: { crs: ChinaCrs }): PointTable {
-  let collection: FeatureCollection;
-  try {
-    collection = JSON.parse(text) as FeatureCollection;
-  } catch (error) {
-    throw new TableError(`not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  if (collection?.type !== 'FeatureCollection' || !Array.isArray(collection.features))
-    throw new TableError('not a GeoJSON FeatureCollection');
-  const keys = new Set<string>();
-  for (const f of collection.features) for (const k of Object.keys(f?.properties ?? {})) keys.add(k);
-  const columns = [...keys].filter((k) => k !== 'lon' && k !== 'lat');
-  columns.push('lon', 'lat');
-  const table: PointTable = { columns, accepted: [], rejected: [] };
-  collection.features.forEach((f: Feature, i) => {
-    const row = i + 1;
-    const values: Record<string, string> = {};
-    for (const k of columns) {
-      const v = (f?.properties as Record<string, unknown> | null)?.[k];
-      values[k] = v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
-    }
-    if (f?.geometry?.type !== 'Point') {
-      table.rejected.push(rejected(row, 'geometry', { code: 'not_point', params: { type: f?.geometry?.type ?? 'missing' } }, values));
-      return;
-    }
-    const [x, y] = f.geometry.coordinates;
-    values.lon = String(x ?? '');
-    values.lat = String(y ?? '');
-    const result = locate(values, row, 'lon', 'lat', options.crs);
-    if ('wgs84' in result) table.accepted.push(result);
-    else table.rejected.push(result);
-  });
-  return table;
+  return result;
 }

@@ -1,7 +1,7 @@
 import * as Comlink from 'comlink';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Backend, EntityImport, ImportResult } from '../data/backend';
+import type { Backend, EntityImport, GeocodeCandidate, ImportResult } from '../data/backend';
 import { ENTITY_KINDS, type EntityKind } from '../domain/ids';
 import { CHINA_CRS, type ChinaCrs } from '../geo/crs-china';
 import { toCsv } from '../import/csv';
@@ -19,6 +19,15 @@ export interface ImportDialogProps {
 
 /** A geocoding candidate is taken without review at this score or above. */
 const GEOCODE_ACCEPT_SCORE = 0.8;
+/** Below this score a candidate is not worth showing for review. */
+const GEOCODE_REVIEW_SCORE = 0.3;
+
+/** A row whose address matched only uncertainly: the user picks a candidate or drops the row. */
+interface ReviewItem {
+  row: EntityImportRow;
+  candidates: GeocodeCandidate[];
+  values: Record<string, string>;
+}
 const PRESET_KEY = (kind: EntityKind) => `gridatlas.importMapping.${kind}`;
 
 type Stage =
@@ -26,7 +35,7 @@ type Stage =
   | { name: 'reading' }
   | { name: 'mapped'; summary: TableSummary }
   | { name: 'checking'; summary: TableSummary; done: number; total: number; geocoding: boolean }
-  | { name: 'checked'; summary: TableSummary; ready: EntityImportRow[]; located: number; rejectedRows: RejectedRow[] }
+  | { name: 'checked'; summary: TableSummary; ready: EntityImportRow[]; located: number; review: ReviewItem[]; rejectedRows: RejectedRow[] }
   | { name: 'importing'; summary: TableSummary; done: number; total: number }
   | { name: 'done'; summary: TableSummary; result: ImportResult; rejectedRows: RejectedRow[] };
 
@@ -112,31 +121,28 @@ export function ImportDialog({ backend, onImported, onClose }: ImportDialogProps
       );
       const ready = [...result.ready];
       const rejectedRows = [...result.rejected];
+      const review: ReviewItem[] = [];
       let located = 0;
       for (let i = 0; i < result.needsGeocoding.length; i++) {
         const row = result.needsGeocoding[i] as EntityImportRow;
         setStage({ name: 'checking', summary, done: i, total: result.needsGeocoding.length, geocoding: true });
-        const [best] = await backend.geocodeAddress(row.address, 1);
+        const candidates = await backend.geocodeAddress(row.address, 3);
+        const best = candidates[0];
+        const values = Object.fromEntries(summary.columns.map((c) => [c, ''])) as Record<string, string>;
+        values[mapping.external_id ?? 'external_id'] = row.external_id;
+        values[mapping.name ?? 'name'] = row.name;
+        values[mapping.address ?? 'address'] = row.address;
         if (best && best.score >= GEOCODE_ACCEPT_SCORE) {
           ready.push({ ...row, lngLat: best.lngLat });
           located++;
+        } else if (best && best.score >= GEOCODE_REVIEW_SCORE) {
+          review.push({ row, candidates: candidates.filter((c) => c.score >= GEOCODE_REVIEW_SCORE), values });
         } else {
-          const values = Object.fromEntries(summary.columns.map((c) => [c, ''])) as Record<string, string>;
-          values[mapping.external_id ?? 'external_id'] = row.external_id;
-          values[mapping.name ?? 'name'] = row.name;
-          values[mapping.address ?? 'address'] = row.address;
-          rejectedRows.push(
-            rejected(
-              row.row,
-              mapping.address ?? 'address',
-              { code: 'address_unmatched', params: { address: row.address, best: best?.address ?? '', score: best?.score ?? 0 } },
-              values,
-            ),
-          );
+          rejectedRows.push(unmatched(row, best, values));
         }
       }
       rejectedRows.sort((a, b) => a.row - b.row);
-      setStage({ name: 'checked', summary, ready, located, rejectedRows });
+      setStage({ name: 'checked', summary, ready, located, review, rejectedRows });
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
       setStage({ name: 'mapped', summary });
@@ -154,7 +160,27 @@ export function ImportDialog({ backend, onImported, onClose }: ImportDialogProps
       onImported(kind);
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
-      setStage({ name: 'checked', summary, ready, located: 0, rejectedRows });
+      setStage({ name: 'checked', summary, ready, located: 0, review: [], rejectedRows });
+    }
+  };
+
+  const unmatched = (row: EntityImportRow, best: GeocodeCandidate | undefined, values: Record<string, string>) =>
+    rejected(
+      row.row,
+      mapping.address ?? 'address',
+      { code: 'address_unmatched', params: { address: row.address, best: best?.address ?? '', score: best?.score ?? 0 } },
+      values,
+    );
+
+  /** Settles one review item: take a candidate's position, or (null) drop the row as unmatched. */
+  const settle = (item: ReviewItem, choice: GeocodeCandidate | null) => {
+    if (stage.name !== 'checked') return;
+    const review = stage.review.filter((r) => r !== item);
+    if (choice) {
+      setStage({ ...stage, review, ready: [...stage.ready, { ...item.row, lngLat: choice.lngLat }], located: stage.located + 1 });
+    } else {
+      const rejectedRows = [...stage.rejectedRows, unmatched(item.row, item.candidates[0], item.values)].sort((a, b) => a.row - b.row);
+      setStage({ ...stage, review, rejectedRows });
     }
   };
 
@@ -331,11 +357,52 @@ export function ImportDialog({ backend, onImported, onClose }: ImportDialogProps
             <p data-testid="import-summary">
               {t('import.summary', { ready: stage.ready.length, located: stage.located, rejected: stage.rejectedRows.length })}
             </p>
+            {stage.review.length > 0 && (
+              <>
+                <h3>{t('import.reviewTitle', { count: stage.review.length })}</h3>
+                <table className="review" data-testid="import-review">
+                  <thead>
+                    <tr>
+                      <th>{t('import.row')}</th>
+                      <th>{t('import.fields.address')}</th>
+                      <th>{t('import.candidates')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {stage.review.map((item) => (
+                      <tr key={item.row.row}>
+                        <td>{item.row.row}</td>
+                        <td>{item.row.address}</td>
+                        <td className="candidates">
+                          {item.candidates.map((c) => (
+                            <button type="button" key={c.id} onClick={() => settle(item, c)} data-testid="import-candidate">
+                              {c.name || c.address} <span className="muted">{c.score.toFixed(2)}</span>
+                            </button>
+                          ))}
+                          <button type="button" className="secondary" onClick={() => settle(item, null)}>
+                            {t('import.dropRow')}
+                          </button>
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </>
+            )}
             <div className="actions">
               <button
                 type="button"
                 disabled={stage.ready.length === 0}
-                onClick={() => void runImport(summary, stage.ready, stage.rejectedRows)}
+                // Rows still waiting for review are not imported: they go with the rejected rows.
+                onClick={() =>
+                  void runImport(
+                    summary,
+                    stage.ready,
+                    [...stage.rejectedRows, ...stage.review.map((r) => unmatched(r.row, r.candidates[0], r.values))].sort(
+                      (a, b) => a.row - b.row,
+                    ),
+                  )
+                }
                 data-testid="import-submit"
               >
                 {t('import.import', { count: stage.ready.length })}

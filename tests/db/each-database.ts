@@ -29,55 +29,38 @@ export function describeEachDatabase(title: string, body: (db: () => SqlClient) 
   }
 }
 
+class RollbackSignal extends Error {}
+
+/** Runs `fn` as the owner in one transaction that is always rolled back; returns what fn returned. */
+export async function rolledBack<T>(client: SqlClient, fn: (tx: SqlClient) => Promise<T>): Promise<T> {
+  let result: T | undefined;
+  let failure: unknown;
+  await client
+    .transaction(async (tx) => {
+      try {
+        result = await fn(tx);
+      } catch (error) {
+        failure = error;
+      }
+      throw new RollbackSignal();
+    })
+    .catch((error: unknown) => {
+      if (!(error instanceof RollbackSignal)) throw error;
+    });
+  if (failure) throw failure;
+  return result as T;
+}
+
 /**
  * Runs `fn` as a user in one transaction that is always rolled back, the way PostgREST runs a
  * request: role authenticated (anon when userId is null) and request.jwt.claims.sub.
  */
-export async function asUser<T>(client: SqlClient, userId: string | null, fn: (tx: SqlClient) => Promise<T>): Promise<T> {
-  let result: T | undefined;
-  let failure: unknown;
-  await client
-    .transaction(async (tx) => {
-      await tx.exec(userId === null ? 'set local role anon' : 'set local role authenticated');
-      await tx.query(`select set_config('request.jwt.claims', $1, true)`, [
-        JSON.stringify(userId === null ? { role: 'anon' } : { sub: userId, role: 'authenticated' }),
-      ]);
-      try {
-        result = await fn(tx);
-      } catch (error) {
-        failure = error;
-      }
-      throw new RollbackSignal();
-    })
-    .catch((error: unknown) => {
-      if (!(error instanceof RollbackSignal)) throw error;
-    });
-  if (failure) throw failure;
-  return result as T;
-}
-
-class RollbackSignal extends Error {}
-
-/** Runs `fn` as the owner in a transaction that is always rolled back. */
-export function rolledBack<T>(client: SqlClient, fn: (tx: SqlClient) => Promise<T>): Promise<T> {
-  return asOwner(client, fn);
-}
-
-async function asOwner<T>(client: SqlClient, fn: (tx: SqlClient) => Promise<T>): Promise<T> {
-  let result: T | undefined;
-  let failure: unknown;
-  await client
-    .transaction(async (tx) => {
-      try {
-        result = await fn(tx);
-      } catch (error) {
-        failure = error;
-      }
-      throw new RollbackSignal();
-    })
-    .catch((error: unknown) => {
-      if (!(error instanceof RollbackSignal)) throw error;
-    });
-  if (failure) throw failure;
-  return result as T;
+export function asUser<T>(client: SqlClient, userId: string | null, fn: (tx: SqlClient) => Promise<T>): Promise<T> {
+  return rolledBack(client, async (tx) => {
+    await tx.exec(userId === null ? 'set local role anon' : 'set local role authenticated');
+    await tx.query(`select set_config('request.jwt.claims', $1, true)`, [
+      JSON.stringify(userId === null ? { role: 'anon' } : { sub: userId, role: 'authenticated' }),
+    ]);
+    return fn(tx);
+  });
 }

@@ -143,7 +143,7 @@ test('imports things from a CSV, shows and downloads the rejected rows, and re-i
   await waitForCells(page);
   const events = (await (await page.request.get('/demo/events.csv')).text()).split('\n').slice(1, 4);
   const door = (await (await page.request.get('/demo/gazetteer.csv')).text()).split('\n').find((line) => line.includes(',door,'));
-  const address = door?.split(',')[6] ?? '';
+  const [, , road, houseNumber, , , address] = door?.split(',') ?? [];
   expect(address).toMatch(/号$/);
   const lines = ['id,name,category,lon,lat,address'];
   events.forEach((line, k) => {
@@ -153,34 +153,41 @@ test('imports things from a CSV, shows and downloads the rejected rows, and re-i
   lines.push('W-E2E-1,重复的编号,消防栓,112.9,28.2,'); // row 5: duplicate id
   lines.push('W-E2E-5,坏坐标,消防栓,abc,28.2,'); // row 6: not a number
   lines.push(`W-E2E-6,按地址定位,井盖,,,${address}`); // row 7: located by its address
+  lines.push(`W-E2E-7,地址有误,井盖,,,鑫${road?.slice(1)}${houseNumber}`); // row 8: misspelt road: to review
   const file = { name: 'things.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n')) };
 
   await page.getByTestId('import-open').click();
   await page.getByTestId('import-kind').selectOption('thing');
   await page.getByTestId('import-file').setInputFiles(file);
-  await expect(page.getByTestId('import-file-info')).toContainText('6 行');
+  await expect(page.getByTestId('import-file-info')).toContainText('7 行');
   await expect(page.getByTestId('import-map-external_id')).toHaveValue('id');
   await page.getByTestId('import-validate').click();
   await expect(page.getByTestId('import-summary')).toHaveText('可导入 4 行（其中 1 行按地址定位），不能导入 2 行');
+  await expect(page.getByTestId('import-review')).toContainText(`鑫${road?.slice(1)}${houseNumber}`);
   await expect(page.getByTestId('import-rejected')).toContainText('编号“W-E2E-1”重复（首次出现在第 2 行）');
   await expect(page.getByTestId('import-rejected')).toContainText('经度“abc”不是数字');
   await keepScreenshot(page, '07-import-checked');
+  // Pick the first candidate for the misspelt address: the row becomes ready.
+  await page.getByTestId('import-candidate').first().click();
+  await expect(page.getByTestId('import-summary')).toHaveText('可导入 5 行（其中 2 行按地址定位），不能导入 2 行');
+  await expect(page.getByTestId('import-review')).toHaveCount(0);
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('import-download').click()]);
   expect(download.suggestedFilename()).toBe('rejected-thing.csv');
   const downloaded = readFileSync(await download.path(), 'utf8');
   expect(downloaded).toContain('row,field,reason,id,name,category,lon,lat,address');
   expect(downloaded).toContain('6,lon,经度“abc”不是数字,W-E2E-5,坏坐标,消防栓,abc,28.2,');
   await page.getByTestId('import-submit').click();
-  await expect(page.getByTestId('import-result')).toHaveText('完成：新增 4，更新 0，未变 0');
+  await expect(page.getByTestId('import-result')).toHaveText('完成：新增 5，更新 0，未变 0');
   await keepScreenshot(page, '08-import-done');
   await page.getByRole('button', { name: '关闭' }).first().click();
-  await expect(page.getByTestId('layer-thing').locator('xpath=..')).toContainText('1,004');
+  await expect(page.getByTestId('layer-thing').locator('xpath=..')).toContainText('1,005');
 
   // The same file again: nothing new, nothing changed.
   await page.getByTestId('import-open').click();
   await page.getByTestId('import-kind').selectOption('thing');
   await page.getByTestId('import-file').setInputFiles(file);
   await page.getByTestId('import-validate').click();
+  await page.getByTestId('import-candidate').first().click();
   await page.getByTestId('import-submit').click();
-  await expect(page.getByTestId('import-result')).toHaveText('完成：新增 0，更新 0，未变 4');
+  await expect(page.getByTestId('import-result')).toHaveText('完成：新增 0，更新 0，未变 5');
 });

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { wgs84ToGcj02 } from '../../../src/geo/crs-china';
 import { decodeText } from '../../../src/import/decode-text';
-import { readCsvPoints, readGeoJsonPoints } from '../../../src/import/read-points';
+import { locatePoints } from '../../../src/import/read-points';
+import { readTable } from '../../../src/import/read-table';
+
+type Crs = 'wgs84' | 'gcj02' | 'bd09';
+const readCsvPoints = async (text: string, options: { lon?: string; lat?: string; crs: Crs }) =>
+  locatePoints(await readTable(new TextEncoder().encode(text), 'points.csv'), options);
+const readGeoJsonPoints = async (text: string, options: { crs: Crs }) =>
+  locatePoints(await readTable(new TextEncoder().encode(text), 'points.geojson'), options);
 
 const hex = (h: string) => Uint8Array.from(h.match(/../g) ?? [], (b) => Number.parseInt(b, 16));
 
@@ -18,14 +25,14 @@ describe('decodeText', () => {
 });
 
 describe('readCsvPoints', () => {
-  it('finds Chinese coordinate column names in a GBK file', () => {
+  it('finds Chinese coordinate column names in a GBK file', async () => {
     const { text } = decodeText(hex(`c3fbb3c62cbeadb6c82cceb3b6c80a${'cffbb7c0cba8'}2c3131322e392c32382e320a`));
-    const table = readCsvPoints(text, { crs: 'wgs84' });
+    const table = await readCsvPoints(text, { crs: 'wgs84' });
     expect(table.columns).toEqual(['名称', '经度', '纬度']);
     expect(table.accepted).toEqual([{ row: 2, values: { 名称: '消防栓', 经度: '112.9', 纬度: '28.2' }, wgs84: [112.9, 28.2] }]);
   });
 
-  it('keeps every bad row with its spreadsheet row number, field and reason', () => {
+  it('keeps every bad row with its spreadsheet row number, field and reason', async () => {
     const csv = [
       'id,lon,lat',
       'a,112.9,28.2', // row 2: fine
@@ -37,7 +44,7 @@ describe('readCsvPoints', () => {
       'g,112.9', // row 8: too few fields
       'h,１１２.９,２８.２', // row 9: full-width digits are fine
     ].join('\n');
-    const table = readCsvPoints(csv, { crs: 'wgs84' });
+    const table = await readCsvPoints(csv, { crs: 'wgs84' });
     expect(table.accepted.map((r) => [r.row, r.values.id])).toEqual([
       [2, 'a'],
       [9, 'h'],
@@ -54,21 +61,21 @@ describe('readCsvPoints', () => {
     expect(table.rejected[0]?.values).toEqual({ id: 'b', lon: '', lat: '28.2' });
   });
 
-  it('refuses a file without coordinate columns, naming what it looked for', () => {
-    expect(() => readCsvPoints('id,name\n1,x', { crs: 'wgs84' })).toThrow(
+  it('refuses a file without coordinate columns, naming what it looked for', async () => {
+    await expect(readCsvPoints('id,name\n1,x', { crs: 'wgs84' })).rejects.toThrow(
       'no longitude column (looked for lon, lng, long, longitude, x, 经度); name it with --lon',
     );
-    expect(() => readCsvPoints('id,lon,lat\n', { lon: 'east', crs: 'wgs84' })).toThrow(
+    await expect(readCsvPoints('id,lon,lat\n', { lon: 'east', crs: 'wgs84' })).rejects.toThrow(
       'no column "east" (given with --lon); the columns are: id, lon, lat',
     );
-    expect(() => readCsvPoints('', { crs: 'wgs84' })).toThrow('the file is empty');
-    expect(() => readCsvPoints('lon,lat,lon\n1,2,3', { crs: 'wgs84' })).toThrow('column "lon" appears twice in the header');
+    await expect(readCsvPoints('', { crs: 'wgs84' })).rejects.toThrow('the file is empty');
+    await expect(readCsvPoints('lon,lat,lon\n1,2,3', { crs: 'wgs84' })).rejects.toThrow('column "lon" appears twice in the header');
   });
 
-  it('converts GCJ-02 input to WGS-84', () => {
+  it('converts GCJ-02 input to WGS-84', async () => {
     const wgs: [number, number] = [112.9, 28.2];
     const [gx, gy] = wgs84ToGcj02(wgs);
-    const table = readCsvPoints(`lng,lat\n${gx},${gy}`, { crs: 'gcj02' });
+    const table = await readCsvPoints(`lng,lat\n${gx},${gy}`, { crs: 'gcj02' });
     const p = table.accepted[0]?.wgs84 ?? [0, 0];
     expect(p[0]).toBeCloseTo(112.9, 9);
     expect(p[1]).toBeCloseTo(28.2, 9);
@@ -76,7 +83,7 @@ describe('readCsvPoints', () => {
 });
 
 describe('readGeoJsonPoints', () => {
-  it('takes points with their properties and rejects other geometries by feature number', () => {
+  it('takes points with their properties and rejects other geometries by feature number', async () => {
     const text = JSON.stringify({
       type: 'FeatureCollection',
       features: [
@@ -95,7 +102,7 @@ describe('readGeoJsonPoints', () => {
         { type: 'Feature', properties: { name: '空' }, geometry: null },
       ],
     });
-    const table = readGeoJsonPoints(text, { crs: 'wgs84' });
+    const table = await readGeoJsonPoints(text, { crs: 'wgs84' });
     expect(table.columns).toEqual(['name', 'lon', 'lat']);
     expect(table.accepted.map((r) => r.values)).toEqual([{ name: '井盖', lon: '112.9', lat: '28.2' }]);
     expect(table.rejected.map(({ row, field, reason }) => ({ row, field, reason }))).toEqual([
@@ -104,8 +111,8 @@ describe('readGeoJsonPoints', () => {
     ]);
   });
 
-  it('refuses what is not a FeatureCollection', () => {
-    expect(() => readGeoJsonPoints('{"type":"Feature"}', { crs: 'wgs84' })).toThrow('not a GeoJSON FeatureCollection');
-    expect(() => readGeoJsonPoints('{oops', { crs: 'wgs84' })).toThrow(/not valid JSON/);
+  it('refuses what is not a FeatureCollection', async () => {
+    await expect(readGeoJsonPoints('{"type":"Feature"}', { crs: 'wgs84' })).rejects.toThrow('not a GeoJSON FeatureCollection');
+    await expect(readGeoJsonPoints('{oops', { crs: 'wgs84' })).rejects.toThrow(/not valid JSON/);
   });
 });
