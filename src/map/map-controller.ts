@@ -118,6 +118,9 @@ export class MapController {
     map.addSource('app-cells', { type: 'geojson', data: this.cells ?? EMPTY });
     map.addSource('app-communities', { type: 'geojson', data: this.communities ?? EMPTY });
     const before = map.getLayer('district-line') ? 'district-line' : undefined;
+    // Cells are bounded by streets: their fill goes under the roads so the street network stays
+    // readable; their outlines go above.
+    const beforeRoads = map.getLayer('roads-casing') ? 'roads-casing' : before;
     map.addLayer(
       {
         id: 'cells-fill',
@@ -128,7 +131,7 @@ export class MapController {
           'fill-opacity': ['interpolate', ['linear'], ['zoom'], 11, 0.5, 16, 0.28],
         },
       },
-      before,
+      beforeRoads,
     );
     map.addLayer(
       {
