@@ -29,7 +29,17 @@ export function nodePostgresClient(pool: pg.Pool): SqlClient {
   return over(pool);
 }
 
-/** Returns a node-postgres pool for a connection URL. */
+/**
+ * Returns a node-postgres pool for a connection URL. An idle connection that the server closes
+ * (a restart, or `drop database … with (force)`) is reported on the pool, where an unheard
+ * 'error' event would crash the process; the pool has already discarded that connection, so
+ * the error is not fatal. Terminations by the server (57P01) are expected; anything else is
+ * reported as a warning.
+ */
 export function createPool(url: string): pg.Pool {
-  return new pg.Pool({ connectionString: url, max: 4 });
+  const pool = new pg.Pool({ connectionString: url, max: 4 });
+  pool.on('error', (error: Error & { code?: string }) => {
+    if (error.code !== '57P01') process.emitWarning(`idle PostgreSQL connection failed: ${error.message}`);
+  });
+  return pool;
 }
