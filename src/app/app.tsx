@@ -166,7 +166,6 @@ export function App({ config, style, initialBounds, labels }: AppProps) {
         .listPoints(kind)
         .then((columns) => {
           setPoints((p) => ({ ...p, [kind]: columns }));
-          hooks().pointsLoaded = { ...hooks().pointsLoaded, [kind]: columns.ids.length };
         })
         .catch((error: unknown) => setMapError(errorText(t, error)))
         .finally(() => setLoadingLayers((l) => ({ ...l, [kind]: false })));
@@ -230,6 +229,8 @@ export function App({ config, style, initialBounds, labels }: AppProps) {
       const id = p?.ids[i];
       return p && id ? { id, lngLat: [p.lng[i] as number, p.lat[i] as number] } : null;
     };
+    // Published with pointAt, so that a test waiting on pointsLoaded finds pointAt ready.
+    hooks().pointsLoaded = Object.fromEntries(Object.entries(displayPoints).map(([kind, p]) => [kind, p.ids.length]));
   }, [displayPoints]);
 
   /** After an import: reload the counts and the imported kind's points. */
