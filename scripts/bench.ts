@@ -10,9 +10,13 @@
  * 3. Offline geocoding rate: noisy addresses (no district prefix, Chinese numerals, unit and
  *    room added) matched against the demo gazetteer, projected to 100,000 addresses.
  * 4. Demo generation rate at scale (entities + events per second).
+ * 5. Tiling validation of about 5,000 cells with a few gaps and overlaps, against the naive
+ *    pairwise check (clip every pair of cells whose boxes meet, union each community for holes).
  */
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import type { MultiPolygon, Position } from 'geojson';
+import * as clip from 'polyclip-ts';
 import { createPglite } from '../src/data/embedded/create-pglite';
 import { generateDistrict } from '../src/demo/generate-district';
 import { createRandom } from '../src/demo/random';
@@ -20,6 +24,7 @@ import { doorPart, normalizeAddress } from '../src/domain/address';
 import { assignPoints } from '../src/geo/assign-points';
 import { polygonIntersectsPoint } from '../src/geo/point-in-polygon';
 import { buildCellIndex } from '../src/geo/spatial-index';
+import { type TilingCell, validateTiling } from '../src/geo/validate-tiling';
 
 async function time<T>(fn: () => Promise<T>, runs: number): Promise<{ ms: number; result: T }> {
   let result = await fn(); // warm-up
@@ -108,6 +113,55 @@ const lines = [
     `  indexed:  ${indexed.ms.toFixed(0)} ms (+ ${buildMs.toFixed(0)} ms to build the index), ${assigned.toLocaleString('en')} assigned`,
     `  naive:    ${(naivePerPoint * n).toFixed(0)} ms projected from ${sample.toLocaleString('en')} points (${found} assigned), every cell per point`,
     `  ratio:    ${(naivePerPoint / indexedPerPoint).toFixed(0)}× faster`,
+  );
+}
+
+{
+  const district = generateDistrict({ seed: 1, scale: 0.01, targetCells: 5_000 });
+  const cells: TilingCell[] = district.cells.features.map((f) => ({
+    id: f.properties.code,
+    community: f.properties.community_code,
+    geometry: f.geometry,
+  }));
+  // Damage: three cells dropped (gaps), one cell's first vertex pushed into its neighbours.
+  cells.splice(4000, 1);
+  cells.splice(2500, 1);
+  cells.splice(100, 1);
+  const ring = (cells[1234]?.geometry as MultiPolygon).coordinates[0]?.[0] as Position[];
+  ring[1] = [(ring[1]?.[0] as number) + 0.0003, (ring[1]?.[1] as number) + 0.0002];
+  const fast = await time(async () => validateTiling(cells), 5);
+  const naiveStart = performance.now();
+  const boxes = cells.map((c) => {
+    const xs = (c.geometry as MultiPolygon).coordinates.flat(2).map((p) => p[0] as number);
+    const ys = (c.geometry as MultiPolygon).coordinates.flat(2).map((p) => p[1] as number);
+    return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)] as const;
+  });
+  let overlaps = 0;
+  for (let i = 0; i < cells.length; i++) {
+    for (let j = i + 1; j < cells.length; j++) {
+      const a = boxes[i] as readonly number[];
+      const b = boxes[j] as readonly number[];
+      if ((a[0] as number) > (b[2] as number) || (b[0] as number) > (a[2] as number)) continue;
+      if ((a[1] as number) > (b[3] as number) || (b[1] as number) > (a[3] as number)) continue;
+      const piece = clip.intersection(
+        (cells[i]?.geometry as MultiPolygon).coordinates as clip.Geom,
+        (cells[j]?.geometry as MultiPolygon).coordinates as clip.Geom,
+      );
+      if (piece.length > 0) overlaps++;
+    }
+  }
+  let holes = 0;
+  for (const community of new Set(cells.map((c) => c.community))) {
+    const geoms = cells.filter((c) => c.community === community).map((c) => (c.geometry as MultiPolygon).coordinates as clip.Geom);
+    for (const polygon of clip.union(geoms[0] as clip.Geom, ...geoms.slice(1))) holes += polygon.length - 1;
+  }
+  const naiveMs = performance.now() - naiveStart;
+  const found = fast.result.map((p) => p.type);
+  lines.push(
+    `tiling validation, ${cells.length.toLocaleString('en')} cells with 3 cells dropped and 1 vertex moved`,
+    `  validateTiling: ${fast.ms.toFixed(0)} ms, ${found.filter((t) => t === 'gap').length} gaps, ${found.filter((t) => t === 'overlap').length} overlaps`,
+    `  naive pairwise: ${naiveMs.toFixed(0)} ms (${overlaps} pairs touching or overlapping, ${holes} holes inside communities)`,
+    `  ratio:          ${(naiveMs / fast.ms).toFixed(0)}× faster`,
   );
 }
 

@@ -1,21 +1,13 @@
-import { readFile, writeFile } from 'node:fs/promises';
-import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
+import { writeFile } from 'node:fs/promises';
+import type { MultiPolygon, Polygon } from 'geojson';
 import { assignPoints } from '../geo/assign-points';
 import { CHINA_CRS, type ChinaCrs } from '../geo/crs-china';
 import { buildCellIndex } from '../geo/spatial-index';
 import { toCsv } from '../import/csv';
-import { decodeText } from '../import/decode-text';
 import { locatePoints, TableError } from '../import/read-points';
 import { readTable } from '../import/read-table';
 import { type Command, UsageError } from './command';
-
-async function readInput(path: string, what: string): Promise<Uint8Array> {
-  try {
-    return await readFile(path);
-  } catch (error) {
-    throw new UsageError(`cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-  }
-}
+import { readFeatures, readInput } from './read-input';
 
 export const assignCommand: Command = {
   name: 'assign',
@@ -50,17 +42,10 @@ export const assignCommand: Command = {
     const crs = (values.crs ?? 'wgs84') as ChinaCrs;
     if (!CHINA_CRS.includes(crs)) throw new UsageError(`--crs must be one of ${CHINA_CRS.join(', ')}, got "${String(values.crs)}"`);
 
-    let cellsJson: FeatureCollection<Polygon | MultiPolygon, { code?: unknown }>;
-    try {
-      cellsJson = JSON.parse(decodeText(await readInput(cellsPath, 'cells file')).text);
-    } catch (error) {
-      if (error instanceof UsageError) throw error;
-      throw new UsageError(`cells file ${cellsPath} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
-    }
-    if (cellsJson?.type !== 'FeatureCollection') throw new UsageError(`cells file ${cellsPath} is not a GeoJSON FeatureCollection`);
+    const cellFeatures = await readFeatures<Polygon | MultiPolygon, { code?: unknown }>(cellsPath, 'cells file');
     let cells: ReturnType<typeof buildCellIndex>;
     try {
-      cells = buildCellIndex(cellsJson.features);
+      cells = buildCellIndex(cellFeatures);
     } catch (error) {
       throw new UsageError(`cells file ${cellsPath}: ${error instanceof Error ? error.message : String(error)}`);
     }

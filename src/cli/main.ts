@@ -3,8 +3,9 @@ import { assignCommand } from './assign-command';
 import { type Command, UsageError } from './command';
 import { loadDemoCommand, migrateCommand } from './database-commands';
 import { demoCommand } from './demo-command';
+import { validateCommand } from './validate-command';
 
-const COMMANDS: Command[] = [demoCommand, assignCommand, migrateCommand, loadDemoCommand];
+const COMMANDS: Command[] = [demoCommand, assignCommand, validateCommand, migrateCommand, loadDemoCommand];
 
 function overview(): string {
   return [
