@@ -127,7 +127,7 @@ const lines = [
   cells.splice(4000, 1);
   cells.splice(2500, 1);
   cells.splice(100, 1);
-  const ring = (cells[1234]?.geometry as MultiPolygon).coordinates[0]?.[0] as Position[];
+  const ring = ((cells[1234] as TilingCell).geometry as MultiPolygon).coordinates[0]?.[0] as Position[];
   ring[1] = [(ring[1]?.[0] as number) + 0.0003, (ring[1]?.[1] as number) + 0.0002];
   const fast = await time(async () => validateTiling(cells), 5);
   const naiveStart = performance.now();
@@ -144,8 +144,8 @@ const lines = [
       if ((a[0] as number) > (b[2] as number) || (b[0] as number) > (a[2] as number)) continue;
       if ((a[1] as number) > (b[3] as number) || (b[1] as number) > (a[3] as number)) continue;
       const piece = clip.intersection(
-        (cells[i]?.geometry as MultiPolygon).coordinates as clip.Geom,
-        (cells[j]?.geometry as MultiPolygon).coordinates as clip.Geom,
+        ((cells[i] as TilingCell).geometry as MultiPolygon).coordinates as clip.Geom,
+        ((cells[j] as TilingCell).geometry as MultiPolygon).coordinates as clip.Geom,
       );
       if (piece.length > 0) overlaps++;
     }

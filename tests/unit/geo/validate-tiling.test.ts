@@ -1,7 +1,7 @@
 import type { Polygon, Position } from 'geojson';
 import { describe, expect, it } from 'vitest';
 import { areaSquareMeters } from '../../../src/geo/planar';
-import { type TilingCell, validateTiling } from '../../../src/geo/validate-tiling';
+import { type TilingCell, type TilingProblem, validateTiling } from '../../../src/geo/validate-tiling';
 
 // A 3 × 3 grid of 0.001° squares (≈ 98 m × 111 m) near Changsha; cells share their vertices.
 const X0 = 112.9;
@@ -38,7 +38,7 @@ describe('validateTiling', () => {
   it('finds nothing wrong in a clean grid, nor in a grid whose rings repeat points', () => {
     expect(validateTiling(grid())).toEqual([]);
     const cells = grid();
-    const ring = (cells[4]?.geometry as Polygon).coordinates[0] as Position[];
+    const ring = ((cells[4] as TilingCell).geometry as Polygon).coordinates[0] as Position[];
     ring.splice(1, 0, ring[1] as Position);
     expect(validateTiling(cells)).toEqual([]);
   });
@@ -51,7 +51,7 @@ describe('validateTiling', () => {
     expect(gap?.type).toBe('gap');
     expect(gap?.areaSquareMeters).toBeCloseTo(cellArea, 3);
     expect(gap?.cells).toEqual(['c01', 'c10', 'c12', 'c21']);
-    const [lng, lat] = gap?.location as number[];
+    const [lng, lat] = (gap as TilingProblem).location as number[];
     expect(lng).toBeGreaterThan(X0 + D);
     expect(lng).toBeLessThan(X0 + 2 * D);
     expect(lat).toBeGreaterThan(Y0 + D);
