@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CellCode } from '../domain/ids';
-import type { Backend, EntityDetail } from './backend';
+import type { Backend, BackendError, EntityDetail } from './backend';
 import { DEMO_MEMBERS } from './demo-members';
 
 /** A backend under test over the demo district, and how to dispose of it. */
@@ -206,6 +206,42 @@ export function backendContract(name: string, make: () => Promise<ContractSubjec
       });
       expect(await backend.importEntities('person', [person('IMPORT-P1', lon, lat)])).toMatchObject({ inserted: 1 });
       await expect(backend.importEntities('person', [person('IMPORT-P2', 112.99, 28.2)])).rejects.toMatchObject({ code: 'forbidden' });
+    });
+
+    it('splits a cell, refuses a stale edit with the fresh cell, undoes the split and keeps the history', async (ctx) => {
+      if (!subject) return ctx.skip();
+      await signInAs('admin');
+      const cells = await backend.listCells();
+      const cell = cells.features[10] as (typeof cells.features)[number];
+      const ring = cell.geometry.coordinates[0]?.[0] ?? [];
+      const xs = ring.map((p) => p[0] as number);
+      const ys = ring.map((p) => p[1] as number);
+      const y = (Math.min(...ys) + Math.max(...ys)) / 2;
+      const line = {
+        type: 'LineString' as const,
+        coordinates: [
+          [Math.min(...xs) - 0.001, y],
+          [Math.max(...xs) + 0.001, y],
+        ],
+      };
+      const seen = { code: cell.properties.code, version: cell.properties.version };
+      const split = await backend.splitCell(seen, line, 'contract split');
+      expect(split.operation).toBe('split');
+      expect(split.cells.map((c) => c.code)).toContain(seen.code);
+      expect(split.newCodes).toHaveLength(1);
+      // The same edit again names a version that is gone: a conflict carrying the fresh cell.
+      const stale = await backend.splitCell(seen, line, 'contract split').catch((e: unknown) => e);
+      expect(stale).toMatchObject({ name: 'BackendError', code: 'conflict' });
+      expect((stale as BackendError).fresh[0]).toMatchObject({ code: seen.code, version: seen.version + 1 });
+      const edits = await backend.listCellEdits(5);
+      expect(edits[0]).toMatchObject({ id: split.editId, operation: 'split', reason: 'contract split', undoable: true });
+      const undo = await backend.revertCellEdit(split.editId);
+      expect(undo).toMatchObject({ operation: 'undo', retiredCodes: split.newCodes });
+      const history = await backend.getCellHistory(seen.code);
+      expect(history.map((h) => h.operation)).toEqual([null, 'split', 'undo']);
+      expect(history[1]?.geometry.type).toBe('MultiPolygon');
+      await signInAs('planner');
+      await expect(backend.revertCellEdit(undo.editId)).rejects.toMatchObject({ code: 'forbidden' });
     });
 
     it('gives a signed-out caller nothing', async (ctx) => {

@@ -1,4 +1,4 @@
-import type { FeatureCollection, MultiPolygon } from 'geojson';
+import type { FeatureCollection, LineString, MultiLineString, MultiPolygon, Polygon } from 'geojson';
 import type { AppRole, BBox, CellClass, CellCode, CommunityCode, EntityKind, LngLat, PointKind } from '../domain/ids';
 
 /** Who is acting: every read and write is done as this user, under row level security. */
@@ -123,6 +123,54 @@ export interface ImportResult {
   unchanged: number;
 }
 
+/** A cell as an editor saw it: edits name the version they change (optimistic locking). */
+export interface CellVersion {
+  code: CellCode;
+  version: number;
+}
+
+/** What a grid edit did: its history id, the cells it wrote, and codes it issued or retired. */
+export interface CellEditResult {
+  editId: number;
+  operation: CellEditOperation;
+  cells: CellVersion[];
+  newCodes: CellCode[];
+  retiredCodes: CellCode[];
+}
+
+export type CellEditOperation = 'split' | 'merge' | 'transfer' | 'move' | 'reshape' | 'fix' | 'undo' | 'redo';
+
+/** One version of a cell in its history timeline, with the edit that wrote it (null: the original). */
+export interface CellHistoryEntry {
+  version: number;
+  validFrom: string;
+  validTo: string | null;
+  class: CellClass;
+  communityCode: CommunityCode;
+  editId: number | null;
+  operation: CellEditOperation | null;
+  reason: string | null;
+  actorName: string | null;
+  geometry: MultiPolygon;
+}
+
+/** A grid edit in the history list, newest first. */
+export interface CellEditSummary {
+  id: number;
+  operation: CellEditOperation;
+  reason: string;
+  createdAt: string;
+  actorName: string | null;
+  communityCodes: CommunityCode[];
+  newCodes: CellCode[];
+  retiredCodes: CellCode[];
+  reverts: number | null;
+  revertedBy: number | null;
+  /** True while every cell the edit wrote is still current and it has not been undone. */
+  undoable: boolean;
+  codes: CellCode[];
+}
+
 /** Why a backend call failed; the UI shows a message per code. */
 export type BackendErrorCode = 'unavailable' | 'forbidden' | 'not_found' | 'invalid' | 'conflict' | 'unknown';
 
@@ -132,6 +180,8 @@ export class BackendError extends Error {
   constructor(
     readonly code: BackendErrorCode,
     message: string,
+    /** For 'conflict' on a grid edit: the cells as they are now, to show the editor. */
+    readonly fresh: readonly { code: CellCode; version: number | null; geometry: MultiPolygon }[] = [],
   ) {
     super(message);
   }
@@ -167,4 +217,28 @@ export interface Backend {
     rows: readonly EntityImport[],
     onProgress?: (done: number, total: number) => void,
   ): Promise<ImportResult>;
+
+  // Grid edits (admins). Each is one transaction in the database: it refuses a stale version
+  // with BackendError('conflict') carrying the fresh cells, and writes one history row.
+  /** Splits a cell along a line (or lines) drawn across it; the larger part keeps the code. */
+  splitCell(cell: CellVersion, line: LineString | MultiLineString, reason: string): Promise<CellEditResult>;
+  /** Merges neighbouring cells of one community; `keep` names the code to keep (default: the largest). */
+  mergeCells(cells: readonly CellVersion[], reason: string, keep?: CellCode): Promise<CellEditResult>;
+  /** Deletes a cell, giving its area to a neighbour that keeps its code. */
+  transferCell(cell: CellVersion, to: CellVersion, reason: string): Promise<CellEditResult>;
+  /** Moves a cell to a neighbouring community of the same street, where it gets a new code. */
+  moveCell(cell: CellVersion, communityCode: CommunityCode, reason: string): Promise<CellEditResult>;
+  /**
+   * Replaces shapes of several cells at once. 'reshape': together they cover the same area
+   * (a moved shared border). 'fix': they may also fill gaps and give up overlaps.
+   */
+  reshapeCells(
+    cells: readonly (CellVersion & { geometry: Polygon | MultiPolygon })[],
+    reason: string,
+    options?: { allowMultipart?: boolean; mode?: 'reshape' | 'fix' },
+  ): Promise<CellEditResult>;
+  /** Undoes an edit, or redoes it when given the undo. */
+  revertCellEdit(editId: number, reason?: string): Promise<CellEditResult>;
+  getCellHistory(code: CellCode): Promise<CellHistoryEntry[]>;
+  listCellEdits(limit?: number): Promise<CellEditSummary[]>;
 }

@@ -29,9 +29,20 @@ export function toPointColumns(json: PointColumnsJson): PointColumns {
 /** Returns a BackendError for a PostgreSQL error, mapping its SQLSTATE to an error code. */
 export function toBackendError(error: unknown): BackendError {
   if (error instanceof BackendError) return error;
-  const e = error as { code?: string; message?: string };
+  const e = error as { code?: string; message?: string; detail?: string; details?: string };
   const sqlstate = e?.code ?? '';
   const message = e?.message ?? String(error);
+  // GA409: a grid edit named a stale cell version; DETAIL (PostgREST: details) holds the fresh cells.
+  if (sqlstate === 'GA409') {
+    let fresh: BackendError['fresh'] = [];
+    try {
+      const parsed: unknown = JSON.parse(e.detail ?? e.details ?? '[]');
+      if (Array.isArray(parsed)) fresh = parsed as BackendError['fresh'];
+    } catch {
+      fresh = [];
+    }
+    return new BackendError('conflict', message, fresh);
+  }
   let code: BackendErrorCode = 'unknown';
   if (sqlstate === '42501') code = 'forbidden';
   else if (sqlstate === '40001' || sqlstate === '23505') code = 'conflict';

@@ -64,9 +64,9 @@ export function fakeSupabaseFetch(client: SqlClient): typeof fetch {
       try {
         return json(200, await rpcAsUser(client, sub, rpc[1] as RpcName, args));
       } catch (error) {
-        const e = error as { code?: string; message?: string };
-        const status = e.code === '42501' ? (sub ? 403 : 401) : 400;
-        return json(status, { code: e.code, message: e.message, details: null, hint: null });
+        const e = error as { code?: string; message?: string; detail?: string };
+        const status = e.code === '42501' ? (sub ? 403 : 401) : e.code === 'GA409' ? 409 : 400;
+        return json(status, { code: e.code, message: e.message, details: e.detail ?? null, hint: null });
       }
     }
     return json(404, { message: `no route for ${request.method} ${url.pathname}` });

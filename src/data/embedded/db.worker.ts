@@ -94,9 +94,16 @@ const api = {
   },
 
   /** Calls a SQL function as `userId` (null: anon) and returns its result. */
-  rpc(userId: string | null, fn: RpcName, args: Record<string, unknown>): Promise<unknown> {
+  async rpc(userId: string | null, fn: RpcName, args: Record<string, unknown>): Promise<unknown> {
     if (!client) throw new Error('the embedded database is not booted yet');
-    return rpcAsUser(client, userId, fn, args);
+    try {
+      return await rpcAsUser(client, userId, fn, args);
+    } catch (error) {
+      // Comlink sends an Error with its message only: send the SQLSTATE and DETAIL along as a
+      // plain object, so the page can tell a conflict or a refusal from a failure.
+      const e = error as { code?: string; message?: string; detail?: string };
+      throw { code: e.code, message: e.message ?? String(error), detail: e.detail };
+    }
   },
 };
 

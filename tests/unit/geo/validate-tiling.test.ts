@@ -1,5 +1,6 @@
-import type { Polygon, Position } from 'geojson';
+import type { MultiPolygon, Polygon, Position } from 'geojson';
 import { describe, expect, it } from 'vitest';
+import { fixTiling } from '../../../src/geo/fix-tiling';
 import { areaSquareMeters } from '../../../src/geo/planar';
 import { type TilingCell, type TilingProblem, validateTiling } from '../../../src/geo/validate-tiling';
 
@@ -272,5 +273,47 @@ describe('validateTiling', () => {
       const problems = validateTiling(cells, { boundaries: [{ geometry: square(0, 0, 3) }] });
       expect(problems.map((p) => p.type)).toEqual(['gap']);
     });
+  });
+});
+
+describe('fixTiling', () => {
+  it('gives a gap to the neighbour sharing its longest border and cuts an overlap from the others', () => {
+    const cells = grid();
+    // Centre cell pulled back a quarter cell on its east side (a gap beside c12), and c00 pushed
+    // a quarter cell north into c10 (an overlap).
+    (cells[4] as TilingCell).geometry = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [X0 + D, Y0 + D],
+          [X0 + 1.75 * D, Y0 + D],
+          [X0 + 1.75 * D, Y0 + 2 * D],
+          [X0 + D, Y0 + 2 * D],
+          [X0 + D, Y0 + D],
+        ],
+      ],
+    };
+    (cells[0] as TilingCell).geometry = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [X0, Y0],
+          [X0 + D, Y0],
+          [X0 + D, Y0 + 1.25 * D],
+          [X0, Y0 + 1.25 * D],
+          [X0, Y0],
+        ],
+      ],
+    };
+    const problems = validateTiling(cells);
+    expect(problems.map((p) => p.type).sort()).toEqual(['gap', 'overlap']);
+    const fixed = fixTiling(problems, cells);
+    const after = cells.map((c) => ({ ...c, geometry: fixed.find((f) => f.id === c.id)?.geometry ?? c.geometry }));
+    expect(validateTiling(after)).toEqual([]);
+    // The gap's long sides border c11 and c12 (its short ones c01 and c21): one of those two takes it.
+    const taker = fixed.find((f) => f.id === 'c11' || f.id === 'c12') as { geometry: MultiPolygon };
+    expect(areaSquareMeters(taker.geometry)).toBeGreaterThan(cellArea);
+    // c00 loses what it took from c10 and is a plain square again.
+    expect(areaSquareMeters(fixed.find((f) => f.id === 'c00')?.geometry as MultiPolygon)).toBeCloseTo(cellArea, 0);
   });
 });

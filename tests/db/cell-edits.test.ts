@@ -1,0 +1,444 @@
+import type { LineString, MultiPolygon, Polygon, Position } from 'geojson';
+import { expect, it } from 'vitest';
+import { DEMO_MEMBERS } from '../../src/data/demo-members';
+import type { SqlClient } from '../../src/data/sql-client';
+import { createRandom } from '../../src/demo/random';
+import { fixTiling } from '../../src/geo/fix-tiling';
+import { validateTiling } from '../../src/geo/validate-tiling';
+import { asUser, describeEachDatabase, rolledBack } from './each-database';
+
+const id = (role: string) => DEMO_MEMBERS.find((m) => m.role === role)?.userId as string;
+const ADMIN = id('admin');
+
+interface CellRow {
+  code: string;
+  version: number;
+  community_code: string;
+  households: number;
+  geom: MultiPolygon;
+}
+
+const currentCells = async (tx: SqlClient, community?: string) =>
+  (
+    await tx.query<CellRow>(
+      `select code, version, community_code, households, ST_AsGeoJSON(geom, 15)::jsonb geom from cells
+       where valid_to is null and ($1::text is null or community_code = $1) order by code`,
+      [community ?? null],
+    )
+  ).rows;
+
+/** Runs fn as a user in a transaction that commits (for edits other connections must see). */
+const committedAs = <T>(client: SqlClient, userId: string, fn: (tx: SqlClient) => Promise<T>) =>
+  client.transaction(async (tx) => {
+    await tx.exec('set local role authenticated');
+    await tx.query(`select set_config('request.jwt.claims', $1, true)`, [JSON.stringify({ sub: userId, role: 'authenticated' })]);
+    return fn(tx);
+  });
+
+/** Returns a line crossing a cell from west to east through a point inside it. */
+const lineAcross = (cell: CellRow, at = 0.5): LineString => {
+  const ring = cell.geom.coordinates[0]?.[0] as Position[];
+  const ys = ring.map((p) => p[1] as number);
+  const xs = ring.map((p) => p[0] as number);
+  const y = Math.min(...ys) + (Math.max(...ys) - Math.min(...ys)) * at;
+  return {
+    type: 'LineString',
+    coordinates: [
+      [Math.min(...xs) - 0.001, y],
+      [Math.max(...xs) + 0.001, y],
+    ],
+  };
+};
+
+/** Asserts the community's cells still tile it: no gap, no overlap, nothing outside, same area. */
+async function expectExactTiling(tx: SqlClient, community: string) {
+  const cells = await currentCells(tx, community);
+  const { rows } = await tx.query<{ geom: MultiPolygon; area: number; cells_area: number }>(
+    `select ST_AsGeoJSON(a.geom, 15)::jsonb geom, ST_Area(a.geom::geography) area,
+       (select sum(ST_Area(c.geom::geography)) from cells c where c.valid_to is null and c.community_code = a.code) cells_area
+     from admin_areas a where a.code = $1`,
+    [community],
+  );
+  const boundary = rows[0] as { geom: MultiPolygon; area: number; cells_area: number };
+  const problems = validateTiling(
+    cells.map((c) => ({ id: c.code, community: c.community_code, geometry: c.geom })),
+    { boundaries: [{ id: community, geometry: boundary.geom }], sliverAreaSquareMeters: 0, sliverThinness: 0 },
+  ).filter((p) => p.type !== 'multipart');
+  expect(problems).toEqual([]);
+  expect(Math.abs(boundary.cells_area - boundary.area) / boundary.area).toBeLessThan(1e-9);
+}
+
+/** Expects a statement to fail with a message, inside a savepoint so the transaction goes on. */
+async function expectRefused(tx: SqlClient, sql: string, params: unknown[], message: string | RegExp) {
+  await tx.exec('savepoint refused');
+  await expect(tx.query(sql, params)).rejects.toThrow(message);
+  await tx.exec('rollback to savepoint refused');
+}
+
+const rpc = async <T = Record<string, unknown>>(tx: SqlClient, sql: string, params: unknown[]) =>
+  (await tx.query<{ r: T }>(`select ${sql} r`, params)).rows[0]?.r as T;
+
+describeEachDatabase('grid edits', (db) => {
+  const pickCell = async (tx: SqlClient, offset = 0) => {
+    const cells = await currentCells(tx);
+    // An interior cell of the first street with neighbours all round.
+    return cells.filter((c) => c.code.startsWith('430199001'))[5 + offset] as CellRow;
+  };
+
+  it('splits a cell along a line: the larger part keeps the code, the other gets the next one, points follow', async () => {
+    await asUser(db(), ADMIN, async (tx) => {
+      const cell = await pickCell(tx);
+      const { rows: before } = await tx.query<{ n: number; max: string }>(
+        `select (select count(*)::int from entities where cell_code = $1) + (select count(*)::int from events where cell_code = $1) n,
+           (select max(code) from cells where community_code = $2) max`,
+        [cell.code, cell.community_code],
+      );
+      const result = await rpc<{ edit_id: number; cells: { code: string; version: number }[]; new_codes: string[] }>(
+        tx,
+        'split_cell($1, $2, $3, $4)',
+        [cell.code, cell.version, JSON.stringify(lineAcross(cell, 0.4)), '道路改造'],
+      );
+      const next = String(Number(before[0]?.max) + 1).padStart(15, '0');
+      expect(result.cells).toEqual([
+        { code: cell.code, version: cell.version + 1 },
+        { code: next, version: 1 },
+      ]);
+      expect(result.new_codes).toEqual([next]);
+      const { rows: after } = await tx.query<{ n: number; households: number }>(
+        `select (select count(*)::int from entities where cell_code = any($1)) + (select count(*)::int from events where cell_code = any($1)) n,
+           (select sum(households)::int from cells where valid_to is null and code = any($1)) households`,
+        [[cell.code, next]],
+      );
+      expect(after[0]?.n).toBe(before[0]?.n);
+      expect(after[0]?.households).toBe(cell.households);
+      const { rows: history } = await tx.query<{ operation: string; reason: string; actor: string; retired_codes: string[] }>(
+        'select operation, reason, actor, retired_codes from cell_edits where id = $1',
+        [result.edit_id],
+      );
+      expect(history[0]).toEqual({ operation: 'split', reason: '道路改造', actor: ADMIN, retired_codes: [] });
+      await expectExactTiling(tx, cell.community_code);
+    });
+  });
+
+  it('refuses a line that does not cross the cell, and edits by anyone but an admin', async () => {
+    await asUser(db(), ADMIN, async (tx) => {
+      const cell = await pickCell(tx);
+      const ring = cell.geom.coordinates[0]?.[0] as Position[];
+      const [x, y] = ring[0] as number[];
+      const stub: LineString = {
+        type: 'LineString',
+        coordinates: [
+          [(x as number) - 0.01, y as number],
+          [(x as number) - 0.009, y as number],
+        ],
+      };
+      await expectRefused(
+        tx,
+        'select split_cell($1, $2, $3, $4)',
+        [cell.code, cell.version, JSON.stringify(stub), 'x'],
+        `the line does not cross cell ${cell.code} from one side to the other`,
+      );
+    });
+    await asUser(db(), id('command'), async (tx) => {
+      await expectRefused(
+        tx,
+        `select split_cell('430199001001001', 1, '{"type":"LineString","coordinates":[[0,0],[1,1]]}', 'x')`,
+        [],
+        'only grid administrators may edit cells',
+      );
+    });
+  });
+
+  it('merges neighbours into one cell and refuses cells that only touch at a point or lie in two communities', async () => {
+    await asUser(db(), ADMIN, async (tx) => {
+      const { rows } = await tx.query<{ a: string; av: number; b: string; bv: number }>(
+        `select a.code a, a.version av, b.code b, b.version bv from cells a join cells b
+           on a.code < b.code and a.community_code = b.community_code and ST_Length(ST_CollectionExtract(ST_Intersection(a.geom, b.geom), 2)) > 0
+         where a.valid_to is null and b.valid_to is null order by a.code, b.code limit 1`,
+      );
+      const pair = rows[0] as { a: string; av: number; b: string; bv: number };
+      const result = await rpc<{ cells: { code: string }[]; retired_codes: string[] }>(tx, 'merge_cells($1, $2)', [
+        JSON.stringify([
+          { code: pair.a, version: pair.av },
+          { code: pair.b, version: pair.bv },
+        ]),
+        '合并',
+      ]);
+      expect(result.cells).toHaveLength(1);
+      expect(result.retired_codes).toHaveLength(1);
+      expect([pair.a, pair.b]).toContain(result.cells[0]?.code);
+      await expectExactTiling(tx, pair.a.slice(0, 12));
+
+      const { rows: corner } = await tx.query<{ a: string; av: number; b: string; bv: number }>(
+        `select a.code a, a.version av, b.code b, b.version bv from cells a join cells b
+           on a.code < b.code and a.community_code = b.community_code and ST_Touches(a.geom, b.geom)
+           and ST_Dimension(ST_Intersection(a.geom, b.geom)) = 0
+         where a.valid_to is null and b.valid_to is null limit 1`,
+      );
+      if (corner[0]) {
+        const c = corner[0];
+        await expectRefused(
+          tx,
+          'select merge_cells($1, $2)',
+          [
+            JSON.stringify([
+              { code: c.a, version: c.av },
+              { code: c.b, version: c.bv },
+            ]),
+            'x',
+          ],
+          'do not share a border (touching at a point is not enough)',
+        );
+      }
+      const { rows: across } = await tx.query<{ a: string; av: number; b: string; bv: number }>(
+        `select a.code a, a.version av, b.code b, b.version bv from cells a join cells b
+           on a.community_code < b.community_code and ST_Length(ST_CollectionExtract(ST_Intersection(a.geom, b.geom), 2)) > 0
+         where a.valid_to is null and b.valid_to is null limit 1`,
+      );
+      const x = across[0] as { a: string; av: number; b: string; bv: number };
+      await expectRefused(
+        tx,
+        'select merge_cells($1, $2)',
+        [
+          JSON.stringify([
+            { code: x.a, version: x.av },
+            { code: x.b, version: x.bv },
+          ]),
+          'x',
+        ],
+        'the cells belong to different communities; move one first, then merge',
+      );
+    });
+  });
+
+  it('gives a deleted cell to a neighbour, and moves a cell to the next community with a new code there', async () => {
+    await asUser(db(), ADMIN, async (tx) => {
+      const { rows } = await tx.query<{ a: string; av: number; b: string; bv: number }>(
+        `select a.code a, a.version av, b.code b, b.version bv from cells a join cells b
+           on a.code <> b.code and a.community_code = b.community_code and ST_Length(ST_CollectionExtract(ST_Intersection(a.geom, b.geom), 2)) > 0
+         where a.valid_to is null and b.valid_to is null order by a.code desc limit 1`,
+      );
+      const pair = rows[0] as { a: string; av: number; b: string; bv: number };
+      const given = await rpc<{ operation: string; cells: { code: string }[]; retired_codes: string[] }>(
+        tx,
+        'transfer_cell($1, $2, $3, $4, $5)',
+        [pair.a, pair.av, pair.b, pair.bv, '撤销网格'],
+      );
+      expect(given.operation).toBe('transfer');
+      expect(given.cells.map((c) => c.code)).toEqual([pair.b]);
+      expect(given.retired_codes).toEqual([pair.a]);
+
+      const { rows: movable } = await tx.query<{ code: string; version: number; from: string; to: string }>(
+        `select a.code, a.version, a.community_code "from", b.community_code "to" from cells a join cells b
+           on a.community_code <> b.community_code and left(a.community_code, 9) = left(b.community_code, 9)
+           and ST_Length(ST_CollectionExtract(ST_Intersection(a.geom, b.geom), 2)) > 0
+         where a.valid_to is null and b.valid_to is null order by a.code limit 1`,
+      );
+      const m = movable[0] as { code: string; version: number; from: string; to: string };
+      const moved = await rpc<{ cells: { code: string }[]; retired_codes: string[] }>(tx, 'move_cell($1, $2, $3, $4)', [
+        m.code,
+        m.version,
+        m.to,
+        '调整社区',
+      ]);
+      expect(moved.cells[0]?.code.slice(0, 12)).toBe(m.to);
+      expect(moved.retired_codes).toEqual([m.code]);
+      await expectExactTiling(tx, m.from);
+      await expectExactTiling(tx, m.to);
+    });
+  });
+
+  it('moves a shared border only when every cell on it moves together', async () => {
+    await asUser(db(), ADMIN, async (tx) => {
+      // A vertex inside the community shared by three or more cells.
+      const { rows } = await tx.query<{ x: number; y: number; codes: string[] }>(
+        `with v as (
+           select c.code, c.community_code, (ST_DumpPoints(c.geom)).geom p from cells c where c.valid_to is null
+         )
+         select ST_X(p) x, ST_Y(p) y, array_agg(distinct code order by code) codes from v
+         group by p, community_code
+         having count(distinct code) >= 3
+           and not exists (select 1 from cells o where o.valid_to is null and o.community_code <> min(v.community_code) and ST_Intersects(o.geom, v.p))
+         limit 1`,
+      );
+      const vertex = rows[0] as { x: number; y: number; codes: string[] };
+      const cells = (await currentCells(tx)).filter((c) => vertex.codes.includes(c.code));
+      const moveVertex = (g: MultiPolygon): MultiPolygon => ({
+        type: 'MultiPolygon',
+        coordinates: g.coordinates.map((poly) =>
+          poly.map((ring) => ring.map((p) => (p[0] === vertex.x && p[1] === vertex.y ? [vertex.x + 0.00005, vertex.y + 0.00003] : p))),
+        ),
+      });
+      const onlyOne = [{ code: cells[0]?.code, version: cells[0]?.version, geometry: moveVertex((cells[0] as CellRow).geom) }];
+      await expectRefused(
+        tx,
+        'select reshape_cells($1, $2)',
+        [JSON.stringify(onlyOne), 'x'],
+        /the new shapes cover [0-9.]+ m² more or less than the cells did/,
+      );
+      const all = cells.map((c) => ({ code: c.code, version: c.version, geometry: moveVertex(c.geom) }));
+      const result = await rpc<{ cells: { code: string; version: number }[] }>(tx, 'reshape_cells($1, $2)', [
+        JSON.stringify(all),
+        '边界调整',
+      ]);
+      expect(result.cells.map((c) => c.code)).toEqual(cells.map((c) => c.code));
+      await expectExactTiling(tx, (cells[0] as CellRow).community_code);
+    });
+  });
+
+  it('fixes the gaps and overlaps validation finds, giving each piece to the neighbour with the longest border', async () => {
+    await rolledBack(db(), async (tx) => {
+      const { rows } = await tx.query<{ x: number; y: number; codes: string[]; community: string }>(
+        `with v as (select c.code, c.community_code, (ST_DumpPoints(c.geom)).geom p from cells c where c.valid_to is null)
+         select ST_X(p) x, ST_Y(p) y, array_agg(distinct code order by code) codes, min(community_code) community from v
+         group by p having count(distinct code) = 2 and count(distinct community_code) = 1
+           and not exists (select 1 from admin_areas a where a.level = 'community' and ST_Intersects(ST_Boundary(a.geom), v.p))
+         order by min(code), ST_X(p) limit 40`,
+      );
+      const inward = rows[0];
+      const outward = rows.find((r) => r.codes.every((c) => !inward?.codes.includes(c)));
+      if (!inward || !outward) throw new Error('need two inner vertices');
+      // Damage as the table owner: one cell pulls a corner in (a gap), another pushes one out (an overlap).
+      const damage = async (code: string, vertex: { x: number; y: number }, factor: number) =>
+        tx.query(
+          `update cells c set geom = (
+               select ST_Multi(ST_MakePolygon(ST_MakeLine(array_agg(
+                 case when ST_Equals(d.geom, ST_SetSRID(ST_Point($2, $3), 4326))
+                   then ST_SetSRID(ST_Point($2 + (ST_X(ST_Centroid(c.geom)) - $2) * $4, $3 + (ST_Y(ST_Centroid(c.geom)) - $3) * $4), 4326)
+                   else d.geom end order by d.path))))
+               from ST_DumpPoints(ST_ExteriorRing(ST_GeometryN(c.geom, 1))) d)
+             where c.code = $1 and c.valid_to is null`,
+          [code, vertex.x, vertex.y, factor],
+        );
+      await damage(inward.codes[0] as string, inward, 0.2);
+      await damage(outward.codes[0] as string, outward, -0.2);
+      await tx.exec(`set local role authenticated`);
+      await tx.query(`select set_config('request.jwt.claims', $1, true)`, [JSON.stringify({ sub: ADMIN, role: 'authenticated' })]);
+      const community = inward.community;
+      const cells = await currentCells(tx);
+      const problems = validateTiling(cells.map((c) => ({ id: c.code, community: c.community_code, geometry: c.geom }))).filter(
+        (p) => p.type === 'gap' || p.type === 'overlap',
+      );
+      expect(problems.map((p) => p.type).sort()).toContain('gap');
+      expect(problems.map((p) => p.type)).toContain('overlap');
+      const fixed = fixTiling(
+        problems,
+        cells.map((c) => ({ id: c.code, community: c.community_code, geometry: c.geom })),
+      );
+      const versions = new Map(cells.map((c) => [c.code, c.version]));
+      const result = await rpc<{ operation: string; cells: { code: string }[] }>(tx, 'reshape_cells($1, $2, false, $3)', [
+        JSON.stringify(fixed.map((f) => ({ code: f.id, version: versions.get(f.id), geometry: f.geometry }))),
+        '修复缝隙与重叠',
+        'fix',
+      ]);
+      expect(result.operation).toBe('fix');
+      await expectExactTiling(tx, community);
+      if (outward.community !== community) await expectExactTiling(tx, outward.community);
+    });
+  });
+
+  it('undoes and redoes a split; a retired code is never given to a new cell', async () => {
+    await asUser(db(), ADMIN, async (tx) => {
+      const cell = await pickCell(tx, 1);
+      const split = await rpc<{ edit_id: number; new_codes: string[] }>(tx, 'split_cell($1, $2, $3, $4)', [
+        cell.code,
+        cell.version,
+        JSON.stringify(lineAcross(cell)),
+        'x',
+      ]);
+      const undo = await rpc<{ edit_id: number; operation: string; cells: { code: string }[]; retired_codes: string[] }>(
+        tx,
+        'revert_cell_edit($1)',
+        [split.edit_id],
+      );
+      expect(undo.operation).toBe('undo');
+      expect(undo.cells.map((c) => c.code)).toEqual([cell.code]);
+      expect(undo.retired_codes).toEqual(split.new_codes);
+      const { rows: same } = await tx.query<{ same: boolean }>(
+        `select ST_Equals(a.geom, b.geom) same from cells a, cells b
+         where a.code = $1 and a.valid_to is null and b.code = $1 and b.version = $2`,
+        [cell.code, cell.version],
+      );
+      expect(same[0]?.same).toBe(true);
+      await expectRefused(tx, 'select revert_cell_edit($1)', [split.edit_id], `edit ${split.edit_id} was already undone`);
+      const redo = await rpc<{ operation: string; cells: { code: string }[] }>(tx, 'revert_cell_edit($1)', [undo.edit_id]);
+      expect(redo.operation).toBe('redo');
+      expect(redo.cells.map((c) => c.code)).toEqual([cell.code, ...split.new_codes]);
+      const again = await currentCells(tx, cell.community_code);
+      const other = again.find((c) => c.code !== cell.code && !split.new_codes.includes(c.code)) as CellRow;
+      const next = await rpc<{ new_codes: string[] }>(tx, 'split_cell($1, $2, $3, $4)', [
+        other.code,
+        other.version,
+        JSON.stringify(lineAcross(other)),
+        'x',
+      ]);
+      expect(Number(next.new_codes[0])).toBeGreaterThan(Number(split.new_codes[0]));
+      const history = await rpc<{ version: number; operation: string | null }[]>(tx, 'cell_history($1)', [cell.code]);
+      expect(history.map((h) => h.operation)).toEqual([null, 'split', 'undo', 'redo']);
+      await expectExactTiling(tx, cell.community_code);
+    });
+  });
+
+  it('keeps the tiling exact through a chain of random edits', async () => {
+    await asUser(db(), ADMIN, async (tx) => {
+      const random = createRandom(11);
+      const community = (await pickCell(tx)).community_code;
+      const done: string[] = [];
+      for (let step = 0; step < 12; step++) {
+        const cells = await currentCells(tx, community);
+        const cell = random.pick(cells);
+        const kind = random.int(0, 2);
+        if (kind === 0) {
+          await tx.query('select split_cell($1, $2, $3, $4)', [
+            cell.code,
+            cell.version,
+            JSON.stringify(lineAcross(cell, 0.3 + random.next() * 0.4)),
+            'r',
+          ]);
+          done.push('split');
+        } else {
+          const { rows } = await tx.query<{ code: string; version: number }>(
+            `select b.code, b.version from cells a join cells b on b.community_code = a.community_code and b.code <> a.code
+               and ST_Length(ST_CollectionExtract(ST_Intersection(a.geom, b.geom), 2)) > 0
+             where a.code = $1 and a.valid_to is null and b.valid_to is null order by b.code`,
+            [cell.code],
+          );
+          const other = rows[0];
+          if (!other) continue;
+          if (kind === 1) {
+            await tx.query('select merge_cells($1, $2)', [JSON.stringify([{ code: cell.code, version: cell.version }, other]), 'r']);
+            done.push('merge');
+          } else {
+            const { rows: last } = await tx.query<{ id: number }>(
+              'select max(id)::int id from cell_edits where reverted_by is null and operation <> $1',
+              ['undo'],
+            );
+            await tx.query('select revert_cell_edit($1)', [last[0]?.id]);
+            done.push('undo');
+          }
+        }
+      }
+      expect(new Set(done).size).toBe(3);
+      await expectExactTiling(tx, community);
+    });
+  });
+
+  it('lets one of two concurrent edits of a cell win; the other gets a conflict with the fresh shape', async () => {
+    const cell = await pickCell(db(), 2);
+    const edit = (userDb: SqlClient) =>
+      committedAs(userDb, ADMIN, (tx) =>
+        tx.query('select split_cell($1, $2, $3, $4)', [cell.code, cell.version, JSON.stringify(lineAcross(cell)), 'concurrent']),
+      );
+    const results = await Promise.allSettled([edit(db()), edit(db())]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const failure = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    const error = failure.reason as { code?: string; message: string; detail?: string };
+    expect(error.code).toBe('GA409');
+    expect(error.message).toBe(
+      `cell ${cell.code} was changed by another edit (now version ${cell.version + 1}, you edited version ${cell.version})`,
+    );
+    const fresh = JSON.parse(error.detail ?? '[]') as { code: string; version: number; geometry: Polygon }[];
+    expect(fresh[0]).toMatchObject({ code: cell.code, version: cell.version + 1 });
+    expect(fresh[0]?.geometry.type).toBe('MultiPolygon');
+  });
+});
