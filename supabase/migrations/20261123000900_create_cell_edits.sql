@@ -28,6 +28,8 @@ create table cell_edits (
 );
 create index cell_edits_after_idx on cell_edits using gin (after_cells);
 create index cell_edits_before_idx on cell_edits using gin (before_cells);
+create index cell_edits_before_geom_idx on cell_edits using gist (before_geom);
+create index cell_edits_after_geom_idx on cell_edits using gist (after_geom);
 
 comment on table cell_edits is 'History of grid edits: who, when, what, why, the cell versions before and after.';
 
