@@ -1,4 +1,4 @@
-import type { FeatureCollection, MultiPolygon } from 'geojson';
+import type { FeatureCollection, LineString, MultiPolygon } from 'geojson';
 import type { StyleSpecification } from 'maplibre-gl';
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -17,11 +17,14 @@ import { BackendProvider } from '../data/backend-context';
 import type { BootProgress } from '../data/embedded/boot-progress';
 import type { BBox, LngLat, PointKind } from '../domain/ids';
 import { convertForDisplay, convertPointsForDisplay } from '../geo/convert-for-display';
+import { fromWgs84, toWgs84 } from '../geo/crs-china';
+import { interiorPoint } from '../geo/interior-point';
 import type { MapController } from '../map/map-controller';
 import { MapView } from '../map/map-view';
 import { type LabelFeature, renderModel } from '../map/render-model';
 import { initialUiState, type LayerKey, uiReducer } from '../state/ui-state';
 import { BootStatus } from '../ui/boot-status';
+import { GridEditPanel } from '../ui/grid-edit-panel';
 import { Header } from '../ui/header';
 import { ImportDialog } from '../ui/import-dialog';
 import { Inspector, type InspectorContent } from '../ui/inspector';
@@ -50,6 +53,8 @@ interface TestHooks {
   flyTo(lngLat: LngLat, zoom: number): void;
   /** Returns the id and position of the i-th loaded point of a kind. */
   pointAt(kind: PointKind, i: number): { id: string; lngLat: LngLat } | null;
+  /** Returns a point inside the i-th loaded cell (the middle of its widest row) and its code. */
+  cellAt(i: number): { code: string; lngLat: LngLat; bbox: BBox } | null;
 }
 
 declare global {
@@ -68,6 +73,7 @@ function hooks(): TestHooks {
     project: () => null,
     flyTo: () => undefined,
     pointAt: () => null,
+    cellAt: () => null,
   };
   return window.__gridatlas;
 }
@@ -223,6 +229,21 @@ export function App({ config, style, initialBounds, labels }: AppProps) {
   }, [points, displayCrs]);
   const model = useMemo(() => renderModel(ui, { points: displayPoints, labels }, zoom), [ui, displayPoints, labels, zoom]);
   useEffect(() => {
+    hooks().cellAt = (i) => {
+      const f = displayCells?.features[i];
+      if (!f) return null;
+      const polygon = { type: 'Polygon' as const, coordinates: f.geometry.coordinates[0] ?? [] };
+      const ring = polygon.coordinates[0] ?? [];
+      const xs = ring.map((p) => p[0] as number);
+      const ys = ring.map((p) => p[1] as number);
+      return {
+        code: f.properties.code,
+        lngLat: interiorPoint(polygon) as LngLat,
+        bbox: [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)],
+      };
+    };
+  }, [displayCells]);
+  useEffect(() => {
     // Where the point is drawn (display coordinates), which is where a click must land.
     hooks().pointAt = (kind, i) => {
       const p = displayPoints[kind];
@@ -247,11 +268,33 @@ export function App({ config, style, initialBounds, labels }: AppProps) {
       .catch((error: unknown) => setMapError(errorText(t, error)));
   };
 
+  useEffect(() => {
+    controller.current?.setPicking(ui.editing);
+  }, [ui.editing]);
+
+  /** After a grid edit: the cells, communities and counts as they are now. */
+  const reloadGrid = async () => {
+    if (!backend) return;
+    const [c, a, o] = await Promise.all([backend.listCells(), backend.listAdminAreas('community'), backend.getDistrictOverview()]);
+    setCells(c);
+    setCommunities(a);
+    setOverview(o);
+    hooks().cellsLoaded = c.features.length;
+  };
+
+  /** Draws a line on the map, returned in storage coordinates (WGS-84). */
+  const drawLine = async (): Promise<LineString | null> => {
+    const line = (await controller.current?.drawLine()) ?? null;
+    if (!line || displayCrs === 'wgs84') return line;
+    return { type: 'LineString', coordinates: line.coordinates.map((p) => toWgs84(p as LngLat, displayCrs)) };
+  };
+
   const signIn = async (request: SignInRequest) => {
     if (!backend) return;
     await backend.signIn(request);
     if (request.kind === 'demo') localStorage.setItem(ACTING_AS_KEY, request.userId);
     dispatch({ type: 'select', selection: null });
+    if (ui.editing) dispatch({ type: 'toggle-editing' });
     await loadAll(backend);
   };
   const signOut = async () => {
@@ -273,6 +316,20 @@ export function App({ config, style, initialBounds, labels }: AppProps) {
     <BackendProvider backend={backend}>
       <div className="app">
         <Header districtName={overview?.name ?? null}>
+          {backend && session?.role === 'admin' && (
+            <button
+              type="button"
+              className={`header-action${ui.editing ? ' active' : ''}`}
+              onClick={() => {
+                controller.current?.setOverlay({ type: 'FeatureCollection', features: [] });
+                dispatch({ type: 'toggle-editing' });
+              }}
+              data-testid="edit-open"
+              aria-pressed={ui.editing}
+            >
+              {t('edit.open')}
+            </button>
+          )}
           {backend && (session?.role === 'admin' || session?.role === 'worker') && (
             <button type="button" className="header-action" onClick={() => setImportOpen(true)} data-testid="import-open">
               {t('import.open')}
@@ -289,7 +346,11 @@ export function App({ config, style, initialBounds, labels }: AppProps) {
             cells={displayCells}
             communities={displayCommunities}
             model={model}
-            onSelect={(selection) => dispatch({ type: 'select', selection })}
+            onSelect={(selection, { additive }) =>
+              ui.editing
+                ? dispatch({ type: 'edit-pick', code: selection?.type === 'cell' ? selection.code : null, additive })
+                : dispatch({ type: 'select', selection })
+            }
             onZoom={setZoom}
             onError={(m) => setMapError(t('map.basemapError', { message: m }))}
             onIdle={({ cellsDrawn }) => {
@@ -303,7 +364,25 @@ export function App({ config, style, initialBounds, labels }: AppProps) {
             loading={loadingLayers}
             onToggle={(layer) => dispatch({ type: 'toggle-layer', layer })}
           />
-          {inspector && <Inspector content={inspector} onClose={() => dispatch({ type: 'select', selection: null })} />}
+          {ui.editing && backend && cells && (
+            <GridEditPanel
+              backend={backend}
+              cells={cells}
+              communities={communities}
+              picked={ui.editCodes}
+              onPick={(codes) => dispatch({ type: 'edit-set', codes })}
+              drawLine={drawLine}
+              onOverlay={(shapes) => controller.current?.setOverlay(convertForDisplay(shapes, displayCrs))}
+              zoomTo={(lngLat) => controller.current?.map.jumpTo({ center: fromWgs84(lngLat, displayCrs), zoom: 17 })}
+              onEdited={reloadGrid}
+              onClose={() => {
+                controller.current?.cancelDraw();
+                controller.current?.setOverlay({ type: 'FeatureCollection', features: [] });
+                dispatch({ type: 'toggle-editing' });
+              }}
+            />
+          )}
+          {inspector && !ui.editing && <Inspector content={inspector} onClose={() => dispatch({ type: 'select', selection: null })} />}
           {importOpen && backend && <ImportDialog backend={backend} onImported={reloadKind} onClose={() => setImportOpen(false)} />}
           <BootStatus
             progress={progress}

@@ -1,7 +1,9 @@
 import { ScatterplotLayer, TextLayer } from '@deck.gl/layers';
 import { MapboxOverlay } from '@deck.gl/mapbox';
-import type { FeatureCollection, MultiPolygon } from 'geojson';
+import type { FeatureCollection, LineString, MultiPolygon } from 'geojson';
 import maplibregl, { type GeoJSONSource, type MapMouseEvent, type StyleSpecification } from 'maplibre-gl';
+import { TerraDraw, TerraDrawLineStringMode } from 'terra-draw';
+import { TerraDrawMapLibreGLAdapter } from 'terra-draw-maplibre-gl-adapter';
 import type { AdminAreaProperties, CellProperties, PointColumns } from '../data/backend';
 import type { BBox, CellCode, LngLat, PointKind } from '../domain/ids';
 import type { Selection } from '../state/ui-state';
@@ -17,7 +19,8 @@ export interface MapControllerOptions {
   camera?: { center: LngLat; zoom: number; bearing: number };
   /** MapLibre UI strings (control tooltips, scale units) in the UI's language. */
   locale: Record<string, string>;
-  onSelect(selection: Selection): void;
+  /** A click on the map: what is under it, and whether shift was held (to add to a pick). */
+  onSelect(selection: Selection, modifiers: { additive: boolean }): void;
   onZoom(zoom: number): void;
   onError(message: string): void;
   /** Called on every 'idle' of the map with whether the cells are on it. */
@@ -46,6 +49,9 @@ export class MapController {
   private communities: FeatureCollection<MultiPolygon, AdminAreaProperties> | null = null;
   private readonly buffers = new WeakMap<PointColumns, PointBuffers>();
   private styleLoaded = false;
+  private overlayShapes: FeatureCollection = EMPTY;
+  private draw: TerraDraw | null = null;
+  private drawing = false;
 
   constructor(options: MapControllerOptions) {
     this.options = options;
@@ -73,6 +79,70 @@ export class MapController {
     this.map.on('zoomend', () => options.onZoom(this.map.getZoom()));
     this.map.on('idle', () => options.onIdle({ cellsDrawn: this.styleLoaded && (this.cells?.features.length ?? 0) > 0 }));
     this.map.on('error', (e) => options.onError(e.error?.message ?? String(e)));
+  }
+
+  /**
+   * Draws shapes over the cells: validation problems (kind 'problem', red) and past shapes of a
+   * cell from its history (kind 'history', blue dashes).
+   */
+  setOverlay(shapes: FeatureCollection): void {
+    this.overlayShapes = shapes;
+    if (this.styleLoaded) (this.map.getSource('app-overlay') as GeoJSONSource | undefined)?.setData(shapes);
+  }
+
+  /**
+   * Lets the user draw a line with terra-draw (click to add points, Enter or a click on the last
+   * point to finish, Escape to cancel). Resolves with the line, or null when cancelled.
+   */
+  drawLine(): Promise<LineString | null> {
+    if (!this.draw) {
+      this.draw = new TerraDraw({
+        adapter: new TerraDrawMapLibreGLAdapter({ map: this.map }),
+        modes: [new TerraDrawLineStringMode({ styles: { lineStringColor: '#d7263d', lineStringWidth: 3 } })],
+      });
+      this.draw.start();
+    }
+    const draw = this.draw;
+    this.cancelDraw();
+    this.drawing = true;
+    draw.setMode('linestring');
+    return new Promise((resolve) => {
+      const done = (line: LineString | null) => {
+        draw.off('finish', onFinish);
+        window.removeEventListener('keydown', onKey);
+        this.pendingCancel = null;
+        draw.clear();
+        draw.setMode('static');
+        // Let the click that finished the line pass before clicks select again.
+        setTimeout(() => {
+          this.drawing = false;
+        }, 0);
+        resolve(line);
+      };
+      const onFinish = (id: string | number) => {
+        const feature = draw.getSnapshotFeature(id);
+        done(feature?.geometry.type === 'LineString' ? (feature.geometry as LineString) : null);
+      };
+      const onKey = (e: KeyboardEvent) => {
+        if (e.key === 'Escape') done(null);
+      };
+      this.pendingCancel = () => done(null);
+      draw.on('finish', onFinish);
+      window.addEventListener('keydown', onKey);
+    });
+  }
+
+  private pendingCancel: (() => void) | null = null;
+
+  /** While cells are being picked, shift-click adds a cell instead of starting a box zoom. */
+  setPicking(on: boolean): void {
+    if (on) this.map.boxZoom.disable();
+    else this.map.boxZoom.enable();
+  }
+
+  /** Stops a line being drawn; its promise resolves with null. */
+  cancelDraw(): void {
+    this.pendingCancel?.();
   }
 
   /** Replaces the cells drawn on the map. */
@@ -110,6 +180,8 @@ export class MapController {
   }
 
   destroy(): void {
+    this.cancelDraw();
+    this.draw?.stop();
     this.map.remove();
   }
 
@@ -151,6 +223,26 @@ export class MapController {
       },
       before,
     );
+    map.addSource('app-overlay', { type: 'geojson', data: this.overlayShapes });
+    map.addLayer({
+      id: 'overlay-fill',
+      type: 'fill',
+      source: 'app-overlay',
+      paint: {
+        'fill-color': ['match', ['get', 'kind'], 'history', '#2f6fde', '#d7263d'],
+        'fill-opacity': ['match', ['get', 'kind'], 'history', 0.18, 0.55],
+      },
+    });
+    map.addLayer({
+      id: 'overlay-line',
+      type: 'line',
+      source: 'app-overlay',
+      paint: {
+        'line-color': ['match', ['get', 'kind'], 'history', '#2f6fde', '#d7263d'],
+        'line-width': 2.5,
+        'line-dasharray': ['match', ['get', 'kind'], 'history', ['literal', [2, 1]], ['literal', [1, 0]]],
+      },
+    });
     map.addLayer({
       id: 'cells-selected',
       type: 'line',
@@ -168,7 +260,7 @@ export class MapController {
       this.map.setLayoutProperty('cells-fill', 'visibility', visibility(model.cells.visible));
       this.map.setLayoutProperty('cells-line', 'visibility', visibility(model.cells.visible));
       this.map.setLayoutProperty('communities-line', 'visibility', visibility(model.communities.visible));
-      this.map.setFilter('cells-selected', ['==', ['get', 'code'], model.cells.selectedCode ?? '']);
+      this.map.setFilter('cells-selected', ['in', ['get', 'code'], ['literal', model.cells.selectedCodes]]);
     }
     this.overlay.setProps({ layers: this.deckLayers(model) });
   }
@@ -258,14 +350,16 @@ export class MapController {
   }
 
   private handleClick(e: MapMouseEvent): void {
+    if (this.drawing) return;
+    const modifiers = { additive: e.originalEvent.shiftKey };
     const point = this.pickPoint(e.point.x, e.point.y);
     if (point) {
-      this.options.onSelect({ type: 'point', ...point });
+      this.options.onSelect({ type: 'point', ...point }, modifiers);
       return;
     }
     const features = this.styleLoaded ? this.map.queryRenderedFeatures(e.point, { layers: ['cells-fill'] }) : [];
     const code = features[0]?.properties?.code as CellCode | undefined;
-    this.options.onSelect(code ? { type: 'cell', code } : null);
+    this.options.onSelect(code ? { type: 'cell', code } : null, modifiers);
   }
 
   private updateCursor(e: MapMouseEvent): void {

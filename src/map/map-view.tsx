@@ -17,7 +17,7 @@ export interface MapViewProps {
   cells: FeatureCollection<MultiPolygon, CellProperties> | null;
   communities: FeatureCollection<MultiPolygon, AdminAreaProperties> | null;
   model: RenderModel;
-  onSelect(selection: Selection): void;
+  onSelect(selection: Selection, modifiers: { additive: boolean }): void;
   onZoom(zoom: number): void;
   onError(message: string): void;
   onIdle(state: { cellsDrawn: boolean }): void;
@@ -41,7 +41,7 @@ export function MapView(props: MapViewProps) {
       bounds: props.initialBounds,
       camera: lastCamera.current,
       locale: props.locale,
-      onSelect: (s) => callbacks.current.onSelect(s),
+      onSelect: (s, m) => callbacks.current.onSelect(s, m),
       onZoom: (z) => callbacks.current.onZoom(z),
       onError: (m) => callbacks.current.onError(m),
       onIdle: (s) => callbacks.current.onIdle(s),

@@ -28,7 +28,7 @@ export interface LabelModel {
 
 /** Everything the map controller needs to draw one frame of app state (plain data). */
 export interface RenderModel {
-  cells: { visible: boolean; selectedCode: string | null };
+  cells: { visible: boolean; selectedCodes: string[] };
   communities: { visible: boolean };
   points: PointLayerModel[];
   labels: LabelModel[];
@@ -70,7 +70,10 @@ export function renderModel(state: UiState, data: MapData, zoom: number): Render
     : [];
   const selection = state.selection;
   return {
-    cells: { visible: state.layers.cells, selectedCode: selection?.type === 'cell' ? selection.code : null },
+    cells: {
+      visible: state.layers.cells,
+      selectedCodes: state.editing ? state.editCodes : selection?.type === 'cell' ? [selection.code] : [],
+    },
     communities: { visible: state.layers.communities },
     points,
     labels,

@@ -11,16 +11,25 @@ export type Selection = null | { type: 'cell'; code: CellCode } | { type: 'point
 export interface UiState {
   layers: Record<LayerKey, boolean>;
   selection: Selection;
+  /** Grid editing (admins): on or off, and the cells picked for the next edit, in picking order. */
+  editing: boolean;
+  editCodes: CellCode[];
 }
 
 export type UiAction =
   | { type: 'toggle-layer'; layer: LayerKey }
   | { type: 'set-layer'; layer: LayerKey; visible: boolean }
-  | { type: 'select'; selection: Selection };
+  | { type: 'select'; selection: Selection }
+  | { type: 'toggle-editing' }
+  /** Picks a cell for editing; `additive` (shift-click) adds it, or removes it when already picked. */
+  | { type: 'edit-pick'; code: CellCode | null; additive: boolean }
+  | { type: 'edit-set'; codes: CellCode[] };
 
 export const initialUiState: UiState = {
   layers: { cells: true, communities: true, labels: true, event: true, person: false, place: false, thing: false, organisation: false },
   selection: null,
+  editing: false,
+  editCodes: [],
 };
 
 /** Returns the next UI state for an action (pure). */
@@ -33,5 +42,15 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
       return { ...state, layers: { ...state.layers, [action.layer]: action.visible } };
     case 'select':
       return { ...state, selection: action.selection };
+    case 'toggle-editing':
+      return { ...state, editing: !state.editing, editCodes: [], selection: null };
+    case 'edit-pick': {
+      if (action.code === null) return action.additive ? state : { ...state, editCodes: [] };
+      if (!action.additive) return { ...state, editCodes: [action.code] };
+      const picked = state.editCodes.includes(action.code);
+      return { ...state, editCodes: picked ? state.editCodes.filter((c) => c !== action.code) : [...state.editCodes, action.code] };
+    }
+    case 'edit-set':
+      return { ...state, editCodes: action.codes };
   }
 }

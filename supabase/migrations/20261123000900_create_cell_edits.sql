@@ -563,12 +563,18 @@ begin
   if edit.reverted_by is not null then
     raise exception using errcode = 'GA409', message = format('edit %s was already undone (by edit %s)', p_edit_id, edit.reverted_by);
   end if;
-  select * into stale from cells c where c.id = any(edit.after_cells) and c.valid_to is not null order by c.code limit 1;
+  -- The cells must be as the edit left them: same codes, same shapes (later edits that were
+  -- themselves undone leave new versions with the same shapes, which is fine).
+  select * into stale from cells a
+    where a.id = any(edit.after_cells)
+      and not exists (select 1 from cells c where c.code = a.code and c.valid_to is null and ST_Equals(c.geom, a.geom))
+    order by a.code limit 1;
   if stale.id is not null then
     perform edit_conflict(stale.code, stale.version);
   end if;
   select array_agg(l) into cells_in from lock_cells(
-    (select jsonb_agg(jsonb_build_object('code', c.code, 'version', c.version)) from cells c where c.id = any(edit.after_cells))) l;
+    (select jsonb_agg(jsonb_build_object('code', c.code, 'version', c.version)) from cells c
+     where c.valid_to is null and c.code in (select a.code from cells a where a.id = any(edit.after_cells)))) l;
   select jsonb_agg(jsonb_build_object(
       'code', b.code, 'community_code', b.community_code, 'name', b.name, 'class', b.class,
       'class_source', b.class_source, 'class_reason', b.class_reason, 'households', b.households,
@@ -614,7 +620,8 @@ as $$
       'community_codes', e.community_codes, 'new_codes', e.new_codes, 'retired_codes', e.retired_codes,
       'reverts', e.reverts, 'reverted_by', e.reverted_by,
       'undoable', e.reverted_by is null and not exists (
-        select 1 from cells c where c.id = any(e.after_cells) and c.valid_to is not null),
+        select 1 from cells a where a.id = any(e.after_cells) and not exists (
+          select 1 from cells c where c.code = a.code and c.valid_to is null and ST_Equals(c.geom, a.geom))),
       'codes', (select jsonb_agg(distinct c.code) from cells c where c.id = any(e.after_cells))
     ) x
     from cell_edits e order by e.id desc limit greatest(1, least(p_limit, 500))

@@ -191,3 +191,64 @@ test('imports things from a CSV, shows and downloads the rejected rows, and re-i
   await page.getByTestId('import-submit').click();
   await expect(page.getByTestId('import-result')).toHaveText('完成：新增 0，更新 0，未变 5');
 });
+
+test('an admin splits a cell with a drawn line, merges it back with shift-click, undoes, and validates the tiling', async ({ page }) => {
+  const errors = collectErrors(page);
+  await page.goto('/');
+  await waitForCells(page);
+  await page.getByTestId('layer-event').uncheck();
+  const before = await page.evaluate(() => window.__gridatlas?.cellsLoaded ?? 0);
+  await page.getByTestId('edit-open').click();
+  await expect(page.getByTestId('grid-edit')).toBeVisible();
+  const cell = await page.evaluate(() => window.__gridatlas?.cellAt(200) ?? null);
+  if (!cell) throw new Error('no cell loaded');
+  await page.evaluate((p) => window.__gridatlas?.flyTo(p, 16), cell.lngLat);
+  await page.waitForFunction(() => window.__gridatlas?.cellsDrawn === true);
+  const box = await page.getByTestId('map').boundingBox();
+  if (!box) throw new Error('map has no box');
+  const at = async (lngLat: [number, number]) => {
+    const xy = await page.evaluate((p) => window.__gridatlas?.project(p) ?? null, lngLat);
+    if (!xy) throw new Error('cannot project');
+    return { x: box.x + xy[0], y: box.y + xy[1] };
+  };
+  const centre = await at(cell.lngLat as [number, number]);
+  await page.mouse.click(centre.x, centre.y);
+  await expect(page.getByTestId('edit-picked')).toContainText(cell.code);
+
+  // Split: a line from west of the cell to east of it, through its middle.
+  const [w, , e] = cell.bbox;
+  const west = await at([w - 0.0005, cell.lngLat[1] as number]);
+  const east = await at([e + 0.0005, cell.lngLat[1] as number]);
+  await page.getByTestId('edit-split').click();
+  await page.mouse.click(west.x, west.y);
+  await page.mouse.click(east.x, east.y);
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('edit-message')).toContainText('已拆分');
+  await page.waitForFunction((n) => window.__gridatlas?.cellsLoaded === n + 1, before);
+  await page.waitForFunction(() => window.__gridatlas?.cellsDrawn === true);
+  await keepScreenshot(page, '08-grid-split');
+
+  // Merge the two halves back: click one, shift-click the other.
+  await page.mouse.click(centre.x, centre.y - 12);
+  await page.keyboard.down('Shift');
+  await page.mouse.click(centre.x, centre.y + 12);
+  await page.keyboard.up('Shift');
+  await expect(page.getByTestId('edit-picked')).toContainText('、');
+  await page.getByTestId('edit-merge').click();
+  await expect(page.getByTestId('edit-message')).toContainText('已合并');
+  await page.waitForFunction((n) => window.__gridatlas?.cellsLoaded === n, before);
+
+  // Undo the merge (two cells again), then undo the split (one cell, its old code).
+  await page.getByTestId('edit-undo').click();
+  await page.waitForFunction((n) => window.__gridatlas?.cellsLoaded === n + 1, before);
+  await page.getByTestId('edit-undo').click();
+  await expect(page.getByTestId('edit-message')).toContainText(`已撤销，恢复 ${cell.code}`);
+  await page.waitForFunction((n) => window.__gridatlas?.cellsLoaded === n, before);
+  await expect(page.getByTestId('edit-history')).toContainText('撤销');
+
+  // The tiling is still exact: the check finds no gap and no overlap.
+  await page.getByTestId('edit-validate').click();
+  await expect(page.getByTestId('edit-problems')).toContainText('无缝无叠');
+  await keepScreenshot(page, '09-grid-validated');
+  expect(errors).toEqual([]);
+});

@@ -40,7 +40,19 @@ describe('renderModel', () => {
 
   it('passes the selected cell to the cell layer', () => {
     const state = uiReducer(initialUiState, { type: 'select', selection: { type: 'cell', code: '430199001001001' as never } });
-    expect(renderModel(state, { points: {}, labels: [] }, 12).cells.selectedCode).toBe('430199001001001');
+    expect(renderModel(state, { points: {}, labels: [] }, 12).cells.selectedCodes).toEqual(['430199001001001']);
+  });
+
+  it('while editing, draws the picked cells as selected, shift-click adding and removing', () => {
+    let state = uiReducer(initialUiState, { type: 'toggle-editing' });
+    state = uiReducer(state, { type: 'edit-pick', code: 'a' as never, additive: false });
+    state = uiReducer(state, { type: 'edit-pick', code: 'b' as never, additive: true });
+    expect(renderModel(state, { points: {}, labels: [] }, 12).cells.selectedCodes).toEqual(['a', 'b']);
+    state = uiReducer(state, { type: 'edit-pick', code: 'a' as never, additive: true });
+    expect(state.editCodes).toEqual(['b']);
+    state = uiReducer(state, { type: 'edit-pick', code: 'c' as never, additive: false });
+    expect(state.editCodes).toEqual(['c']);
+    expect(uiReducer(state, { type: 'toggle-editing' }).editCodes).toEqual([]);
   });
 });
 

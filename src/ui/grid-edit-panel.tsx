@@ -1,0 +1,330 @@
+import type { Feature, FeatureCollection, LineString, MultiPolygon, Polygon } from 'geojson';
+import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import {
+  type AdminAreaProperties,
+  type Backend,
+  BackendError,
+  type CellEditResult,
+  type CellHistoryEntry,
+  type CellProperties,
+  type CellVersion,
+} from '../data/backend';
+import type { CellCode, CommunityCode, LngLat } from '../domain/ids';
+import type { TilingCell, TilingProblem } from '../geo/validate-tiling';
+import { createGeoWorker } from '../workers/geo-client';
+import { formatCount, formatDateTime } from './format';
+
+export interface GridEditPanelProps {
+  backend: Backend;
+  cells: FeatureCollection<MultiPolygon, CellProperties>;
+  communities: FeatureCollection<MultiPolygon, AdminAreaProperties> | null;
+  /** Cells picked on the map (shift-click adds), in picking order. */
+  picked: CellCode[];
+  onPick(codes: CellCode[]): void;
+  /** Lets the user draw a line on the map; null when cancelled. */
+  drawLine(): Promise<LineString | null>;
+  /** Shapes to show over the map: problems (red) or a past shape (blue). */
+  onOverlay(shapes: FeatureCollection): void;
+  zoomTo(lngLat: LngLat): void;
+  /** After an edit: the cells (and communities) changed in the database. */
+  onEdited(result: CellEditResult): Promise<void>;
+  onClose(): void;
+}
+
+type Busy = null | 'draw' | 'edit' | 'validate';
+
+/** The admin's grid editing panel: split, merge, give away, move, undo/redo, validate and fix, history. */
+export function GridEditPanel(props: GridEditPanelProps) {
+  const { backend, cells, picked } = props;
+  const { t, i18n } = useTranslation();
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState<Busy>(null);
+  const [message, setMessage] = useState<{ tone: 'ok' | 'error'; text: string } | null>(null);
+  const [undoStack, setUndoStack] = useState<number[]>([]);
+  const [redoStack, setRedoStack] = useState<number[]>([]);
+  const [problems, setProblems] = useState<TilingProblem[] | null>(null);
+  const [history, setHistory] = useState<{ code: CellCode; entries: CellHistoryEntry[] } | null>(null);
+  const [target, setTarget] = useState<CommunityCode | ''>('');
+
+  const byCode = useMemo(() => new Map(cells.features.map((f) => [f.properties.code, f])), [cells]);
+  const versionOf = (code: CellCode): CellVersion => ({ code, version: byCode.get(code)?.properties.version ?? 0 });
+  const first = picked[0];
+  const firstCell = first ? byCode.get(first) : undefined;
+
+  // The history of the first picked cell, again after every edit (a new cells list).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: cells is the signal that the history grew.
+  useEffect(() => {
+    if (!first) {
+      setHistory(null);
+      return;
+    }
+    let cancelled = false;
+    backend
+      .getCellHistory(first)
+      .then((entries) => {
+        if (!cancelled) setHistory({ code: first, entries });
+      })
+      .catch(() => {
+        if (!cancelled) setHistory(null);
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, [backend, first, cells]);
+
+  const why = () => reason.trim() || t('edit.defaultReason');
+
+  /** Runs an edit; on success records it for undo, on a conflict reloads and says so. */
+  const run = async (edit: () => Promise<CellEditResult | null>, kind: 'do' | 'undo' | 'redo' = 'do') => {
+    setBusy('edit');
+    setMessage(null);
+    try {
+      const result = await edit();
+      if (!result) return;
+      if (kind === 'do') {
+        setUndoStack((s) => [...s, result.editId]);
+        setRedoStack([]);
+      } else if (kind === 'undo') {
+        setUndoStack((s) => s.slice(0, -1));
+        setRedoStack((s) => [...s, result.editId]);
+      } else {
+        setRedoStack((s) => s.slice(0, -1));
+        setUndoStack((s) => [...s, result.editId]);
+      }
+      await props.onEdited(result);
+      props.onPick(result.cells.map((c) => c.code));
+      setProblems(null);
+      props.onOverlay({ type: 'FeatureCollection', features: [] });
+      setMessage({
+        tone: 'ok',
+        text: t(`edit.done.${result.operation}`, { codes: result.cells.map((c) => c.code).join('、'), edit: result.editId }),
+      });
+    } catch (error) {
+      const conflict = error instanceof BackendError && error.code === 'conflict';
+      setMessage({
+        tone: 'error',
+        text: conflict ? t('edit.conflict', { message: error.message }) : error instanceof Error ? error.message : String(error),
+      });
+      if (conflict) await props.onEdited({ editId: 0, operation: 'reshape', cells: [], newCodes: [], retiredCodes: [] });
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const split = async () => {
+    if (!first) return;
+    setBusy('draw');
+    setMessage({ tone: 'ok', text: t('edit.drawHint') });
+    const line = await props.drawLine();
+    setBusy(null);
+    if (!line) {
+      setMessage(null);
+      return;
+    }
+    await run(() => backend.splitCell(versionOf(first), line, why()));
+  };
+
+  const validate = async () => {
+    setBusy('validate');
+    setMessage(null);
+    const worker = createGeoWorker();
+    try {
+      const tiling: TilingCell[] = cells.features.map((f) => ({
+        id: f.properties.code,
+        community: f.properties.communityCode,
+        households: f.properties.households,
+        geometry: f.geometry,
+      }));
+      const boundaries = (props.communities?.features ?? []).map((f) => ({ id: f.properties.code, geometry: f.geometry }));
+      const found = await worker.api.validate(tiling, { boundaries });
+      setProblems(found);
+      props.onOverlay({
+        type: 'FeatureCollection',
+        features: found
+          .filter((p) => p.geometry)
+          .map(
+            (p): Feature<Polygon> => ({ type: 'Feature', properties: { kind: 'problem', type: p.type }, geometry: p.geometry as Polygon }),
+          ),
+      });
+    } catch (error) {
+      setMessage({ tone: 'error', text: error instanceof Error ? error.message : String(error) });
+    } finally {
+      worker.terminate();
+      setBusy(null);
+    }
+  };
+
+  const fix = async () => {
+    const fixable = (problems ?? []).filter((p) => p.type === 'gap' || p.type === 'overlap');
+    if (fixable.length === 0) return;
+    const worker = createGeoWorker();
+    try {
+      const tiling: TilingCell[] = cells.features.map((f) => ({ id: f.properties.code, geometry: f.geometry }));
+      const fixed = await worker.api.fix(fixable, tiling);
+      await run(() =>
+        backend.reshapeCells(
+          fixed.map((f) => ({ ...versionOf(f.id as CellCode), geometry: f.geometry })),
+          why(),
+          { mode: 'fix', allowMultipart: true },
+        ),
+      );
+    } finally {
+      worker.terminate();
+    }
+  };
+
+  const showVersion = (entry: CellHistoryEntry) =>
+    props.onOverlay({
+      type: 'FeatureCollection',
+      features: [{ type: 'Feature', properties: { kind: 'history' }, geometry: entry.geometry }],
+    });
+
+  const neighbours = (props.communities?.features ?? []).filter(
+    (c) =>
+      firstCell &&
+      c.properties.code !== firstCell.properties.communityCode &&
+      c.properties.code.slice(0, 9) === firstCell.properties.communityCode.slice(0, 9),
+  );
+  const idle = busy === null;
+  const fixableCount = (problems ?? []).filter((p) => p.type === 'gap' || p.type === 'overlap').length;
+
+  return (
+    <aside className="panel grid-edit" aria-label={t('edit.title')} data-testid="grid-edit">
+      <header className="panel-header">
+        <h2>{t('edit.title')}</h2>
+        <button type="button" className="close" onClick={props.onClose} aria-label={t('inspector.close')}>
+          ×
+        </button>
+      </header>
+      <p className="hint">{t('edit.pickHint')}</p>
+      <div className="picked" data-testid="edit-picked">
+        {picked.length === 0 ? t('edit.nonePicked') : t('edit.picked', { codes: picked.join('、') })}
+      </div>
+      <label className="field">
+        {t('edit.reason')}
+        <input value={reason} placeholder={t('edit.defaultReason')} onChange={(e) => setReason(e.target.value)} data-testid="edit-reason" />
+      </label>
+      <div className="actions">
+        <button type="button" disabled={!idle || picked.length !== 1} onClick={split} data-testid="edit-split">
+          {busy === 'draw' ? t('edit.drawing') : t('edit.split')}
+        </button>
+        <button
+          type="button"
+          disabled={!idle || picked.length < 2}
+          onClick={() => run(() => backend.mergeCells(picked.map(versionOf), why()))}
+          data-testid="edit-merge"
+        >
+          {t('edit.merge')}
+        </button>
+        <button
+          type="button"
+          disabled={!idle || picked.length !== 2}
+          onClick={() => run(() => backend.transferCell(versionOf(picked[0] as CellCode), versionOf(picked[1] as CellCode), why()))}
+          data-testid="edit-transfer"
+          title={t('edit.transferHint')}
+        >
+          {t('edit.transfer')}
+        </button>
+      </div>
+      <div className="actions">
+        <select
+          value={target}
+          onChange={(e) => setTarget(e.target.value as CommunityCode)}
+          disabled={!firstCell}
+          aria-label={t('edit.moveTo')}
+        >
+          <option value="">{t('edit.moveTo')}</option>
+          {neighbours.map((c) => (
+            <option key={c.properties.code} value={c.properties.code}>
+              {c.properties.name}
+            </option>
+          ))}
+        </select>
+        <button
+          type="button"
+          disabled={!idle || picked.length !== 1 || target === ''}
+          onClick={() => run(() => backend.moveCell(versionOf(first as CellCode), target as CommunityCode, why()))}
+        >
+          {t('edit.move')}
+        </button>
+      </div>
+      <div className="actions">
+        <button
+          type="button"
+          disabled={!idle || undoStack.length === 0}
+          onClick={() => {
+            const id = undoStack[undoStack.length - 1] as number;
+            return run(() => backend.revertCellEdit(id, t('edit.undoReason', { edit: id })), 'undo');
+          }}
+          data-testid="edit-undo"
+        >
+          {t('edit.undo')}
+        </button>
+        <button
+          type="button"
+          disabled={!idle || redoStack.length === 0}
+          onClick={() => {
+            const id = redoStack[redoStack.length - 1] as number;
+            return run(() => backend.revertCellEdit(id, t('edit.redoReason', { edit: id })), 'redo');
+          }}
+          data-testid="edit-redo"
+        >
+          {t('edit.redo')}
+        </button>
+        <button type="button" disabled={!idle} onClick={validate} data-testid="edit-validate">
+          {busy === 'validate' ? t('edit.validating') : t('edit.validate')}
+        </button>
+      </div>
+      {message && (
+        <p className={`edit-message ${message.tone}`} role={message.tone === 'error' ? 'alert' : 'status'} data-testid="edit-message">
+          {message.text}
+        </p>
+      )}
+      {problems && (
+        <section className="problems" data-testid="edit-problems">
+          <h3>
+            {problems.length === 0
+              ? t('edit.noProblems', { cells: cells.features.length })
+              : t('edit.problems', { count: problems.length })}
+          </h3>
+          <ul>
+            {problems.map((p) => (
+              <li key={`${p.type} ${p.cells.join(' ')} ${p.location.join(' ')}`}>
+                <span className={`problem-type ${p.type}`}>{t(`edit.problem.${p.type}`)}</span> {p.cells.join('、')} ·{' '}
+                {formatCount(Math.round(p.areaSquareMeters), i18n.language)} m²
+                <button type="button" className="link" onClick={() => props.zoomTo(p.location as LngLat)}>
+                  {t('edit.zoomTo')}
+                </button>
+              </li>
+            ))}
+          </ul>
+          {fixableCount > 0 && (
+            <button type="button" disabled={!idle} onClick={fix} data-testid="edit-fix">
+              {t('edit.fix', { count: fixableCount })}
+            </button>
+          )}
+        </section>
+      )}
+      {history && history.entries.length > 0 && (
+        <section className="history" data-testid="edit-history">
+          <h3>{t('edit.history', { code: history.code })}</h3>
+          <ol>
+            {history.entries.map((h) => (
+              <li key={h.version}>
+                <button type="button" className="link" onClick={() => showVersion(h)}>
+                  v{h.version}
+                </button>{' '}
+                {h.operation ? t(`edit.operation.${h.operation}`) : t('edit.operation.original')} ·{' '}
+                {formatDateTime(h.validFrom, i18n.language)}
+                {h.reason ? ` · ${h.reason}` : ''}
+                {h.actorName ? ` · ${h.actorName}` : ''}
+                {h.validTo === null ? ` · ${t('edit.current')}` : ''}
+              </li>
+            ))}
+          </ol>
+        </section>
+      )}
+    </aside>
+  );
+}
