@@ -19,6 +19,7 @@ import type { BBox, LngLat, PointKind } from '../domain/ids';
 import { convertForDisplay, convertPointsForDisplay } from '../geo/convert-for-display';
 import { fromWgs84, toWgs84 } from '../geo/crs-china';
 import { interiorPoint } from '../geo/interior-point';
+import { moveSharedVertex } from '../geo/move-shared-vertex';
 import type { MapController } from '../map/map-controller';
 import { MapView } from '../map/map-view';
 import { type LabelFeature, renderModel } from '../map/render-model';
@@ -272,6 +273,33 @@ export function App({ config, style, initialBounds, labels }: AppProps) {
     controller.current?.setPicking(ui.editing);
   }, [ui.editing]);
 
+  // Shared-border editing: the picked cell's vertices become handles; dragging one previews the
+  // move in every cell that shares it, releasing it asks the panel to commit the reshape.
+  const [vertexMove, setVertexMove] = useState<{ from: LngLat; to: LngLat; seq: number } | null>(null);
+  useEffect(() => {
+    const code = ui.editing && ui.editCodes.length === 1 ? ui.editCodes[0] : undefined;
+    const cell = code ? displayCells?.features.find((f) => f.properties.code === code) : undefined;
+    const points = cell ? cell.geometry.coordinates.flatMap((rings) => rings.flatMap((ring) => ring.slice(0, -1))) : [];
+    controller.current?.setVertices(points as LngLat[]);
+  }, [ui.editing, ui.editCodes, displayCells]);
+  const onVertexDrag = (from: LngLat, to: LngLat, done: boolean) => {
+    if (!displayCells) return;
+    if (!done) {
+      const moved = moveSharedVertex(
+        displayCells.features.map((f) => ({ id: f.properties.code, geometry: f.geometry })),
+        from,
+        to,
+      );
+      controller.current?.setOverlay({
+        type: 'FeatureCollection',
+        features: moved.map((m) => ({ type: 'Feature', properties: { kind: 'history' }, geometry: m.geometry })),
+      });
+      return;
+    }
+    controller.current?.setOverlay({ type: 'FeatureCollection', features: [] });
+    setVertexMove((v) => ({ from: toWgs84(from, displayCrs), to: toWgs84(to, displayCrs), seq: (v?.seq ?? 0) + 1 }));
+  };
+
   /** After a grid edit: the cells, communities and counts as they are now. */
   const reloadGrid = async () => {
     if (!backend) return;
@@ -356,6 +384,7 @@ export function App({ config, style, initialBounds, labels }: AppProps) {
             onIdle={({ cellsDrawn }) => {
               hooks().cellsDrawn = cellsDrawn;
             }}
+            onVertexDrag={ui.editing ? onVertexDrag : undefined}
             onController={onController}
           />
           <LayerPanel
@@ -370,6 +399,8 @@ export function App({ config, style, initialBounds, labels }: AppProps) {
               cells={cells}
               communities={communities}
               picked={ui.editCodes}
+              vertexMove={vertexMove}
+              vertexToleranceDegrees={displayCrs === 'wgs84' ? 1e-9 : 1e-7}
               onPick={(codes) => dispatch({ type: 'edit-set', codes })}
               drawLine={drawLine}
               onOverlay={(shapes) => controller.current?.setOverlay(convertForDisplay(shapes, displayCrs))}

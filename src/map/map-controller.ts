@@ -25,6 +25,8 @@ export interface MapControllerOptions {
   onError(message: string): void;
   /** Called on every 'idle' of the map with whether the cells are on it. */
   onIdle(state: { cellsDrawn: boolean }): void;
+  /** A vertex handle being dragged from `from` to `to`; `done` on release. */
+  onVertexDrag?(from: LngLat, to: LngLat, done: boolean): void;
 }
 
 const EMPTY: FeatureCollection = { type: 'FeatureCollection', features: [] };
@@ -52,6 +54,8 @@ export class MapController {
   private overlayShapes: FeatureCollection = EMPTY;
   private draw: TerraDraw | null = null;
   private drawing = false;
+  private vertices: FeatureCollection = EMPTY;
+  private justDragged = false;
 
   constructor(options: MapControllerOptions) {
     this.options = options;
@@ -75,6 +79,7 @@ export class MapController {
       this.apply();
     });
     this.map.on('click', (e) => this.handleClick(e));
+    this.map.on('mousedown', 'edit-vertices', (e) => this.startVertexDrag(e));
     this.map.on('mousemove', (e) => this.updateCursor(e));
     this.map.on('zoomend', () => options.onZoom(this.map.getZoom()));
     this.map.on('idle', () => options.onIdle({ cellsDrawn: this.styleLoaded && (this.cells?.features.length ?? 0) > 0 }));
@@ -143,6 +148,37 @@ export class MapController {
   /** Stops a line being drawn; its promise resolves with null. */
   cancelDraw(): void {
     this.pendingCancel?.();
+  }
+
+  /** Shows draggable handles on these vertices (the picked cell's), or none. */
+  setVertices(points: readonly LngLat[]): void {
+    this.vertices = {
+      type: 'FeatureCollection',
+      features: points.map((p) => ({ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [p[0], p[1]] } })),
+    };
+    if (this.styleLoaded) (this.map.getSource('app-vertices') as GeoJSONSource | undefined)?.setData(this.vertices);
+  }
+
+  private startVertexDrag(e: maplibregl.MapLayerMouseEvent): void {
+    const feature = e.features?.[0];
+    if (feature?.geometry.type !== 'Point' || this.drawing) return;
+    // Keep the map still while the handle moves.
+    e.preventDefault();
+    const from = feature.geometry.coordinates as LngLat;
+    const canvas = this.map.getCanvas();
+    canvas.style.cursor = 'grabbing';
+    const onMove = (ev: MapMouseEvent) => this.options.onVertexDrag?.(from, [ev.lngLat.lng, ev.lngLat.lat], false);
+    const onUp = (ev: MapMouseEvent) => {
+      this.map.off('mousemove', onMove);
+      canvas.style.cursor = '';
+      this.justDragged = true;
+      setTimeout(() => {
+        this.justDragged = false;
+      }, 0);
+      this.options.onVertexDrag?.(from, [ev.lngLat.lng, ev.lngLat.lat], true);
+    };
+    this.map.on('mousemove', onMove);
+    this.map.once('mouseup', onUp);
   }
 
   /** Replaces the cells drawn on the map. */
@@ -243,12 +279,19 @@ export class MapController {
         'line-dasharray': ['match', ['get', 'kind'], 'history', ['literal', [2, 1]], ['literal', [1, 0]]],
       },
     });
+    map.addSource('app-vertices', { type: 'geojson', data: this.vertices });
     map.addLayer({
       id: 'cells-selected',
       type: 'line',
       source: 'app-cells',
       filter: ['==', ['get', 'code'], ''],
       paint: { 'line-color': SELECTED_CELL_COLOR, 'line-width': 3.5 },
+    });
+    map.addLayer({
+      id: 'edit-vertices',
+      type: 'circle',
+      source: 'app-vertices',
+      paint: { 'circle-radius': 5, 'circle-color': '#ffffff', 'circle-stroke-color': '#1d3f8f', 'circle-stroke-width': 2 },
     });
   }
 
@@ -350,7 +393,7 @@ export class MapController {
   }
 
   private handleClick(e: MapMouseEvent): void {
-    if (this.drawing) return;
+    if (this.drawing || this.justDragged) return;
     const modifiers = { additive: e.originalEvent.shiftKey };
     const point = this.pickPoint(e.point.x, e.point.y);
     if (point) {
@@ -363,6 +406,10 @@ export class MapController {
   }
 
   private updateCursor(e: MapMouseEvent): void {
+    if (this.styleLoaded && this.map.queryRenderedFeatures(e.point, { layers: ['edit-vertices'] }).length > 0) {
+      this.map.getCanvas().style.cursor = 'grab';
+      return;
+    }
     const overCell = this.styleLoaded && this.map.queryRenderedFeatures(e.point, { layers: ['cells-fill'] }).length > 0;
     this.map.getCanvas().style.cursor = overCell || this.pickPoint(e.point.x, e.point.y) ? 'pointer' : '';
   }

@@ -2,7 +2,7 @@ import type { FeatureCollection, MultiPolygon } from 'geojson';
 import type { StyleSpecification } from 'maplibre-gl';
 import { useEffect, useRef } from 'react';
 import type { AdminAreaProperties, CellProperties } from '../data/backend';
-import type { BBox } from '../domain/ids';
+import type { BBox, LngLat } from '../domain/ids';
 import type { Selection } from '../state/ui-state';
 import { MapController } from './map-controller';
 import type { RenderModel } from './render-model';
@@ -21,6 +21,7 @@ export interface MapViewProps {
   onZoom(zoom: number): void;
   onError(message: string): void;
   onIdle(state: { cellsDrawn: boolean }): void;
+  onVertexDrag?(from: LngLat, to: LngLat, done: boolean): void;
   onController?(controller: MapController | null): void;
 }
 
@@ -45,6 +46,7 @@ export function MapView(props: MapViewProps) {
       onZoom: (z) => callbacks.current.onZoom(z),
       onError: (m) => callbacks.current.onError(m),
       onIdle: (s) => callbacks.current.onIdle(s),
+      onVertexDrag: (from, to, done) => callbacks.current.onVertexDrag?.(from, to, done),
     });
     controller.current = c;
     const { cells, communities, model } = callbacks.current;

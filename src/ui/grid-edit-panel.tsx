@@ -11,6 +11,7 @@ import {
   type CellVersion,
 } from '../data/backend';
 import type { CellCode, CommunityCode, LngLat } from '../domain/ids';
+import { moveSharedVertex } from '../geo/move-shared-vertex';
 import type { TilingCell, TilingProblem } from '../geo/validate-tiling';
 import { createGeoWorker } from '../workers/geo-client';
 import { formatCount, formatDateTime } from './format';
@@ -22,6 +23,10 @@ export interface GridEditPanelProps {
   /** Cells picked on the map (shift-click adds), in picking order. */
   picked: CellCode[];
   onPick(codes: CellCode[]): void;
+  /** A shared vertex dragged on the map (storage coordinates); a new seq is a new move. */
+  vertexMove: { from: LngLat; to: LngLat; seq: number } | null;
+  /** How near a vertex must be to count as the dragged one (1e-9° when the map shows WGS-84). */
+  vertexToleranceDegrees: number;
   /** Lets the user draw a line on the map; null when cancelled. */
   drawLine(): Promise<LineString | null>;
   /** Shapes to show over the map: problems (red) or a past shape (blue). */
@@ -74,6 +79,26 @@ export function GridEditPanel(props: GridEditPanelProps) {
   }, [backend, first, cells]);
 
   const why = () => reason.trim() || t('edit.defaultReason');
+
+  // A vertex dropped on the map: every cell that shares it changes together.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: seq alone says a new move arrived.
+  useEffect(() => {
+    const move = props.vertexMove;
+    if (!move) return;
+    const moved = moveSharedVertex(
+      cells.features.map((f) => ({ id: f.properties.code, geometry: f.geometry })),
+      move.from,
+      move.to,
+      props.vertexToleranceDegrees,
+    );
+    if (moved.length === 0) return;
+    void run(() =>
+      backend.reshapeCells(
+        moved.map((m) => ({ ...versionOf(m.id as CellCode), geometry: m.geometry })),
+        why(),
+      ),
+    );
+  }, [props.vertexMove?.seq]);
 
   /** Runs an edit; on success records it for undo, on a conflict reloads and says so. */
   const run = async (edit: () => Promise<CellEditResult | null>, kind: 'do' | 'undo' | 'redo' = 'do') => {

@@ -156,6 +156,25 @@ begin
 end
 $$;
 
+-- Sets each community's shape to the union of its current cells, and each of their streets'
+-- to the union of its communities.
+create function refresh_community_shapes(p_codes text[]) returns void
+language plpgsql
+set search_path = public, extensions
+as $$
+begin
+  update admin_areas a set geom = s.geom
+    from (select c.community_code, ST_Multi(ST_CollectionExtract(ST_UnaryUnion(ST_Collect(c.geom)), 3)) geom
+          from cells c where c.valid_to is null and c.community_code = any(p_codes) group by c.community_code) s
+    where a.code = s.community_code;
+  update admin_areas a set geom = s.geom
+    from (select c.parent_code, ST_Multi(ST_CollectionExtract(ST_UnaryUnion(ST_Collect(c.geom)), 3)) geom
+          from admin_areas c where c.level = 'community' and c.parent_code in (select x.parent_code from admin_areas x where x.code = any(p_codes))
+          group by c.parent_code) s
+    where a.code = s.parent_code and a.level = 'street';
+end
+$$;
+
 -- Writes the new versions of an edit and its history row; returns the edit's summary.
 -- p_after: [{code (null for a new cell), community_code, geom (geometry as EWKT/GeoJSON text),
 -- class, class_reason, households, name}]. Cells in p_before are closed.
@@ -272,6 +291,10 @@ begin
   delete from worker_cells w where w.cell_code = any(coalesce(retired, '{}'));
 
   perform reassign_points(ST_Union(before_union, after_union));
+  -- An edit across communities (a move, a border between two communities) moves their borders.
+  if array_length(communities, 1) > 1 then
+    perform refresh_community_shapes(communities);
+  end if;
 
   insert into cell_edits (operation, reason, actor, community_codes, before_cells, after_cells, retired_codes, new_codes,
                           before_geom, after_geom, reverts)
@@ -447,21 +470,7 @@ begin
   result := commit_cell_edit('move', p_reason, array[cell], jsonb_build_array(jsonb_build_object(
     'code', null, 'community_code', p_community_code, 'class', cell.class, 'class_source', cell.class_source,
     'class_reason', cell.class_reason, 'households', cell.households, 'geom', ST_AsGeoJSON(cell.geom, 15))));
-  perform refresh_community_shapes(array[cell.community_code, p_community_code]);
   return result;
-end
-$$;
-
--- Sets each community's shape to the union of its current cells.
-create function refresh_community_shapes(p_codes text[]) returns void
-language plpgsql
-set search_path = public, extensions
-as $$
-begin
-  update admin_areas a set geom = s.geom
-    from (select c.community_code, ST_Multi(ST_CollectionExtract(ST_UnaryUnion(ST_Collect(c.geom)), 3)) geom
-          from cells c where c.valid_to is null and c.community_code = any(p_codes) group by c.community_code) s
-    where a.code = s.community_code;
 end
 $$;
 
@@ -584,10 +593,6 @@ begin
     case when edit.operation = 'undo' then 'redo' else 'undo' end,
     coalesce(nullif(btrim(p_reason), ''), format('%s of edit %s', case when edit.operation = 'undo' then 'redo' else 'undo' end, p_edit_id)),
     cells_in, after, true, p_edit_id);
-  -- An edit across communities (a move) changed their shapes: they follow the cells back.
-  if array_length(edit.community_codes, 1) > 1 then
-    perform refresh_community_shapes(edit.community_codes);
-  end if;
   return result;
 end
 $$;

@@ -250,5 +250,40 @@ test('an admin splits a cell with a drawn line, merges it back with shift-click,
   await page.getByTestId('edit-validate').click();
   await expect(page.getByTestId('edit-problems')).toContainText('无缝无叠');
   await keepScreenshot(page, '09-grid-validated');
+
+  // Reshape: drag a corner the picked cell shares with neighbours of its own community; every cell
+  // on that corner follows, so the tiling stays exact.
+  const cells = (await (await page.request.get('/demo/cells.geojson')).json()) as FeatureCollection<
+    MultiPolygon,
+    { code: string; community_code: string }
+  >;
+  const owners = new Map<string, Set<string>>();
+  for (const f of cells.features) {
+    for (const p of f.geometry.coordinates[0]?.[0] ?? []) {
+      const key = `${p[0]},${p[1]}`;
+      owners.set(key, (owners.get(key) ?? new Set()).add(f.properties.community_code));
+    }
+  }
+  const picked = cells.features.find((f) => f.properties.code === cell.code);
+  const corner = picked?.geometry.coordinates[0]?.[0]?.find((p) => {
+    const communities = owners.get(`${p[0]},${p[1]}`);
+    return (
+      communities?.size === 1 &&
+      cells.features.filter((f) => f.geometry.coordinates[0]?.[0]?.some((q) => q[0] === p[0] && q[1] === p[1])).length >= 3
+    );
+  });
+  if (!corner) throw new Error('no inner corner on the picked cell');
+  await page.evaluate((p) => window.__gridatlas?.flyTo(p, 17), corner as [number, number]);
+  await page.waitForFunction(() => window.__gridatlas?.cellsDrawn === true);
+  const handle = await at(corner as [number, number]);
+  await page.mouse.move(handle.x, handle.y);
+  await page.mouse.down();
+  await page.mouse.move(handle.x + 10, handle.y + 6, { steps: 4 });
+  await page.mouse.move(handle.x + 25, handle.y + 15, { steps: 4 });
+  await page.mouse.up();
+  await expect(page.getByTestId('edit-message')).toContainText('边界已调整');
+  await page.getByTestId('edit-validate').click();
+  await expect(page.getByTestId('edit-problems')).toContainText('无缝无叠');
+  await keepScreenshot(page, '10-grid-reshaped');
   expect(errors).toEqual([]);
 });
