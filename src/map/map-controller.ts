@@ -1,6 +1,6 @@
 import { ScatterplotLayer, TextLayer } from '@deck.gl/layers';
 import { MapboxOverlay } from '@deck.gl/mapbox';
-import type { FeatureCollection, LineString, MultiPolygon } from 'geojson';
+import type { FeatureCollection, LineString, MultiPolygon, Point } from 'geojson';
 import maplibregl, { type GeoJSONSource, type MapMouseEvent, type StyleSpecification } from 'maplibre-gl';
 import { TerraDraw, TerraDrawLineStringMode } from 'terra-draw';
 import { TerraDrawMapLibreGLAdapter } from 'terra-draw-maplibre-gl-adapter';
@@ -164,7 +164,18 @@ export class MapController {
     if (feature?.geometry.type !== 'Point' || this.drawing) return;
     // Keep the map still while the handle moves.
     e.preventDefault();
-    const from = feature.geometry.coordinates as LngLat;
+    // Rendered features carry tile-rounded coordinates: take the exact vertex nearest to them.
+    const [fx, fy] = feature.geometry.coordinates as LngLat;
+    let from: LngLat = [fx, fy];
+    let best = Infinity;
+    for (const v of this.vertices.features) {
+      const [vx, vy] = (v.geometry as Point).coordinates as LngLat;
+      const d = (vx - fx) ** 2 + (vy - fy) ** 2;
+      if (d < best) {
+        best = d;
+        from = [vx, vy];
+      }
+    }
     const canvas = this.map.getCanvas();
     canvas.style.cursor = 'grabbing';
     const onMove = (ev: MapMouseEvent) => this.options.onVertexDrag?.(from, [ev.lngLat.lng, ev.lngLat.lat], false);
