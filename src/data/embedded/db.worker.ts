@@ -32,7 +32,8 @@ async function deleteStoredDatabase(name: string): Promise<void> {
     const request = indexedDB.deleteDatabase(`/pglite/${name}`);
     request.onsuccess = () => resolve();
     request.onerror = () => reject(request.error);
-    request.onblocked = () => resolve();
+    // 'blocked' means a connection is still open: the deletion waits for it to close, and so
+    // must we, or the next open would queue behind the pending deletion.
   });
 }
 
@@ -74,7 +75,13 @@ const api = {
         relaxedDurability: true,
       });
       // A half-written earlier first boot leaves a database without the migrations table.
-      await instance.query('select 1 from supabase_migrations.schema_migrations limit 1');
+      try {
+        await instance.query('select 1 from supabase_migrations.schema_migrations limit 1');
+      } catch (error) {
+        // Close it, or its IndexedDB connection blocks deleting the broken copy.
+        await instance.close().catch(() => undefined);
+        throw error;
+      }
       return instance;
     };
     try {
@@ -89,6 +96,11 @@ const api = {
     client = pgliteClient(db);
     onProgress({ stage: 'migrate', reopened });
     await migrate(client, migrationsFromFiles(migrationFiles));
+    // Writes to IndexedDB are relaxed (started after queries, not awaited): wait for a full write
+    // before saying ready, so that a reload right away finds a whole database. PGlite's own
+    // syncToFs() does not wait under relaxed durability; its file system's does.
+    const fs = (db as unknown as { fs?: { syncToFs(relaxedDurability: boolean): Promise<void> } }).fs;
+    await fs?.syncToFs(false);
     onProgress({ stage: 'ready', reopened });
     return { reopened };
   },
