@@ -129,7 +129,13 @@ export function GridEditPanel(props: GridEditPanelProps) {
       const conflict = error instanceof BackendError && error.code === 'conflict';
       setMessage({
         tone: 'error',
-        text: conflict ? t('edit.conflict', { message: error.message }) : error instanceof Error ? error.message : String(error),
+        text: conflict
+          ? t('edit.conflict', { message: error.message })
+          : error instanceof BackendError
+            ? `${t(`error.${error.code}`)}: ${error.message}`
+            : error instanceof Error
+              ? error.message
+              : String(error),
       });
       if (conflict) await props.onEdited({ editId: 0, operation: 'reshape', cells: [], newCodes: [], retiredCodes: [] });
     } finally {
