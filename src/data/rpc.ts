@@ -6,12 +6,10 @@ import type {
   AdminLevel,
   Backend,
   CellDetail,
-  CellEditOperation,
   CellEditResult,
   CellEditSummary,
   CellHistoryEntry,
   CellProperties,
-  CellVersion,
   DistrictOverview,
   EntityImport,
   GeocodeCandidate,
@@ -70,22 +68,6 @@ type Reads = Pick<
   | 'listCellEdits'
 >;
 
-interface EditJson {
-  edit_id: number;
-  operation: CellEditOperation;
-  cells: CellVersion[] | null;
-  new_codes: CellCode[];
-  retired_codes: CellCode[];
-}
-
-const toEditResult = (r: EditJson): CellEditResult => ({
-  editId: r.edit_id,
-  operation: r.operation,
-  cells: r.cells ?? [],
-  newCodes: r.new_codes,
-  retiredCodes: r.retired_codes,
-});
-
 /** Returns the read methods of a Backend, implemented once over any RpcTransport. */
 export function rpcReads(transport: RpcTransport): Reads {
   return {
@@ -113,75 +95,35 @@ export function rpcReads(transport: RpcTransport): Reads {
       }
       return total;
     },
-    splitCell: async (cell, line, reason) =>
-      toEditResult(
-        await transport.rpc<EditJson>('split_cell', { p_code: cell.code, p_version: cell.version, p_line: line, p_reason: reason }),
-      ),
-    mergeCells: async (cells, reason, keep) =>
-      toEditResult(await transport.rpc<EditJson>('merge_cells', { p_cells: cells, p_reason: reason, p_keep: keep ?? null })),
-    transferCell: async (cell, to, reason) =>
-      toEditResult(
-        await transport.rpc<EditJson>('transfer_cell', {
-          p_code: cell.code,
-          p_version: cell.version,
-          p_to_code: to.code,
-          p_to_version: to.version,
-          p_reason: reason,
-        }),
-      ),
-    moveCell: async (cell, communityCode, reason) =>
-      toEditResult(
-        await transport.rpc<EditJson>('move_cell', {
-          p_code: cell.code,
-          p_version: cell.version,
-          p_community_code: communityCode,
-          p_reason: reason,
-        }),
-      ),
-    reshapeCells: async (cells, reason, options) =>
-      toEditResult(
-        await transport.rpc<EditJson>('reshape_cells', {
-          p_cells: cells,
-          p_reason: reason,
-          p_allow_multipart: options?.allowMultipart ?? false,
-          p_mode: options?.mode ?? 'reshape',
-        }),
-      ),
-    revertCellEdit: async (editId, reason) =>
-      toEditResult(await transport.rpc<EditJson>('revert_cell_edit', { p_edit_id: editId, p_reason: reason ?? null })),
-    getCellHistory: async (code) =>
-      (await transport.rpc<Record<string, unknown>[]>('cell_history', { p_code: code })).map(
-        (h) =>
-          ({
-            version: h.version,
-            validFrom: h.valid_from,
-            validTo: h.valid_to ?? null,
-            class: h.class,
-            communityCode: h.community_code,
-            editId: h.edit_id ?? null,
-            operation: h.operation ?? null,
-            reason: h.reason ?? null,
-            actorName: h.actor_name ?? null,
-            geometry: h.geometry,
-          }) as CellHistoryEntry,
-      ),
-    listCellEdits: async (limit = 50) =>
-      (await transport.rpc<Record<string, unknown>[]>('recent_cell_edits', { p_limit: limit })).map(
-        (e) =>
-          ({
-            id: e.id,
-            operation: e.operation,
-            reason: e.reason,
-            createdAt: e.created_at,
-            actorName: e.actor_name ?? null,
-            communityCodes: e.community_codes,
-            newCodes: e.new_codes,
-            retiredCodes: e.retired_codes,
-            reverts: e.reverts ?? null,
-            revertedBy: e.reverted_by ?? null,
-            undoable: e.undoable,
-            codes: e.codes ?? [],
-          }) as CellEditSummary,
-      ),
+    splitCell: (cell, line, reason) =>
+      transport.rpc<CellEditResult>('split_cell', { p_code: cell.code, p_version: cell.version, p_line: line, p_reason: reason }),
+    mergeCells: (cells, reason, keep) =>
+      transport.rpc<CellEditResult>('merge_cells', { p_cells: cells, p_reason: reason, p_keep: keep ?? null }),
+    transferCell: (cell, to, reason) =>
+      transport.rpc<CellEditResult>('transfer_cell', {
+        p_code: cell.code,
+        p_version: cell.version,
+        p_to_code: to.code,
+        p_to_version: to.version,
+        p_reason: reason,
+      }),
+    moveCell: (cell, communityCode, reason) =>
+      transport.rpc<CellEditResult>('move_cell', {
+        p_code: cell.code,
+        p_version: cell.version,
+        p_community_code: communityCode,
+        p_reason: reason,
+      }),
+    reshapeCells: (cells, reason, options) =>
+      transport.rpc<CellEditResult>('reshape_cells', {
+        p_cells: cells,
+        p_reason: reason,
+        p_allow_multipart: options?.allowMultipart ?? false,
+        p_mode: options?.mode ?? 'reshape',
+      }),
+    revertCellEdit: (editId, reason) => transport.rpc<CellEditResult>('revert_cell_edit', { p_edit_id: editId, p_reason: reason ?? null }),
+    // The SQL functions answer in the Backend's own shapes (camelCase keys), as the reads do.
+    getCellHistory: (code) => transport.rpc<CellHistoryEntry[]>('cell_history', { p_code: code }),
+    listCellEdits: (limit = 50) => transport.rpc<CellEditSummary[]>('recent_cell_edits', { p_limit: limit }),
   };
 }

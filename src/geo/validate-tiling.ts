@@ -633,7 +633,7 @@ export function validateTiling(cells: readonly TilingCell[], options: TilingOpti
     }
     return shells;
   };
-  gapsFrom(prepared, open);
+  const outline = gapsFrom(prepared, open);
 
   // 5. Boundaries: parts of cells outside, parts of the boundary not covered.
   const boundaries = options.boundaries ?? [];
@@ -650,15 +650,15 @@ export function validateTiling(cells: readonly TilingCell[], options: TilingOpti
       // outside and nothing is uncovered.
       const regionPrepared = prepareGeometry({ type: 'MultiPolygon', coordinates: regionPolygons });
       if ('polygons' in regionPrepared && region.cells.every((c) => !overlapping[c.index])) {
-        const outline = new Set<number>();
+        const boundaryEdges = new Set<number>();
         for (const rings of regionPrepared.polygons) {
           for (const ring of rings) {
             for (let i = 0; i + 1 < ring.length; i++) {
-              outline.add(edgeKey(ids.id(ring[i] as Position), ids.id(ring[i + 1] as Position)));
+              boundaryEdges.add(edgeKey(ids.id(ring[i] as Position), ids.id(ring[i + 1] as Position)));
             }
           }
         }
-        if (outline.size === regionOpen.keys.length && regionOpen.keys.every((k) => outline.has(k))) continue;
+        if (boundaryEdges.size === regionOpen.keys.length && regionOpen.keys.every((k) => boundaryEdges.has(k))) continue;
       }
       const regionSegments = segmentsOf(regionPolygons);
       const regionArea = areaSquareMeters({ type: 'MultiPolygon', coordinates: regionPolygons });
@@ -690,7 +690,8 @@ export function validateTiling(cells: readonly TilingCell[], options: TilingOpti
       }
       // Cheap first: when the cells' area adds up to the boundary's, nothing is left uncovered.
       if (regionArea - covered <= regionArea * 1e-9 + 1e-3) continue;
-      const shells = traceShells(region.cells, regionOpen.open);
+      // The outline of these cells: for all cells it is the one traced above.
+      const shells = perCommunity ? traceShells(region.cells, regionOpen.open) : outline;
       const uncovered =
         shells.length === 0 ? [regionPolygons] : clip.difference(regionPolygons as clip.Geom, ...shells.map((r) => [r] as clip.Geom));
       for (const piece of piecesOf(uncovered as clip.Geom[])) {
@@ -712,6 +713,7 @@ export function validateTiling(cells: readonly TilingCell[], options: TilingOpti
 
   return problems;
 
+  /** Returns a group's outline rings without reporting its gaps again (they are in the global pass). */
   function traceShells(group: readonly Prepared[], groupOpen: readonly OpenSegment[]): Position[][] {
     const before = problems.length;
     const shells = gapsFrom(group, groupOpen);

@@ -175,7 +175,8 @@ begin
 end
 $$;
 
--- Writes the new versions of an edit and its history row; returns the edit's summary.
+-- Writes the new versions of an edit and its history row; returns the edit's summary as the
+-- Backend hands it on: {editId, operation, cells: [{code, version}], newCodes, retiredCodes}.
 -- p_after: [{code (null for a new cell), community_code, geom (geometry as EWKT/GeoJSON text),
 -- class, class_reason, households, name}]. Cells in p_before are closed.
 create function commit_cell_edit(
@@ -307,14 +308,26 @@ begin
   end if;
 
   return jsonb_build_object(
-    'edit_id', edit_id,
+    'editId', edit_id,
     'operation', p_operation,
     'cells', (select jsonb_agg(jsonb_build_object('code', c.code, 'version', c.version) order by c.code)
               from cells c where c.id = any(new_ids)),
-    'new_codes', to_jsonb(new_codes),
-    'retired_codes', to_jsonb(coalesce(retired, '{}'))
+    'newCodes', to_jsonb(new_codes),
+    'retiredCodes', to_jsonb(coalesce(retired, '{}'))
   );
 end
+$$;
+
+-- Returns a cell as commit_cell_edit takes it (its columns, with a new shape); edits override
+-- what they change with ||.
+create function cell_with_shape(p_cell cells, p_shape geometry) returns jsonb
+language sql immutable
+set search_path = public, extensions
+as $$
+  select jsonb_build_object(
+    'code', p_cell.code, 'community_code', p_cell.community_code, 'name', p_cell.name,
+    'class', p_cell.class, 'class_source', p_cell.class_source, 'class_reason', p_cell.class_reason,
+    'households', p_cell.households, 'geom', ST_AsGeoJSON(p_shape, 15))
 $$;
 
 -- Splits a cell along a line (or several lines, as a MultiLineString) drawn across it. The
@@ -352,15 +365,12 @@ begin
     share := case when k = 1 then cell.households - given
                   else floor(cell.households * ST_Area(parts[k]) / ST_Area(cell.geom))::integer end;
     given := given + share;
-    after := jsonb_build_object(
+    after := jsonb_build_array(cell_with_shape(cell, parts[k]) || jsonb_build_object(
       'code', case when k = 1 then cell.code end,
-      'community_code', cell.community_code,
       'name', case when k = 1 then cell.name end,
-      'class', cell.class, 'class_source', cell.class_source,
       'class_reason', case when cell.class_source = 'manual' then cell.class_reason else format('split from %s', cell.code) end,
-      'households', share,
-      'geom', ST_AsGeoJSON(parts[k], 15)
-    ) || after;
+      'households', share
+    )) || after;
   end loop;
   result := commit_cell_edit('split', p_reason, array[cell], after);
   -- Topologically neutral: add the new vertices to neighbours' borders (same shape, same version).
@@ -402,14 +412,12 @@ begin
   select * into keeper from unnest(cells_in) c
     order by (c.code = p_keep) desc, ST_Area(c.geom) desc, c.code limit 1;
   select min(c.class), bool_or(c.class_source = 'manual') into top_class, manual from unnest(cells_in) c;
-  return commit_cell_edit('merge', p_reason, cells_in, jsonb_build_array(jsonb_build_object(
-    'code', keeper.code, 'community_code', keeper.community_code, 'name', keeper.name,
+  return commit_cell_edit('merge', p_reason, cells_in, jsonb_build_array(cell_with_shape(keeper, merged) || jsonb_build_object(
     'class', top_class,
     'class_source', case when manual then 'manual' else 'rule' end,
     'class_reason', format('merged from %s: highest class kept',
       (select string_agg(c.code, ', ' order by c.code) from unnest(cells_in) c)),
-    'households', (select sum(c.households) from unnest(cells_in) c),
-    'geom', ST_AsGeoJSON(merged, 15)
+    'households', (select sum(c.households) from unnest(cells_in) c)
   )));
 end
 $$;
@@ -431,7 +439,7 @@ begin
     jsonb_build_array(jsonb_build_object('code', p_code, 'version', p_version),
                       jsonb_build_object('code', p_to_code, 'version', p_to_version)),
     p_reason, p_to_code);
-  update cell_edits set operation = 'transfer' where id = (result ->> 'edit_id')::bigint;
+  update cell_edits set operation = 'transfer' where id = (result ->> 'editId')::bigint;
   return result || jsonb_build_object('operation', 'transfer');
 end
 $$;
@@ -467,9 +475,9 @@ begin
     raise exception using errcode = '22023',
       message = format('cell %s does not share a border with community %s', p_code, p_community_code);
   end if;
-  result := commit_cell_edit('move', p_reason, array[cell], jsonb_build_array(jsonb_build_object(
-    'code', null, 'community_code', p_community_code, 'class', cell.class, 'class_source', cell.class_source,
-    'class_reason', cell.class_reason, 'households', cell.households, 'geom', ST_AsGeoJSON(cell.geom, 15))));
+  -- A new code in the new community, and the default name that goes with it.
+  result := commit_cell_edit('move', p_reason, array[cell], jsonb_build_array(cell_with_shape(cell, cell.geom) ||
+    jsonb_build_object('code', null, 'name', null, 'community_code', p_community_code)));
   return result;
 end
 $$;
@@ -492,7 +500,6 @@ declare
   new_union geometry;
   sum_area double precision;
   after jsonb := '[]';
-  cell cells;
   shape geometry;
   others_area double precision;
 begin
@@ -540,13 +547,10 @@ begin
     raise exception using errcode = '22023',
       message = format('the new shapes overlap each other by %s m²', round((sum_area - ST_Area(new_union::geography))::numeric, 2));
   end if;
-  for item in select * from jsonb_array_elements(p_cells) loop
-    select * into cell from unnest(cells_in) c where c.code = item ->> 'code';
-    after := after || jsonb_build_object(
-      'code', cell.code, 'community_code', cell.community_code, 'name', cell.name,
-      'class', cell.class, 'class_source', cell.class_source, 'class_reason', cell.class_reason,
-      'households', cell.households, 'geom', (item -> 'geometry')::text);
-  end loop;
+  select jsonb_agg(cell_with_shape(c, n.shape)) into after
+    from jsonb_array_elements(p_cells) with ordinality i(item, k)
+    join unnest(shapes) with ordinality n(shape, k) using (k)
+    join unnest(cells_in) c on c.code = i.item ->> 'code';
   return commit_cell_edit(p_mode, p_reason, cells_in, after, p_allow_multipart);
 end
 $$;
@@ -584,10 +588,7 @@ begin
   select array_agg(l) into cells_in from lock_cells(
     (select jsonb_agg(jsonb_build_object('code', c.code, 'version', c.version)) from cells c
      where c.valid_to is null and c.code in (select a.code from cells a where a.id = any(edit.after_cells)))) l;
-  select jsonb_agg(jsonb_build_object(
-      'code', b.code, 'community_code', b.community_code, 'name', b.name, 'class', b.class,
-      'class_source', b.class_source, 'class_reason', b.class_reason, 'households', b.households,
-      'geom', ST_AsGeoJSON(b.geom, 15)) order by b.code)
+  select jsonb_agg(cell_with_shape(b, b.geom) order by b.code)
     into after from cells b where b.id = any(edit.before_cells);
   result := commit_cell_edit(
     case when edit.operation = 'undo' then 'redo' else 'undo' end,
@@ -603,10 +604,10 @@ language sql stable
 set search_path = public, extensions
 as $$
   select coalesce(jsonb_agg(jsonb_build_object(
-      'version', c.version, 'valid_from', c.valid_from, 'valid_to', c.valid_to, 'class', c.class,
-      'community_code', c.community_code,
-      'edit_id', e.id, 'operation', e.operation, 'reason', e.reason, 'actor', e.actor,
-      'actor_name', (select m.display_name from members m where m.user_id = e.actor),
+      'version', c.version, 'validFrom', c.valid_from, 'validTo', c.valid_to, 'class', c.class,
+      'communityCode', c.community_code,
+      'editId', e.id, 'operation', e.operation, 'reason', e.reason,
+      'actorName', (select m.display_name from members m where m.user_id = e.actor),
       'geometry', ST_AsGeoJSON(c.geom, 7)::jsonb) order by c.version), '[]')
   from cells c
   left join cell_edits e on c.id = any(e.after_cells)
@@ -620,10 +621,10 @@ set search_path = public, extensions
 as $$
   select coalesce(jsonb_agg(x order by (x ->> 'id')::bigint desc), '[]') from (
     select jsonb_build_object(
-      'id', e.id, 'operation', e.operation, 'reason', e.reason, 'created_at', e.created_at,
-      'actor_name', (select m.display_name from members m where m.user_id = e.actor),
-      'community_codes', e.community_codes, 'new_codes', e.new_codes, 'retired_codes', e.retired_codes,
-      'reverts', e.reverts, 'reverted_by', e.reverted_by,
+      'id', e.id, 'operation', e.operation, 'reason', e.reason, 'createdAt', e.created_at,
+      'actorName', (select m.display_name from members m where m.user_id = e.actor),
+      'communityCodes', e.community_codes, 'newCodes', e.new_codes, 'retiredCodes', e.retired_codes,
+      'reverts', e.reverts, 'revertedBy', e.reverted_by,
       'undoable', e.reverted_by is null and not exists (
         select 1 from cells a where a.id = any(e.after_cells) and not exists (
           select 1 from cells c where c.code = a.code and c.valid_to is null and ST_Equals(c.geom, a.geom))),

@@ -93,7 +93,7 @@ describeEachDatabase('grid edits', (db) => {
            (select max(code) from cells where community_code = $2) max`,
         [cell.code, cell.community_code],
       );
-      const result = await rpc<{ edit_id: number; cells: { code: string; version: number }[]; new_codes: string[] }>(
+      const result = await rpc<{ editId: number; cells: { code: string; version: number }[]; newCodes: string[] }>(
         tx,
         'split_cell($1, $2, $3, $4)',
         [cell.code, cell.version, JSON.stringify(lineAcross(cell, 0.4)), '道路改造'],
@@ -103,7 +103,7 @@ describeEachDatabase('grid edits', (db) => {
         { code: cell.code, version: cell.version + 1 },
         { code: next, version: 1 },
       ]);
-      expect(result.new_codes).toEqual([next]);
+      expect(result.newCodes).toEqual([next]);
       const { rows: after } = await tx.query<{ n: number; households: number }>(
         `select (select count(*)::int from entities where cell_code = any($1)) + (select count(*)::int from events where cell_code = any($1)) n,
            (select sum(households)::int from cells where valid_to is null and code = any($1)) households`,
@@ -113,7 +113,7 @@ describeEachDatabase('grid edits', (db) => {
       expect(after[0]?.households).toBe(cell.households);
       const { rows: history } = await tx.query<{ operation: string; reason: string; actor: string; retired_codes: string[] }>(
         'select operation, reason, actor, retired_codes from cell_edits where id = $1',
-        [result.edit_id],
+        [result.editId],
       );
       expect(history[0]).toEqual({ operation: 'split', reason: '道路改造', actor: ADMIN, retired_codes: [] });
       await expectExactTiling(tx, cell.community_code);
@@ -157,7 +157,7 @@ describeEachDatabase('grid edits', (db) => {
          where a.valid_to is null and b.valid_to is null order by a.code, b.code limit 1`,
       );
       const pair = rows[0] as { a: string; av: number; b: string; bv: number };
-      const result = await rpc<{ cells: { code: string }[]; retired_codes: string[] }>(tx, 'merge_cells($1, $2)', [
+      const result = await rpc<{ cells: { code: string }[]; retiredCodes: string[] }>(tx, 'merge_cells($1, $2)', [
         JSON.stringify([
           { code: pair.a, version: pair.av },
           { code: pair.b, version: pair.bv },
@@ -165,7 +165,7 @@ describeEachDatabase('grid edits', (db) => {
         '合并',
       ]);
       expect(result.cells).toHaveLength(1);
-      expect(result.retired_codes).toHaveLength(1);
+      expect(result.retiredCodes).toHaveLength(1);
       expect([pair.a, pair.b]).toContain(result.cells[0]?.code);
       await expectExactTiling(tx, pair.a.slice(0, 12));
 
@@ -219,14 +219,14 @@ describeEachDatabase('grid edits', (db) => {
          where a.valid_to is null and b.valid_to is null order by a.code desc limit 1`,
       );
       const pair = rows[0] as { a: string; av: number; b: string; bv: number };
-      const given = await rpc<{ operation: string; cells: { code: string }[]; retired_codes: string[] }>(
+      const given = await rpc<{ operation: string; cells: { code: string }[]; retiredCodes: string[] }>(
         tx,
         'transfer_cell($1, $2, $3, $4, $5)',
         [pair.a, pair.av, pair.b, pair.bv, '撤销网格'],
       );
       expect(given.operation).toBe('transfer');
       expect(given.cells.map((c) => c.code)).toEqual([pair.b]);
-      expect(given.retired_codes).toEqual([pair.a]);
+      expect(given.retiredCodes).toEqual([pair.a]);
 
       const { rows: movable } = await tx.query<{ code: string; version: number; from: string; to: string }>(
         `select a.code, a.version, a.community_code "from", b.community_code "to" from cells a join cells b
@@ -235,14 +235,14 @@ describeEachDatabase('grid edits', (db) => {
          where a.valid_to is null and b.valid_to is null order by a.code limit 1`,
       );
       const m = movable[0] as { code: string; version: number; from: string; to: string };
-      const moved = await rpc<{ cells: { code: string }[]; retired_codes: string[] }>(tx, 'move_cell($1, $2, $3, $4)', [
+      const moved = await rpc<{ cells: { code: string }[]; retiredCodes: string[] }>(tx, 'move_cell($1, $2, $3, $4)', [
         m.code,
         m.version,
         m.to,
         '调整社区',
       ]);
       expect(moved.cells[0]?.code.slice(0, 12)).toBe(m.to);
-      expect(moved.retired_codes).toEqual([m.code]);
+      expect(moved.retiredCodes).toEqual([m.code]);
       await expectExactTiling(tx, m.from);
       await expectExactTiling(tx, m.to);
     });
@@ -340,39 +340,39 @@ describeEachDatabase('grid edits', (db) => {
   it('undoes and redoes a split; a retired code is never given to a new cell', async () => {
     await asUser(db(), ADMIN, async (tx) => {
       const cell = await pickCell(tx, 1);
-      const split = await rpc<{ edit_id: number; new_codes: string[] }>(tx, 'split_cell($1, $2, $3, $4)', [
+      const split = await rpc<{ editId: number; newCodes: string[] }>(tx, 'split_cell($1, $2, $3, $4)', [
         cell.code,
         cell.version,
         JSON.stringify(lineAcross(cell)),
         'x',
       ]);
-      const undo = await rpc<{ edit_id: number; operation: string; cells: { code: string }[]; retired_codes: string[] }>(
+      const undo = await rpc<{ editId: number; operation: string; cells: { code: string }[]; retiredCodes: string[] }>(
         tx,
         'revert_cell_edit($1)',
-        [split.edit_id],
+        [split.editId],
       );
       expect(undo.operation).toBe('undo');
       expect(undo.cells.map((c) => c.code)).toEqual([cell.code]);
-      expect(undo.retired_codes).toEqual(split.new_codes);
+      expect(undo.retiredCodes).toEqual(split.newCodes);
       const { rows: same } = await tx.query<{ same: boolean }>(
         `select ST_Equals(a.geom, b.geom) same from cells a, cells b
          where a.code = $1 and a.valid_to is null and b.code = $1 and b.version = $2`,
         [cell.code, cell.version],
       );
       expect(same[0]?.same).toBe(true);
-      await expectRefused(tx, 'select revert_cell_edit($1)', [split.edit_id], `edit ${split.edit_id} was already undone`);
-      const redo = await rpc<{ operation: string; cells: { code: string }[] }>(tx, 'revert_cell_edit($1)', [undo.edit_id]);
+      await expectRefused(tx, 'select revert_cell_edit($1)', [split.editId], `edit ${split.editId} was already undone`);
+      const redo = await rpc<{ operation: string; cells: { code: string }[] }>(tx, 'revert_cell_edit($1)', [undo.editId]);
       expect(redo.operation).toBe('redo');
-      expect(redo.cells.map((c) => c.code)).toEqual([cell.code, ...split.new_codes]);
+      expect(redo.cells.map((c) => c.code)).toEqual([cell.code, ...split.newCodes]);
       const again = await currentCells(tx, cell.community_code);
-      const other = again.find((c) => c.code !== cell.code && !split.new_codes.includes(c.code)) as CellRow;
-      const next = await rpc<{ new_codes: string[] }>(tx, 'split_cell($1, $2, $3, $4)', [
+      const other = again.find((c) => c.code !== cell.code && !split.newCodes.includes(c.code)) as CellRow;
+      const next = await rpc<{ newCodes: string[] }>(tx, 'split_cell($1, $2, $3, $4)', [
         other.code,
         other.version,
         JSON.stringify(lineAcross(other)),
         'x',
       ]);
-      expect(Number(next.new_codes[0])).toBeGreaterThan(Number(split.new_codes[0]));
+      expect(Number(next.newCodes[0])).toBeGreaterThan(Number(split.newCodes[0]));
       const history = await rpc<{ version: number; operation: string | null }[]>(tx, 'cell_history($1)', [cell.code]);
       expect(history.map((h) => h.operation)).toEqual([null, 'split', 'undo', 'redo']);
       await expectExactTiling(tx, cell.community_code);
