@@ -1,4 +1,5 @@
 import { CHINA_CRS, type ChinaCrs } from './geo/crs-china';
+import type { ExternalGeocoderConfig } from './import/external-geocoder';
 
 /** What the app is configured to use, from VITE_* environment variables at build time. */
 export interface AppConfig {
@@ -9,6 +10,8 @@ export interface AppConfig {
   };
   /** Folder (URL) of the demo district files the built-in style draws. */
   demoBaseUrl: string;
+  /** Online geocoder asked after the local gazetteer; null (the default) keeps geocoding offline. */
+  geocoder: ExternalGeocoderConfig | null;
 }
 
 /** Result of reading the configuration: the config, or the reason it is unusable. */
@@ -26,7 +29,8 @@ const isHttpUrl = (value: string) => {
 /**
  * Returns the app configuration from environment variables: Supabase when both
  * VITE_SUPABASE_URL and VITE_SUPABASE_ANON_KEY are set, else the embedded database; the basemap
- * from VITE_BASEMAP_STYLE_URL, else VITE_BASEMAP_PMTILES, else the built-in offline style.
+ * from VITE_BASEMAP_STYLE_URL, else VITE_BASEMAP_PMTILES, else the built-in offline style; an
+ * online geocoder only when VITE_GEOCODER_URL is set (a template with `{address}`).
  * `base` resolves relative paths (the page's URL in the browser).
  */
 export function readConfig(env: Record<string, string | boolean | undefined>, base: string): ConfigResult {
@@ -57,5 +61,17 @@ export function readConfig(env: Record<string, string | boolean | undefined>, ba
   let basemap: AppConfig['basemap'] = { kind: 'builtin', crs };
   if (styleUrl !== undefined) basemap = { kind: 'style', url: new URL(styleUrl, appBase).href, crs };
   else if (pmtiles !== undefined) basemap = { kind: 'pmtiles', url: new URL(pmtiles, appBase).href, crs };
-  return { valid: true, config: { backend, basemap, demoBaseUrl } };
+  const geocoderUrl = text('VITE_GEOCODER_URL');
+  const geocoderCrs = (text('VITE_GEOCODER_CRS') ?? 'wgs84').toLowerCase() as ChinaCrs;
+  if (!CHINA_CRS.includes(geocoderCrs))
+    return { valid: false, reason: `VITE_GEOCODER_CRS must be one of ${CHINA_CRS.join(', ')}, got "${text('VITE_GEOCODER_CRS')}"` };
+  let geocoder: AppConfig['geocoder'] = null;
+  if (geocoderUrl !== undefined) {
+    if (!isHttpUrl(geocoderUrl.replaceAll('{address}', 'x').replaceAll('{limit}', '1')))
+      return { valid: false, reason: `VITE_GEOCODER_URL is not an http(s) URL: "${geocoderUrl}"` };
+    if (!geocoderUrl.includes('{address}'))
+      return { valid: false, reason: `VITE_GEOCODER_URL must contain {address} where the address goes: "${geocoderUrl}"` };
+    geocoder = { url: geocoderUrl, crs: geocoderCrs };
+  }
+  return { valid: true, config: { backend, basemap, demoBaseUrl, geocoder } };
 }

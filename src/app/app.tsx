@@ -414,7 +414,18 @@ export function App({ config, style, initialBounds, labels }: AppProps) {
             />
           )}
           {inspector && !ui.editing && <Inspector content={inspector} onClose={() => dispatch({ type: 'select', selection: null })} />}
-          {importOpen && backend && <ImportDialog backend={backend} onImported={reloadKind} onClose={() => setImportOpen(false)} />}
+          {importOpen && backend && (
+            <ImportDialog
+              backend={backend}
+              geocoder={config.geocoder}
+              pickPoint={async () => {
+                const lngLat = (await controller.current?.pickLngLat()) ?? null;
+                return lngLat && toWgs84(lngLat, displayCrs);
+              }}
+              onImported={reloadKind}
+              onClose={() => setImportOpen(false)}
+            />
+          )}
           <BootStatus
             progress={progress}
             error={bootError}

@@ -139,6 +139,30 @@ export class MapController {
 
   private pendingCancel: (() => void) | null = null;
 
+  private pinning: ((lngLat: LngLat | null) => void) | null = null;
+
+  /**
+   * Lets the user drop a pin: resolves with the next click's position (in the map's display
+   * coordinates), or null on Escape. Clicks do not select while a pin is being dropped.
+   */
+  pickLngLat(): Promise<LngLat | null> {
+    this.pinning?.(null);
+    this.map.getCanvas().style.cursor = 'crosshair';
+    return new Promise((resolve) => {
+      const onKey = (e: KeyboardEvent) => {
+        if (e.key === 'Escape') finish(null);
+      };
+      const finish = (lngLat: LngLat | null) => {
+        window.removeEventListener('keydown', onKey);
+        this.pinning = null;
+        this.map.getCanvas().style.cursor = '';
+        resolve(lngLat);
+      };
+      this.pinning = finish;
+      window.addEventListener('keydown', onKey);
+    });
+  }
+
   /** While cells are being picked, shift-click adds a cell instead of starting a box zoom. */
   setPicking(on: boolean): void {
     if (on) this.map.boxZoom.disable();
@@ -404,6 +428,10 @@ export class MapController {
   }
 
   private handleClick(e: MapMouseEvent): void {
+    if (this.pinning) {
+      this.pinning([e.lngLat.lng, e.lngLat.lat]);
+      return;
+    }
     if (this.drawing || this.justDragged) return;
     const modifiers = { additive: e.originalEvent.shiftKey };
     const point = this.pickPoint(e.point.x, e.point.y);
@@ -417,6 +445,7 @@ export class MapController {
   }
 
   private updateCursor(e: MapMouseEvent): void {
+    if (this.pinning) return;
     if (this.styleLoaded && this.map.queryRenderedFeatures(e.point, { layers: ['edit-vertices'] }).length > 0) {
       this.map.getCanvas().style.cursor = 'grab';
       return;

@@ -1,11 +1,13 @@
 import * as Comlink from 'comlink';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Backend, EntityImport, GeocodeCandidate, ImportResult } from '../data/backend';
-import { ENTITY_KINDS, type EntityKind } from '../domain/ids';
+import type { Backend, EntityImport, ImportResult } from '../data/backend';
+import { ENTITY_KINDS, type EntityKind, type LngLat } from '../domain/ids';
 import { CHINA_CRS, type ChinaCrs } from '../geo/crs-china';
 import { toCsv } from '../import/csv';
 import { type ColumnMapping, ENTITY_FIELDS, type EntityImportRow, type ValidatedImport } from '../import/entity-import';
+import { type AddressCandidate, type ExternalGeocoderConfig, externalGeocode } from '../import/external-geocoder';
+import { type Geocoder, gazetteerGeocoder, geocodeRows } from '../import/geocode-rows';
 import { type RejectedRow, rejected } from '../import/read-points';
 import type { Reason } from '../import/reasons';
 import type { TableSummary } from '../workers/import.worker';
@@ -13,19 +15,25 @@ import { createImportWorker } from '../workers/import-client';
 
 export interface ImportDialogProps {
   backend: Backend;
+  /** Online geocoder asked after the gazetteer, or null (offline). */
+  geocoder: ExternalGeocoderConfig | null;
+  /** Lets the user drop a pin on the map; resolves with its WGS-84 position, or null if cancelled. */
+  pickPoint(): Promise<LngLat | null>;
   onImported(kind: EntityKind): void;
   onClose(): void;
 }
 
-/** A geocoding candidate is taken without review at this score or above. */
-const GEOCODE_ACCEPT_SCORE = 0.8;
-/** Below this score a candidate is not worth showing for review. */
-const GEOCODE_REVIEW_SCORE = 0.3;
+/** Review rows shown at once; the rest wait their turn. */
+const REVIEW_SHOWN = 50;
 
-/** A row whose address matched only uncertainly: the user picks a candidate or drops the row. */
+/**
+ * A row whose address matched only uncertainly or not at all: the user picks a candidate, drops a
+ * pin on the map, or drops the row.
+ */
 interface ReviewItem {
   row: EntityImportRow;
-  candidates: GeocodeCandidate[];
+  candidates: AddressCandidate[];
+  best: AddressCandidate | null;
   values: Record<string, string>;
 }
 const PRESET_KEY = (kind: EntityKind) => `gridatlas.importMapping.${kind}`;
@@ -35,7 +43,16 @@ type Stage =
   | { name: 'reading' }
   | { name: 'mapped'; summary: TableSummary }
   | { name: 'checking'; summary: TableSummary; done: number; total: number; geocoding: boolean }
-  | { name: 'checked'; summary: TableSummary; ready: EntityImportRow[]; located: number; review: ReviewItem[]; rejectedRows: RejectedRow[] }
+  | {
+      name: 'checked';
+      summary: TableSummary;
+      ready: EntityImportRow[];
+      located: number;
+      review: ReviewItem[];
+      rejectedRows: RejectedRow[];
+      /** Why the online geocoder could not answer some rows (those went to review). */
+      geocoderFailures: { count: number; message: string } | null;
+    }
   | { name: 'importing'; summary: TableSummary; done: number; total: number }
   | { name: 'done'; summary: TableSummary; result: ImportResult; rejectedRows: RejectedRow[] };
 
@@ -70,7 +87,7 @@ function toEntityImport(row: EntityImportRow): EntityImport {
  * listed and downloadable; geocoding of rows that only have an address; and the import with
  * progress and its result (new, updated, unchanged).
  */
-export function ImportDialog({ backend, onImported, onClose }: ImportDialogProps) {
+export function ImportDialog({ backend, geocoder, pickPoint, onImported, onClose }: ImportDialogProps) {
   const { t } = useTranslation();
   const [kind, setKind] = useState<EntityKind>('place');
   const [crs, setCrs] = useState<ChinaCrs>('wgs84');
@@ -78,6 +95,7 @@ export function ImportDialog({ backend, onImported, onClose }: ImportDialogProps
   const [mapping, setMapping] = useState<ColumnMapping>({});
   const [error, setError] = useState<string | null>(null);
   const [fileName, setFileName] = useState<string | null>(null);
+  const [pinning, setPinning] = useState<ReviewItem | null>(null);
   const worker = useRef<ReturnType<typeof createImportWorker> | null>(null);
 
   useEffect(() => {
@@ -121,28 +139,24 @@ export function ImportDialog({ backend, onImported, onClose }: ImportDialogProps
       );
       const ready = [...result.ready];
       const rejectedRows = [...result.rejected];
-      const review: ReviewItem[] = [];
-      let located = 0;
-      for (let i = 0; i < result.needsGeocoding.length; i++) {
-        const row = result.needsGeocoding[i] as EntityImportRow;
-        setStage({ name: 'checking', summary, done: i, total: result.needsGeocoding.length, geocoding: true });
-        const candidates = await backend.geocodeAddress(row.address, 3);
-        const best = candidates[0];
+      const geocoders: Geocoder[] = [gazetteerGeocoder((q, limit) => backend.geocodeAddress(q, limit))];
+      if (geocoder) geocoders.push((address, limit) => externalGeocode(geocoder, address, limit));
+      const geocoded = await geocodeRows(result.needsGeocoding as EntityImportRow[], geocoders, (done, total) =>
+        setStage({ name: 'checking', summary, done, total, geocoding: true }),
+      );
+      for (const { row, lngLat } of geocoded.located) ready.push({ ...row, lngLat });
+      const review: ReviewItem[] = geocoded.review.map(({ row, candidates, best }) => {
         const values = Object.fromEntries(summary.columns.map((c) => [c, ''])) as Record<string, string>;
         values[mapping.external_id ?? 'external_id'] = row.external_id;
         values[mapping.name ?? 'name'] = row.name;
         values[mapping.address ?? 'address'] = row.address;
-        if (best && best.score >= GEOCODE_ACCEPT_SCORE) {
-          ready.push({ ...row, lngLat: best.lngLat });
-          located++;
-        } else if (best && best.score >= GEOCODE_REVIEW_SCORE) {
-          review.push({ row, candidates: candidates.filter((c) => c.score >= GEOCODE_REVIEW_SCORE), values });
-        } else {
-          rejectedRows.push(unmatched(row, best, values));
-        }
-      }
+        return { row, candidates, best, values };
+      });
+      const located = geocoded.located.length;
+      const failure = geocoded.failures[0];
+      const geocoderFailures = failure ? { count: geocoded.failures.length, message: failure.message } : null;
       rejectedRows.sort((a, b) => a.row - b.row);
-      setStage({ name: 'checked', summary, ready, located, review, rejectedRows });
+      setStage({ name: 'checked', summary, ready, located, review, rejectedRows, geocoderFailures });
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
       setStage({ name: 'mapped', summary });
@@ -160,28 +174,34 @@ export function ImportDialog({ backend, onImported, onClose }: ImportDialogProps
       onImported(kind);
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
-      setStage({ name: 'checked', summary, ready, located: 0, review: [], rejectedRows });
+      setStage({ name: 'checked', summary, ready, located: 0, review: [], rejectedRows, geocoderFailures: null });
     }
   };
 
-  const unmatched = (row: EntityImportRow, best: GeocodeCandidate | undefined, values: Record<string, string>) =>
+  const unmatched = (item: ReviewItem) =>
     rejected(
-      row.row,
+      item.row.row,
       mapping.address ?? 'address',
-      { code: 'address_unmatched', params: { address: row.address, best: best?.address ?? '', score: best?.score ?? 0 } },
-      values,
+      { code: 'address_unmatched', params: { address: item.row.address, best: item.best?.label ?? '', score: item.best?.score ?? 0 } },
+      item.values,
     );
 
-  /** Settles one review item: take a candidate's position, or (null) drop the row as unmatched. */
-  const settle = (item: ReviewItem, choice: GeocodeCandidate | null) => {
-    if (stage.name !== 'checked') return;
-    const review = stage.review.filter((r) => r !== item);
-    if (choice) {
-      setStage({ ...stage, review, ready: [...stage.ready, { ...item.row, lngLat: choice.lngLat }], located: stage.located + 1 });
-    } else {
-      const rejectedRows = [...stage.rejectedRows, unmatched(item.row, item.candidates[0], item.values)].sort((a, b) => a.row - b.row);
-      setStage({ ...stage, review, rejectedRows });
-    }
+  /** Settles one review item: take a position (a candidate's or a dropped pin's), or (null) drop the row as unmatched. */
+  const settle = (item: ReviewItem, lngLat: LngLat | null) => {
+    setStage((stage) => {
+      if (stage.name !== 'checked' || !stage.review.includes(item)) return stage;
+      const review = stage.review.filter((r) => r !== item);
+      if (lngLat) return { ...stage, review, ready: [...stage.ready, { ...item.row, lngLat }], located: stage.located + 1 };
+      return { ...stage, review, rejectedRows: [...stage.rejectedRows, unmatched(item)].sort((a, b) => a.row - b.row) };
+    });
+  };
+
+  /** Hides the dialog while the user drops a pin on the map for a review row. */
+  const dropPin = async (item: ReviewItem) => {
+    setPinning(item);
+    const lngLat = await pickPoint();
+    setPinning(null);
+    if (lngLat) settle(item, lngLat);
   };
 
   const download = (summary: TableSummary, rows: RejectedRow[]) => {
@@ -205,7 +225,12 @@ export function ImportDialog({ backend, onImported, onClose }: ImportDialogProps
   const rejectedRows = stage.name === 'checked' || stage.name === 'done' ? stage.rejectedRows : [];
 
   return (
-    <div className="dialog-backdrop">
+    <div className={pinning ? 'dialog-backdrop pinning' : 'dialog-backdrop'}>
+      {pinning && (
+        <div className="pin-banner" role="status" data-testid="import-pin-banner">
+          {t('import.pinPrompt', { row: pinning.row.row, address: pinning.row.address })}
+        </div>
+      )}
       <section className="dialog import-dialog" role="dialog" aria-modal="true" aria-label={t('import.title')} data-testid="import-dialog">
         <header>
           <h2>{t('import.title')}</h2>
@@ -357,6 +382,11 @@ export function ImportDialog({ backend, onImported, onClose }: ImportDialogProps
             <p data-testid="import-summary">
               {t('import.summary', { ready: stage.ready.length, located: stage.located, rejected: stage.rejectedRows.length })}
             </p>
+            {stage.geocoderFailures && (
+              <p className="error" role="alert" data-testid="import-geocoder-failed">
+                {t('import.geocoderFailed', { count: stage.geocoderFailures.count, message: stage.geocoderFailures.message })}
+              </p>
+            )}
             {stage.review.length > 0 && (
               <>
                 <h3>{t('import.reviewTitle', { count: stage.review.length })}</h3>
@@ -369,17 +399,25 @@ export function ImportDialog({ backend, onImported, onClose }: ImportDialogProps
                     </tr>
                   </thead>
                   <tbody>
-                    {stage.review.map((item) => (
-                      <tr key={item.row.row}>
+                    {stage.review.slice(0, REVIEW_SHOWN).map((item) => (
+                      <tr key={item.row.row} data-testid="import-review-row">
                         <td>{item.row.row}</td>
                         <td>{item.row.address}</td>
                         <td className="candidates">
                           {item.candidates.map((c) => (
-                            <button type="button" key={c.id} onClick={() => settle(item, c)} data-testid="import-candidate">
-                              {c.name || c.address} <span className="muted">{c.score.toFixed(2)}</span>
+                            <button type="button" key={c.id} onClick={() => settle(item, c.lngLat)} data-testid="import-candidate">
+                              {c.label}{' '}
+                              <span className="muted">
+                                {c.score === null ? '—' : c.score.toFixed(2)}
+                                {c.source === 'external' ? ` · ${t('import.online')}` : ''}
+                              </span>
                             </button>
                           ))}
-                          <button type="button" className="secondary" onClick={() => settle(item, null)}>
+                          {item.candidates.length === 0 && <span className="muted">{t('import.noCandidate')}</span>}
+                          <button type="button" className="secondary" onClick={() => void dropPin(item)} data-testid="import-pin">
+                            {t('import.dropPin')}
+                          </button>
+                          <button type="button" className="secondary" onClick={() => settle(item, null)} data-testid="import-drop-row">
                             {t('import.dropRow')}
                           </button>
                         </td>
@@ -387,6 +425,9 @@ export function ImportDialog({ backend, onImported, onClose }: ImportDialogProps
                     ))}
                   </tbody>
                 </table>
+                {stage.review.length > REVIEW_SHOWN && (
+                  <p className="muted">{t('import.reviewMore', { count: stage.review.length - REVIEW_SHOWN })}</p>
+                )}
               </>
             )}
             <div className="actions">
@@ -398,9 +439,7 @@ export function ImportDialog({ backend, onImported, onClose }: ImportDialogProps
                   void runImport(
                     summary,
                     stage.ready,
-                    [...stage.rejectedRows, ...stage.review.map((r) => unmatched(r.row, r.candidates[0], r.values))].sort(
-                      (a, b) => a.row - b.row,
-                    ),
+                    [...stage.rejectedRows, ...stage.review.map(unmatched)].sort((a, b) => a.row - b.row),
                   )
                 }
                 data-testid="import-submit"

@@ -11,6 +11,7 @@ describe('readConfig', () => {
         backend: { kind: 'embedded', dataUrl: 'http://localhost:5173/demo/pgdata.tar.gz', databaseName: 'gridatlas' },
         basemap: { kind: 'builtin', crs: 'wgs84' },
         demoBaseUrl: 'http://localhost:5173/demo/',
+        geocoder: null,
       },
     });
   });
@@ -53,6 +54,28 @@ describe('readConfig', () => {
       reason: 'VITE_BASEMAP_CRS must be one of wgs84, gcj02, bd09, got "utm"',
     });
     expect(readConfig({ VITE_BASEMAP_CRS: 'gcj02' }, base)).toMatchObject({ valid: false });
+  });
+
+  it('asks an online geocoder only when its URL template is set', () => {
+    expect(
+      readConfig(
+        { VITE_GEOCODER_URL: 'https://restapi.amap.com/v3/geocode/geo?key=K&address={address}', VITE_GEOCODER_CRS: 'gcj02' },
+        base,
+      ),
+    ).toMatchObject({
+      config: { geocoder: { url: 'https://restapi.amap.com/v3/geocode/geo?key=K&address={address}', crs: 'gcj02' } },
+    });
+    expect(readConfig({ VITE_GEOCODER_URL: 'https://geo.example/search' }, base)).toEqual({
+      valid: false,
+      reason: 'VITE_GEOCODER_URL must contain {address} where the address goes: "https://geo.example/search"',
+    });
+    expect(readConfig({ VITE_GEOCODER_URL: 'geo?q={address}' }, base)).toEqual({
+      valid: false,
+      reason: 'VITE_GEOCODER_URL is not an http(s) URL: "geo?q={address}"',
+    });
+    expect(readConfig({ VITE_GEOCODER_URL: 'https://g.example/?q={address}', VITE_GEOCODER_CRS: 'utm' }, base)).toMatchObject({
+      valid: false,
+    });
   });
 
   it('ignores blank values', () => {
