@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { createRandom } from '../../../src/demo/random';
+import {
+  decayedWeight,
+  directDensity,
+  type Kernel,
+  kernelDensity,
+  kernelReachMeters,
+  pointsBBox,
+  rasterFrame,
+} from '../../../src/geo/kernel-density';
+
+function scatter(n: number, seed: number) {
+  const rng = createRandom(seed);
+  const random = () => rng.next();
+  const lng = new Float64Array(n);
+  const lat = new Float64Array(n);
+  const weight = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    // Two clusters and some noise, around Changsha.
+    const k = random();
+    const [cx, cy] =
+      k < 0.4 ? [112.93, 28.2] : k < 0.7 ? [112.95, 28.21] : [112.94 + (random() - 0.5) * 0.04, 28.205 + (random() - 0.5) * 0.03];
+    lng[i] = cx + (random() - 0.5) * 0.008;
+    lat[i] = cy + (random() - 0.5) * 0.006;
+    weight[i] = 1 + Math.floor(random() * 4);
+  }
+  return { lng, lat, weight };
+}
+
+describe('kernelDensity', () => {
+  for (const kernel of ['quartic', 'gaussian'] as Kernel[]) {
+    it(`${kernel}: equals the direct sum over all points at every cell, to 1e-6 of the peak`, () => {
+      const { lng, lat, weight } = scatter(400, kernel === 'quartic' ? 7 : 8);
+      const options = { kernel, bandwidthMeters: kernel === 'quartic' ? 300 : 150 };
+      const frame = rasterFrame(pointsBBox(lng, lat, 200), 40);
+      for (const weights of [null, weight]) {
+        const grid = kernelDensity(lng, lat, weights, frame, options);
+        const all = Array.from({ length: frame.width * frame.height }, (_, i) => i);
+        const direct = directDensity(lng, lat, weights, frame, options, all);
+        let worst = 0;
+        let peak = 0;
+        for (let i = 0; i < all.length; i++) {
+          worst = Math.max(worst, Math.abs((grid.values[i] as number) - (direct[i] as number)));
+          peak = Math.max(peak, direct[i] as number);
+        }
+        expect(grid.max).toBeCloseTo(peak, 6);
+        expect(peak).toBeGreaterThan(0);
+        expect(worst / peak).toBeLessThan(1e-6);
+      }
+    });
+  }
+
+  it('integrates to the number of points (per km², over cells of known area)', () => {
+    const { lng, lat } = scatter(300, 3);
+    for (const kernel of ['quartic', 'gaussian'] as Kernel[]) {
+      const options = { kernel, bandwidthMeters: 200 };
+      const frame = rasterFrame(pointsBBox(lng, lat, kernelReachMeters(options) + 50), 10);
+      const grid = kernelDensity(lng, lat, null, frame, options);
+      const total = grid.values.reduce((a, v) => a + v, 0) * (frame.cellMeters / 1000) ** 2;
+      expect(total).toBeGreaterThan(300 * 0.995);
+      expect(total).toBeLessThan(300 * 1.005);
+    }
+  });
+
+  it('is the same density in the same place whatever the raster: a cell centre shared by two rasters gets one value', () => {
+    const { lng, lat } = scatter(200, 4);
+    const options = { kernel: 'quartic' as const, bandwidthMeters: 250 };
+    const a = rasterFrame(pointsBBox(lng, lat, 300), 20);
+    const b = rasterFrame(a.bbox, 20);
+    const ga = kernelDensity(lng, lat, null, a, options);
+    const gb = kernelDensity(lng, lat, null, { ...b, width: b.width, height: b.height }, options);
+    expect(Array.from(gb.values.slice(0, 500))).toEqual(Array.from(ga.values.slice(0, 500)));
+  });
+
+  it('places the north-west corner first, rows going south', () => {
+    const frame = rasterFrame([112.9, 28.19, 112.91, 28.2], 50);
+    // A point in the north-west corner cell, a heavier one in the south-west corner cell.
+    const grid = kernelDensity([112.9002, 112.9002], [28.1998, frame.bbox[1] + 0.0002], [1, 2], frame, {
+      kernel: 'quartic',
+      bandwidthMeters: 60,
+    });
+    const nw = grid.values[0] as number;
+    const sw = grid.values[(frame.height - 1) * frame.width] as number;
+    expect(nw).toBeGreaterThan(0);
+    expect(sw).toBeGreaterThan(nw * 1.5);
+    expect(grid.values[frame.width - 1]).toBe(0);
+  });
+
+  it('ignores points with weight 0 and refuses bad rasters', () => {
+    const frame = rasterFrame([112.9, 28.19, 112.91, 28.2], 50);
+    expect(kernelDensity([112.905], [28.195], [0], frame, { kernel: 'gaussian', bandwidthMeters: 100 }).max).toBe(0);
+    expect(() => rasterFrame([112.9, 28.19, 112.9, 28.2], 50)).toThrow('the raster extent is empty');
+    expect(() => rasterFrame([100, 20, 120, 40], 1)).toThrow('choose a larger cell size');
+    expect(() => kernelDensity([1], [1], null, frame, { kernel: 'quartic', bandwidthMeters: 0 })).toThrow('the bandwidth must be positive');
+  });
+});
+
+describe('decayedWeight', () => {
+  const day = 86_400_000;
+  it('halves a weight every half-life and gives future events no weight', () => {
+    expect(decayedWeight(3, 0, 14 * day, 7)).toBeCloseTo(0.75, 12);
+    expect(decayedWeight(3, 0, 14 * day, null)).toBe(3);
+    expect(decayedWeight(3, 15 * day, 14 * day, 7)).toBe(0);
+  });
+});
