@@ -7,6 +7,7 @@ import { toCsv } from '../import/csv';
 import { locatePoints, TableError } from '../import/read-points';
 import { readTable } from '../import/read-table';
 import { type Command, UsageError } from './command';
+import { writeRejectedRows } from './event-points';
 import { readFeatures, readInput } from './read-input';
 
 export const assignCommand: Command = {
@@ -77,14 +78,7 @@ export const assignCommand: Command = {
       };
     });
     await writeFile(out, toCsv(rows, columns));
-    const rejectedOut = out.replace(/(\.csv)?$/i, '.rejected.csv');
-    await writeFile(
-      rejectedOut,
-      toCsv(
-        table.rejected.map((r) => ({ ...r.values, row: r.row, field: r.field, reason: r.reason })),
-        ['row', 'field', 'reason', ...table.columns.filter((c) => !['row', 'field', 'reason'].includes(c))],
-      ),
-    );
+    const rejectedOut = await writeRejectedRows(out, table);
     const summary = {
       rows: table.accepted.length + table.rejected.length,
       assigned: table.accepted.length - outside,

@@ -3,9 +3,11 @@ import { assignCommand } from './assign-command';
 import { type Command, UsageError } from './command';
 import { loadDemoCommand, migrateCommand } from './database-commands';
 import { demoCommand } from './demo-command';
+import { heatmapCommand } from './heatmap-command';
+import { hotspotsCommand } from './hotspots-command';
 import { validateCommand } from './validate-command';
 
-const COMMANDS: Command[] = [demoCommand, assignCommand, validateCommand, migrateCommand, loadDemoCommand];
+const COMMANDS: Command[] = [demoCommand, assignCommand, validateCommand, heatmapCommand, hotspotsCommand, migrateCommand, loadDemoCommand];
 
 function overview(): string {
   return [

@@ -54,8 +54,9 @@ export function rasterFrame(bbox: BBox, cellMeters: number, maxCells = 25_000_00
   if (!(cellMeters > 0)) throw new Error(`the raster cell size must be positive, got ${cellMeters}`);
   if (!(east > west && north > south)) throw new Error(`the raster extent is empty: [${bbox.join(', ')}]`);
   const cos = Math.cos((((north + south) / 2) * Math.PI) / 180);
-  const width = Math.max(1, Math.ceil(((east - west) * cos * METERS_PER_DEGREE) / cellMeters));
-  const height = Math.max(1, Math.ceil(((north - south) * METERS_PER_DEGREE) / cellMeters));
+  // A bbox written out to 8 decimals (about 1 mm) reads back as the same number of cells.
+  const width = Math.max(1, Math.ceil(((east - west) * cos * METERS_PER_DEGREE) / cellMeters - 1e-4));
+  const height = Math.max(1, Math.ceil(((north - south) * METERS_PER_DEGREE) / cellMeters - 1e-4));
   if (width * height > maxCells)
     throw new Error(`a ${width} × ${height} raster has more than ${maxCells.toLocaleString('en')} cells: choose a larger cell size`);
   return {

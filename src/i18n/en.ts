@@ -209,6 +209,8 @@ export const en: Catalogue<typeof zhCN> = {
     phone: '"{{value}}" is not a phone number',
     yes_no: '"{{value}}" is not yes or no',
     no_location: 'has no coordinates and no address to locate',
+    weight: '"{{value}}" is not a weight (a number, 0 or more)',
+    time: '"{{value}}" is not a date and time (such as 2026-06-06T16:38:00+08:00)',
     address_unmatched: 'address "{{address}}" has no confident match (best {{score}}: {{best}})',
     axis: { longitude: 'longitude', latitude: 'latitude' },
   },

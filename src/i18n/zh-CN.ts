@@ -205,6 +205,8 @@ export const zhCN = {
     phone: '“{{value}}”不是电话号码',
     yes_no: '“{{value}}”不是“是”或“否”',
     no_location: '既没有坐标也没有可定位的地址',
+    weight: '“{{value}}”不是权重（应为不小于 0 的数）',
+    time: '“{{value}}”不是日期时间（如 2026-06-06T16:38:00+08:00）',
     address_unmatched: '地址“{{address}}”没有可靠的匹配（最佳 {{score}}：{{best}}）',
     axis: { longitude: '经度', latitude: '纬度' },
   },

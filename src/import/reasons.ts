@@ -17,6 +17,8 @@ export type Reason =
   | { code: 'phone'; params: { value: string } }
   | { code: 'yes_no'; params: { value: string } }
   | { code: 'no_location' }
+  | { code: 'weight'; params: { value: string } }
+  | { code: 'time'; params: { value: string } }
   | { code: 'address_unmatched'; params: { address: string; best: string; score: number } };
 
 export type ReasonCode = Reason['code'];
@@ -58,6 +60,10 @@ export function reasonText(reason: Reason): string {
       return `"${reason.params.value}" is not yes or no (是/否)`;
     case 'no_location':
       return 'has no coordinates and no address to geocode';
+    case 'weight':
+      return `"${reason.params.value}" is not a weight (a number, 0 or more)`;
+    case 'time':
+      return `"${reason.params.value}" is not a date and time (such as 2026-06-06T16:38:00+08:00)`;
     case 'address_unmatched':
       return `address "${reason.params.address}" has no confident match (best ${reason.params.score}: ${reason.params.best || 'none'})`;
   }

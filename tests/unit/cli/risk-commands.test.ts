@@ -1,0 +1,190 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { directDensity, rasterFrame } from '../../../src/geo/kernel-density';
+
+function cli(command: string, ...args: string[]) {
+  const r = spawnSync('node_modules/.bin/tsx', ['src/cli/main.ts', command, ...args], { encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'risk-cli-'));
+const D = 0.001;
+
+/** A 5 × 5 lattice of cells 0.001° wide from (112.9, 28.2), codes by row from the south-west. */
+function cellsFile(): string {
+  const features = [];
+  for (let row = 0; row < 5; row++)
+    for (let col = 0; col < 5; col++) {
+      const w = 112.9 + col * D;
+      const s = 28.2 + row * D;
+      features.push({
+        type: 'Feature',
+        properties: { code: `4301990010010${String(row * 5 + col + 1).padStart(2, '0')}`, name: `c${row * 5 + col + 1}` },
+        geometry: {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [w, s],
+              [w + D, s],
+              [w + D, s + D],
+              [w, s + D],
+              [w, s],
+            ],
+          ],
+        },
+      });
+    }
+  const path = join(dir, 'cells.geojson');
+  writeFileSync(path, JSON.stringify({ type: 'FeatureCollection', features }));
+  return path;
+}
+
+/** Events: a cluster in the north-east corner cells, one in most others, and three broken rows. */
+function eventsFile(): string {
+  const lines = ['id,lon,lat,severity,occurred_at'];
+  let k = 0;
+  for (let row = 0; row < 5; row++)
+    for (let col = 0; col < 5; col++) {
+      const many = row >= 3 && col >= 3 ? 12 : (row + col) % 3 === 0 ? 0 : 1;
+      for (let i = 0; i < many; i++)
+        lines.push(
+          `E${++k},${(112.9 + (col + 0.2 + 0.06 * i) * D).toFixed(7)},${(28.2 + (row + 0.5) * D).toFixed(7)},${1 + (i % 3)},2026-06-0${1 + (i % 9)}T10:00:00+08:00`,
+        );
+    }
+  lines.push('BAD1,abc,28.2,1,2026-06-01T10:00:00+08:00'); // not a number
+  lines.push('BAD2,112.9012,28.2012,heavy,2026-06-01T10:00:00+08:00'); // bad weight
+  lines.push('BAD3,112.9012,28.2012,2,yesterday'); // bad time
+  const path = join(dir, 'events.csv');
+  writeFileSync(path, lines.join('\n'));
+  return path;
+}
+
+const cells = cellsFile();
+const events = eventsFile();
+
+describe('heatmap CLI', () => {
+  it('writes {bbox, width, height, cell_m, values[]} per km² from the north-west corner, equal to the direct sum', () => {
+    const out = join(dir, 'heat.json');
+    const r = cli('heatmap', '--points', events, '--bandwidth-m', '120', '--cell-m', '25', '--out', out, '--json');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(1); // the row without a readable longitude
+    const summary = JSON.parse(r.stdout);
+    // 4 × 12 in the cluster, 14 single events; weights and times are not read, so BAD2 and BAD3 count.
+    expect(summary).toMatchObject({ points: 48 + 14 + 2, rejected: 1, units: 'events per km²' });
+    const heat = JSON.parse(readFileSync(out, 'utf8'));
+    expect(heat.values).toHaveLength(heat.width * heat.height);
+    expect(heat.cell_m).toBe(25);
+    // Compare with the direct sum over all events at a sample of raster cells.
+    const csv = readFileSync(events, 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .filter((l) => Number.isFinite(Number(l.split(',')[1])));
+    const lng = csv.map((l) => Number(l.split(',')[1]));
+    const lat = csv.map((l) => Number(l.split(',')[2]));
+    const frame = rasterFrame(heat.bbox, 25);
+    expect([frame.width, frame.height]).toEqual([heat.width, heat.height]);
+    const sample = Array.from({ length: 60 }, (_, i) => Math.floor((i * heat.values.length) / 60));
+    const direct = directDensity(lng, lat, null, frame, { kernel: 'quartic', bandwidthMeters: 120 }, sample);
+    sample.forEach((cell, k) => {
+      expect(Math.abs(heat.values[cell] - (direct[k] as number))).toBeLessThanOrEqual(heat.max * 1e-6);
+    });
+    // The north-east cluster is where the peak is: in the first rows (north), last columns (east).
+    const peak = heat.values.indexOf(Math.max(...heat.values));
+    expect(Math.floor(peak / heat.width)).toBeLessThan(heat.height / 2);
+    expect(peak % heat.width).toBeGreaterThan(heat.width / 2);
+    const rejected = readFileSync(join(dir, 'heat.rejected.csv'), 'utf8');
+    expect(rejected).toContain('row,field,reason,id,lon,lat,severity,occurred_at');
+    expect(rejected).toContain('longitude ""abc"" is not a number');
+  });
+
+  it('weights by a column and decays by age: weighted units, and old events weigh less', () => {
+    const plain = join(dir, 'w.json');
+    const decayed = join(dir, 'wd.json');
+    const a = cli(
+      'heatmap',
+      '--points',
+      events,
+      '--bandwidth-m',
+      '120',
+      '--cell-m',
+      '25',
+      '--weight',
+      'severity',
+      '--time',
+      'occurred_at',
+      '--out',
+      plain,
+      '--json',
+    );
+    const b = cli(
+      'heatmap',
+      '--points',
+      events,
+      '--bandwidth-m',
+      '120',
+      '--cell-m',
+      '25',
+      '--weight',
+      'severity',
+      '--time',
+      'occurred_at',
+      '--half-life-days',
+      '2',
+      '--out',
+      decayed,
+      '--json',
+    );
+    expect(JSON.parse(a.stdout)).toMatchObject({ points: 48 + 14, rejected: 3, units: 'weighted events per km²' });
+    expect(JSON.parse(b.stdout).max).toBeLessThan(JSON.parse(a.stdout).max);
+    expect(readFileSync(join(dir, 'wd.rejected.csv'), 'utf8')).toContain('""heavy"" is not a weight');
+  });
+
+  it('names what is wrong with the options, with exit code 2', () => {
+    expect(cli('heatmap', '--points', events, '--out', join(dir, 'x.json'), '--kernel', 'box')).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--kernel must be one of quartic, gaussian, got "box"'),
+    });
+    expect(cli('heatmap', '--points', events, '--out', join(dir, 'x.json'), '--weight', 'sev')).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('no column "sev" (given with --weight)'),
+    });
+    expect(cli('heatmap', '--points', events, '--out', join(dir, 'x.json'), '--half-life-days', '7')).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--half-life-days needs --time COL'),
+    });
+    expect(cli('heatmap', '--points', join(dir, 'none.csv'), '--out', join(dir, 'x.json')).code).toBe(2);
+  });
+});
+
+describe('hotspots CLI', () => {
+  it('writes every cell with count, gi_z, gi_p and hotspot; the cluster is hot', () => {
+    const out = join(dir, 'hot.geojson');
+    const r = cli('hotspots', '--cells', cells, '--points', events, '--out', out, '--json');
+    expect(r.code).toBe(1);
+    const summary = JSON.parse(r.stdout);
+    expect(summary).toMatchObject({ cells: 25, points: 64, outside: 0, rejected: 1, weights: 'queen' });
+    const hot = JSON.parse(readFileSync(out, 'utf8'));
+    expect(hot.features).toHaveLength(25);
+    const byName = new Map(hot.features.map((f: { properties: Record<string, unknown> }) => [f.properties.name, f.properties]));
+    expect(byName.get('c25')).toMatchObject({ count: 12, hotspot: 3 });
+    expect(byName.get('c1')).toMatchObject({ count: 0, hotspot: 0 });
+    for (const f of hot.features) {
+      expect(Object.keys(f.properties)).toEqual(expect.arrayContaining(['code', 'count', 'gi_z', 'gi_p', 'hotspot']));
+      expect(f.properties.gi_p).toBeGreaterThanOrEqual(0);
+      expect(f.properties.gi_p).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('takes distance-band weights and the FDR correction, and refuses a bad weights spec', () => {
+    const out = join(dir, 'hot-d.geojson');
+    const r = cli('hotspots', '--cells', cells, '--points', events, '--weights', 'distance:150', '--fdr', '--out', out, '--json');
+    expect(JSON.parse(r.stdout)).toMatchObject({ weights: 'distance:150', fdr: true });
+    const bad = cli('hotspots', '--cells', cells, '--points', events, '--weights', 'rook', '--out', out);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--weights must be "queen" or "distance:METRES"');
+  });
+});
