@@ -12,6 +12,10 @@
  * 4. Demo generation rate at scale (entities + events per second).
  * 5. Tiling validation of about 5,000 cells with a few gaps and overlaps, against the naive
  *    pairwise check (clip every pair of cells whose boxes meet, union each community for holes).
+ * 6. Kernel density of 1,000,000 events (the demo's hot spots, jittered) on a 500 × 400 raster,
+ *    against the naive per-raster-cell sum over all events (timed on a sample of raster cells and
+ *    reported for the whole raster).
+ * 7. Gi* for about 5,000 cells with queen weights in compressed rows, against dense n × n weights.
  */
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -22,6 +26,8 @@ import { generateDistrict } from '../src/demo/generate-district';
 import { createRandom } from '../src/demo/random';
 import { doorPart, normalizeAddress } from '../src/domain/address';
 import { assignPoints } from '../src/geo/assign-points';
+import { giStar, queenWeights } from '../src/geo/gi-star';
+import { directDensity, type Kernel, kernelDensity, rasterFrame } from '../src/geo/kernel-density';
 import { polygonIntersectsPoint } from '../src/geo/point-in-polygon';
 import { buildCellIndex } from '../src/geo/spatial-index';
 import { type TilingCell, validateTiling } from '../src/geo/validate-tiling';
@@ -179,6 +185,92 @@ lines.push(
   `offline geocoding, ${queries.length.toLocaleString('en')} noisy addresses against ${doors.length.toLocaleString('en')}+ gazetteer entries (PGlite + pg_trgm)`,
   `  ${Math.round(queries.length / geocodeSeconds).toLocaleString('en')} addresses/s, ${matched} matched with score ≥ 0.8; 100,000 addresses ≈ ${(100_000 / (queries.length / geocodeSeconds)).toFixed(0)} s`,
 );
+
+{
+  // 6. Kernel density: 1,000,000 events where the demo has its events, each jittered by up to 50 m.
+  const demo = generateDistrict({ seed: 1, scale: 1 });
+  const random = createRandom(6);
+  const n = 1_000_000;
+  const lng = new Float64Array(n);
+  const lat = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const e = demo.events[i % demo.events.length] as { lon: number; lat: number };
+    lng[i] = e.lon + (random.next() - 0.5) * 0.001;
+    lat[i] = e.lat + (random.next() - 0.5) * 0.0009;
+  }
+  let [w, s, e, nn] = [180, 90, -180, -90];
+  for (let i = 0; i < n; i++) {
+    w = Math.min(w, lng[i] as number);
+    e = Math.max(e, lng[i] as number);
+    s = Math.min(s, lat[i] as number);
+    nn = Math.max(nn, lat[i] as number);
+  }
+  const widthMeters = (e - w) * Math.cos((((s + nn) / 2) * Math.PI) / 180) * 111_195;
+  const frame = rasterFrame([w, s, e, nn], widthMeters / 500);
+  lines.push(`kernel density, ${n.toLocaleString('en')} events on a ${frame.width} × ${frame.height} raster of ${frame.cellMeters.toFixed(1)} m cells`);
+  for (const [kernel, bandwidth] of [
+    ['quartic', 150],
+    ['quartic', 300],
+    ['gaussian', 60],
+  ] as [Kernel, number][]) {
+    const options = { kernel, bandwidthMeters: bandwidth };
+    const fast = await time(async () => kernelDensity(lng, lat, null, frame, options), 2);
+    const sample = Array.from({ length: 50 }, (_, k) => Math.floor(((k + 0.5) * frame.width * frame.height) / 50));
+    const naiveStart = performance.now();
+    directDensity(lng, lat, null, frame, options, sample);
+    const naiveMs = ((performance.now() - naiveStart) / sample.length) * frame.width * frame.height;
+    lines.push(
+      `  ${kernel} ${bandwidth} m: ${fast.ms.toFixed(0)} ms; naive per-cell sum ≈ ${(naiveMs / 1000).toFixed(0)} s (from ${sample.length} cells); ratio ≈ ${Math.round(naiveMs / fast.ms).toLocaleString('en')}×`,
+    );
+  }
+}
+
+{
+  // 7. Gi* on about 5,000 cells.
+  const district = generateDistrict({ seed: 1, scale: 0.01, targetCells: 5_000 });
+  const geometries = district.cells.features.map((f) => f.geometry);
+  const random = createRandom(7);
+  const values = Float64Array.from(geometries, (_, i) => random.int(0, 6) + (i % 97 < 5 ? 20 : 0));
+  const build = performance.now();
+  const weights = queenWeights(geometries);
+  const buildMs = performance.now() - build;
+  const fast = await time(async () => giStar(values, weights), 20);
+  const count = values.length;
+  const naiveStart = performance.now();
+  // Dense weights: an n × n matrix of 0/1 (self included), and every sum over all n cells.
+  const dense = new Uint8Array(count * count);
+  for (let i = 0; i < count; i++) {
+    dense[i * count + i] = 1;
+    for (let k = weights.start[i] as number; k < (weights.start[i + 1] as number); k++) dense[i * count + (weights.index[k] as number)] = 1;
+  }
+  let sum = 0;
+  let sum2 = 0;
+  for (const v of values) {
+    sum += v;
+    sum2 += v * v;
+  }
+  const mean = sum / count;
+  const sd = Math.sqrt(sum2 / count - mean * mean);
+  const z = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    let wx = 0;
+    let wsum = 0;
+    let w2 = 0;
+    for (let j = 0; j < count; j++) {
+      const wij = dense[i * count + j] as number;
+      wx += wij * (values[j] as number);
+      wsum += wij;
+      w2 += wij * wij;
+    }
+    z[i] = (wx - mean * wsum) / (sd * Math.sqrt((count * w2 - wsum * wsum) / (count - 1)));
+  }
+  const naiveMs = performance.now() - naiveStart;
+  const agree = z.every((v, i) => Math.abs(v - (fast.result.z[i] as number)) < 1e-9);
+  lines.push(
+    `Gi*, ${count.toLocaleString('en')} cells, queen weights (${weights.index.length.toLocaleString('en')} links, built in ${buildMs.toFixed(0)} ms)`,
+    `  giStar (compressed rows): ${fast.ms.toFixed(2)} ms; dense n × n weights: ${naiveMs.toFixed(0)} ms; ratio ${Math.round(naiveMs / fast.ms).toLocaleString('en')}×; same z-scores: ${agree}`,
+  );
+}
 
 for (const scale of [1, 5]) {
   const start = performance.now();
