@@ -207,7 +207,9 @@ lines.push(
   }
   const widthMeters = (e - w) * Math.cos((((s + nn) / 2) * Math.PI) / 180) * 111_195;
   const frame = rasterFrame([w, s, e, nn], widthMeters / 500);
-  lines.push(`kernel density, ${n.toLocaleString('en')} events on a ${frame.width} × ${frame.height} raster of ${frame.cellMeters.toFixed(1)} m cells`);
+  lines.push(
+    `kernel density, ${n.toLocaleString('en')} events on a ${frame.width} × ${frame.height} raster of ${frame.cellMeters.toFixed(1)} m cells`,
+  );
   for (const [kernel, bandwidth] of [
     ['quartic', 150],
     ['quartic', 300],

@@ -27,11 +27,13 @@ import { initialUiState, type LayerKey, uiReducer } from '../state/ui-state';
 import { BootStatus } from '../ui/boot-status';
 import { GridEditPanel } from '../ui/grid-edit-panel';
 import { Header } from '../ui/header';
+import { formatTime, HeatPanel } from '../ui/heat-panel';
 import { ImportDialog } from '../ui/import-dialog';
 import { Inspector, type InspectorContent } from '../ui/inspector';
 import { LayerPanel } from '../ui/layer-panel';
 import { SessionMenu } from '../ui/session-menu';
 import { loadBackend } from './load-backend';
+import { useHeatmap } from './use-heatmap';
 
 export interface AppProps {
   config: AppConfig;
@@ -56,6 +58,8 @@ interface TestHooks {
   pointAt(kind: PointKind, i: number): { id: string; lngLat: LngLat } | null;
   /** Returns a point inside the i-th loaded cell (the middle of its widest row) and its code. */
   cellAt(i: number): { code: string; lngLat: LngLat; bbox: BBox } | null;
+  /** The last heatmap drawn: events counted, peak density, window end; `seq` counts heatmaps. */
+  heat?: { counted: number; max: number; end: number; seq: number };
 }
 
 declare global {
@@ -86,7 +90,7 @@ function errorText(t: (k: string) => string, error: unknown): string {
 
 /** The app shell: boots the backend, loads what the map shows, and wires panels to the map. */
 export function App({ config, style, initialBounds, labels }: AppProps) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [ui, dispatch] = useReducer(uiReducer, initialUiState);
   const [backend, setBackend] = useState<Backend | null>(null);
   const [progress, setProgress] = useState<BootProgress | null>({ stage: 'check' });
@@ -166,7 +170,9 @@ export function App({ config, style, initialBounds, labels }: AppProps) {
   useEffect(() => {
     if (!backend || !session || session.role === 'anon') return;
     for (const kind of ['event', 'person', 'place', 'thing', 'organisation'] as const) {
-      if (!ui.layers[kind] || requested.current.has(kind)) continue;
+      // Events also feed the heatmap.
+      const wanted = ui.layers[kind] || (kind === 'event' && ui.layers.heat);
+      if (!wanted || requested.current.has(kind)) continue;
       requested.current.add(kind);
       setLoadingLayers((l) => ({ ...l, [kind]: true }));
       backend
@@ -228,7 +234,27 @@ export function App({ config, style, initialBounds, labels }: AppProps) {
       out[kind] = convertPointsForDisplay(columns, displayCrs);
     return out;
   }, [points, displayCrs]);
-  const model = useMemo(() => renderModel(ui, { points: displayPoints, labels }, zoom), [ui, displayPoints, labels, zoom]);
+  const heat = useHeatmap({
+    on: ui.layers.heat,
+    settings: ui.heat,
+    events: points.event,
+    cells,
+    districtBBox: overview?.bbox ?? null,
+    selection: ui.selection,
+    displayCrs,
+    dispatch,
+    canvas: () => controller.current?.map.getCanvas() ?? null,
+    caption: (from, to) =>
+      `${t('heat.title')}  ${formatTime(from, i18n.language, ui.heat.step === 'hour')} – ${formatTime(to, i18n.language, ui.heat.step === 'hour')}`,
+    onError: setMapError,
+    onComputed: (info) => {
+      hooks().heat = { ...info, seq: (hooks().heat?.seq ?? 0) + 1 };
+    },
+  });
+  const model = useMemo(
+    () => renderModel(ui, { points: displayPoints, labels, heat: heat.layer }, zoom),
+    [ui, displayPoints, labels, heat.layer, zoom],
+  );
   useEffect(() => {
     hooks().cellAt = (i) => {
       const f = displayCells?.features[i];
@@ -411,6 +437,23 @@ export function App({ config, style, initialBounds, labels }: AppProps) {
                 controller.current?.setOverlay({ type: 'FeatureCollection', features: [] });
                 dispatch({ type: 'toggle-editing' });
               }}
+            />
+          )}
+          {ui.layers.heat && (
+            <HeatPanel
+              settings={ui.heat}
+              range={heat.range}
+              categories={heat.categories}
+              status={heat.status}
+              chart={heat.chart}
+              chartScopes={heat.chartScopes}
+              playing={heat.playing}
+              recording={heat.recording}
+              onChange={(settings) => dispatch({ type: 'heat-set', settings })}
+              onChartScope={heat.setChartScope}
+              onPlay={heat.play}
+              onRecord={() => heat.record(t('heat.recordUnsupported'))}
+              onClose={() => dispatch({ type: 'set-layer', layer: 'heat', visible: false })}
             />
           )}
           {inspector && !ui.editing && <Inspector content={inspector} onClose={() => dispatch({ type: 'select', selection: null })} />}

@@ -82,9 +82,14 @@ export function pointsBBox(lng: ArrayLike<number>, lat: ArrayLike<number>, margi
     if (y > n) n = y;
   }
   if (w > e) throw new Error('there are no points');
-  const dLat = marginMeters / METERS_PER_DEGREE;
-  const dLng = dLat / Math.cos((((s + n) / 2) * Math.PI) / 180);
-  return [w - dLng, s - dLat, e + dLng, n + dLat];
+  return growBBox([w, s, e, n], marginMeters);
+}
+
+/** Returns a bbox grown by `meters` on every side. */
+export function growBBox(bbox: BBox, meters: number): BBox {
+  const dLat = meters / METERS_PER_DEGREE;
+  const dLng = dLat / Math.cos((((bbox[1] + bbox[3]) / 2) * Math.PI) / 180);
+  return [bbox[0] - dLng, bbox[1] - dLat, bbox[2] + dLng, bbox[3] + dLat];
 }
 
 /** Metres east and south of the frame's north-west corner, for each point. */

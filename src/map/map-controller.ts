@@ -1,4 +1,4 @@
-import { ScatterplotLayer, TextLayer } from '@deck.gl/layers';
+import { BitmapLayer, ScatterplotLayer, TextLayer } from '@deck.gl/layers';
 import { MapboxOverlay } from '@deck.gl/mapbox';
 import type { FeatureCollection, LineString, MultiPolygon, Point } from 'geojson';
 import maplibregl, { type GeoJSONSource, type MapMouseEvent, type StyleSpecification } from 'maplibre-gl';
@@ -355,27 +355,31 @@ export class MapController {
   }
 
   private deckLayers(model: RenderModel) {
-    const layers: Array<ScatterplotLayer | ScatterplotLayer<LngLat> | TextLayer<LabelModel>> = model.points.map(
-      ({ kind, points, radiusPixels }) => {
-        const b = this.bufferFor(points);
-        return new ScatterplotLayer({
-          id: `points-${kind}`,
-          data: {
-            length: points.ids.length,
-            attributes: {
-              getPosition: { value: b.positions, size: 2 },
-              getFillColor: { value: b.colors, size: 4, normalized: true },
-            },
+    const layers: Array<BitmapLayer | ScatterplotLayer | ScatterplotLayer<LngLat> | TextLayer<LabelModel>> = [];
+    if (model.heat) {
+      // Under the points: the density raster, its colours fixed in density units.
+      layers.push(new BitmapLayer({ id: 'heat', image: model.heat.image, bounds: model.heat.bounds, opacity: 0.85 }));
+    }
+    const pointLayers = model.points.map(({ kind, points, radiusPixels }) => {
+      const b = this.bufferFor(points);
+      return new ScatterplotLayer({
+        id: `points-${kind}`,
+        data: {
+          length: points.ids.length,
+          attributes: {
+            getPosition: { value: b.positions, size: 2 },
+            getFillColor: { value: b.colors, size: 4, normalized: true },
           },
-          radiusUnits: 'pixels',
-          getRadius: radiusPixels,
-          radiusMinPixels: 1,
-          pickable: true,
-          stroked: false,
-          updateTriggers: { getRadius: radiusPixels },
-        });
-      },
-    );
+        },
+        radiusUnits: 'pixels',
+        getRadius: radiusPixels,
+        radiusMinPixels: 1,
+        pickable: true,
+        stroked: false,
+        updateTriggers: { getRadius: radiusPixels },
+      });
+    });
+    layers.push(...pointLayers);
     const selected = model.selectedPoint;
     const selectedPoints = selected ? model.points.find((p) => p.kind === selected.kind)?.points : undefined;
     const selectedIndex = selected && selectedPoints ? this.bufferFor(selectedPoints).indexOf.get(selected.id) : undefined;

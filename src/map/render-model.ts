@@ -7,10 +7,17 @@ import { KIND_RADIUS_PIXELS } from './layers/point-style';
 /** A label of the built-in style: street, community or point of interest. */
 export type LabelFeature = Feature<Point, { name: string; rank: 'district' | 'street' | 'community' | 'poi' }>;
 
+/** A heatmap image on its raster's bounds ([west, south, east, north], display coordinates). */
+export interface HeatLayerModel {
+  image: ImageData;
+  bounds: [number, number, number, number];
+}
+
 /** Data the map draws besides what its style holds. */
 export interface MapData {
   points: Partial<Record<PointKind, PointColumns>>;
   labels: LabelFeature[];
+  heat?: HeatLayerModel | null;
 }
 
 export interface PointLayerModel {
@@ -32,6 +39,8 @@ export interface RenderModel {
   communities: { visible: boolean };
   points: PointLayerModel[];
   labels: LabelModel[];
+  /** The event heatmap, under the points; null when off or not computed yet. */
+  heat: HeatLayerModel | null;
   selectedPoint: { kind: PointKind; id: string } | null;
 }
 
@@ -77,6 +86,7 @@ export function renderModel(state: UiState, data: MapData, zoom: number): Render
     communities: { visible: state.layers.communities },
     points,
     labels,
+    heat: state.layers.heat ? (data.heat ?? null) : null,
     selectedPoint: selection?.type === 'point' && POINT_KINDS.includes(selection.kind) ? { kind: selection.kind, id: selection.id } : null,
   };
 }

@@ -1,15 +1,49 @@
 import type { CellCode, PointKind } from '../domain/ids';
+import type { Kernel } from '../geo/kernel-density';
 
 /** Layers the user can switch on and off. */
-export const LAYER_KEYS = ['cells', 'communities', 'labels', 'event', 'person', 'place', 'thing', 'organisation'] as const;
+export const LAYER_KEYS = ['cells', 'communities', 'labels', 'heat', 'event', 'person', 'place', 'thing', 'organisation'] as const;
 export type LayerKey = (typeof LAYER_KEYS)[number];
 
 /** What is selected on the map: a cell, a point, or nothing. */
 export type Selection = null | { type: 'cell'; code: CellCode } | { type: 'point'; kind: PointKind; id: string };
 
+/** How the event heatmap is computed and which time window it shows. */
+export interface HeatSettings {
+  kernel: Kernel;
+  /** Quartic: search radius; Gaussian: standard deviation. Metres. */
+  bandwidthMeters: number;
+  cellMeters: number;
+  weightBy: 'count' | 'severity';
+  halfLifeDays: number | null;
+  /** Length of the time window, in hours. */
+  windowHours: number;
+  /** The slider's step and playback's: a day or an hour. */
+  step: 'day' | 'hour';
+  /** End of the window (epoch ms); null follows the latest event. */
+  end: number | null;
+  /** Categories counted; null for all. */
+  categories: string[] | null;
+  minSeverity: number;
+}
+
+export const DEFAULT_HEAT: HeatSettings = {
+  kernel: 'quartic',
+  bandwidthMeters: 300,
+  cellMeters: 25,
+  weightBy: 'count',
+  halfLifeDays: null,
+  windowHours: 30 * 24,
+  step: 'day',
+  end: null,
+  categories: null,
+  minSeverity: 1,
+};
+
 /** UI state: plain data, changed only through `uiReducer`. */
 export interface UiState {
   layers: Record<LayerKey, boolean>;
+  heat: HeatSettings;
   selection: Selection;
   /** Grid editing (admins): on or off, and the cells picked for the next edit, in picking order. */
   editing: boolean;
@@ -23,10 +57,22 @@ export type UiAction =
   | { type: 'toggle-editing' }
   /** Picks a cell for editing; `additive` (shift-click) adds it, or removes it when already picked. */
   | { type: 'edit-pick'; code: CellCode | null; additive: boolean }
-  | { type: 'edit-set'; codes: CellCode[] };
+  | { type: 'edit-set'; codes: CellCode[] }
+  | { type: 'heat-set'; settings: Partial<HeatSettings> };
 
 export const initialUiState: UiState = {
-  layers: { cells: true, communities: true, labels: true, event: true, person: false, place: false, thing: false, organisation: false },
+  layers: {
+    cells: true,
+    communities: true,
+    labels: true,
+    heat: false,
+    event: true,
+    person: false,
+    place: false,
+    thing: false,
+    organisation: false,
+  },
+  heat: DEFAULT_HEAT,
   selection: null,
   editing: false,
   editCodes: [],
@@ -52,5 +98,7 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
     }
     case 'edit-set':
       return { ...state, editCodes: action.codes };
+    case 'heat-set':
+      return { ...state, heat: { ...state.heat, ...action.settings } };
   }
 }

@@ -27,7 +27,7 @@ export function LayerPanel({ layers, counts, loading, onToggle }: LayerPanelProp
   const countOf = (layer: LayerKey) => {
     if (!counts) return null;
     if (layer === 'cells') return counts.cells;
-    if (layer === 'communities' || layer === 'labels') return null;
+    if (layer === 'communities' || layer === 'labels' || layer === 'heat') return null;
     return counts[layer as PointKind];
   };
   return (

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import type { FeatureCollection, MultiPolygon } from 'geojson';
-import { classPixels, collectErrors, keepScreenshot, waitForCells } from './helpers';
+import { canvasDigest, classPixels, collectErrors, keepScreenshot, waitForCells } from './helpers';
 
 type CellsFile = FeatureCollection<MultiPolygon, { code: string; name: string }>;
 
@@ -373,5 +373,62 @@ test('an admin splits a cell with a drawn line, merges it back with shift-click,
   await page.getByTestId('edit-validate').click();
   await expect(page.getByTestId('edit-problems')).toContainText('无缝无叠');
   await keepScreenshot(page, '10-grid-reshaped');
+  expect(errors).toEqual([]);
+});
+
+test('the risk heatmap follows the time slider, plays back, and exports the playback as WebM', async ({ page }) => {
+  const errors = collectErrors(page);
+  await page.goto('/');
+  await waitForCells(page);
+  await page.getByTestId('layer-cells').uncheck();
+  await page.getByTestId('layer-event').uncheck();
+  await page.waitForTimeout(500);
+  const base = await classPixels(page);
+  await page.getByTestId('layer-heat').check();
+  await expect(page.getByTestId('heat-panel')).toBeVisible();
+  await page.waitForFunction(() => (window.__gridatlas?.heat?.seq ?? 0) >= 1, undefined, { timeout: 120_000 });
+  // Warm colours appear where there were none: the heat is drawn.
+  await expect
+    .poll(async () => (await classPixels(page)).red + (await classPixels(page)).amber)
+    .toBeGreaterThan(base.red + base.amber + 5000);
+  await expect(page.getByTestId('heat-legend')).toContainText('起/平方公里');
+  await expect(page.getByTestId('heat-status')).toContainText('起事件');
+  await keepScreenshot(page, '11-heatmap');
+  const first = await page.evaluate(() => window.__gridatlas?.heat);
+  const firstWindow = await page.getByTestId('heat-window').textContent();
+  const firstDigest = await canvasDigest(page);
+
+  // Move the slider to the earliest window: another heatmap, drawn differently.
+  await page.getByTestId('heat-slider').focus();
+  await page.keyboard.press('Home');
+  await page.waitForFunction((seq) => (window.__gridatlas?.heat?.seq ?? 0) > seq, first?.seq ?? 0);
+  const early = await page.evaluate(() => window.__gridatlas?.heat);
+  expect(early?.end).toBeLessThan(first?.end ?? 0);
+  expect(early?.counted).not.toBe(first?.counted);
+  await expect(page.getByTestId('heat-window')).not.toHaveText(firstWindow ?? '');
+  await expect.poll(() => canvasDigest(page)).not.toBe(firstDigest);
+  await keepScreenshot(page, '12-heatmap-early');
+
+  // Playback moves the window on by itself.
+  const before = await page.getByTestId('heat-window').textContent();
+  await page.getByTestId('heat-play').click();
+  await expect(page.getByTestId('heat-window')).not.toHaveText(before ?? '');
+  await page.getByTestId('heat-play').click();
+
+  // Weighting by severity changes the units on the legend.
+  await page.getByTestId('heat-weight').selectOption('severity');
+  await expect(page.getByTestId('heat-legend')).toContainText('加权起/平方公里');
+
+  // Export: record from two days before the end, playback runs to the end, a WebM downloads.
+  await page.getByTestId('heat-slider').focus();
+  await page.keyboard.press('End');
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('ArrowLeft');
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.getByTestId('heat-record').click()]);
+  expect(download.suggestedFilename()).toMatch(/^gridatlas-heat-playback-.*\.webm$/);
+  const video = readFileSync(await download.path());
+  expect(video.length).toBeGreaterThan(1000);
+  // WebM files start with the EBML magic number.
+  expect(video.subarray(0, 4).toString('hex')).toBe('1a45dfa3');
   expect(errors).toEqual([]);
 });

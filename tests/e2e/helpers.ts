@@ -61,3 +61,21 @@ export async function classPixels(page: Page): Promise<ClassPixels> {
     return { total: data.length / 4, red, amber, green };
   });
 }
+
+/** A digest of the map canvas's pixels (FNV-1a over every 7th byte): equal images, equal digests. */
+export async function canvasDigest(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const source = document.querySelector<HTMLCanvasElement>('.maplibregl-canvas');
+    if (!source) throw new Error('no map canvas');
+    const canvas = document.createElement('canvas');
+    canvas.width = source.width;
+    canvas.height = source.height;
+    const ctx = canvas.getContext('2d');
+    if (!ctx) throw new Error('no 2d context');
+    ctx.drawImage(source, 0, 0);
+    const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
+    let h = 2166136261;
+    for (let i = 0; i < data.length; i += 7) h = Math.imul(h ^ (data[i] as number), 16777619);
+    return h >>> 0;
+  });
+}
