@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { assignCommand } from './assign-command';
+import { classifyCommand } from './classify-command';
 import { type Command, UsageError } from './command';
 import { loadDemoCommand, migrateCommand } from './database-commands';
 import { demoCommand } from './demo-command';
@@ -7,7 +8,16 @@ import { heatmapCommand } from './heatmap-command';
 import { hotspotsCommand } from './hotspots-command';
 import { validateCommand } from './validate-command';
 
-const COMMANDS: Command[] = [demoCommand, assignCommand, validateCommand, heatmapCommand, hotspotsCommand, migrateCommand, loadDemoCommand];
+const COMMANDS: Command[] = [
+  demoCommand,
+  assignCommand,
+  validateCommand,
+  heatmapCommand,
+  hotspotsCommand,
+  classifyCommand,
+  migrateCommand,
+  loadDemoCommand,
+];
 
 function overview(): string {
   return [

@@ -1,7 +1,7 @@
 import type { MultiPolygon, Polygon } from 'geojson';
 import type { LngLat } from '../domain/ids';
 import { assignPoints } from './assign-points';
-import { distanceBandWeights, giStar, hotspotClasses, queenWeights, type SpatialWeights } from './gi-star';
+import { distanceBandWeights, giStar, hotspotClasses, queenWeights } from './gi-star';
 import { interiorPoint } from './interior-point';
 import { areaSquareMeters, polygonsOf } from './planar';
 import { buildCellIndex } from './spatial-index';
@@ -46,18 +46,15 @@ export function cellPoint(geometry: Polygon | MultiPolygon): LngLat {
 }
 
 /**
- * Gi* hot spots of events over cells: each event goes to its cell (lowest code on a shared
- * border, as the database does), each cell's value is its events' summed weight, and Gi* runs on
- * those values with the chosen neighbours. Returns the cells in the order given, and the number
- * of events outside every cell.
+ * Counts events per cell (lowest code on a shared border, as the database does): `count` events,
+ * `value` their summed weight (the count when unweighted), in the order the cells are given.
  */
-export function cellHotspots(
+export function countByCell(
   cells: readonly { code: string; geometry: Polygon | MultiPolygon }[],
   lng: ArrayLike<number>,
   lat: ArrayLike<number>,
   weight: ArrayLike<number> | null,
-  options: { weights: WeightsSpec; fdr: boolean; spatialWeights?: SpatialWeights },
-): { cells: HotspotCell[]; outside: number } {
+): { count: Float64Array; value: Float64Array; outside: number } {
   const index = buildCellIndex(cells.map((c) => ({ type: 'Feature', properties: { code: c.code }, geometry: c.geometry })));
   const position = new Map(cells.map((c, i) => [c.code, i]));
   const byIndex = Int32Array.from(index.codes, (code) => position.get(code) as number);
@@ -75,14 +72,30 @@ export function cellHotspots(
     count[c] = (count[c] as number) + 1;
     value[c] = (value[c] as number) + (weight ? (weight[i] as number) : 1);
   }
+  return { count, value, outside };
+}
+
+/**
+ * Gi* hot spots of events over cells: each event goes to its cell (lowest code on a shared
+ * border, as the database does), each cell's value is its events' summed weight, and Gi* runs on
+ * those values with the chosen neighbours. Returns the cells in the order given, and the number
+ * of events outside every cell.
+ */
+export function cellHotspots(
+  cells: readonly { code: string; geometry: Polygon | MultiPolygon }[],
+  lng: ArrayLike<number>,
+  lat: ArrayLike<number>,
+  weight: ArrayLike<number> | null,
+  options: { weights: WeightsSpec; fdr: boolean },
+): { cells: HotspotCell[]; outside: number } {
+  const { count, value, outside } = countByCell(cells, lng, lat, weight);
   const spatial =
-    options.spatialWeights ??
-    (options.weights.kind === 'queen'
+    options.weights.kind === 'queen'
       ? queenWeights(cells.map((c) => c.geometry))
       : distanceBandWeights(
           cells.map((c) => cellPoint(c.geometry)),
           options.weights.meters,
-        ));
+        );
   const gi = giStar(value, spatial);
   const bins = hotspotClasses(gi, options.fdr);
   return {

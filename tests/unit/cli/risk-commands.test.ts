@@ -188,3 +188,39 @@ describe('hotspots CLI', () => {
     expect(bad.stderr).toContain('--weights must be "queen" or "distance:METRES"');
   });
 });
+
+describe('classify CLI', () => {
+  const rules = join(dir, 'rules.json');
+  writeFileSync(rules, JSON.stringify({ name: '按事件', weights: { events: 1 }, normalize: 'none', method: 'thresholds', A: 12, B: 1 }));
+
+  it('classes every cell by the rule set, keeps manual classes, and says what changed and why', () => {
+    // Cell c25 (in the cluster) was C by hand; c1 was A by rule.
+    const features = JSON.parse(readFileSync(cells, 'utf8')).features;
+    features[24].properties = { ...features[24].properties, class: 'C', class_source: 'manual' };
+    features[0].properties = { ...features[0].properties, class: 'A', class_source: 'rule' };
+    const withClasses = join(dir, 'cells-classed.geojson');
+    writeFileSync(withClasses, JSON.stringify({ type: 'FeatureCollection', features }));
+    const out = join(dir, 'classes.csv');
+    const r = cli('classify', '--cells', withClasses, '--points', events, '--rules', rules, '--out', out, '--json');
+    expect(r.code).toBe(1); // the unreadable event row
+    // 3 cluster cells with 12 events → A (the 4th, c25, is kept C by hand); 14 single-event cells → B; 7 empty → C.
+    expect(JSON.parse(r.stdout)).toMatchObject({ cells: 25, A: 3, B: 14, C: 8, manual: 1, changed: 1, rule: '按事件' });
+    const rows = readFileSync(out, 'utf8').trim().split('\n');
+    expect(rows[0]).toBe(
+      'code,name,class,previous_class,changed,source,score,events,households,key_persons,hazard_sites,risk_index,reason',
+    );
+    const c25 = rows.find((l) => l.includes(',c25,'));
+    expect(c25).toContain(',c25,C,C,no,manual,12,12,');
+    const c1 = rows.find((l) => l.includes(',c1,'));
+    expect(c1).toContain(',c1,C,A,yes,rule,0,0,');
+    expect(c1).toContain('""rule"":""按事件""');
+  });
+
+  it('names the problem of an unusable rule set', () => {
+    const bad = join(dir, 'bad-rules.json');
+    writeFileSync(bad, JSON.stringify({ name: 'x', weights: { events: 1 }, normalize: 'none', method: 'thresholds', A: 1, B: 5 }));
+    const r = cli('classify', '--cells', cells, '--points', events, '--rules', bad, '--out', join(dir, 'c.csv'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`rules file ${bad}: the A threshold must be at least the B threshold`);
+  });
+});
