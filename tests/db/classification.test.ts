@@ -1,0 +1,153 @@
+import { expect, it } from 'vitest';
+import { DEMO_MEMBERS } from '../../src/data/demo-members';
+import type { SqlClient } from '../../src/data/sql-client';
+import { type CellInputs, classifyCells, classReason, type RuleSet } from '../../src/domain/classify';
+import { asUser, describeEachDatabase } from './each-database';
+
+const id = (role: string) => DEMO_MEMBERS.find((m) => m.role === role)?.userId as string;
+const ADMIN = id('admin');
+
+async function expectRefused(tx: SqlClient, sql: string, params: unknown[], message: string | RegExp) {
+  await tx.exec('savepoint refused');
+  await expect(tx.query(sql, params)).rejects.toThrow(message);
+  await tx.exec('rollback to savepoint refused');
+}
+
+const rpc = async <T = Record<string, unknown>>(tx: SqlClient, sql: string, params: unknown[] = []) =>
+  (await tx.query<{ r: T }>(`select ${sql} r`, params)).rows[0]?.r as T;
+
+interface Inputs {
+  code: string;
+  class: string;
+  classSource: string;
+  households: number;
+  residents: number;
+  events: number;
+  eventsWeighted: number;
+  eventsByCategory: Record<string, number>;
+  keyPersons: number;
+  hazardSites: number;
+  areaKm2: number;
+}
+
+const byEvents: RuleSet = { name: '按事件量', weights: { events: 0.7, households: 0.3 }, normalize: 'rank', method: 'quantiles', A: 0.1, B: 0.3 };
+
+describeEachDatabase('classification', (db) => {
+  const lastEvent = async (tx: SqlClient) => (await tx.query<{ t: string }>(`select max(occurred_at)::text t from events`)).rows[0]?.t as string;
+
+  it('saves rule sets as versions, for administrators only, and refuses a malformed one', async () => {
+    await asUser(db(), ADMIN, async (tx) => {
+      expect(await rpc(tx, 'save_rule_set($1)', [byEvents])).toMatchObject({ name: '按事件量', version: 1 });
+      expect(await rpc(tx, 'save_rule_set($1)', [{ ...byEvents, A: 0.2 }])).toMatchObject({ version: 2 });
+      const list = await rpc<{ name: string; version: number; rules: RuleSet }[]>(tx, 'list_rule_sets()');
+      expect(list.map((r) => r.version)).toEqual([2, 1]);
+      expect(list[0]?.rules.A).toBe(0.2);
+      await expectRefused(tx, 'select save_rule_set($1)', [{ ...byEvents, weights: {} }], 'the rule set must weigh at least one input');
+      await expectRefused(tx, 'select save_rule_set($1)', [{ ...byEvents, method: 'vote' }], 'needs "method"');
+    });
+    await asUser(db(), id('planner'), async (tx) => {
+      await expectRefused(tx, 'select save_rule_set($1)', [byEvents], 'only grid administrators may save rule sets');
+    });
+  });
+
+  it('gives each cell the inputs rules weigh, agreeing with direct counts', async () => {
+    await asUser(db(), ADMIN, async (tx) => {
+      const end = await lastEvent(tx);
+      const inputs = await rpc<Inputs[]>(tx, 'cell_class_inputs($1::timestamptz, 90, null)', [end]);
+      const cells = (await tx.query<{ n: number }>(`select count(*)::int n from cells where valid_to is null`)).rows[0]?.n;
+      expect(inputs).toHaveLength(cells as number);
+      const direct = (
+        await tx.query<{ n: number; w: number }>(
+          `select count(*)::int n, sum(severity)::float8 w from events
+           where cell_code is not null and occurred_at < $1::timestamptz and occurred_at >= $1::timestamptz - interval '90 days'`,
+          [end],
+        )
+      ).rows[0];
+      expect(inputs.reduce((s, c) => s + c.events, 0)).toBe(direct?.n);
+      expect(inputs.reduce((s, c) => s + c.eventsWeighted, 0)).toBeCloseTo(direct?.w as number, 6);
+      const busiest = inputs.reduce((a, b) => (b.events > a.events ? b : a));
+      const categories = Object.values(busiest.eventsByCategory).reduce((s, v) => s + v, 0);
+      expect(categories).toBeCloseTo(busiest.eventsWeighted, 4);
+      const persons = (
+        await tx.query<{ n: number; k: number }>(
+          `select count(*)::int n, count(*) filter (where risk_level >= 2)::int k from entities where kind = 'person' and cell_code = $1`,
+          [busiest.code],
+        )
+      ).rows[0];
+      expect([busiest.residents, busiest.keyPersons]).toEqual([persons?.n, persons?.k]);
+      // With a half-life, older events weigh less.
+      const decayed = await rpc<Inputs[]>(tx, 'cell_class_inputs($1::timestamptz, 90, 30)', [end]);
+      expect(decayed.reduce((s, c) => s + c.eventsWeighted, 0)).toBeLessThan(direct?.w as number);
+    });
+    // A grid worker gets their own cells only.
+    await asUser(db(), id('worker'), async (tx) => {
+      const inputs = await rpc<Inputs[]>(tx, 'cell_class_inputs(now(), 90, null)');
+      const own = (await tx.query<{ n: number }>(`select count(*)::int n from worker_cells where user_id = $1`, [id('worker')])).rows[0]?.n;
+      expect(inputs.length).toBe(own);
+    });
+  });
+
+  it('applies a run: classes change with history, manual classes survive, overrides clear', async () => {
+    await asUser(db(), ADMIN, async (tx) => {
+      const end = await lastEvent(tx);
+      const saved = await rpc<{ id: number; version: number }>(tx, 'save_rule_set($1)', [byEvents]);
+      const inputs = await rpc<Inputs[]>(tx, 'cell_class_inputs($1::timestamptz, 90, null)', [end]);
+      // Hand-class the busiest cell C before the run.
+      const busiest = inputs.reduce((a, b) => (b.events > a.events ? b : a));
+      await tx.query(`select override_cell_class($1, 'C', '人工核定：该网格已整治')`, [busiest.code]);
+      await expectRefused(tx, `select override_cell_class($1, 'A', '  ')`, [busiest.code], 'a manual class needs a reason');
+      const results = classifyCells(
+        inputs.map((c): CellInputs => ({ code: c.code, events: c.events, households: c.households })),
+        byEvents,
+      );
+      const before = new Map(inputs.map((c) => [c.code, c.class]));
+      const expectedChanges = results.filter((r) => r.code !== busiest.code && r.class !== before.get(r.code)).length;
+      const payload = results.map((r) => ({ code: r.code, class: r.class, reason: classReason(r, byEvents, saved.version) }));
+      const outcome = await rpc(tx, 'apply_cell_classes($1, $2)', [saved.id, JSON.stringify(payload)]);
+      expect(outcome).toEqual({ changed: expectedChanges, unchanged: inputs.length - 1 - expectedChanges, keptManual: 1, missing: 0 });
+      const kept = (await tx.query<{ class: string; class_source: string }>(`select class, class_source from cells where code = $1 and valid_to is null`, [busiest.code])).rows[0];
+      expect(kept).toEqual({ class: 'C', class_source: 'manual' });
+      // A second run changes nothing and still keeps the manual class.
+      expect(await rpc(tx, 'apply_cell_classes($1, $2)', [saved.id, JSON.stringify(payload)])).toMatchObject({ changed: 0, keptManual: 1 });
+      // Every change is in the history, with the rule set named.
+      const changedCode = results.find((r) => r.code !== busiest.code && r.class !== before.get(r.code))?.code as string;
+      const history = await rpc<{ source: string; ruleSet: string; toClass: string }[]>(tx, 'cell_class_history($1)', [changedCode]);
+      expect(history[0]).toMatchObject({ source: 'rule', ruleSet: `按事件量 v${saved.version}` });
+      // Clearing the override hands the cell back to the rules: the next run classes it.
+      await tx.query(`select clear_cell_override($1, '整治效果待复核')`, [busiest.code]);
+      const third = await rpc<{ keptManual: number; changed: number }>(tx, 'apply_cell_classes($1, $2)', [saved.id, JSON.stringify(payload)]);
+      expect(third.keptManual).toBe(0);
+      const after = (await tx.query<{ class: string }>(`select class from cells where code = $1 and valid_to is null`, [busiest.code])).rows[0];
+      expect(after?.class).toBe(results.find((r) => r.code === busiest.code)?.class);
+      expect((await rpc<{ source: string }[]>(tx, 'cell_class_history($1)', [busiest.code])).map((h) => h.source).slice(-2)).toEqual([
+        'override_cleared',
+        'manual',
+      ]);
+      // Bad input is named.
+      await expectRefused(tx, 'select apply_cell_classes($1, $2)', [saved.id, JSON.stringify([{ code: busiest.code, class: 'D' }])], 'class must be A, B or C');
+      await expectRefused(tx, 'select apply_cell_classes($1, $2)', [999999, '[]'], 'there is no rule set 999999');
+      expect(await rpc(tx, 'apply_cell_classes($1, $2)', [saved.id, JSON.stringify([{ code: '430199999999999', class: 'A' }])])).toMatchObject({ missing: 1 });
+    });
+    await asUser(db(), id('command'), async (tx) => {
+      await expectRefused(tx, `select apply_cell_classes(1, '[]')`, [], 'only grid administrators may apply rule sets');
+      await expectRefused(tx, `select override_cell_class('430199001001001', 'A', 'x')`, [], 'only grid administrators may override a class');
+    });
+  });
+
+  it('keeps the risk × responsibility matrix, edited by administrators', async () => {
+    await asUser(db(), ADMIN, async (tx) => {
+      await tx.query(`select set_risk_matrix_entry('火灾隐患', 'high', 'high', '消防安全')`);
+      await tx.query(`select set_risk_matrix_entry('占道经营', 'low', 'high', '')`);
+      await tx.query(`select set_risk_matrix_entry('火灾隐患', 'high', 'low', '移交消防部门')`);
+      expect(await rpc(tx, 'risk_matrix_entries()')).toEqual([
+        { category: '占道经营', risk: 'low', responsibility: 'high', note: '' },
+        { category: '火灾隐患', risk: 'high', responsibility: 'low', note: '移交消防部门' },
+      ]);
+      await expectRefused(tx, `select set_risk_matrix_entry('噪声扰民', 'medium', 'high', '')`, [], /risk_matrix_risk_check|violates check constraint/);
+    });
+    await asUser(db(), id('planner'), async (tx) => {
+      await expectRefused(tx, `select set_risk_matrix_entry('噪声扰民', 'low', 'low', '')`, [], 'only grid administrators may edit the risk matrix');
+      expect(await rpc(tx, 'risk_matrix_entries()')).toEqual([]);
+    });
+  });
+});
