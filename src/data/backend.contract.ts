@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { classifyCells, classReason, type RuleSet } from '../domain/classify';
 import type { CellCode } from '../domain/ids';
-import type { Backend, BackendError, EntityDetail } from './backend';
+import type { Backend, BackendError, CellClassInputs, EntityDetail } from './backend';
 import { DEMO_MEMBERS } from './demo-members';
 
 /** A backend under test over the demo district, and how to dispose of it. */
@@ -242,6 +243,34 @@ export function backendContract(name: string, make: () => Promise<ContractSubjec
       expect(history[1]?.geometry.type).toBe('MultiPolygon');
       await signInAs('planner');
       await expect(backend.revertCellEdit(undo.editId)).rejects.toMatchObject({ code: 'forbidden' });
+    });
+
+    it('classes cells by a saved rule set, keeps a manual class, and keeps the risk matrix', async (ctx) => {
+      if (!subject) return ctx.skip();
+      await signInAs('admin');
+      const rules: RuleSet = { name: '合同测试', weights: { events: 1 }, normalize: 'rank', method: 'quantiles', A: 0.1, B: 0.2 };
+      const saved = await backend.saveRuleSet(rules);
+      expect(saved).toMatchObject({ name: '合同测试', version: 1 });
+      expect((await backend.listRuleSets())[0]).toMatchObject({ id: saved.id, rules: { A: 0.1 } });
+      const inputs = await backend.getCellClassInputs('2026-11-01T00:00:00+08:00', 90, null);
+      expect(inputs.length).toBeGreaterThan(100);
+      const manual = inputs[0] as CellClassInputs;
+      await backend.overrideCellClass(manual.code, 'A', '合同测试：人工核定');
+      const results = classifyCells(
+        inputs.map((c) => ({ code: c.code, events: c.events })),
+        rules,
+      );
+      const applied = await backend.applyCellClasses(
+        saved.id,
+        results.map((r) => ({ code: r.code as CellCode, class: r.class, reason: classReason(r, rules, saved.version) })),
+      );
+      expect(applied.keptManual).toBe(1);
+      expect(applied.changed + applied.unchanged + applied.keptManual).toBe(inputs.length);
+      expect((await backend.getCellClassHistory(manual.code))[0]).toMatchObject({ source: 'manual', toClass: 'A' });
+      await backend.setRiskMatrixEntry({ category: '火灾隐患', risk: 'high', responsibility: 'high', note: '' });
+      expect(await backend.listRiskMatrix()).toEqual([{ category: '火灾隐患', risk: 'high', responsibility: 'high', note: '' }]);
+      await signInAs('planner');
+      await expect(backend.overrideCellClass(manual.code, 'C', 'x')).rejects.toMatchObject({ code: 'forbidden' });
     });
 
     it('gives a signed-out caller nothing', async (ctx) => {

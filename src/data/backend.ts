@@ -1,4 +1,5 @@
 import type { FeatureCollection, LineString, MultiLineString, MultiPolygon, Polygon } from 'geojson';
+import type { RuleSet } from '../domain/classify';
 import type { AppRole, BBox, CellClass, CellCode, CommunityCode, EntityKind, LngLat, PointKind } from '../domain/ids';
 
 /** Who is acting: every read and write is done as this user, under row level security. */
@@ -187,6 +188,59 @@ export class BackendError extends Error {
   }
 }
 
+/** A saved version of an A/B/C rule set. */
+export interface RuleSetVersion {
+  id: number;
+  name: string;
+  version: number;
+  rules: RuleSet;
+  createdAt: string;
+}
+
+/** What classification rules weigh for one cell (from the database, events in a window). */
+export interface CellClassInputs {
+  code: CellCode;
+  name: string;
+  communityCode: CommunityCode;
+  communityName: string | null;
+  class: CellClass;
+  classSource: 'rule' | 'manual';
+  households: number;
+  residents: number;
+  areaKm2: number;
+  events: number;
+  /** Severity × time decay. */
+  eventsWeighted: number;
+  eventsByCategory: Record<string, number>;
+  keyPersons: number;
+  hazardSites: number;
+}
+
+export interface ApplyClassesResult {
+  changed: number;
+  unchanged: number;
+  keptManual: number;
+  /** Cells no longer current (edited since the preview). */
+  missing: number;
+}
+
+export interface ClassChange {
+  fromClass: CellClass | null;
+  toClass: CellClass;
+  source: 'rule' | 'manual' | 'override_cleared';
+  reason: string;
+  ruleSet: string | null;
+  changedAt: string;
+}
+
+/** An event category in the risk × responsibility matrix. */
+export interface RiskMatrixEntry {
+  category: string;
+  risk: 'high' | 'low';
+  responsibility: 'high' | 'low';
+  note: string;
+}
+
 /**
  * THE data-access interface: the UI sees only this. Two implementations: embedded (PGlite +
  * PostGIS in a Web Worker) and supabase (supabase-js). Plain async methods, typed errors.
@@ -241,4 +295,23 @@ export interface Backend {
   revertCellEdit(editId: number, reason?: string): Promise<CellEditResult>;
   getCellHistory(code: CellCode): Promise<CellHistoryEntry[]>;
   listCellEdits(limit?: number): Promise<CellEditSummary[]>;
+
+  // Classification. Rule sets are evaluated by the app (src/domain/classify.ts); the database
+  // keeps them, gives the inputs, and writes a run as one transaction, keeping manual classes.
+  /** Saves a rule set as the next version of its name (admins). */
+  saveRuleSet(rules: RuleSet): Promise<{ id: number; name: string; version: number }>;
+  listRuleSets(): Promise<RuleSetVersion[]>;
+  /** Per visible cell: events in the `days` before `end` (severity-weighted, halved every `halfLifeDays`), workload, hazards. */
+  getCellClassInputs(end: string, days: number, halfLifeDays: number | null): Promise<CellClassInputs[]>;
+  /** Writes the classes of a run of a saved rule set (admins); manual classes are kept. */
+  applyCellClasses(
+    ruleSetId: number,
+    classes: readonly { code: CellCode; class: CellClass; reason: string }[],
+  ): Promise<ApplyClassesResult>;
+  /** Sets a class by hand with a reason (admins); rule runs keep it until cleared. */
+  overrideCellClass(code: CellCode, cls: CellClass, reason: string): Promise<void>;
+  clearCellOverride(code: CellCode, reason: string): Promise<void>;
+  getCellClassHistory(code: CellCode): Promise<ClassChange[]>;
+  listRiskMatrix(): Promise<RiskMatrixEntry[]>;
+  setRiskMatrixEntry(entry: RiskMatrixEntry): Promise<void>;
 }

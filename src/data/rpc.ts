@@ -4,17 +4,22 @@ import type { CellCode, EntityKind, PointKind } from '../domain/ids';
 import type {
   AdminAreaProperties,
   AdminLevel,
+  ApplyClassesResult,
   Backend,
+  CellClassInputs,
   CellDetail,
   CellEditResult,
   CellEditSummary,
   CellHistoryEntry,
   CellProperties,
+  ClassChange,
   DistrictOverview,
   EntityImport,
   GeocodeCandidate,
   ImportResult,
   PointDetail,
+  RiskMatrixEntry,
+  RuleSetVersion,
 } from './backend';
 import { type PointColumnsJson, toPointColumns } from './rows';
 
@@ -37,6 +42,15 @@ export const RPC_NAMES = [
   'revert_cell_edit',
   'cell_history',
   'recent_cell_edits',
+  'save_rule_set',
+  'list_rule_sets',
+  'cell_class_inputs',
+  'apply_cell_classes',
+  'override_cell_class',
+  'clear_cell_override',
+  'cell_class_history',
+  'risk_matrix_entries',
+  'set_risk_matrix_entry',
 ] as const;
 export type RpcName = (typeof RPC_NAMES)[number];
 
@@ -66,6 +80,15 @@ type Reads = Pick<
   | 'revertCellEdit'
   | 'getCellHistory'
   | 'listCellEdits'
+  | 'saveRuleSet'
+  | 'listRuleSets'
+  | 'getCellClassInputs'
+  | 'applyCellClasses'
+  | 'overrideCellClass'
+  | 'clearCellOverride'
+  | 'getCellClassHistory'
+  | 'listRiskMatrix'
+  | 'setRiskMatrixEntry'
 >;
 
 /** Returns the read methods of a Backend, implemented once over any RpcTransport. */
@@ -125,5 +148,27 @@ export function rpcReads(transport: RpcTransport): Reads {
     // The SQL functions answer in the Backend's own shapes (camelCase keys), as the reads do.
     getCellHistory: (code) => transport.rpc<CellHistoryEntry[]>('cell_history', { p_code: code }),
     listCellEdits: (limit = 50) => transport.rpc<CellEditSummary[]>('recent_cell_edits', { p_limit: limit }),
+    saveRuleSet: (rules) => transport.rpc<{ id: number; name: string; version: number }>('save_rule_set', { p_rules: rules }),
+    listRuleSets: () => transport.rpc<RuleSetVersion[]>('list_rule_sets', {}),
+    getCellClassInputs: (end, days, halfLifeDays) =>
+      transport.rpc<CellClassInputs[]>('cell_class_inputs', { p_end: end, p_days: days, p_half_life_days: halfLifeDays }),
+    applyCellClasses: (ruleSetId, classes) =>
+      transport.rpc<ApplyClassesResult>('apply_cell_classes', { p_rule_set_id: ruleSetId, p_classes: classes }),
+    overrideCellClass: async (code, cls, reason) => {
+      await transport.rpc('override_cell_class', { p_code: code, p_class: cls, p_reason: reason });
+    },
+    clearCellOverride: async (code, reason) => {
+      await transport.rpc('clear_cell_override', { p_code: code, p_reason: reason });
+    },
+    getCellClassHistory: (code) => transport.rpc<ClassChange[]>('cell_class_history', { p_code: code }),
+    listRiskMatrix: () => transport.rpc<RiskMatrixEntry[]>('risk_matrix_entries', {}),
+    setRiskMatrixEntry: async (e) => {
+      await transport.rpc('set_risk_matrix_entry', {
+        p_category: e.category,
+        p_risk: e.risk,
+        p_responsibility: e.responsibility,
+        p_note: e.note,
+      });
+    },
   };
 }
