@@ -25,6 +25,7 @@ import { MapView } from '../map/map-view';
 import { type LabelFeature, renderModel } from '../map/render-model';
 import { initialUiState, type LayerKey, uiReducer } from '../state/ui-state';
 import { BootStatus } from '../ui/boot-status';
+import { ClassifyPanel } from '../ui/classify-panel';
 import { GridEditPanel } from '../ui/grid-edit-panel';
 import { Header } from '../ui/header';
 import { formatTime, HeatPanel } from '../ui/heat-panel';
@@ -109,6 +110,7 @@ export function App({ config, style, initialBounds, labels }: AppProps) {
   const [mapError, setMapError] = useState<string | null>(null);
   const controller = useRef<MapController | null>(null);
   const [importOpen, setImportOpen] = useState(false);
+  const [classifyOpen, setClassifyOpen] = useState(false);
   const [dataVersion, setDataVersion] = useState(0);
   const requested = useRef(new Set<PointKind>());
 
@@ -384,6 +386,17 @@ export function App({ config, style, initialBounds, labels }: AppProps) {
               {t('edit.open')}
             </button>
           )}
+          {backend && session && ['admin', 'command', 'planner'].includes(session.role) && (
+            <button
+              type="button"
+              className={`header-action${classifyOpen ? ' active' : ''}`}
+              onClick={() => setClassifyOpen((o) => !o)}
+              aria-pressed={classifyOpen}
+              data-testid="classify-open"
+            >
+              {t('classify.open')}
+            </button>
+          )}
           {backend && (session?.role === 'admin' || session?.role === 'worker') && (
             <button type="button" className="header-action" onClick={() => setImportOpen(true)} data-testid="import-open">
               {t('import.open')}
@@ -456,7 +469,28 @@ export function App({ config, style, initialBounds, labels }: AppProps) {
               onClose={() => dispatch({ type: 'set-layer', layer: 'heat', visible: false })}
             />
           )}
-          {inspector && !ui.editing && <Inspector content={inspector} onClose={() => dispatch({ type: 'select', selection: null })} />}
+          {classifyOpen && backend && !ui.editing && (
+            <ClassifyPanel
+              backend={backend}
+              canApply={session?.role === 'admin'}
+              categories={heat.categories}
+              onSelectCell={(code) => dispatch({ type: 'select', selection: { type: 'cell', code } })}
+              onApplied={() => void reloadGrid()}
+              onClose={() => setClassifyOpen(false)}
+            />
+          )}
+          {inspector && !ui.editing && (
+            <Inspector
+              content={inspector}
+              canOverride={session?.role === 'admin'}
+              onCellChanged={() => {
+                void reloadGrid();
+                // Select the cell again: the inspector reloads it.
+                if (ui.selection) dispatch({ type: 'select', selection: { ...ui.selection } });
+              }}
+              onClose={() => dispatch({ type: 'select', selection: null })}
+            />
+          )}
           {importOpen && backend && (
             <ImportDialog
               backend={backend}

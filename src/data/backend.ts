@@ -302,7 +302,7 @@ export interface Backend {
   saveRuleSet(rules: RuleSet): Promise<{ id: number; name: string; version: number }>;
   listRuleSets(): Promise<RuleSetVersion[]>;
   /** Per visible cell: events in the `days` before `end` (severity-weighted, halved every `halfLifeDays`), workload, hazards. */
-  getCellClassInputs(end: string, days: number, halfLifeDays: number | null): Promise<CellClassInputs[]>;
+  getCellClassInputs(end: string, days: number, halfLifeDays: number | null, code?: CellCode): Promise<CellClassInputs[]>;
   /** Writes the classes of a run of a saved rule set (admins); manual classes are kept. */
   applyCellClasses(
     ruleSetId: number,

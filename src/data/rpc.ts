@@ -150,8 +150,13 @@ export function rpcReads(transport: RpcTransport): Reads {
     listCellEdits: (limit = 50) => transport.rpc<CellEditSummary[]>('recent_cell_edits', { p_limit: limit }),
     saveRuleSet: (rules) => transport.rpc<{ id: number; name: string; version: number }>('save_rule_set', { p_rules: rules }),
     listRuleSets: () => transport.rpc<RuleSetVersion[]>('list_rule_sets', {}),
-    getCellClassInputs: (end, days, halfLifeDays) =>
-      transport.rpc<CellClassInputs[]>('cell_class_inputs', { p_end: end, p_days: days, p_half_life_days: halfLifeDays }),
+    getCellClassInputs: (end, days, halfLifeDays, code) =>
+      transport.rpc<CellClassInputs[]>('cell_class_inputs', {
+        p_end: end,
+        p_days: days,
+        p_half_life_days: halfLifeDays,
+        p_code: code ?? null,
+      }),
     applyCellClasses: (ruleSetId, classes) =>
       transport.rpc<ApplyClassesResult>('apply_cell_classes', { p_rule_set_id: ruleSetId, p_classes: classes }),
     overrideCellClass: async (code, cls, reason) => {

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import type { CellDetail, EntityDetail, EventDetail, PointDetail } from '../data/backend';
 import { POINT_KINDS } from '../domain/ids';
 import { CELL_CLASS_COLORS } from '../map/cell-style';
+import { CellClassSection } from './cell-class-section';
 import { formatCount, formatDateTime } from './format';
 
 export type InspectorContent =
@@ -13,6 +14,10 @@ export type InspectorContent =
 
 export interface InspectorProps {
   content: InspectorContent;
+  /** Administrators may set a cell's class by hand. */
+  canOverride?: boolean;
+  /** After the cell's class was changed here. */
+  onCellChanged?(): void;
   onClose(): void;
 }
 
@@ -29,22 +34,37 @@ function ClassReason({ cell }: { cell: CellDetail }) {
   const { t } = useTranslation();
   if (cell.classSource === 'manual') return <>{cell.classReason}</>;
   try {
-    const r = JSON.parse(cell.classReason) as {
-      rule: string;
-      events: number;
-      households: number;
-      score: number;
-      thresholds: { A: number; B: number };
-    };
+    const r = JSON.parse(cell.classReason) as Record<string, unknown>;
+    if (typeof r.overrideCleared === 'string') return <>{t('inspector.reasonCleared', { reason: r.overrideCleared })}</>;
+    if (r.cutoffs && typeof r.cutoffs === 'object') {
+      // A rule set run (src/domain/classify.ts): its inputs, score and the cut-offs.
+      const cut = r.cutoffs as { A: number | null; B: number | null };
+      const inputs = Object.entries((r.inputs ?? {}) as Record<string, number>)
+        .map(([k, v]) => `${t(`classify.inputs.${k}`)} ${Number(v.toFixed(2))}`)
+        .join('，');
+      return (
+        <>
+          {t('inspector.reasonRuleSet', {
+            rule: r.rule,
+            version: r.version ?? '',
+            score: r.score,
+            a: cut.A ?? '—',
+            b: cut.B ?? '—',
+            inputs,
+          })}
+        </>
+      );
+    }
+    const d = r as { rule: string; events: number; households: number; score: number; thresholds: { A: number; B: number } };
     return (
       <>
         {t('inspector.reasonRule', {
-          rule: r.rule,
-          events: r.events,
-          households: r.households,
-          score: r.score,
-          a: r.thresholds.A,
-          b: r.thresholds.B,
+          rule: d.rule,
+          events: d.events,
+          households: d.households,
+          score: d.score,
+          a: d.thresholds.A,
+          b: d.thresholds.B,
         })}
       </>
     );
@@ -53,7 +73,7 @@ function ClassReason({ cell }: { cell: CellDetail }) {
   }
 }
 
-function CellView({ cell }: { cell: CellDetail }) {
+function CellView({ cell, canOverride, onChanged }: { cell: CellDetail; canOverride: boolean; onChanged(): void }) {
   const { t, i18n } = useTranslation();
   return (
     <>
@@ -104,6 +124,12 @@ function CellView({ cell }: { cell: CellDetail }) {
           ))}
         </ol>
       )}
+      <CellClassSection
+        key={`${cell.code}-${cell.class}-${cell.classSource}`}
+        cell={cell}
+        canOverride={canOverride}
+        onChanged={onChanged}
+      />
     </>
   );
 }
@@ -198,7 +224,7 @@ function PointView({ point }: { point: PointDetail }) {
 }
 
 /** The right-hand panel: details of the selected cell or point. */
-export function Inspector({ content, onClose }: InspectorProps) {
+export function Inspector({ content, canOverride = false, onCellChanged, onClose }: InspectorProps) {
   const { t } = useTranslation();
   return (
     <aside className="panel inspector" data-testid="inspector" aria-label={t('inspector.point')}>
@@ -208,7 +234,7 @@ export function Inspector({ content, onClose }: InspectorProps) {
       {content.type === 'loading' && <p>{t('inspector.loading')}</p>}
       {content.type === 'missing' && <p>{t('inspector.noAccess')}</p>}
       {content.type === 'error' && <p className="error">{content.message}</p>}
-      {content.type === 'cell' && <CellView cell={content.cell} />}
+      {content.type === 'cell' && <CellView cell={content.cell} canOverride={canOverride} onChanged={() => onCellChanged?.()} />}
       {content.type === 'point' && <PointView point={content.point} />}
     </aside>
   );

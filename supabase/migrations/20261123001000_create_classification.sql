@@ -115,8 +115,8 @@ $$;
 -- p_days days before p_end: [{code, name, communityCode, communityName, class, classSource,
 -- households, residents, areaKm2, events, eventsWeighted (severity × time decay with half-life
 -- p_half_life_days, none when null), eventsByCategory (weighted), keyPersons (people at risk
--- level 2 or 3), hazardSites (places and organisations at risk level 2 or 3)}].
-create function cell_class_inputs(p_end timestamptz, p_days integer, p_half_life_days double precision) returns jsonb
+-- level 2 or 3), hazardSites (places and organisations at risk level 2 or 3)}]; p_code: one cell only.
+create function cell_class_inputs(p_end timestamptz, p_days integer, p_half_life_days double precision, p_code text default null) returns jsonb
 language sql stable
 set search_path = public, extensions
 as $$
@@ -125,7 +125,7 @@ as $$
            sum(e.severity * case when p_half_life_days is null then 1
                                  else power(0.5, extract(epoch from (p_end - e.occurred_at)) / 86400.0 / p_half_life_days) end) w
     from events e
-    where e.cell_code is not null and e.occurred_at < p_end and e.occurred_at >= p_end - make_interval(days => p_days)
+    where e.cell_code is not null and (p_code is null or e.cell_code = p_code) and e.occurred_at < p_end and e.occurred_at >= p_end - make_interval(days => p_days)
     group by e.cell_code, e.category
   ), ev_cell as (
     select cell_code, sum(n) n, sum(w) w, jsonb_object_agg(category, round(w::numeric, 6)) by_category
@@ -135,7 +135,7 @@ as $$
            count(*) filter (where en.kind = 'person') residents,
            count(*) filter (where en.kind = 'person' and en.risk_level >= 2) key_persons,
            count(*) filter (where en.kind in ('place', 'organisation') and en.risk_level >= 2) hazard_sites
-    from entities en where en.cell_code is not null
+    from entities en where en.cell_code is not null and (p_code is null or en.cell_code = p_code)
     group by en.cell_code
   )
   select coalesce(jsonb_agg(jsonb_build_object(
@@ -150,7 +150,7 @@ as $$
   left join admin_areas a on a.code = c.community_code
   left join ev_cell on ev_cell.cell_code = c.code
   left join ent on ent.cell_code = c.code
-  where c.valid_to is null;
+  where c.valid_to is null and (p_code is null or c.code = p_code);
 $$;
 
 -- Writes the classes a rule set run produced: p_classes is [{code, class, reason}]. Cells with a
@@ -287,9 +287,9 @@ begin
 end
 $$;
 
-revoke all on function save_rule_set(jsonb), list_rule_sets(), cell_class_inputs(timestamptz, integer, double precision),
+revoke all on function save_rule_set(jsonb), list_rule_sets(), cell_class_inputs(timestamptz, integer, double precision, text),
   apply_cell_classes(bigint, jsonb), override_cell_class(text, text, text), clear_cell_override(text, text),
   cell_class_history(text), risk_matrix_entries(), set_risk_matrix_entry(text, text, text, text) from public;
-grant execute on function save_rule_set(jsonb), list_rule_sets(), cell_class_inputs(timestamptz, integer, double precision),
+grant execute on function save_rule_set(jsonb), list_rule_sets(), cell_class_inputs(timestamptz, integer, double precision, text),
   apply_cell_classes(bigint, jsonb), override_cell_class(text, text, text), clear_cell_override(text, text),
   cell_class_history(text), risk_matrix_entries(), set_risk_matrix_entry(text, text, text, text) to authenticated, service_role;

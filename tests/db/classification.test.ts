@@ -30,10 +30,18 @@ interface Inputs {
   areaKm2: number;
 }
 
-const byEvents: RuleSet = { name: '按事件量', weights: { events: 0.7, households: 0.3 }, normalize: 'rank', method: 'quantiles', A: 0.1, B: 0.3 };
+const byEvents: RuleSet = {
+  name: '按事件量',
+  weights: { events: 0.7, households: 0.3 },
+  normalize: 'rank',
+  method: 'quantiles',
+  A: 0.1,
+  B: 0.3,
+};
 
 describeEachDatabase('classification', (db) => {
-  const lastEvent = async (tx: SqlClient) => (await tx.query<{ t: string }>(`select max(occurred_at)::text t from events`)).rows[0]?.t as string;
+  const lastEvent = async (tx: SqlClient) =>
+    (await tx.query<{ t: string }>(`select max(occurred_at)::text t from events`)).rows[0]?.t as string;
 
   it('saves rule sets as versions, for administrators only, and refuses a malformed one', async () => {
     await asUser(db(), ADMIN, async (tx) => {
@@ -75,6 +83,8 @@ describeEachDatabase('classification', (db) => {
         )
       ).rows[0];
       expect([busiest.residents, busiest.keyPersons]).toEqual([persons?.n, persons?.k]);
+      // One cell alone gives the same inputs.
+      expect(await rpc<Inputs[]>(tx, 'cell_class_inputs($1::timestamptz, 90, null, $2)', [end, busiest.code])).toEqual([busiest]);
       // With a half-life, older events weigh less.
       const decayed = await rpc<Inputs[]>(tx, 'cell_class_inputs($1::timestamptz, 90, 30)', [end]);
       expect(decayed.reduce((s, c) => s + c.eventsWeighted, 0)).toBeLessThan(direct?.w as number);
@@ -105,7 +115,12 @@ describeEachDatabase('classification', (db) => {
       const payload = results.map((r) => ({ code: r.code, class: r.class, reason: classReason(r, byEvents, saved.version) }));
       const outcome = await rpc(tx, 'apply_cell_classes($1, $2)', [saved.id, JSON.stringify(payload)]);
       expect(outcome).toEqual({ changed: expectedChanges, unchanged: inputs.length - 1 - expectedChanges, keptManual: 1, missing: 0 });
-      const kept = (await tx.query<{ class: string; class_source: string }>(`select class, class_source from cells where code = $1 and valid_to is null`, [busiest.code])).rows[0];
+      const kept = (
+        await tx.query<{ class: string; class_source: string }>(
+          `select class, class_source from cells where code = $1 and valid_to is null`,
+          [busiest.code],
+        )
+      ).rows[0];
       expect(kept).toEqual({ class: 'C', class_source: 'manual' });
       // A second run changes nothing and still keeps the manual class.
       expect(await rpc(tx, 'apply_cell_classes($1, $2)', [saved.id, JSON.stringify(payload)])).toMatchObject({ changed: 0, keptManual: 1 });
@@ -115,22 +130,38 @@ describeEachDatabase('classification', (db) => {
       expect(history[0]).toMatchObject({ source: 'rule', ruleSet: `按事件量 v${saved.version}` });
       // Clearing the override hands the cell back to the rules: the next run classes it.
       await tx.query(`select clear_cell_override($1, '整治效果待复核')`, [busiest.code]);
-      const third = await rpc<{ keptManual: number; changed: number }>(tx, 'apply_cell_classes($1, $2)', [saved.id, JSON.stringify(payload)]);
+      const third = await rpc<{ keptManual: number; changed: number }>(tx, 'apply_cell_classes($1, $2)', [
+        saved.id,
+        JSON.stringify(payload),
+      ]);
       expect(third.keptManual).toBe(0);
-      const after = (await tx.query<{ class: string }>(`select class from cells where code = $1 and valid_to is null`, [busiest.code])).rows[0];
+      const after = (await tx.query<{ class: string }>(`select class from cells where code = $1 and valid_to is null`, [busiest.code]))
+        .rows[0];
       expect(after?.class).toBe(results.find((r) => r.code === busiest.code)?.class);
       expect((await rpc<{ source: string }[]>(tx, 'cell_class_history($1)', [busiest.code])).map((h) => h.source).slice(-2)).toEqual([
         'override_cleared',
         'manual',
       ]);
       // Bad input is named.
-      await expectRefused(tx, 'select apply_cell_classes($1, $2)', [saved.id, JSON.stringify([{ code: busiest.code, class: 'D' }])], 'class must be A, B or C');
+      await expectRefused(
+        tx,
+        'select apply_cell_classes($1, $2)',
+        [saved.id, JSON.stringify([{ code: busiest.code, class: 'D' }])],
+        'class must be A, B or C',
+      );
       await expectRefused(tx, 'select apply_cell_classes($1, $2)', [999999, '[]'], 'there is no rule set 999999');
-      expect(await rpc(tx, 'apply_cell_classes($1, $2)', [saved.id, JSON.stringify([{ code: '430199999999999', class: 'A' }])])).toMatchObject({ missing: 1 });
+      expect(
+        await rpc(tx, 'apply_cell_classes($1, $2)', [saved.id, JSON.stringify([{ code: '430199999999999', class: 'A' }])]),
+      ).toMatchObject({ missing: 1 });
     });
     await asUser(db(), id('command'), async (tx) => {
       await expectRefused(tx, `select apply_cell_classes(1, '[]')`, [], 'only grid administrators may apply rule sets');
-      await expectRefused(tx, `select override_cell_class('430199001001001', 'A', 'x')`, [], 'only grid administrators may override a class');
+      await expectRefused(
+        tx,
+        `select override_cell_class('430199001001001', 'A', 'x')`,
+        [],
+        'only grid administrators may override a class',
+      );
     });
   });
 
@@ -143,10 +174,20 @@ describeEachDatabase('classification', (db) => {
         { category: '占道经营', risk: 'low', responsibility: 'high', note: '' },
         { category: '火灾隐患', risk: 'high', responsibility: 'low', note: '移交消防部门' },
       ]);
-      await expectRefused(tx, `select set_risk_matrix_entry('噪声扰民', 'medium', 'high', '')`, [], /risk_matrix_risk_check|violates check constraint/);
+      await expectRefused(
+        tx,
+        `select set_risk_matrix_entry('噪声扰民', 'medium', 'high', '')`,
+        [],
+        /risk_matrix_risk_check|violates check constraint/,
+      );
     });
     await asUser(db(), id('planner'), async (tx) => {
-      await expectRefused(tx, `select set_risk_matrix_entry('噪声扰民', 'low', 'low', '')`, [], 'only grid administrators may edit the risk matrix');
+      await expectRefused(
+        tx,
+        `select set_risk_matrix_entry('噪声扰民', 'low', 'low', '')`,
+        [],
+        'only grid administrators may edit the risk matrix',
+      );
       expect(await rpc(tx, 'risk_matrix_entries()')).toEqual([]);
     });
   });

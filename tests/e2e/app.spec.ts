@@ -432,3 +432,63 @@ test('the risk heatmap follows the time slider, plays back, and exports the play
   expect(video.subarray(0, 4).toString('hex')).toBe('1a45dfa3');
   expect(errors).toEqual([]);
 });
+
+test('an admin previews and applies a class rule set, overrides a cell by hand with a reason, and places a category in the risk matrix', async ({ page }) => {
+  const errors = collectErrors(page);
+  await page.goto('/');
+  await waitForCells(page);
+  await page.getByTestId('classify-open').click();
+  await expect(page.getByTestId('classify-panel')).toBeVisible();
+  await expect(page.getByTestId('classify-name')).toHaveValue('默认分类规则');
+  await page.getByTestId('classify-preview').click();
+  await expect(page.getByTestId('classify-summary')).toContainText('个网格将改变分类');
+  const summary = (await page.getByTestId('classify-summary').textContent()) ?? '';
+  const changed = Number(/(\d+) 个网格将改变分类/.exec(summary)?.[1]);
+  expect(changed).toBeGreaterThan(0);
+  await expect(page.getByTestId('classify-changes').locator('tbody tr')).toHaveCount(changed);
+  await keepScreenshot(page, '13-classify-preview');
+  await page.getByTestId('classify-apply').click();
+  await expect(page.getByTestId('classify-result')).toContainText(`已按“默认分类规则” v1 分类：改变 ${changed}`);
+  // The same rule set again changes nothing.
+  await page.getByTestId('classify-preview').click();
+  await expect(page.getByTestId('classify-summary')).toContainText('0 个网格将改变分类');
+
+  // Click a cell: the inspector shows its rule, risk index and parts.
+  await page.getByTestId('classify-panel').getByRole('button', { name: '关闭' }).click();
+  await page.getByTestId('layer-event').uncheck();
+  const box = await page.getByTestId('map').boundingBox();
+  if (!box) throw new Error('map has no box');
+  let target: [number, number] | null = null;
+  for (let i = 0; i < 570 && !target; i++) {
+    const cell = await page.evaluate((k) => window.__gridatlas?.cellAt(k) ?? null, i);
+    const xy = cell && (await page.evaluate((p) => window.__gridatlas?.project(p) ?? null, cell.lngLat));
+    if (xy && xy[0] > 300 && xy[0] < box.width - 420 && xy[1] > 80 && xy[1] < box.height - 120) target = xy;
+  }
+  if (!target) throw new Error('no cell in view');
+  await page.mouse.click(box.x + target[0], box.y + target[1]);
+  await expect(page.getByTestId('inspector-risk')).toBeVisible();
+  await expect(page.getByTestId('inspector')).toContainText('规则“默认分类规则” v1');
+  const index = Number(await page.getByTestId('inspector-risk-index').textContent());
+  expect(index).toBeGreaterThanOrEqual(0);
+  await page.getByTestId('inspector-risk-per').selectOption('residents');
+  await expect(page.getByTestId('inspector-risk-index')).not.toHaveText(String(index.toFixed(1)));
+  // A manual class needs a reason, and then shows as manual with its reason and history.
+  await expect(page.getByTestId('inspector-override-save')).toBeDisabled();
+  await page.getByTestId('inspector-override-class').selectOption('A');
+  await page.getByTestId('inspector-override-reason').fill('重点整治片区，人工核定');
+  await page.getByTestId('inspector-override-save').click();
+  await expect(page.getByTestId('inspector-class')).toContainText('A 类（重点）');
+  await expect(page.getByTestId('inspector-class')).toContainText('人工');
+  await expect(page.getByTestId('inspector-class-history')).toContainText('重点整治片区，人工核定');
+  await keepScreenshot(page, '14-inspector-risk-override');
+
+  // Risk × responsibility: place a category.
+  await page.getByTestId('classify-open').click();
+  await page.getByTestId('classify-tab-matrix').click();
+  const select = page.getByTestId('risk-matrix').locator('select').first();
+  await select.selectOption('high-high');
+  await page.getByTestId('classify-tab-rules').click();
+  await page.getByTestId('classify-tab-matrix').click();
+  await expect(page.getByTestId('risk-matrix').locator('select').first()).toHaveValue('high-high');
+  expect(errors).toEqual([]);
+});
