@@ -433,7 +433,9 @@ test('the risk heatmap follows the time slider, plays back, and exports the play
   expect(errors).toEqual([]);
 });
 
-test('an admin previews and applies a class rule set, overrides a cell by hand with a reason, and places a category in the risk matrix', async ({ page }) => {
+test('an admin previews and applies a class rule set, overrides a cell by hand with a reason, and places a category in the risk matrix', async ({
+  page,
+}) => {
   const errors = collectErrors(page);
   await page.goto('/');
   await waitForCells(page);
