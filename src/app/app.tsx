@@ -61,6 +61,8 @@ interface TestHooks {
   cellAt(i: number): { code: string; lngLat: LngLat; bbox: BBox } | null;
   /** The last heatmap drawn: events counted, peak density, window end; `seq` counts heatmaps. */
   heat?: { counted: number; max: number; end: number; seq: number };
+  /** The hot spot view's cells per Gi* class and per trend, or null when off. */
+  hotspots?: { classes: Record<number, number>; trends: Record<string, number> | null } | null;
 }
 
 declare global {
@@ -253,6 +255,10 @@ export function App({ config, style, initialBounds, labels }: AppProps) {
       hooks().heat = { ...info, seq: (hooks().heat?.seq ?? 0) + 1 };
     },
   });
+  useEffect(() => {
+    controller.current?.setHotspots(heat.hotspots?.shapes ?? { type: 'FeatureCollection', features: [] });
+    hooks().hotspots = heat.hotspots ? { classes: heat.hotspots.classes, trends: heat.hotspots.trends } : null;
+  }, [heat.hotspots]);
   const model = useMemo(
     () => renderModel(ui, { points: displayPoints, labels, heat: heat.layer }, zoom),
     [ui, displayPoints, labels, heat.layer, zoom],
@@ -458,6 +464,7 @@ export function App({ config, style, initialBounds, labels }: AppProps) {
               range={heat.range}
               categories={heat.categories}
               status={heat.status}
+              hotspots={heat.hotspots}
               chart={heat.chart}
               chartScopes={heat.chartScopes}
               playing={heat.playing}

@@ -4,9 +4,11 @@ import type { CellProperties, PointColumns } from '../data/backend';
 import { type EventFilter, eventsOverTime } from '../domain/event-weights';
 import type { BBox } from '../domain/ids';
 import { assignPoints } from '../geo/assign-points';
+import { convertForDisplay } from '../geo/convert-for-display';
 import { type ChinaCrs, fromWgs84 } from '../geo/crs-china';
 import { growBBox, kernelReachMeters, rasterFrame } from '../geo/kernel-density';
 import { buildCellIndex } from '../geo/spatial-index';
+import { hotspotColor } from '../map/hotspot-style';
 import type { HeatLayerModel } from '../map/render-model';
 import type { HeatSettings, Selection, UiAction } from '../state/ui-state';
 import { type HeatChart, type HeatStatus, snapToStep } from '../ui/heat-panel';
@@ -34,6 +36,15 @@ export interface HeatmapInput {
   onComputed?(info: { counted: number; max: number; end: number }): void;
 }
 
+/** The hot spot view: cells to colour, and how many of each class and trend. */
+export interface HotspotView {
+  shapes: FeatureCollection;
+  /** Cells per class, −3..3. */
+  classes: Record<number, number>;
+  /** Cells per trend, when compared with the window before. */
+  trends: Record<string, number> | null;
+}
+
 /**
  * The event heatmap: computed in a Web Worker whenever its settings or the time window change
  * (the newest request wins; the map never waits), playback over days or hours, recording of a
@@ -48,6 +59,8 @@ export function useHeatmap(input: HeatmapInput) {
   const [chartScope, setChartScope] = useState<HeatChart['scope']>('district');
   const worker = useRef<ReturnType<typeof createGeoWorker> | null>(null);
   const sent = useRef<PointColumns | null>(null);
+  const sentCells = useRef<FeatureCollection<MultiPolygon, CellProperties> | null>(null);
+  const [hotspots, setHotspots] = useState<HotspotView | null>(null);
   const queue = useRef<{ running: boolean; next: (() => Promise<void>) | null }>({ running: false, next: null });
   const recorder = useRef<MediaRecorder | null>(null);
   const latest = useRef(input);
@@ -101,6 +114,28 @@ export function useHeatmap(input: HeatmapInput) {
         bounds: [sw[0], sw[1], ne[0], ne[1]],
       });
       setStatus({ counted: image.counted, max: image.max, ms: image.ms, computing: false });
+      if (settings.hotspots && cells) {
+        if (sentCells.current !== cells) {
+          await api.setCells(cells.features.map((f) => ({ code: f.properties.code as string, geometry: f.geometry })));
+          sentCells.current = cells;
+        }
+        const result = await api.hotspots(filter, settings.fdr, settings.compare);
+        const byCode = new Map(cells.features.map((f) => [f.properties.code as string, f]));
+        const classes: Record<number, number> = { [-3]: 0, [-2]: 0, [-1]: 0, 0: 0, 1: 0, 2: 0, 3: 0 };
+        const trends: Record<string, number> | null = result.trend ? { new: 0, intensifying: 0, persistent: 0, diminishing: 0 } : null;
+        const features: FeatureCollection['features'] = [];
+        result.codes.forEach((code, i) => {
+          const bin = result.hotspot[i] as number;
+          classes[bin] = (classes[bin] ?? 0) + 1;
+          const trend = result.trend ? result.trend[i] : undefined;
+          if (trends && trend) trends[trend] = (trends[trend] ?? 0) + 1;
+          const color = hotspotColor(bin, trend);
+          const f = byCode.get(code);
+          if (color && f)
+            features.push({ type: 'Feature', properties: { code, hotspot: bin, trend: trend ?? null, color }, geometry: f.geometry });
+        });
+        setHotspots({ shapes: convertForDisplay({ type: 'FeatureCollection', features }, displayCrs), classes, trends });
+      } else setHotspots(null);
       latest.current.onComputed?.({ counted: image.counted, max: image.max, end });
     };
     const q = queue.current;
@@ -119,7 +154,7 @@ export function useHeatmap(input: HeatmapInput) {
     };
     if (q.running) q.next = job;
     else void run(job);
-  }, [on, settings, events, districtBBox, range, end, displayCrs]);
+  }, [on, settings, events, cells, districtBBox, range, end, displayCrs]);
 
   // Playback: one step at a time up to the last event; recording stops with it.
   useEffect(() => {
@@ -243,5 +278,18 @@ export function useHeatmap(input: HeatmapInput) {
     return { scope, name, counts: eventsOverTime(events.time, from, to, DAY, pick), from };
   }, [events, range, selectedCell, chartScope, eventCells]);
 
-  return { layer: on ? layer : null, status, range, categories, playing, play, recording, record, chart, chartScopes, setChartScope };
+  return {
+    layer: on ? layer : null,
+    hotspots: on ? hotspots : null,
+    status,
+    range,
+    categories,
+    playing,
+    play,
+    recording,
+    record,
+    chart,
+    chartScopes,
+    setChartScope,
+  };
 }

@@ -90,6 +90,14 @@ export class MapController {
    * Draws shapes over the cells: validation problems (kind 'problem', red) and past shapes of a
    * cell from its history (kind 'history', blue dashes).
    */
+  private hotspotShapes: FeatureCollection = EMPTY;
+
+  /** Colours cells by hot spot class or trend (features with a `color` property); empty clears. */
+  setHotspots(shapes: FeatureCollection): void {
+    this.hotspotShapes = shapes;
+    if (this.styleLoaded) (this.map.getSource('app-hotspots') as GeoJSONSource | undefined)?.setData(shapes);
+  }
+
   setOverlay(shapes: FeatureCollection): void {
     this.overlayShapes = shapes;
     if (this.styleLoaded) (this.map.getSource('app-overlay') as GeoJSONSource | undefined)?.setData(shapes);
@@ -294,6 +302,13 @@ export class MapController {
       },
       before,
     );
+    map.addSource('app-hotspots', { type: 'geojson', data: this.hotspotShapes });
+    map.addLayer({
+      id: 'hotspots-fill',
+      type: 'fill',
+      source: 'app-hotspots',
+      paint: { 'fill-color': ['get', 'color'], 'fill-opacity': 0.72 },
+    });
     map.addSource('app-overlay', { type: 'geojson', data: this.overlayShapes });
     map.addLayer({
       id: 'overlay-fill',
@@ -358,7 +373,7 @@ export class MapController {
     const layers: Array<BitmapLayer | ScatterplotLayer | ScatterplotLayer<LngLat> | TextLayer<LabelModel>> = [];
     if (model.heat) {
       // Under the points: the density raster, its colours fixed in density units.
-      layers.push(new BitmapLayer({ id: 'heat', image: model.heat.image, bounds: model.heat.bounds, opacity: 0.85 }));
+      layers.push(new BitmapLayer({ id: 'heat', image: model.heat.image, bounds: model.heat.bounds, opacity: model.heat.opacity ?? 0.85 }));
     }
     const pointLayers = model.points.map(({ kind, points, radiusPixels }) => {
       const b = this.bufferFor(points);

@@ -11,6 +11,7 @@ export type LabelFeature = Feature<Point, { name: string; rank: 'district' | 'st
 export interface HeatLayerModel {
   image: ImageData;
   bounds: [number, number, number, number];
+  opacity?: number;
 }
 
 /** Data the map draws besides what its style holds. */
@@ -86,7 +87,8 @@ export function renderModel(state: UiState, data: MapData, zoom: number): Render
     communities: { visible: state.layers.communities },
     points,
     labels,
-    heat: state.layers.heat ? (data.heat ?? null) : null,
+    // Under the hot spot cells the density steps back, so that both can be read.
+    heat: state.layers.heat && data.heat ? { ...data.heat, opacity: state.heat.hotspots ? 0.4 : 0.85 } : null,
     selectedPoint: selection?.type === 'point' && POINT_KINDS.includes(selection.kind) ? { kind: selection.kind, id: selection.id } : null,
   };
 }

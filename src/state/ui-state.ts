@@ -25,6 +25,10 @@ export interface HeatSettings {
   /** Categories counted; null for all. */
   categories: string[] | null;
   minSeverity: number;
+  /** Gi* hot spots of the window's events on the cells, with the FDR correction, against the window before. */
+  hotspots: boolean;
+  fdr: boolean;
+  compare: boolean;
 }
 
 export const DEFAULT_HEAT: HeatSettings = {
@@ -38,6 +42,9 @@ export const DEFAULT_HEAT: HeatSettings = {
   end: null,
   categories: null,
   minSeverity: 1,
+  hotspots: false,
+  fdr: false,
+  compare: false,
 };
 
 /** UI state: plain data, changed only through `uiReducer`. */

@@ -1,7 +1,9 @@
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { HotspotView } from '../app/use-heatmap';
 import { KERNELS } from '../geo/kernel-density';
 import { HEAT_BREAKS, HEAT_COLORS } from '../map/heat-scale';
+import { HOTSPOT_COLORS, TREND_COLORS } from '../map/hotspot-style';
 import type { HeatSettings } from '../state/ui-state';
 import { formatCount } from './format';
 
@@ -36,6 +38,7 @@ export interface HeatPanelProps {
   range: { min: number; max: number } | null;
   categories: string[];
   status: HeatStatus | null;
+  hotspots: HotspotView | null;
   chart: HeatChart | null;
   chartScopes: HeatChart['scope'][];
   playing: boolean;
@@ -292,6 +295,37 @@ export function HeatPanel(props: HeatPanelProps) {
         })}
         <span className="muted">{units}</span>
       </div>
+      <div className="heat-hotspots">
+        {(['hotspots', 'fdr', 'compare'] as const).map((key) => (
+          <label key={key}>
+            <input
+              type="checkbox"
+              checked={settings[key]}
+              disabled={key !== 'hotspots' && !settings.hotspots}
+              onChange={(e) => onChange({ [key]: e.target.checked })}
+              data-testid={`heat-${key}`}
+            />
+            {t(`heat.${key}`)}
+          </label>
+        ))}
+      </div>
+      {props.hotspots && (
+        <div className="heat-legend" data-testid="heat-hotspot-legend">
+          {props.hotspots.trends
+            ? Object.entries(TREND_COLORS).map(([trend, color]) => (
+                <span key={trend} className="heat-class" data-testid={`heat-trend-${trend}`}>
+                  <span className="swatch" style={{ background: color }} />
+                  {t(`heat.trend.${trend}`)} {props.hotspots?.trends?.[trend] ?? 0}
+                </span>
+              ))
+            : [3, 2, 1, -1, -2, -3].map((bin) => (
+                <span key={bin} className="heat-class" data-testid={`heat-bin-${bin}`}>
+                  <span className="swatch" style={{ background: HOTSPOT_COLORS[bin] }} />
+                  {t(`heat.bin.${bin}`)} {props.hotspots?.classes[bin] ?? 0}
+                </span>
+              ))}
+        </div>
+      )}
       <div className="actions">
         <button type="button" className="secondary" onClick={props.onRecord} disabled={recording || !range} data-testid="heat-record">
           {recording ? t('heat.recording') : t('heat.record')}

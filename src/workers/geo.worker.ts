@@ -1,6 +1,9 @@
 import * as Comlink from 'comlink';
+import type { MultiPolygon, Polygon } from 'geojson';
 import { type EventFilter, eventWeights } from '../domain/event-weights';
 import { type FixedCell, fixTiling } from '../geo/fix-tiling';
+import { giStar, hotspotClasses, queenWeights, type SpatialWeights, spaceTimeTrend } from '../geo/gi-star';
+import { countByCell } from '../geo/hotspots';
 import { type DensityOptions, kernelDensity, type RasterFrame } from '../geo/kernel-density';
 import { type TilingCell, type TilingOptions, type TilingProblem, validateTiling } from '../geo/validate-tiling';
 import { colorizeHeat } from '../map/heat-scale';
@@ -26,7 +29,24 @@ export interface HeatImage {
   ms: number;
 }
 
+/** Gi* hot spots per cell for a window, and the trend against the window before it. */
+export interface CellHotspots {
+  codes: string[];
+  hotspot: Int8Array;
+  z: Float64Array;
+  /** 'new' | 'intensifying' | 'persistent' | 'diminishing' | null per cell, when compared. */
+  trend: (string | null)[] | null;
+}
+
 let events: HeatEvents | null = null;
+let cells: { code: string; geometry: Polygon | MultiPolygon }[] = [];
+let weights: SpatialWeights | null = null;
+
+function cellValues(filter: EventFilter): Float64Array {
+  if (!events) throw new Error('no events loaded for hot spots');
+  const w = eventWeights(events.time, events.severity, events.category, filter);
+  return countByCell(cells, events.lng, events.lat, w).value;
+}
 
 /** Geometry work kept off the main thread, so that the map stays responsive. */
 const api = {
@@ -38,6 +58,24 @@ const api = {
   },
   setEvents(next: HeatEvents): void {
     events = next;
+  },
+  setCells(next: { code: string; geometry: Polygon | MultiPolygon }[]): void {
+    cells = next;
+    weights = queenWeights(next.map((c) => c.geometry));
+  },
+  /** Gi* (queen weights) of the events under the filter; with `compare`, also of the window before. */
+  hotspots(filter: EventFilter, fdr: boolean, compare: boolean): CellHotspots {
+    if (!weights) throw new Error('no cells loaded for hot spots');
+    const now = giStar(cellValues(filter), weights);
+    const bins = hotspotClasses(now, fdr);
+    let trend: CellHotspots['trend'] = null;
+    if (compare) {
+      const span = filter.to - filter.from;
+      const before = giStar(cellValues({ ...filter, from: filter.from - span, to: filter.from }), weights);
+      const beforeBins = hotspotClasses(before, fdr);
+      trend = cells.map((_, i) => spaceTimeTrend(beforeBins[i] as number, bins[i] as number, before.z[i] as number, now.z[i] as number));
+    }
+    return { codes: cells.map((c) => c.code), hotspot: bins, z: now.z, trend };
   },
   heat(frame: RasterFrame, options: DensityOptions, filter: EventFilter): HeatImage {
     if (!events) throw new Error('no events loaded for the heatmap');

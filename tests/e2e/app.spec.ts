@@ -419,6 +419,20 @@ test('the risk heatmap follows the time slider, plays back, and exports the play
   await page.getByTestId('heat-weight').selectOption('severity');
   await expect(page.getByTestId('heat-legend')).toContainText('加权起/平方公里');
 
+  // Gi* hot spots of the window's events, by cell; then against the window before.
+  await page.getByTestId('heat-hotspots').check();
+  await page.waitForFunction(() => (window.__gridatlas?.hotspots?.classes[3] ?? 0) > 0);
+  const classes = await page.evaluate(() => window.__gridatlas?.hotspots?.classes);
+  await expect(page.getByTestId('heat-bin-3')).toContainText(`热点 99% ${classes?.[3]}`);
+  await keepScreenshot(page, '15-hotspots');
+  await page.getByTestId('heat-compare').check();
+  await page.waitForFunction(() => window.__gridatlas?.hotspots?.trends != null);
+  const trends = await page.evaluate(() => window.__gridatlas?.hotspots?.trends);
+  expect(Object.values(trends ?? {}).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+  await expect(page.getByTestId('heat-trend-persistent')).toContainText(`持续 ${trends?.persistent}`);
+  await page.getByTestId('heat-hotspots').uncheck();
+  await page.waitForFunction(() => window.__gridatlas?.hotspots === null);
+
   // Export: record from two days before the end, playback runs to the end, a WebM downloads.
   await page.getByTestId('heat-slider').focus();
   await page.keyboard.press('End');
