@@ -18,6 +18,7 @@ import type { BootProgress } from '../data/embedded/boot-progress';
 import type { BBox, LngLat, PointKind } from '../domain/ids';
 import { convertForDisplay, convertPointsForDisplay } from '../geo/convert-for-display';
 import { fromWgs84, toWgs84 } from '../geo/crs-china';
+import { cellsToCsvWkt, cellsToGeoJson, cellsToShapefileZip, type ExportCell } from '../geo/export-cells';
 import { interiorPoint } from '../geo/interior-point';
 import { moveSharedVertex } from '../geo/move-shared-vertex';
 import type { MapController } from '../map/map-controller';
@@ -89,6 +90,31 @@ function hooks(): TestHooks {
 function errorText(t: (k: string) => string, error: unknown): string {
   if (error instanceof BackendError) return `${t(`error.${error.code}`)}: ${error.message}`;
   return error instanceof Error ? error.message : String(error);
+}
+
+/** Downloads the current cells (WGS-84) as GeoJSON, a zipped shapefile or CSV with WKT. */
+function downloadCells(cells: FeatureCollection<MultiPolygon, CellProperties>, format: 'geojson' | 'shp' | 'csv') {
+  const rows: ExportCell[] = cells.features.map((f) => ({
+    code: f.properties.code,
+    name: f.properties.name,
+    communityCode: f.properties.communityCode,
+    class: f.properties.class,
+    households: f.properties.households,
+    geometry: f.geometry,
+  }));
+  const stamp = new Date().toISOString().slice(0, 10);
+  const [body, type, name] =
+    format === 'geojson'
+      ? [cellsToGeoJson(rows), 'application/geo+json', `cells-${stamp}.geojson`]
+      : format === 'csv'
+        ? [cellsToCsvWkt(rows), 'text/csv;charset=utf-8', `cells-${stamp}.csv`]
+        : [cellsToShapefileZip(rows, `cells-${stamp}`), 'application/zip', `cells-${stamp}.zip`];
+  const url = URL.createObjectURL(new Blob([body as BlobPart], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 0);
 }
 
 /** The app shell: boots the backend, loads what the map shows, and wires panels to the map. */
@@ -437,6 +463,7 @@ export function App({ config, style, initialBounds, labels }: AppProps) {
             counts={overview?.counts ?? null}
             loading={loadingLayers}
             onToggle={(layer) => dispatch({ type: 'toggle-layer', layer })}
+            onExport={cells && cells.features.length > 0 ? (format) => downloadCells(cells, format) : undefined}
           />
           {ui.editing && backend && cells && (
             <GridEditPanel

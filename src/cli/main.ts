@@ -4,6 +4,7 @@ import { classifyCommand } from './classify-command';
 import { type Command, UsageError } from './command';
 import { loadDemoCommand, migrateCommand } from './database-commands';
 import { demoCommand } from './demo-command';
+import { exportCommand } from './export-command';
 import { heatmapCommand } from './heatmap-command';
 import { hotspotsCommand } from './hotspots-command';
 import { validateCommand } from './validate-command';
@@ -15,6 +16,7 @@ const COMMANDS: Command[] = [
   heatmapCommand,
   hotspotsCommand,
   classifyCommand,
+  exportCommand,
   migrateCommand,
   loadDemoCommand,
 ];

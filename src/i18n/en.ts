@@ -43,6 +43,8 @@ export const en: Catalogue<typeof zhCN> = {
     event: 'Events',
     count: '{{n}}',
     loading: 'Loading…',
+    export: 'Export cells',
+    exportAs: { geojson: 'GeoJSON', shp: 'Shapefile', csv: 'CSV (WKT)' },
   },
   classify: {
     open: 'Cell classes',

@@ -39,6 +39,8 @@ export const zhCN = {
     event: '事',
     count: '{{n}} 个',
     loading: '加载中…',
+    export: '导出网格',
+    exportAs: { geojson: 'GeoJSON', shp: 'Shapefile', csv: 'CSV（WKT）' },
   },
   classify: {
     open: '网格分类',

@@ -11,6 +11,8 @@ export interface LayerPanelProps {
   counts: DistrictOverview['counts'] | null;
   loading: Partial<Record<LayerKey, boolean>>;
   onToggle(layer: LayerKey): void;
+  /** Downloads the cells in a format; absent when there are no cells to export. */
+  onExport?(format: 'geojson' | 'shp' | 'csv'): void;
 }
 
 const rgb = (c: readonly number[]) => `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
@@ -22,7 +24,7 @@ function swatch(layer: LayerKey): string | undefined {
 }
 
 /** Layer switches with counts, and the legend of cell classes and event severity. */
-export function LayerPanel({ layers, counts, loading, onToggle }: LayerPanelProps) {
+export function LayerPanel({ layers, counts, loading, onToggle, onExport }: LayerPanelProps) {
   const { t, i18n } = useTranslation();
   const countOf = (layer: LayerKey) => {
     if (!counts) return null;
@@ -51,6 +53,16 @@ export function LayerPanel({ layers, counts, loading, onToggle }: LayerPanelProp
           );
         })}
       </ul>
+      {onExport && (
+        <div className="export-cells">
+          <span className="muted">{t('layers.export')}</span>
+          {(['geojson', 'shp', 'csv'] as const).map((f) => (
+            <button type="button" className="secondary" key={f} onClick={() => onExport(f)} data-testid={`export-${f}`}>
+              {t(`layers.exportAs.${f}`)}
+            </button>
+          ))}
+        </div>
+      )}
       <h2>{t('legend.title')}</h2>
       <ul className="legend" data-testid="legend">
         {CELL_CLASSES.map((c) => (

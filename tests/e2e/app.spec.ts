@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
+import { unzipSync } from 'fflate';
 import type { FeatureCollection, MultiPolygon } from 'geojson';
 import { canvasDigest, classPixels, collectErrors, keepScreenshot, waitForCells } from './helpers';
 
@@ -506,5 +507,23 @@ test('an admin previews and applies a class rule set, overrides a cell by hand w
   await page.getByTestId('classify-tab-rules').click();
   await page.getByTestId('classify-tab-matrix').click();
   await expect(page.getByTestId('risk-matrix').locator('select').first()).toHaveValue('high-high');
+
+  // Export the cells: a zipped shapefile with .prj and UTF-8 .cpg, and CSV with WKT, with the class just set.
+  const [shp] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-shp').click()]);
+  expect(shp.suggestedFilename()).toMatch(/^cells-.*\.zip$/);
+  const files = unzipSync(readFileSync(await shp.path()));
+  expect(
+    Object.keys(files)
+      .map((f) => f.replace(/^.*\./, ''))
+      .sort(),
+  ).toEqual(['cpg', 'dbf', 'prj', 'shp', 'shx']);
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
+  const rows = readFileSync(await csv.path(), 'utf8')
+    .trim()
+    .split('\n');
+  expect(rows[0]).toBe('\uFEFFcode,name,community_code,class,households,wkt');
+  expect(rows).toHaveLength(571);
+  const overridden = (await page.getByTestId('inspector-code').textContent()) ?? '';
+  expect(rows.find((r) => r.startsWith(`${overridden},`))).toContain(',A,');
   expect(errors).toEqual([]);
 });

@@ -224,3 +224,26 @@ describe('classify CLI', () => {
     expect(r.stderr).toContain(`rules file ${bad}: the A threshold must be at least the B threshold`);
   });
 });
+
+describe('export CLI', () => {
+  it('writes cells as a zipped shapefile, CSV with WKT or GeoJSON, and names a bad format', async () => {
+    const zip = join(dir, 'cells-out.zip');
+    const r = cli('export', cells, '--format', 'shp', '--out', zip, '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ cells: 25, format: 'shp', out: zip });
+    const { unzipSync } = await import('fflate');
+    expect(Object.keys(unzipSync(readFileSync(zip))).sort()).toEqual([
+      'cells-out.cpg',
+      'cells-out.dbf',
+      'cells-out.prj',
+      'cells-out.shp',
+      'cells-out.shx',
+    ]);
+    const csv = join(dir, 'cells-out.csv');
+    expect(cli('export', cells, '--format', 'csv', '--out', csv).code).toBe(0);
+    expect(readFileSync(csv, 'utf8').trim().split('\n')).toHaveLength(26);
+    const bad = cli('export', cells, '--format', 'kml', '--out', csv);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--format must be one of geojson, shp, csv, got "kml"');
+  });
+});

@@ -1,0 +1,198 @@
+import { strToU8, zipSync } from 'fflate';
+import type { MultiPolygon, Polygon, Position } from 'geojson';
+import { toCsv } from '../import/csv';
+import { polygonsOf, ringSignedArea2 } from './planar';
+
+/** A cell as exported: its attributes and its WGS-84 shape. */
+export interface ExportCell {
+  code: string;
+  name: string;
+  communityCode: string;
+  class: string;
+  households: number;
+  geometry: Polygon | MultiPolygon;
+}
+
+/** WGS-84 (CGCS2000 is treated as WGS-84), as ArcGIS and QGIS write it in a .prj. */
+export const WGS84_PRJ =
+  'GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137,298.257223563]],PRIMEM["Greenwich",0],UNIT["Degree",0.017453292519943295]]';
+
+const attributes = (c: ExportCell) => ({
+  code: c.code,
+  name: c.name,
+  community_code: c.communityCode,
+  class: c.class,
+  households: c.households,
+});
+
+/** Cells as a GeoJSON FeatureCollection (text). */
+export function cellsToGeoJson(cells: readonly ExportCell[]): string {
+  return JSON.stringify({
+    type: 'FeatureCollection',
+    features: cells.map((c) => ({ type: 'Feature', properties: attributes(c), geometry: c.geometry })),
+  });
+}
+
+/** A shape as WKT: MULTIPOLYGON (((x y, …)), …). */
+export function toWkt(geometry: Polygon | MultiPolygon): string {
+  const ring = (r: Position[]) => `(${r.map((p) => `${p[0]} ${p[1]}`).join(', ')})`;
+  return `MULTIPOLYGON (${polygonsOf(geometry)
+    .map((rings) => `(${rings.map(ring).join(', ')})`)
+    .join(', ')})`;
+}
+
+/** Cells as CSV with a WKT column (UTF-8 with a byte-order mark, so that Excel keeps the Chinese names). */
+export function cellsToCsvWkt(cells: readonly ExportCell[]): string {
+  return `\uFEFF${toCsv(
+    cells.map((c) => ({ ...attributes(c), wkt: toWkt(c.geometry) })),
+    ['code', 'name', 'community_code', 'class', 'households', 'wkt'],
+  )}`;
+}
+
+/** Rings in shapefile order: each outer ring clockwise, followed by its holes counter-clockwise. */
+function shapefileRings(geometry: Polygon | MultiPolygon): Position[][] {
+  const out: Position[][] = [];
+  for (const rings of polygonsOf(geometry)) {
+    rings.forEach((r, k) => {
+      const clockwise = ringSignedArea2(r) < 0;
+      const wantClockwise = k === 0;
+      out.push(clockwise === wantClockwise ? r : [...r].reverse());
+    });
+  }
+  return out;
+}
+
+function shpFiles(cells: readonly ExportCell[]): { shp: Uint8Array; shx: Uint8Array } {
+  const shapes = cells.map((c) => shapefileRings(c.geometry));
+  const contentBytes = shapes.map((rings) => 44 + 4 * rings.length + 16 * rings.reduce((n, r) => n + r.length, 0));
+  const shpLength = 100 + contentBytes.reduce((n, b) => n + 8 + b, 0);
+  const shp = new DataView(new ArrayBuffer(shpLength));
+  const shx = new DataView(new ArrayBuffer(100 + 8 * cells.length));
+  let [xmin, ymin, xmax, ymax] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const rings of shapes)
+    for (const r of rings)
+      for (const p of r) {
+        xmin = Math.min(xmin, p[0] as number);
+        xmax = Math.max(xmax, p[0] as number);
+        ymin = Math.min(ymin, p[1] as number);
+        ymax = Math.max(ymax, p[1] as number);
+      }
+  if (cells.length === 0) [xmin, ymin, xmax, ymax] = [0, 0, 0, 0];
+  const header = (view: DataView, bytes: number) => {
+    view.setInt32(0, 9994, false);
+    view.setInt32(24, bytes / 2, false);
+    view.setInt32(28, 1000, true);
+    view.setInt32(32, 5, true); // Polygon
+    view.setFloat64(36, xmin, true);
+    view.setFloat64(44, ymin, true);
+    view.setFloat64(52, xmax, true);
+    view.setFloat64(60, ymax, true);
+  };
+  header(shp, shpLength);
+  header(shx, 100 + 8 * cells.length);
+  let o = 100;
+  shapes.forEach((rings, i) => {
+    const bytes = contentBytes[i] as number;
+    shx.setInt32(100 + 8 * i, o / 2, false);
+    shx.setInt32(104 + 8 * i, bytes / 2, false);
+    shp.setInt32(o, i + 1, false);
+    shp.setInt32(o + 4, bytes / 2, false);
+    const c = o + 8;
+    const pts = rings.flat();
+    shp.setInt32(c, 5, true);
+    shp.setFloat64(c + 4, Math.min(...pts.map((p) => p[0] as number)), true);
+    shp.setFloat64(c + 12, Math.min(...pts.map((p) => p[1] as number)), true);
+    shp.setFloat64(c + 20, Math.max(...pts.map((p) => p[0] as number)), true);
+    shp.setFloat64(c + 28, Math.max(...pts.map((p) => p[1] as number)), true);
+    shp.setInt32(c + 36, rings.length, true);
+    shp.setInt32(c + 40, pts.length, true);
+    let start = 0;
+    rings.forEach((r, k) => {
+      shp.setInt32(c + 44 + 4 * k, start, true);
+      start += r.length;
+    });
+    let p = c + 44 + 4 * rings.length;
+    for (const q of pts) {
+      shp.setFloat64(p, q[0] as number, true);
+      shp.setFloat64(p + 8, q[1] as number, true);
+      p += 16;
+    }
+    o += 8 + bytes;
+  });
+  return { shp: new Uint8Array(shp.buffer), shx: new Uint8Array(shx.buffer) };
+}
+
+/** dBASE III table with UTF-8 text (announced by the .cpg). Text longer than 254 bytes is cut at a character boundary. */
+function dbfFile(cells: readonly ExportCell[]): Uint8Array {
+  const encoder = new TextEncoder();
+  const cut = (text: string, max: number) => {
+    let bytes = encoder.encode(text);
+    let s = text;
+    while (bytes.length > max) {
+      s = s.slice(0, -1);
+      bytes = encoder.encode(s);
+    }
+    return bytes;
+  };
+  const rows = cells.map((c) => [
+    cut(c.code, 254),
+    cut(c.name, 254),
+    cut(c.communityCode, 254),
+    cut(c.class, 254),
+    encoder.encode(String(Math.round(c.households))),
+  ]);
+  const fields: { name: string; type: 'C' | 'N'; length: number }[] = [
+    { name: 'code', type: 'C', length: 15 },
+    { name: 'name', type: 'C', length: 1 },
+    { name: 'community', type: 'C', length: 12 },
+    { name: 'class', type: 'C', length: 1 },
+    { name: 'households', type: 'N', length: 10 },
+  ];
+  fields.forEach((f, k) => {
+    for (const r of rows) f.length = Math.min(254, Math.max(f.length, (r[k] as Uint8Array).length));
+  });
+  const recordLength = 1 + fields.reduce((n, f) => n + f.length, 0);
+  const headerLength = 32 + 32 * fields.length + 1;
+  const out = new Uint8Array(headerLength + recordLength * cells.length + 1);
+  const view = new DataView(out.buffer);
+  const today = new Date();
+  out[0] = 0x03;
+  out[1] = today.getFullYear() - 1900;
+  out[2] = today.getMonth() + 1;
+  out[3] = today.getDate();
+  view.setUint32(4, cells.length, true);
+  view.setUint16(8, headerLength, true);
+  view.setUint16(10, recordLength, true);
+  fields.forEach((f, k) => {
+    const at = 32 + 32 * k;
+    out.set(encoder.encode(f.name).slice(0, 10), at);
+    out[at + 11] = f.type.charCodeAt(0);
+    out[at + 16] = f.length;
+  });
+  out[headerLength - 1] = 0x0d;
+  rows.forEach((r, i) => {
+    let at = headerLength + recordLength * i;
+    out[at++] = 0x20;
+    fields.forEach((f, k) => {
+      const value = r[k] as Uint8Array;
+      out.fill(0x20, at, at + f.length);
+      // Text left-aligned, numbers right-aligned, both padded with spaces.
+      out.set(value, f.type === 'N' ? at + f.length - value.length : at);
+      at += f.length;
+    });
+  });
+  out[out.length - 1] = 0x1a;
+  return out;
+}
+
+/** Cells as a zipped shapefile: .shp, .shx, .dbf (UTF-8), .prj (WGS-84) and .cpg ("UTF-8"). */
+export function cellsToShapefileZip(cells: readonly ExportCell[], baseName = 'cells'): Uint8Array {
+  const { shp, shx } = shpFiles(cells);
+  return zipSync({
+    [`${baseName}.shp`]: shp,
+    [`${baseName}.shx`]: shx,
+    [`${baseName}.dbf`]: dbfFile(cells),
+    [`${baseName}.prj`]: strToU8(WGS84_PRJ),
+    [`${baseName}.cpg`]: strToU8('UTF-8'),
+  });
+}

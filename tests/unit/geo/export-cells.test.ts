@@ -1,0 +1,77 @@
+import { unzipSync } from 'fflate';
+import type { MultiPolygon, Polygon } from 'geojson';
+import { read } from 'shapefile';
+import { describe, expect, it } from 'vitest';
+import { cellsToCsvWkt, cellsToGeoJson, cellsToShapefileZip, type ExportCell, toWkt, WGS84_PRJ } from '../../../src/geo/export-cells';
+import { ringSignedArea2 } from '../../../src/geo/planar';
+
+const square = (x: number, y: number, s: number) => [
+  [x, y],
+  [x + s, y],
+  [x + s, y + s],
+  [x, y + s],
+  [x, y],
+];
+
+// A park cell with a hole (filled by another cell), and a two-part cell; GeoJSON orientation (outer counter-clockwise).
+const withHole: Polygon = { type: 'Polygon', coordinates: [square(112.9, 28.2, 0.01), square(112.903, 28.203, 0.002).reverse()] };
+const twoParts: MultiPolygon = { type: 'MultiPolygon', coordinates: [[square(112.92, 28.2, 0.005)], [square(112.93, 28.2, 0.005)]] };
+const cells: ExportCell[] = [
+  {
+    code: '430199001001001',
+    name: '牌楼社区第1网格（含公园）',
+    communityCode: '430199001001',
+    class: 'A',
+    households: 120,
+    geometry: withHole,
+  },
+  { code: '430199001001002', name: '牌楼社区第2网格', communityCode: '430199001001', class: 'C', households: 7, geometry: twoParts },
+];
+
+describe('cell export', () => {
+  it('writes a zipped shapefile that a shapefile reader reads back: shapes, UTF-8 names, .prj and .cpg', async () => {
+    const files = unzipSync(cellsToShapefileZip(cells, 'cells'));
+    expect(Object.keys(files).sort()).toEqual(['cells.cpg', 'cells.dbf', 'cells.prj', 'cells.shp', 'cells.shx']);
+    expect(new TextDecoder().decode(files['cells.prj'])).toBe(WGS84_PRJ);
+    expect(new TextDecoder().decode(files['cells.cpg'])).toBe('UTF-8');
+    const back = await read(files['cells.shp'] as Uint8Array, files['cells.dbf'] as Uint8Array, { encoding: 'utf-8' });
+    expect(back.features.map((f) => f.properties)).toEqual([
+      { code: '430199001001001', name: '牌楼社区第1网格（含公园）', community: '430199001001', class: 'A', households: 120 },
+      { code: '430199001001002', name: '牌楼社区第2网格', community: '430199001001', class: 'C', households: 7 },
+    ]);
+    // The reader turns shapefile rings (outer clockwise, holes counter-clockwise) back into GeoJSON.
+    const first = back.features[0]?.geometry as Polygon;
+    expect(first.type).toBe('Polygon');
+    expect(first.coordinates).toHaveLength(2);
+    const second = back.features[1]?.geometry as MultiPolygon;
+    expect(second.type).toBe('MultiPolygon');
+    expect(second.coordinates).toHaveLength(2);
+    expect(back.bbox).toEqual([112.9, 28.2, 112.935, 28.21]);
+    // In the file itself, the outer ring is clockwise (negative signed area) and the hole is not.
+    const points = (shp: Uint8Array, start: number, count: number) => {
+      const view = new DataView(shp.buffer, shp.byteOffset);
+      return Array.from({ length: count }, (_, k) => [view.getFloat64(start + 16 * k, true), view.getFloat64(start + 16 * k + 8, true)]);
+    };
+    const shp = files['cells.shp'] as Uint8Array;
+    const outer = points(shp, 100 + 8 + 44 + 8, 5);
+    const hole = points(shp, 100 + 8 + 44 + 8 + 16 * 5, 5);
+    expect(ringSignedArea2(outer)).toBeLessThan(0);
+    expect(ringSignedArea2(hole)).toBeGreaterThan(0);
+  });
+
+  it('writes CSV with WKT and GeoJSON with the same attributes', () => {
+    const csv = cellsToCsvWkt(cells);
+    expect(csv.startsWith('\uFEFFcode,name,community_code,class,households,wkt')).toBe(true);
+    expect(csv).toContain('430199001001002,牌楼社区第2网格,430199001001,C,7,"MULTIPOLYGON (((112.92 28.2, 112.925 28.2,');
+    expect(toWkt(withHole)).toMatch(/^MULTIPOLYGON \(\(\(112\.9 28\.2, .*\), \(112\.903 28\.203, .*\)\)\)$/);
+    const gj = JSON.parse(cellsToGeoJson(cells));
+    expect(gj.features[0].properties).toEqual({
+      code: '430199001001001',
+      name: '牌楼社区第1网格（含公园）',
+      community_code: '430199001001',
+      class: 'A',
+      households: 120,
+    });
+    expect(gj.features[1].geometry).toEqual(twoParts);
+  });
+});
