@@ -62,6 +62,8 @@ interface TestHooks {
   cellAt(i: number): { code: string; lngLat: LngLat; bbox: BBox } | null;
   /** The last heatmap drawn: events counted, peak density, window end; `seq` counts heatmaps. */
   heat?: { counted: number; max: number; end: number; seq: number };
+  /** Isobands drawn (0 when off). */
+  isobands?: number;
   /** The hot spot view's cells per Gi* class and per trend, or null when off. */
   hotspots?: { classes: Record<number, number>; trends: Record<string, number> | null } | null;
 }
@@ -281,6 +283,10 @@ export function App({ config, style, initialBounds, labels }: AppProps) {
       hooks().heat = { ...info, seq: (hooks().heat?.seq ?? 0) + 1 };
     },
   });
+  useEffect(() => {
+    controller.current?.setIsobands(heat.bands ?? { type: 'FeatureCollection', features: [] });
+    hooks().isobands = heat.bands?.features.length ?? 0;
+  }, [heat.bands]);
   useEffect(() => {
     controller.current?.setHotspots(heat.hotspots?.shapes ?? { type: 'FeatureCollection', features: [] });
     hooks().hotspots = heat.hotspots ? { classes: heat.hotspots.classes, trends: heat.hotspots.trends } : null;

@@ -61,6 +61,7 @@ export function useHeatmap(input: HeatmapInput) {
   const sent = useRef<PointColumns | null>(null);
   const sentCells = useRef<FeatureCollection<MultiPolygon, CellProperties> | null>(null);
   const [hotspots, setHotspots] = useState<HotspotView | null>(null);
+  const [bands, setBands] = useState<FeatureCollection | null>(null);
   const queue = useRef<{ running: boolean; next: (() => Promise<void>) | null }>({ running: false, next: null });
   const recorder = useRef<MediaRecorder | null>(null);
   const latest = useRef(input);
@@ -105,7 +106,8 @@ export function useHeatmap(input: HeatmapInput) {
         sent.current = events;
       }
       setStatus((s) => (s ? { ...s, computing: true } : { counted: 0, max: 0, ms: 0, computing: true }));
-      const image = await api.heat(frame, options, filter);
+      const image = await api.heat(frame, options, filter, settings.isobands);
+      setBands(image.bands ? convertForDisplay(image.bands, displayCrs) : null);
       const [w, s, e, n] = frame.bbox;
       const sw = fromWgs84([w, s], displayCrs);
       const ne = fromWgs84([e, n], displayCrs);
@@ -281,6 +283,7 @@ export function useHeatmap(input: HeatmapInput) {
   return {
     layer: on ? layer : null,
     hotspots: on ? hotspots : null,
+    bands: on ? bands : null,
     status,
     range,
     categories,

@@ -126,6 +126,7 @@ export const en: Catalogue<typeof zhCN> = {
     chart: 'Events per day',
     chartCaption: 'Events per day (at most {{max}}) {{name}}',
     scope: { district: 'District', community: 'Its community', cell: 'Selected cell' },
+    isobands: 'Isoband outlines',
     hotspots: 'Hot spots (Gi*, by cell)',
     fdr: 'FDR correction',
     compare: 'Compare with the window before',

@@ -121,6 +121,7 @@ export const zhCN = {
     chart: '每日事件数',
     chartCaption: '每日事件数（最多 {{max}} 起）{{name}}',
     scope: { district: '全区', community: '所在社区', cell: '所选网格' },
+    isobands: '等值带轮廓',
     hotspots: '热点分析（Gi*，按网格）',
     fdr: 'FDR 多重检验校正',
     compare: '与上一时段对比',

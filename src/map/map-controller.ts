@@ -8,6 +8,7 @@ import type { AdminAreaProperties, CellProperties, PointColumns } from '../data/
 import type { BBox, CellCode, LngLat, PointKind } from '../domain/ids';
 import type { Selection } from '../state/ui-state';
 import { CELL_CLASS_COLORS, SELECTED_CELL_COLOR } from './cell-style';
+import { HEAT_COLORS } from './heat-scale';
 import { interleavePositions, pointColors } from './layers/point-style';
 import type { LabelModel, RenderModel } from './render-model';
 
@@ -91,6 +92,13 @@ export class MapController {
    * cell from its history (kind 'history', blue dashes).
    */
   private hotspotShapes: FeatureCollection = EMPTY;
+  private bandShapes: FeatureCollection = EMPTY;
+
+  /** Outlines of the density's isobands (features with `band`); empty clears. */
+  setIsobands(shapes: FeatureCollection): void {
+    this.bandShapes = shapes;
+    if (this.styleLoaded) (this.map.getSource('app-isobands') as GeoJSONSource | undefined)?.setData(shapes);
+  }
 
   /** Colours cells by hot spot class or trend (features with a `color` property); empty clears. */
   setHotspots(shapes: FeatureCollection): void {
@@ -308,6 +316,21 @@ export class MapController {
       type: 'fill',
       source: 'app-hotspots',
       paint: { 'fill-color': ['get', 'color'], 'fill-opacity': 0.72 },
+    });
+    map.addSource('app-isobands', { type: 'geojson', data: this.bandShapes });
+    map.addLayer({
+      id: 'isobands-line',
+      type: 'line',
+      source: 'app-isobands',
+      paint: {
+        'line-color': [
+          'match',
+          ['get', 'band'],
+          ...HEAT_COLORS.flatMap((c, k) => [k, `rgb(${c[0]}, ${c[1]}, ${c[2]})`]),
+          '#888',
+        ] as unknown as maplibregl.ExpressionSpecification,
+        'line-width': 1.6,
+      },
     });
     map.addSource('app-overlay', { type: 'geojson', data: this.overlayShapes });
     map.addLayer({

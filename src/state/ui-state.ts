@@ -29,6 +29,8 @@ export interface HeatSettings {
   hotspots: boolean;
   fdr: boolean;
   compare: boolean;
+  /** Isobands (Turf) of the density at the legend's breaks, drawn as outlines. */
+  isobands: boolean;
 }
 
 export const DEFAULT_HEAT: HeatSettings = {
@@ -45,6 +47,7 @@ export const DEFAULT_HEAT: HeatSettings = {
   hotspots: false,
   fdr: false,
   compare: false,
+  isobands: false,
 };
 
 /** UI state: plain data, changed only through `uiReducer`. */

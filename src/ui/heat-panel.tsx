@@ -296,6 +296,15 @@ export function HeatPanel(props: HeatPanelProps) {
         <span className="muted">{units}</span>
       </div>
       <div className="heat-hotspots">
+        <label>
+          <input
+            type="checkbox"
+            checked={settings.isobands}
+            onChange={(e) => onChange({ isobands: e.target.checked })}
+            data-testid="heat-isobands"
+          />
+          {t('heat.isobands')}
+        </label>
         {(['hotspots', 'fdr', 'compare'] as const).map((key) => (
           <label key={key}>
             <input

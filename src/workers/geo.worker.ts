@@ -1,12 +1,13 @@
 import * as Comlink from 'comlink';
-import type { MultiPolygon, Polygon } from 'geojson';
+import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { type EventFilter, eventWeights } from '../domain/event-weights';
 import { type FixedCell, fixTiling } from '../geo/fix-tiling';
 import { giStar, hotspotClasses, queenWeights, type SpatialWeights, spaceTimeTrend } from '../geo/gi-star';
+import { densityIsobands } from '../geo/heat-isobands';
 import { countByCell } from '../geo/hotspots';
 import { type DensityOptions, kernelDensity, type RasterFrame } from '../geo/kernel-density';
 import { type TilingCell, type TilingOptions, type TilingProblem, validateTiling } from '../geo/validate-tiling';
-import { colorizeHeat } from '../map/heat-scale';
+import { colorizeHeat, HEAT_BREAKS } from '../map/heat-scale';
 
 /** Events kept in the worker between heatmaps, so that moving the time slider sends only the filter. */
 export interface HeatEvents {
@@ -27,6 +28,8 @@ export interface HeatImage {
   counted: number;
   /** Time the density took, in ms. */
   ms: number;
+  /** Isobands at the legend's breaks, when asked for. */
+  bands: FeatureCollection<MultiPolygon> | null;
 }
 
 /** Gi* hot spots per cell for a window, and the trend against the window before it. */
@@ -77,7 +80,7 @@ const api = {
     }
     return { codes: cells.map((c) => c.code), hotspot: bins, z: now.z, trend };
   },
-  heat(frame: RasterFrame, options: DensityOptions, filter: EventFilter): HeatImage {
+  heat(frame: RasterFrame, options: DensityOptions, filter: EventFilter, isobands = false): HeatImage {
     if (!events) throw new Error('no events loaded for the heatmap');
     const start = performance.now();
     const weights = eventWeights(events.time, events.severity, events.category, filter);
@@ -85,7 +88,9 @@ const api = {
     for (let i = 0; i < weights.length; i++) if ((weights[i] as number) > 0) counted++;
     const grid = kernelDensity(events.lng, events.lat, weights, frame, options);
     const rgba = colorizeHeat(grid.values);
-    const image: HeatImage = { rgba, width: grid.width, height: grid.height, max: grid.max, counted, ms: performance.now() - start };
+    const ms = performance.now() - start;
+    const bands = isobands ? densityIsobands(grid, HEAT_BREAKS) : null;
+    const image: HeatImage = { rgba, width: grid.width, height: grid.height, max: grid.max, counted, ms, bands };
     return Comlink.transfer(image, [rgba.buffer]);
   },
 };

@@ -420,6 +420,13 @@ test('the risk heatmap follows the time slider, plays back, and exports the play
   await page.getByTestId('heat-weight').selectOption('severity');
   await expect(page.getByTestId('heat-legend')).toContainText('加权起/平方公里');
 
+  // Isobands at the legend's breaks, as outlines.
+  await page.getByTestId('heat-isobands').check();
+  await page.waitForFunction(() => (window.__gridatlas?.isobands ?? 0) > 0);
+  await keepScreenshot(page, '16-isobands');
+  await page.getByTestId('heat-isobands').uncheck();
+  await page.waitForFunction(() => window.__gridatlas?.isobands === 0);
+
   // Gi* hot spots of the window's events, by cell; then against the window before.
   await page.getByTestId('heat-hotspots').check();
   await page.waitForFunction(() => (window.__gridatlas?.hotspots?.classes[3] ?? 0) > 0);
