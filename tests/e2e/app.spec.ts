@@ -525,10 +525,11 @@ test('an admin previews and applies a class rule set, overrides a cell by hand w
       .sort(),
   ).toEqual(['cpg', 'dbf', 'prj', 'shp', 'shx']);
   const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
-  const rows = readFileSync(await csv.path(), 'utf8')
-    .trim()
-    .split('\n');
-  expect(rows[0]).toBe('\uFEFFcode,name,community_code,class,households,wkt');
+  const bytes = readFileSync(await csv.path());
+  // A byte-order mark first, so that Excel reads the UTF-8 names.
+  expect(bytes.subarray(0, 3).toString('hex')).toBe('efbbbf');
+  const rows = bytes.toString('utf8').trim().split('\n');
+  expect(rows[0]).toBe('code,name,community_code,class,households,wkt');
   expect(rows).toHaveLength(571);
   const overridden = (await page.getByTestId('inspector-code').textContent()) ?? '';
   expect(rows.find((r) => r.startsWith(`${overridden},`))).toContain(',A,');
