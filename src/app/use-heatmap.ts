@@ -91,6 +91,7 @@ export function useHeatmap(input: HeatmapInput) {
       from: end - settings.windowHours * HOUR,
       to: end,
       categories: settings.categories,
+      sources: settings.sources,
       minSeverity: settings.minSeverity,
       weightBy: settings.weightBy,
       halfLifeDays: settings.halfLifeDays,
@@ -102,7 +103,14 @@ export function useHeatmap(input: HeatmapInput) {
       worker.current ??= createGeoWorker();
       const api = worker.current.api;
       if (sent.current !== events) {
-        await api.setEvents({ lng: events.lng, lat: events.lat, time, severity: events.severity, category: events.category });
+        await api.setEvents({
+          lng: events.lng,
+          lat: events.lat,
+          time,
+          severity: events.severity,
+          category: events.category,
+          ...(events.source ? { source: events.source } : {}),
+        });
         sent.current = events;
       }
       setStatus((s) => (s ? { ...s, computing: true } : { counted: 0, max: 0, ms: 0, computing: true }));

@@ -98,9 +98,12 @@ export function backendContract(name: string, make: () => Promise<ContractSubjec
       expect(events.lng).toBeInstanceOf(Float64Array);
       expect(events.time?.length).toBe(20_000);
       expect(events.severity.every((s) => s >= 1 && s <= 4)).toBe(true);
+      expect(events.source?.length).toBe(20_000);
+      expect(new Set(events.source)).toEqual(new Set(['grid_worker', 'camera', 'citizen', 'hotline', 'sensor', 'department']));
       const things = await backend.listPoints('thing');
       expect(things.ids.length).toBe(1_000);
       expect(things.time).toBeUndefined();
+      expect(things.source).toBeUndefined();
     });
 
     it('shows personal fields to the admin and never to the planner', async (ctx) => {

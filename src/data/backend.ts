@@ -59,6 +59,8 @@ export interface PointColumns {
   severity: Uint8Array;
   /** Event time in epoch milliseconds (events only). */
   time?: Float64Array;
+  /** Who reported the event (events only): grid_worker, camera, citizen, hotline, sensor, department. */
+  source?: string[];
 }
 
 interface PointDetailBase {

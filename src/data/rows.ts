@@ -9,6 +9,7 @@ export interface PointColumnsJson {
   lat: number[];
   category: string[];
   severity: number[];
+  source?: string[];
   time?: number[];
 }
 
@@ -23,6 +24,7 @@ export function toPointColumns(json: PointColumnsJson): PointColumns {
     severity: Uint8Array.from(json.severity),
   };
   if (json.time) columns.time = Float64Array.from(json.time);
+  if (json.source) columns.source = json.source;
   return columns;
 }
 

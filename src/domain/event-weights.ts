@@ -7,6 +7,8 @@ export interface EventFilter {
   to: number;
   /** Categories counted; null for all. */
   categories: readonly string[] | null;
+  /** Sources counted (grid_worker, camera, …); null or absent for all. */
+  sources?: readonly string[] | null;
   /** Lowest severity counted (1–4). */
   minSeverity: number;
   /** Each event counts 1, or its severity (1–4). */
@@ -17,21 +19,24 @@ export interface EventFilter {
 
 /**
  * Returns each event's weight under a filter: 0 when it is outside the window, of another
- * category or below the severity; else 1 or its severity, decayed by age before the window's end.
+ * category or source, or below the severity; else 1 or its severity, decayed by age before the window's end.
  */
 export function eventWeights(
   time: ArrayLike<number>,
   severity: ArrayLike<number>,
   category: readonly string[],
   filter: EventFilter,
+  source?: readonly string[],
 ): Float64Array {
   const out = new Float64Array(time.length);
   const categories = filter.categories ? new Set(filter.categories) : null;
+  const sources = filter.sources && source ? new Set(filter.sources) : null;
   for (let i = 0; i < time.length; i++) {
     const t = time[i] as number;
     const s = severity[i] as number;
     if (!(t >= filter.from && t < filter.to) || s < filter.minSeverity) continue;
     if (categories && !categories.has(category[i] as string)) continue;
+    if (sources && !sources.has(source?.[i] as string)) continue;
     out[i] = decayedWeight(filter.weightBy === 'severity' ? s : 1, t, filter.to, filter.halfLifeDays);
   }
   return out;

@@ -121,6 +121,8 @@ export const en: Catalogue<typeof zhCN> = {
     halfLife: 'Half-life {{n}} days',
     severity: 'Severity',
     atLeast: '{{level}} or worse',
+    source: 'Source',
+    allSources: 'All sources',
     category: 'Category',
     allCategories: 'All categories',
     chart: 'Events per day',

@@ -116,6 +116,8 @@ export const zhCN = {
     halfLife: '半衰期 {{n}} 天',
     severity: '等级',
     atLeast: '{{level}}及以上',
+    source: '来源',
+    allSources: '全部来源',
     category: '类别',
     allCategories: '全部类别',
     chart: '每日事件数',

@@ -24,6 +24,8 @@ export interface HeatSettings {
   end: number | null;
   /** Categories counted; null for all. */
   categories: string[] | null;
+  /** Sources counted; null for all. */
+  sources: string[] | null;
   minSeverity: number;
   /** Gi* hot spots of the window's events on the cells, with the FDR correction, against the window before. */
   hotspots: boolean;
@@ -43,6 +45,7 @@ export const DEFAULT_HEAT: HeatSettings = {
   step: 'day',
   end: null,
   categories: null,
+  sources: null,
   minSeverity: 1,
   hotspots: false,
   fdr: false,

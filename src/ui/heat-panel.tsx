@@ -13,6 +13,8 @@ const WINDOWS_HOURS = [6, 24, 7 * 24, 30 * 24, 90 * 24, 180 * 24];
 const BANDWIDTHS = [100, 200, 300, 500, 800];
 const CELL_SIZES = [10, 25, 50];
 const HALF_LIVES = [null, 7, 30];
+/** Sources of events, as the database allows them. */
+const EVENT_SOURCES = ['grid_worker', 'camera', 'citizen', 'hotline', 'sensor', 'department'] as const;
 
 /** What the last heatmap was made of, shown under the title. */
 export interface HeatStatus {
@@ -263,6 +265,21 @@ export function HeatPanel(props: HeatPanelProps) {
             {[1, 2, 3, 4].map((s) => (
               <option key={s} value={s}>
                 {t('heat.atLeast', { level: t(`severity.${s}`) })}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('heat.source')}
+          <select
+            value={settings.sources?.[0] ?? ''}
+            onChange={(e) => onChange({ sources: e.target.value === '' ? null : [e.target.value] })}
+            data-testid="heat-source"
+          >
+            <option value="">{t('heat.allSources')}</option>
+            {EVENT_SOURCES.map((s) => (
+              <option key={s} value={s}>
+                {t(`source.${s}`)}
               </option>
             ))}
           </select>

@@ -16,6 +16,7 @@ export interface HeatEvents {
   time: Float64Array;
   severity: Uint8Array;
   category: string[];
+  source?: string[];
 }
 
 /** A heatmap ready to draw: RGBA pixels on the raster frame, its peak, and what went into it. */
@@ -47,7 +48,7 @@ let weights: SpatialWeights | null = null;
 
 function cellValues(filter: EventFilter): Float64Array {
   if (!events) throw new Error('no events loaded for hot spots');
-  const w = eventWeights(events.time, events.severity, events.category, filter);
+  const w = eventWeights(events.time, events.severity, events.category, filter, events.source);
   return countByCell(cells, events.lng, events.lat, w).value;
 }
 
@@ -83,7 +84,7 @@ const api = {
   heat(frame: RasterFrame, options: DensityOptions, filter: EventFilter, isobands = false): HeatImage {
     if (!events) throw new Error('no events loaded for the heatmap');
     const start = performance.now();
-    const weights = eventWeights(events.time, events.severity, events.category, filter);
+    const weights = eventWeights(events.time, events.severity, events.category, filter, events.source);
     let counted = 0;
     for (let i = 0; i < weights.length; i++) if ((weights[i] as number) > 0) counted++;
     const grid = kernelDensity(events.lng, events.lat, weights, frame, options);

@@ -420,6 +420,13 @@ test('the risk heatmap follows the time slider, plays back, and exports the play
   await page.getByTestId('heat-weight').selectOption('severity');
   await expect(page.getByTestId('heat-legend')).toContainText('加权起/平方公里');
 
+  // Filtering by source counts fewer events.
+  const all = await page.evaluate(() => window.__gridatlas?.heat);
+  await page.getByTestId('heat-source').selectOption('hotline');
+  await page.waitForFunction((seq) => (window.__gridatlas?.heat?.seq ?? 0) > seq, all?.seq ?? 0);
+  await expect.poll(async () => (await page.evaluate(() => window.__gridatlas?.heat?.counted)) ?? 0).toBeLessThan(all?.counted ?? 0);
+  await page.getByTestId('heat-source').selectOption('');
+
   // Isobands at the legend's breaks, as outlines.
   await page.getByTestId('heat-isobands').check();
   await page.waitForFunction(() => (window.__gridatlas?.isobands ?? 0) > 0);

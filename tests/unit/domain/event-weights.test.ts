@@ -23,6 +23,13 @@ describe('eventWeights', () => {
     expect(decayed[2]).toBeCloseTo(0.5 ** 0.25, 12);
   });
 
+  it('filters by source when the events carry one', () => {
+    const source = ['hotline', 'camera', 'hotline', 'citizen', 'camera'];
+    expect(Array.from(eventWeights(time, severity, category, { ...base, sources: ['camera'] }, source))).toEqual([0, 1, 0, 0, 1]);
+    // Without sources on the events, the source filter cannot apply and counts them all.
+    expect(Array.from(eventWeights(time, severity, category, { ...base, sources: ['camera'] }))).toEqual([0, 1, 1, 0, 1]);
+  });
+
   it('counts events per day for a chart', () => {
     expect(eventsOverTime(time, 0, 11 * DAY, DAY)).toEqual([1, 0, 1, 0, 0, 1, 0, 0, 0, 1, 1]);
     expect(eventsOverTime(time, 0, 11 * DAY, 5 * DAY, (i) => severity[i] === 1)).toEqual([1, 1, 0]);
