@@ -255,12 +255,10 @@ test('imports 100,000 rows in a Web Worker with progress while the map keeps dra
   // Progress is shown in steps while rows are written (it is not one frozen block).
   await page.getByTestId('import-submit').click();
   const seen = new Set<string>();
+  // Read the progress without waiting for it (allTextContents does not wait), so that the loop
+  // cannot hang when the progress bar goes away as the import ends.
   while (!(await page.getByTestId('import-result').isVisible())) {
-    const text = await page
-      .getByTestId('import-progress')
-      .textContent()
-      .catch(() => null);
-    if (text) seen.add(text);
+    for (const text of await page.getByTestId('import-progress').allTextContents()) seen.add(text);
     await page.waitForTimeout(200);
   }
   await expect(page.getByTestId('import-result')).toHaveText('完成：新增 100000，更新 0，未变 0');
