@@ -1,3 +1,4 @@
+import type { Polygon } from 'geojson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyCells, classReason, type RuleSet } from '../domain/classify';
 import type { CellCode } from '../domain/ids';
@@ -246,6 +247,42 @@ export function backendContract(name: string, make: () => Promise<ContractSubjec
       expect(history[1]?.geometry.type).toBe('MultiPolygon');
       await signInAs('planner');
       await expect(backend.revertCellEdit(undo.editId)).rejects.toMatchObject({ code: 'forbidden' });
+    });
+
+    it('draws a new cell inside a cell, and asks before leaving one in two pieces', async (ctx) => {
+      if (!subject) return ctx.skip();
+      await signInAs('admin');
+      const cells = await backend.listCells();
+      const cell = cells.features[12] as (typeof cells.features)[number];
+      const community = cell.properties.communityCode;
+      const named = cells.features.filter((f) => f.properties.communityCode === community).map((f) => f.properties);
+      const ring = cell.geometry.coordinates[0]?.[0] ?? [];
+      const xs = ring.map((p) => p[0] as number);
+      const ys = ring.map((p) => p[1] as number);
+      const [x, y] = [(Math.min(...xs) + Math.max(...xs)) / 2, (Math.min(...ys) + Math.max(...ys)) / 2];
+      const box = (dx: number, dy: number): Polygon => ({
+        type: 'Polygon',
+        coordinates: [
+          [
+            [x - dx, y - dy],
+            [x + dx, y - dy],
+            [x + dx, y + dy],
+            [x - dx, y + dy],
+            [x - dx, y - dy],
+          ],
+        ],
+      });
+      // A band across the whole cell from north to south cuts it in two: confirm first.
+      const band = box(0.00005, (Math.max(...ys) - Math.min(...ys)) * 0.7);
+      await expect(backend.drawCell(community, band, named, 'contract draw')).rejects.toMatchObject({
+        code: 'confirm',
+        message: expect.stringContaining(`${cell.properties.code} (2 parts)`),
+      });
+      const drawn = await backend.drawCell(community, box(0.0002, 0.0002), named, 'contract draw');
+      expect(drawn).toMatchObject({ operation: 'draw', retiredCodes: [] });
+      expect(drawn.newCodes).toHaveLength(1);
+      expect(drawn.cells.map((c) => c.code)).toContain(cell.properties.code);
+      await backend.revertCellEdit(drawn.editId);
     });
 
     it('classes cells by a saved rule set, keeps a manual class, and keeps the risk matrix', async (ctx) => {

@@ -141,7 +141,7 @@ export interface CellEditResult {
   retiredCodes: CellCode[];
 }
 
-export type CellEditOperation = 'split' | 'merge' | 'transfer' | 'move' | 'reshape' | 'fix' | 'undo' | 'redo';
+export type CellEditOperation = 'split' | 'merge' | 'transfer' | 'move' | 'reshape' | 'fix' | 'draw' | 'undo' | 'redo';
 
 /** One version of a cell in its history timeline, with the edit that wrote it (null: the original). */
 export interface CellHistoryEntry {
@@ -175,7 +175,8 @@ export interface CellEditSummary {
 }
 
 /** Why a backend call failed; the UI shows a message per code. */
-export type BackendErrorCode = 'unavailable' | 'forbidden' | 'not_found' | 'invalid' | 'conflict' | 'unknown';
+/** 'confirm': the edit is allowed only once the user confirms it (a cell left in separate pieces). */
+export type BackendErrorCode = 'unavailable' | 'forbidden' | 'not_found' | 'invalid' | 'conflict' | 'confirm' | 'unknown';
 
 /** A failure of a backend call, with a code the UI can act on and the database's message. */
 export class BackendError extends Error {
@@ -292,6 +293,19 @@ export interface Backend {
     cells: readonly (CellVersion & { geometry: Polygon | MultiPolygon })[],
     reason: string,
     options?: { allowMultipart?: boolean; mode?: 'reshape' | 'fix' },
+  ): Promise<CellEditResult>;
+  /**
+   * Draws a new cell in a community: the shape, cut to the community, becomes a new cell and the
+   * cells under it give up that area. `cells` names every cell of the community as the editor
+   * saw it (a cell under the shape that is not named is a conflict). A cell left in separate
+   * pieces fails with BackendError('confirm') until `allowMultipart` is set.
+   */
+  drawCell(
+    communityCode: CommunityCode,
+    shape: Polygon,
+    cells: readonly CellVersion[],
+    reason: string,
+    options?: { allowMultipart?: boolean },
   ): Promise<CellEditResult>;
   /** Undoes an edit, or redoes it when given the undo. */
   revertCellEdit(editId: number, reason?: string): Promise<CellEditResult>;

@@ -47,6 +47,7 @@ export function toBackendError(error: unknown): BackendError {
   }
   let code: BackendErrorCode = 'unknown';
   if (sqlstate === '42501') code = 'forbidden';
+  else if (sqlstate === 'GA428') code = 'confirm';
   else if (sqlstate === '40001' || sqlstate === '23505') code = 'conflict';
   else if (sqlstate.startsWith('22') || sqlstate.startsWith('23')) code = 'invalid';
   else if (sqlstate === 'P0002') code = 'not_found';

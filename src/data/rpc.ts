@@ -39,6 +39,7 @@ export const RPC_NAMES = [
   'transfer_cell',
   'move_cell',
   'reshape_cells',
+  'draw_cell',
   'revert_cell_edit',
   'cell_history',
   'recent_cell_edits',
@@ -77,6 +78,7 @@ type Reads = Pick<
   | 'transferCell'
   | 'moveCell'
   | 'reshapeCells'
+  | 'drawCell'
   | 'revertCellEdit'
   | 'getCellHistory'
   | 'listCellEdits'
@@ -143,6 +145,14 @@ export function rpcReads(transport: RpcTransport): Reads {
         p_reason: reason,
         p_allow_multipart: options?.allowMultipart ?? false,
         p_mode: options?.mode ?? 'reshape',
+      }),
+    drawCell: (communityCode, shape, cells, reason, options) =>
+      transport.rpc<CellEditResult>('draw_cell', {
+        p_community_code: communityCode,
+        p_shape: shape,
+        p_cells: cells.map((c) => ({ code: c.code, version: c.version })),
+        p_reason: reason,
+        p_allow_multipart: options?.allowMultipart ?? false,
       }),
     revertCellEdit: (editId, reason) => transport.rpc<CellEditResult>('revert_cell_edit', { p_edit_id: editId, p_reason: reason ?? null }),
     // The SQL functions answer in the Backend's own shapes (camelCase keys), as the reads do.

@@ -4,6 +4,7 @@ import { DEMO_MEMBERS } from '../../src/data/demo-members';
 import type { SqlClient } from '../../src/data/sql-client';
 import { createRandom } from '../../src/demo/random';
 import { fixTiling } from '../../src/geo/fix-tiling';
+import { METERS_PER_DEGREE } from '../../src/geo/planar';
 import { validateTiling } from '../../src/geo/validate-tiling';
 import { asUser, describeEachDatabase, rolledBack } from './each-database';
 
@@ -74,6 +75,24 @@ async function expectRefused(tx: SqlClient, sql: string, params: unknown[], mess
   await expect(tx.query(sql, params)).rejects.toThrow(message);
   await tx.exec('rollback to savepoint refused');
 }
+
+/** Returns a rectangle of ±halfWidth by ±halfHeight metres around (x, y), as a GeoJSON Polygon. */
+const squareAround = (x: number, y: number, halfWidthMeters: number, halfHeightMeters = halfWidthMeters): Polygon => {
+  const dx = halfWidthMeters / (METERS_PER_DEGREE * Math.cos((y * Math.PI) / 180));
+  const dy = halfHeightMeters / METERS_PER_DEGREE;
+  return {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [x - dx, y - dy],
+        [x + dx, y - dy],
+        [x + dx, y + dy],
+        [x - dx, y + dy],
+        [x - dx, y - dy],
+      ],
+    ],
+  };
+};
 
 const rpc = async <T = Record<string, unknown>>(tx: SqlClient, sql: string, params: unknown[]) =>
   (await tx.query<{ r: T }>(`select ${sql} r`, params)).rows[0]?.r as T;
@@ -420,6 +439,127 @@ describeEachDatabase('grid edits', (db) => {
       }
       expect(new Set(done).size).toBe(3);
       await expectExactTiling(tx, community);
+    });
+  });
+
+  it('draws a new cell over two neighbours: they give up the area, it gets the next code, points and households follow', async () => {
+    await asUser(db(), ADMIN, async (tx) => {
+      const cell = await pickCell(tx);
+      const all = await currentCells(tx, cell.community_code);
+      // A square of ±20 m around the middle of the border the cell shares with a neighbour.
+      const { rows } = await tx.query<{ code: string; x: number; y: number }>(
+        `select b.code, ST_X(m) x, ST_Y(m) y from cells a join cells b on b.community_code = a.community_code and b.code <> a.code
+           cross join lateral ST_LineInterpolatePoint(ST_LineMerge(ST_CollectionExtract(ST_Intersection(a.geom, b.geom), 2)), 0.5) m
+         where a.code = $1 and a.valid_to is null and b.valid_to is null
+           and ST_Length(ST_CollectionExtract(ST_Intersection(a.geom, b.geom), 2)) > 0
+         order by b.code limit 1`,
+        [cell.code],
+      );
+      const { code: other, x, y } = rows[0] as { code: string; x: number; y: number };
+      const square = squareAround(x, y, 20);
+      const { rows: before } = await tx.query<{ n: number; max: string; households: number }>(
+        `select (select count(*)::int from entities where ST_Intersects(geom, ST_GeomFromGeoJSON($1))) n,
+           (select max(code) from cells where community_code = $2) max,
+           (select sum(households)::int from cells where valid_to is null and community_code = $2) households`,
+        [JSON.stringify(square), cell.community_code],
+      );
+      const result = await rpc<{ editId: number; operation: string; cells: { code: string; version: number }[]; newCodes: string[] }>(
+        tx,
+        'draw_cell($1, $2, $3, $4)',
+        [cell.community_code, JSON.stringify(square), JSON.stringify(all.map((c) => ({ code: c.code, version: c.version }))), '新建小区'],
+      );
+      const next = String(Number(before[0]?.max) + 1).padStart(15, '0');
+      expect(result.operation).toBe('draw');
+      expect(result.newCodes).toEqual([next]);
+      expect(result.cells.map((c) => c.code).sort()).toEqual([cell.code, other, next].sort());
+      const { rows: after } = await tx.query<{ n: number; area: number; households: number; history: string }>(
+        `select (select count(*)::int from entities where cell_code = $1) n,
+           (select ST_Area(geom::geography) from cells where code = $1 and valid_to is null) area,
+           (select sum(households)::int from cells where valid_to is null and community_code = $2) households,
+           (select operation || ' ' || reason from cell_edits where id = $3) history`,
+        [next, cell.community_code, result.editId],
+      );
+      expect(after[0]?.n).toBe(before[0]?.n);
+      expect(after[0]?.area).toBeCloseTo(1600, -1);
+      expect(after[0]?.households).toBe(before[0]?.households);
+      expect(after[0]?.history).toBe('draw 新建小区');
+      await expectExactTiling(tx, cell.community_code);
+    });
+  });
+
+  it('asks before leaving a cell in two pieces, retires a cell drawn over whole, and refuses a stale picture', async () => {
+    await asUser(db(), ADMIN, async (tx) => {
+      const cell = await pickCell(tx, 1);
+      const named = (cells: CellRow[]) => JSON.stringify(cells.map((c) => ({ code: c.code, version: c.version })));
+      const { rows } = await tx.query<{ w: number; s: number; e: number; n: number }>(
+        `select ST_XMin(geom) w, ST_YMin(geom) s, ST_XMax(geom) e, ST_YMax(geom) n from cells where code = $1 and valid_to is null`,
+        [cell.code],
+      );
+      const box = rows[0] as { w: number; s: number; e: number; n: number };
+      const mid = (box.w + box.e) / 2;
+      // A band 10 m wide from north to south across the cell (and a little into its neighbours).
+      const band = squareAround(mid, (box.s + box.n) / 2, 5, (box.n - box.s) * 0.6 * METERS_PER_DEGREE);
+      const all = await currentCells(tx, cell.community_code);
+      await expectRefused(
+        tx,
+        'select draw_cell($1, $2, $3, $4)',
+        [cell.community_code, JSON.stringify(band), named(all), 'x'],
+        new RegExp(`drawing this cell leaves ${cell.code} \\(2 parts\\).* in separate pieces; confirm multi-part cells to keep them`),
+      );
+      await tx.exec('savepoint multipart');
+      const confirmed = await rpc<{ cells: { code: string }[] }>(tx, 'draw_cell($1, $2, $3, $4, true)', [
+        cell.community_code,
+        JSON.stringify(band),
+        named(all),
+        'x',
+      ]);
+      expect(confirmed.cells.map((c) => c.code)).toContain(cell.code);
+      const { rows: parts } = await tx.query<{ n: number }>(
+        'select ST_NumGeometries(geom) n from cells where code = $1 and valid_to is null',
+        [cell.code],
+      );
+      expect(parts[0]?.n).toBe(2);
+      await expectExactTiling(tx, cell.community_code);
+      await tx.exec('rollback to savepoint multipart');
+
+      // Drawn over the whole cell (and a margin): the cell's code is retired.
+      const over = squareAround(
+        mid,
+        (box.s + box.n) / 2,
+        ((box.e - box.w) / 2) * 1.02 * METERS_PER_DEGREE * Math.cos((box.s * Math.PI) / 180),
+        ((box.n - box.s) / 2) * 1.02 * METERS_PER_DEGREE,
+      );
+      const whole = await rpc<{ retiredCodes: string[]; newCodes: string[] }>(tx, 'draw_cell($1, $2, $3, $4, true)', [
+        cell.community_code,
+        JSON.stringify(over),
+        named(all),
+        'x',
+      ]);
+      expect(whole.retiredCodes).toEqual([cell.code]);
+      await expectExactTiling(tx, cell.community_code);
+
+      // The same picture again is stale now.
+      await expectRefused(
+        tx,
+        'select draw_cell($1, $2, $3, $4, true)',
+        [cell.community_code, JSON.stringify(over), named(all), 'x'],
+        /changed by another edit|no longer exists|not among the cells you named/,
+      );
+      // A shape in another district, and a picture that leaves out a cell under the shape.
+      await expectRefused(
+        tx,
+        'select draw_cell($1, $2, $3, $4)',
+        [cell.community_code, JSON.stringify(squareAround(100, 10, 20)), named(all), 'x'],
+        `the drawn shape does not lie in community ${cell.community_code}`,
+      );
+      const fresh = await currentCells(tx, cell.community_code);
+      const under = fresh.find((c) => c.code === whole.newCodes[0]) as CellRow;
+      await expectRefused(
+        tx,
+        'select draw_cell($1, $2, $3, $4, true)',
+        [cell.community_code, JSON.stringify(over), named(fresh.filter((c) => c.code !== under.code)), 'x'],
+        `cell ${under.code} lies under the drawn shape but is not among the cells you named`,
+      );
     });
   });
 

@@ -1,0 +1,46 @@
+import type { Polygon } from 'geojson';
+import { describe, expect, it } from 'vitest';
+import { previewDrawnCell } from '../../../src/geo/draw-cell';
+import { areaSquareMeters } from '../../../src/geo/planar';
+
+const rect = (w: number, s: number, e: number, n: number): Polygon => ({
+  type: 'Polygon',
+  coordinates: [
+    [
+      [w, s],
+      [e, s],
+      [e, n],
+      [w, n],
+      [w, s],
+    ],
+  ],
+});
+// Three cells side by side, 100 m or so each, making up a community.
+const cells = [0, 1, 2].map((i) => ({ id: `c${i}`, geometry: rect(112 + i * 0.001, 28, 112.001 + i * 0.001, 28.001) }));
+
+describe('previewDrawnCell', () => {
+  it('takes the drawn area from the cells under it, so that areas still add up', () => {
+    const preview = previewDrawnCell(rect(112.0005, 28.0002, 112.0015, 28.0008), cells);
+    expect(preview?.donors.map((d) => d.id)).toEqual(['c0', 'c1']);
+    const kept = (preview?.donors ?? []).reduce((s, d) => s + (d.rest ? areaSquareMeters(d.rest) : 0), 0);
+    const before = areaSquareMeters(cells[0]?.geometry as Polygon) + areaSquareMeters(cells[1]?.geometry as Polygon);
+    expect(kept + (preview?.areaSquareMeters ?? 0)).toBeCloseTo(before, 3);
+    expect(preview?.donors.every((d) => d.parts === 1)).toBe(true);
+  });
+
+  it('cuts the shape to the community and says when a cell is covered whole or cut in two', () => {
+    // From outside the community (west) across c0 whole and through the middle of c1, top to bottom.
+    const preview = previewDrawnCell(rect(111.999, 27.999, 112.0014, 28.002), cells);
+    expect(preview?.areaSquareMeters).toBeCloseTo(areaSquareMeters(rect(112, 28, 112.0014, 28.001)), 3);
+    expect(preview?.donors).toEqual([
+      expect.objectContaining({ id: 'c0', rest: null, parts: 0 }),
+      expect.objectContaining({ id: 'c1', parts: 1 }),
+    ]);
+    const band = previewDrawnCell(rect(112.0012, 27.999, 112.0016, 28.002), cells);
+    expect(band?.donors).toEqual([expect.objectContaining({ id: 'c1', parts: 2 })]);
+  });
+
+  it('returns null for a shape outside the community', () => {
+    expect(previewDrawnCell(rect(113, 28, 113.001, 28.001), cells)).toBeNull();
+  });
+});
