@@ -1,4 +1,4 @@
-import type { FeatureCollection, LineString, MultiPolygon } from 'geojson';
+import type { FeatureCollection, LineString, MultiPolygon, Polygon } from 'geojson';
 import type { StyleSpecification } from 'maplibre-gl';
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -21,6 +21,7 @@ import { fromWgs84, toWgs84 } from '../geo/crs-china';
 import { cellsToCsvWkt, cellsToGeoJson, cellsToShapefileZip, type ExportCell } from '../geo/export-cells';
 import { interiorPoint } from '../geo/interior-point';
 import { moveSharedVertex } from '../geo/move-shared-vertex';
+import { buildSnapTargets, snapPosition } from '../geo/snap-position';
 import type { MapController } from '../map/map-controller';
 import { MapView } from '../map/map-view';
 import { type LabelFeature, renderModel } from '../map/render-model';
@@ -383,6 +384,20 @@ export function App({ config, style, initialBounds, labels }: AppProps) {
     return { type: 'LineString', coordinates: line.coordinates.map((p) => toWgs84(p as LngLat, displayCrs)) };
   };
 
+  /** Draws a polygon on the map, corners snapped to cells and roads, returned in WGS-84. */
+  const drawPolygon = async (snapMeters: number): Promise<Polygon | null> => {
+    const map = controller.current;
+    if (!map || !displayCells) return null;
+    const roads = await map.roadLines().catch(() => []);
+    const targets = buildSnapTargets(
+      displayCells.features.map((f) => f.geometry),
+      roads,
+    );
+    const shape = await map.drawPolygon(snapMeters > 0 ? (p) => snapPosition(targets, p, snapMeters)?.position ?? null : null);
+    if (!shape || displayCrs === 'wgs84') return shape;
+    return { type: 'Polygon', coordinates: shape.coordinates.map((ring) => ring.map((p) => toWgs84(p as LngLat, displayCrs))) };
+  };
+
   const signIn = async (request: SignInRequest) => {
     if (!backend) return;
     await backend.signIn(request);
@@ -481,6 +496,7 @@ export function App({ config, style, initialBounds, labels }: AppProps) {
               vertexToleranceDegrees={displayCrs === 'wgs84' ? 1e-9 : 1e-7}
               onPick={(codes) => dispatch({ type: 'edit-set', codes })}
               drawLine={drawLine}
+              drawPolygon={drawPolygon}
               onOverlay={(shapes) => controller.current?.setOverlay(convertForDisplay(shapes, displayCrs))}
               zoomTo={(lngLat) => controller.current?.map.jumpTo({ center: fromWgs84(lngLat, displayCrs), zoom: 17 })}
               onEdited={reloadGrid}

@@ -1,8 +1,8 @@
 import { BitmapLayer, ScatterplotLayer, TextLayer } from '@deck.gl/layers';
 import { MapboxOverlay } from '@deck.gl/mapbox';
-import type { FeatureCollection, LineString, MultiPolygon, Point } from 'geojson';
+import type { FeatureCollection, LineString, MultiLineString, MultiPolygon, Point, Polygon } from 'geojson';
 import maplibregl, { type GeoJSONSource, type MapMouseEvent, type StyleSpecification } from 'maplibre-gl';
-import { TerraDraw, TerraDrawLineStringMode } from 'terra-draw';
+import { TerraDraw, TerraDrawLineStringMode, TerraDrawPolygonMode } from 'terra-draw';
 import { TerraDrawMapLibreGLAdapter } from 'terra-draw-maplibre-gl-adapter';
 import type { AdminAreaProperties, CellProperties, PointColumns } from '../data/backend';
 import type { BBox, CellCode, LngLat, PointKind } from '../domain/ids';
@@ -87,10 +87,6 @@ export class MapController {
     this.map.on('error', (e) => options.onError(e.error?.message ?? String(e)));
   }
 
-  /**
-   * Draws shapes over the cells: validation problems (kind 'problem', red) and past shapes of a
-   * cell from its history (kind 'history', blue dashes).
-   */
   private hotspotShapes: FeatureCollection = EMPTY;
   private bandShapes: FeatureCollection = EMPTY;
 
@@ -106,6 +102,11 @@ export class MapController {
     if (this.styleLoaded) (this.map.getSource('app-hotspots') as GeoJSONSource | undefined)?.setData(shapes);
   }
 
+  /**
+   * Draws shapes over the cells: validation problems (kind 'problem', red), past shapes of a
+   * cell from its history (kind 'history', blue dashes), an edit's preview (kind 'preview', green;
+   * 'cut': what neighbours keep, amber).
+   */
   setOverlay(shapes: FeatureCollection): void {
     this.overlayShapes = shapes;
     if (this.styleLoaded) (this.map.getSource('app-overlay') as GeoJSONSource | undefined)?.setData(shapes);
@@ -116,33 +117,57 @@ export class MapController {
    * point to finish, Escape to cancel). Resolves with the line, or null when cancelled.
    */
   drawLine(): Promise<LineString | null> {
+    return this.drawShape('linestring', null) as Promise<LineString | null>;
+  }
+
+  /**
+   * Lets the user draw a polygon with terra-draw (click to add corners, a click on the first
+   * corner to close it, Escape to cancel). Each corner goes through `snap` (display
+   * coordinates in and out; null: no snap). Resolves with the polygon, or null when cancelled.
+   */
+  drawPolygon(snap: ((lngLat: LngLat) => LngLat | null) | null): Promise<Polygon | null> {
+    return this.drawShape('polygon', snap) as Promise<Polygon | null>;
+  }
+
+  private snapper: ((lngLat: LngLat) => LngLat | null) | null = null;
+
+  private drawShape(mode: 'linestring' | 'polygon', snap: ((lngLat: LngLat) => LngLat | null) | null) {
     if (!this.draw) {
       this.draw = new TerraDraw({
         adapter: new TerraDrawMapLibreGLAdapter({ map: this.map }),
-        modes: [new TerraDrawLineStringMode({ styles: { lineStringColor: '#d7263d', lineStringWidth: 3 } })],
+        modes: [
+          new TerraDrawLineStringMode({ styles: { lineStringColor: '#d7263d', lineStringWidth: 3 } }),
+          new TerraDrawPolygonMode({
+            styles: { fillColor: '#2e7d32', fillOpacity: 0.25, outlineColor: '#2e7d32', outlineWidth: 3, snappingPointColor: '#d7263d' },
+            snapping: { toCustom: (event) => this.snapper?.([event.lng, event.lat]) ?? undefined },
+          }),
+        ],
       });
       this.draw.start();
     }
     const draw = this.draw;
     this.cancelDraw();
     this.drawing = true;
-    draw.setMode('linestring');
-    return new Promise((resolve) => {
-      const done = (line: LineString | null) => {
+    this.snapper = snap;
+    draw.setMode(mode);
+    return new Promise<LineString | Polygon | null>((resolve) => {
+      const done = (shape: LineString | Polygon | null) => {
         draw.off('finish', onFinish);
         window.removeEventListener('keydown', onKey);
         this.pendingCancel = null;
+        this.snapper = null;
         draw.clear();
         draw.setMode('static');
-        // Let the click that finished the line pass before clicks select again.
+        // Let the click that finished the shape pass before clicks select again.
         setTimeout(() => {
           this.drawing = false;
         }, 0);
-        resolve(line);
+        resolve(shape);
       };
       const onFinish = (id: string | number) => {
         const feature = draw.getSnapshotFeature(id);
-        done(feature?.geometry.type === 'LineString' ? (feature.geometry as LineString) : null);
+        const type = mode === 'polygon' ? 'Polygon' : 'LineString';
+        done(feature?.geometry.type === type ? (feature.geometry as LineString | Polygon) : null);
       };
       const onKey = (e: KeyboardEvent) => {
         if (e.key === 'Escape') done(null);
@@ -151,6 +176,16 @@ export class MapController {
       draw.on('finish', onFinish);
       window.addEventListener('keydown', onKey);
     });
+  }
+
+  /** Road lines of the built-in basemap (for snapping), or none with another basemap. */
+  async roadLines(): Promise<(LineString | MultiLineString)[]> {
+    const source = this.map.getSource('roads') as GeoJSONSource | undefined;
+    if (source?.type !== 'geojson') return [];
+    const data = (await source.getData()) as FeatureCollection;
+    return data.features
+      .map((f) => f.geometry)
+      .filter((g): g is LineString | MultiLineString => g?.type === 'LineString' || g?.type === 'MultiLineString');
   }
 
   private pendingCancel: (() => void) | null = null;
@@ -338,8 +373,8 @@ export class MapController {
       type: 'fill',
       source: 'app-overlay',
       paint: {
-        'fill-color': ['match', ['get', 'kind'], 'history', '#2f6fde', '#d7263d'],
-        'fill-opacity': ['match', ['get', 'kind'], 'history', 0.18, 0.55],
+        'fill-color': ['match', ['get', 'kind'], 'history', '#2f6fde', 'preview', '#2e7d32', 'cut', '#f2a900', '#d7263d'],
+        'fill-opacity': ['match', ['get', 'kind'], 'history', 0.18, 'preview', 0.35, 'cut', 0.25, 0.55],
       },
     });
     map.addLayer({
@@ -347,7 +382,7 @@ export class MapController {
       type: 'line',
       source: 'app-overlay',
       paint: {
-        'line-color': ['match', ['get', 'kind'], 'history', '#2f6fde', '#d7263d'],
+        'line-color': ['match', ['get', 'kind'], 'history', '#2f6fde', 'preview', '#2e7d32', 'cut', '#b07a00', '#d7263d'],
         'line-width': 2.5,
         'line-dasharray': ['match', ['get', 'kind'], 'history', ['literal', [2, 1]], ['literal', [1, 0]]],
       },

@@ -1,4 +1,4 @@
-import type { Feature, FeatureCollection, LineString, MultiPolygon, Polygon } from 'geojson';
+import type { Feature, FeatureCollection, LineString, MultiLineString, MultiPolygon, Polygon } from 'geojson';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
@@ -11,7 +11,10 @@ import {
   type CellVersion,
 } from '../data/backend';
 import type { CellCode, CommunityCode, LngLat } from '../domain/ids';
+import { type DrawnCellPreview, previewDrawnCell } from '../geo/draw-cell';
+import { equalAreaCuts } from '../geo/equal-area-cuts';
 import { moveSharedVertex } from '../geo/move-shared-vertex';
+import { polygonsOf } from '../geo/planar';
 import type { TilingCell, TilingProblem } from '../geo/validate-tiling';
 import { createGeoWorker } from '../workers/geo-client';
 import { formatCount, formatDateTime } from './format';
@@ -29,6 +32,8 @@ export interface GridEditPanelProps {
   vertexToleranceDegrees: number;
   /** Lets the user draw a line on the map; null when cancelled. */
   drawLine(): Promise<LineString | null>;
+  /** Lets the user draw a polygon, corners snapped within `snapMeters` (0: off); null when cancelled. */
+  drawPolygon(snapMeters: number): Promise<Polygon | null>;
   /** Shapes to show over the map: problems (red) or a past shape (blue). */
   onOverlay(shapes: FeatureCollection): void;
   zoomTo(lngLat: LngLat): void;
@@ -37,7 +42,56 @@ export interface GridEditPanelProps {
   onClose(): void;
 }
 
-type Busy = null | 'draw' | 'edit' | 'validate';
+type Busy = null | 'draw' | 'draw-cell' | 'edit' | 'validate';
+
+/** A drawn cell waiting for the admin to commit it. */
+interface PendingCell {
+  shape: Polygon;
+  community: CommunityCode;
+  preview: DrawnCellPreview;
+}
+
+const bboxOf = (geometry: Polygon | MultiPolygon): [number, number, number, number] => {
+  let [w, s, e, n] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const poly of polygonsOf(geometry)) {
+    for (const p of poly[0] ?? []) {
+      w = Math.min(w, p[0] as number);
+      e = Math.max(e, p[0] as number);
+      s = Math.min(s, p[1] as number);
+      n = Math.max(n, p[1] as number);
+    }
+  }
+  return [w, s, e, n];
+};
+
+/**
+ * Returns the community whose cells the drawn shape covers most and the preview of drawing it
+ * there (only cells whose box meets the shape's are clipped), or null when it covers no cell.
+ */
+export function pendingCellFor(shape: Polygon, cells: FeatureCollection<MultiPolygon, CellProperties>): PendingCell | null {
+  const [w, s, e, n] = bboxOf(shape);
+  const near = cells.features.filter((f) => {
+    const [fw, fs, fe, fn] = bboxOf(f.geometry);
+    return fw <= e && fe >= w && fs <= n && fn >= s;
+  });
+  const communityOf = new Map(near.map((f) => [f.properties.code, f.properties.communityCode]));
+  const all = previewDrawnCell(
+    shape,
+    near.map((f) => ({ id: f.properties.code, geometry: f.geometry })),
+  );
+  if (!all) return null;
+  const given = new Map<CommunityCode, number>();
+  for (const d of all.donors) {
+    const c = communityOf.get(d.id as CellCode) as CommunityCode;
+    given.set(c, (given.get(c) ?? 0) + d.givenSquareMeters);
+  }
+  const community = [...given].sort((a, b) => b[1] - a[1])[0]?.[0] as CommunityCode;
+  const preview = previewDrawnCell(
+    shape,
+    near.filter((f) => f.properties.communityCode === community).map((f) => ({ id: f.properties.code, geometry: f.geometry })),
+  );
+  return preview ? { shape, community, preview } : null;
+}
 
 /** The admin's grid editing panel: split, merge, give away, move, undo/redo, validate and fix, history. */
 export function GridEditPanel(props: GridEditPanelProps) {
@@ -51,6 +105,10 @@ export function GridEditPanel(props: GridEditPanelProps) {
   const [problems, setProblems] = useState<TilingProblem[] | null>(null);
   const [history, setHistory] = useState<{ code: CellCode; entries: CellHistoryEntry[] } | null>(null);
   const [target, setTarget] = useState<CommunityCode | ''>('');
+  const [parts, setParts] = useState(2);
+  const [snapMeters, setSnapMeters] = useState(5);
+  const [pending, setPending] = useState<PendingCell | null>(null);
+  const [allowMultipart, setAllowMultipart] = useState(false);
 
   const byCode = useMemo(() => new Map(cells.features.map((f) => [f.properties.code, f])), [cells]);
   const versionOf = (code: CellCode): CellVersion => ({ code, version: byCode.get(code)?.properties.version ?? 0 });
@@ -127,6 +185,12 @@ export function GridEditPanel(props: GridEditPanelProps) {
       });
     } catch (error) {
       const conflict = error instanceof BackendError && error.code === 'conflict';
+      if (error instanceof BackendError && error.code === 'confirm') {
+        // The database found a cell that would be left in pieces: ask, then the admin may commit again.
+        setAllowMultipart(false);
+        setMessage({ tone: 'error', text: t('edit.confirmMultipart', { message: error.message }) });
+        return;
+      }
       setMessage({
         tone: 'error',
         text: conflict
@@ -154,6 +218,64 @@ export function GridEditPanel(props: GridEditPanelProps) {
       return;
     }
     await run(() => backend.splitCell(versionOf(first), line, why()));
+  };
+
+  const splitEqually = async () => {
+    if (!first || !firstCell) return;
+    let cuts: MultiLineString;
+    try {
+      cuts = equalAreaCuts(firstCell.geometry, parts);
+    } catch (error) {
+      setMessage({ tone: 'error', text: error instanceof Error ? error.message : String(error) });
+      return;
+    }
+    await run(() => backend.splitCell(versionOf(first), cuts, why()));
+  };
+
+  /** Draws a new cell, then shows what it takes from whom before anything is written. */
+  const drawCell = async () => {
+    setPending(null);
+    setBusy('draw-cell');
+    setMessage({ tone: 'ok', text: t('edit.drawCellHint') });
+    const shape = await props.drawPolygon(snapMeters);
+    setBusy(null);
+    if (!shape) {
+      setMessage(null);
+      return;
+    }
+    const next = pendingCellFor(shape, cells);
+    if (!next) {
+      setMessage({ tone: 'error', text: t('edit.drawnOutside') });
+      return;
+    }
+    setPending(next);
+    setAllowMultipart(false);
+    setMessage(null);
+    props.onOverlay({
+      type: 'FeatureCollection',
+      features: [
+        ...next.preview.donors
+          .filter((d) => d.rest)
+          .map((d): Feature => ({ type: 'Feature', properties: { kind: 'cut', code: d.id }, geometry: d.rest as MultiPolygon })),
+        { type: 'Feature', properties: { kind: 'preview' }, geometry: next.preview.cell },
+      ],
+    });
+  };
+
+  const commitCell = async () => {
+    if (!pending) return;
+    const named = cells.features.filter((f) => f.properties.communityCode === pending.community).map((f) => versionOf(f.properties.code));
+    await run(async () => {
+      const result = await backend.drawCell(pending.community, pending.shape, named, why(), { allowMultipart });
+      setPending(null);
+      return result;
+    });
+  };
+
+  const cancelCell = () => {
+    setPending(null);
+    setMessage(null);
+    props.onOverlay({ type: 'FeatureCollection', features: [] });
   };
 
   const validate = async () => {
@@ -218,6 +340,8 @@ export function GridEditPanel(props: GridEditPanelProps) {
       c.properties.code.slice(0, 9) === firstCell.properties.communityCode.slice(0, 9),
   );
   const idle = busy === null;
+  const communityName = (code: CommunityCode) =>
+    props.communities?.features.find((c) => c.properties.code === code)?.properties.name ?? code;
   const fixableCount = (problems ?? []).filter((p) => p.type === 'gap' || p.type === 'overlap').length;
 
   return (
@@ -258,6 +382,78 @@ export function GridEditPanel(props: GridEditPanelProps) {
           {t('edit.transfer')}
         </button>
       </div>
+      <div className="actions">
+        <label className="inline-field">
+          {t('edit.parts')}
+          <input type="number" min={2} max={50} value={parts} onChange={(e) => setParts(Number(e.target.value))} data-testid="edit-parts" />
+        </label>
+        <button type="button" disabled={!idle || picked.length !== 1} onClick={splitEqually} data-testid="edit-split-equal">
+          {t('edit.splitEqual')}
+        </button>
+      </div>
+      <div className="actions">
+        <button type="button" disabled={!idle || pending !== null} onClick={drawCell} data-testid="edit-draw-cell">
+          {busy === 'draw-cell' ? t('edit.drawingCell') : t('edit.drawCell')}
+        </button>
+        <label className="inline-field">
+          {t('edit.snap')}
+          <input
+            type="number"
+            min={0}
+            max={100}
+            value={snapMeters}
+            onChange={(e) => setSnapMeters(Math.max(0, Number(e.target.value)))}
+            data-testid="edit-snap"
+          />
+        </label>
+      </div>
+      {pending && (
+        <section className="pending-cell" data-testid="edit-pending">
+          <p>
+            {t('edit.pendingCell', {
+              area: formatCount(Math.round(pending.preview.areaSquareMeters), i18n.language),
+              community: communityName(pending.community),
+            })}
+          </p>
+          <ul>
+            {pending.preview.donors.map((d) => (
+              <li key={d.id}>
+                {d.rest === null
+                  ? t('edit.donorWhole', { code: d.id })
+                  : t(d.parts > 1 ? 'edit.donorPieces' : 'edit.donor', {
+                      code: d.id,
+                      area: formatCount(Math.round(d.givenSquareMeters), i18n.language),
+                      parts: d.parts,
+                    })}
+              </li>
+            ))}
+          </ul>
+          {pending.preview.donors.some((d) => d.parts > 1) && (
+            <label className="check">
+              <input
+                type="checkbox"
+                checked={allowMultipart}
+                onChange={(e) => setAllowMultipart(e.target.checked)}
+                data-testid="edit-allow-multipart"
+              />
+              {t('edit.allowMultipart')}
+            </label>
+          )}
+          <div className="actions">
+            <button
+              type="button"
+              disabled={!idle || (pending.preview.donors.some((d) => d.parts > 1) && !allowMultipart)}
+              onClick={commitCell}
+              data-testid="edit-commit-cell"
+            >
+              {t('edit.commitCell')}
+            </button>
+            <button type="button" className="secondary" onClick={cancelCell}>
+              {t('edit.cancel')}
+            </button>
+          </div>
+        </section>
+      )}
       <div className="actions">
         <select
           value={target}

@@ -375,6 +375,65 @@ test('an admin splits a cell with a drawn line, merges it back with shift-click,
   expect(errors).toEqual([]);
 });
 
+test('an admin splits a cell into equal parts, draws a new cell with snapped corners, and undoes both', async ({ page }) => {
+  const errors = collectErrors(page);
+  await page.goto('/');
+  await waitForCells(page);
+  await page.getByTestId('layer-event').uncheck();
+  const before = await page.evaluate(() => window.__gridatlas?.cellsLoaded ?? 0);
+  await page.getByTestId('edit-open').click();
+  const cell = await page.evaluate(() => window.__gridatlas?.cellAt(260) ?? null);
+  if (!cell) throw new Error('no cell loaded');
+  await page.evaluate((p) => window.__gridatlas?.flyTo(p, 16), cell.lngLat);
+  await page.waitForFunction(() => window.__gridatlas?.cellsDrawn === true);
+  const box = await page.getByTestId('map').boundingBox();
+  if (!box) throw new Error('map has no box');
+  const at = async (lngLat: [number, number]) => {
+    const xy = await page.evaluate((p) => window.__gridatlas?.project(p) ?? null, lngLat);
+    if (!xy) throw new Error('cannot project');
+    return { x: box.x + xy[0], y: box.y + xy[1] };
+  };
+  const centre = await at(cell.lngLat as [number, number]);
+  await page.mouse.click(centre.x, centre.y);
+  await expect(page.getByTestId('edit-picked')).toContainText(cell.code);
+
+  // Three parts of equal area: two new codes; undo brings the one cell back.
+  await page.getByTestId('edit-parts').fill('3');
+  await page.getByTestId('edit-split-equal').click();
+  await expect(page.getByTestId('edit-message')).toContainText('已拆分');
+  await page.waitForFunction((n) => window.__gridatlas?.cellsLoaded === n + 2, before);
+  await page.waitForFunction(() => window.__gridatlas?.cellsDrawn === true);
+  await keepScreenshot(page, '08b-grid-split-equal');
+  await page.getByTestId('edit-undo').click();
+  await expect(page.getByTestId('edit-message')).toContainText(`已撤销，恢复 ${cell.code}`);
+  await page.waitForFunction((n) => window.__gridatlas?.cellsLoaded === n, before);
+
+  // Draw a triangle on two corners of the cell (clicked 3 px off them: they snap) and its centre.
+  const cells = (await (await page.request.get('/demo/cells.geojson')).json()) as FeatureCollection<MultiPolygon, { code: string }>;
+  const ring = cells.features.find((f) => f.properties.code === cell.code)?.geometry.coordinates[0]?.[0] ?? [];
+  const v0 = await at(ring[0] as [number, number]);
+  const v1 = await at(ring[1] as [number, number]);
+  await page.getByTestId('edit-draw-cell').click();
+  await page.mouse.click(v0.x + 3, v0.y + 2);
+  await page.mouse.click(centre.x, centre.y);
+  await page.mouse.click(v1.x - 2, v1.y + 3);
+  await page.mouse.click(v0.x + 3, v0.y + 2);
+  // The preview names only the picked cell: the snapped edge runs exactly along its border.
+  await expect(page.getByTestId('edit-pending')).toContainText('新网格');
+  await expect(page.getByTestId('edit-pending').locator('li')).toHaveCount(1);
+  await expect(page.getByTestId('edit-pending').locator('li')).toContainText(`${cell.code} 让出`);
+  await keepScreenshot(page, '08c-grid-draw-preview');
+  await page.getByTestId('edit-commit-cell').click();
+  await expect(page.getByTestId('edit-message')).toContainText('已绘制新网格');
+  await page.waitForFunction((n) => window.__gridatlas?.cellsLoaded === n + 1, before);
+  await page.getByTestId('edit-validate').click();
+  await expect(page.getByTestId('edit-problems')).toContainText('无缝无叠');
+  await keepScreenshot(page, '08d-grid-drawn');
+  await page.getByTestId('edit-undo').click();
+  await page.waitForFunction((n) => window.__gridatlas?.cellsLoaded === n, before);
+  expect(errors).toEqual([]);
+});
+
 test('the risk heatmap follows the time slider, plays back, and exports the playback as WebM', async ({ page }) => {
   const errors = collectErrors(page);
   await page.goto('/');
