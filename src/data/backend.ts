@@ -141,7 +141,25 @@ export interface CellEditResult {
   retiredCodes: CellCode[];
 }
 
-export type CellEditOperation = 'split' | 'merge' | 'transfer' | 'move' | 'reshape' | 'fix' | 'draw' | 'undo' | 'redo';
+export type CellEditOperation = 'split' | 'merge' | 'transfer' | 'move' | 'reshape' | 'fix' | 'draw' | 'import' | 'undo' | 'redo';
+
+/** A cell read from a boundary file, ready to import: WGS-84, `row` is its row in the file. */
+export interface CellImportRow {
+  row: number;
+  code: CellCode | null;
+  name: string | null;
+  communityCode: CommunityCode;
+  households: number | null;
+  geometry: MultiPolygon;
+}
+
+/** A community boundary read from a file, ready to import. */
+export interface CommunityImportRow {
+  row: number;
+  code: CommunityCode;
+  name: string;
+  geometry: MultiPolygon;
+}
 
 /** One version of a cell in its history timeline, with the edit that wrote it (null: the original). */
 export interface CellHistoryEntry {
@@ -307,6 +325,21 @@ export interface Backend {
     reason: string,
     options?: { allowMultipart?: boolean },
   ): Promise<CellEditResult>;
+  /**
+   * Replaces the cells of the communities the rows name with the imported cells, as one edit
+   * (undoable): a row's code is kept when it is a current cell of its community, other rows get
+   * new codes. `expected` names every current cell of those communities as the editor saw them.
+   * Overlapping or invalid shapes are refused with the rows named; a cell in separate pieces
+   * needs `allowMultipart`.
+   */
+  importCells(
+    rows: readonly CellImportRow[],
+    expected: readonly CellVersion[],
+    reason: string,
+    options?: { allowMultipart?: boolean },
+  ): Promise<CellEditResult & { communities: CommunityCode[] }>;
+  /** Adds communities under existing streets, or updates the name and boundary of existing ones. */
+  importCommunities(rows: readonly CommunityImportRow[]): Promise<{ inserted: number; updated: number }>;
   /** Undoes an edit, or redoes it when given the undo. */
   revertCellEdit(editId: number, reason?: string): Promise<CellEditResult>;
   getCellHistory(code: CellCode): Promise<CellHistoryEntry[]>;

@@ -1,6 +1,6 @@
 import type { FeatureCollection, MultiPolygon } from 'geojson';
 import { doorPart, normalizeAddress } from '../domain/address';
-import type { CellCode, EntityKind, PointKind } from '../domain/ids';
+import type { CellCode, CommunityCode, EntityKind, PointKind } from '../domain/ids';
 import type {
   AdminAreaProperties,
   AdminLevel,
@@ -40,6 +40,8 @@ export const RPC_NAMES = [
   'move_cell',
   'reshape_cells',
   'draw_cell',
+  'import_cells',
+  'import_communities',
   'revert_cell_edit',
   'cell_history',
   'recent_cell_edits',
@@ -79,6 +81,8 @@ type Reads = Pick<
   | 'moveCell'
   | 'reshapeCells'
   | 'drawCell'
+  | 'importCells'
+  | 'importCommunities'
   | 'revertCellEdit'
   | 'getCellHistory'
   | 'listCellEdits'
@@ -153,6 +157,24 @@ export function rpcReads(transport: RpcTransport): Reads {
         p_cells: cells.map((c) => ({ code: c.code, version: c.version })),
         p_reason: reason,
         p_allow_multipart: options?.allowMultipart ?? false,
+      }),
+    importCells: (rows, expected, reason, options) =>
+      transport.rpc<CellEditResult & { communities: CommunityCode[] }>('import_cells', {
+        p_cells: rows.map((r) => ({
+          row: r.row,
+          code: r.code,
+          name: r.name,
+          community_code: r.communityCode,
+          households: r.households,
+          geometry: r.geometry,
+        })),
+        p_expected: expected.map((c) => ({ code: c.code, version: c.version })),
+        p_reason: reason,
+        p_allow_multipart: options?.allowMultipart ?? false,
+      }),
+    importCommunities: (rows) =>
+      transport.rpc<{ inserted: number; updated: number }>('import_communities', {
+        p_areas: rows.map((r) => ({ row: r.row, code: r.code, name: r.name, geometry: r.geometry })),
       }),
     revertCellEdit: (editId, reason) => transport.rpc<CellEditResult>('revert_cell_edit', { p_edit_id: editId, p_reason: reason ?? null }),
     // The SQL functions answer in the Backend's own shapes (camelCase keys), as the reads do.

@@ -3,13 +3,13 @@
 --          so the tiling stays seamless. One call, one transaction, one history row, like the
 --          other grid edits. A cell that would be left in separate pieces needs the admin's
 --          confirmation (SQLSTATE GA428 until p_allow_multipart is true).
--- Tables: cell_edits (operation 'draw' allowed); cells, admin_areas, entities, events (rows
+-- Tables: cell_edits (operations 'draw' and 'import' allowed); cells, admin_areas, entities, events (rows
 --         written through commit_cell_edit).
 -- Destructive: nothing (a check constraint is widened).
 
 alter table cell_edits drop constraint cell_edits_operation_check;
 alter table cell_edits add constraint cell_edits_operation_check
-  check (operation in ('split', 'merge', 'transfer', 'move', 'reshape', 'fix', 'draw', 'undo', 'redo'));
+  check (operation in ('split', 'merge', 'transfer', 'move', 'reshape', 'fix', 'draw', 'import', 'undo', 'redo'));
 
 -- p_shape: the drawn Polygon (GeoJSON, WGS-84). p_cells: [{code, version}] of every current cell
 -- of the community the shape lies on, as the editor saw them; a cell it lies on that is not named

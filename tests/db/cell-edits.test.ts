@@ -563,6 +563,145 @@ describeEachDatabase('grid edits', (db) => {
     });
   });
 
+  it('imports a new design of a community: kept codes stay, new cells get new codes, the old one retires, undo restores', async () => {
+    await asUser(db(), ADMIN, async (tx) => {
+      const cell = await pickCell(tx);
+      const community = cell.community_code;
+      const all = await currentCells(tx, community);
+      // The picked cell in two halves (no code), every other cell as it is (with its code).
+      const { rows: halves } = await tx.query<{ geom: MultiPolygon }>(
+        `select ST_AsGeoJSON(ST_Multi(d.geom), 15)::jsonb geom
+           from cells c, ST_Dump(ST_Split(c.geom, ST_SetSRID(ST_MakeLine(
+             ST_MakePoint(ST_X(ST_Centroid(c.geom)), ST_YMin(c.geom) - 0.01), ST_MakePoint(ST_X(ST_Centroid(c.geom)), ST_YMax(c.geom) + 0.01)), 4326))) d
+          where c.code = $1 and c.valid_to is null`,
+        [cell.code],
+      );
+      expect(halves).toHaveLength(2);
+      const rows = [
+        ...all
+          .filter((c) => c.code !== cell.code)
+          .map((c, i) => ({ row: i + 1, code: c.code, name: null, community_code: community, households: null, geometry: c.geom })),
+        ...halves.map((h, i) => ({
+          row: 100 + i,
+          code: null,
+          name: `新网格${i + 1}`,
+          community_code: community,
+          households: 5,
+          geometry: h.geom,
+        })),
+      ];
+      const expected = JSON.stringify(all.map((c) => ({ code: c.code, version: c.version })));
+      const result = await rpc<{ editId: number; operation: string; newCodes: string[]; retiredCodes: string[]; communities: string[] }>(
+        tx,
+        'import_cells($1, $2, $3)',
+        [JSON.stringify(rows), expected, '社区网格重新划分'],
+      );
+      expect(result).toMatchObject({ operation: 'import', retiredCodes: [cell.code], communities: [community] });
+      expect(result.newCodes).toHaveLength(2);
+      const after = await currentCells(tx, community);
+      expect(after).toHaveLength(all.length + 1);
+      expect(after.filter((c) => c.code !== cell.code && !result.newCodes.includes(c.code)).every((c) => c.version === 2)).toBe(true);
+      const { rows: names } = await tx.query<{ name: string; households: number }>(
+        'select name, households from cells where code = any($1) and valid_to is null order by code',
+        [result.newCodes],
+      );
+      expect(names.map((n) => n.households)).toEqual([5, 5]);
+      await expectExactTiling(tx, community);
+      const { rows: stray } = await tx.query<{ n: number }>('select count(*)::int n from entities where cell_code = $1', [cell.code]);
+      expect(stray[0]?.n).toBe(0);
+      await tx.query('select revert_cell_edit($1)', [result.editId]);
+      expect((await currentCells(tx, community)).map((c) => c.code)).toEqual(all.map((c) => c.code));
+
+      // Overlapping rows are named; a stale picture is a conflict.
+      const fresh = await currentCells(tx, community);
+      const overlapping = [
+        { row: 7, code: null, name: 'a', community_code: community, households: null, geometry: fresh[0]?.geom },
+        { row: 9, code: null, name: 'b', community_code: community, households: null, geometry: fresh[0]?.geom },
+      ];
+      await expectRefused(
+        tx,
+        'select import_cells($1, $2, $3)',
+        [JSON.stringify(overlapping), JSON.stringify(fresh.map((c) => ({ code: c.code, version: c.version }))), 'x'],
+        /^features 7 and 9 overlap by [0-9.]+ m²; cells must not overlap$/,
+      );
+      await expectRefused(tx, 'select import_cells($1, $2, $3)', [JSON.stringify(rows), expected, 'x'], /was changed by another edit/);
+      await expectRefused(
+        tx,
+        'select import_cells($1, $2, $3)',
+        [JSON.stringify([{ ...rows[0], community_code: '430199001099' }]), '[]', 'x'],
+        'there is no community 430199001099',
+      );
+    });
+  });
+
+  it('imports a new community under its street, then cells into it; undo takes them away again', async () => {
+    await asUser(db(), ADMIN, async (tx) => {
+      const area = {
+        type: 'MultiPolygon',
+        coordinates: [
+          [
+            [
+              [113.5, 28.5],
+              [113.51, 28.5],
+              [113.51, 28.51],
+              [113.5, 28.51],
+              [113.5, 28.5],
+            ],
+          ],
+        ],
+      };
+      const made = await rpc<{ inserted: number; updated: number }>(tx, 'import_communities($1)', [
+        JSON.stringify([
+          { row: 1, code: '430199001090', name: '新建社区', geometry: area },
+          {
+            row: 2,
+            code: '430199001001',
+            name: '牌楼社区（更名）',
+            geometry: (await tx.query<{ g: unknown }>(`select ST_AsGeoJSON(geom)::jsonb g from admin_areas where code = '430199001001'`))
+              .rows[0]?.g,
+          },
+        ]),
+      ]);
+      expect(made).toEqual({ inserted: 1, updated: 1 });
+      await expectRefused(
+        tx,
+        'select import_communities($1)',
+        [JSON.stringify([{ row: 3, code: '430199999001', name: 'x', geometry: area }])],
+        'feature 3: there is no street 430199999 for community 430199999001',
+      );
+      const halves = [0, 1].map((i) => ({
+        row: i + 1,
+        code: null,
+        name: null,
+        community_code: '430199001090',
+        households: null,
+        geometry: {
+          type: 'MultiPolygon',
+          coordinates: [
+            [
+              [
+                [113.5 + i * 0.005, 28.5],
+                [113.505 + i * 0.005, 28.5],
+                [113.505 + i * 0.005, 28.51],
+                [113.5 + i * 0.005, 28.51],
+                [113.5 + i * 0.005, 28.5],
+              ],
+            ],
+          ],
+        },
+      }));
+      const result = await rpc<{ editId: number; newCodes: string[] }>(tx, 'import_cells($1, $2, $3)', [
+        JSON.stringify(halves),
+        '[]',
+        '新社区网格',
+      ]);
+      expect(result.newCodes).toEqual(['430199001090001', '430199001090002']);
+      await expectExactTiling(tx, '430199001090');
+      await tx.query('select revert_cell_edit($1)', [result.editId]);
+      expect(await currentCells(tx, '430199001090')).toEqual([]);
+    });
+  });
+
   it('lets one of two concurrent edits of a cell win; the other gets a conflict with the fresh shape', async () => {
     const cell = await pickCell(db(), 2);
     const edit = (userDb: SqlClient) =>

@@ -1,0 +1,236 @@
+import { kml } from '@tmcw/togeojson';
+import { DOMParser } from '@xmldom/xmldom';
+import { unzipSync } from 'fflate';
+import type { Feature, FeatureCollection, Geometry, MultiPolygon, Position } from 'geojson';
+import { read as readShapefile } from 'shapefile';
+import type { LngLat } from '../domain/ids';
+import { type ChinaCrs, toWgs84 } from '../geo/crs-china';
+
+/** The boundary file formats the import reads. */
+export type BoundaryFormat = 'geojson' | 'shapefile' | 'kml';
+
+/** One polygon feature read from a boundary file, in WGS-84, with its 1-based row in the file. */
+export interface BoundaryFeature {
+  row: number;
+  properties: Record<string, unknown>;
+  geometry: MultiPolygon;
+}
+
+/** A feature the import could not take: which row, which field, why, and what it held. */
+export interface BoundaryRejection {
+  row: number;
+  field: string;
+  reason: string;
+  properties: Record<string, unknown>;
+  /** The geometry as the file had it (WGS-84 once read), null when it had none. */
+  geometry: Geometry | null;
+}
+
+/** What a boundary file held: the polygon features, the rows left out, and the property names. */
+export interface BoundaryFile {
+  format: BoundaryFormat;
+  features: BoundaryFeature[];
+  rejected: BoundaryRejection[];
+  /** Property names in the order first seen (for mapping them to code, name, community…). */
+  fields: string[];
+  /** The .dbf text encoding used for a shapefile. */
+  encoding?: string;
+}
+
+/** An unreadable file: the message names the file and the reason. */
+export class BoundaryFileError extends Error {
+  override name = 'BoundaryFileError';
+}
+
+/** Returns the format a file name says (by extension), or null. */
+export function boundaryFormatOf(fileName: string): BoundaryFormat | null {
+  const lower = fileName.toLowerCase();
+  if (lower.endsWith('.geojson') || lower.endsWith('.json')) return 'geojson';
+  if (lower.endsWith('.zip')) return 'shapefile';
+  if (lower.endsWith('.kml')) return 'kml';
+  return null;
+}
+
+// Language driver ids in a .dbf header (byte 29) that mean a Chinese code page.
+const CHINESE_LDID = new Set([0x4d, 0x7a]);
+
+/** Returns the TextDecoder label for a shapefile's .cpg content or its .dbf language driver. */
+function dbfEncoding(cpg: string | null, dbf: Uint8Array): string {
+  const name = (cpg ?? '').trim().toLowerCase().replace(/^cp/, '');
+  if (/^utf-?8$/.test(name)) return 'utf-8';
+  if (['gbk', 'gb2312', 'gb18030', '936', 'ansi 936'].includes(name)) return 'gb18030';
+  if (name === '' && CHINESE_LDID.has(dbf[29] ?? 0)) return 'gb18030';
+  if (name !== '') {
+    try {
+      new TextDecoder(name);
+      return name;
+    } catch {
+      return 'utf-8';
+    }
+  }
+  return 'utf-8';
+}
+
+const copy = (bytes: Uint8Array) => bytes.slice().buffer as ArrayBuffer;
+
+async function readShapefileZip(fileName: string, bytes: Uint8Array): Promise<{ collection: FeatureCollection; encoding: string }> {
+  let entries: Record<string, Uint8Array>;
+  try {
+    entries = unzipSync(bytes);
+  } catch (error) {
+    throw new BoundaryFileError(`${fileName} is not a zip archive: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const names = Object.keys(entries).filter((n) => !n.startsWith('__MACOSX/'));
+  const shpNames = names.filter((n) => n.toLowerCase().endsWith('.shp'));
+  if (shpNames.length === 0) throw new BoundaryFileError(`${fileName} holds no .shp file (found: ${names.join(', ') || 'nothing'})`);
+  if (shpNames.length > 1)
+    throw new BoundaryFileError(`${fileName} holds ${shpNames.length} shapefiles (${shpNames.join(', ')}): zip one at a time`);
+  const base = (shpNames[0] as string).slice(0, -4);
+  const sibling = (ext: string) => {
+    const key = names.find((n) => n.toLowerCase() === `${base.toLowerCase()}${ext}`);
+    return key ? (entries[key] as Uint8Array) : null;
+  };
+  const prj = sibling('.prj');
+  if (prj) {
+    const wkt = new TextDecoder().decode(prj).trim();
+    if (/^PROJCS|^PROJCRS/i.test(wkt)) {
+      const name = /^\w+\["([^"]*)"/.exec(wkt)?.[1] ?? 'a projected system';
+      throw new BoundaryFileError(
+        `${fileName}: the .prj says ${name}, a projected coordinate system; save the layer in longitude/latitude (WGS-84 or CGCS2000) and import again`,
+      );
+    }
+  }
+  const dbf = sibling('.dbf');
+  const cpg = sibling('.cpg');
+  const encoding = dbf ? dbfEncoding(cpg ? new TextDecoder().decode(cpg) : null, dbf) : 'utf-8';
+  try {
+    const collection = await readShapefile(copy(entries[shpNames[0] as string] as Uint8Array), dbf ? copy(dbf) : undefined, { encoding });
+    return { collection, encoding };
+  } catch (error) {
+    throw new BoundaryFileError(`${fileName}: the shapefile cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function readKml(fileName: string, bytes: Uint8Array): FeatureCollection {
+  const text = new TextDecoder().decode(bytes);
+  const errors: string[] = [];
+  let doc: ReturnType<DOMParser['parseFromString']> | null = null;
+  try {
+    doc = new DOMParser({ onError: (level, message) => level !== 'warning' && errors.push(message) }).parseFromString(text, 'text/xml');
+  } catch (error) {
+    errors.push(error instanceof Error ? error.message : String(error));
+  }
+  if (!doc || errors.length > 0 || doc.getElementsByTagName('kml').length === 0) {
+    throw new BoundaryFileError(`${fileName} is not KML: ${errors[0] ?? 'there is no <kml> element'}`);
+  }
+  return kml(doc as unknown as Document) as FeatureCollection;
+}
+
+function readGeoJson(fileName: string, bytes: Uint8Array): FeatureCollection {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(new TextDecoder().decode(bytes).replace(/^\uFEFF/, ''));
+  } catch (error) {
+    throw new BoundaryFileError(`${fileName} is not JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const value = parsed as { type?: string; features?: unknown };
+  if (value?.type === 'FeatureCollection' && Array.isArray(value.features)) return value as FeatureCollection;
+  if (value?.type === 'Feature') return { type: 'FeatureCollection', features: [value as Feature] };
+  throw new BoundaryFileError(`${fileName} is not a GeoJSON FeatureCollection (its type is ${value?.type ?? 'missing'})`);
+}
+
+/** Returns why a position is unusable, or null. */
+function badPosition(p: Position): string | null {
+  const [x, y] = p as [unknown, unknown];
+  if (typeof x !== 'number' || typeof y !== 'number' || !Number.isFinite(x) || !Number.isFinite(y))
+    return 'has a coordinate that is not a number';
+  if (x < -180 || x > 180 || y < -90 || y > 90) return `has the coordinate ${x}, ${y}, outside longitude/latitude (is it projected?)`;
+  return null;
+}
+
+/** Returns the polygons of a geometry as a MultiPolygon, or why it is not one. */
+function asMultiPolygon(geometry: Geometry | null): MultiPolygon | string {
+  if (!geometry) return 'has no geometry';
+  if (geometry.type === 'Polygon') return { type: 'MultiPolygon', coordinates: [geometry.coordinates] };
+  if (geometry.type === 'MultiPolygon') return geometry;
+  if (geometry.type === 'GeometryCollection') {
+    // KML MultiGeometry: keep it when it holds polygons only.
+    const parts = geometry.geometries.map(asMultiPolygon);
+    const bad = parts.find((p) => typeof p === 'string');
+    if (bad !== undefined || parts.length === 0) return `is a GeometryCollection with ${bad ? 'parts that are not polygons' : 'no parts'}`;
+    return { type: 'MultiPolygon', coordinates: (parts as MultiPolygon[]).flatMap((p) => p.coordinates) };
+  }
+  return `is a ${geometry.type}, not a polygon`;
+}
+
+/**
+ * Returns the polygon features of a boundary file (GeoJSON, zipped Shapefile or KML), moved from
+ * `crs` to WGS-84 (CGCS2000 counts as WGS-84), each with its row; features that are not
+ * polygons or have unusable coordinates are rejected with the row, the field and the reason,
+ * never dropped. Throws BoundaryFileError naming the file when it cannot be read at all
+ * (unknown extension, not JSON/zip/KML, a projected .prj, several shapefiles in one zip).
+ * A shapefile's .dbf is decoded by its .cpg, else by its language driver (GBK), else as UTF-8.
+ * @example (await readBoundaries('cells.zip', bytes, 'gcj02')).features[0].geometry.type // 'MultiPolygon'
+ */
+export async function readBoundaries(fileName: string, bytes: Uint8Array, crs: ChinaCrs): Promise<BoundaryFile> {
+  const format = boundaryFormatOf(fileName);
+  if (!format) throw new BoundaryFileError(`${fileName}: import boundaries from .geojson, .json, .zip (shapefile) or .kml`);
+  let collection: FeatureCollection;
+  let encoding: string | undefined;
+  if (format === 'shapefile') ({ collection, encoding } = await readShapefileZip(fileName, bytes));
+  else if (format === 'kml') collection = readKml(fileName, bytes);
+  else collection = readGeoJson(fileName, bytes);
+
+  const features: BoundaryFeature[] = [];
+  const rejected: BoundaryRejection[] = [];
+  const fields: string[] = [];
+  const seenFields = new Set<string>();
+  collection.features.forEach((feature, i) => {
+    const row = i + 1;
+    const properties = { ...(feature.properties ?? {}) };
+    for (const key of Object.keys(properties)) {
+      if (!seenFields.has(key)) {
+        seenFields.add(key);
+        fields.push(key);
+      }
+    }
+    const shape = asMultiPolygon(feature.geometry);
+    if (typeof shape === 'string') {
+      rejected.push({ row, field: 'geometry', reason: `feature ${row} ${shape}`, properties, geometry: feature.geometry ?? null });
+      return;
+    }
+    for (const polygon of shape.coordinates) {
+      for (const ring of polygon) {
+        if (ring.length < 4) {
+          rejected.push({
+            row,
+            field: 'geometry',
+            reason: `feature ${row} has a ring of ${ring.length} points (a polygon needs 4)`,
+            properties,
+            geometry: feature.geometry,
+          });
+          return;
+        }
+        for (const p of ring) {
+          const bad = badPosition(p);
+          if (bad) {
+            rejected.push({ row, field: 'geometry', reason: `feature ${row} ${bad}`, properties, geometry: feature.geometry });
+            return;
+          }
+        }
+      }
+    }
+    const geometry: MultiPolygon =
+      crs === 'wgs84'
+        ? {
+            type: 'MultiPolygon',
+            coordinates: shape.coordinates.map((poly) => poly.map((ring) => ring.map((p) => [p[0] as number, p[1] as number]))),
+          }
+        : {
+            type: 'MultiPolygon',
+            coordinates: shape.coordinates.map((poly) => poly.map((ring) => ring.map((p) => toWgs84(p as LngLat, crs)))),
+          };
+    features.push({ row, properties, geometry });
+  });
+  return { format, features, rejected, fields, ...(encoding ? { encoding } : {}) };
+}
