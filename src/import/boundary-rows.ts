@@ -4,7 +4,7 @@ import type { CellCode, CommunityCode } from '../domain/ids';
 import { interiorPoint } from '../geo/interior-point';
 import { areaSquareMeters } from '../geo/planar';
 import { polygonIntersectsPoint } from '../geo/point-in-polygon';
-import type { BoundaryFeature, BoundaryRejection } from './read-boundaries';
+import { type BoundaryFeature, type BoundaryRejection, type BoundaryWhy, boundaryReasonText } from './read-boundaries';
 
 /** Which property of the file holds which value (undefined: not in the file). */
 export interface BoundaryFieldMap {
@@ -93,20 +93,20 @@ export function toCellImports(
   const rows: CellImportRow[] = [];
   const rejected: BoundaryRejection[] = [];
   for (const f of features) {
-    const reject = (field: string, reason: string) =>
-      rejected.push({ row: f.row, field, reason, properties: f.properties, geometry: f.geometry });
+    const reject = (field: string, why: BoundaryWhy) =>
+      rejected.push({ row: f.row, field, why, reason: boundaryReasonText(f.row, why), properties: f.properties, geometry: f.geometry });
     let community: CommunityBoundary | null | undefined;
     if (map.community) {
       const value = text(f.properties[map.community]);
       community = byCode.get(value) ?? byName.get(value);
       if (!community) {
-        reject(map.community, value === '' ? `feature ${f.row} names no community` : `feature ${f.row}: there is no community "${value}"`);
+        reject(map.community, value === '' ? { code: 'no-community' } : { code: 'unknown-community', value });
         continue;
       }
     } else {
       community = communityAt(f.geometry, communities);
       if (!community) {
-        reject('geometry', `feature ${f.row} lies in no community (import the community first, or name it in a field)`);
+        reject('geometry', { code: 'nowhere' });
         continue;
       }
     }
@@ -116,7 +116,7 @@ export function toCellImports(
       if (value !== '') {
         const n = Number(value);
         if (!Number.isInteger(n) || n < 0) {
-          reject(map.households, `feature ${f.row}: households "${value}" is not a whole number`);
+          reject(map.households, { code: 'households', value });
           continue;
         }
         households = n;
@@ -149,25 +149,11 @@ export function toCommunityImports(
   for (const f of features) {
     const code = map.code ? text(f.properties[map.code]) : '';
     const name = map.name ? text(f.properties[map.name]) : '';
-    if (!/^[0-9]{12}$/.test(code)) {
-      rejected.push({
-        row: f.row,
-        field: map.code ?? 'code',
-        reason: `feature ${f.row}: a community code has 12 digits, got "${code}"`,
-        properties: f.properties,
-        geometry: f.geometry,
-      });
-    } else if (name === '') {
-      rejected.push({
-        row: f.row,
-        field: map.name ?? 'name',
-        reason: `feature ${f.row} has no name`,
-        properties: f.properties,
-        geometry: f.geometry,
-      });
-    } else {
-      rows.push({ row: f.row, code: code as CommunityCode, name, geometry: f.geometry });
-    }
+    const reject = (field: string, why: BoundaryWhy) =>
+      rejected.push({ row: f.row, field, why, reason: boundaryReasonText(f.row, why), properties: f.properties, geometry: f.geometry });
+    if (!/^[0-9]{12}$/.test(code)) reject(map.code ?? 'code', { code: 'community-code', value: code });
+    else if (name === '') reject(map.name ?? 'name', { code: 'no-name' });
+    else rows.push({ row: f.row, code: code as CommunityCode, name, geometry: f.geometry });
   }
   return { rows, rejected };
 }

@@ -16,10 +16,56 @@ export interface BoundaryFeature {
   geometry: MultiPolygon;
 }
 
+/** Why a feature could not be taken (the UI words it per code; `reason` is the English text). */
+export type BoundaryWhy =
+  | { code: 'not-polygon'; type: string }
+  | { code: 'no-geometry' }
+  | { code: 'mixed-collection' }
+  | { code: 'short-ring'; points: number }
+  | { code: 'not-number' }
+  | { code: 'out-of-range'; x: number; y: number }
+  | { code: 'no-community' }
+  | { code: 'unknown-community'; value: string }
+  | { code: 'nowhere' }
+  | { code: 'households'; value: string }
+  | { code: 'community-code'; value: string }
+  | { code: 'no-name' };
+
+/** Returns the English reason for a rejected feature (for files and the CLI). */
+export function boundaryReasonText(row: number, why: BoundaryWhy): string {
+  switch (why.code) {
+    case 'not-polygon':
+      return `feature ${row} is a ${why.type}, not a polygon`;
+    case 'no-geometry':
+      return `feature ${row} has no geometry`;
+    case 'mixed-collection':
+      return `feature ${row} is a GeometryCollection with parts that are not polygons`;
+    case 'short-ring':
+      return `feature ${row} has a ring of ${why.points} points (a polygon needs 4)`;
+    case 'not-number':
+      return `feature ${row} has a coordinate that is not a number`;
+    case 'out-of-range':
+      return `feature ${row} has the coordinate ${why.x}, ${why.y}, outside longitude/latitude (is it projected?)`;
+    case 'no-community':
+      return `feature ${row} names no community`;
+    case 'unknown-community':
+      return `feature ${row}: there is no community "${why.value}"`;
+    case 'nowhere':
+      return `feature ${row} lies in no community (import the community first, or name it in a field)`;
+    case 'households':
+      return `feature ${row}: households "${why.value}" is not a whole number`;
+    case 'community-code':
+      return `feature ${row}: a community code has 12 digits, got "${why.value}"`;
+    case 'no-name':
+      return `feature ${row} has no name`;
+  }
+}
+
 /** A feature the import could not take: which row, which field, why, and what it held. */
 export interface BoundaryRejection {
   row: number;
   field: string;
+  why: BoundaryWhy;
   reason: string;
   properties: Record<string, unknown>;
   /** The geometry as the file had it (WGS-84 once read), null when it had none. */
@@ -140,27 +186,25 @@ function readGeoJson(fileName: string, bytes: Uint8Array): FeatureCollection {
 }
 
 /** Returns why a position is unusable, or null. */
-function badPosition(p: Position): string | null {
+function badPosition(p: Position): BoundaryWhy | null {
   const [x, y] = p as [unknown, unknown];
-  if (typeof x !== 'number' || typeof y !== 'number' || !Number.isFinite(x) || !Number.isFinite(y))
-    return 'has a coordinate that is not a number';
-  if (x < -180 || x > 180 || y < -90 || y > 90) return `has the coordinate ${x}, ${y}, outside longitude/latitude (is it projected?)`;
+  if (typeof x !== 'number' || typeof y !== 'number' || !Number.isFinite(x) || !Number.isFinite(y)) return { code: 'not-number' };
+  if (x < -180 || x > 180 || y < -90 || y > 90) return { code: 'out-of-range', x, y };
   return null;
 }
 
 /** Returns the polygons of a geometry as a MultiPolygon, or why it is not one. */
-function asMultiPolygon(geometry: Geometry | null): MultiPolygon | string {
-  if (!geometry) return 'has no geometry';
+function asMultiPolygon(geometry: Geometry | null): MultiPolygon | BoundaryWhy {
+  if (!geometry) return { code: 'no-geometry' };
   if (geometry.type === 'Polygon') return { type: 'MultiPolygon', coordinates: [geometry.coordinates] };
   if (geometry.type === 'MultiPolygon') return geometry;
   if (geometry.type === 'GeometryCollection') {
     // KML MultiGeometry: keep it when it holds polygons only.
     const parts = geometry.geometries.map(asMultiPolygon);
-    const bad = parts.find((p) => typeof p === 'string');
-    if (bad !== undefined || parts.length === 0) return `is a GeometryCollection with ${bad ? 'parts that are not polygons' : 'no parts'}`;
+    if (parts.length === 0 || parts.some((p) => 'code' in p)) return { code: 'mixed-collection' };
     return { type: 'MultiPolygon', coordinates: (parts as MultiPolygon[]).flatMap((p) => p.coordinates) };
   }
-  return `is a ${geometry.type}, not a polygon`;
+  return { code: 'not-polygon', type: geometry.type };
 }
 
 /**
@@ -194,27 +238,23 @@ export async function readBoundaries(fileName: string, bytes: Uint8Array, crs: C
         fields.push(key);
       }
     }
+    const reject = (why: BoundaryWhy) =>
+      rejected.push({ row, field: 'geometry', why, reason: boundaryReasonText(row, why), properties, geometry: feature.geometry ?? null });
     const shape = asMultiPolygon(feature.geometry);
-    if (typeof shape === 'string') {
-      rejected.push({ row, field: 'geometry', reason: `feature ${row} ${shape}`, properties, geometry: feature.geometry ?? null });
+    if ('code' in shape) {
+      reject(shape);
       return;
     }
     for (const polygon of shape.coordinates) {
       for (const ring of polygon) {
         if (ring.length < 4) {
-          rejected.push({
-            row,
-            field: 'geometry',
-            reason: `feature ${row} has a ring of ${ring.length} points (a polygon needs 4)`,
-            properties,
-            geometry: feature.geometry,
-          });
+          reject({ code: 'short-ring', points: ring.length });
           return;
         }
         for (const p of ring) {
           const bad = badPosition(p);
           if (bad) {
-            rejected.push({ row, field: 'geometry', reason: `feature ${row} ${bad}`, properties, geometry: feature.geometry });
+            reject(bad);
             return;
           }
         }

@@ -7,8 +7,10 @@ import {
   BackendError,
   type CellEditResult,
   type CellHistoryEntry,
+  type CellImportRow,
   type CellProperties,
   type CellVersion,
+  type CommunityImportRow,
 } from '../data/backend';
 import type { CellCode, CommunityCode, LngLat } from '../domain/ids';
 import { type DrawnCellPreview, previewDrawnCell } from '../geo/draw-cell';
@@ -17,6 +19,7 @@ import { moveSharedVertex } from '../geo/move-shared-vertex';
 import { polygonsOf } from '../geo/planar';
 import type { TilingCell, TilingProblem } from '../geo/validate-tiling';
 import { createGeoWorker } from '../workers/geo-client';
+import { BoundaryImportDialog } from './boundary-import-dialog';
 import { formatCount, formatDateTime } from './format';
 
 export interface GridEditPanelProps {
@@ -109,6 +112,7 @@ export function GridEditPanel(props: GridEditPanelProps) {
   const [snapMeters, setSnapMeters] = useState(5);
   const [pending, setPending] = useState<PendingCell | null>(null);
   const [allowMultipart, setAllowMultipart] = useState(false);
+  const [importing, setImporting] = useState(false);
 
   const byCode = useMemo(() => new Map(cells.features.map((f) => [f.properties.code, f])), [cells]);
   const versionOf = (code: CellCode): CellVersion => ({ code, version: byCode.get(code)?.properties.version ?? 0 });
@@ -159,12 +163,12 @@ export function GridEditPanel(props: GridEditPanelProps) {
   }, [props.vertexMove?.seq]);
 
   /** Runs an edit; on success records it for undo, on a conflict reloads and says so. */
-  const run = async (edit: () => Promise<CellEditResult | null>, kind: 'do' | 'undo' | 'redo' = 'do') => {
+  const run = async (edit: () => Promise<CellEditResult | null>, kind: 'do' | 'undo' | 'redo' = 'do'): Promise<boolean> => {
     setBusy('edit');
     setMessage(null);
     try {
       const result = await edit();
-      if (!result) return;
+      if (!result) return false;
       if (kind === 'do') {
         setUndoStack((s) => [...s, result.editId]);
         setRedoStack([]);
@@ -183,13 +187,14 @@ export function GridEditPanel(props: GridEditPanelProps) {
         tone: 'ok',
         text: t(`edit.done.${result.operation}`, { codes: result.cells.map((c) => c.code).join('、'), edit: result.editId }),
       });
+      return true;
     } catch (error) {
       const conflict = error instanceof BackendError && error.code === 'conflict';
       if (error instanceof BackendError && error.code === 'confirm') {
         // The database found a cell that would be left in pieces: ask, then the admin may commit again.
         setAllowMultipart(false);
         setMessage({ tone: 'error', text: t('edit.confirmMultipart', { message: error.message }) });
-        return;
+        return false;
       }
       setMessage({
         tone: 'error',
@@ -202,6 +207,7 @@ export function GridEditPanel(props: GridEditPanelProps) {
               : String(error),
       });
       if (conflict) await props.onEdited({ editId: 0, operation: 'reshape', cells: [], newCodes: [], retiredCodes: [] });
+      return false;
     } finally {
       setBusy(null);
     }
@@ -270,6 +276,25 @@ export function GridEditPanel(props: GridEditPanelProps) {
       setPending(null);
       return result;
     });
+  };
+
+  const importCells = (rows: CellImportRow[], multipart: boolean) => {
+    const touched = new Set(rows.map((r) => r.communityCode));
+    const expected = cells.features.filter((f) => touched.has(f.properties.communityCode)).map((f) => versionOf(f.properties.code));
+    return run(() => backend.importCells(rows, expected, why(), { allowMultipart: multipart }));
+  };
+
+  const importCommunities = async (rows: CommunityImportRow[]) => {
+    setMessage(null);
+    try {
+      const result = await backend.importCommunities(rows);
+      await props.onEdited({ editId: 0, operation: 'import', cells: [], newCodes: [], retiredCodes: [] });
+      setMessage({ tone: 'ok', text: t('boundary.communitiesDone', result) });
+      return true;
+    } catch (error) {
+      setMessage({ tone: 'error', text: error instanceof Error ? error.message : String(error) });
+      return false;
+    }
   };
 
   const cancelCell = () => {
@@ -502,7 +527,20 @@ export function GridEditPanel(props: GridEditPanelProps) {
         <button type="button" disabled={!idle} onClick={validate} data-testid="edit-validate">
           {busy === 'validate' ? t('edit.validating') : t('edit.validate')}
         </button>
+        <button type="button" disabled={!idle} onClick={() => setImporting(true)} data-testid="edit-import">
+          {t('boundary.open')}
+        </button>
       </div>
+      {importing && (
+        <BoundaryImportDialog
+          cells={cells}
+          communities={props.communities}
+          onImportCells={importCells}
+          onImportCommunities={importCommunities}
+          zoomTo={props.zoomTo}
+          onClose={() => setImporting(false)}
+        />
+      )}
       {message && (
         <p className={`edit-message ${message.tone}`} role={message.tone === 'error' ? 'alert' : 'status'} data-testid="edit-message">
           {message.text}

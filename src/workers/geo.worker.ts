@@ -1,12 +1,14 @@
 import * as Comlink from 'comlink';
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { type EventFilter, eventWeights } from '../domain/event-weights';
+import type { ChinaCrs } from '../geo/crs-china';
 import { type FixedCell, fixTiling } from '../geo/fix-tiling';
 import { giStar, hotspotClasses, queenWeights, type SpatialWeights, spaceTimeTrend } from '../geo/gi-star';
 import { densityIsobands } from '../geo/heat-isobands';
 import { countByCell } from '../geo/hotspots';
 import { type DensityOptions, kernelDensity, type RasterFrame } from '../geo/kernel-density';
 import { type TilingCell, type TilingOptions, type TilingProblem, validateTiling } from '../geo/validate-tiling';
+import { type BoundaryFile, readBoundaries } from '../import/read-boundaries';
 import { colorizeHeat, HEAT_BREAKS } from '../map/heat-scale';
 
 /** Events kept in the worker between heatmaps, so that moving the time slider sends only the filter. */
@@ -54,6 +56,10 @@ function cellValues(filter: EventFilter): Float64Array {
 
 /** Geometry work kept off the main thread, so that the map stays responsive. */
 const api = {
+  /** Reads a boundary file (GeoJSON, zipped Shapefile, KML) into WGS-84 polygons. */
+  readBoundaries(fileName: string, bytes: Uint8Array, crs: ChinaCrs): Promise<BoundaryFile> {
+    return readBoundaries(fileName, bytes, crs);
+  },
   validate(cells: TilingCell[], options: TilingOptions): TilingProblem[] {
     return validateTiling(cells, options);
   },

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { unzipSync } from 'fflate';
 import type { FeatureCollection, MultiPolygon } from 'geojson';
+import { fromWgs84 } from '../../src/geo/crs-china';
 import { canvasDigest, classPixels, collectErrors, keepScreenshot, waitForCells } from './helpers';
 
 type CellsFile = FeatureCollection<MultiPolygon, { code: string; name: string }>;
@@ -431,6 +432,81 @@ test('an admin splits a cell into equal parts, draws a new cell with snapped cor
   await keepScreenshot(page, '08d-grid-drawn');
   await page.getByTestId('edit-undo').click();
   await page.waitForFunction((n) => window.__gridatlas?.cellsLoaded === n, before);
+  expect(errors).toEqual([]);
+});
+
+test('an admin imports a new design of a community from GeoJSON in GCJ-02: the check comes first, rejected rows download, undo restores', async ({
+  page,
+}) => {
+  const errors = collectErrors(page);
+  await page.goto('/');
+  await waitForCells(page);
+  const before = await page.evaluate(() => window.__gridatlas?.cellsLoaded ?? 0);
+  // The cells of one community in GCJ-02 (as AMap tools save them), the first without its code,
+  // and a row with a line, which cannot be a cell.
+  const cells = (await (await page.request.get('/demo/cells.geojson')).json()) as FeatureCollection<
+    MultiPolygon,
+    { code: string; name: string; community_code: string }
+  >;
+  const community = cells.features[40]?.properties.community_code as string;
+  const mine = cells.features.filter((f) => f.properties.community_code === community);
+  const gcj = mine.map((f) => ({
+    type: 'MultiPolygon',
+    coordinates: f.geometry.coordinates.map((poly) => poly.map((ring) => ring.map((p) => fromWgs84(p as [number, number], 'gcj02')))),
+  }));
+  const file = {
+    type: 'FeatureCollection',
+    features: [
+      ...mine.map((f, i) => ({
+        type: 'Feature',
+        properties: { 网格编码: i === 0 ? '' : f.properties.code, 名称: f.properties.name, 社区编码: community },
+        geometry: gcj[i],
+      })),
+      {
+        type: 'Feature',
+        properties: { 名称: '一条线' },
+        geometry: {
+          type: 'LineString',
+          coordinates: [
+            [112.9, 28.2],
+            [112.91, 28.2],
+          ],
+        },
+      },
+    ],
+  };
+  await page.getByTestId('edit-open').click();
+  await page.getByTestId('edit-import').click();
+  await page.getByTestId('boundary-crs').selectOption('gcj02');
+  await page.getByTestId('boundary-file').setInputFiles({
+    name: '社区网格.geojson',
+    mimeType: 'application/geo+json',
+    buffer: Buffer.from(JSON.stringify(file)),
+  });
+  await expect(page.getByTestId('boundary-info')).toContainText(`GeoJSON · ${mine.length + 1} 个要素`);
+  await expect(page.getByTestId('boundary-field-code')).toHaveValue('网格编码');
+  await expect(page.getByTestId('boundary-field-community')).toHaveValue('社区编码');
+  await expect(page.getByTestId('boundary-report')).toContainText(
+    `可导入 ${mine.length} 个网格，将替换 1 个社区现有的 ${mine.length} 个网格`,
+  );
+  await expect(page.getByTestId('boundary-rejected')).toContainText(`第 ${mine.length + 1} 个要素是 LineString，不是面`);
+  // Converted back from GCJ-02, the cells fit their community again: the check passes.
+  await expect(page.getByTestId('boundary-problems')).toHaveText('检查通过：无缝隙、无重叠');
+  const download = page.waitForEvent('download');
+  await page.getByTestId('boundary-download').click();
+  const saved = JSON.parse(readFileSync(await (await download).path(), 'utf8'));
+  expect(saved.features[0].properties).toMatchObject({ 名称: '一条线', _row: mine.length + 1, _field: 'geometry' });
+  await keepScreenshot(page, '08e-boundary-import');
+  await page.getByTestId('boundary-write').click();
+  await expect(page.getByTestId('boundary-import')).toBeHidden();
+  await expect(page.getByTestId('edit-message')).toContainText('已导入网格');
+  // The first row had no code: a new code replaces it, the others keep theirs.
+  await page.waitForFunction((n) => window.__gridatlas?.cellsLoaded === n, before);
+  await page.getByTestId('edit-validate').click();
+  await expect(page.getByTestId('edit-problems')).toContainText('无缝无叠');
+  await page.getByTestId('edit-undo').click();
+  await expect(page.getByTestId('edit-message')).toContainText(`已撤销，恢复`);
+  await expect(page.getByTestId('edit-message')).toContainText(mine[0]?.properties.code as string);
   expect(errors).toEqual([]);
 });
 
