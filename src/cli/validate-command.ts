@@ -1,7 +1,7 @@
-import type { MultiPolygon, Polygon } from 'geojson';
+import { CHINA_CRS, type ChinaCrs } from '../geo/crs-china';
 import { type TilingBoundary, type TilingCell, type TilingProblem, validateTiling } from '../geo/validate-tiling';
 import { type Command, positiveOption, UsageError } from './command';
-import { readFeatures } from './read-input';
+import { readPolygonFeatures } from './read-input';
 
 type Properties = Record<string, unknown> | null;
 
@@ -25,9 +25,10 @@ export const validateCommand: Command = {
   name: 'validate',
   summary: 'check that cells tile their area: gaps, overlaps, slivers, invalid or multi-part cells, cells outside',
   usage:
-    'validate CELLS.geojson [--boundary BOUNDARY.geojson] [--tolerance-m 0.5] [--min-area-m2 N] [--max-area-m2 N] [--min-households N] [--max-households N] [--json]',
+    'validate CELLS.(geojson|zip|kml) [--boundary BOUNDARY.(geojson|zip|kml)] [--crs wgs84|gcj02|bd09] [--tolerance-m 0.5] [--min-area-m2 N] [--max-area-m2 N] [--min-households N] [--max-households N] [--json]',
   options: {
     boundary: { type: 'string' },
+    crs: { type: 'string' },
     'tolerance-m': { type: 'string' },
     'sliver-area-m2': { type: 'string' },
     'sliver-thinness': { type: 'string' },
@@ -37,8 +38,9 @@ export const validateCommand: Command = {
     'max-households': { type: 'string' },
   },
   help: [
-    'CELLS.geojson        Polygon or MultiPolygon features; id from "code" (else "id"), community from',
-    '                     "community_code", households from "households"',
+    'CELLS               GeoJSON, zipped Shapefile or KML of Polygon or MultiPolygon features; id from "code"',
+    '                     (else "id"), community from "community_code", households from "households"',
+    '--crs CRS            coordinate system of both files: wgs84 (default; CGCS2000 too), gcj02 or bd09',
     '--boundary FILE      GeoJSON the cells must fill. Features with a "code" matching the cells\' community',
     '                     are checked one community at a time; otherwise all cells against all features.',
     '--tolerance-m M      gaps, overlaps and outside pieces narrower than M metres are ignored (default 0.5)',
@@ -54,7 +56,9 @@ export const validateCommand: Command = {
     if (cellsPath === undefined) throw new UsageError('CELLS.geojson is required');
     if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
     const toleranceMeters = positiveOption(values, 'tolerance-m', 0.5);
-    const features = await readFeatures<Polygon | MultiPolygon, Properties>(cellsPath, 'cells file');
+    const crs = (values.crs ?? 'wgs84') as string;
+    if (!(CHINA_CRS as readonly string[]).includes(crs)) throw new UsageError(`--crs must be one of ${CHINA_CRS.join(', ')}, got "${crs}"`);
+    const features = await readPolygonFeatures(cellsPath, 'cells file', crs as ChinaCrs);
     const cells: TilingCell[] = features.map((f, i) => {
       const households = f.properties?.households;
       return {
@@ -67,7 +71,7 @@ export const validateCommand: Command = {
     let boundaries: TilingBoundary[] | undefined;
     if (typeof values.boundary === 'string') {
       const path = values.boundary;
-      const boundaryFeatures = await readFeatures<Polygon | MultiPolygon, Properties>(path, 'boundary file');
+      const boundaryFeatures = await readPolygonFeatures(path, 'boundary file', crs as ChinaCrs);
       boundaries = boundaryFeatures.map((f, i) => {
         const type = (f.geometry as { type?: string } | null)?.type;
         if (type !== 'Polygon' && type !== 'MultiPolygon') {

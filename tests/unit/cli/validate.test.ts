@@ -1,8 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Polygon } from 'geojson';
 import { describe, expect, it } from 'vitest';
+import { fromWgs84 } from '../../../src/geo/crs-china';
+import { cellsToShapefileZip } from '../../../src/geo/export-cells';
 
 function cli(...args: string[]) {
   const r = spawnSync('node_modules/.bin/tsx', ['src/cli/main.ts', 'validate', ...args], { encoding: 'utf8' });
@@ -86,5 +89,60 @@ describe('validate CLI', () => {
     expect(cli(notGeoJson).stderr).toContain('is not a GeoJSON FeatureCollection');
     expect(cli(cellsFile(dir, null), '--tolerance-m', 'x').stderr).toContain('--tolerance-m must be a positive number');
     expect(cli().code).toBe(2);
+  });
+
+  it('reads cells from a zipped shapefile and a KML file, and a GCJ-02 GeoJSON with --crs', () => {
+    const geojson = JSON.parse(readFileSync(cellsFile(dir, '430199001001005'), 'utf8')) as {
+      features: { properties: { code: string }; geometry: { coordinates: number[][][] } }[];
+    };
+    const zip = join(dir, 'cells.zip');
+    writeFileSync(
+      zip,
+      cellsToShapefileZip(
+        geojson.features.map((f) => ({
+          code: f.properties.code,
+          name: '网格',
+          communityCode: '430199001001',
+          class: 'C',
+          households: 0,
+          geometry: f.geometry as Polygon,
+        })),
+      ),
+    );
+    const fromZip = cli(zip, '--boundary', boundary, '--json');
+    expect(fromZip.code).toBe(1);
+    expect(JSON.parse(fromZip.stdout)).toEqual([expect.objectContaining({ type: 'gap', area_m2: expect.any(Number) })]);
+
+    const ring = (c: number[][]) => c.map((p) => p.join(',')).join(' ');
+    const kml = join(dir, 'cells.kml');
+    writeFileSync(
+      kml,
+      `<kml xmlns="http://www.opengis.net/kml/2.2"><Document>${geojson.features
+        .map(
+          (f) =>
+            `<Placemark><name>${f.properties.code}</name><ExtendedData><Data name="code"><value>${f.properties.code}</value></Data></ExtendedData><Polygon><outerBoundaryIs><LinearRing><coordinates>${ring(f.geometry.coordinates[0] as number[][])}</coordinates></LinearRing></outerBoundaryIs></Polygon></Placemark>`,
+        )
+        .join('')}</Document></kml>`,
+    );
+    expect(JSON.parse(cli(kml, '--boundary', boundary, '--json').stdout)).toHaveLength(1);
+
+    // The same tiling and boundary in GCJ-02: off by hundreds of metres unless --crs says so.
+    const gcjBoundary = join(dir, 'boundary-gcj.geojson');
+    const square3 = square(0, 0, 3).coordinates.map((r) => r.map((p) => fromWgs84(p as [number, number], 'gcj02')));
+    writeFileSync(
+      gcjBoundary,
+      JSON.stringify({
+        type: 'FeatureCollection',
+        features: [{ type: 'Feature', properties: { code: '430199001001' }, geometry: { type: 'Polygon', coordinates: square3 } }],
+      }),
+    );
+    const gcj = join(dir, 'cells-gcj.geojson');
+    const all = JSON.parse(readFileSync(cellsFile(dir, null), 'utf8')) as { features: { geometry: { coordinates: number[][][] } }[] };
+    for (const f of all.features)
+      f.geometry.coordinates = f.geometry.coordinates.map((r) => r.map((p) => fromWgs84(p as [number, number], 'gcj02')));
+    writeFileSync(gcj, JSON.stringify(all));
+    expect(cli(gcj, '--boundary', boundary).code).toBe(1);
+    expect(cli(gcj, '--boundary', gcjBoundary, '--crs', 'gcj02', '--json').stdout.trim()).toBe('[]');
+    expect(cli(gcj, '--crs', 'utm').stderr).toContain('--crs must be one of wgs84, gcj02, bd09, got "utm"');
   });
 });
