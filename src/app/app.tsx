@@ -20,7 +20,7 @@ import { convertForDisplay, convertPointsForDisplay } from '../geo/convert-for-d
 import { fromWgs84, toWgs84 } from '../geo/crs-china';
 import { cellsToCsvWkt, cellsToGeoJson, cellsToShapefileZip, type ExportCell } from '../geo/export-cells';
 import { interiorPoint } from '../geo/interior-point';
-import { moveSharedVertex } from '../geo/move-shared-vertex';
+import { moveSharedVertices } from '../geo/move-shared-vertex';
 import { buildSnapTargets, snapPosition } from '../geo/snap-position';
 import type { MapController } from '../map/map-controller';
 import { MapView } from '../map/map-view';
@@ -342,20 +342,19 @@ export function App({ config, style, initialBounds, labels }: AppProps) {
 
   // Shared-border editing: the picked cell's vertices become handles; dragging one previews the
   // move in every cell that shares it, releasing it asks the panel to commit the reshape.
-  const [vertexMove, setVertexMove] = useState<{ from: LngLat; to: LngLat; seq: number } | null>(null);
+  const [vertexMove, setVertexMove] = useState<{ moves: { from: LngLat; to: LngLat }[]; seq: number } | null>(null);
   useEffect(() => {
     const code = ui.editing && ui.editCodes.length === 1 ? ui.editCodes[0] : undefined;
     const cell = code ? displayCells?.features.find((f) => f.properties.code === code) : undefined;
-    const points = cell ? cell.geometry.coordinates.flatMap((rings) => rings.flatMap((ring) => ring.slice(0, -1))) : [];
-    controller.current?.setVertices(points as LngLat[]);
+    const rings = cell ? cell.geometry.coordinates.flatMap((poly) => poly.map((ring) => ring.slice(0, -1) as LngLat[])) : [];
+    controller.current?.setVertices(rings);
   }, [ui.editing, ui.editCodes, displayCells]);
-  const onVertexDrag = (from: LngLat, to: LngLat, done: boolean) => {
+  const onVertexDrag = (from: LngLat[], to: LngLat[], done: boolean) => {
     if (!displayCells) return;
     if (!done) {
-      const moved = moveSharedVertex(
+      const moved = moveSharedVertices(
         displayCells.features.map((f) => ({ id: f.properties.code, geometry: f.geometry })),
-        from,
-        to,
+        from.map((p, i) => ({ from: p, to: to[i] as LngLat })),
       );
       controller.current?.setOverlay({
         type: 'FeatureCollection',
@@ -364,7 +363,10 @@ export function App({ config, style, initialBounds, labels }: AppProps) {
       return;
     }
     controller.current?.setOverlay({ type: 'FeatureCollection', features: [] });
-    setVertexMove((v) => ({ from: toWgs84(from, displayCrs), to: toWgs84(to, displayCrs), seq: (v?.seq ?? 0) + 1 }));
+    setVertexMove((v) => ({
+      moves: from.map((p, i) => ({ from: toWgs84(p, displayCrs), to: toWgs84(to[i] as LngLat, displayCrs) })),
+      seq: (v?.seq ?? 0) + 1,
+    }));
   };
 
   /** After a grid edit: the cells, communities and counts as they are now. */

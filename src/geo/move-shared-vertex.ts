@@ -57,3 +57,25 @@ export function moveSharedVertex(cells: readonly ShapeById[], from: Position, to
   }
   return moved;
 }
+
+/**
+ * Returns the new shapes of every cell touched by several vertex moves made one after the other
+ * (a shared edge dragged as a whole moves both its ends), each cell once, in input order.
+ * @example moveSharedVertices(cells, [{ from: a, to: a2 }, { from: b, to: b2 }]) // the cells along edge a–b
+ */
+export function moveSharedVertices(
+  cells: readonly ShapeById[],
+  moves: readonly { from: Position; to: Position }[],
+  toleranceDegrees = 1e-9,
+): ShapeById[] {
+  const current = new Map(cells.map((c) => [c.id, c.geometry]));
+  const changed = new Set<string>();
+  for (const move of moves) {
+    const shapes = [...current].map(([id, geometry]) => ({ id, geometry }));
+    for (const m of moveSharedVertex(shapes, move.from, move.to, toleranceDegrees)) {
+      current.set(m.id, m.geometry);
+      changed.add(m.id);
+    }
+  }
+  return cells.filter((c) => changed.has(c.id)).map((c) => ({ id: c.id, geometry: current.get(c.id) as MultiPolygon }));
+}

@@ -1,6 +1,6 @@
 import { BitmapLayer, ScatterplotLayer, TextLayer } from '@deck.gl/layers';
 import { MapboxOverlay } from '@deck.gl/mapbox';
-import type { FeatureCollection, LineString, MultiLineString, MultiPolygon, Point, Polygon } from 'geojson';
+import type { Feature, FeatureCollection, LineString, MultiLineString, MultiPolygon, Point, Polygon } from 'geojson';
 import maplibregl, { type GeoJSONSource, type MapMouseEvent, type StyleSpecification } from 'maplibre-gl';
 import { TerraDraw, TerraDrawLineStringMode, TerraDrawPolygonMode } from 'terra-draw';
 import { TerraDrawMapLibreGLAdapter } from 'terra-draw-maplibre-gl-adapter';
@@ -26,8 +26,11 @@ export interface MapControllerOptions {
   onError(message: string): void;
   /** Called on every 'idle' of the map with whether the cells are on it. */
   onIdle(state: { cellsDrawn: boolean }): void;
-  /** A vertex handle being dragged from `from` to `to`; `done` on release. */
-  onVertexDrag?(from: LngLat, to: LngLat, done: boolean): void;
+  /**
+   * A handle being dragged: a vertex (one position) or the middle of an edge (its two ends, which
+   * move together); `from` are the positions before, `to` where they are now; `done` on release.
+   */
+  onVertexDrag?(from: LngLat[], to: LngLat[], done: boolean): void;
 }
 
 const EMPTY: FeatureCollection = { type: 'FeatureCollection', features: [] };
@@ -225,12 +228,24 @@ export class MapController {
     this.pendingCancel?.();
   }
 
-  /** Shows draggable handles on these vertices (the picked cell's), or none. */
-  setVertices(points: readonly LngLat[]): void {
-    this.vertices = {
-      type: 'FeatureCollection',
-      features: points.map((p) => ({ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [p[0], p[1]] } })),
-    };
+  /**
+   * Shows draggable handles on these vertices (the picked cell's) and, smaller, on the middle of
+   * each edge between consecutive ones (rings closed), or none.
+   */
+  setVertices(rings: readonly (readonly LngLat[])[]): void {
+    const features: Feature<Point>[] = [];
+    for (const ring of rings) {
+      ring.forEach((p, i) => {
+        features.push({ type: 'Feature', properties: { kind: 'vertex' }, geometry: { type: 'Point', coordinates: [p[0], p[1]] } });
+        const q = ring[(i + 1) % ring.length] as LngLat;
+        features.push({
+          type: 'Feature',
+          properties: { kind: 'edge', a: JSON.stringify(p), b: JSON.stringify(q) },
+          geometry: { type: 'Point', coordinates: [(p[0] + q[0]) / 2, (p[1] + q[1]) / 2] },
+        });
+      });
+    }
+    this.vertices = { type: 'FeatureCollection', features };
     if (this.styleLoaded) (this.map.getSource('app-vertices') as GeoJSONSource | undefined)?.setData(this.vertices);
   }
 
@@ -239,21 +254,26 @@ export class MapController {
     if (feature?.geometry.type !== 'Point' || this.drawing) return;
     // Keep the map still while the handle moves.
     e.preventDefault();
-    // Rendered features carry tile-rounded coordinates: take the exact vertex nearest to them.
+    // Rendered features carry tile-rounded coordinates: take the exact handle nearest to them.
     const [fx, fy] = feature.geometry.coordinates as LngLat;
-    let from: LngLat = [fx, fy];
+    let handle: Feature<Point> | null = null;
     let best = Infinity;
-    for (const v of this.vertices.features) {
-      const [vx, vy] = (v.geometry as Point).coordinates as LngLat;
+    for (const v of this.vertices.features as Feature<Point>[]) {
+      const [vx, vy] = v.geometry.coordinates as LngLat;
       const d = (vx - fx) ** 2 + (vy - fy) ** 2;
       if (d < best) {
         best = d;
-        from = [vx, vy];
+        handle = v;
       }
     }
+    if (!handle) return;
+    const start = handle.geometry.coordinates as LngLat;
+    const from: LngLat[] =
+      handle.properties?.kind === 'edge' ? [JSON.parse(handle.properties.a) as LngLat, JSON.parse(handle.properties.b) as LngLat] : [start];
+    const to = (at: maplibregl.LngLat): LngLat[] => from.map((p) => [p[0] + at.lng - start[0], p[1] + at.lat - start[1]]);
     const canvas = this.map.getCanvas();
     canvas.style.cursor = 'grabbing';
-    const onMove = (ev: MapMouseEvent) => this.options.onVertexDrag?.(from, [ev.lngLat.lng, ev.lngLat.lat], false);
+    const onMove = (ev: MapMouseEvent) => this.options.onVertexDrag?.(from, to(ev.lngLat), false);
     const onUp = (ev: MapMouseEvent) => {
       this.map.off('mousemove', onMove);
       canvas.style.cursor = '';
@@ -261,7 +281,7 @@ export class MapController {
       setTimeout(() => {
         this.justDragged = false;
       }, 0);
-      this.options.onVertexDrag?.(from, [ev.lngLat.lng, ev.lngLat.lat], true);
+      this.options.onVertexDrag?.(from, to(ev.lngLat), true);
     };
     this.map.on('mousemove', onMove);
     this.map.once('mouseup', onUp);
@@ -399,7 +419,12 @@ export class MapController {
       id: 'edit-vertices',
       type: 'circle',
       source: 'app-vertices',
-      paint: { 'circle-radius': 5, 'circle-color': '#ffffff', 'circle-stroke-color': '#1d3f8f', 'circle-stroke-width': 2 },
+      paint: {
+        'circle-radius': ['match', ['get', 'kind'], 'edge', 3.5, 5],
+        'circle-color': ['match', ['get', 'kind'], 'edge', '#1d3f8f', '#ffffff'],
+        'circle-stroke-color': ['match', ['get', 'kind'], 'edge', '#ffffff', '#1d3f8f'],
+        'circle-stroke-width': ['match', ['get', 'kind'], 'edge', 1.5, 2],
+      },
     });
   }
 

@@ -21,7 +21,7 @@ export interface MapViewProps {
   onZoom(zoom: number): void;
   onError(message: string): void;
   onIdle(state: { cellsDrawn: boolean }): void;
-  onVertexDrag?(from: LngLat, to: LngLat, done: boolean): void;
+  onVertexDrag?(from: LngLat[], to: LngLat[], done: boolean): void;
   onController?(controller: MapController | null): void;
 }
 

@@ -15,7 +15,7 @@ import {
 import type { CellCode, CommunityCode, LngLat } from '../domain/ids';
 import { type DrawnCellPreview, previewDrawnCell } from '../geo/draw-cell';
 import { equalAreaCuts } from '../geo/equal-area-cuts';
-import { moveSharedVertex } from '../geo/move-shared-vertex';
+import { moveSharedVertices } from '../geo/move-shared-vertex';
 import { polygonsOf } from '../geo/planar';
 import type { TilingCell, TilingProblem } from '../geo/validate-tiling';
 import { createGeoWorker } from '../workers/geo-client';
@@ -29,8 +29,8 @@ export interface GridEditPanelProps {
   /** Cells picked on the map (shift-click adds), in picking order. */
   picked: CellCode[];
   onPick(codes: CellCode[]): void;
-  /** A shared vertex dragged on the map (storage coordinates); a new seq is a new move. */
-  vertexMove: { from: LngLat; to: LngLat; seq: number } | null;
+  /** Shared vertices dragged on the map (one, or both ends of an edge; storage coordinates); a new seq is a new move. */
+  vertexMove: { moves: { from: LngLat; to: LngLat }[]; seq: number } | null;
   /** How near a vertex must be to count as the dragged one (1e-9° when the map shows WGS-84). */
   vertexToleranceDegrees: number;
   /** Lets the user draw a line on the map; null when cancelled. */
@@ -147,10 +147,9 @@ export function GridEditPanel(props: GridEditPanelProps) {
   useEffect(() => {
     const move = props.vertexMove;
     if (!move) return;
-    const moved = moveSharedVertex(
+    const moved = moveSharedVertices(
       cells.features.map((f) => ({ id: f.properties.code, geometry: f.geometry })),
-      move.from,
-      move.to,
+      move.moves,
       props.vertexToleranceDegrees,
     );
     if (moved.length === 0) return;

@@ -51,10 +51,11 @@ begin
   end if;
 
   -- The new cell is the drawn shape over the community's cells. Pieces are cut from each cell
-  -- with the drawn shape itself (snapped to the cells' vertices within 1 mm), so that what a cell
-  -- keeps and what it gives are the two sides of one overlay and fit without a hairline.
+  -- with the drawn shape itself, snapped to the cells' vertices within 1e-7° (about 1 cm, the
+  -- rounding of the cells the app shows), so that what a cell keeps and what it gives are the two
+  -- sides of one overlay and fit without a hairline.
   shape := ST_Snap(shape, (select ST_Collect(c.geom) from cells c
-                           where c.valid_to is null and c.community_code = p_community_code and ST_Intersects(c.geom, shape)), 1e-8);
+                           where c.valid_to is null and c.community_code = p_community_code and ST_Intersects(c.geom, shape)), 1e-7);
   if not exists (select 1 from cells c where c.valid_to is null and c.community_code = p_community_code
                    and ST_Intersects(c.geom, shape) and ST_Area(ST_Intersection(c.geom, shape)::geography) >= 1) then
     raise exception using errcode = '22023',

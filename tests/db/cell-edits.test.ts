@@ -702,6 +702,25 @@ describeEachDatabase('grid edits', (db) => {
     });
   });
 
+  it('takes a reshape made from cells rounded to 7 decimals (as the app reads them) after a split at full precision', async () => {
+    await asUser(db(), ADMIN, async (tx) => {
+      const cell = await pickCell(tx, 3);
+      const split = await rpc<{ cells: { code: string; version: number }[] }>(tx, 'split_cell($1, $2, $3, $4)', [
+        cell.code,
+        cell.version,
+        JSON.stringify(lineAcross(cell, 0.37)),
+        'x',
+      ]);
+      const { rows } = await tx.query<{ code: string; version: number; geometry: MultiPolygon }>(
+        'select code, version, ST_AsGeoJSON(geom, 7)::jsonb geometry from cells where code = any($1) and valid_to is null order by code',
+        [split.cells.map((c) => c.code)],
+      );
+      const result = await rpc<{ operation: string }>(tx, 'reshape_cells($1, $2)', [JSON.stringify(rows), 'rounded']);
+      expect(result.operation).toBe('reshape');
+      await expectExactTiling(tx, cell.community_code);
+    });
+  });
+
   it('lets one of two concurrent edits of a cell win; the other gets a conflict with the fresh shape', async () => {
     const cell = await pickCell(db(), 2);
     const edit = (userDb: SqlClient) =>

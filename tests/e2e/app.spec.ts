@@ -373,6 +373,52 @@ test('an admin splits a cell with a drawn line, merges it back with shift-click,
   await page.getByTestId('edit-validate').click();
   await expect(page.getByTestId('edit-problems')).toContainText('无缝无叠');
   await keepScreenshot(page, '10-grid-reshaped');
+
+  // Drag a whole edge (its middle handle) of a border inside the district and one community: both
+  // its ends move in every cell on them.
+  const segmentKey = (a: number[], b: number[]) => [a.join(','), b.join(',')].sort().join(' ');
+  const segments = new Map<string, number>();
+  for (const f of cells.features) {
+    const r = f.geometry.coordinates[0]?.[0] ?? [];
+    for (let i = 0; i + 1 < r.length; i++) {
+      const key = segmentKey(r[i] as number[], r[i + 1] as number[]);
+      segments.set(key, (segments.get(key) ?? 0) + 1);
+    }
+  }
+  const onOuterBoundary = new Set<string>();
+  for (const [key, n] of segments) if (n === 1) for (const p of key.split(' ')) onOuterBoundary.add(p);
+  const inner = (p: number[]) => !onOuterBoundary.has(p.join(',')) && owners.get(`${p[0]},${p[1]}`)?.size === 1;
+  const ringOfPicked = picked?.geometry.coordinates[0]?.[0] ?? [];
+  const edgeIndex = ringOfPicked.findIndex((a, i) => {
+    const b = ringOfPicked[i + 1];
+    return (
+      b !== undefined &&
+      inner(a) &&
+      inner(b) &&
+      segments.get(segmentKey(a, b)) === 2 &&
+      ![a, b].some((p) => p[0] === corner[0] && p[1] === corner[1])
+    );
+  });
+  if (edgeIndex < 0) throw new Error('no inner edge on the picked cell');
+  const [ea, eb] = [ringOfPicked[edgeIndex] as number[], ringOfPicked[edgeIndex + 1] as number[]];
+  const middle: [number, number] = [((ea[0] as number) + (eb[0] as number)) / 2, ((ea[1] as number) + (eb[1] as number)) / 2];
+  await page.evaluate((p) => window.__gridatlas?.flyTo(p, 17), middle);
+  await page.waitForFunction(() => window.__gridatlas?.cellsDrawn === true);
+  // The reshape picked every cell it changed: pick the one cell again (a click just inside it).
+  const [cx, cy] = cell.lngLat as [number, number];
+  const inside = await at([middle[0] + (cx - middle[0]) * 0.15, middle[1] + (cy - middle[1]) * 0.15]);
+  await page.mouse.click(inside.x, inside.y);
+  await expect(page.getByTestId('edit-picked')).toHaveText(`已选：${cell.code}`);
+  const edgeHandle = await at(middle);
+  await page.mouse.move(edgeHandle.x, edgeHandle.y);
+  await page.mouse.down();
+  await page.mouse.move(edgeHandle.x + 6, edgeHandle.y + 4, { steps: 4 });
+  await page.mouse.move(edgeHandle.x + 14, edgeHandle.y + 9, { steps: 4 });
+  await page.mouse.up();
+  await expect(page.getByTestId('edit-message')).toContainText('边界已调整');
+  await page.getByTestId('edit-validate').click();
+  await expect(page.getByTestId('edit-problems')).toContainText('无缝无叠');
+  await keepScreenshot(page, '10b-grid-edge-dragged');
   expect(errors).toEqual([]);
 });
 

@@ -1,6 +1,6 @@
 import type { MultiPolygon, Position } from 'geojson';
 import { describe, expect, it } from 'vitest';
-import { moveSharedVertex } from '../../../src/geo/move-shared-vertex';
+import { moveSharedVertex, moveSharedVertices } from '../../../src/geo/move-shared-vertex';
 import { validateTiling } from '../../../src/geo/validate-tiling';
 
 const D = 0.001;
@@ -77,5 +77,21 @@ describe('moveSharedVertex', () => {
 
   it('returns nothing when no cell has the vertex', () => {
     expect(moveSharedVertex(grid(), [0, 0], [1, 1])).toEqual([]);
+  });
+
+  it('drags a shared edge as a whole: both its ends move in every cell on them, the tiling stays exact', () => {
+    // A 3 × 2 grid; the edge between c00 and c01 runs from (x1, y0) to (x1, y1).
+    const cells = [0, 1].flatMap((row) => [0, 1, 2].map((col) => ({ id: `c${row}${col}`, geometry: square(col, row) })));
+    const x1 = 112.9 + D;
+    const dx = 0.3 * D;
+    const moved = moveSharedVertices(cells, [
+      { from: [x1, 28.2], to: [x1 + dx, 28.2] },
+      { from: [x1, 28.2 + D], to: [x1 + dx, 28.2 + D] },
+    ]);
+    expect(moved.map((m) => m.id)).toEqual(['c00', 'c01', 'c10', 'c11']);
+    const after = cells.map((c) => moved.find((m) => m.id === c.id) ?? c);
+    expect(validateTiling(after)).toEqual([]);
+    const ring = moved[0]?.geometry.coordinates[0]?.[0] ?? [];
+    expect(ring.filter((p) => p[0] === x1 + dx)).toHaveLength(2);
   });
 });
