@@ -16,19 +16,27 @@
  *    against the naive per-raster-cell sum over all events (timed on a sample of raster cells and
  *    reported for the whole raster).
  * 7. Gi* for about 5,000 cells with queen weights in compressed rows, against dense n × n weights.
+ * 8. Grid editing with about 5,000 cells, per pointer event against a 16.7 ms frame: snapping a
+ *    corner (Flatbush over vertices and edges, against scanning them all), the preview of a
+ *    dragged shared vertex or edge, and the preview of a drawn cell (cells whose boxes meet the
+ *    shape, against clipping the shape with every cell).
  */
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import type { MultiPolygon } from 'geojson';
+import type { MultiPolygon, Polygon } from 'geojson';
 import * as clip from 'polyclip-ts';
 import { createPglite } from '../src/data/embedded/create-pglite';
 import { generateDistrict } from '../src/demo/generate-district';
 import { createRandom } from '../src/demo/random';
 import { doorPart, normalizeAddress } from '../src/domain/address';
+import type { LngLat } from '../src/domain/ids';
 import { assignPoints } from '../src/geo/assign-points';
+import { placeDrawnCell, previewDrawnCell } from '../src/geo/draw-cell';
 import { giStar, queenWeights } from '../src/geo/gi-star';
 import { directDensity, type Kernel, kernelDensity, rasterFrame } from '../src/geo/kernel-density';
+import { moveSharedVertices } from '../src/geo/move-shared-vertex';
 import { polygonIntersectsPoint } from '../src/geo/point-in-polygon';
+import { buildSnapTargets, snapPosition } from '../src/geo/snap-position';
 import { buildCellIndex } from '../src/geo/spatial-index';
 import { type TilingCell, validateTiling } from '../src/geo/validate-tiling';
 
@@ -271,6 +279,97 @@ lines.push(
   lines.push(
     `Gi*, ${count.toLocaleString('en')} cells, queen weights (${weights.index.length.toLocaleString('en')} links, built in ${buildMs.toFixed(0)} ms)`,
     `  giStar (compressed rows): ${fast.ms.toFixed(2)} ms; dense n × n weights: ${naiveMs.toFixed(0)} ms; ratio ${Math.round(naiveMs / fast.ms).toLocaleString('en')}×; same z-scores: ${agree}`,
+  );
+}
+
+{
+  // 8. Grid editing with about 5,000 cells.
+  const district = generateDistrict({ seed: 1, scale: 0.01, targetCells: 5_000 });
+  const cells = district.cells.features.map((f) => ({
+    id: f.properties.code,
+    community: f.properties.community_code,
+    geometry: f.geometry as MultiPolygon,
+  }));
+  const random = createRandom(8);
+  const targetsBuilt = await time(async () => buildSnapTargets(cells.map((c) => c.geometry)), 3);
+  const targets = targetsBuilt.result;
+  const pointer = Array.from({ length: 2000 }, (): LngLat => [112.855 + random.next() * 0.12, 28.145 + random.next() * 0.085]);
+  const snapped = await time(async () => pointer.map((p) => snapPosition(targets, p, 5)), 3);
+  // Naive: every vertex and every edge, each pointer event.
+  const naiveSnap = await time(async () => {
+    const out: (LngLat | null)[] = [];
+    for (const p of pointer) {
+      const mx = 111_195 * Math.cos((p[1] * Math.PI) / 180);
+      let best: LngLat | null = null;
+      let bestD = 5;
+      for (let i = 0; i < targets.points.length; i += 2) {
+        const d = Math.hypot(((targets.points[i] as number) - p[0]) * mx, ((targets.points[i + 1] as number) - p[1]) * 111_195);
+        if (d <= bestD) {
+          bestD = d;
+          best = [targets.points[i] as number, targets.points[i + 1] as number];
+        }
+      }
+      if (!best) {
+        for (let i = 0; i < targets.segments.length; i += 4) {
+          const [ax, ay, bx, by] = [
+            targets.segments[i],
+            targets.segments[i + 1],
+            targets.segments[i + 2],
+            targets.segments[i + 3],
+          ] as number[];
+          const ux = ((bx as number) - (ax as number)) * mx;
+          const uy = ((by as number) - (ay as number)) * 111_195;
+          const t = Math.max(
+            0,
+            Math.min(1, ((p[0] - (ax as number)) * mx * ux + (p[1] - (ay as number)) * 111_195 * uy) / (ux * ux + uy * uy)),
+          );
+          const d = Math.hypot((p[0] - (ax as number)) * mx - t * ux, (p[1] - (ay as number)) * 111_195 - t * uy);
+          if (d <= bestD) {
+            bestD = d;
+            best = [(ax as number) + t * ((bx as number) - (ax as number)), (ay as number) + t * ((by as number) - (ay as number))];
+          }
+        }
+      }
+      out.push(best);
+    }
+    return out;
+  }, 1);
+  const agreeSnap = snapped.result.every((s, i) => (s === null) === (naiveSnap.result[i] === null));
+  // A shared corner dragged: every move previews the reshaped cells.
+  const corner = cells[2500]?.geometry.coordinates[0]?.[0]?.[0] as LngLat;
+  const drag = await time(async () => moveSharedVertices(cells, [{ from: corner, to: [corner[0] + 0.00005, corner[1] + 0.00003] }]), 20);
+  const edgeEnd = cells[2500]?.geometry.coordinates[0]?.[0]?.[1] as LngLat;
+  const edgeDrag = await time(
+    async () =>
+      moveSharedVertices(cells, [
+        { from: corner, to: [corner[0] + 0.00005, corner[1] + 0.00003] },
+        { from: edgeEnd, to: [edgeEnd[0] + 0.00005, edgeEnd[1] + 0.00003] },
+      ]),
+    20,
+  );
+  // A drawn cell of about 150 m × 150 m in the middle of the district.
+  const [cx, cy] = [112.915, 28.19];
+  const d = 0.0008;
+  const shape: Polygon = {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [cx - d, cy - d],
+        [cx + d, cy - d],
+        [cx + d, cy + d],
+        [cx - d, cy + d],
+        [cx - d, cy - d],
+      ],
+    ],
+  };
+  const placed = await time(async () => placeDrawnCell(shape, cells), 5);
+  const naivePreview = await time(async () => previewDrawnCell(shape, cells), 1);
+  lines.push(
+    `grid editing, ${cells.length.toLocaleString('en')} cells (per pointer event; a frame is 16.7 ms)`,
+    `  snap targets built once per drawing: ${targetsBuilt.ms.toFixed(0)} ms (${(targets.points.length / 2).toLocaleString('en')} vertices, ${(targets.segments.length / 4).toLocaleString('en')} edges)`,
+    `  snap a corner (5 m): ${((snapped.ms / pointer.length) * 1000).toFixed(1)} µs; scanning every vertex and edge: ${((naiveSnap.ms / pointer.length) * 1000).toFixed(0)} µs; ratio ${Math.round(naiveSnap.ms / snapped.ms)}×; same answers: ${agreeSnap}`,
+    `  preview a dragged shared vertex: ${drag.ms.toFixed(1)} ms (${drag.result.length} cells); a dragged edge: ${edgeDrag.ms.toFixed(1)} ms (${edgeDrag.result.length} cells)`,
+    `  preview a drawn cell: ${placed.ms.toFixed(1)} ms (${placed.result?.preview.donors.length ?? 0} cells cut); clipping with every cell: ${naivePreview.ms.toFixed(0)} ms; ratio ${Math.round(naivePreview.ms / placed.ms)}×`,
   );
 }
 

@@ -51,3 +51,47 @@ export function previewDrawnCell(
   if (area < 1) return null;
   return { cell: multi(fresh), areaSquareMeters: area, donors };
 }
+
+const bboxOf = (geometry: Polygon | MultiPolygon): [number, number, number, number] => {
+  let [w, s, e, n] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const poly of polygonsOf(geometry)) {
+    for (const p of poly[0] ?? []) {
+      w = Math.min(w, p[0] as number);
+      e = Math.max(e, p[0] as number);
+      s = Math.min(s, p[1] as number);
+      n = Math.max(n, p[1] as number);
+    }
+  }
+  return [w, s, e, n];
+};
+
+/**
+ * Returns the community whose cells a drawn shape covers most, with the preview of drawing it
+ * there (previewDrawnCell over that community's cells), or null when it covers no cell. Only
+ * cells whose box meets the shape's are clipped, so that it stays fast with thousands of cells.
+ * @example placeDrawnCell(square, cells)?.community
+ */
+export function placeDrawnCell(
+  shape: Polygon,
+  cells: readonly { id: string; community: string; geometry: Polygon | MultiPolygon }[],
+): { community: string; preview: DrawnCellPreview } | null {
+  const [w, s, e, n] = bboxOf(shape);
+  const near = cells.filter((c) => {
+    const [cw, cs, ce, cn] = bboxOf(c.geometry);
+    return cw <= e && ce >= w && cs <= n && cn >= s;
+  });
+  const all = previewDrawnCell(shape, near);
+  if (!all) return null;
+  const communityOf = new Map(near.map((c) => [c.id, c.community]));
+  const given = new Map<string, number>();
+  for (const d of all.donors) {
+    const c = communityOf.get(d.id) as string;
+    given.set(c, (given.get(c) ?? 0) + d.givenSquareMeters);
+  }
+  const community = [...given].sort((a, b) => b[1] - a[1])[0]?.[0] as string;
+  const preview = previewDrawnCell(
+    shape,
+    near.filter((c) => c.community === community),
+  );
+  return preview ? { community, preview } : null;
+}

@@ -13,10 +13,9 @@ import {
   type CommunityImportRow,
 } from '../data/backend';
 import type { CellCode, CommunityCode, LngLat } from '../domain/ids';
-import { type DrawnCellPreview, previewDrawnCell } from '../geo/draw-cell';
+import { type DrawnCellPreview, placeDrawnCell } from '../geo/draw-cell';
 import { equalAreaCuts } from '../geo/equal-area-cuts';
 import { moveSharedVertices } from '../geo/move-shared-vertex';
-import { polygonsOf } from '../geo/planar';
 import type { TilingCell, TilingProblem } from '../geo/validate-tiling';
 import { createGeoWorker } from '../workers/geo-client';
 import { BoundaryImportDialog } from './boundary-import-dialog';
@@ -52,48 +51,6 @@ interface PendingCell {
   shape: Polygon;
   community: CommunityCode;
   preview: DrawnCellPreview;
-}
-
-const bboxOf = (geometry: Polygon | MultiPolygon): [number, number, number, number] => {
-  let [w, s, e, n] = [Infinity, Infinity, -Infinity, -Infinity];
-  for (const poly of polygonsOf(geometry)) {
-    for (const p of poly[0] ?? []) {
-      w = Math.min(w, p[0] as number);
-      e = Math.max(e, p[0] as number);
-      s = Math.min(s, p[1] as number);
-      n = Math.max(n, p[1] as number);
-    }
-  }
-  return [w, s, e, n];
-};
-
-/**
- * Returns the community whose cells the drawn shape covers most and the preview of drawing it
- * there (only cells whose box meets the shape's are clipped), or null when it covers no cell.
- */
-export function pendingCellFor(shape: Polygon, cells: FeatureCollection<MultiPolygon, CellProperties>): PendingCell | null {
-  const [w, s, e, n] = bboxOf(shape);
-  const near = cells.features.filter((f) => {
-    const [fw, fs, fe, fn] = bboxOf(f.geometry);
-    return fw <= e && fe >= w && fs <= n && fn >= s;
-  });
-  const communityOf = new Map(near.map((f) => [f.properties.code, f.properties.communityCode]));
-  const all = previewDrawnCell(
-    shape,
-    near.map((f) => ({ id: f.properties.code, geometry: f.geometry })),
-  );
-  if (!all) return null;
-  const given = new Map<CommunityCode, number>();
-  for (const d of all.donors) {
-    const c = communityOf.get(d.id as CellCode) as CommunityCode;
-    given.set(c, (given.get(c) ?? 0) + d.givenSquareMeters);
-  }
-  const community = [...given].sort((a, b) => b[1] - a[1])[0]?.[0] as CommunityCode;
-  const preview = previewDrawnCell(
-    shape,
-    near.filter((f) => f.properties.communityCode === community).map((f) => ({ id: f.properties.code, geometry: f.geometry })),
-  );
-  return preview ? { shape, community, preview } : null;
 }
 
 /** The admin's grid editing panel: split, merge, give away, move, undo/redo, validate and fix, history. */
@@ -248,7 +205,11 @@ export function GridEditPanel(props: GridEditPanelProps) {
       setMessage(null);
       return;
     }
-    const next = pendingCellFor(shape, cells);
+    const placed = placeDrawnCell(
+      shape,
+      cells.features.map((f) => ({ id: f.properties.code, community: f.properties.communityCode, geometry: f.geometry })),
+    );
+    const next: PendingCell | null = placed ? { shape, community: placed.community as CommunityCode, preview: placed.preview } : null;
     if (!next) {
       setMessage({ tone: 'error', text: t('edit.drawnOutside') });
       return;

@@ -1,6 +1,6 @@
 import type { Polygon } from 'geojson';
 import { describe, expect, it } from 'vitest';
-import { previewDrawnCell } from '../../../src/geo/draw-cell';
+import { placeDrawnCell, previewDrawnCell } from '../../../src/geo/draw-cell';
 import { areaSquareMeters } from '../../../src/geo/planar';
 
 const rect = (w: number, s: number, e: number, n: number): Polygon => ({
@@ -42,5 +42,17 @@ describe('previewDrawnCell', () => {
 
   it('returns null for a shape outside the community', () => {
     expect(previewDrawnCell(rect(113, 28, 113.001, 28.001), cells)).toBeNull();
+  });
+
+  it('places a shape in the community whose cells it covers most, and cuts only that community', () => {
+    const two = [
+      ...cells.map((c) => ({ ...c, community: 'A' })),
+      { id: 'd0', community: 'B', geometry: rect(112, 28.001, 112.003, 28.002) },
+    ];
+    // Mostly over community B (north), a little over c1 (A).
+    const placed = placeDrawnCell(rect(112.001, 28.0008, 112.002, 28.0019), two);
+    expect(placed?.community).toBe('B');
+    expect(placed?.preview.donors.map((d) => d.id)).toEqual(['d0']);
+    expect(placeDrawnCell(rect(113, 28, 113.001, 28.001), two)).toBeNull();
   });
 });
