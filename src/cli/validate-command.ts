@@ -3,8 +3,6 @@ import { type TilingBoundary, type TilingCell, type TilingProblem, validateTilin
 import { type Command, positiveOption, UsageError } from './command';
 import { readPolygonFeatures } from './read-input';
 
-type Properties = Record<string, unknown> | null;
-
 const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined);
 
 const optionalNumber = (values: Record<string, unknown>, name: string) =>

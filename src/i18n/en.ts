@@ -373,6 +373,15 @@ export const en: Catalogue<typeof zhCN> = {
     conflict: 'Someone else changed these cells; the latest cells are loaded, please edit again: {{message}}',
     history: 'History of cell {{code}}',
     current: 'current',
+    sizeRule: 'Size rule (checked with the topology)',
+    size: {
+      minAreaSquareMeters: 'Min area m²',
+      maxAreaSquareMeters: 'Max area m²',
+      minHouseholds: 'Min households',
+      maxHouseholds: 'Max households',
+      none: 'none',
+    },
+    sizeBroken: { area: 'area {{value}} m², limit {{limit}} m²', households: '{{value}} households, limit {{limit}}' },
     problem: {
       gap: 'Gap',
       overlap: 'Overlap',

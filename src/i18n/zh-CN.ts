@@ -366,6 +366,15 @@ export const zhCN = {
     conflict: '网格已被他人修改，已重新加载最新网格，请重做：{{message}}',
     history: '网格 {{code}} 的历史',
     current: '当前',
+    sizeRule: '规模规则（拓扑检查时一并检查）',
+    size: {
+      minAreaSquareMeters: '面积下限 m²',
+      maxAreaSquareMeters: '面积上限 m²',
+      minHouseholds: '户数下限',
+      maxHouseholds: '户数上限',
+      none: '不限',
+    },
+    sizeBroken: { area: '面积 {{value}} m²，限值 {{limit}} m²', households: '{{value}} 户，限值 {{limit}} 户' },
     problem: {
       gap: '缝隙',
       overlap: '重叠',

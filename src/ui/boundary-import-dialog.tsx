@@ -38,6 +38,9 @@ const FIELDS: Record<BoundaryKind, (keyof BoundaryFieldMap)[]> = {
   communities: ['code', 'name'],
 };
 
+/** How a row is named in the validation report: its code, or its row number. */
+const label = (row: CellImportRow | CommunityImportRow) => ('communityCode' in row ? (row.code ?? `#${row.row}`) : row.code);
+
 const saveFile = (text: string, name: string, type: string) => {
   const url = URL.createObjectURL(new Blob([text], { type }));
   const a = document.createElement('a');
@@ -105,7 +108,6 @@ export function BoundaryImportDialog(props: BoundaryImportDialogProps) {
     return kind === 'cells' ? toCellImports(file.features, fields, boundaries) : toCommunityImports(file.features, fields);
   }, [file, fields, kind, boundaries]);
   const rejected = useMemo(() => [...(file?.rejected ?? []), ...(mapped?.rejected ?? [])], [file, mapped]);
-  const label = (row: CellImportRow | CommunityImportRow) => ('communityCode' in row ? (row.code ?? `#${row.row}`) : row.code);
 
   // The validation report of what would be written, in a worker.
   useEffect(() => {

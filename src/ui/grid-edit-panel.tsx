@@ -16,7 +16,7 @@ import type { CellCode, CommunityCode, LngLat } from '../domain/ids';
 import { type DrawnCellPreview, placeDrawnCell } from '../geo/draw-cell';
 import { equalAreaCuts } from '../geo/equal-area-cuts';
 import { moveSharedVertices } from '../geo/move-shared-vertex';
-import type { TilingCell, TilingProblem } from '../geo/validate-tiling';
+import type { SizeRule, TilingCell, TilingProblem } from '../geo/validate-tiling';
 import { createGeoWorker } from '../workers/geo-client';
 import { BoundaryImportDialog } from './boundary-import-dialog';
 import { formatCount, formatDateTime } from './format';
@@ -46,6 +46,24 @@ export interface GridEditPanelProps {
 
 type Busy = null | 'draw' | 'draw-cell' | 'edit' | 'validate';
 
+const SIZE_RULE_KEY = 'gridatlas.sizeRule';
+const SIZE_FIELDS = ['minAreaSquareMeters', 'maxAreaSquareMeters', 'minHouseholds', 'maxHouseholds'] as const;
+
+/** The "moderate size" rule last used on this device (empty: no rule). */
+function loadSizeRule(): SizeRule {
+  try {
+    const saved = JSON.parse(localStorage.getItem(SIZE_RULE_KEY) ?? '{}') as Record<string, unknown>;
+    const rule: SizeRule = {};
+    for (const key of SIZE_FIELDS) {
+      const v = saved[key];
+      if (typeof v === 'number' && Number.isFinite(v) && v >= 0) rule[key] = v;
+    }
+    return rule;
+  } catch {
+    return {};
+  }
+}
+
 /** A drawn cell waiting for the admin to commit it. */
 interface PendingCell {
   shape: Polygon;
@@ -70,6 +88,7 @@ export function GridEditPanel(props: GridEditPanelProps) {
   const [pending, setPending] = useState<PendingCell | null>(null);
   const [allowMultipart, setAllowMultipart] = useState(false);
   const [importing, setImporting] = useState(false);
+  const [sizeRule, setSizeRule] = useState<SizeRule>(loadSizeRule);
 
   const byCode = useMemo(() => new Map(cells.features.map((f) => [f.properties.code, f])), [cells]);
   const versionOf = (code: CellCode): CellVersion => ({ code, version: byCode.get(code)?.properties.version ?? 0 });
@@ -275,7 +294,7 @@ export function GridEditPanel(props: GridEditPanelProps) {
         geometry: f.geometry,
       }));
       const boundaries = (props.communities?.features ?? []).map((f) => ({ id: f.properties.code, geometry: f.geometry }));
-      const found = await worker.api.validate(tiling, { boundaries });
+      const found = await worker.api.validate(tiling, { boundaries, size: sizeRule });
       setProblems(found);
       props.onOverlay({
         type: 'FeatureCollection',
@@ -491,6 +510,31 @@ export function GridEditPanel(props: GridEditPanelProps) {
           {t('boundary.open')}
         </button>
       </div>
+      <details className="size-rule" data-testid="edit-size-rule">
+        <summary>{t('edit.sizeRule')}</summary>
+        <div className="size-fields">
+          {SIZE_FIELDS.map((key) => (
+            <label key={key} className="inline-field">
+              {t(`edit.size.${key}`)}
+              <input
+                type="number"
+                min={0}
+                value={sizeRule[key] ?? ''}
+                placeholder={t('edit.size.none')}
+                onChange={(e) => {
+                  const next: SizeRule = { ...sizeRule };
+                  const v = e.target.value === '' ? undefined : Number(e.target.value);
+                  if (v === undefined || !Number.isFinite(v) || v < 0) delete next[key];
+                  else next[key] = v;
+                  setSizeRule(next);
+                  localStorage.setItem(SIZE_RULE_KEY, JSON.stringify(next));
+                }}
+                data-testid={`edit-size-${key}`}
+              />
+            </label>
+          ))}
+        </div>
+      </details>
       {importing && (
         <BoundaryImportDialog
           cells={cells}
@@ -518,6 +562,12 @@ export function GridEditPanel(props: GridEditPanelProps) {
               <li key={`${p.type} ${p.cells.join(' ')} ${p.location.join(' ')}`}>
                 <span className={`problem-type ${p.type}`}>{t(`edit.problem.${p.type}`)}</span> {p.cells.join('、')} ·{' '}
                 {formatCount(Math.round(p.areaSquareMeters), i18n.language)} m²
+                {p.type === 'size' && p.measure?.value !== undefined && p.measure.limit !== undefined
+                  ? ` · ${t(`edit.sizeBroken.${p.measure.name}`, {
+                      value: formatCount(Math.round(p.measure.value), i18n.language),
+                      limit: formatCount(Math.round(p.measure.limit), i18n.language),
+                    })}`
+                  : ''}
                 <button type="button" className="link" onClick={() => props.zoomTo(p.location as LngLat)}>
                   {t('edit.zoomTo')}
                 </button>

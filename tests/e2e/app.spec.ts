@@ -451,6 +451,13 @@ test('an admin splits a cell into equal parts, draws a new cell with snapped cor
   await page.waitForFunction((n) => window.__gridatlas?.cellsLoaded === n + 2, before);
   await page.waitForFunction(() => window.__gridatlas?.cellsDrawn === true);
   await keepScreenshot(page, '08b-grid-split-equal');
+  // The size rule: parts of a third of a cell are below a 100,000 m² minimum.
+  await page.getByTestId('edit-size-rule').locator('summary').click();
+  await page.getByTestId('edit-size-minAreaSquareMeters').fill('100000');
+  await page.getByTestId('edit-validate').click();
+  await expect(page.getByTestId('edit-problems').locator('li', { hasText: cell.code })).toContainText('规模不符');
+  await expect(page.getByTestId('edit-problems').locator('li', { hasText: cell.code })).toContainText('限值 100,000 m²');
+  await page.getByTestId('edit-size-minAreaSquareMeters').fill('');
   await page.getByTestId('edit-undo').click();
   await expect(page.getByTestId('edit-message')).toContainText(`已撤销，恢复 ${cell.code}`);
   await page.waitForFunction((n) => window.__gridatlas?.cellsLoaded === n, before);

@@ -1,5 +1,5 @@
 import { strToU8, unzipSync, zipSync } from 'fflate';
-import type { MultiPolygon, Polygon } from 'geojson';
+import type { Polygon } from 'geojson';
 import { describe, expect, it } from 'vitest';
 import { gcj02ToWgs84 } from '../../../src/geo/crs-china';
 import { cellsToShapefileZip } from '../../../src/geo/export-cells';
@@ -65,7 +65,7 @@ describe('readBoundaries', () => {
     expect(read.format).toBe('shapefile');
     expect(read.encoding).toBe('utf-8');
     expect(read.features[0]?.properties).toMatchObject({ code: '430199001001001', name: '牌楼社区第1网格', households: 12 });
-    expect((read.features[0]?.geometry as MultiPolygon).coordinates[0]).toHaveLength(2);
+    expect(read.features[0]?.geometry.coordinates[0]).toHaveLength(2);
   });
 
   it('refuses a shapefile in a projected system, a zip without a .shp, and files it cannot read, naming the file', async () => {
