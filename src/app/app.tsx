@@ -21,7 +21,7 @@ import { fromWgs84, toWgs84 } from '../geo/crs-china';
 import { cellsToCsvWkt, cellsToGeoJson, cellsToShapefileZip, type ExportCell } from '../geo/export-cells';
 import { interiorPoint } from '../geo/interior-point';
 import { moveSharedVertices } from '../geo/move-shared-vertex';
-import { buildSnapTargets, snapPosition } from '../geo/snap-position';
+import { buildSnapTargets, type SnapTargets, snapPosition } from '../geo/snap-position';
 import type { MapController } from '../map/map-controller';
 import { MapView } from '../map/map-view';
 import { type LabelFeature, renderModel } from '../map/render-model';
@@ -387,14 +387,22 @@ export function App({ config, style, initialBounds, labels }: AppProps) {
   };
 
   /** Draws a polygon on the map, corners snapped to cells and roads, returned in WGS-84. */
+  const snapTargets = useRef<{ cells: unknown; targets: SnapTargets } | null>(null);
   const drawPolygon = async (snapMeters: number): Promise<Polygon | null> => {
     const map = controller.current;
     if (!map || !displayCells) return null;
-    const roads = await map.roadLines().catch(() => []);
-    const targets = buildSnapTargets(
-      displayCells.features.map((f) => f.geometry),
-      roads,
-    );
+    // Built once per set of cells (≈ 0.1 s for 5,000 cells), not at every drawing.
+    if (snapTargets.current?.cells !== displayCells) {
+      const roads = await map.roadLines().catch(() => []);
+      snapTargets.current = {
+        cells: displayCells,
+        targets: buildSnapTargets(
+          displayCells.features.map((f) => f.geometry),
+          roads,
+        ),
+      };
+    }
+    const targets = snapTargets.current.targets;
     const shape = await map.drawPolygon(snapMeters > 0 ? (p) => snapPosition(targets, p, snapMeters)?.position ?? null : null);
     if (!shape || displayCrs === 'wgs84') return shape;
     return { type: 'Polygon', coordinates: shape.coordinates.map((ring) => ring.map((p) => toWgs84(p as LngLat, displayCrs))) };
