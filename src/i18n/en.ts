@@ -373,6 +373,9 @@ export const en: Catalogue<typeof zhCN> = {
     conflict: 'Someone else changed these cells; the latest cells are loaded, please edit again: {{message}}',
     history: 'History of cell {{code}}',
     current: 'current',
+    reclassified: '; classed again by “{{name}}” v{{version}} ({{changed}} changed)',
+    reclassifyFailed: '; classing again failed: {{message}}',
+    fixMultipart: 'After the fix, {{codes}} would be made of separate pieces. Confirm:',
     sizeRule: 'Size rule (checked with the topology)',
     size: {
       minAreaSquareMeters: 'Min area m²',

@@ -366,6 +366,9 @@ export const zhCN = {
     conflict: '网格已被他人修改，已重新加载最新网格，请重做：{{message}}',
     history: '网格 {{code}} 的历史',
     current: '当前',
+    reclassified: '；已按“{{name}}” v{{version}} 重新分类（改变 {{changed}} 个）',
+    reclassifyFailed: '；重新分类失败：{{message}}',
+    fixMultipart: '修复后 {{codes}} 将由不相连的多块组成，请确认：',
     sizeRule: '规模规则（拓扑检查时一并检查）',
     size: {
       minAreaSquareMeters: '面积下限 m²',

@@ -1,9 +1,9 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApplyClassesResult, Backend, CellClassInputs, RiskMatrixEntry, RuleSetVersion } from '../data/backend';
-import { CLASS_INPUTS, type ClassResult, classifyCells, classReason, type RuleSet, ruleSetProblem } from '../domain/classify';
+import { runRuleSet } from '../data/run-rule-set';
+import { CLASS_INPUTS, type ClassResult, classReason, type RuleSet, ruleSetProblem } from '../domain/classify';
 import type { CellCode } from '../domain/ids';
-import { riskIndex } from '../domain/risk-index';
 
 const DEFAULT_RULES: RuleSet = {
   name: '默认分类规则',
@@ -32,13 +32,6 @@ interface Preview {
   changes: { cell: CellClassInputs; result: ClassResult }[];
   manual: CellClassInputs[];
 }
-
-/** A cell's risk index for the rules: weighted events and hazards per km². */
-const riskOf = (c: CellClassInputs) =>
-  riskIndex(
-    { eventsByCategory: c.eventsByCategory, hazardSites: c.hazardSites, residents: c.residents, areaKm2: c.areaKm2 },
-    { per: 'area', hazardWeight: 1 },
-  ).index;
 
 /**
  * A/B/C classification: a rule set (saved versions or a new one), a preview listing every cell
@@ -88,18 +81,7 @@ export function ClassifyPanel({ backend, canApply, categories, onSelectCell, onA
     setError(null);
     setMessage(null);
     try {
-      const inputs = await backend.getCellClassInputs(new Date().toISOString(), rules.eventDays ?? 90, null);
-      const results = classifyCells(
-        inputs.map((c) => ({
-          code: c.code,
-          events: c.eventsWeighted,
-          households: c.households,
-          key_persons: c.keyPersons,
-          hazard_sites: c.hazardSites,
-          risk_index: riskOf(c),
-        })),
-        rules,
-      );
+      const { inputs, results } = await runRuleSet(backend, rules);
       const changes = results
         .map((result, i) => ({ cell: inputs[i] as CellClassInputs, result }))
         .filter(({ cell, result }) => cell.classSource === 'rule' && cell.class !== result.class);

@@ -12,9 +12,11 @@ import {
   type CellVersion,
   type CommunityImportRow,
 } from '../data/backend';
+import { reclassifyCells } from '../data/run-rule-set';
 import type { CellCode, CommunityCode, LngLat } from '../domain/ids';
 import { type DrawnCellPreview, placeDrawnCell } from '../geo/draw-cell';
 import { equalAreaCuts } from '../geo/equal-area-cuts';
+import type { FixedCell } from '../geo/fix-tiling';
 import { moveSharedVertices } from '../geo/move-shared-vertex';
 import type { SizeRule, TilingCell, TilingProblem } from '../geo/validate-tiling';
 import { createGeoWorker } from '../workers/geo-client';
@@ -88,6 +90,7 @@ export function GridEditPanel(props: GridEditPanelProps) {
   const [pending, setPending] = useState<PendingCell | null>(null);
   const [allowMultipart, setAllowMultipart] = useState(false);
   const [importing, setImporting] = useState(false);
+  const [fixConfirm, setFixConfirm] = useState<{ fixed: FixedCell[]; pieces: string[] } | null>(null);
   const [sizeRule, setSizeRule] = useState<SizeRule>(loadSizeRule);
 
   const byCode = useMemo(() => new Map(cells.features.map((f) => [f.properties.code, f])), [cells]);
@@ -154,13 +157,26 @@ export function GridEditPanel(props: GridEditPanelProps) {
         setRedoStack((s) => s.slice(0, -1));
         setUndoStack((s) => [...s, result.editId]);
       }
+      // The changed cells are classed again by the latest rule set (when one was saved).
+      let reclassified = '';
+      try {
+        const run = await reclassifyCells(
+          backend,
+          result.cells.map((c) => c.code),
+        );
+        if (run) {
+          reclassified = t('edit.reclassified', { name: run.ruleSet.name, version: run.ruleSet.version, changed: run.result.changed });
+        }
+      } catch (error) {
+        reclassified = t('edit.reclassifyFailed', { message: error instanceof Error ? error.message : String(error) });
+      }
       await props.onEdited(result);
       props.onPick(result.cells.map((c) => c.code));
       setProblems(null);
       props.onOverlay({ type: 'FeatureCollection', features: [] });
       setMessage({
         tone: 'ok',
-        text: t(`edit.done.${result.operation}`, { codes: result.cells.map((c) => c.code).join('、'), edit: result.editId }),
+        text: t(`edit.done.${result.operation}`, { codes: result.cells.map((c) => c.code).join('、'), edit: result.editId }) + reclassified,
       });
       return true;
     } catch (error) {
@@ -312,6 +328,15 @@ export function GridEditPanel(props: GridEditPanelProps) {
     }
   };
 
+  const commitFix = (fixed: FixedCell[], allowMultipart: boolean) =>
+    run(() =>
+      backend.reshapeCells(
+        fixed.map((f) => ({ ...versionOf(f.id as CellCode), geometry: f.geometry })),
+        why(),
+        { mode: 'fix', allowMultipart },
+      ),
+    );
+
   const fix = async () => {
     const fixable = (problems ?? []).filter((p) => p.type === 'gap' || p.type === 'overlap');
     if (fixable.length === 0) return;
@@ -319,13 +344,13 @@ export function GridEditPanel(props: GridEditPanelProps) {
     try {
       const tiling: TilingCell[] = cells.features.map((f) => ({ id: f.properties.code, geometry: f.geometry }));
       const fixed = await worker.api.fix(fixable, tiling);
-      await run(() =>
-        backend.reshapeCells(
-          fixed.map((f) => ({ ...versionOf(f.id as CellCode), geometry: f.geometry })),
-          why(),
-          { mode: 'fix', allowMultipart: true },
-        ),
-      );
+      // A piece given to a neighbour it touches only at a corner makes that cell multi-part: ask.
+      const pieces = fixed.filter((f) => f.geometry.coordinates.length > 1).map((f) => f.id);
+      if (pieces.length > 0) {
+        setFixConfirm({ fixed, pieces });
+        return;
+      }
+      await commitFix(fixed, false);
     } finally {
       worker.terminate();
     }
@@ -574,10 +599,29 @@ export function GridEditPanel(props: GridEditPanelProps) {
               </li>
             ))}
           </ul>
-          {fixableCount > 0 && (
+          {fixableCount > 0 && !fixConfirm && (
             <button type="button" disabled={!idle} onClick={fix} data-testid="edit-fix">
               {t('edit.fix', { count: fixableCount })}
             </button>
+          )}
+          {fixConfirm && (
+            <div className="fix-confirm" data-testid="edit-fix-confirm">
+              <p>{t('edit.fixMultipart', { codes: fixConfirm.pieces.join('、') })}</p>
+              <button
+                type="button"
+                disabled={!idle}
+                onClick={async () => {
+                  const { fixed } = fixConfirm;
+                  setFixConfirm(null);
+                  await commitFix(fixed, true);
+                }}
+              >
+                {t('edit.allowMultipart')}
+              </button>{' '}
+              <button type="button" onClick={() => setFixConfirm(null)}>
+                {t('edit.cancel')}
+              </button>
+            </div>
           )}
         </section>
       )}

@@ -1,6 +1,7 @@
 -- Purpose: importing boundaries. import_cells replaces the cells of the communities an import
 --          covers with the imported ones, as one grid edit (history, undo, codes kept where the
---          file names a current cell, new codes numbered as usual, entities re-assigned).
+--          file names a current cell, new codes numbered as usual, entities re-assigned); the
+--          communities' boundaries stay, so that validation shows what the file leaves uncovered.
 --          import_communities adds or updates community boundaries under existing streets.
 -- Tables: cell_edits (before_cells may be empty: an import into a community without cells);
 --         cells, admin_areas, entities, events (rows written).
@@ -31,6 +32,7 @@ declare
   used text[] := '{}';
   after jsonb := '[]';
   result jsonb;
+  kept_areas admin_areas[];
 begin
   perform require_grid_admin();
   if jsonb_typeof(p_cells) <> 'array' or jsonb_array_length(p_cells) = 0 then
@@ -105,9 +107,14 @@ begin
     end if;
   end loop;
 
+  -- Community and street boundaries stay as they are (an edit across communities would redraw
+  -- them from the cells): a gap or a cell outside its community left by the file stays visible
+  -- to the validation instead of silently moving the boundary.
+  select array_agg(a) into kept_areas from admin_areas a
+    where a.code = any(communities) or a.code in (select left(c, 9) from unnest(communities) c);
   result := commit_cell_edit('import', p_reason, cells_in, after, p_allow_multipart);
-  -- The communities now are what their cells cover; points go to the cells they lie in.
-  perform refresh_community_shapes(communities);
+  update admin_areas a set geom = k.geom from unnest(kept_areas) k where a.id = k.id and not ST_Equals(a.geom, k.geom);
+  -- Points go to the cells they lie in now.
   perform reassign_points(ST_UnaryUnion(ST_Collect(shapes)));
   return result || jsonb_build_object('communities', to_jsonb(communities));
 end

@@ -612,6 +612,28 @@ describeEachDatabase('grid edits', (db) => {
       await tx.query('select revert_cell_edit($1)', [result.editId]);
       expect((await currentCells(tx, community)).map((c) => c.code)).toEqual(all.map((c) => c.code));
 
+      // A file that leaves a hole: the community keeps its boundary, and the hole is a gap.
+      const { rows: boundaryBefore } = await tx.query<{ g: string }>('select ST_AsEWKT(geom) g from admin_areas where code = $1', [
+        community,
+      ]);
+      const restored = await currentCells(tx, community);
+      const holed = await rpc<{ editId: number }>(tx, 'import_cells($1, $2, $3)', [
+        JSON.stringify(rows.slice(1)),
+        JSON.stringify(restored.map((c) => ({ code: c.code, version: c.version }))),
+        'x',
+      ]);
+      const { rows: boundaryAfter } = await tx.query<{ same: boolean; geom: MultiPolygon }>(
+        'select ST_Equals(geom, $2::geometry) same, ST_AsGeoJSON(geom, 15)::jsonb geom from admin_areas where code = $1',
+        [community, boundaryBefore[0]?.g],
+      );
+      expect(boundaryAfter[0]?.same).toBe(true);
+      const gaps = validateTiling(
+        (await currentCells(tx, community)).map((c) => ({ id: c.code, community, geometry: c.geom })),
+        { boundaries: [{ id: community, geometry: boundaryAfter[0]?.geom as MultiPolygon }] },
+      ).filter((p) => p.type === 'gap');
+      expect(gaps).toHaveLength(1);
+      await tx.query('select revert_cell_edit($1)', [holed.editId]);
+
       // Overlapping rows are named; a stale picture is a conflict.
       const fresh = await currentCells(tx, community);
       const overlapping = [

@@ -560,6 +560,25 @@ test('an admin imports a new design of a community from GeoJSON in GCJ-02: the c
   await page.getByTestId('edit-undo').click();
   await expect(page.getByTestId('edit-message')).toContainText(`已撤销，恢复`);
   await expect(page.getByTestId('edit-message')).toContainText(mine[0]?.properties.code as string);
+
+  // A file without its second cell: the check shows the gap before writing (it does not block);
+  // after writing, the topology check finds it and one click gives it to a neighbour.
+  await page.getByTestId('edit-import').click();
+  await page.getByTestId('boundary-crs').selectOption('gcj02');
+  await page.getByTestId('boundary-file').setInputFiles({
+    name: '缺一个网格.geojson',
+    mimeType: 'application/geo+json',
+    buffer: Buffer.from(JSON.stringify({ ...file, features: file.features.filter((_, i) => i !== 1) })),
+  });
+  await expect(page.getByTestId('boundary-report')).toContainText('缝隙');
+  await page.getByTestId('boundary-write').click();
+  await expect(page.getByTestId('edit-message')).toContainText('已导入网格');
+  await page.getByTestId('edit-validate').click();
+  await expect(page.getByTestId('edit-problems')).toContainText('缝隙');
+  await page.getByTestId('edit-fix').click();
+  await expect(page.getByTestId('edit-message')).toContainText('已修复');
+  await page.getByTestId('edit-validate').click();
+  await expect(page.getByTestId('edit-problems')).toContainText('无缝无叠');
   expect(errors).toEqual([]);
 });
 
@@ -670,7 +689,6 @@ test('an admin previews and applies a class rule set, overrides a cell by hand w
   await page.getByTestId('classify-preview').click();
   await expect(page.getByTestId('classify-summary')).toContainText('0 个网格将改变分类');
 
-  // Click a cell: the inspector shows its rule, risk index and parts.
   await page.getByTestId('classify-panel').getByRole('button', { name: '关闭' }).click();
   await page.getByTestId('layer-event').uncheck();
   const box = await page.getByTestId('map').boundingBox();
@@ -682,6 +700,20 @@ test('an admin previews and applies a class rule set, overrides a cell by hand w
     if (xy && xy[0] > 300 && xy[0] < box.width - 420 && xy[1] > 80 && xy[1] < box.height - 120) target = xy;
   }
   if (!target) throw new Error('no cell in view');
+
+  // A grid edit classes the cells it changed again, by the rule set just applied; undo too.
+  await page.getByTestId('edit-open').click();
+  await page.mouse.click(box.x + target[0], box.y + target[1]);
+  await expect(page.getByTestId('edit-picked')).toContainText('已选');
+  await page.getByTestId('edit-split-equal').click();
+  await expect(page.getByTestId('edit-message')).toContainText('已拆分');
+  await expect(page.getByTestId('edit-message')).toContainText('已按“默认分类规则” v1 重新分类');
+  await page.getByTestId('edit-undo').click();
+  await expect(page.getByTestId('edit-message')).toContainText('已撤销');
+  await expect(page.getByTestId('edit-message')).toContainText('已按“默认分类规则” v1 重新分类');
+  await page.getByTestId('edit-open').click();
+
+  // Click a cell: the inspector shows its rule, risk index and parts.
   await page.mouse.click(box.x + target[0], box.y + target[1]);
   await expect(page.getByTestId('inspector-risk')).toBeVisible();
   await expect(page.getByTestId('inspector')).toContainText('规则“默认分类规则” v1');
