@@ -249,6 +249,37 @@ export function backendContract(name: string, make: () => Promise<ContractSubjec
       await expect(backend.revertCellEdit(undo.editId)).rejects.toMatchObject({ code: 'forbidden' });
     });
 
+    it('previews a split exactly as the database would make it, writing nothing, and fails where the edit would', async (ctx) => {
+      if (!subject) return ctx.skip();
+      await signInAs('admin');
+      const cells = await backend.listCells();
+      const cell = cells.features[14] as (typeof cells.features)[number];
+      const ring = cell.geometry.coordinates[0]?.[0] ?? [];
+      const xs = ring.map((p) => p[0] as number);
+      const ys = ring.map((p) => p[1] as number);
+      const y = (Math.min(...ys) + Math.max(...ys)) / 2;
+      const line = {
+        type: 'LineString' as const,
+        coordinates: [
+          [Math.min(...xs) - 0.001, y],
+          [Math.max(...xs) + 0.001, y],
+        ],
+      };
+      const before = (await backend.listCellEdits(1))[0]?.id ?? 0;
+      const seen = { code: cell.properties.code, version: cell.properties.version };
+      const preview = await backend.previewCellEdit({ operation: 'split', cell: seen, line });
+      expect(preview.cells).toHaveLength(2);
+      expect(preview.cells.filter((c) => c.isNew).map((c) => c.code)).toEqual(preview.newCodes);
+      expect(preview.cells.reduce((s, c) => s + c.areaSquareMeters, 0)).toBeGreaterThan(0);
+      expect(preview.cells.reduce((s, c) => s + c.households, 0)).toBe(cell.properties.households);
+      // Nothing was written: same edits, same version; the real split gives the same codes.
+      expect((await backend.listCellEdits(1))[0]?.id ?? 0).toBe(before);
+      const split = await backend.splitCell(seen, line, 'contract preview');
+      expect(split.newCodes).toEqual(preview.newCodes);
+      await backend.revertCellEdit(split.editId);
+      await expect(backend.previewCellEdit({ operation: 'split', cell: seen, line })).rejects.toMatchObject({ code: 'conflict' });
+    });
+
     it('draws a new cell inside a cell, and asks before leaving one in two pieces', async (ctx) => {
       if (!subject) return ctx.skip();
       await signInAs('admin');

@@ -143,6 +143,20 @@ export interface CellEditResult {
 
 export type CellEditOperation = 'split' | 'merge' | 'transfer' | 'move' | 'reshape' | 'fix' | 'draw' | 'import' | 'undo' | 'redo';
 
+/** An edit to preview: the same arguments as splitCell, mergeCells or transferCell. */
+export type CellEditPreviewRequest =
+  | { operation: 'split'; cell: CellVersion; line: LineString | MultiLineString }
+  | { operation: 'merge'; cells: readonly CellVersion[]; keep?: CellCode }
+  | { operation: 'transfer'; cell: CellVersion; to: CellVersion };
+
+/** What an edit would write: each cell (new ones marked) with its area, households and shape. */
+export interface CellEditPreview {
+  operation: CellEditOperation;
+  cells: { code: CellCode; isNew: boolean; areaSquareMeters: number; households: number; geometry: MultiPolygon }[];
+  newCodes: CellCode[];
+  retiredCodes: CellCode[];
+}
+
 /** A cell read from a boundary file, ready to import: WGS-84, `row` is its row in the file. */
 export interface CellImportRow {
   row: number;
@@ -340,6 +354,11 @@ export interface Backend {
   ): Promise<CellEditResult & { communities: CommunityCode[] }>;
   /** Adds communities under existing streets, or updates the name and boundary of existing ones. */
   importCommunities(rows: readonly CommunityImportRow[]): Promise<{ inserted: number; updated: number }>;
+  /**
+   * Returns what a split, merge or transfer would write, computed by the database exactly as the
+   * edit would and rolled back: nothing is written. Fails where the edit would.
+   */
+  previewCellEdit(edit: CellEditPreviewRequest): Promise<CellEditPreview>;
   /** Undoes an edit, or redoes it when given the undo. */
   revertCellEdit(editId: number, reason?: string): Promise<CellEditResult>;
   getCellHistory(code: CellCode): Promise<CellHistoryEntry[]>;

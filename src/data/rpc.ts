@@ -8,6 +8,7 @@ import type {
   Backend,
   CellClassInputs,
   CellDetail,
+  CellEditPreview,
   CellEditResult,
   CellEditSummary,
   CellHistoryEntry,
@@ -40,6 +41,7 @@ export const RPC_NAMES = [
   'move_cell',
   'reshape_cells',
   'draw_cell',
+  'preview_cell_edit',
   'import_cells',
   'import_communities',
   'revert_cell_edit',
@@ -81,6 +83,7 @@ type Reads = Pick<
   | 'moveCell'
   | 'reshapeCells'
   | 'drawCell'
+  | 'previewCellEdit'
   | 'importCells'
   | 'importCommunities'
   | 'revertCellEdit'
@@ -157,6 +160,16 @@ export function rpcReads(transport: RpcTransport): Reads {
         p_cells: cells.map((c) => ({ code: c.code, version: c.version })),
         p_reason: reason,
         p_allow_multipart: options?.allowMultipart ?? false,
+      }),
+    previewCellEdit: (edit) =>
+      transport.rpc<CellEditPreview>('preview_cell_edit', {
+        p_operation: edit.operation,
+        p_args:
+          edit.operation === 'split'
+            ? { code: edit.cell.code, version: edit.cell.version, line: edit.line }
+            : edit.operation === 'merge'
+              ? { cells: edit.cells.map((c) => ({ code: c.code, version: c.version })), keep: edit.keep ?? null }
+              : { code: edit.cell.code, version: edit.cell.version, to_code: edit.to.code, to_version: edit.to.version },
       }),
     importCells: (rows, expected, reason, options) =>
       transport.rpc<CellEditResult & { communities: CommunityCode[] }>('import_cells', {
