@@ -376,6 +376,15 @@ export const en: Catalogue<typeof zhCN> = {
     reclassified: '; classed again by “{{name}}” v{{version}} ({{changed}} changed)',
     reclassifyFailed: '; classing again failed: {{message}}',
     fixMultipart: 'After the fix, {{codes}} would be made of separate pieces. Confirm:',
+    previewOf: {
+      split: 'Split preview (not written yet):',
+      merge: 'Merge preview (not written yet):',
+      transfer: 'Hand-over preview (not written yet):',
+    },
+    previewNew: 'New cell {{code}}: {{area}} m², {{households}} households',
+    previewKept: '{{code}}: {{area}} m², {{households}} households',
+    previewRetired: 'code {{code}} will be retired',
+    commit: 'Commit',
     sizeRule: 'Size rule (checked with the topology)',
     size: {
       minAreaSquareMeters: 'Min area m²',

@@ -5,6 +5,8 @@ import {
   type AdminAreaProperties,
   type Backend,
   BackendError,
+  type CellEditPreview,
+  type CellEditPreviewRequest,
   type CellEditResult,
   type CellHistoryEntry,
   type CellImportRow,
@@ -66,6 +68,12 @@ function loadSizeRule(): SizeRule {
   }
 }
 
+/** A split, merge or transfer previewed by the database, waiting for the admin to commit it. */
+interface PendingEdit {
+  preview: CellEditPreview;
+  commit(): Promise<CellEditResult>;
+}
+
 /** A drawn cell waiting for the admin to commit it. */
 interface PendingCell {
   shape: Polygon;
@@ -90,6 +98,7 @@ export function GridEditPanel(props: GridEditPanelProps) {
   const [pending, setPending] = useState<PendingCell | null>(null);
   const [allowMultipart, setAllowMultipart] = useState(false);
   const [importing, setImporting] = useState(false);
+  const [pendingEdit, setPendingEdit] = useState<PendingEdit | null>(null);
   const [fixConfirm, setFixConfirm] = useState<{ fixed: FixedCell[]; pieces: string[] } | null>(null);
   const [sizeRule, setSizeRule] = useState<SizeRule>(loadSizeRule);
 
@@ -204,6 +213,44 @@ export function GridEditPanel(props: GridEditPanelProps) {
     }
   };
 
+  /** Asks the database what the edit would write, shows it, and waits for the admin to commit. */
+  const previewThen = async (request: CellEditPreviewRequest, commit: () => Promise<CellEditResult>) => {
+    setBusy('edit');
+    setMessage(null);
+    setPendingEdit(null);
+    try {
+      const preview = await backend.previewCellEdit(request);
+      setPendingEdit({ preview, commit });
+      props.onOverlay({
+        type: 'FeatureCollection',
+        features: preview.cells.map(
+          (c): Feature => ({ type: 'Feature', properties: { kind: c.isNew ? 'preview' : 'cut', code: c.code }, geometry: c.geometry }),
+        ),
+      });
+    } catch (error) {
+      const conflict = error instanceof BackendError && error.code === 'conflict';
+      setMessage({
+        tone: 'error',
+        text: conflict ? t('edit.conflict', { message: error.message }) : error instanceof Error ? error.message : String(error),
+      });
+      if (conflict) await props.onEdited({ editId: 0, operation: 'reshape', cells: [], newCodes: [], retiredCodes: [] });
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const commitEdit = async () => {
+    if (!pendingEdit) return;
+    const { commit } = pendingEdit;
+    setPendingEdit(null);
+    await run(commit);
+  };
+
+  const cancelEdit = () => {
+    setPendingEdit(null);
+    props.onOverlay({ type: 'FeatureCollection', features: [] });
+  };
+
   const split = async () => {
     if (!first) return;
     setBusy('draw');
@@ -214,7 +261,7 @@ export function GridEditPanel(props: GridEditPanelProps) {
       setMessage(null);
       return;
     }
-    await run(() => backend.splitCell(versionOf(first), line, why()));
+    await previewThen({ operation: 'split', cell: versionOf(first), line }, () => backend.splitCell(versionOf(first), line, why()));
   };
 
   const splitEqually = async () => {
@@ -226,7 +273,7 @@ export function GridEditPanel(props: GridEditPanelProps) {
       setMessage({ tone: 'error', text: error instanceof Error ? error.message : String(error) });
       return;
     }
-    await run(() => backend.splitCell(versionOf(first), cuts, why()));
+    await previewThen({ operation: 'split', cell: versionOf(first), line: cuts }, () => backend.splitCell(versionOf(first), cuts, why()));
   };
 
   /** Draws a new cell, then shows what it takes from whom before anything is written. */
@@ -396,7 +443,9 @@ export function GridEditPanel(props: GridEditPanelProps) {
         <button
           type="button"
           disabled={!idle || picked.length < 2}
-          onClick={() => run(() => backend.mergeCells(picked.map(versionOf), why()))}
+          onClick={() =>
+            previewThen({ operation: 'merge', cells: picked.map(versionOf) }, () => backend.mergeCells(picked.map(versionOf), why()))
+          }
           data-testid="edit-merge"
         >
           {t('edit.merge')}
@@ -404,7 +453,10 @@ export function GridEditPanel(props: GridEditPanelProps) {
         <button
           type="button"
           disabled={!idle || picked.length !== 2}
-          onClick={() => run(() => backend.transferCell(versionOf(picked[0] as CellCode), versionOf(picked[1] as CellCode), why()))}
+          onClick={() => {
+            const [from, to] = [versionOf(picked[0] as CellCode), versionOf(picked[1] as CellCode)];
+            return previewThen({ operation: 'transfer', cell: from, to }, () => backend.transferCell(from, to, why()));
+          }}
           data-testid="edit-transfer"
           title={t('edit.transferHint')}
         >
@@ -478,6 +530,33 @@ export function GridEditPanel(props: GridEditPanelProps) {
               {t('edit.commitCell')}
             </button>
             <button type="button" className="secondary" onClick={cancelCell}>
+              {t('edit.cancel')}
+            </button>
+          </div>
+        </section>
+      )}
+      {pendingEdit && (
+        <section className="pending-cell" data-testid="edit-pending-edit">
+          <p>{t(`edit.previewOf.${pendingEdit.preview.operation}`)}</p>
+          <ul>
+            {pendingEdit.preview.cells.map((c) => (
+              <li key={c.code}>
+                {t(c.isNew ? 'edit.previewNew' : 'edit.previewKept', {
+                  code: c.code,
+                  area: formatCount(Math.round(c.areaSquareMeters), i18n.language),
+                  households: formatCount(c.households, i18n.language),
+                })}
+              </li>
+            ))}
+            {pendingEdit.preview.retiredCodes.map((code) => (
+              <li key={`retired ${code}`}>{t('edit.previewRetired', { code })}</li>
+            ))}
+          </ul>
+          <div className="actions">
+            <button type="button" disabled={!idle} onClick={commitEdit} data-testid="edit-commit">
+              {t('edit.commit')}
+            </button>
+            <button type="button" className="secondary" onClick={cancelEdit}>
               {t('edit.cancel')}
             </button>
           </div>

@@ -311,6 +311,12 @@ test('an admin splits a cell with a drawn line, merges it back with shift-click,
   await page.mouse.click(west.x, west.y);
   await page.mouse.click(east.x, east.y);
   await page.keyboard.press('Enter');
+  // The database previews the split (nothing written yet), then the admin commits it.
+  await expect(page.getByTestId('edit-pending-edit')).toContainText('拆分预览');
+  await expect(page.getByTestId('edit-pending-edit').locator('li')).toHaveCount(2);
+  await expect(page.getByTestId('edit-pending-edit')).toContainText('新网格');
+  await keepScreenshot(page, '08a-grid-split-preview');
+  await page.getByTestId('edit-commit').click();
   await expect(page.getByTestId('edit-message')).toContainText('已拆分');
   await page.waitForFunction((n) => window.__gridatlas?.cellsLoaded === n + 1, before);
   await page.waitForFunction(() => window.__gridatlas?.cellsDrawn === true);
@@ -323,6 +329,8 @@ test('an admin splits a cell with a drawn line, merges it back with shift-click,
   await page.keyboard.up('Shift');
   await expect(page.getByTestId('edit-picked')).toContainText('、');
   await page.getByTestId('edit-merge').click();
+  await expect(page.getByTestId('edit-pending-edit')).toContainText('合并预览');
+  await page.getByTestId('edit-commit').click();
   await expect(page.getByTestId('edit-message')).toContainText('已合并');
   await page.waitForFunction((n) => window.__gridatlas?.cellsLoaded === n, before);
 
@@ -447,6 +455,7 @@ test('an admin splits a cell into equal parts, draws a new cell with snapped cor
   // Three parts of equal area: two new codes; undo brings the one cell back.
   await page.getByTestId('edit-parts').fill('3');
   await page.getByTestId('edit-split-equal').click();
+  await page.getByTestId('edit-commit').click();
   await expect(page.getByTestId('edit-message')).toContainText('已拆分');
   await page.waitForFunction((n) => window.__gridatlas?.cellsLoaded === n + 2, before);
   await page.waitForFunction(() => window.__gridatlas?.cellsDrawn === true);
@@ -706,6 +715,7 @@ test('an admin previews and applies a class rule set, overrides a cell by hand w
   await page.mouse.click(box.x + target[0], box.y + target[1]);
   await expect(page.getByTestId('edit-picked')).toContainText('已选');
   await page.getByTestId('edit-split-equal').click();
+  await page.getByTestId('edit-commit').click();
   await expect(page.getByTestId('edit-message')).toContainText('已拆分');
   await expect(page.getByTestId('edit-message')).toContainText('已按“默认分类规则” v1 重新分类');
   await page.getByTestId('edit-undo').click();
