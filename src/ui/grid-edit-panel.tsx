@@ -1,5 +1,5 @@
 import type { Feature, FeatureCollection, LineString, MultiLineString, MultiPolygon, Polygon } from 'geojson';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   type AdminAreaProperties,
@@ -130,6 +130,17 @@ export function GridEditPanel(props: GridEditPanelProps) {
 
   const why = () => reason.trim() || t('edit.defaultReason');
 
+  // A previewed edit belongs to the cells it was previewed for: picking others drops it.
+  const previewFor = useRef<readonly CellCode[] | null>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only a new pick drops the preview.
+  useEffect(() => {
+    if (previewFor.current && previewFor.current.join() !== picked.join()) {
+      previewFor.current = null;
+      setPendingEdit(null);
+      props.onOverlay({ type: 'FeatureCollection', features: [] });
+    }
+  }, [picked]);
+
   // A vertex dropped on the map: every cell that shares it changes together.
   // biome-ignore lint/correctness/useExhaustiveDependencies: seq alone says a new move arrived.
   useEffect(() => {
@@ -220,6 +231,7 @@ export function GridEditPanel(props: GridEditPanelProps) {
     setPendingEdit(null);
     try {
       const preview = await backend.previewCellEdit(request);
+      previewFor.current = picked;
       setPendingEdit({ preview, commit });
       props.onOverlay({
         type: 'FeatureCollection',
