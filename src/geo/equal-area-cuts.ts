@@ -1,6 +1,26 @@
 import type { MultiLineString, MultiPolygon, Polygon, Position } from 'geojson';
-import * as clip from 'polyclip-ts';
 import { areaSquareMeters, METERS_PER_DEGREE, polygonsOf } from './planar';
+
+/** Returns a closed ring clipped to the side of `coordinate[axis] <= c` (Sutherland–Hodgman). */
+function clipRing(ring: readonly Position[], axis: 0 | 1, c: number): Position[] {
+  const out: Position[] = [];
+  for (let i = 0; i + 1 < ring.length; i++) {
+    const a = ring[i] as Position;
+    const b = ring[i + 1] as Position;
+    const av = a[axis] as number;
+    const bv = b[axis] as number;
+    if (av <= c) out.push(a);
+    if ((av < c && bv > c) || (av > c && bv < c)) {
+      const t = (c - av) / (bv - av);
+      out.push([
+        (a[0] as number) + t * ((b[0] as number) - (a[0] as number)),
+        (a[1] as number) + t * ((b[1] as number) - (a[1] as number)),
+      ]);
+    }
+  }
+  if (out.length > 0) out.push(out[0] as Position);
+  return out;
+}
 
 /**
  * Returns `parts - 1` straight cuts that split a cell into `parts` pieces of equal area, across
@@ -27,29 +47,24 @@ export function equalAreaCuts(geometry: Polygon | MultiPolygon, parts: number): 
   const vertical = (east - west) * metersPerDegreeX >= (north - south) * METERS_PER_DEGREE;
   const margin = Math.max(east - west, north - south) * 0.05;
   const box = [west - margin, south - margin, east + margin, north + margin] as const;
-  // The area of the cell before the cut at c (west of x = c, or south of y = c).
+  const axis = vertical ? 0 : 1;
+  // The area of the cell before the cut at c (west of x = c, or south of y = c): each ring
+  // clipped to that half-plane (Sutherland–Hodgman; exact in area for any simple ring, since a
+  // half-plane is convex) — no general polygon overlay in the bisection's loop.
   const areaBefore = (c: number) => {
-    const half: Position[][] = vertical
-      ? [
-          [
-            [box[0], box[1]],
-            [c, box[1]],
-            [c, box[3]],
-            [box[0], box[3]],
-            [box[0], box[1]],
-          ],
-        ]
-      : [
-          [
-            [box[0], box[1]],
-            [box[2], box[1]],
-            [box[2], c],
-            [box[0], c],
-            [box[0], box[1]],
-          ],
-        ];
-    const piece = clip.intersection(rings as clip.Geom, half as clip.Geom) as Position[][][];
-    return piece.length === 0 ? 0 : areaSquareMeters({ type: 'MultiPolygon', coordinates: piece });
+    const kept: Position[][][] = [];
+    for (const poly of rings) {
+      const outer = clipRing(poly[0] ?? [], axis, c);
+      if (outer.length < 4) continue;
+      kept.push([
+        outer,
+        ...poly
+          .slice(1)
+          .map((hole) => clipRing(hole, axis, c))
+          .filter((r) => r.length >= 4),
+      ]);
+    }
+    return kept.length === 0 ? 0 : areaSquareMeters({ type: 'MultiPolygon', coordinates: kept });
   };
   const lines: Position[][] = [];
   let lo = vertical ? west : south;
