@@ -34,6 +34,7 @@ import { formatTime, HeatPanel } from '../ui/heat-panel';
 import { ImportDialog } from '../ui/import-dialog';
 import { Inspector, type InspectorContent } from '../ui/inspector';
 import { LayerPanel } from '../ui/layer-panel';
+import { saveFile } from '../ui/save-file';
 import { SessionMenu } from '../ui/session-menu';
 import { loadBackend } from './load-backend';
 import { useHeatmap } from './use-heatmap';
@@ -112,12 +113,7 @@ function downloadCells(cells: FeatureCollection<MultiPolygon, CellProperties>, f
       : format === 'csv'
         ? [cellsToCsvWkt(rows), 'text/csv;charset=utf-8', `cells-${stamp}.csv`]
         : [cellsToShapefileZip(rows, `cells-${stamp}`), 'application/zip', `cells-${stamp}.zip`];
-  const url = URL.createObjectURL(new Blob([body as BlobPart], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 0);
+  saveFile([body as BlobPart], name, type);
 }
 
 /** The app shell: boots the backend, loads what the map shows, and wires panels to the map. */

@@ -12,6 +12,7 @@ import { hotspotColor } from '../map/hotspot-style';
 import type { HeatLayerModel } from '../map/render-model';
 import type { HeatSettings, Selection, UiAction } from '../state/ui-state';
 import { type HeatChart, type HeatStatus, snapToStep } from '../ui/heat-panel';
+import { saveFile } from '../ui/save-file';
 import { createGeoWorker } from '../workers/geo-client';
 
 const HOUR = 3_600_000;
@@ -246,12 +247,7 @@ export function useHeatmap(input: HeatmapInput) {
     rec.onstop = () => {
       clearTimeout(timer);
       frame.remove();
-      const url = URL.createObjectURL(new Blob(chunks, { type: 'video/webm' }));
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = `gridatlas-heat-playback-${new Date().toISOString().slice(0, 10)}.webm`;
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(url), 0);
+      saveFile(chunks, `gridatlas-heat-playback-${new Date().toISOString().slice(0, 10)}.webm`, 'video/webm');
       setRecording(false);
       recorder.current = null;
     };

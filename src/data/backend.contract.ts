@@ -1,9 +1,24 @@
-import type { Polygon } from 'geojson';
+import type { LineString, MultiPolygon, Polygon } from 'geojson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyCells, classReason, type RuleSet } from '../domain/classify';
 import type { CellCode } from '../domain/ids';
 import type { Backend, BackendError, CellClassInputs, EntityDetail } from './backend';
 import { DEMO_MEMBERS } from './demo-members';
+
+/** Returns a line from west of a cell to east of it through the middle of its box. */
+function lineAcross(geometry: MultiPolygon): LineString {
+  const ring = geometry.coordinates[0]?.[0] ?? [];
+  const xs = ring.map((p) => p[0] as number);
+  const ys = ring.map((p) => p[1] as number);
+  const y = (Math.min(...ys) + Math.max(...ys)) / 2;
+  return {
+    type: 'LineString',
+    coordinates: [
+      [Math.min(...xs) - 0.001, y],
+      [Math.max(...xs) + 0.001, y],
+    ],
+  };
+}
 
 /** A backend under test over the demo district, and how to dispose of it. */
 export interface ContractSubject {
@@ -218,17 +233,7 @@ export function backendContract(name: string, make: () => Promise<ContractSubjec
       await signInAs('admin');
       const cells = await backend.listCells();
       const cell = cells.features[10] as (typeof cells.features)[number];
-      const ring = cell.geometry.coordinates[0]?.[0] ?? [];
-      const xs = ring.map((p) => p[0] as number);
-      const ys = ring.map((p) => p[1] as number);
-      const y = (Math.min(...ys) + Math.max(...ys)) / 2;
-      const line = {
-        type: 'LineString' as const,
-        coordinates: [
-          [Math.min(...xs) - 0.001, y],
-          [Math.max(...xs) + 0.001, y],
-        ],
-      };
+      const line = lineAcross(cell.geometry);
       const seen = { code: cell.properties.code, version: cell.properties.version };
       const split = await backend.splitCell(seen, line, 'contract split');
       expect(split.operation).toBe('split');
@@ -254,17 +259,7 @@ export function backendContract(name: string, make: () => Promise<ContractSubjec
       await signInAs('admin');
       const cells = await backend.listCells();
       const cell = cells.features[14] as (typeof cells.features)[number];
-      const ring = cell.geometry.coordinates[0]?.[0] ?? [];
-      const xs = ring.map((p) => p[0] as number);
-      const ys = ring.map((p) => p[1] as number);
-      const y = (Math.min(...ys) + Math.max(...ys)) / 2;
-      const line = {
-        type: 'LineString' as const,
-        coordinates: [
-          [Math.min(...xs) - 0.001, y],
-          [Math.max(...xs) + 0.001, y],
-        ],
-      };
+      const line = lineAcross(cell.geometry);
       const before = (await backend.listCellEdits(1))[0]?.id ?? 0;
       const seen = { code: cell.properties.code, version: cell.properties.version };
       const preview = await backend.previewCellEdit({ operation: 'split', cell: seen, line });

@@ -4,7 +4,7 @@ import { createPortal } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import type { AdminAreaProperties, CellImportRow, CellProperties, CommunityImportRow } from '../data/backend';
 import type { CommunityCode, LngLat } from '../domain/ids';
-import { CHINA_CRS, type ChinaCrs } from '../geo/crs-china';
+import type { ChinaCrs } from '../geo/crs-china';
 import type { TilingProblem } from '../geo/validate-tiling';
 import {
   type BoundaryFieldMap,
@@ -16,7 +16,9 @@ import {
 } from '../import/boundary-rows';
 import type { BoundaryFile } from '../import/read-boundaries';
 import { createGeoWorker } from '../workers/geo-client';
-import { formatCount } from './format';
+import { CrsSelect } from './crs-select';
+import { ProblemList } from './problem-list';
+import { saveFile } from './save-file';
 
 export type BoundaryKind = 'cells' | 'communities';
 
@@ -41,22 +43,13 @@ const FIELDS: Record<BoundaryKind, (keyof BoundaryFieldMap)[]> = {
 /** How a row is named in the validation report: its code, or its row number. */
 const label = (row: CellImportRow | CommunityImportRow) => ('communityCode' in row ? (row.code ?? `#${row.row}`) : row.code);
 
-const saveFile = (text: string, name: string, type: string) => {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 0);
-};
-
 /**
  * The boundary import: a GeoJSON, zipped Shapefile or KML file of cells or communities, read in
  * the chosen coordinate system, its fields mapped, rejected rows downloadable, and the validation
  * report shown before anything is written.
  */
 export function BoundaryImportDialog(props: BoundaryImportDialogProps) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const [kind, setKind] = useState<BoundaryKind>('cells');
   const [crs, setCrs] = useState<ChinaCrs>('wgs84');
   const [fileName, setFileName] = useState<string | null>(null);
@@ -200,16 +193,7 @@ export function BoundaryImportDialog(props: BoundaryImportDialogProps) {
               <option value="communities">{t('boundary.communities')}</option>
             </select>
           </label>
-          <label>
-            {t('import.crs')}
-            <select value={crs} disabled={busy !== null} onChange={(e) => setCrs(e.target.value as ChinaCrs)} data-testid="boundary-crs">
-              {CHINA_CRS.map((c) => (
-                <option key={c} value={c}>
-                  {t(`import.crs${c[0]?.toUpperCase()}${c.slice(1)}`)}
-                </option>
-              ))}
-            </select>
-          </label>
+          <CrsSelect value={crs} disabled={busy !== null} onChange={setCrs} testId="boundary-crs" />
           <label>
             {t('boundary.file')}
             <span className="file-picker">
@@ -279,7 +263,7 @@ export function BoundaryImportDialog(props: BoundaryImportDialogProps) {
                 <button
                   type="button"
                   className="link"
-                  onClick={() => saveFile(rejectedBoundariesGeoJson(rejected), `rejected-${kind}.geojson`, 'application/geo+json')}
+                  onClick={() => saveFile([rejectedBoundariesGeoJson(rejected)], `rejected-${kind}.geojson`, 'application/geo+json')}
                   data-testid="boundary-download"
                 >
                   {t('boundary.download')}
@@ -297,17 +281,7 @@ export function BoundaryImportDialog(props: BoundaryImportDialogProps) {
                 <h3 data-testid="boundary-problems">
                   {problems.length === 0 ? t('boundary.noProblems') : t('edit.problems', { count: problems.length })}
                 </h3>
-                <ul>
-                  {problems.map((p) => (
-                    <li key={`${p.type} ${p.cells.join(' ')} ${p.location.join(' ')}`}>
-                      <span className={`problem-type ${p.type}`}>{t(`edit.problem.${p.type}`)}</span> {p.cells.join('、')} ·{' '}
-                      {formatCount(Math.round(p.areaSquareMeters), i18n.language)} m²
-                      <button type="button" className="link" onClick={() => props.zoomTo(p.location as LngLat)}>
-                        {t('edit.zoomTo')}
-                      </button>
-                    </li>
-                  ))}
-                </ul>
+                <ProblemList problems={problems} zoomTo={props.zoomTo} />
                 {blocking.length > 0 && <p className="error">{t('boundary.blocking')}</p>}
               </>
             )}

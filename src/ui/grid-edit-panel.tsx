@@ -24,6 +24,7 @@ import type { SizeRule, TilingCell, TilingProblem } from '../geo/validate-tiling
 import { createGeoWorker } from '../workers/geo-client';
 import { BoundaryImportDialog } from './boundary-import-dialog';
 import { formatCount, formatDateTime } from './format';
+import { ProblemList } from './problem-list';
 
 export interface GridEditPanelProps {
   backend: Backend;
@@ -673,23 +674,7 @@ export function GridEditPanel(props: GridEditPanelProps) {
               ? t('edit.noProblems', { cells: cells.features.length })
               : t('edit.problems', { count: problems.length })}
           </h3>
-          <ul>
-            {problems.map((p) => (
-              <li key={`${p.type} ${p.cells.join(' ')} ${p.location.join(' ')}`}>
-                <span className={`problem-type ${p.type}`}>{t(`edit.problem.${p.type}`)}</span> {p.cells.join('、')} ·{' '}
-                {formatCount(Math.round(p.areaSquareMeters), i18n.language)} m²
-                {p.type === 'size' && p.measure?.value !== undefined && p.measure.limit !== undefined
-                  ? ` · ${t(`edit.sizeBroken.${p.measure.name}`, {
-                      value: formatCount(Math.round(p.measure.value), i18n.language),
-                      limit: formatCount(Math.round(p.measure.limit), i18n.language),
-                    })}`
-                  : ''}
-                <button type="button" className="link" onClick={() => props.zoomTo(p.location as LngLat)}>
-                  {t('edit.zoomTo')}
-                </button>
-              </li>
-            ))}
-          </ul>
+          <ProblemList problems={problems} zoomTo={props.zoomTo} />
           {fixableCount > 0 && !fixConfirm && (
             <button type="button" disabled={!idle} onClick={fix} data-testid="edit-fix">
               {t('edit.fix', { count: fixableCount })}

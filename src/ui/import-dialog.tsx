@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Backend, EntityImport, ImportResult } from '../data/backend';
 import { ENTITY_KINDS, type EntityKind, type LngLat } from '../domain/ids';
-import { CHINA_CRS, type ChinaCrs } from '../geo/crs-china';
+import type { ChinaCrs } from '../geo/crs-china';
 import { toCsv } from '../import/csv';
 import { type ColumnMapping, ENTITY_FIELDS, type EntityImportRow, type ValidatedImport } from '../import/entity-import';
 import { type AddressCandidate, type ExternalGeocoderConfig, externalGeocode } from '../import/external-geocoder';
@@ -12,6 +12,8 @@ import { type RejectedRow, rejected } from '../import/read-points';
 import type { Reason } from '../import/reasons';
 import type { TableSummary } from '../workers/import.worker';
 import { createImportWorker } from '../workers/import-client';
+import { CrsSelect } from './crs-select';
+import { saveFile } from './save-file';
 
 export interface ImportDialogProps {
   backend: Backend;
@@ -211,12 +213,7 @@ export function ImportDialog({ backend, geocoder, pickPoint, onImported, onClose
       columns,
     );
     // A byte-order mark so that Excel opens the UTF-8 file with its Chinese text intact.
-    const url = URL.createObjectURL(new Blob([`\uFEFF${csv}`], { type: 'text/csv;charset=utf-8' }));
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = `rejected-${kind}.csv`;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(url), 0);
+    saveFile([`\uFEFF${csv}`], `rejected-${kind}.csv`, 'text/csv;charset=utf-8');
   };
 
   const summary = 'summary' in stage ? stage.summary : null;
@@ -254,16 +251,7 @@ export function ImportDialog({ backend, geocoder, pickPoint, onImported, onClose
               ))}
             </select>
           </label>
-          <label>
-            {t('import.crs')}
-            <select value={crs} disabled={busy} onChange={(e) => setCrs(e.target.value as ChinaCrs)} data-testid="import-crs">
-              {CHINA_CRS.map((c) => (
-                <option key={c} value={c}>
-                  {t(`import.crs${c[0]?.toUpperCase()}${c.slice(1)}`)}
-                </option>
-              ))}
-            </select>
-          </label>
+          <CrsSelect value={crs} disabled={busy} onChange={setCrs} testId="import-crs" />
           <label>
             {t('import.file')}
             {/* The native file button is labelled in the browser's language: show ours instead. */}
