@@ -104,3 +104,51 @@ describe('decayedWeight', () => {
     expect(decayedWeight(3, 15 * day, 14 * day, 7)).toBe(0);
   });
 });
+
+describe('kernelDensity (quartic) on crowded cells', () => {
+  // Many points per raster cell take the moments path; points off the raster, on cell edges
+  // and centres, with weight 0 or not a number, and bandwidths from below a cell to many cells
+  // all have to give the direct sum.
+  for (const [bandwidth, cell] of [
+    [8, 20],
+    [45, 20],
+    [300, 12],
+  ] as const) {
+    it(`radius ${bandwidth} m on ${cell} m cells`, () => {
+      const rng = createRandom(bandwidth);
+      const frame = rasterFrame([112.93, 28.2, 112.94, 28.207], cell);
+      const [west, south, east, north] = frame.bbox;
+      const n = 3000;
+      const lng = new Float64Array(n);
+      const lat = new Float64Array(n);
+      const weight = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const hot = i % 3 === 0;
+        // A third in a few hot cells, the rest spread over and a little beyond the raster.
+        lng[i] = hot ? west + (east - west) * (0.3 + 0.002 * (i % 7)) : west - 0.001 + (east - west + 0.002) * rng.next();
+        lat[i] = hot ? south + (north - south) * (0.6 + 0.003 * (i % 5)) : south - 0.001 + (north - south + 0.002) * rng.next();
+        weight[i] = i % 11 === 0 ? 0 : i % 13 === 0 ? Number.NaN : 1 + (i % 4);
+      }
+      // Points exactly on a cell centre and on a cell corner.
+      const kx = (east - west) / frame.width;
+      const ky = (north - south) / frame.height;
+      lng[1] = west + 3.5 * kx;
+      lat[1] = north - 2.5 * ky;
+      lng[2] = west + 4 * kx;
+      lat[2] = north - 6 * ky;
+      const options = { kernel: 'quartic' as const, bandwidthMeters: bandwidth };
+      const all = Array.from({ length: frame.width * frame.height }, (_, i) => i);
+      const finite = weight.map((w) => (Number.isFinite(w) ? w : 0));
+      const grid = kernelDensity(lng, lat, weight, frame, options);
+      const direct = directDensity(lng, lat, finite, frame, options, all);
+      let worst = 0;
+      let peak = 0;
+      for (let i = 0; i < all.length; i++) {
+        worst = Math.max(worst, Math.abs((grid.values[i] as number) - (direct[i] as number)));
+        peak = Math.max(peak, direct[i] as number);
+      }
+      expect(peak).toBeGreaterThan(0);
+      expect(worst / peak).toBeLessThan(1e-9);
+    });
+  }
+});
