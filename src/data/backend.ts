@@ -139,6 +139,17 @@ export interface CellEditResult {
   cells: CellVersion[];
   newCodes: CellCode[];
   retiredCodes: CellCode[];
+  /**
+   * The written cells classed by the latest saved rule set in the edit's own transaction (manual
+   * classes kept); null when no rule set was ever saved.
+   */
+  reclassified?: {
+    ruleSet: { id: number; name: string; version: number };
+    changed: number;
+    unchanged: number;
+    keptManual: number;
+    missing: number;
+  } | null;
 }
 
 export type CellEditOperation = 'split' | 'merge' | 'transfer' | 'move' | 'reshape' | 'fix' | 'draw' | 'import' | 'undo' | 'redo';

@@ -1,7 +1,6 @@
-import { type ClassResult, classifyCells, classReason, type RuleSet } from '../domain/classify';
-import type { CellCode } from '../domain/ids';
+import { type ClassResult, classifyCells, type RuleSet } from '../domain/classify';
 import { riskIndex } from '../domain/risk-index';
-import type { ApplyClassesResult, Backend, CellClassInputs, RuleSetVersion } from './backend';
+import type { Backend, CellClassInputs } from './backend';
 
 /** A cell's risk index for the rules: weighted events and hazards per km². */
 const riskOf = (c: CellClassInputs) =>
@@ -9,6 +8,21 @@ const riskOf = (c: CellClassInputs) =>
     { eventsByCategory: c.eventsByCategory, hazardSites: c.hazardSites, residents: c.residents, areaKm2: c.areaKm2 },
     { per: 'area', hazardWeight: 1 },
   ).index;
+
+/** Classes cells by a rule set over the inputs the database gathered (pure; the database's classify_by_rules is its twin). */
+export function classifyInputs(inputs: readonly CellClassInputs[], rules: RuleSet): ClassResult[] {
+  return classifyCells(
+    inputs.map((c) => ({
+      code: c.code,
+      events: c.eventsWeighted,
+      households: c.households,
+      key_persons: c.keyPersons,
+      hazard_sites: c.hazardSites,
+      risk_index: riskOf(c),
+    })),
+    rules,
+  );
+}
 
 /**
  * Returns every current cell's rule inputs and its class under a rule set, evaluated here (the
@@ -21,38 +35,5 @@ export async function runRuleSet(
   end: Date = new Date(),
 ): Promise<{ inputs: CellClassInputs[]; results: ClassResult[] }> {
   const inputs = await backend.getCellClassInputs(end.toISOString(), rules.eventDays ?? 90, null);
-  const results = classifyCells(
-    inputs.map((c) => ({
-      code: c.code,
-      events: c.eventsWeighted,
-      households: c.households,
-      key_persons: c.keyPersons,
-      hazard_sites: c.hazardSites,
-      risk_index: riskOf(c),
-    })),
-    rules,
-  );
-  return { inputs, results };
-}
-
-/**
- * Classes the given cells (after a grid edit) by the latest saved rule set, judged among all
- * cells as a full run would, and writes them as a run of that rule set (manual classes are kept
- * by the database). Returns the rule set and what changed, or null when no rule set was saved.
- */
-export async function reclassifyCells(
-  backend: Backend,
-  codes: readonly CellCode[],
-): Promise<{ ruleSet: RuleSetVersion; result: ApplyClassesResult } | null> {
-  const latest = (await backend.listRuleSets())[0];
-  if (!latest || codes.length === 0) return null;
-  const wanted = new Set<string>(codes);
-  const { results } = await runRuleSet(backend, latest.rules);
-  const result = await backend.applyCellClasses(
-    latest.id,
-    results
-      .filter((r) => wanted.has(r.code))
-      .map((r) => ({ code: r.code as CellCode, class: r.class, reason: classReason(r, latest.rules, latest.version) })),
-  );
-  return { ruleSet: latest, result };
+  return { inputs, results: classifyInputs(inputs, rules) };
 }

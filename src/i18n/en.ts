@@ -374,7 +374,6 @@ export const en: Catalogue<typeof zhCN> = {
     history: 'History of cell {{code}}',
     current: 'current',
     reclassified: '; classed again by “{{name}}” v{{version}} ({{changed}} changed)',
-    reclassifyFailed: '; classing again failed: {{message}}',
     fixMultipart: 'After the fix, {{codes}} would be made of separate pieces. Confirm:',
     previewOf: {
       split: 'Split preview (not written yet):',

@@ -367,7 +367,6 @@ export const zhCN = {
     history: '网格 {{code}} 的历史',
     current: '当前',
     reclassified: '；已按“{{name}}” v{{version}} 重新分类（改变 {{changed}} 个）',
-    reclassifyFailed: '；重新分类失败：{{message}}',
     fixMultipart: '修复后 {{codes}} 将由不相连的多块组成，请确认：',
     previewOf: { split: '拆分预览（尚未写入）：', merge: '合并预览（尚未写入）：', transfer: '并入预览（尚未写入）：' },
     previewNew: '新网格 {{code}}：{{area}} m²，{{households}} 户',

@@ -14,7 +14,6 @@ import {
   type CellVersion,
   type CommunityImportRow,
 } from '../data/backend';
-import { reclassifyCells } from '../data/run-rule-set';
 import type { CellCode, CommunityCode, LngLat } from '../domain/ids';
 import { type DrawnCellPreview, placeDrawnCell } from '../geo/draw-cell';
 import { equalAreaCuts } from '../geo/equal-area-cuts';
@@ -178,19 +177,11 @@ export function GridEditPanel(props: GridEditPanelProps) {
         setRedoStack((s) => s.slice(0, -1));
         setUndoStack((s) => [...s, result.editId]);
       }
-      // The changed cells are classed again by the latest rule set (when one was saved).
-      let reclassified = '';
-      try {
-        const run = await reclassifyCells(
-          backend,
-          result.cells.map((c) => c.code),
-        );
-        if (run) {
-          reclassified = t('edit.reclassified', { name: run.ruleSet.name, version: run.ruleSet.version, changed: run.result.changed });
-        }
-      } catch (error) {
-        reclassified = t('edit.reclassifyFailed', { message: error instanceof Error ? error.message : String(error) });
-      }
+      // The database classed the written cells by the latest rule set in the same transaction.
+      const run = result.reclassified;
+      const reclassified = run
+        ? t('edit.reclassified', { name: run.ruleSet.name, version: run.ruleSet.version, changed: run.changed })
+        : '';
       await props.onEdited(result);
       props.onPick(result.cells.map((c) => c.code));
       setProblems(null);

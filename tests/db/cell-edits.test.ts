@@ -724,6 +724,66 @@ describeEachDatabase('grid edits', (db) => {
     });
   });
 
+  it("classes the cells an edit writes by the latest saved rule set, in the edit's own transaction", async () => {
+    await asUser(db(), ADMIN, async (tx) => {
+      const cell = await pickCell(tx, 2);
+      const split = () =>
+        rpc<{ editId: number; cells: { code: string }[]; reclassified: unknown }>(tx, 'split_cell($1, $2, $3, $4)', [
+          cell.code,
+          cell.version,
+          JSON.stringify(lineAcross(cell)),
+          'x',
+        ]);
+      // No rule set saved yet: the parts keep the cell's class and nothing is said about classes.
+      await tx.exec('savepoint before_rules');
+      expect((await split()).reclassified).toBeNull();
+      await tx.exec('rollback to savepoint before_rules');
+      // A rule set under which a part with fewer than half the cell's households is C, more is A.
+      await tx.query(`update cells set class = 'B', class_source = 'rule' where code = $1 and valid_to is null`, [cell.code]);
+      const threshold = Math.max(1, cell.households / 2);
+      const saved = await rpc<{ id: number }>(tx, 'save_rule_set($1)', [
+        { name: '按户数', weights: { households: 1 }, normalize: 'none', method: 'thresholds', A: threshold, B: threshold },
+      ]);
+      const result = await split();
+      expect(result.reclassified).toMatchObject({ ruleSet: { id: saved.id, name: '按户数', version: 1 }, missing: 0 });
+      const { rows } = await tx.query<{ code: string; class: string; households: number; reason: string }>(
+        'select code, class, households, class_reason reason from cells where code = any($1) and valid_to is null order by code',
+        [result.cells.map((c) => c.code)],
+      );
+      expect(rows).toHaveLength(2);
+      for (const row of rows) {
+        expect(row.class).toBe(row.households >= threshold ? 'A' : 'C');
+        expect(JSON.parse(row.reason)).toMatchObject({ rule: '按户数', version: 1, inputs: { households: row.households } });
+      }
+      // Each change is in the class history as the rule set's, written with the edit.
+      const { rows: history } = await tx.query<{ n: number }>(
+        `select count(*)::int n from cell_class_changes where cell_code = any($1) and rule_set_id = $2 and source = 'rule'`,
+        [result.cells.map((c) => c.code), saved.id],
+      );
+      expect(history[0]?.n).toBe(rows.filter((r) => r.class !== 'B').length);
+      // A manual class survives the edit's run.
+      const kept = rows[0] as { code: string };
+      await tx.query(`select override_cell_class($1, 'B', '人工核定')`, [kept.code]);
+      const version = (await currentCells(tx)).find((c) => c.code === kept.code)?.version as number;
+      const moved = await rpc<{ reclassified: { keptManual: number } }>(tx, 'reshape_cells($1, $2)', [
+        JSON.stringify(
+          (
+            await tx.query<{ code: string; version: number; geometry: MultiPolygon }>(
+              'select code, version, ST_AsGeoJSON(geom, 15)::jsonb geometry from cells where code = $1 and valid_to is null',
+              [kept.code],
+            )
+          ).rows,
+        ),
+        'same shape',
+      ]);
+      expect(version).toBeGreaterThan(0);
+      expect(moved.reclassified.keptManual).toBe(1);
+      expect(
+        (await tx.query<{ class: string }>('select class from cells where code = $1 and valid_to is null', [kept.code])).rows[0]?.class,
+      ).toBe('B');
+    });
+  });
+
   it('takes a reshape made from cells rounded to 7 decimals (as the app reads them) after a split at full precision', async () => {
     await asUser(db(), ADMIN, async (tx) => {
       const cell = await pickCell(tx, 3);

@@ -1,8 +1,10 @@
 import { expect, it } from 'vitest';
+import type { CellClassInputs } from '../../src/data/backend';
 import { DEMO_MEMBERS } from '../../src/data/demo-members';
+import { classifyInputs } from '../../src/data/run-rule-set';
 import type { SqlClient } from '../../src/data/sql-client';
 import { type CellInputs, classifyCells, classReason, type RuleSet } from '../../src/domain/classify';
-import { asUser, describeEachDatabase } from './each-database';
+import { asUser, describeEachDatabase, rolledBack } from './each-database';
 
 const id = (role: string) => DEMO_MEMBERS.find((m) => m.role === role)?.userId as string;
 const ADMIN = id('admin');
@@ -162,6 +164,48 @@ describeEachDatabase('classification', (db) => {
         [],
         'only grid administrators may override a class',
       );
+    });
+  });
+
+  it('classes cells in the database exactly as the browser does (classify_by_rules is the twin of classifyCells)', async () => {
+    const ruleSets: RuleSet[] = [
+      byEvents,
+      {
+        name: '综合',
+        weights: { events: 0.4, key_persons: 0.2, hazard_sites: 0.2, risk_index: 0.2 },
+        normalize: 'max',
+        method: 'thresholds',
+        A: 0.5,
+        B: 0.2,
+      },
+      { name: '绝对', weights: { events: 1, households: 0.01 }, normalize: 'none', method: 'thresholds', A: 40, B: 15, eventDays: 30 },
+      { name: '风险', weights: { risk_index: 1, households: 0 }, normalize: 'rank', method: 'quantiles', A: 0, B: 0.25 },
+      { name: '全A', weights: { hazard_sites: 1 }, normalize: 'max', method: 'quantiles', A: 1, B: 0 },
+    ];
+    // As the owner: row security per row would only make the comparison slow.
+    await rolledBack(db(), async (tx) => {
+      const end = new Date(Date.parse(await lastEvent(tx)) + 86_400_000).toISOString();
+      for (const rules of ruleSets) {
+        const inputs = await rpc<CellClassInputs[]>(tx, 'cell_class_inputs($1::timestamptz, $2, null)', [end, rules.eventDays ?? 90]);
+        const expected = classifyInputs(inputs, rules);
+        const { rows } = await tx.query<{ code: string; class: string; score: number; reason: string }>(
+          'select code, class, score, reason from classify_by_rules($1, 3, $2::timestamptz) order by code',
+          [JSON.stringify(rules), end],
+        );
+        expect(rows.length).toBe(expected.length);
+        const byCode = new Map(expected.map((r) => [r.code, r]));
+        for (const row of rows) {
+          const want = byCode.get(row.code);
+          expect({ code: row.code, class: row.class, score: row.score }).toEqual({
+            code: want?.code,
+            class: want?.class,
+            score: want?.score,
+          });
+          if (want) expect(JSON.parse(row.reason)).toEqual(JSON.parse(classReason(want, rules, 3)));
+        }
+        // Every class occurs where the rules say so (the rule sets above are not all-C by accident).
+        expect(new Set(rows.map((r) => r.class)).size).toBeGreaterThan(rules.name === '全A' ? 0 : 1);
+      }
     });
   });
 
