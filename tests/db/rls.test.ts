@@ -55,6 +55,17 @@ describeEachDatabase('row level security by actor', (db) => {
     });
   });
 
+  it("every policy asks the caller's role once per statement, never once per row", async () => {
+    const { rows } = await db().query<{ policy: string; expression: string }>(
+      `select tablename || ': ' || policyname policy, coalesce(qual, '') || ' ' || coalesce(with_check, '') expression
+       from pg_policies where schemaname = 'public'`,
+    );
+    expect(rows.filter((r) => r.expression.includes('app_role()')).length).toBeGreaterThan(20);
+    // Every call of app_role() sits in a scalar subquery, which PostgreSQL runs once (an InitPlan).
+    const perRow = rows.filter((r) => r.expression.replaceAll('SELECT app_role()', '').includes('app_role()')).map((r) => r.policy);
+    expect(perRow).toEqual([]);
+  });
+
   it('anon: no table is readable', async () => {
     for (const table of ['cells', 'entities', 'person_private', 'events', 'members', 'admin_areas']) {
       await expect(asUser(db(), null, (tx) => tx.query(`select * from ${table} limit 1`))).rejects.toThrow(/permission denied/);
