@@ -2,6 +2,8 @@
  * Prepares the demo district for the app: writes the demo files and a PGlite data directory
  * (migrated, demo loaded) under public/demo/, so the browser boots from it instead of running
  * initdb and loading 60,000 rows itself. Skipped when nothing it depends on has changed.
+ * `--cells N --out demo-N` writes a district of about N cells to public/demo-N/ instead (the
+ * browser benchmark's 5,000 cells; the app reads it when built with VITE_DEMO_DIR=demo-N).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -11,11 +13,18 @@ import { createPglite } from '../src/data/embedded/create-pglite';
 import { loadDemo } from '../src/data/load-demo';
 import { migrate } from '../src/data/migrate';
 import { readMigrations } from '../src/data/read-migrations';
-import { generateDistrict } from '../src/demo/generate-district';
+import { DEFAULT_DEMO_OPTIONS, generateDistrict } from '../src/demo/generate-district';
 import { writeDemo } from '../src/demo/write-demo';
 
 const root = new URL('..', import.meta.url).pathname;
-const outDir = join(root, 'public', 'demo');
+const argument = (name: string) => {
+  const at = process.argv.indexOf(name);
+  return at >= 0 ? process.argv[at + 1] : undefined;
+};
+const targetCells = Number(argument('--cells') ?? DEFAULT_DEMO_OPTIONS.targetCells);
+const folder = argument('--out') ?? 'demo';
+if (!/^demo(-[a-z0-9]+)*$/.test(folder)) throw new Error(`--out must be a folder name like "demo-5000", got "${folder}"`);
+const outDir = join(root, 'public', folder);
 const manifestPath = join(outDir, 'manifest.json');
 const inputs = [
   'scripts/prepare-demo.ts',
@@ -35,6 +44,7 @@ function files(path: string): string[] {
 }
 
 const hash = createHash('sha256');
+hash.update(`cells ${targetCells}`);
 for (const file of inputs.flatMap(files).sort()) {
   hash.update(relative(root, file));
   hash.update(readFileSync(file));
@@ -47,7 +57,7 @@ if (current.hash === digest && existsSync(join(outDir, 'pgdata.tar.gz')) && !pro
 } else {
   const started = Date.now();
   process.stdout.write('generating the demo district …\n');
-  const demo = generateDistrict({ seed: 1 });
+  const demo = generateDistrict({ seed: 1, targetCells });
   await writeDemo(demo, outDir);
   process.stdout.write('building the embedded database (PGlite + PostGIS) …\n');
   const { db, client } = await createPglite();

@@ -30,7 +30,8 @@ const isHttpUrl = (value: string) => {
  * Returns the app configuration from environment variables: Supabase when both
  * VITE_SUPABASE_URL and VITE_SUPABASE_ANON_KEY are set, else the embedded database; the basemap
  * from VITE_BASEMAP_STYLE_URL, else VITE_BASEMAP_PMTILES, else the built-in offline style; an
- * online geocoder only when VITE_GEOCODER_URL is set (a template with `{address}`).
+ * online geocoder only when VITE_GEOCODER_URL is set (a template with `{address}`); the demo
+ * district from public/demo/, or the folder VITE_DEMO_DIR names.
  * `base` resolves relative paths (the page's URL in the browser).
  */
 export function readConfig(env: Record<string, string | boolean | undefined>, base: string): ConfigResult {
@@ -39,7 +40,12 @@ export function readConfig(env: Record<string, string | boolean | undefined>, ba
     return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
   };
   const appBase = new URL(text('BASE_URL') ?? '/', base).href;
-  const demoBaseUrl = new URL('demo/', appBase).href;
+  // Another demo folder under public/ (e.g. demo-5000 from `prepare-demo --cells 5000`), with a
+  // database of its own in the browser.
+  const demoDir = text('VITE_DEMO_DIR') ?? 'demo';
+  if (!/^demo(-[a-z0-9]+)*$/.test(demoDir))
+    return { valid: false, reason: `VITE_DEMO_DIR must be a folder name like "demo" or "demo-5000", got "${demoDir}"` };
+  const demoBaseUrl = new URL(`${demoDir}/`, appBase).href;
   const url = text('VITE_SUPABASE_URL');
   const anonKey = text('VITE_SUPABASE_ANON_KEY');
   if ((url === undefined) !== (anonKey === undefined)) {
@@ -49,7 +55,11 @@ export function readConfig(env: Record<string, string | boolean | undefined>, ba
   const backend: AppConfig['backend'] =
     url !== undefined && anonKey !== undefined
       ? { kind: 'supabase', url, anonKey }
-      : { kind: 'embedded', dataUrl: new URL('pgdata.tar.gz', demoBaseUrl).href, databaseName: 'gridatlas' };
+      : {
+          kind: 'embedded',
+          dataUrl: new URL('pgdata.tar.gz', demoBaseUrl).href,
+          databaseName: demoDir === 'demo' ? 'gridatlas' : `gridatlas-${demoDir}`,
+        };
   const styleUrl = text('VITE_BASEMAP_STYLE_URL');
   const pmtiles = text('VITE_BASEMAP_PMTILES');
   const crs = (text('VITE_BASEMAP_CRS') ?? 'wgs84').toLowerCase() as ChinaCrs;

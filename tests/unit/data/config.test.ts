@@ -16,6 +16,20 @@ describe('readConfig', () => {
     });
   });
 
+  it('takes the demo district from another folder, with a browser database of its own', () => {
+    expect(readConfig({ BASE_URL: '/', VITE_DEMO_DIR: 'demo-5000' }, base)).toMatchObject({
+      valid: true,
+      config: {
+        backend: { kind: 'embedded', dataUrl: 'http://localhost:5173/demo-5000/pgdata.tar.gz', databaseName: 'gridatlas-demo-5000' },
+        demoBaseUrl: 'http://localhost:5173/demo-5000/',
+      },
+    });
+    expect(readConfig({ VITE_DEMO_DIR: '../etc' }, base)).toEqual({
+      valid: false,
+      reason: 'VITE_DEMO_DIR must be a folder name like "demo" or "demo-5000", got "../etc"',
+    });
+  });
+
   it('uses Supabase when both the URL and the anon key are set', () => {
     const result = readConfig({ VITE_SUPABASE_URL: 'https://abc.supabase.co', VITE_SUPABASE_ANON_KEY: 'key' }, base);
     expect(result).toMatchObject({
