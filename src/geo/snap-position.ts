@@ -105,6 +105,40 @@ export function buildSnapTargets(
   };
 }
 
+/** Snap targets as plain buffers, to build them in a worker and hand them over without copying. */
+export interface SnapTargetBuffers {
+  points: Float64Array;
+  firstRoadPoint: number;
+  pointIndex: ArrayBuffer | null;
+  segments: Float64Array;
+  firstRoadSegment: number;
+  segmentIndex: ArrayBuffer | null;
+}
+
+/** Returns the targets' buffers (the Flatbush indexes as their data). */
+export function snapTargetBuffers(t: SnapTargets): SnapTargetBuffers {
+  return {
+    points: t.points,
+    firstRoadPoint: t.firstRoadPoint,
+    pointIndex: (t.pointIndex?.data as ArrayBuffer | undefined) ?? null,
+    segments: t.segments,
+    firstRoadSegment: t.firstRoadSegment,
+    segmentIndex: (t.segmentIndex?.data as ArrayBuffer | undefined) ?? null,
+  };
+}
+
+/** Returns the targets from their buffers (Flatbush reopens its indexes without rebuilding). */
+export function snapTargetsFromBuffers(b: SnapTargetBuffers): SnapTargets {
+  return {
+    points: b.points,
+    firstRoadPoint: b.firstRoadPoint,
+    pointIndex: b.pointIndex ? Flatbush.from(b.pointIndex) : null,
+    segments: b.segments,
+    firstRoadSegment: b.firstRoadSegment,
+    segmentIndex: b.segmentIndex ? Flatbush.from(b.segmentIndex) : null,
+  };
+}
+
 /**
  * Returns `at` snapped to the nearest cell vertex within `toleranceMeters`, else to the nearest
  * point on a cell edge, else to a road vertex, else to a road; null when nothing is that near.

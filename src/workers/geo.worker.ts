@@ -1,5 +1,5 @@
 import * as Comlink from 'comlink';
-import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
+import type { FeatureCollection, LineString, MultiLineString, MultiPolygon, Polygon } from 'geojson';
 import { type EventFilter, eventWeights } from '../domain/event-weights';
 import type { ChinaCrs } from '../geo/crs-china';
 import { type FixedCell, fixTiling } from '../geo/fix-tiling';
@@ -7,6 +7,7 @@ import { giStar, hotspotClasses, queenWeights, type SpatialWeights, spaceTimeTre
 import { densityIsobands } from '../geo/heat-isobands';
 import { countByCell } from '../geo/hotspots';
 import { type DensityOptions, kernelDensity, type RasterFrame } from '../geo/kernel-density';
+import { buildSnapTargets, type SnapTargetBuffers, snapTargetBuffers } from '../geo/snap-position';
 import { type TilingCell, type TilingOptions, type TilingProblem, validateTiling } from '../geo/validate-tiling';
 import { type BoundaryFile, readBoundaries } from '../import/read-boundaries';
 import { colorizeHeat, HEAT_BREAKS } from '../map/heat-scale';
@@ -65,6 +66,14 @@ const api = {
   },
   fix(problems: TilingProblem[], cells: TilingCell[]): FixedCell[] {
     return fixTiling(problems, cells);
+  },
+  /** Builds the snap targets of cells and roads (≈ 0.5 s for 5,000 cells in a browser), as buffers. */
+  snapTargets(shapes: (Polygon | MultiPolygon)[], roads: (LineString | MultiLineString)[]): SnapTargetBuffers {
+    const buffers = snapTargetBuffers(buildSnapTargets(shapes, roads));
+    const transfer: ArrayBuffer[] = [buffers.points.buffer as ArrayBuffer, buffers.segments.buffer as ArrayBuffer];
+    if (buffers.pointIndex) transfer.push(buffers.pointIndex);
+    if (buffers.segmentIndex) transfer.push(buffers.segmentIndex);
+    return Comlink.transfer(buffers, transfer);
   },
   setEvents(next: HeatEvents): void {
     events = next;

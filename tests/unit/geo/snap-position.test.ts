@@ -2,7 +2,7 @@ import type { LineString, Polygon } from 'geojson';
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '../../../src/demo/random';
 import { METERS_PER_DEGREE } from '../../../src/geo/planar';
-import { buildSnapTargets, snapPosition } from '../../../src/geo/snap-position';
+import { buildSnapTargets, snapPosition, snapTargetBuffers, snapTargetsFromBuffers } from '../../../src/geo/snap-position';
 
 // Two unit squares about 100 m wide sharing the edge x = 112.001, and a road north of them.
 const D = 0.001;
@@ -84,5 +84,24 @@ describe('snapPosition', () => {
         if (snapped) expect(snapped.distanceMeters).toBeLessThanOrEqual(tolerance);
       }
     }
+  });
+
+  it('snaps the same after its targets go through buffers (as a worker hands them over)', () => {
+    const random = createRandom(9);
+    const road: LineString = {
+      type: 'LineString',
+      coordinates: [
+        [111.9995, 28.0015],
+        [112.0035, 28.0015],
+      ],
+    };
+    const built = buildSnapTargets([square(112), square(112 + D)], [road]);
+    // A structured clone, as postMessage makes it.
+    const reopened = snapTargetsFromBuffers(structuredClone(snapTargetBuffers(built)));
+    for (let n = 0; n < 200; n++) {
+      const at: [number, number] = [112 - 0.0005 + random.next() * 0.003, 28 - 0.0005 + random.next() * 0.0025];
+      expect(snapPosition(reopened, at, 15)).toEqual(snapPosition(built, at, 15));
+    }
+    expect(reopened.firstRoadPoint).toBe(built.firstRoadPoint);
   });
 });
