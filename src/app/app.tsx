@@ -36,7 +36,7 @@ import { Inspector, type InspectorContent } from '../ui/inspector';
 import { LayerPanel } from '../ui/layer-panel';
 import { saveFile } from '../ui/save-file';
 import { SessionMenu } from '../ui/session-menu';
-import { createGeoWorker } from '../workers/geo-client';
+import { inGeoWorker } from '../workers/geo-client';
 import { loadBackend } from './load-backend';
 import { useHeatmap } from './use-heatmap';
 
@@ -411,12 +411,7 @@ export function App({ config, style, initialBounds, labels }: AppProps) {
       const shapes = displayCells.features.map((f) => f.geometry);
       const targets = (async () => {
         const roads = await map.roadLines().catch(() => []);
-        const worker = createGeoWorker();
-        try {
-          return snapTargetsFromBuffers(await worker.api.snapTargets(shapes, roads));
-        } finally {
-          worker.terminate();
-        }
+        return snapTargetsFromBuffers(await inGeoWorker((api) => api.snapTargets(shapes, roads)));
       })();
       snapTargets.current = { cells: displayCells, targets };
     }

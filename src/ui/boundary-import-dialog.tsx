@@ -15,7 +15,7 @@ import {
   toCommunityImports,
 } from '../import/boundary-rows';
 import type { BoundaryFile } from '../import/read-boundaries';
-import { createGeoWorker } from '../workers/geo-client';
+import { inGeoWorker } from '../workers/geo-client';
 import { CrsSelect } from './crs-select';
 import { ProblemList } from './problem-list';
 import { saveFile } from './save-file';
@@ -64,27 +64,19 @@ export function BoundaryImportDialog(props: BoundaryImportDialogProps) {
   // Read (again) when the file or the coordinate system changes, in a worker.
   useEffect(() => {
     if (!bytes || !fileName) return;
-    let cancelled = false;
-    const worker = createGeoWorker();
+    const abort = new AbortController();
     setBusy('reading');
     setError(null);
     setFile(null);
-    worker.api
-      .readBoundaries(fileName, bytes, crs)
+    inGeoWorker((api) => api.readBoundaries(fileName, bytes, crs), abort.signal)
       .then((read) => {
-        if (cancelled) return;
+        if (abort.signal.aborted) return;
         setFile(read);
         setFields((current) => (Object.keys(current).length > 0 ? current : guessBoundaryFields(read.fields, kind)));
       })
-      .catch((e: unknown) => !cancelled && setError(e instanceof Error ? e.message : String(e)))
-      .finally(() => {
-        worker.terminate();
-        if (!cancelled) setBusy(null);
-      });
-    return () => {
-      cancelled = true;
-      worker.terminate();
-    };
+      .catch((e: unknown) => !abort.signal.aborted && setError(e instanceof Error ? e.message : String(e)))
+      .finally(() => !abort.signal.aborted && setBusy(null));
+    return () => abort.abort();
   }, [bytes, fileName, crs, kind]);
 
   const boundaries = useMemo<CommunityBoundary[]>(
@@ -108,32 +100,28 @@ export function BoundaryImportDialog(props: BoundaryImportDialogProps) {
       setProblems(null);
       return;
     }
-    let cancelled = false;
-    const worker = createGeoWorker();
+    const abort = new AbortController();
     setBusy('checking');
     const rows = mapped.rows as (CellImportRow | CommunityImportRow)[];
     const touched = new Set(rows.map((r) => ('communityCode' in r ? r.communityCode : r.code)));
-    worker.api
-      .validate(
-        rows.map((r) => ({
-          id: label(r),
-          ...('communityCode' in r ? { community: r.communityCode, households: r.households ?? undefined } : {}),
-          geometry: r.geometry,
-        })),
-        kind === 'cells'
-          ? { boundaries: boundaries.filter((b) => touched.has(b.code)).map((b) => ({ id: b.code, geometry: b.geometry })) }
-          : {},
-      )
-      .then((found) => !cancelled && setProblems(found))
-      .catch((e: unknown) => !cancelled && setError(e instanceof Error ? e.message : String(e)))
-      .finally(() => {
-        worker.terminate();
-        if (!cancelled) setBusy(null);
-      });
-    return () => {
-      cancelled = true;
-      worker.terminate();
-    };
+    inGeoWorker(
+      (api) =>
+        api.validate(
+          rows.map((r) => ({
+            id: label(r),
+            ...('communityCode' in r ? { community: r.communityCode, households: r.households ?? undefined } : {}),
+            geometry: r.geometry,
+          })),
+          kind === 'cells'
+            ? { boundaries: boundaries.filter((b) => touched.has(b.code)).map((b) => ({ id: b.code, geometry: b.geometry })) }
+            : {},
+        ),
+      abort.signal,
+    )
+      .then((found) => !abort.signal.aborted && setProblems(found))
+      .catch((e: unknown) => !abort.signal.aborted && setError(e instanceof Error ? e.message : String(e)))
+      .finally(() => !abort.signal.aborted && setBusy(null));
+    return () => abort.abort();
   }, [mapped, kind, boundaries]);
 
   const blocking = (problems ?? []).filter((p) => BLOCKING.has(p.type));

@@ -20,7 +20,7 @@ import { equalAreaCuts } from '../geo/equal-area-cuts';
 import type { FixedCell } from '../geo/fix-tiling';
 import { moveSharedVertices } from '../geo/move-shared-vertex';
 import type { SizeRule, TilingCell, TilingProblem } from '../geo/validate-tiling';
-import { createGeoWorker } from '../workers/geo-client';
+import { inGeoWorker } from '../workers/geo-client';
 import { BoundaryImportDialog } from './boundary-import-dialog';
 import { formatCount, formatDateTime } from './format';
 import { ProblemList } from './problem-list';
@@ -352,7 +352,6 @@ export function GridEditPanel(props: GridEditPanelProps) {
   const validate = async () => {
     setBusy('validate');
     setMessage(null);
-    const worker = createGeoWorker();
     try {
       const tiling: TilingCell[] = cells.features.map((f) => ({
         id: f.properties.code,
@@ -361,7 +360,7 @@ export function GridEditPanel(props: GridEditPanelProps) {
         geometry: f.geometry,
       }));
       const boundaries = (props.communities?.features ?? []).map((f) => ({ id: f.properties.code, geometry: f.geometry }));
-      const found = await worker.api.validate(tiling, { boundaries, size: sizeRule });
+      const found = await inGeoWorker((api) => api.validate(tiling, { boundaries, size: sizeRule }));
       setProblems(found);
       props.onOverlay({
         type: 'FeatureCollection',
@@ -374,7 +373,6 @@ export function GridEditPanel(props: GridEditPanelProps) {
     } catch (error) {
       setMessage({ tone: 'error', text: error instanceof Error ? error.message : String(error) });
     } finally {
-      worker.terminate();
       setBusy(null);
     }
   };
@@ -391,20 +389,15 @@ export function GridEditPanel(props: GridEditPanelProps) {
   const fix = async () => {
     const fixable = (problems ?? []).filter((p) => p.type === 'gap' || p.type === 'overlap');
     if (fixable.length === 0) return;
-    const worker = createGeoWorker();
-    try {
-      const tiling: TilingCell[] = cells.features.map((f) => ({ id: f.properties.code, geometry: f.geometry }));
-      const fixed = await worker.api.fix(fixable, tiling);
-      // A piece given to a neighbour it touches only at a corner makes that cell multi-part: ask.
-      const pieces = fixed.filter((f) => f.geometry.coordinates.length > 1).map((f) => f.id);
-      if (pieces.length > 0) {
-        setFixConfirm({ fixed, pieces });
-        return;
-      }
-      await commitFix(fixed, false);
-    } finally {
-      worker.terminate();
+    const tiling: TilingCell[] = cells.features.map((f) => ({ id: f.properties.code, geometry: f.geometry }));
+    const fixed = await inGeoWorker((api) => api.fix(fixable, tiling));
+    // A piece given to a neighbour it touches only at a corner makes that cell multi-part: ask.
+    const pieces = fixed.filter((f) => f.geometry.coordinates.length > 1).map((f) => f.id);
+    if (pieces.length > 0) {
+      setFixConfirm({ fixed, pieces });
+      return;
     }
+    await commitFix(fixed, false);
   };
 
   const showVersion = (entry: CellHistoryEntry) =>
