@@ -5,7 +5,8 @@
  * draws while an admin drags a shared corner of a cell and while the pointer moves in the
  * drawing tool (snapping to the neighbours): the time between animation frames (a frame is
  * 16.7 ms at 60 Hz) and the main thread's long tasks. Baseline in the same run: the same
- * frames with the pointer moving over the map without a tool.
+ * frames with the pointer moving over the map without a tool, with a dot following it (the least
+ * a visible change costs), and while panning (every frame redraws the cells).
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -168,6 +169,25 @@ try {
   await startRecording(page);
   await sweep(page, { x: middle.x - 200, y: middle.y }, { x: middle.x + 200, y: middle.y + 100 }, 90);
   const idle = await stopRecording(page);
+  // Baseline 1b: the least a visible change costs here: a dot following the pointer over the map
+  // (the page composites a new frame over the map's canvas on every event, without redrawing it).
+  await page.evaluate(`(() => {
+    const map = document.querySelector('[data-testid="map"]');
+    const dot = document.createElement('div');
+    dot.id = 'bench-dot';
+    Object.assign(dot.style, { position: 'absolute', width: '12px', height: '12px', borderRadius: '6px', background: '#2f6fde', pointerEvents: 'none', left: '0', top: '0' });
+    map.appendChild(dot);
+    map.addEventListener('mousemove', (e) => {
+      const box = map.getBoundingClientRect();
+      dot.style.left = (e.clientX - box.left - 6) + 'px';
+      dot.style.top = (e.clientY - box.top - 6) + 'px';
+    });
+  })()`);
+  await page.mouse.move(middle.x - 200, middle.y);
+  await startRecording(page);
+  await sweep(page, { x: middle.x - 200, y: middle.y }, { x: middle.x + 200, y: middle.y + 100 }, 90);
+  const dot = await stopRecording(page);
+  await page.evaluate(`document.getElementById('bench-dot').remove()`);
   // Baseline 2: panning the map (every frame redraws all the cells), as far as the drag below.
   await page.mouse.move(middle.x, middle.y + 150);
   await page.mouse.down();
@@ -245,6 +265,7 @@ try {
     `editing with ${loaded.toLocaleString('en')} cells, ${onScreen.toLocaleString('en')} of them on screen, Chromium (SwiftShader) 1920 × 1080`,
     `  first boot (download, IndexedDB, draw): ${bootSeconds.toFixed(1)} s`,
     show('pointer over the map, no tool (baseline: nothing to redraw)', idle),
+    show('a dot following the pointer (baseline: the least a visible change costs)', dot),
     show('panning the map by as much as the drag (baseline: every frame redraws the cells)', pan),
     show(`dragging a shared corner of ${picked.code}`, drag),
     show('drawing a cell, corners snapping', draw),

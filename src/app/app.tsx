@@ -367,14 +367,14 @@ export function App({ config, style, initialBounds, labels }: AppProps) {
         dragCells.current.cells,
         from.map((p, i) => ({ from: p, to: to[i] as LngLat })),
       );
-      controller.current?.setOverlay({
-        type: 'FeatureCollection',
-        features: moved.map((m) => ({ type: 'Feature', properties: { kind: 'history' }, geometry: m.geometry })),
-      });
+      controller.current?.setDragPreview(
+        moved.map((m) => m.geometry),
+        to,
+      );
       return;
     }
     dragCells.current = null;
-    controller.current?.setOverlay({ type: 'FeatureCollection', features: [] });
+    controller.current?.setDragPreview(null);
     setVertexMove((v) => ({
       moves: from.map((p, i) => ({ from: toWgs84(p, displayCrs), to: toWgs84(to[i] as LngLat, displayCrs) })),
       seq: (v?.seq ?? 0) + 1,

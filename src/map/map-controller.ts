@@ -8,6 +8,7 @@ import type { AdminAreaProperties, CellProperties, PointColumns } from '../data/
 import type { BBox, CellCode, LngLat, PointKind } from '../domain/ids';
 import type { Selection } from '../state/ui-state';
 import { CELL_CLASS_COLORS, SELECTED_CELL_COLOR } from './cell-style';
+import { DragPreview } from './drag-preview';
 import { HEAT_COLORS } from './heat-scale';
 import { interleavePositions, pointColors } from './layers/point-style';
 import type { LabelModel, RenderModel } from './render-model';
@@ -60,6 +61,8 @@ export class MapController {
   private drawing = false;
   private vertices: FeatureCollection = EMPTY;
   private justDragged = false;
+  private dragging = false;
+  private readonly dragPreview: DragPreview;
 
   constructor(options: MapControllerOptions) {
     this.options = options;
@@ -77,6 +80,7 @@ export class MapController {
     this.map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-right');
     this.overlay = new MapboxOverlay({ interleaved: true, layers: [] });
     this.map.addControl(this.overlay);
+    this.dragPreview = new DragPreview(this.map.getContainer(), this.map.getCanvasContainer(), (p) => this.project(p));
     this.map.on('load', () => {
       this.addAppLayers();
       this.styleLoaded = true;
@@ -113,6 +117,19 @@ export class MapController {
   setOverlay(shapes: FeatureCollection): void {
     this.overlayShapes = shapes;
     if (this.styleLoaded) (this.map.getSource('app-overlay') as GeoJSONSource | undefined)?.setData(shapes);
+  }
+
+  /**
+   * Shows the shapes a dragged handle is moving (blue dashes, handles at `handles`) without
+   * redrawing the map; null clears. The map must stand still while they show.
+   */
+  setDragPreview(shapes: readonly (Polygon | MultiPolygon)[] | null, handles: readonly LngLat[] = []): void {
+    this.dragPreview.draw(shapes, handles);
+  }
+
+  /** How many shapes the drag preview shows now. */
+  dragPreviewShapes(): number {
+    return this.dragPreview.shapes;
   }
 
   /**
@@ -273,9 +290,11 @@ export class MapController {
     const to = (at: maplibregl.LngLat): LngLat[] => from.map((p) => [p[0] + at.lng - start[0], p[1] + at.lat - start[1]]);
     const canvas = this.map.getCanvas();
     canvas.style.cursor = 'grabbing';
+    this.dragging = true;
     const onMove = (ev: MapMouseEvent) => this.options.onVertexDrag?.(from, to(ev.lngLat), false);
     const onUp = (ev: MapMouseEvent) => {
       this.map.off('mousemove', onMove);
+      this.dragging = false;
       canvas.style.cursor = '';
       this.justDragged = true;
       setTimeout(() => {
@@ -547,7 +566,8 @@ export class MapController {
   }
 
   private updateCursor(e: MapMouseEvent): void {
-    if (this.pinning) return;
+    // A dragged handle keeps its 'grabbing' cursor (and the drag asks nothing of the map).
+    if (this.pinning || this.dragging) return;
     if (this.styleLoaded && this.map.queryRenderedFeatures(e.point, { layers: ['edit-vertices'] }).length > 0) {
       this.map.getCanvas().style.cursor = 'grab';
       return;

@@ -376,7 +376,27 @@ test('an admin splits a cell with a drawn line, merges it back with shift-click,
   await page.mouse.down();
   await page.mouse.move(handle.x + 10, handle.y + 6, { steps: 4 });
   await page.mouse.move(handle.x + 25, handle.y + 15, { steps: 4 });
+  // Mid-drag, the cells on the corner are previewed over the map (a canvas of their own, so the
+  // map does not redraw), with the handle where the pointer is.
+  const preview = page.getByTestId('drag-preview');
+  await expect(preview).toBeVisible();
+  const mapBox = await page.getByTestId('map').boundingBox();
+  const handleInk = await preview.evaluate(
+    (canvas: HTMLCanvasElement, at) => {
+      // The canvas covers the moved cells only: from the map's top left to the canvas's own.
+      const ratio = canvas.width / canvas.clientWidth;
+      const [x, y] = [at.x - canvas.offsetLeft, at.y - canvas.offsetTop];
+      const data = canvas.getContext('2d')?.getImageData(Math.round((x - 3) * ratio), Math.round((y - 3) * ratio), 7, 7).data ?? [];
+      let opaque = 0;
+      for (let i = 3; i < data.length; i += 4) if ((data[i] as number) > 200) opaque++;
+      return opaque;
+    },
+    { x: handle.x + 25 - (mapBox?.x ?? 0), y: handle.y + 15 - (mapBox?.y ?? 0) },
+  );
+  expect(handleInk).toBeGreaterThan(20);
+  await keepScreenshot(page, '10a-grid-reshaping');
   await page.mouse.up();
+  await expect(preview).toHaveCount(0);
   await expect(page.getByTestId('edit-message')).toContainText('边界已调整');
   await page.getByTestId('edit-validate').click();
   await expect(page.getByTestId('edit-problems')).toContainText('无缝无叠');
