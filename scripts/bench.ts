@@ -222,6 +222,7 @@ lines.push(
     ['quartic', 150],
     ['quartic', 300],
     ['gaussian', 60],
+    ['gaussian', 150],
   ] as [Kernel, number][]) {
     const options = { kernel, bandwidthMeters: bandwidth };
     const fast = await time(async () => kernelDensity(lng, lat, null, frame, options), 2);

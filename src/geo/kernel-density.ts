@@ -151,7 +151,9 @@ const FEW_POINTS = 2;
  * bin); only the cells on the rim, inside some of its discs and outside others, are summed point
  * by point. Coordinates are local to bins and to blocks a few bandwidths long, so that the sums
  * stay exact to ~1e-12 of a point's peak.
- * Gaussian: separable, so each point's stamp is the product of a row and a column factor.
+ * Gaussian: along x, a series in each column bin (p numbers per point and row instead of a value
+ * per cell; see gaussianSeriesDensity), exact along y; when cells are large against σ, each point's
+ * stamp, the product of a row and a column factor.
  */
 export function kernelDensity(
   lng: ArrayLike<number>,
@@ -166,7 +168,8 @@ export function kernelDensity(
   const values =
     options.kernel === 'quartic'
       ? quarticDensity(x, y, weights, frame, options.bandwidthMeters, onProgress)
-      : gaussianDensity(x, y, weights, frame, options.bandwidthMeters, onProgress);
+      : (gaussianSeriesDensity(x, y, weights, frame, options.bandwidthMeters, onProgress) ??
+        gaussianDensity(x, y, weights, frame, options.bandwidthMeters, onProgress));
   let max = 0;
   for (let k = 0; k < values.length; k++) if ((values[k] as number) > max) max = values[k] as number;
   return { ...frame, values, max };
@@ -409,6 +412,180 @@ function quarticDensity(
   // Rounding may leave a trace below zero where no disc reaches.
   for (let k = 0; k < values.length; k++) if ((values[k] as number) < 0) values[k] = 0;
   return values;
+}
+
+/** Largest error the Gaussian's series may leave, relative to a point's peak. */
+const SERIES_ERROR = 1e-11;
+const MAX_TERMS = 20;
+
+/**
+ * The number of terms p of the series e^(tu) = Σ (tu)^k / k! after which, for every t in [0, tMax]
+ * and |u| ≤ uMax, e^(−t²/2) times what is left out stays below SERIES_ERROR (by the Lagrange bound
+ * |tu|^p / p! · e^|tu|); null when more than MAX_TERMS would be needed.
+ */
+export function gaussianSeriesTerms(uMax: number, tMax: number): number | null {
+  let factorial = 1;
+  for (let p = 1; p <= MAX_TERMS; p++) {
+    factorial *= p;
+    let worst = 0;
+    for (let t = 0; t <= tMax + 0.005; t += 0.005) {
+      const tu = t * uMax;
+      worst = Math.max(worst, (Math.exp(tu - (t * t) / 2) * tu ** p) / factorial);
+    }
+    if (worst < SERIES_ERROR) return p;
+  }
+  return null;
+}
+
+/**
+ * Gaussian by a series along x, exact rows along y. A point at column bin j (centre x_j) and offset
+ * δ = px − x_j reaches the cell d columns away with e^(−(ds − δ)²/2σ²) = e^(−t²/2) · e^(tu) · e^(−u²/2),
+ * t = ds/σ, u = δ/σ; with e^(tu) as p terms of its series, the point adds p numbers
+ * a_k = w e^(−u²/2) u^k / k! to its bin in each row it reaches (the row factors come from one exp
+ * per point: e^(−(es − δy)²/2σ²) is a table of e^(−(es)²/2σ²) times a power of e^(sδy/σ²)), and
+ * one pass per row turns the bins' sums into densities with the table Φ_k(d) = e^(−t²/2) t^k.
+ * Per point: rows × p instead of rows × columns. Rows are done in bands to bound the memory.
+ * Returns null when the series would need too many terms (cells much larger than σ) or would not
+ * pay (a reach of few cells).
+ */
+function gaussianSeriesDensity(
+  x: Float64Array,
+  y: Float64Array,
+  weights: ArrayLike<number> | null,
+  frame: RasterFrame,
+  h: number,
+  onProgress?: (done: number, total: number) => void,
+  rowsPerBand?: number,
+): Float64Array | null {
+  const { width: W, height: H, cellMeters: s } = frame;
+  const R = Math.ceil((h * GAUSSIAN_REACH) / s) + 1;
+  const p = gaussianSeriesTerms(s / (2 * h), (R * s) / h);
+  if (p === null || 2 * p >= 2 * R + 1) return null;
+  const n = x.length;
+  const Wb = W + 2 * R;
+  const Hb = H + 2 * R;
+  // Points by bin, row by row (counting sort; points of one bin then add to the same sums);
+  // bins are indexed from R rows and columns off the raster. `start[mb * Wb]` opens row bin mb.
+  const binOf = new Int32Array(n);
+  const off = Hb * Wb;
+  const start = new Uint32Array(off + 2);
+  for (let i = 0; i < n; i++) {
+    const w = weights ? (weights[i] as number) : 1;
+    const jb = Math.floor((x[i] as number) / s) + R;
+    const mb = Math.floor((y[i] as number) / s) + R;
+    const ok = w !== 0 && Number.isFinite(w) && jb >= 0 && jb < Wb && mb >= 0 && mb < Hb;
+    const k = ok ? mb * Wb + jb : off;
+    binOf[i] = k;
+    start[k + 1] = (start[k + 1] as number) + 1;
+  }
+  for (let k = 1; k < start.length; k++) start[k] = (start[k] as number) + (start[k - 1] as number);
+  const order = new Uint32Array(n);
+  const next = start.slice(0, off + 1);
+  for (let i = 0; i < n; i++) {
+    const k = binOf[i] as number;
+    order[next[k] as number] = i;
+    next[k] = (next[k] as number) + 1;
+  }
+  // Tables: G[|e|] = e^(−(es)²/2σ²); Φ[(d + R)p + k] = e^(−t²/2) t^k, t = ds/σ; 1/k!.
+  const h2 = h * h;
+  const G = new Float64Array(R + 1);
+  for (let e = 0; e <= R; e++) G[e] = Math.exp(-((e * s) ** 2) / (2 * h2));
+  const phi = new Float64Array((2 * R + 1) * p);
+  for (let d = -R; d <= R; d++) {
+    const t = (d * s) / h;
+    let v = Math.exp(-(t * t) / 2);
+    for (let k = 0; k < p; k++) {
+      phi[(d + R) * p + k] = v;
+      v *= t;
+    }
+  }
+  const inverseFactorial = new Float64Array(p);
+  inverseFactorial[0] = 1;
+  for (let k = 1; k < p; k++) inverseFactorial[k] = (inverseFactorial[k - 1] as number) / k;
+  const scale = (1 / (2 * Math.PI * h2)) * 1e6;
+  const values = new Float64Array(W * H);
+  // Rows per band: the band's sums take at most ~4 million numbers.
+  const band = rowsPerBand ?? Math.max(1, Math.min(H, Math.floor(4_000_000 / (Wb * p))));
+  const sums = new Float64Array(band * Wb * p);
+  const touched = new Uint8Array(band * Wb);
+  const a = new Float64Array(p);
+  let done = 0;
+  for (let r0 = 0; r0 < H; r0 += band) {
+    const r1 = Math.min(H, r0 + band);
+    sums.fill(0);
+    touched.fill(0);
+    // Row bins (m + R) whose points reach a row of the band: m from r0 − R to r1 − 1 + R.
+    const m0 = r0;
+    const m1 = Math.min(Hb - 1, r1 - 1 + 2 * R);
+    for (let mb = m0; mb <= m1; mb++) {
+      const m = mb - R;
+      const lo = Math.max(r0, m - R);
+      const hi = Math.min(r1 - 1, m + R);
+      if (lo > hi) continue;
+      for (let q = start[mb * Wb] as number; q < (start[(mb + 1) * Wb] as number); q++) {
+        const i = order[q] as number;
+        if ((++done & 0xffff) === 0) onProgress?.(Math.min(done, n), n);
+        const px = x[i] as number;
+        const jb = Math.floor(px / s) + R;
+        const u = (px - (jb - R + 0.5) * s) / h;
+        const w = (weights ? (weights[i] as number) : 1) * scale * Math.exp(-(u * u) / 2);
+        let uk = w;
+        for (let k = 0; k < p; k++) {
+          a[k] = uk * (inverseFactorial[k] as number);
+          uk *= u;
+        }
+        const dy = (y[i] as number) - (m + 0.5) * s;
+        const E = Math.exp((s * dy) / h2);
+        let power = Math.exp(((lo - m) * s * dy) / h2 - (dy * dy) / (2 * h2));
+        for (let r = lo; r <= hi; r++) {
+          const e = r - m;
+          const g = (G[e < 0 ? -e : e] as number) * power;
+          power *= E;
+          const at = (r - r0) * Wb + jb;
+          touched[at] = 1;
+          const base = at * p;
+          for (let k = 0; k < p; k++) sums[base + k] = (sums[base + k] as number) + g * (a[k] as number);
+        }
+      }
+    }
+    for (let r = r0; r < r1; r++) {
+      const row = r * W;
+      for (let jb = 0; jb < Wb; jb++) {
+        const at = (r - r0) * Wb + jb;
+        if (touched[at] === 0) continue;
+        const base = at * p;
+        const j = jb - R;
+        const c0 = Math.max(0, j - R);
+        const c1 = Math.min(W - 1, j + R);
+        for (let c = c0; c <= c1; c++) {
+          const f = (c - j + R) * p;
+          let v = 0;
+          for (let k = 0; k < p; k++) v += (sums[base + k] as number) * (phi[f + k] as number);
+          values[row + c] = (values[row + c] as number) + v;
+        }
+      }
+    }
+  }
+  onProgress?.(n, n);
+  // The series' terms alternate in sign: rounding may leave a trace below zero far from points.
+  for (let k = 0; k < values.length; k++) if ((values[k] as number) < 0) values[k] = 0;
+  return values;
+}
+
+/**
+ * The Gaussian density by its series (as kernelDensity computes it when it applies), or null
+ * when it does not apply; `rowsPerBand` sets the bands (tests).
+ */
+export function gaussianSeries(
+  lng: ArrayLike<number>,
+  lat: ArrayLike<number>,
+  weights: ArrayLike<number> | null,
+  frame: RasterFrame,
+  sigmaMeters: number,
+  rowsPerBand?: number,
+): Float64Array | null {
+  const { x, y } = toFrame(frame, lng, lat);
+  return gaussianSeriesDensity(x, y, weights, frame, sigmaMeters, undefined, rowsPerBand);
 }
 
 function gaussianDensity(

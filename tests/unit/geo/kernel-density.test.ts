@@ -3,6 +3,8 @@ import { createRandom } from '../../../src/demo/random';
 import {
   decayedWeight,
   directDensity,
+  gaussianSeries,
+  gaussianSeriesTerms,
   type Kernel,
   kernelDensity,
   kernelReachMeters,
@@ -151,4 +153,93 @@ describe('kernelDensity (quartic) on crowded cells', () => {
       expect(worst / peak).toBeLessThan(1e-9);
     });
   }
+});
+
+describe('kernelDensity (Gaussian) by its series', () => {
+  // Crowded cells, points off the raster, on cell centres and corners, weight 0 and NaN.
+  function crowded(seed: number, frame: ReturnType<typeof rasterFrame>) {
+    const rng = createRandom(seed);
+    const [west, south, east, north] = frame.bbox;
+    const n = 3000;
+    const lng = new Float64Array(n);
+    const lat = new Float64Array(n);
+    const weight = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const hot = i % 3 === 0;
+      lng[i] = hot ? west + (east - west) * (0.3 + 0.002 * (i % 7)) : west - 0.002 + (east - west + 0.004) * rng.next();
+      lat[i] = hot ? south + (north - south) * (0.6 + 0.003 * (i % 5)) : south - 0.002 + (north - south + 0.004) * rng.next();
+      weight[i] = i % 11 === 0 ? 0 : i % 13 === 0 ? Number.NaN : 1 + (i % 4);
+    }
+    const kx = (east - west) / frame.width;
+    const ky = (north - south) / frame.height;
+    lng[1] = west + 3.5 * kx;
+    lat[1] = north - 2.5 * ky;
+    lng[2] = west + 4 * kx;
+    lat[2] = north - 6 * ky;
+    return { lng, lat, weight, finite: weight.map((w) => (Number.isFinite(w) ? w : 0)) };
+  }
+
+  for (const [sigma, cell] of [
+    [45, 20],
+    [60, 20],
+    [150, 12],
+  ] as const) {
+    it(`σ ${sigma} m on ${cell} m cells equals the direct sum to 1e-9 of the peak, in one band or many`, () => {
+      const frame = rasterFrame([112.93, 28.2, 112.94, 28.207], cell);
+      const { lng, lat, weight, finite } = crowded(sigma, frame);
+      const options = { kernel: 'gaussian' as const, bandwidthMeters: sigma };
+      const all = Array.from({ length: frame.width * frame.height }, (_, i) => i);
+      const direct = directDensity(lng, lat, finite, frame, options, all);
+      const peak = Math.max(...direct);
+      expect(peak).toBeGreaterThan(0);
+      const whole = gaussianSeries(lng, lat, weight, frame, sigma);
+      if (!whole) throw new Error('the series should apply');
+      for (const values of [
+        whole,
+        gaussianSeries(lng, lat, weight, frame, sigma, 3),
+        kernelDensity(lng, lat, weight, frame, options).values,
+      ]) {
+        if (!values) throw new Error('the series should apply');
+        let worst = 0;
+        for (let i = 0; i < all.length; i++) worst = Math.max(worst, Math.abs((values[i] as number) - (direct[i] as number)));
+        expect(worst / peak).toBeLessThan(1e-9);
+      }
+    });
+  }
+
+  it('steps aside for the stamped sum when cells are large against σ, which still equals the direct sum', () => {
+    const frame = rasterFrame([112.93, 28.2, 112.94, 28.207], 20);
+    const { lng, lat, weight, finite } = crowded(9, frame);
+    expect(gaussianSeries(lng, lat, weight, frame, 4)).toBeNull();
+    expect(gaussianSeries(lng, lat, weight, frame, 20)).toBeNull();
+    const options = { kernel: 'gaussian' as const, bandwidthMeters: 4 };
+    const all = Array.from({ length: frame.width * frame.height }, (_, i) => i);
+    const direct = directDensity(lng, lat, finite, frame, options, all);
+    const values = kernelDensity(lng, lat, weight, frame, options).values;
+    const peak = Math.max(...direct);
+    let worst = 0;
+    for (let i = 0; i < all.length; i++) worst = Math.max(worst, Math.abs((values[i] as number) - (direct[i] as number)));
+    expect(worst / peak).toBeLessThan(1e-9);
+  });
+
+  it('keeps as many terms as the cell size asks: more for larger cells, none beyond the limit', () => {
+    const small = gaussianSeriesTerms(0.05, 7);
+    const large = gaussianSeriesTerms(0.25, 7);
+    expect(small).not.toBeNull();
+    expect(large).not.toBeNull();
+    expect(large as number).toBeGreaterThan(small as number);
+    expect(gaussianSeriesTerms(3, 7)).toBeNull();
+    // The bound holds: with u = 0.25 and that many terms, the series of e^(tu) is within 1e-11
+    // once weighted by e^(−t²/2), at every t up to 7.
+    const p = large as number;
+    for (let t = 0; t <= 7; t += 0.1) {
+      let series = 0;
+      let term = 1;
+      for (let k = 0; k < p; k++) {
+        series += term;
+        term *= (t * 0.25) / (k + 1);
+      }
+      expect(Math.abs(Math.exp(t * 0.25) - series) * Math.exp(-(t * t) / 2)).toBeLessThan(1e-11);
+    }
+  });
 });
