@@ -3,15 +3,15 @@ import { MapboxOverlay } from '@deck.gl/mapbox';
 import type { Feature, FeatureCollection, LineString, MultiLineString, MultiPolygon, Point, Polygon } from 'geojson';
 import maplibregl, { type GeoJSONSource, type MapMouseEvent, type StyleSpecification } from 'maplibre-gl';
 import { TerraDraw, TerraDrawLineStringMode, TerraDrawPolygonMode } from 'terra-draw';
-import { TerraDrawMapLibreGLAdapter } from 'terra-draw-maplibre-gl-adapter';
 import type { AdminAreaProperties, CellProperties, PointColumns } from '../data/backend';
 import type { BBox, CellCode, LngLat, PointKind } from '../domain/ids';
 import type { Selection } from '../state/ui-state';
+import { CanvasDrawAdapter } from './canvas-draw-adapter';
 import { CELL_CLASS_COLORS, SELECTED_CELL_COLOR } from './cell-style';
-import { DragPreview } from './drag-preview';
 import { HEAT_COLORS } from './heat-scale';
 import { interleavePositions, pointColors } from './layers/point-style';
 import type { LabelModel, RenderModel } from './render-model';
+import { SketchCanvas } from './sketch-canvas';
 
 export interface MapControllerOptions {
   container: HTMLElement;
@@ -62,7 +62,8 @@ export class MapController {
   private vertices: FeatureCollection = EMPTY;
   private justDragged = false;
   private dragging = false;
-  private readonly dragPreview: DragPreview;
+  private readonly dragPreview: SketchCanvas;
+  private readonly drawSketch: SketchCanvas;
 
   constructor(options: MapControllerOptions) {
     this.options = options;
@@ -80,7 +81,10 @@ export class MapController {
     this.map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-right');
     this.overlay = new MapboxOverlay({ interleaved: true, layers: [] });
     this.map.addControl(this.overlay);
-    this.dragPreview = new DragPreview(this.map.getContainer(), this.map.getCanvasContainer(), (p) => this.project(p));
+    const sketch = (testId: string) =>
+      new SketchCanvas(this.map.getContainer(), this.map.getCanvasContainer(), (p) => this.project(p), testId);
+    this.dragPreview = sketch('drag-preview');
+    this.drawSketch = sketch('draw-sketch');
     this.map.on('load', () => {
       this.addAppLayers();
       this.styleLoaded = true;
@@ -124,12 +128,18 @@ export class MapController {
    * redrawing the map; null clears. The map must stand still while they show.
    */
   setDragPreview(shapes: readonly (Polygon | MultiPolygon)[] | null, handles: readonly LngLat[] = []): void {
-    this.dragPreview.draw(shapes, handles);
-  }
-
-  /** How many shapes the drag preview shows now. */
-  dragPreviewShapes(): number {
-    return this.dragPreview.shapes;
+    this.dragPreview.draw(
+      shapes && [
+        ...shapes.map((geometry) => ({ geometry, fill: '#2f6fde', fillOpacity: 0.18, stroke: '#2f6fde', width: 2, dash: [4, 2] })),
+        ...handles.map((p) => ({
+          geometry: { type: 'Point' as const, coordinates: [p[0], p[1]] },
+          radius: 5,
+          fill: '#ffffff',
+          stroke: '#2f6fde',
+          width: 2,
+        })),
+      ],
+    );
   }
 
   /**
@@ -154,7 +164,7 @@ export class MapController {
   private drawShape(mode: 'linestring' | 'polygon', snap: ((lngLat: LngLat) => LngLat | null) | null) {
     if (!this.draw) {
       this.draw = new TerraDraw({
-        adapter: new TerraDrawMapLibreGLAdapter({ map: this.map }),
+        adapter: new CanvasDrawAdapter(this.map, this.drawSketch),
         modes: [
           new TerraDrawLineStringMode({ styles: { lineStringColor: '#d7263d', lineStringWidth: 3 } }),
           new TerraDrawPolygonMode({

@@ -500,7 +500,28 @@ test('an admin splits a cell into equal parts, draws a new cell with snapped cor
   await page.mouse.click(v0.x + 3, v0.y + 2);
   await page.mouse.click(centre.x, centre.y);
   await page.mouse.click(v1.x - 2, v1.y + 3);
+  // While drawing, the shape so far is sketched over the map (a canvas of its own: the map does
+  // not redraw as the pointer moves), with a point where it closes.
+  await page.mouse.move(v0.x + 20, v0.y + 20);
+  const sketch = page.getByTestId('draw-sketch');
+  await expect(sketch).toBeVisible();
+  const mapBox = await page.getByTestId('map').boundingBox();
+  const cornerInk = await sketch.evaluate(
+    (canvas: HTMLCanvasElement, at) => {
+      const ratio = canvas.width / canvas.clientWidth;
+      const [x, y] = [at.x - canvas.offsetLeft, at.y - canvas.offsetTop];
+      const data = canvas.getContext('2d')?.getImageData(Math.round((x - 2) * ratio), Math.round((y - 2) * ratio), 5, 5).data ?? [];
+      let opaque = 0;
+      for (let i = 3; i < data.length; i += 4) if ((data[i] as number) > 200) opaque++;
+      return opaque;
+    },
+    // The first corner, snapped onto the cell's vertex.
+    { x: v0.x - (mapBox?.x ?? 0), y: v0.y - (mapBox?.y ?? 0) },
+  );
+  expect(cornerInk).toBeGreaterThan(20);
+  await keepScreenshot(page, '08c0-grid-drawing');
   await page.mouse.click(v0.x + 3, v0.y + 2);
+  await expect(sketch).toHaveCount(0);
   // The preview names only the picked cell: the snapped edge runs exactly along its border.
   await expect(page.getByTestId('edit-pending')).toContainText('新网格');
   await expect(page.getByTestId('edit-pending').locator('li')).toHaveCount(1);
