@@ -64,7 +64,7 @@ interface TestHooks {
   /** Returns a point inside the i-th loaded cell (the middle of its widest row) and its code. */
   cellAt(i: number): { code: string; lngLat: LngLat; bbox: BBox } | null;
   /** The last heatmap drawn: events counted, peak density, window end; `seq` counts heatmaps. */
-  heat?: { counted: number; max: number; end: number; seq: number };
+  heat?: { counted: number; max: number; end: number; threads: number; seq: number };
   /** Isobands drawn (0 when off). */
   isobands?: number;
   /** The hot spot view's cells per Gi* class and per trend, or null when off. */

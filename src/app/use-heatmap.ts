@@ -34,7 +34,7 @@ export interface HeatmapInput {
   /** The caption burnt into each recorded frame for a time window. */
   caption(from: number, to: number): string;
   onError(message: string): void;
-  onComputed?(info: { counted: number; max: number; end: number }): void;
+  onComputed?(info: { counted: number; max: number; end: number; threads: number }): void;
 }
 
 /** The hot spot view: cells to colour, and how many of each class and trend. */
@@ -114,7 +114,7 @@ export function useHeatmap(input: HeatmapInput) {
         });
         sent.current = events;
       }
-      setStatus((s) => (s ? { ...s, computing: true } : { counted: 0, max: 0, ms: 0, computing: true }));
+      setStatus((s) => (s ? { ...s, computing: true } : { counted: 0, max: 0, ms: 0, threads: 1, computing: true }));
       const image = await api.heat(frame, options, filter, settings.isobands);
       setBands(image.bands ? convertForDisplay(image.bands, displayCrs) : null);
       const [w, s, e, n] = frame.bbox;
@@ -124,7 +124,7 @@ export function useHeatmap(input: HeatmapInput) {
         image: new ImageData(image.rgba as Uint8ClampedArray<ArrayBuffer>, image.width, image.height),
         bounds: [sw[0], sw[1], ne[0], ne[1]],
       });
-      setStatus({ counted: image.counted, max: image.max, ms: image.ms, computing: false });
+      setStatus({ counted: image.counted, max: image.max, ms: image.ms, threads: image.threads, computing: false });
       if (settings.hotspots && cells) {
         if (sentCells.current !== cells) {
           await api.setCells(cells.features.map((f) => ({ code: f.properties.code as string, geometry: f.geometry })));
@@ -147,7 +147,7 @@ export function useHeatmap(input: HeatmapInput) {
         });
         setHotspots({ shapes: convertForDisplay({ type: 'FeatureCollection', features }, displayCrs), classes, trends });
       } else setHotspots(null);
-      latest.current.onComputed?.({ counted: image.counted, max: image.max, end });
+      latest.current.onComputed?.({ counted: image.counted, max: image.max, end, threads: image.threads });
     };
     const q = queue.current;
     const run = async (next: () => Promise<void>) => {

@@ -1,7 +1,18 @@
 import { writeFile } from 'node:fs/promises';
 import type { BBox } from '../domain/ids';
-import { KERNELS, type Kernel, kernelDensity, kernelReachMeters, pointsBBox, rasterFrame } from '../geo/kernel-density';
+import {
+  type DensityGrid,
+  type DensityOptions,
+  KERNELS,
+  type Kernel,
+  kernelDensity,
+  kernelReachMeters,
+  pointsBBox,
+  type RasterFrame,
+  rasterFrame,
+} from '../geo/kernel-density';
 import { type Command, positiveOption, UsageError } from './command';
+import { densityThreads } from './density-threads';
 import { EVENT_HELP, EVENT_OPTIONS, readEventPoints, writeRejectedRows } from './event-points';
 
 /** Parses --bbox "west,south,east,north". */
@@ -11,6 +22,26 @@ function bboxOption(raw: unknown): BBox | null {
   if (parts.length !== 4 || parts.some((v) => !Number.isFinite(v)))
     throw new UsageError(`--bbox must be west,south,east,north in degrees, got "${String(raw)}"`);
   return parts as unknown as BBox;
+}
+
+/** From this many points on, the density is computed in bands on every core (starting threads pays). */
+const THREADS_FROM_POINTS = 100_000;
+
+async function density(
+  lng: Float64Array,
+  lat: Float64Array,
+  weights: Float64Array | null,
+  frame: RasterFrame,
+  options: DensityOptions,
+): Promise<{ grid: DensityGrid; threads: number }> {
+  if (lng.length < THREADS_FROM_POINTS) return { grid: kernelDensity(lng, lat, weights, frame, options), threads: 1 };
+  const pool = densityThreads();
+  try {
+    await pool.setPoints(lng, lat);
+    return await pool.density(weights, frame, options);
+  } finally {
+    pool.terminate();
+  }
 }
 
 export const heatmapCommand: Command = {
@@ -52,7 +83,7 @@ export const heatmapCommand: Command = {
     } catch (error) {
       throw new UsageError(error instanceof Error ? error.message : String(error));
     }
-    const grid = kernelDensity(events.lng, events.lat, events.weight, frame, options);
+    const { grid, threads } = await density(events.lng, events.lat, events.weight, frame, options);
     const round = (v: number) => (v === 0 ? 0 : Number(v.toPrecision(7)));
     const body = {
       bbox: grid.bbox,
@@ -74,6 +105,7 @@ export const heatmapCommand: Command = {
       height: grid.height,
       max: body.max,
       units: body.units,
+      threads,
       out,
       rejectedOut,
     };

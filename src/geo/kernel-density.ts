@@ -163,16 +163,77 @@ export function kernelDensity(
   options: DensityOptions,
   onProgress?: (done: number, total: number) => void,
 ): DensityGrid {
-  if (!(options.bandwidthMeters > 0)) throw new Error(`the bandwidth must be positive, got ${options.bandwidthMeters}`);
-  const { x, y } = toFrame(frame, lng, lat);
-  const values =
-    options.kernel === 'quartic'
-      ? quarticDensity(x, y, weights, frame, options.bandwidthMeters, onProgress)
-      : (gaussianSeriesDensity(x, y, weights, frame, options.bandwidthMeters, onProgress) ??
-        gaussianDensity(x, y, weights, frame, options.bandwidthMeters, onProgress));
+  const values = kernelDensityRows(lng, lat, weights, frame, options, [0, frame.height], onProgress);
+  return { ...frame, values, max: largest(values) };
+}
+
+/** Returns the largest of the values (0 when none is above it). */
+export function largest(values: Float64Array): number {
   let max = 0;
   for (let k = 0; k < values.length; k++) if ((values[k] as number) > max) max = values[k] as number;
-  return { ...frame, values, max };
+  return max;
+}
+
+/**
+ * The rows `rows[0]` to `rows[1] − 1` of kernelDensity's raster (row-major, the same values to
+ * rounding): bands of one raster can be computed apart, in parallel, and laid end to end.
+ */
+export function kernelDensityRows(
+  lng: ArrayLike<number>,
+  lat: ArrayLike<number>,
+  weights: ArrayLike<number> | null,
+  frame: RasterFrame,
+  options: DensityOptions,
+  rows: readonly [number, number],
+  onProgress?: (done: number, total: number) => void,
+): Float64Array {
+  if (!(options.bandwidthMeters > 0)) throw new Error(`the bandwidth must be positive, got ${options.bandwidthMeters}`);
+  const [r0, r1] = rows;
+  if (!(Number.isInteger(r0) && Number.isInteger(r1) && r0 >= 0 && r1 > r0 && r1 <= frame.height))
+    throw new Error(`rows ${r0} to ${r1} are not a band of a raster ${frame.height} rows high`);
+  const { x, y } = toFrame(frame, lng, lat);
+  // The band is a raster of its own whose first row is row r0.
+  if (r0 > 0) for (let i = 0; i < y.length; i++) y[i] = (y[i] as number) - r0 * frame.cellMeters;
+  const band = { ...frame, height: r1 - r0 };
+  return options.kernel === 'quartic'
+    ? quarticDensity(x, y, weights, band, options.bandwidthMeters, onProgress)
+    : (gaussianSeriesDensity(x, y, weights, band, options.bandwidthMeters, onProgress) ??
+        gaussianDensity(x, y, weights, band, options.bandwidthMeters, onProgress));
+}
+
+/**
+ * Splits the raster's rows into `parts` bands of about equal work: a row costs the points that
+ * reach it (within the kernel's reach) and a little per cell. Bands are [first row, end row),
+ * in order, together all rows; fewer than `parts` when there are fewer rows.
+ */
+export function densityBands(lat: ArrayLike<number>, frame: RasterFrame, options: DensityOptions, parts: number): [number, number][] {
+  const { height: H, width: W, cellMeters: s } = frame;
+  const north = frame.bbox[3];
+  const R = Math.ceil(kernelReachMeters(options) / s);
+  // Points per row (rows R beyond the raster on each side count too: they reach into it).
+  const count = new Float64Array(H + 2 * R + 1);
+  for (let i = 0; i < lat.length; i++) {
+    const r = Math.floor(((north - (lat[i] as number)) * METERS_PER_DEGREE) / s) + R;
+    if (r >= 0 && r < H + 2 * R) count[r + 1] = (count[r + 1] as number) + 1;
+  }
+  for (let k = 1; k < count.length; k++) count[k] = (count[k] as number) + (count[k - 1] as number);
+  // Work up to row r: Σ over rows of the points within R rows, plus a tenth of a point per cell.
+  const done = new Float64Array(H + 1);
+  for (let r = 0; r < H; r++) done[r + 1] = (done[r] as number) + (count[r + 2 * R + 1] as number) - (count[r] as number) + W * 0.1;
+  const total = done[H] as number;
+  const bands: [number, number][] = [];
+  let from = 0;
+  for (let k = 1; k <= parts && from < H; k++) {
+    let to = H;
+    if (k < parts) {
+      const goal = (total * k) / parts;
+      to = from + 1;
+      while (to < H && (done[to] as number) < goal) to++;
+    }
+    bands.push([from, to]);
+    from = to;
+  }
+  return bands;
 }
 
 function quarticDensity(

@@ -95,7 +95,7 @@ export const en: Catalogue<typeof zhCN> = {
     title: 'Risk heatmap',
     waiting: 'Waiting for events…',
     computing: 'Computing…',
-    status: '{{events}} events · peak {{peak}} {{units}} · {{ms}} ms',
+    status: '{{events}} events · peak {{peak}} {{units}} · {{ms}} ms ({{threads}} threads)',
     units: 'events/km²',
     unitsWeighted: 'weighted events/km²',
     play: '▶ Play',

@@ -90,7 +90,7 @@ export const zhCN = {
     title: '风险热力图',
     waiting: '等待事件数据…',
     computing: '计算中…',
-    status: '{{events}} 起事件 · 峰值 {{peak}} {{units}} · {{ms}} 毫秒',
+    status: '{{events}} 起事件 · 峰值 {{peak}} {{units}} · {{ms}} 毫秒（{{threads}} 线程）',
     units: '起/平方公里',
     unitsWeighted: '加权起/平方公里',
     play: '▶ 播放',

@@ -21,6 +21,8 @@ export interface HeatStatus {
   counted: number;
   max: number;
   ms: number;
+  /** Threads that computed the density. */
+  threads: number;
   computing: boolean;
 }
 
@@ -98,6 +100,7 @@ export function HeatPanel(props: HeatPanelProps) {
                   peak: formatCount(Math.round(status.max), i18n.language),
                   units,
                   ms: Math.round(status.ms),
+                  threads: status.threads,
                 })}
         </span>
         <button type="button" className="close" onClick={props.onClose} aria-label={t('inspector.close')}>

@@ -6,11 +6,12 @@ import { type FixedCell, fixTiling } from '../geo/fix-tiling';
 import { giStar, hotspotClasses, queenWeights, type SpatialWeights, spaceTimeTrend } from '../geo/gi-star';
 import { densityIsobands } from '../geo/heat-isobands';
 import { countByCell } from '../geo/hotspots';
-import { type DensityOptions, kernelDensity, type RasterFrame } from '../geo/kernel-density';
+import type { DensityOptions, RasterFrame } from '../geo/kernel-density';
 import { buildSnapTargets, type SnapTargetBuffers, snapTargetBuffers } from '../geo/snap-position';
 import { type TilingCell, type TilingOptions, type TilingProblem, validateTiling } from '../geo/validate-tiling';
 import { type BoundaryFile, readBoundaries } from '../import/read-boundaries';
 import { colorizeHeat, HEAT_BREAKS } from '../map/heat-scale';
+import { DensityPool, webDensityHelpers } from './density-pool';
 
 /** Events kept in the worker between heatmaps, so that moving the time slider sends only the filter. */
 export interface HeatEvents {
@@ -32,6 +33,8 @@ export interface HeatImage {
   counted: number;
   /** Time the density took, in ms. */
   ms: number;
+  /** Threads that computed it (bands of rows in parallel). */
+  threads: number;
   /** Isobands at the legend's breaks, when asked for. */
   bands: FeatureCollection<MultiPolygon> | null;
 }
@@ -46,6 +49,8 @@ export interface CellHotspots {
 }
 
 let events: HeatEvents | null = null;
+/** Helpers for the heatmap's density, started with the first events. */
+let pool: DensityPool | null = null;
 let cells: { code: string; geometry: Polygon | MultiPolygon }[] = [];
 let weights: SpatialWeights | null = null;
 
@@ -75,8 +80,10 @@ const api = {
     if (buffers.segmentIndex) transfer.push(buffers.segmentIndex);
     return Comlink.transfer(buffers, transfer);
   },
-  setEvents(next: HeatEvents): void {
+  async setEvents(next: HeatEvents): Promise<void> {
     events = next;
+    pool ??= new DensityPool(webDensityHelpers());
+    await pool.setPoints(next.lng, next.lat);
   },
   setCells(next: { code: string; geometry: Polygon | MultiPolygon }[]): void {
     cells = next;
@@ -96,17 +103,17 @@ const api = {
     }
     return { codes: cells.map((c) => c.code), hotspot: bins, z: now.z, trend };
   },
-  heat(frame: RasterFrame, options: DensityOptions, filter: EventFilter, isobands = false): HeatImage {
-    if (!events) throw new Error('no events loaded for the heatmap');
+  async heat(frame: RasterFrame, options: DensityOptions, filter: EventFilter, isobands = false): Promise<HeatImage> {
+    if (!events || !pool) throw new Error('no events loaded for the heatmap');
     const start = performance.now();
     const weights = eventWeights(events.time, events.severity, events.category, filter, events.source);
     let counted = 0;
     for (let i = 0; i < weights.length; i++) if ((weights[i] as number) > 0) counted++;
-    const grid = kernelDensity(events.lng, events.lat, weights, frame, options);
+    const { grid, threads } = await pool.density(weights, frame, options);
     const rgba = colorizeHeat(grid.values);
     const ms = performance.now() - start;
     const bands = isobands ? densityIsobands(grid, HEAT_BREAKS) : null;
-    const image: HeatImage = { rgba, width: grid.width, height: grid.height, max: grid.max, counted, ms, bands };
+    const image: HeatImage = { rgba, width: grid.width, height: grid.height, max: grid.max, counted, ms, threads, bands };
     return Comlink.transfer(image, [rgba.buffer]);
   },
 };

@@ -651,6 +651,10 @@ test('the risk heatmap follows the time slider, plays back, and exports the play
   await expect(page.getByTestId('heat-status')).toContainText('起事件');
   await keepScreenshot(page, '11-heatmap');
   const first = await page.evaluate(() => window.__gridatlas?.heat);
+  // The density is computed in bands on every core (helpers of the geometry worker), up to four.
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  expect(first?.threads).toBe(Math.min(4, Math.max(1, cores)));
+  await expect(page.getByTestId('heat-status')).toContainText(`${first?.threads} 线程`);
   const firstWindow = await page.getByTestId('heat-window').textContent();
   const firstDigest = await canvasDigest(page);
 

@@ -2,11 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { createRandom } from '../../../src/demo/random';
 import {
   decayedWeight,
+  densityBands,
   directDensity,
   gaussianSeries,
   gaussianSeriesTerms,
   type Kernel,
   kernelDensity,
+  kernelDensityRows,
   kernelReachMeters,
   pointsBBox,
   rasterFrame,
@@ -241,5 +243,60 @@ describe('kernelDensity (Gaussian) by its series', () => {
       }
       expect(Math.abs(Math.exp(t * 0.25) - series) * Math.exp(-(t * t) / 2)).toBeLessThan(1e-11);
     }
+  });
+});
+
+describe('kernelDensity in bands of rows', () => {
+  const { lng, lat, weight } = scatter(3000, 12);
+  for (const options of [
+    { kernel: 'quartic' as const, bandwidthMeters: 300 },
+    { kernel: 'gaussian' as const, bandwidthMeters: 60 },
+    { kernel: 'gaussian' as const, bandwidthMeters: 8 },
+  ]) {
+    it(`${options.kernel} ${options.bandwidthMeters} m: bands laid end to end are the whole raster`, () => {
+      const frame = rasterFrame(pointsBBox(lng, lat, 300), 20);
+      const whole = kernelDensity(lng, lat, weight, frame, options);
+      for (const parts of [2, 3, 7]) {
+        const bands = densityBands(lat, frame, options, parts);
+        expect(bands).toHaveLength(parts);
+        const joined = new Float64Array(frame.width * frame.height);
+        for (const band of bands) joined.set(kernelDensityRows(lng, lat, weight, frame, options, band), band[0] * frame.width);
+        let worst = 0;
+        for (let k = 0; k < joined.length; k++) worst = Math.max(worst, Math.abs((joined[k] as number) - (whole.values[k] as number)));
+        expect(worst / whole.max).toBeLessThan(1e-12);
+      }
+    });
+  }
+
+  it('splits the rows in order, all of them, with about equal work where the points are', () => {
+    const frame = rasterFrame(pointsBBox(lng, lat, 300), 20);
+    const options = { kernel: 'quartic' as const, bandwidthMeters: 300 };
+    const bands = densityBands(lat, frame, options, 4);
+    expect(bands[0]?.[0]).toBe(0);
+    expect(bands.at(-1)?.[1]).toBe(frame.height);
+    for (let k = 1; k < bands.length; k++) expect(bands[k]?.[0]).toBe(bands[k - 1]?.[1]);
+    // Work: the points each band's rows reach, counted directly.
+    const s = frame.cellMeters;
+    const R = Math.ceil(300 / s);
+    const work = bands.map(([r0, r1]) => {
+      let w = 0;
+      for (let i = 0; i < lat.length; i++) {
+        const m = Math.floor(((frame.bbox[3] - (lat[i] as number)) * 111_195) / s);
+        w += Math.max(0, Math.min(r1 - 1, m + R) - Math.max(r0, m - R) + 1);
+      }
+      return w + (r1 - r0) * frame.width * 0.1;
+    });
+    const mean = work.reduce((a, b) => a + b, 0) / work.length;
+    for (const w of work) expect(Math.abs(w - mean) / mean).toBeLessThan(0.05);
+    // More parts than rows: one row each.
+    const small = rasterFrame([112.9, 28.19, 112.91, 28.1905], 20);
+    expect(densityBands([28.19], small, options, 10)).toEqual(Array.from({ length: small.height }, (_, r) => [r, r + 1]));
+  });
+
+  it('refuses rows outside the raster', () => {
+    const frame = rasterFrame([112.9, 28.19, 112.91, 28.2], 50);
+    const options = { kernel: 'quartic' as const, bandwidthMeters: 100 };
+    expect(() => kernelDensityRows([112.905], [28.195], null, frame, options, [3, 3])).toThrow('rows 3 to 3 are not a band');
+    expect(() => kernelDensityRows([112.905], [28.195], null, frame, options, [0, frame.height + 1])).toThrow('not a band');
   });
 });
