@@ -55,6 +55,7 @@ interface FrameStats {
   medianMs: number;
   p95Ms: number;
   maxMs: number;
+  longestEndsAtMs: number;
   longTasks: number;
   longestTaskMs: number;
 }
@@ -83,16 +84,18 @@ const stopRecording = async (page: Page): Promise<FrameStats> => {
     w.__bench.on = false;
     return { frames: w.__bench.frames, tasks: w.__bench.tasks };
   });
-  const gaps = frames
-    .slice(1)
-    .map((t, i) => t - (frames[i] as number))
-    .sort((a, b) => a - b);
+  const unsorted = frames.slice(1).map((t, i) => t - (frames[i] as number));
+  // When the longest frame ended, from the start of the recording.
+  const longest = unsorted.indexOf(Math.max(...unsorted));
+  const longestEndsAtMs = (frames[longest + 1] ?? 0) - (frames[0] ?? 0);
+  const gaps = [...unsorted].sort((a, b) => a - b);
   const at = (q: number) => gaps[Math.min(gaps.length - 1, Math.floor(q * gaps.length))] ?? 0;
   return {
     frames: gaps.length,
     medianMs: at(0.5),
     p95Ms: at(0.95),
     maxMs: gaps[gaps.length - 1] ?? 0,
+    longestEndsAtMs,
     longTasks: tasks.length,
     longestTaskMs: Math.max(0, ...tasks),
   };
@@ -107,7 +110,7 @@ async function sweep(page: Page, from: { x: number; y: number }, to: { x: number
 }
 
 const show = (label: string, s: FrameStats) =>
-  `  ${label}: ${s.frames} frames, median ${s.medianMs.toFixed(1)} ms, 95th percentile ${s.p95Ms.toFixed(1)} ms, longest ${s.maxMs.toFixed(0)} ms; ` +
+  `  ${label}: ${s.frames} frames, median ${s.medianMs.toFixed(1)} ms, 95th percentile ${s.p95Ms.toFixed(1)} ms, longest ${s.maxMs.toFixed(0)} ms (ending ${s.longestEndsAtMs.toFixed(0)} ms in); ` +
   `${s.longTasks} long tasks (longest ${s.longestTaskMs.toFixed(0)} ms)`;
 
 try {

@@ -191,6 +191,34 @@ export function kernelDensityRows(
   const [r0, r1] = rows;
   if (!(Number.isInteger(r0) && Number.isInteger(r1) && r0 >= 0 && r1 > r0 && r1 <= frame.height))
     throw new Error(`rows ${r0} to ${r1} are not a band of a raster ${frame.height} rows high`);
+  if (r1 - r0 < frame.height) {
+    // Only the points that reach the band (a cell's margin beyond the kernel's reach) go on.
+    const north = frame.bbox[3];
+    const margin = kernelReachMeters(options) + frame.cellMeters;
+    const top = north - (r0 * frame.cellMeters - margin) / METERS_PER_DEGREE;
+    const bottom = north - (r1 * frame.cellMeters + margin) / METERS_PER_DEGREE;
+    const keep: number[] = [];
+    for (let i = 0; i < lat.length; i++) {
+      const v = lat[i] as number;
+      if (v <= top && v >= bottom) keep.push(i);
+    }
+    if (keep.length < lat.length) {
+      const pick = (from: ArrayLike<number>) => Float64Array.from(keep, (i) => from[i] as number);
+      return kernelDensityRowsOf(pick(lng), pick(lat), weights && pick(weights), frame, options, rows, onProgress);
+    }
+  }
+  return kernelDensityRowsOf(lng, lat, weights, frame, options, rows, onProgress);
+}
+
+function kernelDensityRowsOf(
+  lng: ArrayLike<number>,
+  lat: ArrayLike<number>,
+  weights: ArrayLike<number> | null,
+  frame: RasterFrame,
+  options: DensityOptions,
+  [r0, r1]: readonly [number, number],
+  onProgress?: (done: number, total: number) => void,
+): Float64Array {
   const { x, y } = toFrame(frame, lng, lat);
   // The band is a raster of its own whose first row is row r0.
   if (r0 > 0) for (let i = 0; i < y.length; i++) y[i] = (y[i] as number) - r0 * frame.cellMeters;

@@ -263,7 +263,9 @@ describe('kernelDensity in bands of rows', () => {
         for (const band of bands) joined.set(kernelDensityRows(lng, lat, weight, frame, options, band), band[0] * frame.width);
         let worst = 0;
         for (let k = 0; k < joined.length; k++) worst = Math.max(worst, Math.abs((joined[k] as number) - (whole.values[k] as number)));
-        expect(worst / whole.max).toBeLessThan(1e-12);
+        // The same sums in another order (a band takes only the points that reach it, and stamps
+        // those beyond its edge one by one): equal to rounding.
+        expect(worst / whole.max).toBeLessThan(1e-10);
       }
     });
   }
