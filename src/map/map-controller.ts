@@ -576,8 +576,9 @@ export class MapController {
   }
 
   private updateCursor(e: MapMouseEvent): void {
-    // A dragged handle keeps its 'grabbing' cursor (and the drag asks nothing of the map).
-    if (this.pinning || this.dragging) return;
+    // A dragged handle keeps its 'grabbing' cursor, the drawing tool terra-draw's (and neither
+    // asks the map what is under the pointer).
+    if (this.pinning || this.dragging || this.drawing) return;
     if (this.styleLoaded && this.map.queryRenderedFeatures(e.point, { layers: ['edit-vertices'] }).length > 0) {
       this.map.getCanvas().style.cursor = 'grab';
       return;
