@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { type DensityHelper, DensityPool, helperCount } from '../workers/density-pool';
+import { type DensityHelper, DensityPool, HelperStopped, helperCount } from '../workers/density-pool';
 import type { DensityThreadAsk, DensityThreadReply, DensityThreadRequest } from './density-thread';
 
 /**
@@ -16,7 +16,7 @@ function startThread(): Worker {
 }
 
 /** A helper on a Node thread: requests and replies matched by id. */
-function threadHelper(): DensityHelper {
+export function threadHelper(): DensityHelper {
   const worker = startThread();
   worker.unref();
   let next = 0;
@@ -27,12 +27,21 @@ function threadHelper(): DensityHelper {
     if (reply.error) w?.reject(new Error(reply.error));
     else w?.resolve(reply.values);
   });
-  worker.on('error', (error) => {
-    for (const w of waiting.values()) w.reject(error);
+  // A thread that fails or ends answers nothing more: what waits, and what comes, is refused.
+  let stopped: HelperStopped | null = null;
+  const stop = (why: string) => {
+    stopped ??= new HelperStopped(why);
+    for (const w of waiting.values()) w.reject(stopped);
     waiting.clear();
-  });
+  };
+  worker.on('error', (error) => stop(error.message));
+  worker.on('exit', (code) => stop(`the thread ended (exit code ${code})`));
   const ask = (request: DensityThreadAsk) =>
     new Promise<Float64Array | undefined>((resolve, reject) => {
+      if (stopped) {
+        reject(stopped);
+        return;
+      }
       const id = next++;
       waiting.set(id, { resolve, reject });
       worker.postMessage({ ...request, id } satisfies DensityThreadRequest);
@@ -46,7 +55,10 @@ function threadHelper(): DensityHelper {
       if (!values) throw new Error('a density thread answered without values');
       return values;
     },
-    terminate: () => void worker.terminate(),
+    terminate: () => {
+      stop('terminated');
+      void worker.terminate();
+    },
   };
 }
 
