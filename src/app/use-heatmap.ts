@@ -130,7 +130,7 @@ export function useHeatmap(input: HeatmapInput) {
           await api.setCells(cells.features.map((f) => ({ code: f.properties.code as string, geometry: f.geometry })));
           sentCells.current = cells;
         }
-        const result = await api.hotspots(filter, settings.fdr, settings.compare);
+        const result = await api.hotspots(filter, settings.fdr, settings.compare, settings.hotspotWeights);
         const byCode = new Map(cells.features.map((f) => [f.properties.code as string, f]));
         const classes: Record<number, number> = { [-3]: 0, [-2]: 0, [-1]: 0, 0: 0, 1: 0, 2: 0, 3: 0 };
         const trends: Record<string, number> | null = result.trend ? { new: 0, intensifying: 0, persistent: 0, diminishing: 0 } : null;

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import type { MultiPolygon, Polygon } from 'geojson';
-import { cellHotspots, parseWeightsSpec, type WeightsSpec } from '../geo/hotspots';
+import { cellHotspots, formatWeightsSpec, parseWeightsSpec, type WeightsSpec } from '../geo/hotspots';
 import { type Command, UsageError } from './command';
 import { EVENT_HELP, EVENT_OPTIONS, readEventPoints, writeRejectedRows } from './event-points';
 import { readFeatures } from './read-input';
@@ -78,7 +78,7 @@ export const hotspotsCommand: Command = {
       rejected: events.table.rejected.length,
       hot: { '99': tally(3), '95': tally(2), '90': tally(1) },
       cold: { '99': tally(-3), '95': tally(-2), '90': tally(-1) },
-      weights: weights.kind === 'queen' ? 'queen' : `distance:${weights.meters}`,
+      weights: formatWeightsSpec(weights),
       fdr: values.fdr === true,
       out,
       rejectedOut,

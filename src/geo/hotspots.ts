@@ -1,7 +1,7 @@
 import type { MultiPolygon, Polygon } from 'geojson';
 import type { LngLat } from '../domain/ids';
 import { assignPoints } from './assign-points';
-import { distanceBandWeights, giStar, hotspotClasses, queenWeights } from './gi-star';
+import { distanceBandWeights, giStar, hotspotClasses, queenWeights, type SpatialWeights } from './gi-star';
 import { interiorPoint } from './interior-point';
 import { areaSquareMeters, polygonsOf } from './planar';
 import { buildCellIndex } from './spatial-index';
@@ -15,6 +15,21 @@ export function parseWeightsSpec(text: string): WeightsSpec {
   const m = /^distance:([0-9]+(\.[0-9]+)?)$/.exec(text);
   if (m && Number(m[1]) > 0) return { kind: 'distance', meters: Number(m[1]) };
   throw new Error(`weights must be "queen" or "distance:METRES" (e.g. distance:500), got "${text}"`);
+}
+
+/** The cells' neighbours by the spec: queen contiguity, or a distance band between their inner points. */
+export function spatialWeights(cells: readonly { geometry: Polygon | MultiPolygon }[], spec: WeightsSpec): SpatialWeights {
+  return spec.kind === 'queen'
+    ? queenWeights(cells.map((c) => c.geometry))
+    : distanceBandWeights(
+        cells.map((c) => cellPoint(c.geometry)),
+        spec.meters,
+      );
+}
+
+/** Writes a spec as parseWeightsSpec reads it: "queen" or "distance:METRES". */
+export function formatWeightsSpec(spec: WeightsSpec): string {
+  return spec.kind === 'queen' ? 'queen' : `distance:${spec.meters}`;
 }
 
 export interface HotspotCell {
@@ -89,14 +104,7 @@ export function cellHotspots(
   options: { weights: WeightsSpec; fdr: boolean },
 ): { cells: HotspotCell[]; outside: number } {
   const { count, value, outside } = countByCell(cells, lng, lat, weight);
-  const spatial =
-    options.weights.kind === 'queen'
-      ? queenWeights(cells.map((c) => c.geometry))
-      : distanceBandWeights(
-          cells.map((c) => cellPoint(c.geometry)),
-          options.weights.meters,
-        );
-  const gi = giStar(value, spatial);
+  const gi = giStar(value, spatialWeights(cells, options.weights));
   const bins = hotspotClasses(gi, options.fdr);
   return {
     cells: cells.map((c, i) => ({

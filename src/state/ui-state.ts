@@ -1,4 +1,5 @@
 import type { CellCode, PointKind } from '../domain/ids';
+import type { WeightsSpec } from '../geo/hotspots';
 import type { Kernel } from '../geo/kernel-density';
 
 /** Layers the user can switch on and off. */
@@ -31,6 +32,8 @@ export interface HeatSettings {
   hotspots: boolean;
   fdr: boolean;
   compare: boolean;
+  /** Gi* neighbours: cells that touch (queen), or cells within a distance band of each other. */
+  hotspotWeights: WeightsSpec;
   /** Isobands (Turf) of the density at the legend's breaks, drawn as outlines. */
   isobands: boolean;
 }
@@ -50,6 +53,7 @@ export const DEFAULT_HEAT: HeatSettings = {
   hotspots: false,
   fdr: false,
   compare: false,
+  hotspotWeights: { kind: 'queen' },
   isobands: false,
 };
 

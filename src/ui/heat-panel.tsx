@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { HotspotView } from '../app/use-heatmap';
+import { formatWeightsSpec, parseWeightsSpec } from '../geo/hotspots';
 import { KERNELS } from '../geo/kernel-density';
 import { HEAT_BREAKS, HEAT_COLORS } from '../map/heat-scale';
 import { HOTSPOT_COLORS, TREND_COLORS } from '../map/hotspot-style';
@@ -17,6 +18,9 @@ const HALF_LIVES = [null, 7, 30];
 const EVENT_SOURCES = ['grid_worker', 'camera', 'citizen', 'hotline', 'sensor', 'department'] as const;
 
 /** What the last heatmap was made of, shown under the title. */
+/** Distance bands offered for Gi* neighbours, in metres (cells are a few hundred metres across). */
+const DISTANCE_BANDS = [300, 500, 1000, 2000] as const;
+
 export interface HeatStatus {
   counted: number;
   max: number;
@@ -337,6 +341,22 @@ export function HeatPanel(props: HeatPanelProps) {
             {t(`heat.${key}`)}
           </label>
         ))}
+        <label className="heat-neighbours">
+          {t('heat.neighbours')}
+          <select
+            value={formatWeightsSpec(settings.hotspotWeights)}
+            disabled={!settings.hotspots}
+            onChange={(e) => onChange({ hotspotWeights: parseWeightsSpec(e.target.value) })}
+            data-testid="heat-neighbours"
+          >
+            <option value="queen">{t('heat.queen')}</option>
+            {DISTANCE_BANDS.map((m) => (
+              <option key={m} value={`distance:${m}`}>
+                {t('heat.distanceBand', { meters: formatCount(m, i18n.language) })}
+              </option>
+            ))}
+          </select>
+        </label>
       </div>
       {props.hotspots && (
         <div className="heat-legend" data-testid="heat-hotspot-legend">

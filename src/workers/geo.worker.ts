@@ -3,9 +3,9 @@ import type { FeatureCollection, LineString, MultiLineString, MultiPolygon, Poly
 import { type EventFilter, eventWeights } from '../domain/event-weights';
 import type { ChinaCrs } from '../geo/crs-china';
 import { type FixedCell, fixTiling } from '../geo/fix-tiling';
-import { giStar, hotspotClasses, queenWeights, type SpatialWeights, spaceTimeTrend } from '../geo/gi-star';
+import { giStar, hotspotClasses, type SpatialWeights, spaceTimeTrend } from '../geo/gi-star';
 import { densityIsobands } from '../geo/heat-isobands';
-import { countByCell } from '../geo/hotspots';
+import { countByCell, formatWeightsSpec, spatialWeights, type WeightsSpec } from '../geo/hotspots';
 import type { DensityOptions, RasterFrame } from '../geo/kernel-density';
 import { buildSnapTargets, type SnapTargetBuffers, snapTargetBuffers } from '../geo/snap-position';
 import { type TilingCell, type TilingOptions, type TilingProblem, validateTiling } from '../geo/validate-tiling';
@@ -52,7 +52,8 @@ let events: HeatEvents | null = null;
 /** Helpers for the heatmap's density, started with the first events. */
 let pool: DensityPool | null = null;
 let cells: { code: string; geometry: Polygon | MultiPolygon }[] = [];
-let weights: SpatialWeights | null = null;
+/** The cells' Gi* neighbours, kept for the spec they were built for. */
+let weights: { key: string; weights: SpatialWeights } | null = null;
 
 function cellValues(filter: EventFilter): Float64Array {
   if (!events) throw new Error('no events loaded for hot spots');
@@ -87,17 +88,23 @@ const api = {
   },
   setCells(next: { code: string; geometry: Polygon | MultiPolygon }[]): void {
     cells = next;
-    weights = queenWeights(next.map((c) => c.geometry));
+    weights = null;
   },
-  /** Gi* (queen weights) of the events under the filter; with `compare`, also of the window before. */
-  hotspots(filter: EventFilter, fdr: boolean, compare: boolean): CellHotspots {
-    if (!weights) throw new Error('no cells loaded for hot spots');
-    const now = giStar(cellValues(filter), weights);
+  /**
+   * Gi* of the events under the filter, with neighbours by `spec` (built once per spec and set of
+   * cells); with `compare`, also of the window before.
+   */
+  hotspots(filter: EventFilter, fdr: boolean, compare: boolean, spec: WeightsSpec = { kind: 'queen' }): CellHotspots {
+    if (cells.length === 0) throw new Error('no cells loaded for hot spots');
+    const key = formatWeightsSpec(spec);
+    if (weights?.key !== key) weights = { key, weights: spatialWeights(cells, spec) };
+    const neighbours = weights.weights;
+    const now = giStar(cellValues(filter), neighbours);
     const bins = hotspotClasses(now, fdr);
     let trend: CellHotspots['trend'] = null;
     if (compare) {
       const span = filter.to - filter.from;
-      const before = giStar(cellValues({ ...filter, from: filter.from - span, to: filter.from }), weights);
+      const before = giStar(cellValues({ ...filter, from: filter.from - span, to: filter.from }), neighbours);
       const beforeBins = hotspotClasses(before, fdr);
       trend = cells.map((_, i) => spaceTimeTrend(beforeBins[i] as number, bins[i] as number, before.z[i] as number, now.z[i] as number));
     }

@@ -699,6 +699,14 @@ test('the risk heatmap follows the time slider, plays back, and exports the play
   const classes = await page.evaluate(() => window.__gridatlas?.hotspots?.classes);
   await expect(page.getByTestId('heat-bin-3')).toContainText(`热点 99% ${classes?.[3]}`);
   await keepScreenshot(page, '15-hotspots');
+  // Neighbours within a 1 km band instead of touching cells: each cell weighs more of them, and
+  // the classes change; back to touching cells, they are as before.
+  await page.getByTestId('heat-neighbours').selectOption('distance:1000');
+  await page.waitForFunction((before) => JSON.stringify(window.__gridatlas?.hotspots?.classes) !== before, JSON.stringify(classes));
+  await expect(page.getByTestId('heat-neighbours')).toHaveValue('distance:1000');
+  await keepScreenshot(page, '15a-hotspots-distance-band');
+  await page.getByTestId('heat-neighbours').selectOption('queen');
+  await page.waitForFunction((before) => JSON.stringify(window.__gridatlas?.hotspots?.classes) === before, JSON.stringify(classes));
   await page.getByTestId('heat-compare').check();
   await page.waitForFunction(() => window.__gridatlas?.hotspots?.trends != null);
   const trends = await page.evaluate(() => window.__gridatlas?.hotspots?.trends);

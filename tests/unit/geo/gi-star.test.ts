@@ -10,6 +10,7 @@ import {
   type SpatialWeights,
   spaceTimeTrend,
 } from '../../../src/geo/gi-star';
+import { formatWeightsSpec, parseWeightsSpec, spatialWeights } from '../../../src/geo/hotspots';
 
 const square = (x: number, y: number, size = 0.001): Polygon => ({
   type: 'Polygon',
@@ -60,6 +61,18 @@ describe('spatial weights', () => {
     expect(neighbours(w, 1)).toEqual([0]);
     expect(neighbours(w, 2)).toEqual([]);
     expect(() => distanceBandWeights([], 0)).toThrow('the distance band must be positive');
+  });
+});
+
+describe('weights specs', () => {
+  it('reads and writes "queen" and "distance:METRES", and builds the cells\' neighbours by them', () => {
+    for (const text of ['queen', 'distance:500', 'distance:1250.5']) expect(formatWeightsSpec(parseWeightsSpec(text))).toBe(text);
+    expect(() => parseWeightsSpec('distance:0')).toThrow('weights must be "queen" or "distance:METRES"');
+    const cells = lattice(3).map((geometry) => ({ geometry }));
+    // Queen: the centre touches all 8; a band of 120 m reaches only the 4 cells sharing an edge
+    // (centres ≈ 98 m and 111 m apart), not the diagonal ones (≈ 148 m).
+    expect(neighbours(spatialWeights(cells, { kind: 'queen' }), 4)).toEqual([0, 1, 2, 3, 5, 6, 7, 8]);
+    expect(neighbours(spatialWeights(cells, { kind: 'distance', meters: 120 }), 4)).toEqual([1, 3, 5, 7]);
   });
 });
 
