@@ -108,18 +108,21 @@ function toFrame(frame: RasterFrame, lng: ArrayLike<number>, lat: ArrayLike<numb
 /**
  * Returns the point indices ordered by the raster cell they fall in (row by row), and where each
  * cell's run starts in that order (`start[k]` to `start[k + 1]`); points off the raster, or with
- * coordinates that are not numbers, come last, in the extra bin `W × H`. A counting sort,
- * O(n + cells).
+ * coordinates that are not numbers, come last, in the extra bin. With a `margin`, the grid of bins
+ * reaches that many cells beyond the raster on every side: (W + 2m) × (H + 2m) bins, the raster's
+ * cell (r, c) in bin (r + m)(W + 2m) + c + m. A counting sort, O(n + bins).
  */
-function binPoints(x: Float64Array, y: Float64Array, frame: RasterFrame): { order: Uint32Array; start: Uint32Array } {
-  const { width: W, height: H, cellMeters: s } = frame;
+function binPoints(x: Float64Array, y: Float64Array, frame: RasterFrame, margin = 0): { order: Uint32Array; start: Uint32Array } {
+  const { cellMeters: s } = frame;
+  const W = frame.width + 2 * margin;
+  const H = frame.height + 2 * margin;
   const n = x.length;
   const off = W * H;
   const binOf = new Uint32Array(n);
   const start = new Uint32Array(off + 2);
   for (let i = 0; i < n; i++) {
-    const c = Math.floor((x[i] as number) / s);
-    const r = Math.floor((y[i] as number) / s);
+    const c = Math.floor((x[i] as number) / s) + margin;
+    const r = Math.floor((y[i] as number) / s) + margin;
     const k = c >= 0 && c < W && r >= 0 && r < H ? r * W + c : off;
     binOf[i] = k;
     start[k + 1] = (start[k + 1] as number) + 1;
@@ -553,28 +556,9 @@ function gaussianSeriesDensity(
   const n = x.length;
   const Wb = W + 2 * R;
   const Hb = H + 2 * R;
-  // Points by bin, row by row (counting sort; points of one bin then add to the same sums);
-  // bins are indexed from R rows and columns off the raster. `start[mb * Wb]` opens row bin mb.
-  const binOf = new Int32Array(n);
-  const off = Hb * Wb;
-  const start = new Uint32Array(off + 2);
-  for (let i = 0; i < n; i++) {
-    const w = weights ? (weights[i] as number) : 1;
-    const jb = Math.floor((x[i] as number) / s) + R;
-    const mb = Math.floor((y[i] as number) / s) + R;
-    const ok = w !== 0 && Number.isFinite(w) && jb >= 0 && jb < Wb && mb >= 0 && mb < Hb;
-    const k = ok ? mb * Wb + jb : off;
-    binOf[i] = k;
-    start[k + 1] = (start[k + 1] as number) + 1;
-  }
-  for (let k = 1; k < start.length; k++) start[k] = (start[k] as number) + (start[k - 1] as number);
-  const order = new Uint32Array(n);
-  const next = start.slice(0, off + 1);
-  for (let i = 0; i < n; i++) {
-    const k = binOf[i] as number;
-    order[next[k] as number] = i;
-    next[k] = (next[k] as number) + 1;
-  }
+  // Points by bin, row by row (points of one bin then add to the same sums); bins reach R rows
+  // and columns off the raster. `start[mb * Wb]` opens row bin mb.
+  const { order, start } = binPoints(x, y, frame, R);
   // Tables: G[|e|] = e^(−(es)²/2σ²); Φ[(d + R)p + k] = e^(−t²/2) t^k, t = ds/σ; 1/k!.
   const h2 = h * h;
   const G = new Float64Array(R + 1);
@@ -614,10 +598,12 @@ function gaussianSeriesDensity(
       for (let q = start[mb * Wb] as number; q < (start[(mb + 1) * Wb] as number); q++) {
         const i = order[q] as number;
         if ((++done & 0xffff) === 0) onProgress?.(Math.min(done, n), n);
+        const weight = weights ? (weights[i] as number) : 1;
+        if (weight === 0 || !Number.isFinite(weight)) continue;
         const px = x[i] as number;
         const jb = Math.floor(px / s) + R;
         const u = (px - (jb - R + 0.5) * s) / h;
-        const w = (weights ? (weights[i] as number) : 1) * scale * Math.exp(-(u * u) / 2);
+        const w = weight * scale * Math.exp(-(u * u) / 2);
         let uk = w;
         for (let k = 0; k < p; k++) {
           a[k] = uk * (inverseFactorial[k] as number);

@@ -3,7 +3,7 @@ import { expect, test } from '@playwright/test';
 import { unzipSync } from 'fflate';
 import type { FeatureCollection, MultiPolygon } from 'geojson';
 import { fromWgs84 } from '../../src/geo/crs-china';
-import { canvasDigest, classPixels, collectErrors, keepScreenshot, waitForCells } from './helpers';
+import { canvasDigest, canvasInk, classPixels, collectErrors, keepScreenshot, waitForCells } from './helpers';
 
 type CellsFile = FeatureCollection<MultiPolygon, { code: string; name: string }>;
 
@@ -380,19 +380,7 @@ test('an admin splits a cell with a drawn line, merges it back with shift-click,
   // map does not redraw), with the handle where the pointer is.
   const preview = page.getByTestId('drag-preview');
   await expect(preview).toBeVisible();
-  const mapBox = await page.getByTestId('map').boundingBox();
-  const handleInk = await preview.evaluate(
-    (canvas: HTMLCanvasElement, at) => {
-      // The canvas covers the moved cells only: from the map's top left to the canvas's own.
-      const ratio = canvas.width / canvas.clientWidth;
-      const [x, y] = [at.x - canvas.offsetLeft, at.y - canvas.offsetTop];
-      const data = canvas.getContext('2d')?.getImageData(Math.round((x - 3) * ratio), Math.round((y - 3) * ratio), 7, 7).data ?? [];
-      let opaque = 0;
-      for (let i = 3; i < data.length; i += 4) if ((data[i] as number) > 200) opaque++;
-      return opaque;
-    },
-    { x: handle.x + 25 - (mapBox?.x ?? 0), y: handle.y + 15 - (mapBox?.y ?? 0) },
-  );
+  const handleInk = await canvasInk(page, 'drag-preview', { x: handle.x + 25, y: handle.y + 15 }, 7);
   expect(handleInk).toBeGreaterThan(20);
   await keepScreenshot(page, '10a-grid-reshaping');
   await page.mouse.up();
@@ -505,19 +493,8 @@ test('an admin splits a cell into equal parts, draws a new cell with snapped cor
   await page.mouse.move(v0.x + 20, v0.y + 20);
   const sketch = page.getByTestId('draw-sketch');
   await expect(sketch).toBeVisible();
-  const mapBox = await page.getByTestId('map').boundingBox();
-  const cornerInk = await sketch.evaluate(
-    (canvas: HTMLCanvasElement, at) => {
-      const ratio = canvas.width / canvas.clientWidth;
-      const [x, y] = [at.x - canvas.offsetLeft, at.y - canvas.offsetTop];
-      const data = canvas.getContext('2d')?.getImageData(Math.round((x - 2) * ratio), Math.round((y - 2) * ratio), 5, 5).data ?? [];
-      let opaque = 0;
-      for (let i = 3; i < data.length; i += 4) if ((data[i] as number) > 200) opaque++;
-      return opaque;
-    },
-    // The first corner, snapped onto the cell's vertex.
-    { x: v0.x - (mapBox?.x ?? 0), y: v0.y - (mapBox?.y ?? 0) },
-  );
+  // The first corner, snapped onto the cell's vertex.
+  const cornerInk = await canvasInk(page, 'draw-sketch', v0, 5);
   expect(cornerInk).toBeGreaterThan(20);
   await keepScreenshot(page, '08c0-grid-drawing');
   await page.mouse.click(v0.x + 3, v0.y + 2);

@@ -79,3 +79,25 @@ export async function canvasDigest(page: Page): Promise<number> {
     return h >>> 0;
   });
 }
+
+/**
+ * Counts the nearly opaque pixels of an overlay canvas (sketch or drag preview) in the square of
+ * `size` CSS pixels centred on a page position. The canvas covers only what it draws: positions
+ * go from the page to the map's top left to the canvas's own.
+ */
+export async function canvasInk(page: Page, testId: string, at: { x: number; y: number }, size: number): Promise<number> {
+  const map = await page.getByTestId('map').boundingBox();
+  return page.getByTestId(testId).evaluate(
+    (canvas: HTMLCanvasElement, { x, y, size }) => {
+      const ratio = canvas.width / canvas.clientWidth;
+      const [cx, cy] = [x - canvas.offsetLeft, y - canvas.offsetTop];
+      const half = (size - 1) / 2;
+      const data =
+        canvas.getContext('2d')?.getImageData(Math.round((cx - half) * ratio), Math.round((cy - half) * ratio), size, size).data ?? [];
+      let opaque = 0;
+      for (let i = 3; i < data.length; i += 4) if ((data[i] as number) > 200) opaque++;
+      return opaque;
+    },
+    { x: at.x - (map?.x ?? 0), y: at.y - (map?.y ?? 0), size },
+  );
+}

@@ -32,6 +32,33 @@ function scatter(n: number, seed: number) {
   return { lng, lat, weight };
 }
 
+/**
+ * 3,000 points for exactness tests: a third in a few hot cells (many points per cell), the rest
+ * spread over the raster and `beyond` degrees past it, one on a cell centre and one on a corner;
+ * weights 0 and NaN among them (`finite`: the same with NaN as 0, for the direct sum).
+ */
+function crowded(seed: number, frame: ReturnType<typeof rasterFrame>, beyond: number) {
+  const rng = createRandom(seed);
+  const [west, south, east, north] = frame.bbox;
+  const n = 3000;
+  const lng = new Float64Array(n);
+  const lat = new Float64Array(n);
+  const weight = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const hot = i % 3 === 0;
+    lng[i] = hot ? west + (east - west) * (0.3 + 0.002 * (i % 7)) : west - beyond + (east - west + 2 * beyond) * rng.next();
+    lat[i] = hot ? south + (north - south) * (0.6 + 0.003 * (i % 5)) : south - beyond + (north - south + 2 * beyond) * rng.next();
+    weight[i] = i % 11 === 0 ? 0 : i % 13 === 0 ? Number.NaN : 1 + (i % 4);
+  }
+  const kx = (east - west) / frame.width;
+  const ky = (north - south) / frame.height;
+  lng[1] = west + 3.5 * kx;
+  lat[1] = north - 2.5 * ky;
+  lng[2] = west + 4 * kx;
+  lat[2] = north - 6 * ky;
+  return { lng, lat, weight, finite: weight.map((w) => (Number.isFinite(w) ? w : 0)) };
+}
+
 describe('kernelDensity', () => {
   for (const kernel of ['quartic', 'gaussian'] as Kernel[]) {
     it(`${kernel}: equals the direct sum over all points at every cell, to 1e-6 of the peak`, () => {
@@ -119,30 +146,10 @@ describe('kernelDensity (quartic) on crowded cells', () => {
     [300, 12],
   ] as const) {
     it(`radius ${bandwidth} m on ${cell} m cells`, () => {
-      const rng = createRandom(bandwidth);
       const frame = rasterFrame([112.93, 28.2, 112.94, 28.207], cell);
-      const [west, south, east, north] = frame.bbox;
-      const n = 3000;
-      const lng = new Float64Array(n);
-      const lat = new Float64Array(n);
-      const weight = new Float64Array(n);
-      for (let i = 0; i < n; i++) {
-        const hot = i % 3 === 0;
-        // A third in a few hot cells, the rest spread over and a little beyond the raster.
-        lng[i] = hot ? west + (east - west) * (0.3 + 0.002 * (i % 7)) : west - 0.001 + (east - west + 0.002) * rng.next();
-        lat[i] = hot ? south + (north - south) * (0.6 + 0.003 * (i % 5)) : south - 0.001 + (north - south + 0.002) * rng.next();
-        weight[i] = i % 11 === 0 ? 0 : i % 13 === 0 ? Number.NaN : 1 + (i % 4);
-      }
-      // Points exactly on a cell centre and on a cell corner.
-      const kx = (east - west) / frame.width;
-      const ky = (north - south) / frame.height;
-      lng[1] = west + 3.5 * kx;
-      lat[1] = north - 2.5 * ky;
-      lng[2] = west + 4 * kx;
-      lat[2] = north - 6 * ky;
+      const { lng, lat, weight, finite } = crowded(bandwidth, frame, 0.001);
       const options = { kernel: 'quartic' as const, bandwidthMeters: bandwidth };
       const all = Array.from({ length: frame.width * frame.height }, (_, i) => i);
-      const finite = weight.map((w) => (Number.isFinite(w) ? w : 0));
       const grid = kernelDensity(lng, lat, weight, frame, options);
       const direct = directDensity(lng, lat, finite, frame, options, all);
       let worst = 0;
@@ -158,29 +165,6 @@ describe('kernelDensity (quartic) on crowded cells', () => {
 });
 
 describe('kernelDensity (Gaussian) by its series', () => {
-  // Crowded cells, points off the raster, on cell centres and corners, weight 0 and NaN.
-  function crowded(seed: number, frame: ReturnType<typeof rasterFrame>) {
-    const rng = createRandom(seed);
-    const [west, south, east, north] = frame.bbox;
-    const n = 3000;
-    const lng = new Float64Array(n);
-    const lat = new Float64Array(n);
-    const weight = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      const hot = i % 3 === 0;
-      lng[i] = hot ? west + (east - west) * (0.3 + 0.002 * (i % 7)) : west - 0.002 + (east - west + 0.004) * rng.next();
-      lat[i] = hot ? south + (north - south) * (0.6 + 0.003 * (i % 5)) : south - 0.002 + (north - south + 0.004) * rng.next();
-      weight[i] = i % 11 === 0 ? 0 : i % 13 === 0 ? Number.NaN : 1 + (i % 4);
-    }
-    const kx = (east - west) / frame.width;
-    const ky = (north - south) / frame.height;
-    lng[1] = west + 3.5 * kx;
-    lat[1] = north - 2.5 * ky;
-    lng[2] = west + 4 * kx;
-    lat[2] = north - 6 * ky;
-    return { lng, lat, weight, finite: weight.map((w) => (Number.isFinite(w) ? w : 0)) };
-  }
-
   for (const [sigma, cell] of [
     [45, 20],
     [60, 20],
@@ -188,7 +172,7 @@ describe('kernelDensity (Gaussian) by its series', () => {
   ] as const) {
     it(`σ ${sigma} m on ${cell} m cells equals the direct sum to 1e-9 of the peak, in one band or many`, () => {
       const frame = rasterFrame([112.93, 28.2, 112.94, 28.207], cell);
-      const { lng, lat, weight, finite } = crowded(sigma, frame);
+      const { lng, lat, weight, finite } = crowded(sigma, frame, 0.002);
       const options = { kernel: 'gaussian' as const, bandwidthMeters: sigma };
       const all = Array.from({ length: frame.width * frame.height }, (_, i) => i);
       const direct = directDensity(lng, lat, finite, frame, options, all);
@@ -211,7 +195,7 @@ describe('kernelDensity (Gaussian) by its series', () => {
 
   it('steps aside for the stamped sum when cells are large against σ, which still equals the direct sum', () => {
     const frame = rasterFrame([112.93, 28.2, 112.94, 28.207], 20);
-    const { lng, lat, weight, finite } = crowded(9, frame);
+    const { lng, lat, weight, finite } = crowded(9, frame, 0.002);
     expect(gaussianSeries(lng, lat, weight, frame, 4)).toBeNull();
     expect(gaussianSeries(lng, lat, weight, frame, 20)).toBeNull();
     const options = { kernel: 'gaussian' as const, bandwidthMeters: 4 };
