@@ -258,6 +258,8 @@ try {
 
   // The drawing tool: the pointer moves over cells while corners snap to their vertices and edges.
   await page.getByTestId('edit-draw-cell').click();
+  // The tool takes clicks once its snap targets are there (until then the map holds them).
+  await page.waitForFunction(() => window.__gridatlas?.drawReady() === true);
   await page.mouse.move(middle.x - 150, middle.y - 60);
   await startRecording(page);
   await sweep(page, { x: middle.x - 150, y: middle.y - 60 }, { x: middle.x + 150, y: middle.y + 60 }, 90);

@@ -57,6 +57,8 @@ interface TestHooks {
   pointsLoaded: Partial<Record<PointKind, number>>;
   reopened: boolean;
   project(lngLat: LngLat): [number, number] | null;
+  /** Whether the drawing tool takes clicks (its snap targets are there). */
+  drawReady(): boolean;
   /** Moves the map to a position and zoom at once (no animation). */
   flyTo(lngLat: LngLat, zoom: number): void;
   /** Returns the id and position of the i-th loaded point of a kind. */
@@ -85,6 +87,7 @@ function hooks(): TestHooks {
     pointsLoaded: {},
     reopened: false,
     project: () => null,
+    drawReady: () => false,
     flyTo: () => undefined,
     pointAt: () => null,
     cellAt: () => null,
@@ -375,6 +378,8 @@ export function App({ config, style, initialBounds, labels }: AppProps) {
     }
     dragCells.current = null;
     controller.current?.setDragPreview(null);
+    // A click on a handle without moving it is not an edit.
+    if (to.every((p, i) => p[0] === from[i]?.[0] && p[1] === from[i]?.[1])) return;
     setVertexMove((v) => ({
       moves: from.map((p, i) => ({ from: toWgs84(p, displayCrs), to: toWgs84(to[i] as LngLat, displayCrs) })),
       seq: (v?.seq ?? 0) + 1,
@@ -424,8 +429,9 @@ export function App({ config, style, initialBounds, labels }: AppProps) {
     const map = controller.current;
     const pending = buildTargets();
     if (!map || !pending) return null;
-    const targets = await pending;
-    const shape = await map.drawPolygon(snapMeters > 0 ? (p) => snapPosition(targets, p, snapMeters)?.position ?? null : null);
+    // The map holds clicks at once; corners snap as soon as the targets are there.
+    const snap = pending.then((targets) => (snapMeters > 0 ? (p: LngLat) => snapPosition(targets, p, snapMeters)?.position ?? null : null));
+    const shape = await map.drawPolygon(snap);
     if (!shape || displayCrs === 'wgs84') return shape;
     return { type: 'Polygon', coordinates: shape.coordinates.map((ring) => ring.map((p) => toWgs84(p as LngLat, displayCrs))) };
   };
@@ -451,6 +457,7 @@ export function App({ config, style, initialBounds, labels }: AppProps) {
     hooks().cellsDrawn = false;
     hooks().project = (lngLat) => c?.project(lngLat) ?? null;
     hooks().flyTo = (lngLat, zoom) => c?.map.jumpTo({ center: lngLat, zoom });
+    hooks().drawReady = () => c?.drawReady ?? false;
   }, []);
 
   return (

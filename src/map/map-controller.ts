@@ -35,6 +35,9 @@ export interface MapControllerOptions {
 }
 
 const EMPTY: FeatureCollection = { type: 'FeatureCollection', features: [] };
+
+/** Moves a drawn corner onto a target (display coordinates), or null to leave it. */
+type Snapper = (lngLat: LngLat) => LngLat | null;
 const LABEL_FONTS = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif';
 
 interface PointBuffers {
@@ -153,15 +156,19 @@ export class MapController {
   /**
    * Lets the user draw a polygon with terra-draw (click to add corners, a click on the first
    * corner to close it, Escape to cancel). Each corner goes through `snap` (display
-   * coordinates in and out; null: no snap). Resolves with the polygon, or null when cancelled.
+   * coordinates in and out; null: no snap), which may still be on its way: until it is, the map
+   * is held (clicks neither select nor drag a handle) and the tool is not ready (`drawReady`).
+   * Resolves with the polygon, or null when cancelled.
    */
-  drawPolygon(snap: ((lngLat: LngLat) => LngLat | null) | null): Promise<Polygon | null> {
+  drawPolygon(snap: Snapper | null | Promise<Snapper | null>): Promise<Polygon | null> {
     return this.drawShape('polygon', snap) as Promise<Polygon | null>;
   }
 
-  private snapper: ((lngLat: LngLat) => LngLat | null) | null = null;
+  private snapper: Snapper | null = null;
+  /** Whether the drawing tool takes clicks now (for tests). */
+  drawReady = false;
 
-  private drawShape(mode: 'linestring' | 'polygon', snap: ((lngLat: LngLat) => LngLat | null) | null) {
+  private async drawShape(mode: 'linestring' | 'polygon', snap: Snapper | null | Promise<Snapper | null>) {
     if (!this.draw) {
       this.draw = new TerraDraw({
         adapter: new CanvasDrawAdapter(this.map, this.drawSketch),
@@ -177,15 +184,43 @@ export class MapController {
     }
     const draw = this.draw;
     this.cancelDraw();
+    // From here on a click neither selects nor drags a handle, also while the snap targets load.
     this.drawing = true;
-    this.snapper = snap;
+    let cancelled = false;
+    this.pendingCancel = () => {
+      cancelled = true;
+    };
+    const onWaitKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') cancelled = true;
+    };
+    window.addEventListener('keydown', onWaitKey);
+    const canvas = this.map.getCanvas();
+    canvas.style.cursor = 'progress';
+    let snapper: Snapper | null;
+    try {
+      snapper = await snap;
+    } catch (error) {
+      cancelled = true;
+      throw error;
+    } finally {
+      window.removeEventListener('keydown', onWaitKey);
+      canvas.style.cursor = '';
+      if (cancelled) {
+        this.pendingCancel = null;
+        this.drawing = false;
+      }
+    }
+    if (cancelled) return null;
+    this.snapper = snapper;
     draw.setMode(mode);
+    this.drawReady = true;
     return new Promise<LineString | Polygon | null>((resolve) => {
       const done = (shape: LineString | Polygon | null) => {
         draw.off('finish', onFinish);
         window.removeEventListener('keydown', onKey);
         this.pendingCancel = null;
         this.snapper = null;
+        this.drawReady = false;
         draw.clear();
         draw.setMode('static');
         // Let the click that finished the shape pass before clicks select again.
@@ -297,7 +332,10 @@ export class MapController {
     const start = handle.geometry.coordinates as LngLat;
     const from: LngLat[] =
       handle.properties?.kind === 'edge' ? [JSON.parse(handle.properties.a) as LngLat, JSON.parse(handle.properties.b) as LngLat] : [start];
-    const to = (at: maplibregl.LngLat): LngLat[] => from.map((p) => [p[0] + at.lng - start[0], p[1] + at.lat - start[1]]);
+    // The handle moves as far as the pointer moves from where it was pressed (a press a few pixels
+    // off the handle does not make it jump, and a click without moving moves nothing).
+    const press = e.lngLat;
+    const to = (at: maplibregl.LngLat): LngLat[] => from.map((p) => [p[0] + at.lng - press.lng, p[1] + at.lat - press.lat]);
     const canvas = this.map.getCanvas();
     canvas.style.cursor = 'grabbing';
     this.dragging = true;

@@ -485,6 +485,8 @@ test('an admin splits a cell into equal parts, draws a new cell with snapped cor
   const v0 = await at(ring[0] as [number, number]);
   const v1 = await at(ring[1] as [number, number]);
   await page.getByTestId('edit-draw-cell').click();
+  // The tool takes clicks once its snap targets are there (until then the map holds them).
+  await page.waitForFunction(() => window.__gridatlas?.drawReady() === true);
   await page.mouse.click(v0.x + 3, v0.y + 2);
   await page.mouse.click(centre.x, centre.y);
   await page.mouse.click(v1.x - 2, v1.y + 3);
