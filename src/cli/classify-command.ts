@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { MultiPolygon, Polygon } from 'geojson';
-import { type CellInputs, classifyCells, classReason, type RuleSet, ruleSetProblem } from '../domain/classify';
+import { type CellInputs, classifyCells, classReason, type RuleSet, ruleSetProblem, ruleSetRisk } from '../domain/classify';
 import { riskIndex } from '../domain/risk-index';
 import { countByCell } from '../geo/hotspots';
 import { areaSquareMeters } from '../geo/planar';
@@ -40,8 +40,10 @@ export const classifyCommand: Command = {
     '                     "key_persons", "hazard_sites"',
     ...EVENT_HELP,
     '--rules FILE         JSON rule set: {"name", "weights": {events, households, key_persons, hazard_sites,',
-    '                     risk_index}, "normalize": rank|max|none, "method": thresholds|quantiles, "A", "B"}',
-    '--risk-per UNIT      the risk index per km² ("area", default) or per 1,000 residents ("residents")',
+    '                     risk_index}, "normalize": rank|max|none, "method": thresholds|quantiles, "A", "B",',
+    '                     optional "risk": {"per": area|residents, "hazardWeight"} (default per km², weight 1)}',
+    '--risk-per UNIT      the risk index per km² ("area") or per 1,000 residents ("residents"), over what',
+    '                     the rule set says',
     '--out FILE           CSV: code, name, class, previous_class, changed, source, score, the inputs and the',
     '                     reason (JSON); events that cannot be read go to FILE with .rejected.csv',
     'Exit code 1 when some events were rejected.',
@@ -53,8 +55,9 @@ export const classifyCommand: Command = {
     if (typeof cellsPath !== 'string') throw new UsageError('--cells FILE is required');
     if (typeof rulesPath !== 'string') throw new UsageError('--rules FILE is required');
     if (typeof out !== 'string') throw new UsageError('--out FILE is required');
-    const per = (values['risk-per'] ?? 'area') as 'area' | 'residents';
-    if (per !== 'area' && per !== 'residents') throw new UsageError(`--risk-per must be area or residents, got "${String(per)}"`);
+    const perOption = values['risk-per'];
+    if (perOption !== undefined && perOption !== 'area' && perOption !== 'residents')
+      throw new UsageError(`--risk-per must be area or residents, got "${String(perOption)}"`);
     let rules: RuleSet;
     try {
       rules = JSON.parse(await readFile(rulesPath, 'utf8')) as RuleSet;
@@ -63,6 +66,9 @@ export const classifyCommand: Command = {
     }
     const problem = ruleSetProblem(rules);
     if (problem) throw new UsageError(`rules file ${rulesPath}: ${problem}`);
+    // --risk-per goes over the rule set's unit (and so shows in each reason).
+    if (perOption !== undefined) rules = { ...rules, risk: { ...ruleSetRisk(rules), per: perOption } };
+    const risk = ruleSetRisk(rules);
     const features = await readFeatures<Polygon | MultiPolygon, CellProps>(cellsPath, 'cells file');
     const cells = features.map((f, i) => {
       const code = f.properties?.code;
@@ -91,7 +97,7 @@ export const classifyCommand: Command = {
             residents: count(c.props.residents),
             areaKm2: areaSquareMeters(c.geometry) / 1e6,
           },
-          { per, hazardWeight: 1 },
+          risk,
         ).index,
       };
     });

@@ -1,16 +1,15 @@
-import { type ClassResult, classifyCells, type RuleSet } from '../domain/classify';
-import { riskIndex } from '../domain/risk-index';
+import { type ClassResult, classifyCells, type RuleSet, ruleSetRisk } from '../domain/classify';
+import { type RiskOptions, riskIndex } from '../domain/risk-index';
 import type { Backend, CellClassInputs } from './backend';
 
-/** A cell's risk index for the rules: weighted events and hazards per km². */
-const riskOf = (c: CellClassInputs) =>
-  riskIndex(
-    { eventsByCategory: c.eventsByCategory, hazardSites: c.hazardSites, residents: c.residents, areaKm2: c.areaKm2 },
-    { per: 'area', hazardWeight: 1 },
-  ).index;
+/** A cell's risk index for the rules: weighted events and hazards, per km² or per 1,000 residents. */
+const riskOf = (c: CellClassInputs, options: RiskOptions) =>
+  riskIndex({ eventsByCategory: c.eventsByCategory, hazardSites: c.hazardSites, residents: c.residents, areaKm2: c.areaKm2 }, options)
+    .index;
 
 /** Classes cells by a rule set over the inputs the database gathered (pure; the database's classify_by_rules is its twin). */
 export function classifyInputs(inputs: readonly CellClassInputs[], rules: RuleSet): ClassResult[] {
+  const risk = ruleSetRisk(rules);
   return classifyCells(
     inputs.map((c) => ({
       code: c.code,
@@ -18,7 +17,7 @@ export function classifyInputs(inputs: readonly CellClassInputs[], rules: RuleSe
       households: c.households,
       key_persons: c.keyPersons,
       hazard_sites: c.hazardSites,
-      risk_index: riskOf(c),
+      risk_index: riskOf(c, risk),
     })),
     rules,
   );

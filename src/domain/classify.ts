@@ -1,4 +1,5 @@
 import type { CellClass } from './ids';
+import type { RiskOptions } from './risk-index';
 
 /** The inputs a rule set may weigh, per cell. */
 export const CLASS_INPUTS = ['events', 'households', 'key_persons', 'hazard_sites', 'risk_index'] as const;
@@ -20,6 +21,16 @@ export interface RuleSet {
   B: number;
   /** Days of events counted back from the run (the database run); default 90. */
   eventDays?: number;
+  /**
+   * How the `risk_index` input is made (see riskIndex): per km² or per 1,000 residents, and what
+   * one hazard site weighs against one event of severity 1. Default: per km², weight 1.
+   */
+  risk?: RiskOptions;
+}
+
+/** The rule set's risk index options, with the defaults filled in. */
+export function ruleSetRisk(rules: RuleSet): RiskOptions {
+  return { per: rules.risk?.per ?? 'area', hazardWeight: rules.risk?.hazardWeight ?? 1 };
 }
 
 export type CellInputs = { code: string } & Partial<Record<ClassInput, number>>;
@@ -55,6 +66,13 @@ export function ruleSetProblem(rules: unknown): string | null {
   if (r.method === 'quantiles' && (r.A < 0 || r.B < 0 || r.A + r.B > 1)) return 'the A and B shares must be ≥ 0 and add up to at most 1';
   if (r.eventDays !== undefined && !(Number.isInteger(r.eventDays) && r.eventDays > 0))
     return '"eventDays" must be a whole number of days > 0';
+  if (r.risk !== undefined) {
+    const risk = r.risk as Partial<RiskOptions> | null;
+    if (!risk || typeof risk !== 'object') return '"risk" must be an object {per, hazardWeight}';
+    if (risk.per !== 'area' && risk.per !== 'residents') return '"risk.per" must be "area" (per km²) or "residents" (per 1,000 residents)';
+    if (typeof risk.hazardWeight !== 'number' || !Number.isFinite(risk.hazardWeight) || risk.hazardWeight < 0)
+      return '"risk.hazardWeight" must be a number ≥ 0';
+  }
   return null;
 }
 
@@ -132,6 +150,8 @@ export function classReason(result: ClassResult, rules: RuleSet, version: number
     method: rules.method,
     normalize: rules.normalize,
     weights: rules.weights,
+    // How the risk index was made, where the rules weigh it.
+    ...((rules.weights.risk_index ?? 0) > 0 ? { risk: ruleSetRisk(rules) } : {}),
     inputs: result.inputs,
     scaled: result.scaled,
     score: result.score,

@@ -2,8 +2,9 @@ import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApplyClassesResult, Backend, CellClassInputs, RiskMatrixEntry, RuleSetVersion } from '../data/backend';
 import { runRuleSet } from '../data/run-rule-set';
-import { CLASS_INPUTS, type ClassResult, classReason, type RuleSet, ruleSetProblem } from '../domain/classify';
+import { CLASS_INPUTS, type ClassResult, classReason, type RuleSet, ruleSetProblem, ruleSetRisk } from '../domain/classify';
 import type { CellCode } from '../domain/ids';
+import type { RiskOptions } from '../domain/risk-index';
 
 const DEFAULT_RULES: RuleSet = {
   name: '默认分类规则',
@@ -262,6 +263,30 @@ export function ClassifyPanel({ backend, canApply, categories, onSelectCell, onA
                 step={1}
                 value={rules.eventDays ?? 90}
                 onChange={(e) => edit({ eventDays: Number(e.target.value) })}
+              />
+            </label>
+          </div>
+          <div className="row">
+            <label className="field">
+              {t('classify.riskPer')}
+              <select
+                value={ruleSetRisk(rules).per}
+                onChange={(e) => edit({ risk: { ...ruleSetRisk(rules), per: e.target.value as RiskOptions['per'] } })}
+                data-testid="classify-risk-per"
+              >
+                <option value="area">{t('risk.perArea')}</option>
+                <option value="residents">{t('risk.perResidents')}</option>
+              </select>
+            </label>
+            <label className="field">
+              {t('classify.hazardWeight')}
+              <input
+                type="number"
+                min={0}
+                step={0.5}
+                value={ruleSetRisk(rules).hazardWeight}
+                onChange={(e) => edit({ risk: { ...ruleSetRisk(rules), hazardWeight: Number(e.target.value) } })}
+                data-testid="classify-hazard-weight"
               />
             </label>
           </div>

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { CellDetail, EntityDetail, EventDetail, PointDetail } from '../data/backend';
 import { POINT_KINDS } from '../domain/ids';
+import type { RiskOptions } from '../domain/risk-index';
 import { CELL_CLASS_COLORS } from '../map/cell-style';
 import { CellClassSection } from './cell-class-section';
 import { formatCount, formatDateTime } from './format';
@@ -42,6 +43,7 @@ function ClassReason({ cell }: { cell: CellDetail }) {
       const inputs = Object.entries((r.inputs ?? {}) as Record<string, number>)
         .map(([k, v]) => `${t(`classify.inputs.${k}`)} ${Number(v.toFixed(2))}`)
         .join('，');
+      const risk = r.risk as RiskOptions | undefined;
       return (
         <>
           {t('inspector.reasonRuleSet', {
@@ -52,6 +54,11 @@ function ClassReason({ cell }: { cell: CellDetail }) {
             b: cut.B ?? '—',
             inputs,
           })}
+          {risk &&
+            t('inspector.reasonRisk', {
+              per: t(risk.per === 'residents' ? 'risk.perResidents' : 'risk.perArea'),
+              weight: risk.hazardWeight,
+            })}
         </>
       );
     }

@@ -54,6 +54,11 @@ describeEachDatabase('classification', (db) => {
       expect(list[0]?.rules.A).toBe(0.2);
       await expectRefused(tx, 'select save_rule_set($1)', [{ ...byEvents, weights: {} }], 'the rule set must weigh at least one input');
       await expectRefused(tx, 'select save_rule_set($1)', [{ ...byEvents, method: 'vote' }], 'needs "method"');
+      await expectRefused(tx, 'select save_rule_set($1)', [{ ...byEvents, risk: { per: 'km', hazardWeight: 1 } }], 'needs "per"');
+      await expectRefused(tx, 'select save_rule_set($1)', [{ ...byEvents, risk: { per: 'area', hazardWeight: -2 } }], '"hazardWeight" ≥ 0');
+      expect(await rpc(tx, 'save_rule_set($1)', [{ ...byEvents, risk: { per: 'residents', hazardWeight: 2 } }])).toMatchObject({
+        version: 3,
+      });
     });
     await asUser(db(), id('planner'), async (tx) => {
       await expectRefused(tx, 'select save_rule_set($1)', [byEvents], 'only grid administrators may save rule sets');
@@ -181,6 +186,25 @@ describeEachDatabase('classification', (db) => {
       { name: '绝对', weights: { events: 1, households: 0.01 }, normalize: 'none', method: 'thresholds', A: 40, B: 15, eventDays: 30 },
       { name: '风险', weights: { risk_index: 1, households: 0 }, normalize: 'rank', method: 'quantiles', A: 0, B: 0.25 },
       { name: '全A', weights: { hazard_sites: 1 }, normalize: 'max', method: 'quantiles', A: 1, B: 0 },
+      // The risk index per 1,000 residents with hazards weighing 3 events, and per km² without hazards.
+      {
+        name: '每千人风险',
+        weights: { risk_index: 1, events: 0.2 },
+        normalize: 'rank',
+        method: 'quantiles',
+        A: 0.1,
+        B: 0.2,
+        risk: { per: 'residents', hazardWeight: 3 },
+      },
+      {
+        name: '无隐患',
+        weights: { risk_index: 0.5, hazard_sites: 0.5 },
+        normalize: 'max',
+        method: 'thresholds',
+        A: 0.4,
+        B: 0.1,
+        risk: { per: 'area', hazardWeight: 0 },
+      },
     ];
     // As the owner: row security per row would only make the comparison slow.
     await rolledBack(db(), async (tx) => {
@@ -206,6 +230,18 @@ describeEachDatabase('classification', (db) => {
         // Every class occurs where the rules say so (the rule sets above are not all-C by accident).
         expect(new Set(rows.map((r) => r.class)).size).toBeGreaterThan(rules.name === '全A' ? 0 : 1);
       }
+      // The risk options matter: per residents, and without hazards, other cells come out on top.
+      const inputs = await rpc<CellClassInputs[]>(tx, 'cell_class_inputs($1::timestamptz, 90, null)', [end]);
+      const riskOf = (risk?: RuleSet['risk']) =>
+        classifyInputs(inputs, { ...byEvents, weights: { risk_index: 1 }, risk }).map((r) => r.inputs.risk_index);
+      const [area, residents, noHazards] = [
+        riskOf(),
+        riskOf({ per: 'residents', hazardWeight: 1 }),
+        riskOf({ per: 'area', hazardWeight: 0 }),
+      ];
+      const top = (v: (number | undefined)[]) => v.indexOf(Math.max(...(v as number[])));
+      expect(top(residents)).not.toBe(top(area));
+      expect(noHazards.filter((v, i) => v !== area[i]).length).toBeGreaterThan(0);
     });
   });
 

@@ -729,6 +729,17 @@ test('an admin previews and applies a class rule set, overrides a cell by hand w
   // The same rule set again changes nothing.
   await page.getByTestId('classify-preview').click();
   await expect(page.getByTestId('classify-summary')).toContainText('0 个网格将改变分类');
+  // The risk index per 1,000 residents with hazard sites weighing 5 events moves cells across the
+  // cut-offs; back per km² with weight 1, nothing changes again.
+  await page.getByTestId('classify-risk-per').selectOption('residents');
+  await page.getByTestId('classify-hazard-weight').fill('5');
+  await page.getByTestId('classify-preview').click();
+  await expect(page.getByTestId('classify-summary')).not.toContainText('；0 个网格将改变分类');
+  await keepScreenshot(page, '13a-classify-risk-options');
+  await page.getByTestId('classify-risk-per').selectOption('area');
+  await page.getByTestId('classify-hazard-weight').fill('1');
+  await page.getByTestId('classify-preview').click();
+  await expect(page.getByTestId('classify-summary')).toContainText('；0 个网格将改变分类');
 
   await page.getByTestId('classify-panel').getByRole('button', { name: '关闭' }).click();
   await page.getByTestId('layer-event').uncheck();
@@ -759,6 +770,9 @@ test('an admin previews and applies a class rule set, overrides a cell by hand w
   await page.mouse.click(box.x + target[0], box.y + target[1]);
   await expect(page.getByTestId('inspector-risk')).toBeVisible();
   await expect(page.getByTestId('inspector')).toContainText('规则“默认分类规则” v1');
+  // The rule set weighs the risk index: the reason says how it was made.
+  await expect(page.getByTestId('inspector')).toContainText('风险指数每平方公里，每处隐患场所权重 1');
+  await keepScreenshot(page, '14a-inspector-rule-reason');
   const index = Number(await page.getByTestId('inspector-risk-index').textContent());
   expect(index).toBeGreaterThanOrEqual(0);
   await page.getByTestId('inspector-risk-per').selectOption('residents');

@@ -244,6 +244,44 @@ describe('classify CLI', () => {
     expect(c1).toContain('""rule"":""按事件""');
   });
 
+  it('makes the risk index as the rule set says (per km² or per 1,000 residents, hazard weight), --risk-per over it', () => {
+    // c1 holds no events and 4 hazard sites; c2 one event and no hazards; c3 one event, 2 hazards, 50 residents.
+    const features = JSON.parse(readFileSync(cells, 'utf8')).features;
+    features[0].properties = { ...features[0].properties, hazard_sites: 4 };
+    features[2].properties = { ...features[2].properties, hazard_sites: 2, residents: 50 };
+    const withHazards = join(dir, 'cells-hazards.geojson');
+    writeFileSync(withHazards, JSON.stringify({ type: 'FeatureCollection', features }));
+    const riskRules = join(dir, 'risk-rules.json');
+    const base = { name: '风险', weights: { risk_index: 1 }, normalize: 'none', method: 'thresholds', A: 1e9, B: 1e-9 };
+    const run = (risk: object | undefined, ...extra: string[]) => {
+      writeFileSync(riskRules, JSON.stringify({ ...base, risk }));
+      const out = join(dir, 'risk-classes.csv');
+      cli('classify', '--cells', withHazards, '--points', events, '--rules', riskRules, '--out', out, ...extra);
+      const rows = readFileSync(out, 'utf8').trim().split('\n');
+      const at = (name: string) => (rows.find((l) => l.includes(`,${name},`)) as string).split(',');
+      // risk_index is the 12th column.
+      return { c1: Number(at('c1')[11]), c2: Number(at('c2')[11]), c3: Number(at('c3')[11]), c3row: rows.find((l) => l.includes(',c3,')) };
+    };
+    const cellKm2 = 0.001 * 111.195 * (0.001 * 111.195 * Math.cos((28.2005 * Math.PI) / 180));
+    const byDefault = run(undefined);
+    expect(byDefault.c1).toBeCloseTo(4 / cellKm2, 0);
+    const heavy = run({ per: 'area', hazardWeight: 2.5 });
+    expect(heavy.c1).toBeCloseTo(2.5 * byDefault.c1, 6);
+    expect(heavy.c2).toBeCloseTo(byDefault.c2, 6);
+    expect(heavy.c3row).toContain('""risk"":{""per"":""area"",""hazardWeight"":2.5}');
+    // Per 1,000 residents: c1 has none (counts as 1), c3 has 50; weight 2 per hazard site.
+    const perResidents = run({ per: 'residents', hazardWeight: 2 });
+    expect(perResidents.c1).toBeCloseTo(4 * 2 * 1000, 6);
+    expect(perResidents.c3).toBeCloseTo(((byDefault.c3 - 2 / cellKm2) * cellKm2 + 2 * 2) * (1000 / 50), 3);
+    // --risk-per goes over the rule set's unit, keeping its hazard weight.
+    const overridden = run({ per: 'residents', hazardWeight: 2 }, '--risk-per', 'area');
+    expect(overridden.c1).toBeCloseTo(2 * byDefault.c1, 6);
+    writeFileSync(riskRules, JSON.stringify({ ...base, risk: { per: 'people', hazardWeight: 1 } }));
+    const bad = cli('classify', '--cells', withHazards, '--points', events, '--rules', riskRules, '--out', join(dir, 'c.csv'));
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('"risk.per" must be "area" (per km²) or "residents" (per 1,000 residents)');
+  });
+
   it('names the problem of an unusable rule set', () => {
     const bad = join(dir, 'bad-rules.json');
     writeFileSync(bad, JSON.stringify({ name: 'x', weights: { events: 1 }, normalize: 'none', method: 'thresholds', A: 1, B: 5 }));

@@ -62,6 +62,12 @@ describe('classifyCells', () => {
       score: 60,
       cutoffs: { A: 50, B: 20 },
     });
+    // A rule set that weighs the risk index says how it was made (the defaults when it does not say).
+    const risky: RuleSet = { ...absolute, weights: { risk_index: 1 } };
+    const [q] = classifyCells([{ code: 'x', risk_index: 60 }], risky);
+    expect(JSON.parse(classReason(q as never, risky, 1)).risk).toEqual({ per: 'area', hazardWeight: 1 });
+    const perResidents = { ...risky, risk: { per: 'residents' as const, hazardWeight: 3 } };
+    expect(JSON.parse(classReason(q as never, perResidents, 1)).risk).toEqual({ per: 'residents', hazardWeight: 3 });
   });
 
   it('refuses unusable rule sets, naming the problem', () => {
@@ -72,6 +78,10 @@ describe('classifyCells', () => {
     );
     expect(ruleSetProblem({ ...absolute, weights: {} })).toBe('"weights" must weigh at least one input');
     expect(ruleSetProblem(null)).toBe('the rule set is not a JSON object');
+    expect(ruleSetProblem({ ...absolute, risk: 'area' })).toBe('"risk" must be an object {per, hazardWeight}');
+    expect(ruleSetProblem({ ...absolute, risk: { per: 'households', hazardWeight: 1 } })).toContain('"risk.per" must be');
+    expect(ruleSetProblem({ ...absolute, risk: { per: 'area', hazardWeight: -1 } })).toBe('"risk.hazardWeight" must be a number ≥ 0');
+    expect(ruleSetProblem({ ...absolute, risk: { per: 'residents', hazardWeight: 0 } })).toBeNull();
     expect(() => classifyCells([], { ...absolute, normalize: 'z' as never })).toThrow('"normalize" must be');
   });
 });

@@ -1,0 +1,139 @@
+-- Purpose: a rule set says how its risk index input is made: "risk": {"per": "area" | "residents",
+--          "hazardWeight": number ≥ 0} (per km² or per 1,000 residents, and what one hazard site
+--          weighs against one event of severity 1); without it, per km² and weight 1 as before.
+--          classify_by_rules (the twin of src/data/run-rule-set.ts classifyInputs and
+--          src/domain/classify.ts classReason) computes the index so and names it in the reason
+--          when the rules weigh it; save_rule_set checks the new field.
+-- Tables: none changed (class_rule_sets.rules is jsonb).
+-- Destructive: nothing; both functions keep their signatures and grants.
+
+-- The A/B/C class of every current cell under p_rules (a rule set as saved), judged among all
+-- cells, with the reason as classReason writes it. Events are counted p_rules.eventDays (90)
+-- days back from p_end; the risk index as p_rules.risk says (default per km², hazard weight 1).
+create or replace function classify_by_rules(p_rules jsonb, p_version integer, p_end timestamptz default now())
+returns table (code text, class text, score double precision, reason text)
+language sql stable
+set search_path = public, extensions
+as $$
+  with risk as (
+    select coalesce(p_rules -> 'risk' ->> 'per', 'area') per,
+           coalesce((p_rules -> 'risk' ->> 'hazardWeight')::float8, 1) hazard_weight
+  ), input as (
+    select x ->> 'code' code,
+           (x ->> 'eventsWeighted')::float8 events,
+           (x ->> 'households')::float8 households,
+           (x ->> 'keyPersons')::float8 key_persons,
+           (x ->> 'hazardSites')::float8 hazard_sites,
+           -- riskIndex(ruleSetRisk(p_rules)): the parts, largest first, summed in that order.
+           coalesce((select sum(p.v order by p.v desc) from (
+              select (c.value::text)::float8 / d.denominator v
+                from jsonb_each(x -> 'eventsByCategory') c where (c.value::text)::float8 > 0
+              union all
+              select (x ->> 'hazardSites')::float8 * r.hazard_weight / d.denominator
+                where (x ->> 'hazardSites')::float8 > 0) p), 0) risk_index
+    from jsonb_array_elements(cell_class_inputs(p_end, coalesce((p_rules ->> 'eventDays')::integer, 90), null)) x
+    cross join risk r
+    -- Per 1,000 residents (a cell without residents counts as 1) or per km².
+    cross join lateral (select case r.per when 'residents' then greatest(1, (x ->> 'residents')::float8) / 1000
+                                          else greatest(1e-6, (x ->> 'areaKm2')::float8) end denominator) d
+  ), long as (
+    select i.code, k.ord, k.name, (p_rules -> 'weights' ->> k.name)::float8 weight,
+           case k.name when 'events' then i.events when 'households' then i.households
+                       when 'key_persons' then i.key_persons when 'hazard_sites' then i.hazard_sites
+                       else i.risk_index end v
+    from input i
+    cross join (values (1, 'events'), (2, 'households'), (3, 'key_persons'), (4, 'hazard_sites'), (5, 'risk_index')) k (ord, name)
+    where coalesce((p_rules -> 'weights' ->> k.name)::float8, 0) > 0
+  ), scaled as (
+    select l.*,
+           case p_rules ->> 'normalize'
+             -- The share of other cells below, ties sharing their mean rank.
+             when 'rank' then case when count(*) over w <= 1 then 0
+                              else ((2 * (rank() over wo - 1) + count(*) over wt - 1)::float8 / 2) / (count(*) over w - 1) end
+             when 'max' then case when greatest(0, max(l.v) over w) > 0 then l.v / max(l.v) over w else 0 end
+             else l.v end s
+    from long l
+    window w as (partition by l.name), wo as (partition by l.name order by l.v), wt as (partition by l.name, l.v)
+  ), per_cell as (
+    select l.code, sum(l.weight * l.s order by l.ord) total, jsonb_object_agg(l.name, l.v) inputs,
+           jsonb_object_agg(l.name, floor(l.s * 1e6 + 0.5) / 1e6) scaled
+    from scaled l group by l.code
+  ), score as (
+    -- The weighted sum in the inputs' order, rounded to 6 decimals as Math.round does.
+    select i.code, floor(coalesce(p.total, 0) * 1e6 + 0.5) / 1e6 score,
+           coalesce(p.inputs, '{}') inputs, coalesce(p.scaled, '{}') scaled
+    from input i left join per_cell p on p.code = i.code
+  ), taken as (
+    -- By quantiles: how many cells the A share and the A + B share take.
+    select floor((p_rules ->> 'A')::float8 * count(*) + 0.5)::integer n_a,
+           floor(((p_rules ->> 'A')::float8 + (p_rules ->> 'B')::float8) * count(*) + 0.5)::integer n_b
+    from score
+  ), cutoff as (
+    -- The score of the last cell taken (ties with it are taken too); nothing taken: above every score.
+    select case when p_rules ->> 'method' <> 'quantiles' then (p_rules ->> 'A')::float8
+                when t.n_a = 0 then 'Infinity'::float8
+                else (select s.score from score s order by s.score desc offset greatest(0, t.n_a - 1) limit 1) end a,
+           case when p_rules ->> 'method' <> 'quantiles' then (p_rules ->> 'B')::float8
+                when t.n_b = 0 then 'Infinity'::float8
+                else (select s.score from score s order by s.score desc offset greatest(0, t.n_b - 1) limit 1) end b
+    from taken t
+  )
+  select s.code,
+         case when s.score >= c.a then 'A' when s.score >= c.b then 'B' else 'C' end,
+         s.score,
+         (jsonb_build_object(
+           'rule', p_rules ->> 'name', 'version', p_version, 'method', p_rules ->> 'method',
+           'normalize', p_rules ->> 'normalize', 'weights', p_rules -> 'weights',
+           'inputs', s.inputs, 'scaled', s.scaled,
+           'score', s.score,
+           'cutoffs', jsonb_build_object('A', case when c.a = 'Infinity' then null else c.a end,
+                                         'B', case when c.b = 'Infinity' then null else c.b end))
+         -- How the risk index was made, where the rules weigh it.
+         || case when coalesce((p_rules -> 'weights' ->> 'risk_index')::float8, 0) > 0
+                 then jsonb_build_object('risk', jsonb_build_object('per', r.per, 'hazardWeight', r.hazard_weight))
+                 else '{}'::jsonb end)::text
+  from score s cross join cutoff c cross join risk r
+$$;
+
+-- Saves a rule set as the next version of its name; returns {id, name, version}. The shape is
+-- checked here too (the app checks it fully before sending).
+create or replace function save_rule_set(p_rules jsonb) returns jsonb
+language plpgsql
+set search_path = public, extensions
+as $$
+declare
+  rule_name text := btrim(coalesce(p_rules ->> 'name', ''));
+  next_version integer;
+  new_id bigint;
+begin
+  if app_role() <> 'admin' then
+    raise exception using errcode = '42501', message = 'only grid administrators may save rule sets';
+  end if;
+  if rule_name = '' then
+    raise exception using errcode = '22023', message = 'the rule set needs a name';
+  end if;
+  if jsonb_typeof(p_rules -> 'weights') is distinct from 'object' or p_rules -> 'weights' = '{}'::jsonb then
+    raise exception using errcode = '22023', message = 'the rule set must weigh at least one input';
+  end if;
+  if coalesce(p_rules ->> 'method', '') not in ('thresholds', 'quantiles')
+     or coalesce(p_rules ->> 'normalize', '') not in ('rank', 'max', 'none')
+     or jsonb_typeof(p_rules -> 'A') is distinct from 'number' or jsonb_typeof(p_rules -> 'B') is distinct from 'number' then
+    raise exception using errcode = '22023',
+      message = 'the rule set needs "method" (thresholds or quantiles), "normalize" (rank, max or none) and numbers "A" and "B"';
+  end if;
+  if p_rules ? 'risk' and (
+       jsonb_typeof(p_rules -> 'risk') is distinct from 'object'
+       or coalesce(p_rules -> 'risk' ->> 'per', '') not in ('area', 'residents')
+       or jsonb_typeof(p_rules -> 'risk' -> 'hazardWeight') is distinct from 'number'
+       or (p_rules -> 'risk' ->> 'hazardWeight')::float8 < 0) then
+    raise exception using errcode = '22023',
+      message = 'the rule set''s "risk" needs "per" (area or residents) and a number "hazardWeight" ≥ 0';
+  end if;
+  perform pg_advisory_xact_lock(hashtext('class_rule_sets:' || rule_name));
+  select coalesce(max(version), 0) + 1 into next_version from class_rule_sets where name = rule_name;
+  insert into class_rule_sets (name, version, rules, created_by)
+    values (rule_name, next_version, p_rules || jsonb_build_object('name', rule_name), auth.uid())
+    returning id into new_id;
+  return jsonb_build_object('id', new_id, 'name', rule_name, 'version', next_version);
+end
+$$;
