@@ -33,6 +33,6 @@ export async function runRuleSet(
   rules: RuleSet,
   end: Date = new Date(),
 ): Promise<{ inputs: CellClassInputs[]; results: ClassResult[] }> {
-  const inputs = await backend.getCellClassInputs(end.toISOString(), rules.eventDays ?? 90, null);
+  const inputs = await backend.getCellClassInputs(end.toISOString(), rules.eventDays ?? 90, rules.halfLifeDays ?? null);
   return { inputs, results: classifyInputs(inputs, rules) };
 }

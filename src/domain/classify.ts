@@ -22,6 +22,11 @@ export interface RuleSet {
   /** Days of events counted back from the run (the database run); default 90. */
   eventDays?: number;
   /**
+   * Events (for the events input and the risk index) weigh half as much every this many days
+   * back from the run (the database run); null or absent: no decay.
+   */
+  halfLifeDays?: number | null;
+  /**
    * How the `risk_index` input is made (see riskIndex): per km² or per 1,000 residents, and what
    * one hazard site weighs against one event of severity 1. Default: per km², weight 1.
    */
@@ -66,6 +71,12 @@ export function ruleSetProblem(rules: unknown): string | null {
   if (r.method === 'quantiles' && (r.A < 0 || r.B < 0 || r.A + r.B > 1)) return 'the A and B shares must be ≥ 0 and add up to at most 1';
   if (r.eventDays !== undefined && !(Number.isInteger(r.eventDays) && r.eventDays > 0))
     return '"eventDays" must be a whole number of days > 0';
+  if (
+    r.halfLifeDays !== undefined &&
+    r.halfLifeDays !== null &&
+    !(typeof r.halfLifeDays === 'number' && r.halfLifeDays > 0 && Number.isFinite(r.halfLifeDays))
+  )
+    return '"halfLifeDays" must be a number of days > 0, or null for no decay';
   if (r.risk !== undefined) {
     const risk = r.risk as Partial<RiskOptions> | null;
     if (!risk || typeof risk !== 'object') return '"risk" must be an object {per, hazardWeight}';
@@ -152,6 +163,7 @@ export function classReason(result: ClassResult, rules: RuleSet, version: number
     weights: rules.weights,
     // How the risk index was made, where the rules weigh it.
     ...((rules.weights.risk_index ?? 0) > 0 ? { risk: ruleSetRisk(rules) } : {}),
+    ...(rules.halfLifeDays ? { halfLifeDays: rules.halfLifeDays } : {}),
     inputs: result.inputs,
     scaled: result.scaled,
     score: result.score,

@@ -289,6 +289,18 @@ export function ClassifyPanel({ backend, canApply, categories, onSelectCell, onA
                 data-testid="classify-hazard-weight"
               />
             </label>
+            <label className="field">
+              {t('classify.halfLifeDays')}
+              <input
+                type="number"
+                min={0}
+                step={1}
+                placeholder={t('classify.noDecay')}
+                value={rules.halfLifeDays ?? ''}
+                onChange={(e) => edit({ halfLifeDays: e.target.value === '' ? null : Number(e.target.value) })}
+                data-testid="classify-half-life"
+              />
+            </label>
           </div>
           {problem && <p className="error">{problem}</p>}
           <div className="actions">

@@ -59,6 +59,7 @@ function ClassReason({ cell }: { cell: CellDetail }) {
               per: t(risk.per === 'residents' ? 'risk.perResidents' : 'risk.perArea'),
               weight: risk.hazardWeight,
             })}
+          {typeof r.halfLifeDays === 'number' && t('inspector.reasonHalfLife', { days: r.halfLifeDays })}
         </>
       );
     }

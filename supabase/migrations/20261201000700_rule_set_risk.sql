@@ -1,6 +1,8 @@
 -- Purpose: a rule set says how its risk index input is made: "risk": {"per": "area" | "residents",
 --          "hazardWeight": number ≥ 0} (per km² or per 1,000 residents, and what one hazard site
 --          weighs against one event of severity 1); without it, per km² and weight 1 as before.
+--          "halfLifeDays" (optional, null: none) decays the events it counts, as the risk index
+--          of the inspector and the heatmap do.
 --          classify_by_rules (the twin of src/data/run-rule-set.ts classifyInputs and
 --          src/domain/classify.ts classReason) computes the index so and names it in the reason
 --          when the rules weigh it; save_rule_set checks the new field.
@@ -9,7 +11,8 @@
 
 -- The A/B/C class of every current cell under p_rules (a rule set as saved), judged among all
 -- cells, with the reason as classReason writes it. Events are counted p_rules.eventDays (90)
--- days back from p_end; the risk index as p_rules.risk says (default per km², hazard weight 1).
+-- days back from p_end, halved every p_rules.halfLifeDays days (none when absent); the risk index
+-- as p_rules.risk says (default per km², hazard weight 1).
 create or replace function classify_by_rules(p_rules jsonb, p_version integer, p_end timestamptz default now())
 returns table (code text, class text, score double precision, reason text)
 language sql stable
@@ -31,7 +34,8 @@ as $$
               union all
               select (x ->> 'hazardSites')::float8 * r.hazard_weight / d.denominator
                 where (x ->> 'hazardSites')::float8 > 0) p), 0) risk_index
-    from jsonb_array_elements(cell_class_inputs(p_end, coalesce((p_rules ->> 'eventDays')::integer, 90), null)) x
+    from jsonb_array_elements(cell_class_inputs(p_end, coalesce((p_rules ->> 'eventDays')::integer, 90),
+                                                (p_rules ->> 'halfLifeDays')::float8)) x
     cross join risk r
     -- Per 1,000 residents (a cell without residents counts as 1) or per km².
     cross join lateral (select case r.per when 'residents' then greatest(1, (x ->> 'residents')::float8) / 1000
@@ -91,6 +95,10 @@ as $$
          -- How the risk index was made, where the rules weigh it.
          || case when coalesce((p_rules -> 'weights' ->> 'risk_index')::float8, 0) > 0
                  then jsonb_build_object('risk', jsonb_build_object('per', r.per, 'hazardWeight', r.hazard_weight))
+                 else '{}'::jsonb end
+         -- Events halved every halfLifeDays days, where the rules say so.
+         || case when p_rules ->> 'halfLifeDays' is not null
+                 then jsonb_build_object('halfLifeDays', (p_rules ->> 'halfLifeDays')::float8)
                  else '{}'::jsonb end)::text
   from score s cross join cutoff c cross join risk r
 $$;
@@ -124,10 +132,16 @@ begin
   if p_rules ? 'risk' and (
        jsonb_typeof(p_rules -> 'risk') is distinct from 'object'
        or coalesce(p_rules -> 'risk' ->> 'per', '') not in ('area', 'residents')
-       or jsonb_typeof(p_rules -> 'risk' -> 'hazardWeight') is distinct from 'number'
-       or (p_rules -> 'risk' ->> 'hazardWeight')::float8 < 0) then
+       or case when jsonb_typeof(p_rules -> 'risk' -> 'hazardWeight') = 'number'
+               then (p_rules -> 'risk' ->> 'hazardWeight')::float8 < 0 else true end) then
     raise exception using errcode = '22023',
       message = 'the rule set''s "risk" needs "per" (area or residents) and a number "hazardWeight" ≥ 0';
+  end if;
+  if jsonb_typeof(p_rules -> 'halfLifeDays') <> 'null'
+     and (case when jsonb_typeof(p_rules -> 'halfLifeDays') = 'number' then (p_rules ->> 'halfLifeDays')::float8 <= 0
+               else true end) then
+    raise exception using errcode = '22023',
+      message = 'the rule set''s "halfLifeDays" must be a number of days > 0, or null for no decay';
   end if;
   perform pg_advisory_xact_lock(hashtext('class_rule_sets:' || rule_name));
   select coalesce(max(version), 0) + 1 into next_version from class_rule_sets where name = rule_name;

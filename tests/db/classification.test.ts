@@ -56,6 +56,8 @@ describeEachDatabase('classification', (db) => {
       await expectRefused(tx, 'select save_rule_set($1)', [{ ...byEvents, method: 'vote' }], 'needs "method"');
       await expectRefused(tx, 'select save_rule_set($1)', [{ ...byEvents, risk: { per: 'km', hazardWeight: 1 } }], 'needs "per"');
       await expectRefused(tx, 'select save_rule_set($1)', [{ ...byEvents, risk: { per: 'area', hazardWeight: -2 } }], '"hazardWeight" ≥ 0');
+      await expectRefused(tx, 'select save_rule_set($1)', [{ ...byEvents, halfLifeDays: 0 }], '"halfLifeDays" must be');
+      await expectRefused(tx, 'select save_rule_set($1)', [{ ...byEvents, halfLifeDays: 'a month' }], '"halfLifeDays" must be');
       expect(await rpc(tx, 'save_rule_set($1)', [{ ...byEvents, risk: { per: 'residents', hazardWeight: 2 } }])).toMatchObject({
         version: 3,
       });
@@ -195,6 +197,7 @@ describeEachDatabase('classification', (db) => {
         A: 0.1,
         B: 0.2,
         risk: { per: 'residents', hazardWeight: 3 },
+        halfLifeDays: 30,
       },
       {
         name: '无隐患',
@@ -210,7 +213,11 @@ describeEachDatabase('classification', (db) => {
     await rolledBack(db(), async (tx) => {
       const end = new Date(Date.parse(await lastEvent(tx)) + 86_400_000).toISOString();
       for (const rules of ruleSets) {
-        const inputs = await rpc<CellClassInputs[]>(tx, 'cell_class_inputs($1::timestamptz, $2, null)', [end, rules.eventDays ?? 90]);
+        const inputs = await rpc<CellClassInputs[]>(tx, 'cell_class_inputs($1::timestamptz, $2, $3)', [
+          end,
+          rules.eventDays ?? 90,
+          rules.halfLifeDays ?? null,
+        ]);
         const expected = classifyInputs(inputs, rules);
         const { rows } = await tx.query<{ code: string; class: string; score: number; reason: string }>(
           'select code, class, score, reason from classify_by_rules($1, 3, $2::timestamptz) order by code',

@@ -733,11 +733,13 @@ test('an admin previews and applies a class rule set, overrides a cell by hand w
   // cut-offs; back per km² with weight 1, nothing changes again.
   await page.getByTestId('classify-risk-per').selectOption('residents');
   await page.getByTestId('classify-hazard-weight').fill('5');
+  await page.getByTestId('classify-half-life').fill('30');
   await page.getByTestId('classify-preview').click();
   await expect(page.getByTestId('classify-summary')).not.toContainText('；0 个网格将改变分类');
   await keepScreenshot(page, '13a-classify-risk-options');
   await page.getByTestId('classify-risk-per').selectOption('area');
   await page.getByTestId('classify-hazard-weight').fill('1');
+  await page.getByTestId('classify-half-life').fill('');
   await page.getByTestId('classify-preview').click();
   await expect(page.getByTestId('classify-summary')).toContainText('；0 个网格将改变分类');
 

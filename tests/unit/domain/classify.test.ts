@@ -68,6 +68,8 @@ describe('classifyCells', () => {
     expect(JSON.parse(classReason(q as never, risky, 1)).risk).toEqual({ per: 'area', hazardWeight: 1 });
     const perResidents = { ...risky, risk: { per: 'residents' as const, hazardWeight: 3 } };
     expect(JSON.parse(classReason(q as never, perResidents, 1)).risk).toEqual({ per: 'residents', hazardWeight: 3 });
+    expect(JSON.parse(classReason(q as never, { ...perResidents, halfLifeDays: 30 }, 1)).halfLifeDays).toBe(30);
+    expect(JSON.parse(classReason(q as never, perResidents, 1))).not.toHaveProperty('halfLifeDays');
   });
 
   it('refuses unusable rule sets, naming the problem', () => {
@@ -82,6 +84,9 @@ describe('classifyCells', () => {
     expect(ruleSetProblem({ ...absolute, risk: { per: 'households', hazardWeight: 1 } })).toContain('"risk.per" must be');
     expect(ruleSetProblem({ ...absolute, risk: { per: 'area', hazardWeight: -1 } })).toBe('"risk.hazardWeight" must be a number ≥ 0');
     expect(ruleSetProblem({ ...absolute, risk: { per: 'residents', hazardWeight: 0 } })).toBeNull();
+    expect(ruleSetProblem({ ...absolute, halfLifeDays: 0 })).toBe('"halfLifeDays" must be a number of days > 0, or null for no decay');
+    expect(ruleSetProblem({ ...absolute, halfLifeDays: null })).toBeNull();
+    expect(ruleSetProblem({ ...absolute, halfLifeDays: 30 })).toBeNull();
     expect(() => classifyCells([], { ...absolute, normalize: 'z' as never })).toThrow('"normalize" must be');
   });
 });
