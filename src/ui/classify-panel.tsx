@@ -70,6 +70,7 @@ export function ClassifyPanel({ backend, canApply, categories, onSelectCell, onA
   }, [backend]);
 
   const problem = ruleSetProblem(rules);
+  const riskOptions = ruleSetRisk(rules);
   const edit = (next: Partial<RuleSet>) => {
     setRules((r) => ({ ...r, ...next }));
     setSavedId(null);
@@ -270,8 +271,8 @@ export function ClassifyPanel({ backend, canApply, categories, onSelectCell, onA
             <label className="field">
               {t('classify.riskPer')}
               <select
-                value={ruleSetRisk(rules).per}
-                onChange={(e) => edit({ risk: { ...ruleSetRisk(rules), per: e.target.value as RiskOptions['per'] } })}
+                value={riskOptions.per}
+                onChange={(e) => edit({ risk: { ...riskOptions, per: e.target.value as RiskOptions['per'] } })}
                 data-testid="classify-risk-per"
               >
                 <option value="area">{t('risk.perArea')}</option>
@@ -284,8 +285,8 @@ export function ClassifyPanel({ backend, canApply, categories, onSelectCell, onA
                 type="number"
                 min={0}
                 step={0.5}
-                value={ruleSetRisk(rules).hazardWeight}
-                onChange={(e) => edit({ risk: { ...ruleSetRisk(rules), hazardWeight: Number(e.target.value) } })}
+                value={riskOptions.hazardWeight}
+                onChange={(e) => edit({ risk: { ...riskOptions, hazardWeight: Number(e.target.value) } })}
                 data-testid="classify-hazard-weight"
               />
             </label>
