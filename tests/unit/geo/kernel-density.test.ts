@@ -164,6 +164,21 @@ describe('kernelDensity (quartic) on crowded cells', () => {
   }
 });
 
+describe('kernelDensity (quartic) in WebAssembly', () => {
+  it('gives the same raster again after a larger one (the module keeps its memory between calls)', () => {
+    const small = rasterFrame([112.93, 28.2, 112.94, 28.207], 20);
+    const large = rasterFrame([112.9, 28.18, 112.97, 28.23], 15);
+    const a = crowded(3, small, 0.001);
+    const b = crowded(4, large, 0.002);
+    const options = { kernel: 'quartic' as const, bandwidthMeters: 90 };
+    const first = kernelDensity(a.lng, a.lat, a.weight, small, options).values;
+    const other = kernelDensity(b.lng, b.lat, null, large, { kernel: 'quartic', bandwidthMeters: 250 }).values;
+    expect(other.some((v) => v > 0)).toBe(true);
+    expect(kernelDensity(a.lng, a.lat, a.weight, small, options).values).toEqual(first);
+    expect(kernelDensity(a.lng, a.lat, null, small, options).values).not.toEqual(first);
+  });
+});
+
 describe('kernelDensity (Gaussian) by its series', () => {
   for (const [sigma, cell] of [
     [45, 20],
