@@ -1,6 +1,6 @@
 /**
  * Compiles the AssemblyScript kernels in src/wasm/ to WebAssembly (with SIMD) and writes each as
- * a module of base64 beside the code that loads it (src/geo/quartic-wasm.ts), so that the app's
+ * a module of base64 beside the code that loads it (src/geo/density-wasm.ts), so that the app's
  * workers, the CLI and the tests all load the same bytes without a build step of their own.
  * `npm run build:wasm` after editing src/wasm/; a unit test checks the module matches the source.
  */
@@ -10,7 +10,7 @@ import asc from 'assemblyscript/asc';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-export const WASM_MODULES = [{ source: 'src/wasm/quartic.ts', module: 'src/geo/quartic-wasm.ts', name: 'QUARTIC_WASM' }] as const;
+export const WASM_MODULES = [{ source: 'src/wasm/density.ts', module: 'src/geo/density-wasm.ts', name: 'DENSITY_WASM' }] as const;
 
 /** Returns the WebAssembly that src/wasm/NAME.ts compiles to. */
 export async function compileWasm(source: string): Promise<Uint8Array<ArrayBuffer>> {

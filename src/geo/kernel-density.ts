@@ -1,6 +1,6 @@
 import type { BBox } from '../domain/ids';
+import { DENSITY_WASM } from './density-wasm';
 import { METERS_PER_DEGREE } from './planar';
-import { QUARTIC_WASM } from './quartic-wasm';
 
 export const KERNELS = ['quartic', 'gaussian'] as const;
 export type Kernel = (typeof KERNELS)[number];
@@ -176,7 +176,7 @@ function binPoints(
  * by point. Bins are visited in strips a few bandwidths wide, and the running sums are kept for
  * the strip's window and the rows its bins still reach only (they stay in cache). Coordinates are
  * local to bins and to windows, so that the sums stay exact to ~1e-12 of a point's peak. The
- * binning is done here; the rest runs in WebAssembly with SIMD (src/wasm/quartic.ts, the rim two
+ * binning is done here; the rest runs in WebAssembly with SIMD (src/wasm/density.ts, the rim two
  * points and two cells at a time), ≈ 2× this code's speed in JavaScript.
  * Gaussian: along x, a series in each column bin (p numbers per point and row instead of a value
  * per cell; see gaussianSeriesDensity), exact along y; when cells are large against σ, each point's
@@ -312,11 +312,12 @@ function quarticDensity(
   // Bins reach M cells beyond the raster, so that every point that reaches a cell centre is in one.
   const M = R + 1;
   const bins = (W + 2 * M) * (H + 2 * M);
-  // The module's memory (see src/wasm/quartic.ts): the binned points, the raster, then the
+  // The module's memory (see src/wasm/density.ts): the binned points, the raster, then the
   // running sums and scratch for the points of a bin. Points are binned straight into it.
   const Q = 2 * R + 4;
   const span = 4 * R + 2;
-  const layout = new WasmLayout(16);
+  const module = densityModule();
+  const layout = new WasmLayout(module.heapBase());
   const xs = layout.take(n * 8);
   const ys = layout.take(n * 8);
   const ws = weights ? layout.take(n * 8) : 0;
@@ -324,7 +325,6 @@ function quarticDensity(
   const out = layout.take(W * H * 8);
   const sums = layout.take(Q * span * 5 * 8);
   const flags = layout.take(Q);
-  const module = quarticModule();
   let buffer = layout.grow(module.memory);
   new Uint8Array(buffer, out, layout.end - out).fill(0);
   const { start } = binPoints(x, y, weights, frame, M, (count) => ({
@@ -339,11 +339,12 @@ function quarticDensity(
   most = (most + 2) & ~1;
   const scratch = layout.take(4 * most * 8);
   buffer = layout.grow(module.memory);
-  reportProgress = onProgress && ((done: number) => onProgress(done, n));
-  try {
-    module.quartic(W, H, s, h, (3 / (Math.PI * h ** 6)) * 1e6, xs, ys, ws, starts, scratch, most, sums, flags, out);
-  } finally {
-    reportProgress = undefined;
+  // Strip by strip: calls short enough that V8's optimised code comes in after the first few.
+  const args = [W, H, s, h, (3 / (Math.PI * h ** 6)) * 1e6, xs, ys, ws, starts, scratch, most, sums, flags, out];
+  let done = 0;
+  for (let first = 0; first < W + 2 * M; first += 2 * R + 2) {
+    onProgress?.(done, n);
+    done += module.quarticStrip(first, ...args);
   }
   onProgress?.(n, n);
   const values = new Float64Array(buffer, out, W * H).slice();
@@ -356,7 +357,7 @@ function quarticDensity(
 class WasmLayout {
   end: number;
   constructor(start: number) {
-    this.end = start;
+    this.end = Math.ceil(start / 16) * 16;
   }
   take(bytes: number): number {
     const at = this.end;
@@ -371,23 +372,27 @@ class WasmLayout {
   }
 }
 
-interface QuarticModule {
+interface DensityModule {
   memory: WebAssembly.Memory;
-  quartic(...args: number[]): void;
+  heapBase(): number;
+  quarticStrip(firstBin: number, ...args: number[]): number;
+  gaussianScatter(r0: number, r1: number, j0: number, j1: number, ...args: number[]): number;
+  gaussianRows(band: number, r0: number, r1: number, ...args: number[]): void;
 }
 
-let loadedQuartic: QuarticModule | null = null;
-/** Where the module's progress goes during a call. */
-let reportProgress: ((done: number) => void) | undefined;
+/** Column bins and rows per call of the Gaussian's module. */
+const CALL_BINS = 32;
+const CALL_ROWS = 16;
 
-/** The quartic kernel's WebAssembly (src/wasm/quartic.ts), compiled once per thread. */
-function quarticModule(): QuarticModule {
-  if (!loadedQuartic) {
-    const bytes = Uint8Array.from(atob(QUARTIC_WASM), (c) => c.charCodeAt(0));
-    const imports = { quartic: { progress: (done: number) => reportProgress?.(done) } };
-    loadedQuartic = new WebAssembly.Instance(new WebAssembly.Module(bytes), imports).exports as unknown as QuarticModule;
+let loadedDensity: DensityModule | null = null;
+
+/** The kernels' WebAssembly (src/wasm/density.ts), compiled once per thread. */
+function densityModule(): DensityModule {
+  if (!loadedDensity) {
+    const bytes = Uint8Array.from(atob(DENSITY_WASM), (c) => c.charCodeAt(0));
+    loadedDensity = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as unknown as DensityModule;
   }
-  return loadedQuartic;
+  return loadedDensity;
 }
 
 /** Largest error the Gaussian's series may leave, relative to a point's peak. */
@@ -421,6 +426,8 @@ export function gaussianSeriesTerms(uMax: number, tMax: number): number | null {
  * per point: e^(−(es − δy)²/2σ²) is a table of e^(−(es)²/2σ²) times a power of e^(sδy/σ²)), and
  * one pass per row turns the bins' sums into densities with the table Φ_k(d) = e^(−t²/2) t^k.
  * Per point: rows × p instead of rows × columns. Rows are done in bands to bound the memory.
+ * The binning and tables are done here, the sums in WebAssembly with SIMD (src/wasm/density.ts,
+ * two terms at a time), ≈ 3× this code's speed in JavaScript.
  * Returns null when the series would need too many terms (cells much larger than σ) or would not
  * pay (a reach of few cells).
  */
@@ -440,90 +447,67 @@ function gaussianSeriesDensity(
   const n = x.length;
   const Wb = W + 2 * R;
   const Hb = H + 2 * R;
-  // Points by bin, row by row (points of one bin then add to the same sums); bins reach R rows
-  // and columns off the raster. `start[mb * Wb]` opens row bin mb.
-  const { x: bx, y: by, weights: bw, start } = binPoints(x, y, weights, frame, R);
-  // Tables: G[|e|] = e^(−(es)²/2σ²); Φ[(d + R)p + k] = e^(−t²/2) t^k, t = ds/σ; 1/k!.
+  // The module works on pairs of terms: the last one 0 when p is odd.
+  const pe = (p + 1) & ~1;
+  // Rows per band: the band's sums take at most ~4 million numbers.
+  const band = rowsPerBand ?? Math.max(1, Math.min(H, Math.floor(4_000_000 / (Wb * pe))));
+  // The module's memory (see src/wasm/density.ts): points by bin, row by row (points of one bin
+  // then add to the same sums; bins reach R rows and columns off the raster, `start[mb * Wb]`
+  // opens row bin mb), tables, the band's sums and the raster.
+  const module = densityModule();
+  const layout = new WasmLayout(module.heapBase());
+  const xs = layout.take(n * 8);
+  const ys = layout.take(n * 8);
+  const ws = weights ? layout.take(n * 8) : 0;
+  const starts = layout.take((Wb * Hb + 2) * 4);
+  const G = layout.take((R + 1) * 8);
+  const phi = layout.take((2 * R + 1) * pe * 8);
+  const inverseFactorial = layout.take(pe * 8);
+  const a = layout.take(pe * 8);
+  const sums = layout.take(band * Wb * pe * 8);
+  const touched = layout.take(band * Wb);
+  const out = layout.take(W * H * 8);
+  const buffer = layout.grow(module.memory);
+  binPoints(x, y, weights, frame, R, (count) => ({
+    x: new Float64Array(buffer, xs, n),
+    y: new Float64Array(buffer, ys, n),
+    weights: weights && new Float64Array(buffer, ws, n),
+    start: new Uint32Array(buffer, starts, count + 1).fill(0),
+  }));
+  // Tables: G[|e|] = e^(−(es)²/2σ²); Φ[(d + R)pe + k] = e^(−t²/2) t^k, t = ds/σ; 1/k! (0 past p).
   const h2 = h * h;
-  const G = new Float64Array(R + 1);
-  for (let e = 0; e <= R; e++) G[e] = Math.exp(-((e * s) ** 2) / (2 * h2));
-  const phi = new Float64Array((2 * R + 1) * p);
+  const g = new Float64Array(buffer, G, R + 1);
+  for (let e = 0; e <= R; e++) g[e] = Math.exp(-((e * s) ** 2) / (2 * h2));
+  const table = new Float64Array(buffer, phi, (2 * R + 1) * pe).fill(0);
   for (let d = -R; d <= R; d++) {
     const t = (d * s) / h;
     let v = Math.exp(-(t * t) / 2);
     for (let k = 0; k < p; k++) {
-      phi[(d + R) * p + k] = v;
+      table[(d + R) * pe + k] = v;
       v *= t;
     }
   }
-  const inverseFactorial = new Float64Array(p);
-  inverseFactorial[0] = 1;
-  for (let k = 1; k < p; k++) inverseFactorial[k] = (inverseFactorial[k - 1] as number) / k;
+  const factorials = new Float64Array(buffer, inverseFactorial, pe).fill(0);
+  factorials[0] = 1;
+  for (let k = 1; k < p; k++) factorials[k] = (factorials[k - 1] as number) / k;
+  new Float64Array(buffer, out, W * H).fill(0);
   const scale = (1 / (2 * Math.PI * h2)) * 1e6;
-  const values = new Float64Array(W * H);
-  // Rows per band: the band's sums take at most ~4 million numbers.
-  const band = rowsPerBand ?? Math.max(1, Math.min(H, Math.floor(4_000_000 / (Wb * p))));
-  const sums = new Float64Array(band * Wb * p);
-  const touched = new Uint8Array(band * Wb);
-  const a = new Float64Array(p);
+  const points = [W, H, s, h, scale, pe, R, xs, ys, ws, starts, G, inverseFactorial, a, sums, touched];
+  const bandSums = new Float64Array(buffer, sums, band * Wb * pe);
+  const bandTouched = new Uint8Array(buffer, touched, band * Wb);
   let done = 0;
   for (let r0 = 0; r0 < H; r0 += band) {
     const r1 = Math.min(H, r0 + band);
-    sums.fill(0);
-    touched.fill(0);
-    // Row bins (m + R) whose points reach a row of the band: m from r0 − R to r1 − 1 + R.
-    const m0 = r0;
-    const m1 = Math.min(Hb - 1, r1 - 1 + 2 * R);
-    for (let mb = m0; mb <= m1; mb++) {
-      const m = mb - R;
-      const lo = Math.max(r0, m - R);
-      const hi = Math.min(r1 - 1, m + R);
-      if (lo > hi) continue;
-      for (let q = start[mb * Wb] as number; q < (start[(mb + 1) * Wb] as number); q++) {
-        if ((++done & 0xffff) === 0) onProgress?.(Math.min(done, n), n);
-        const weight = bw ? (bw[q] as number) : 1;
-        if (weight === 0 || !Number.isFinite(weight)) continue;
-        const px = bx[q] as number;
-        const jb = Math.floor(px / s) + R;
-        const u = (px - (jb - R + 0.5) * s) / h;
-        const w = weight * scale * Math.exp(-(u * u) / 2);
-        let uk = w;
-        for (let k = 0; k < p; k++) {
-          a[k] = uk * (inverseFactorial[k] as number);
-          uk *= u;
-        }
-        const dy = (by[q] as number) - (m + 0.5) * s;
-        const E = Math.exp((s * dy) / h2);
-        let power = Math.exp(((lo - m) * s * dy) / h2 - (dy * dy) / (2 * h2));
-        for (let r = lo; r <= hi; r++) {
-          const e = r - m;
-          const g = (G[e < 0 ? -e : e] as number) * power;
-          power *= E;
-          const at = (r - r0) * Wb + jb;
-          touched[at] = 1;
-          const base = at * p;
-          for (let k = 0; k < p; k++) sums[base + k] = (sums[base + k] as number) + g * (a[k] as number);
-        }
-      }
+    bandSums.fill(0);
+    bandTouched.fill(0);
+    // In strips of column bins and of rows: calls short enough that V8's optimised code comes in.
+    for (let j0 = 0; j0 < Wb; j0 += CALL_BINS) {
+      onProgress?.(Math.min(done, n), n);
+      done += module.gaussianScatter(r0, r1, j0, Math.min(Wb, j0 + CALL_BINS), ...points);
     }
-    for (let r = r0; r < r1; r++) {
-      const row = r * W;
-      for (let jb = 0; jb < Wb; jb++) {
-        const at = (r - r0) * Wb + jb;
-        if (touched[at] === 0) continue;
-        const base = at * p;
-        const j = jb - R;
-        const c0 = Math.max(0, j - R);
-        const c1 = Math.min(W - 1, j + R);
-        for (let c = c0; c <= c1; c++) {
-          const f = (c - j + R) * p;
-          let v = 0;
-          for (let k = 0; k < p; k++) v += (sums[base + k] as number) * (phi[f + k] as number);
-          values[row + c] = (values[row + c] as number) + v;
-        }
-      }
-    }
+    for (let r = r0; r < r1; r += CALL_ROWS) module.gaussianRows(r0, r, Math.min(r1, r + CALL_ROWS), W, pe, R, phi, sums, touched, out);
   }
+  const values = new Float64Array(buffer, out, W * H).slice();
   onProgress?.(n, n);
   // The series' terms alternate in sign: rounding may leave a trace below zero far from points.
   for (let k = 0; k < values.length; k++) if ((values[k] as number) < 0) values[k] = 0;
