@@ -428,8 +428,9 @@ export function gaussianSeriesTerms(uMax: number, tMax: number): number | null {
  * Per point: rows × p instead of rows × columns. Rows are done in bands to bound the memory.
  * The binning and tables are done here, the sums in WebAssembly with SIMD (src/wasm/density.ts,
  * two terms at a time), ≈ 3× this code's speed in JavaScript.
- * Returns null when the series would need too many terms (cells much larger than σ) or would not
- * pay (a reach of few cells).
+ * Returns null when the series would need too many terms (cells much larger than σ; more than
+ * 12, which the module takes, only happens where it would not pay) or would not pay (a reach of
+ * few cells).
  */
 function gaussianSeriesDensity(
   x: Float64Array,
@@ -443,12 +444,12 @@ function gaussianSeriesDensity(
   const { width: W, height: H, cellMeters: s } = frame;
   const R = Math.ceil((h * GAUSSIAN_REACH) / s) + 1;
   const p = gaussianSeriesTerms(s / (2 * h), (R * s) / h);
-  if (p === null || 2 * p >= 2 * R + 1) return null;
+  if (p === null || 2 * p >= 2 * R + 1 || p > 12) return null;
   const n = x.length;
   const Wb = W + 2 * R;
   const Hb = H + 2 * R;
-  // The module works on pairs of terms: the last one 0 when p is odd.
-  const pe = (p + 1) & ~1;
+  // The module takes 8 or 12 terms (the last ones 0); the series needs at most 12 where it pays.
+  const pe = p <= 8 ? 8 : 12;
   // Rows per band: the band's sums take at most ~4 million numbers.
   const band = rowsPerBand ?? Math.max(1, Math.min(H, Math.floor(4_000_000 / (Wb * pe))));
   // The module's memory (see src/wasm/density.ts): points by bin, row by row (points of one bin
@@ -463,7 +464,7 @@ function gaussianSeriesDensity(
   const G = layout.take((R + 1) * 8);
   const phi = layout.take((2 * R + 1) * pe * 8);
   const inverseFactorial = layout.take(pe * 8);
-  const a = layout.take(pe * 8);
+  const a = layout.take(12 * 8);
   const sums = layout.take(band * Wb * pe * 8);
   const touched = layout.take(band * Wb);
   const out = layout.take(W * H * 8);
@@ -490,6 +491,7 @@ function gaussianSeriesDensity(
   const factorials = new Float64Array(buffer, inverseFactorial, pe).fill(0);
   factorials[0] = 1;
   for (let k = 1; k < p; k++) factorials[k] = (factorials[k - 1] as number) / k;
+  new Float64Array(buffer, a, 12).fill(0);
   new Float64Array(buffer, out, W * H).fill(0);
   const scale = (1 / (2 * Math.PI * h2)) * 1e6;
   const points = [W, H, s, h, scale, pe, R, xs, ys, ws, starts, G, inverseFactorial, a, sums, touched];

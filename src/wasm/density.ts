@@ -307,11 +307,11 @@ export function quarticStrip(
 
 /**
  * The Gaussian density (σ `sigma` metres) of the points binned by `binPoints` with a margin of
- * `R` bins, by a series of `p` terms (even; the last ones 0 when fewer are needed) along x per
+ * `R` bins, by a series of `p` terms (8 or 12; the last ones 0 when fewer are needed) along x per
  * column bin and exact rows along y (see gaussianSeriesDensity): adds the points of column bins
  * `j0` to `j1` − 1 that reach rows `r0` to `r1` − 1 (a band, starting at r0) to the band's sums.
  * Tables: `G` (R + 1 f64) e^(−(es)²/2σ²), `inverseFactorial` (p f64: 1/k!, 0 past the series).
- * Scratch: `a` (p f64), `sums` (rows of the band × (W + 2R) × p f64) and `touched` (rows of the
+ * Scratch: `a` (12 f64, zero past p), `sums` (rows of the band × (W + 2R) × p f64) and `touched` (rows of the
  * band × (W + 2R) bytes), zero at the start of the band. Returns how many points it visited.
  */
 export function gaussianScatter(
@@ -367,6 +367,14 @@ export function gaussianScatter(
       const dy = at(ys, q) - (<f64>m + 0.5) * s;
       const E = Math.exp((s * dy) / h2);
       let power = Math.exp((<f64>(lo - m) * s * dy) / h2 - (dy * dy) / (2 * h2));
+      // The terms held in registers (read from memory at each row, beside the sums written there,
+      // and in a loop, they took ~20 % longer).
+      const a0 = v128.load(a);
+      const a1 = v128.load(a, 16);
+      const a2 = v128.load(a, 32);
+      const a3 = v128.load(a, 48);
+      const a4 = v128.load(a, 64);
+      const a5 = v128.load(a, 80);
       for (let r = lo; r <= hi; r++) {
         const e = r - m;
         const g = f64x2.splat(at(G, e < 0 ? -e : e) * power);
@@ -374,9 +382,13 @@ export function gaussianScatter(
         const cell = (r - r0) * Wb + jb;
         store<u8>(touched + <usize>cell, 1);
         const base = sums + ((<usize>(cell * p)) << 3);
-        for (let k = 0; k < p; k += 2) {
-          const o = (<usize>k) << 3;
-          v128.store(base + o, f64x2.add(v128.load(base + o), f64x2.mul(g, v128.load(a + o))));
+        v128.store(base, f64x2.add(v128.load(base), f64x2.mul(g, a0)));
+        v128.store(base, f64x2.add(v128.load(base, 16), f64x2.mul(g, a1)), 16);
+        v128.store(base, f64x2.add(v128.load(base, 32), f64x2.mul(g, a2)), 32);
+        v128.store(base, f64x2.add(v128.load(base, 48), f64x2.mul(g, a3)), 48);
+        if (p === 12) {
+          v128.store(base, f64x2.add(v128.load(base, 64), f64x2.mul(g, a4)), 64);
+          v128.store(base, f64x2.add(v128.load(base, 80), f64x2.mul(g, a5)), 80);
         }
       }
     }
@@ -387,7 +399,7 @@ export function gaussianScatter(
 /**
  * Turns the sums of a band that starts at row `band` (see gaussianScatter) into the densities of
  * its rows `r0` to `r1` − 1, added into `out` (W × H f64, row major), with the table `phi`
- * ((2R + 1) × p f64) e^(−t²/2) t^k.
+ * ((2R + 1) × p f64) e^(−t²/2) t^k; p is 8 or 12.
  */
 export function gaussianRows(
   band: i32,
@@ -407,16 +419,23 @@ export function gaussianRows(
     for (let jb = 0; jb < Wb; jb++) {
       const cell = (r - band) * Wb + jb;
       if (load<u8>(touched + <usize>cell) === 0) continue;
+      // The bin's sums held in registers, as in gaussianScatter.
       const base = sums + ((<usize>(cell * p)) << 3);
+      const s0 = v128.load(base);
+      const s1 = v128.load(base, 16);
+      const s2 = v128.load(base, 32);
+      const s3 = v128.load(base, 48);
+      const s4 = p === 12 ? v128.load(base, 64) : f64x2.splat(0);
+      const s5 = p === 12 ? v128.load(base, 80) : f64x2.splat(0);
       const j = jb - R;
       const c1 = min<i32>(width - 1, j + R);
       for (let c = max<i32>(0, j - R); c <= c1; c++) {
         const f = phi + ((<usize>((c - j + R) * p)) << 3);
-        let sum = f64x2.splat(0);
-        for (let k = 0; k < p; k += 2) {
-          const o = (<usize>k) << 3;
-          sum = f64x2.add(sum, f64x2.mul(v128.load(base + o), v128.load(f + o)));
-        }
+        let sum = f64x2.add(
+          f64x2.add(f64x2.mul(s0, v128.load(f)), f64x2.mul(s1, v128.load(f, 16))),
+          f64x2.add(f64x2.mul(s2, v128.load(f, 32)), f64x2.mul(s3, v128.load(f, 48))),
+        );
+        if (p === 12) sum = f64x2.add(sum, f64x2.add(f64x2.mul(s4, v128.load(f, 64)), f64x2.mul(s5, v128.load(f, 80))));
         add(out, row + c, f64x2.extract_lane(sum, 0) + f64x2.extract_lane(sum, 1));
       }
     }
