@@ -664,6 +664,20 @@ test('the risk heatmap follows the time slider, plays back, and exports the play
   await page.waitForFunction((seq) => (window.__gridatlas?.heat?.seq ?? 0) > seq, all?.seq ?? 0);
   await expect.poll(async () => (await page.evaluate(() => window.__gridatlas?.heat?.counted)) ?? 0).toBeLessThan(all?.counted ?? 0);
   await page.getByTestId('heat-source').selectOption('');
+  await expect.poll(async () => (await page.evaluate(() => window.__gridatlas?.heat?.counted)) ?? 0).toBe(all?.counted);
+
+  // The Gaussian kernel (in WebAssembly, as the quartic): the same events, another surface.
+  const quartic = await page.evaluate(() => window.__gridatlas?.heat);
+  const quarticDigest = await canvasDigest(page);
+  await page.getByTestId('heat-kernel').selectOption('gaussian');
+  await page.waitForFunction((seq) => (window.__gridatlas?.heat?.seq ?? 0) > seq, quartic?.seq ?? 0);
+  const gaussian = await page.evaluate(() => window.__gridatlas?.heat);
+  expect(gaussian?.counted).toBe(quartic?.counted);
+  expect(gaussian?.max).toBeGreaterThan(0);
+  expect(gaussian?.max).not.toBe(quartic?.max);
+  await expect.poll(() => canvasDigest(page)).not.toBe(quarticDigest);
+  await keepScreenshot(page, '11b-heatmap-gaussian');
+  await page.getByTestId('heat-kernel').selectOption('quartic');
 
   // Isobands at the legend's breaks, as outlines.
   await page.getByTestId('heat-isobands').check();
