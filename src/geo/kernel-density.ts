@@ -390,6 +390,8 @@ let loadedDensity: DensityModule | null = null;
 function densityModule(): DensityModule {
   if (!loadedDensity) {
     const bytes = Uint8Array.from(atob(DENSITY_WASM), (c) => c.charCodeAt(0));
+    if (!WebAssembly.validate(bytes))
+      throw new Error('the density kernels need WebAssembly with SIMD: Chrome or Edge 91, Firefox 89, Safari 16.4, Node 16.4 or later');
     loadedDensity = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as unknown as DensityModule;
   }
   return loadedDensity;
