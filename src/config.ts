@@ -3,7 +3,9 @@ import type { ExternalGeocoderConfig } from './import/external-geocoder';
 
 /** What the app is configured to use, from VITE_* environment variables at build time. */
 export interface AppConfig {
-  backend: { kind: 'embedded'; dataUrl: string; databaseName: string } | { kind: 'supabase'; url: string; anonKey: string };
+  backend:
+    | { kind: 'embedded'; dataUrl: string; postgisUrl: string; databaseName: string }
+    | { kind: 'supabase'; url: string; anonKey: string };
   basemap: ({ kind: 'builtin' } | { kind: 'style'; url: string } | { kind: 'pmtiles'; url: string }) & {
     /** Coordinate system the basemap is drawn in; layers are converted to it for display. */
     crs: ChinaCrs;
@@ -58,6 +60,7 @@ export function readConfig(env: Record<string, string | boolean | undefined>, ba
       : {
           kind: 'embedded',
           dataUrl: new URL('pgdata.tar.gz', demoBaseUrl).href,
+          postgisUrl: new URL('pglite/postgis.tar.gz', appBase).href,
           databaseName: demoDir === 'demo' ? 'gridatlas' : `gridatlas-${demoDir}`,
         };
   const styleUrl = text('VITE_BASEMAP_STYLE_URL');

@@ -1,19 +1,18 @@
-import type { FeatureCollection } from 'geojson';
-import i18next from 'i18next';
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { App } from './app/app';
-import './app/app.css';
+/**
+ * The first script the page runs, kept small: it reads the configuration, starts the database
+ * and the last visit's snapshot at once, and loads the app meanwhile (index.html has already
+ * painted the frame). Everything else comes with src/app/start-app.tsx.
+ */
+import { actingUser } from './app/acting-user';
+import { loadBackend } from './app/load-backend';
+import { loadSnapshot } from './app/load-snapshot';
 import { readConfig } from './config';
-import type { BBox } from './domain/ids';
-import { initI18n, initialLanguage } from './i18n';
-import { resolveBasemapStyle } from './map/basemap-style';
-import type { LabelFeature } from './map/render-model';
+import { storedDatabaseExists } from './data/embedded/stored-database';
 
-async function fetchJson<T>(url: string): Promise<T | null> {
+/** Returns the page's localStorage, or null where the browser refuses it (a page must boot regardless). */
+function storage(): Storage | null {
   try {
-    const response = await fetch(url);
-    return response.ok ? ((await response.json()) as T) : null;
+    return window.localStorage;
   } catch {
     return null;
   }
@@ -22,23 +21,22 @@ async function fetchJson<T>(url: string): Promise<T | null> {
 async function start(): Promise<void> {
   const root = document.getElementById('root');
   if (!root) throw new Error('index.html has no #root');
-  await initI18n(initialLanguage(localStorage));
   const result = readConfig(import.meta.env, window.location.href);
   if (!result.valid) {
-    root.textContent = i18next.t('configError', { reason: result.reason });
+    const { showConfigError } = await import('./app/start-app');
+    await showConfigError(root, result.reason, storage());
     return;
   }
   const { config } = result;
-  const [style, manifest, labels] = await Promise.all([
-    resolveBasemapStyle(config),
-    fetchJson<{ bbox?: BBox }>(new URL('manifest.json', config.demoBaseUrl).href),
-    config.basemap.kind === 'builtin' ? fetchJson<FeatureCollection>(new URL('labels.geojson', config.demoBaseUrl).href) : null,
-  ]);
-  createRoot(root).render(
-    <StrictMode>
-      <App config={config} style={style} initialBounds={manifest?.bbox ?? null} labels={(labels?.features ?? []) as LabelFeature[]} />
-    </StrictMode>,
-  );
+  const actingAs = actingUser(storage());
+  // Whether this browser holds the database already decides which snapshot may stand in for it:
+  // asked before the database's boot creates it.
+  const hadDatabase = config.backend.kind === 'embedded' ? await storedDatabaseExists(config.backend.databaseName).catch(() => true) : true;
+  // The database boots in its worker while the app loads and paints.
+  loadBackend(config, { attempt: 0, fresh: false, userId: actingAs }, () => undefined).unsubscribe();
+  const snapshot = loadSnapshot(config, actingAs, hadDatabase);
+  const { startApp } = await import('./app/start-app');
+  await startApp(root, config, { actingAs, snapshot, storage: storage() });
 }
 
 void start();

@@ -1,6 +1,6 @@
 import type { FeatureCollection, LineString, MultiPolygon, Polygon } from 'geojson';
 import type { StyleSpecification } from 'maplibre-gl';
-import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppConfig } from '../config';
 import {
@@ -14,11 +14,12 @@ import {
   type SignInRequest,
 } from '../data/backend';
 import { BackendProvider } from '../data/backend-context';
+import { type BootSnapshot, readBootSnapshot } from '../data/boot-snapshot';
+import { DEMO_MEMBERS } from '../data/demo-members';
 import type { BootProgress } from '../data/embedded/boot-progress';
 import type { BBox, LngLat, PointKind } from '../domain/ids';
 import { convertForDisplay, convertPointsForDisplay } from '../geo/convert-for-display';
 import { fromWgs84, toWgs84 } from '../geo/crs-china';
-import { cellsToCsvWkt, cellsToGeoJson, cellsToShapefileZip, type ExportCell } from '../geo/export-cells';
 import { interiorPoint } from '../geo/interior-point';
 import { moveSharedVertices, type ShapeById } from '../geo/move-shared-vertex';
 import { type SnapTargets, snapPosition, snapTargetsFromBuffers } from '../geo/snap-position';
@@ -27,38 +28,54 @@ import { MapView } from '../map/map-view';
 import { type LabelFeature, renderModel } from '../map/render-model';
 import { initialUiState, type LayerKey, uiReducer } from '../state/ui-state';
 import { BootStatus } from '../ui/boot-status';
-import { ClassifyPanel } from '../ui/classify-panel';
-import { GridEditPanel } from '../ui/grid-edit-panel';
 import { Header } from '../ui/header';
-import { formatTime, HeatPanel } from '../ui/heat-panel';
-import { ImportDialog } from '../ui/import-dialog';
+import { formatTime } from '../ui/heat-panel';
 import { Inspector, type InspectorContent } from '../ui/inspector';
 import { LayerPanel } from '../ui/layer-panel';
 import { saveFile } from '../ui/save-file';
 import { SessionMenu } from '../ui/session-menu';
 import { inGeoWorker } from '../workers/geo-client';
+import { ACTING_AS_KEY } from './acting-user';
 import { loadBackend } from './load-backend';
+import { saveSnapshot } from './load-snapshot';
 import { useHeatmap } from './use-heatmap';
+import { userArea } from './user-area';
 
 export interface AppProps {
   config: AppConfig;
   style: StyleSpecification | string;
   initialBounds: BBox | null;
   labels: LabelFeature[];
+  /** The demo member acted as first (embedded database). */
+  actingAs: string;
+  /** What the map showed last time, drawn while the database boots (null: wait for it). */
+  snapshot: Promise<BootSnapshot | null>;
 }
 
-const ACTING_AS_KEY = 'gridatlas.actingAs';
+// Panels load when first opened, so that the map's first frames do not wait for them.
+const ClassifyPanel = lazy(() => import('../ui/classify-panel').then((m) => ({ default: m.ClassifyPanel })));
+const GridEditPanel = lazy(() => import('../ui/grid-edit-panel').then((m) => ({ default: m.GridEditPanel })));
+const HeatPanel = lazy(() => import('../ui/heat-panel').then((m) => ({ default: m.HeatPanel })));
+const ImportDialog = lazy(() => import('../ui/import-dialog').then((m) => ({ default: m.ImportDialog })));
 
 /** State flags the browser tests wait on (never sleeps). */
 interface TestHooks {
   bootStage: string;
   cellsLoaded: number;
+  /** Where the cells on the map came from: the last visit's snapshot, or the database. */
+  cellsFrom: 'snapshot' | 'database' | null;
+  /** How many snapshots this page has kept for the next visit. */
+  snapshotsSaved: number;
   cellsDrawn: boolean;
   pointsLoaded: Partial<Record<PointKind, number>>;
   reopened: boolean;
+  /** Whether the database's stored copy is whole (a reload reopens it). */
+  persisted: boolean;
   project(lngLat: LngLat): [number, number] | null;
   /** Whether the drawing tool takes clicks (its snap targets are there). */
   drawReady(): boolean;
+  /** Whether the map stands still with everything it was given drawn (handles included). */
+  mapSettled(): boolean;
   /** Moves the map to a position and zoom at once (no animation). */
   flyTo(lngLat: LngLat, zoom: number): void;
   /** Returns the id and position of the i-th loaded point of a kind. */
@@ -83,16 +100,31 @@ function hooks(): TestHooks {
   window.__gridatlas ??= {
     bootStage: 'check',
     cellsLoaded: 0,
+    cellsFrom: null,
+    snapshotsSaved: 0,
     cellsDrawn: false,
     pointsLoaded: {},
     reopened: false,
+    persisted: false,
     project: () => null,
     drawReady: () => false,
+    mapSettled: () => false,
     flyTo: () => undefined,
     pointAt: () => null,
     cellAt: () => null,
   };
   return window.__gridatlas;
+}
+
+/** Stands in for a panel while its code loads. */
+function PanelLoading() {
+  const { t } = useTranslation();
+  return (
+    <div className="panel-loading" role="status">
+      <span className="spinner" aria-hidden="true" />
+      {t('inspector.loading')}
+    </div>
+  );
 }
 
 function errorText(t: (k: string) => string, error: unknown): string {
@@ -101,8 +133,9 @@ function errorText(t: (k: string) => string, error: unknown): string {
 }
 
 /** Downloads the current cells (WGS-84) as GeoJSON, a zipped shapefile or CSV with WKT. */
-function downloadCells(cells: FeatureCollection<MultiPolygon, CellProperties>, format: 'geojson' | 'shp' | 'csv') {
-  const rows: ExportCell[] = cells.features.map((f) => ({
+async function downloadCells(cells: FeatureCollection<MultiPolygon, CellProperties>, format: 'geojson' | 'shp' | 'csv') {
+  const { cellsToCsvWkt, cellsToGeoJson, cellsToShapefileZip } = await import('../geo/export-cells');
+  const rows = cells.features.map((f) => ({
     code: f.properties.code,
     name: f.properties.name,
     communityCode: f.properties.communityCode,
@@ -121,7 +154,7 @@ function downloadCells(cells: FeatureCollection<MultiPolygon, CellProperties>, f
 }
 
 /** The app shell: boots the backend, loads what the map shows, and wires panels to the map. */
-export function App({ config, style, initialBounds, labels }: AppProps) {
+export function App({ config, style, initialBounds, labels, actingAs, snapshot }: AppProps) {
   const { t, i18n } = useTranslation();
   const [ui, dispatch] = useReducer(uiReducer, initialUiState);
   const [backend, setBackend] = useState<Backend | null>(null);
@@ -129,7 +162,8 @@ export function App({ config, style, initialBounds, labels }: AppProps) {
   const [bootError, setBootError] = useState<string | null>(null);
   const [bootAttempt, setBootAttempt] = useState({ n: 0, fresh: false });
   const [session, setSession] = useState<Session | null>(null);
-  const [demoMembers, setDemoMembers] = useState<Session[]>([]);
+  // The embedded database's demo members are known before it boots.
+  const [demoMembers, setDemoMembers] = useState<Session[]>(() => (config.backend.kind === 'embedded' ? [...DEMO_MEMBERS] : []));
   const [overview, setOverview] = useState<DistrictOverview | null>(null);
   const [cells, setCells] = useState<FeatureCollection<MultiPolygon, CellProperties> | null>(null);
   const [communities, setCommunities] = useState<FeatureCollection<MultiPolygon, AdminAreaProperties> | null>(null);
@@ -144,17 +178,18 @@ export function App({ config, style, initialBounds, labels }: AppProps) {
   const [classifyOpen, setClassifyOpen] = useState(false);
   const [dataVersion, setDataVersion] = useState(0);
   const requested = useRef(new Set<PointKind>());
+  const actingRef = useRef(actingAs);
 
   // Boot the backend; the map is already usable meanwhile.
   useEffect(() => {
     let cancelled = false;
     setBootError(null);
-    const saved = localStorage.getItem(ACTING_AS_KEY) ?? undefined;
-    const boot = loadBackend(config, { attempt: bootAttempt.n, fresh: bootAttempt.fresh, userId: saved }, (p) => {
+    const boot = loadBackend(config, { attempt: bootAttempt.n, fresh: bootAttempt.fresh, userId: actingRef.current }, (p) => {
       if (cancelled) return;
       setProgress(p);
       hooks().bootStage = p.stage;
       hooks().reopened = p.reopened ?? false;
+      hooks().persisted = p.persisted ?? false;
     });
     boot.backend
       .then((b) => {
@@ -169,33 +204,68 @@ export function App({ config, style, initialBounds, labels }: AppProps) {
     };
   }, [config, bootAttempt, t]);
 
+  // Shows what a user may see (from the database, or the last visit's snapshot while it boots).
+  // Cells and communities equal to those on the map keep their objects: the map does not redraw.
+  const shown = useRef<{ cells: string; communities: string }>({ cells: '', communities: '' });
+  const fromDatabase = useRef(false);
+  const showSnapshot = useCallback((s: BootSnapshot, from: 'snapshot' | 'database', fit: boolean) => {
+    setSession(s.session);
+    setOverview(s.overview);
+    const cellsText = JSON.stringify(s.cells);
+    if (cellsText !== shown.current.cells) setCells(s.cells);
+    const communitiesText = JSON.stringify(s.communities);
+    if (communitiesText !== shown.current.communities) setCommunities(s.communities);
+    shown.current = { cells: cellsText, communities: communitiesText };
+    hooks().cellsLoaded = s.cells.features.length;
+    hooks().cellsFrom = from;
+    // Each user starts where their work is: a grid worker at their own cells, others at the district.
+    const area = userArea(s);
+    if (fit && area) setFitTo(area);
+  }, []);
+
+  const keepSnapshot = useCallback(
+    (s: BootSnapshot) => {
+      void saveSnapshot(config, s).then(() => {
+        hooks().snapshotsSaved += 1;
+      });
+    },
+    [config],
+  );
+
+  // While the database boots, the map draws and inspects the cells of the last visit.
+  useEffect(() => {
+    let cancelled = false;
+    snapshot.then((s) => {
+      if (s && !cancelled && !fromDatabase.current) showSnapshot(s, 'snapshot', s.session.role === 'worker' || !initialBounds);
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [snapshot, showSnapshot, initialBounds]);
+
   // On every session change: who we are, then everything visible to us.
   const loadAll = useCallback(
-    async (b: Backend) => {
-      const s = await b.getSession();
-      setSession(s);
+    async (b: Backend, reason: 'boot' | 'session') => {
+      const s = await readBootSnapshot(b);
+      const first = !fromDatabase.current;
+      fromDatabase.current = true;
       setDemoMembers(await b.listDemoMembers());
       requested.current.clear();
       setPoints({});
       hooks().pointsLoaded = {};
-      if (s.role === 'anon') {
-        setOverview(null);
-        setCells({ type: 'FeatureCollection', features: [] });
-        return;
-      }
-      const [o, c, a] = await Promise.all([b.getDistrictOverview(), b.listCells(), b.listAdminAreas('community')]);
-      setOverview(o);
-      setCells(c);
-      setCommunities(a);
-      hooks().cellsLoaded = c.features.length;
-      if (!initialBounds && o.bbox) setFitTo(o.bbox);
+      showSnapshot(
+        s,
+        'database',
+        reason === 'session' || (first && hooks().cellsFrom !== 'snapshot' && (s.session.role === 'worker' || !initialBounds)),
+      );
+      keepSnapshot(s);
     },
-    [initialBounds],
+    [initialBounds, showSnapshot, keepSnapshot],
   );
 
   useEffect(() => {
     if (!backend) return;
-    loadAll(backend).catch((error: unknown) => setBootError(errorText(t, error)));
+    loadAll(backend, 'boot').catch((error: unknown) => setBootError(errorText(t, error)));
   }, [backend, loadAll, t]);
 
   // Point layers load the first time they are switched on, and again after an import.
@@ -221,12 +291,15 @@ export function App({ config, style, initialBounds, labels }: AppProps) {
   // The inspector follows the selection.
   useEffect(() => {
     const selection = ui.selection;
-    if (!selection || !backend) {
+    if (!selection) {
       setInspector(null);
       return;
     }
+    // A cell shows at once what the map knows of it (also before the database is up); the rest follows.
+    const cell = selection.type === 'cell' ? cells?.features.find((f) => f.properties.code === selection.code) : undefined;
+    setInspector(cell ? { type: 'cell-preview', cell: cell.properties } : { type: 'loading' });
+    if (!backend) return;
     let cancelled = false;
-    setInspector({ type: 'loading' });
     const request =
       selection.type === 'cell' ? backend.getCellDetail(selection.code) : backend.getPointDetail(selection.kind, selection.id);
     request
@@ -242,7 +315,7 @@ export function App({ config, style, initialBounds, labels }: AppProps) {
     return () => {
       cancelled = true;
     };
-  }, [ui.selection, backend, t]);
+  }, [ui.selection, backend, t, cells]);
 
   const mapLocale = useMemo(
     () => ({
@@ -389,11 +462,9 @@ export function App({ config, style, initialBounds, labels }: AppProps) {
   /** After a grid edit: the cells, communities and counts as they are now. */
   const reloadGrid = async () => {
     if (!backend) return;
-    const [c, a, o] = await Promise.all([backend.listCells(), backend.listAdminAreas('community'), backend.getDistrictOverview()]);
-    setCells(c);
-    setCommunities(a);
-    setOverview(o);
-    hooks().cellsLoaded = c.features.length;
+    const s = await readBootSnapshot(backend);
+    showSnapshot(s, 'database', false);
+    keepSnapshot(s);
   };
 
   /** Draws a line on the map, returned in storage coordinates (WGS-84). */
@@ -439,16 +510,23 @@ export function App({ config, style, initialBounds, labels }: AppProps) {
   const signIn = async (request: SignInRequest) => {
     if (!backend) return;
     await backend.signIn(request);
-    if (request.kind === 'demo') localStorage.setItem(ACTING_AS_KEY, request.userId);
+    if (request.kind === 'demo') {
+      actingRef.current = request.userId;
+      try {
+        localStorage.setItem(ACTING_AS_KEY, request.userId);
+      } catch {
+        // Storage may be refused (private mode): the switch still holds for this page.
+      }
+    }
     dispatch({ type: 'select', selection: null });
     if (ui.editing) dispatch({ type: 'toggle-editing' });
-    await loadAll(backend);
+    await loadAll(backend, 'session');
   };
   const signOut = async () => {
     if (!backend) return;
     await backend.signOut();
     dispatch({ type: 'select', selection: null });
-    await loadAll(backend);
+    await loadAll(backend, 'session');
   };
 
   const onController = useCallback((c: MapController | null) => {
@@ -458,6 +536,7 @@ export function App({ config, style, initialBounds, labels }: AppProps) {
     hooks().project = (lngLat) => c?.project(lngLat) ?? null;
     hooks().flyTo = (lngLat, zoom) => c?.map.jumpTo({ center: lngLat, zoom });
     hooks().drawReady = () => c?.drawReady ?? false;
+    hooks().mapSettled = () => Boolean(c?.map.loaded() && !c.map.isMoving());
   }, []);
 
   return (
@@ -494,7 +573,7 @@ export function App({ config, style, initialBounds, labels }: AppProps) {
               {t('import.open')}
             </button>
           )}
-          <SessionMenu session={session} demoMembers={demoMembers} onSignIn={signIn} onSignOut={signOut} />
+          <SessionMenu session={session} demoMembers={demoMembers} disabled={!backend} onSignIn={signIn} onSignOut={signOut} />
         </Header>
         <main className="workspace">
           <MapView
@@ -523,56 +602,62 @@ export function App({ config, style, initialBounds, labels }: AppProps) {
             counts={overview?.counts ?? null}
             loading={loadingLayers}
             onToggle={(layer) => dispatch({ type: 'toggle-layer', layer })}
-            onExport={cells && cells.features.length > 0 ? (format) => downloadCells(cells, format) : undefined}
+            onExport={cells && cells.features.length > 0 ? (format) => void downloadCells(cells, format) : undefined}
           />
           {ui.editing && backend && cells && (
-            <GridEditPanel
-              backend={backend}
-              cells={cells}
-              communities={communities}
-              picked={ui.editCodes}
-              vertexMove={vertexMove}
-              vertexToleranceDegrees={displayCrs === 'wgs84' ? 1e-9 : 1e-7}
-              onPick={(codes) => dispatch({ type: 'edit-set', codes })}
-              drawLine={drawLine}
-              drawPolygon={drawPolygon}
-              onOverlay={(shapes) => controller.current?.setOverlay(convertForDisplay(shapes, displayCrs))}
-              zoomTo={(lngLat) => controller.current?.map.jumpTo({ center: fromWgs84(lngLat, displayCrs), zoom: 17 })}
-              onEdited={reloadGrid}
-              onClose={() => {
-                controller.current?.cancelDraw();
-                controller.current?.setOverlay({ type: 'FeatureCollection', features: [] });
-                dispatch({ type: 'toggle-editing' });
-              }}
-            />
+            <Suspense fallback={<PanelLoading />}>
+              <GridEditPanel
+                backend={backend}
+                cells={cells}
+                communities={communities}
+                picked={ui.editCodes}
+                vertexMove={vertexMove}
+                vertexToleranceDegrees={displayCrs === 'wgs84' ? 1e-9 : 1e-7}
+                onPick={(codes) => dispatch({ type: 'edit-set', codes })}
+                drawLine={drawLine}
+                drawPolygon={drawPolygon}
+                onOverlay={(shapes) => controller.current?.setOverlay(convertForDisplay(shapes, displayCrs))}
+                zoomTo={(lngLat) => controller.current?.map.jumpTo({ center: fromWgs84(lngLat, displayCrs), zoom: 17 })}
+                onEdited={reloadGrid}
+                onClose={() => {
+                  controller.current?.cancelDraw();
+                  controller.current?.setOverlay({ type: 'FeatureCollection', features: [] });
+                  dispatch({ type: 'toggle-editing' });
+                }}
+              />
+            </Suspense>
           )}
           {ui.layers.heat && (
-            <HeatPanel
-              settings={ui.heat}
-              range={heat.range}
-              categories={heat.categories}
-              status={heat.status}
-              hotspots={heat.hotspots}
-              chart={heat.chart}
-              chartScopes={heat.chartScopes}
-              playing={heat.playing}
-              recording={heat.recording}
-              onChange={(settings) => dispatch({ type: 'heat-set', settings })}
-              onChartScope={heat.setChartScope}
-              onPlay={heat.play}
-              onRecord={() => heat.record(t('heat.recordUnsupported'))}
-              onClose={() => dispatch({ type: 'set-layer', layer: 'heat', visible: false })}
-            />
+            <Suspense fallback={<PanelLoading />}>
+              <HeatPanel
+                settings={ui.heat}
+                range={heat.range}
+                categories={heat.categories}
+                status={heat.status}
+                hotspots={heat.hotspots}
+                chart={heat.chart}
+                chartScopes={heat.chartScopes}
+                playing={heat.playing}
+                recording={heat.recording}
+                onChange={(settings) => dispatch({ type: 'heat-set', settings })}
+                onChartScope={heat.setChartScope}
+                onPlay={heat.play}
+                onRecord={() => heat.record(t('heat.recordUnsupported'))}
+                onClose={() => dispatch({ type: 'set-layer', layer: 'heat', visible: false })}
+              />
+            </Suspense>
           )}
           {classifyOpen && backend && !ui.editing && (
-            <ClassifyPanel
-              backend={backend}
-              canApply={session?.role === 'admin'}
-              categories={heat.categories}
-              onSelectCell={(code) => dispatch({ type: 'select', selection: { type: 'cell', code } })}
-              onApplied={() => void reloadGrid()}
-              onClose={() => setClassifyOpen(false)}
-            />
+            <Suspense fallback={<PanelLoading />}>
+              <ClassifyPanel
+                backend={backend}
+                canApply={session?.role === 'admin'}
+                categories={heat.categories}
+                onSelectCell={(code) => dispatch({ type: 'select', selection: { type: 'cell', code } })}
+                onApplied={() => void reloadGrid()}
+                onClose={() => setClassifyOpen(false)}
+              />
+            </Suspense>
           )}
           {inspector && !ui.editing && (
             <Inspector
@@ -587,16 +672,18 @@ export function App({ config, style, initialBounds, labels }: AppProps) {
             />
           )}
           {importOpen && backend && (
-            <ImportDialog
-              backend={backend}
-              geocoder={config.geocoder}
-              pickPoint={async () => {
-                const lngLat = (await controller.current?.pickLngLat()) ?? null;
-                return lngLat && toWgs84(lngLat, displayCrs);
-              }}
-              onImported={reloadKind}
-              onClose={() => setImportOpen(false)}
-            />
+            <Suspense fallback={<PanelLoading />}>
+              <ImportDialog
+                backend={backend}
+                geocoder={config.geocoder}
+                pickPoint={async () => {
+                  const lngLat = (await controller.current?.pickLngLat()) ?? null;
+                  return lngLat && toWgs84(lngLat, displayCrs);
+                }}
+                onImported={reloadKind}
+                onClose={() => setImportOpen(false)}
+              />
+            </Suspense>
           )}
           <BootStatus
             progress={progress}

@@ -1,6 +1,7 @@
 import type { AppConfig } from '../config';
 import type { Backend } from '../data/backend';
 import type { BootProgress } from '../data/embedded/boot-progress';
+import { dropSnapshots } from '../data/embedded/snapshot-store';
 
 interface Attempt {
   backend: Promise<Backend>;
@@ -50,9 +51,12 @@ async function buildBackend(config: AppConfig, options: LoadOptions, onProgress:
     return createSupabaseBackend({ url: config.backend.url, anonKey: config.backend.anonKey });
   }
   const { createEmbeddedBackend } = await import('../data/embedded/embedded-backend');
+  // A database started again from the demo makes the snapshots of the old one wrong.
+  if (options.fresh) await dropSnapshots(config.backend.databaseName).catch(() => undefined);
   return createEmbeddedBackend({
     name: config.backend.databaseName,
     dataUrl: config.backend.dataUrl,
+    postgisUrl: config.backend.postgisUrl,
     fresh: options.fresh,
     userId: options.userId,
     onProgress,

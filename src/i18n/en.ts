@@ -181,6 +181,7 @@ export const en: Catalogue<typeof zhCN> = {
     none: 'None',
     noAccess: 'Not visible to you, or no longer exists',
     loading: 'Loading…',
+    detailsLoading: 'Loading the street, why this class, area and counts…',
     point: 'Details',
     externalId: 'ID',
     category: 'Category',

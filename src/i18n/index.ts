@@ -10,8 +10,11 @@ const STORAGE_KEY = 'gridatlas.language';
 
 /** Returns the language to start in: the one saved last, else Simplified Chinese. */
 export function initialLanguage(storage: Pick<Storage, 'getItem'> | undefined): Language {
-  const saved = storage?.getItem(STORAGE_KEY);
-  return saved === 'en' ? 'en' : 'zh-CN';
+  try {
+    return storage?.getItem(STORAGE_KEY) === 'en' ? 'en' : 'zh-CN';
+  } catch {
+    return 'zh-CN';
+  }
 }
 
 /** Initialises i18next with both catalogues; every UI string goes through it. */

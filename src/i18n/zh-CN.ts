@@ -176,6 +176,7 @@ export const zhCN = {
     none: '无',
     noAccess: '无权查看或已不存在',
     loading: '加载中…',
+    detailsLoading: '正在加载街道、分类依据、面积和各类数量…',
     point: '要素详情',
     externalId: '编号',
     category: '类别',

@@ -1,16 +1,14 @@
-import { BitmapLayer, ScatterplotLayer, TextLayer } from '@deck.gl/layers';
-import { MapboxOverlay } from '@deck.gl/mapbox';
 import type { Feature, FeatureCollection, LineString, MultiLineString, MultiPolygon, Point, Polygon } from 'geojson';
 import maplibregl, { type GeoJSONSource, type MapMouseEvent, type StyleSpecification } from 'maplibre-gl';
-import { TerraDraw, TerraDrawLineStringMode, TerraDrawPolygonMode } from 'terra-draw';
-import type { AdminAreaProperties, CellProperties, PointColumns } from '../data/backend';
-import type { BBox, CellCode, LngLat, PointKind } from '../domain/ids';
+import type { TerraDraw } from 'terra-draw';
+import type { AdminAreaProperties, CellProperties } from '../data/backend';
+import type { BBox, CellCode, LngLat } from '../domain/ids';
 import type { Selection } from '../state/ui-state';
-import { CanvasDrawAdapter } from './canvas-draw-adapter';
-import { CELL_CLASS_COLORS, SELECTED_CELL_COLOR } from './cell-style';
+import { CELL_CLASS_COLORS, CELL_FILL_OPACITY_STOPS, SELECTED_CELL_COLOR } from './cell-style';
+import { CellsPoster } from './cells-poster';
+import type { DeckOverlay } from './deck-overlay';
 import { HEAT_COLORS } from './heat-scale';
-import { interleavePositions, pointColors } from './layers/point-style';
-import type { LabelModel, RenderModel } from './render-model';
+import type { RenderModel } from './render-model';
 import { SketchCanvas } from './sketch-canvas';
 
 export interface MapControllerOptions {
@@ -38,13 +36,6 @@ const EMPTY: FeatureCollection = { type: 'FeatureCollection', features: [] };
 
 /** Moves a drawn corner onto a target (display coordinates), or null to leave it. */
 type Snapper = (lngLat: LngLat) => LngLat | null;
-const LABEL_FONTS = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif';
-
-interface PointBuffers {
-  positions: Float64Array;
-  colors: Uint8Array;
-  indexOf: Map<string, number>;
-}
 
 /**
  * Owns the MapLibre map and the deck.gl overlay (interleaved). The UI hands it plain data and a
@@ -52,12 +43,14 @@ interface PointBuffers {
  */
 export class MapController {
   readonly map: maplibregl.Map;
-  private readonly overlay: MapboxOverlay;
+  /** The deck.gl overlay (points, heat raster, labels), loaded after the map's first frames. */
+  private deck: DeckOverlay | null = null;
+  private deckLoading = false;
+  private destroyed = false;
   private readonly options: MapControllerOptions;
   private model: RenderModel | null = null;
   private cells: FeatureCollection<MultiPolygon, CellProperties> | null = null;
   private communities: FeatureCollection<MultiPolygon, AdminAreaProperties> | null = null;
-  private readonly buffers = new WeakMap<PointColumns, PointBuffers>();
   private styleLoaded = false;
   private overlayShapes: FeatureCollection = EMPTY;
   private draw: TerraDraw | null = null;
@@ -67,6 +60,9 @@ export class MapController {
   private dragging = false;
   private readonly dragPreview: SketchCanvas;
   private readonly drawSketch: SketchCanvas;
+  private readonly poster: CellsPoster;
+  /** Whether the cells' source holds the cells given (the poster stands in until it has drawn them). */
+  private cellsOnSource = false;
 
   constructor(options: MapControllerOptions) {
     this.options = options;
@@ -82,12 +78,21 @@ export class MapController {
     });
     this.map.addControl(new maplibregl.NavigationControl({ visualizePitch: false }), 'top-right');
     this.map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-right');
-    this.overlay = new MapboxOverlay({ interleaved: true, layers: [] });
-    this.map.addControl(this.overlay);
-    const sketch = (testId: string) =>
-      new SketchCanvas(this.map.getContainer(), this.map.getCanvasContainer(), (p) => this.project(p), testId);
+    const sketch = (testId: string, software = false) =>
+      new SketchCanvas(this.map.getContainer(), this.map.getCanvasContainer(), (p) => this.project(p), testId, software);
     this.dragPreview = sketch('drag-preview');
     this.drawSketch = sketch('draw-sketch');
+    this.poster = new CellsPoster(sketch('cells-poster', true), () => this.map.getZoom());
+    this.map.on('move', () => {
+      if (this.poster.active) this.poster.redraw();
+    });
+    // The first frame drawn with the cells' tiles loaded has the cells: the poster steps aside.
+    this.map.on('render', () => {
+      if (this.poster.active && this.cellsOnSource && this.map.isSourceLoaded('app-cells')) {
+        this.poster.finish();
+        this.loadDeck();
+      }
+    });
     this.map.on('load', () => {
       this.addAppLayers();
       this.styleLoaded = true;
@@ -97,6 +102,7 @@ export class MapController {
     this.map.on('mousedown', 'edit-vertices', (e) => this.startVertexDrag(e));
     this.map.on('mousemove', (e) => this.updateCursor(e));
     this.map.on('zoomend', () => options.onZoom(this.map.getZoom()));
+    this.map.on('idle', () => this.loadDeck());
     this.map.on('idle', () => options.onIdle({ cellsDrawn: this.styleLoaded && (this.cells?.features.length ?? 0) > 0 }));
     this.map.on('error', (e) => options.onError(e.error?.message ?? String(e)));
   }
@@ -168,21 +174,20 @@ export class MapController {
   /** Whether the drawing tool takes clicks now (for tests). */
   drawReady = false;
 
+  private drawLoad: Promise<TerraDraw> | null = null;
+
+  /** terra-draw, loaded and started the first time a shape is drawn. */
+  private terraDraw(): Promise<TerraDraw> {
+    this.drawLoad ??= import('./terra-draw-tools').then(({ createTerraDraw }) => {
+      const draw = createTerraDraw(this.map, this.drawSketch, (p) => this.snapper?.(p) ?? null);
+      draw.start();
+      this.draw = draw;
+      return draw;
+    });
+    return this.drawLoad;
+  }
+
   private async drawShape(mode: 'linestring' | 'polygon', snap: Snapper | null | Promise<Snapper | null>) {
-    if (!this.draw) {
-      this.draw = new TerraDraw({
-        adapter: new CanvasDrawAdapter(this.map, this.drawSketch),
-        modes: [
-          new TerraDrawLineStringMode({ styles: { lineStringColor: '#d7263d', lineStringWidth: 3 } }),
-          new TerraDrawPolygonMode({
-            styles: { fillColor: '#2e7d32', fillOpacity: 0.25, outlineColor: '#2e7d32', outlineWidth: 3, snappingPointColor: '#d7263d' },
-            snapping: { toCustom: (event) => this.snapper?.([event.lng, event.lat]) ?? undefined },
-          }),
-        ],
-      });
-      this.draw.start();
-    }
-    const draw = this.draw;
     this.cancelDraw();
     // From here on a click neither selects nor drags a handle, also while the snap targets load.
     this.drawing = true;
@@ -197,8 +202,9 @@ export class MapController {
     const canvas = this.map.getCanvas();
     canvas.style.cursor = 'progress';
     let snapper: Snapper | null;
+    let draw: TerraDraw;
     try {
-      snapper = await snap;
+      [snapper, draw] = await Promise.all([snap, this.terraDraw()]);
     } catch (error) {
       cancelled = true;
       throw error;
@@ -283,6 +289,8 @@ export class MapController {
   setPicking(on: boolean): void {
     if (on) this.map.boxZoom.disable();
     else this.map.boxZoom.enable();
+    // Editing may draw soon: terra-draw loads now rather than at the first click of a tool.
+    if (on) void this.terraDraw();
   }
 
   /** Stops a line being drawn; its promise resolves with null. */
@@ -357,7 +365,16 @@ export class MapController {
   /** Replaces the cells drawn on the map. */
   setCells(cells: FeatureCollection<MultiPolygon, CellProperties>): void {
     this.cells = cells;
-    if (this.styleLoaded) (this.map.getSource('app-cells') as GeoJSONSource | undefined)?.setData(cells);
+    this.poster.setCells(cells);
+    if (this.styleLoaded) {
+      (this.map.getSource('app-cells') as GeoJSONSource | undefined)?.setData(cells);
+      this.cellsOnSource = true;
+    }
+  }
+
+  /** Whether the cells are drawn by the map itself (not, or no longer, by the poster). */
+  get cellsOnMap(): boolean {
+    return !this.poster.active;
   }
 
   /** Replaces the community boundaries drawn on the map. */
@@ -388,7 +405,27 @@ export class MapController {
     return [p.x, p.y];
   }
 
+  /**
+   * Loads deck.gl (a large module) once the map has drawn its first frames with the cells, or as
+   * soon as the model has points or a heat raster to draw; then draws the model with it.
+   */
+  private loadDeck(): void {
+    if (this.deck || this.deckLoading) return;
+    this.deckLoading = true;
+    void import('./deck-overlay').then(({ DeckOverlay }) => {
+      if (this.destroyed) return;
+      this.deck = new DeckOverlay(this.map);
+      if (this.model) this.deck.update(this.model);
+    });
+  }
+
+  /** Whether deck.gl's overlay is there (points and labels can be drawn and picked). */
+  get deckReady(): boolean {
+    return this.deck !== null;
+  }
+
   destroy(): void {
+    this.destroyed = true;
     this.cancelDraw();
     this.draw?.stop();
     this.map.remove();
@@ -397,6 +434,7 @@ export class MapController {
   private addAppLayers(): void {
     const map = this.map;
     map.addSource('app-cells', { type: 'geojson', data: this.cells ?? EMPTY });
+    this.cellsOnSource = this.cells !== null;
     map.addSource('app-communities', { type: 'geojson', data: this.communities ?? EMPTY });
     const before = map.getLayer('district-line') ? 'district-line' : undefined;
     // Cells are bounded by streets: their fill goes under the roads so the street network stays
@@ -409,7 +447,7 @@ export class MapController {
         source: 'app-cells',
         paint: {
           'fill-color': ['match', ['get', 'class'], 'A', CELL_CLASS_COLORS.A, 'B', CELL_CLASS_COLORS.B, CELL_CLASS_COLORS.C],
-          'fill-opacity': ['interpolate', ['linear'], ['zoom'], 11, 0.5, 16, 0.28],
+          'fill-opacity': ['interpolate', ['linear'], ['zoom'], ...CELL_FILL_OPACITY_STOPS],
         },
       },
       beforeRoads,
@@ -505,95 +543,9 @@ export class MapController {
       this.map.setLayoutProperty('communities-line', 'visibility', visibility(model.communities.visible));
       this.map.setFilter('cells-selected', ['in', ['get', 'code'], ['literal', model.cells.selectedCodes]]);
     }
-    this.overlay.setProps({ layers: this.deckLayers(model) });
-  }
-
-  private bufferFor(points: PointColumns): PointBuffers {
-    let b = this.buffers.get(points);
-    if (!b) {
-      const indexOf = new Map<string, number>();
-      for (let i = 0; i < points.ids.length; i++) indexOf.set(points.ids[i] as string, i);
-      b = { positions: interleavePositions(points), colors: pointColors(points), indexOf };
-      this.buffers.set(points, b);
-    }
-    return b;
-  }
-
-  private deckLayers(model: RenderModel) {
-    const layers: Array<BitmapLayer | ScatterplotLayer | ScatterplotLayer<LngLat> | TextLayer<LabelModel>> = [];
-    if (model.heat) {
-      // Under the points: the density raster, its colours fixed in density units.
-      layers.push(new BitmapLayer({ id: 'heat', image: model.heat.image, bounds: model.heat.bounds, opacity: model.heat.opacity ?? 0.85 }));
-    }
-    const pointLayers = model.points.map(({ kind, points, radiusPixels }) => {
-      const b = this.bufferFor(points);
-      return new ScatterplotLayer({
-        id: `points-${kind}`,
-        data: {
-          length: points.ids.length,
-          attributes: {
-            getPosition: { value: b.positions, size: 2 },
-            getFillColor: { value: b.colors, size: 4, normalized: true },
-          },
-        },
-        radiusUnits: 'pixels',
-        getRadius: radiusPixels,
-        radiusMinPixels: 1,
-        pickable: true,
-        stroked: false,
-        updateTriggers: { getRadius: radiusPixels },
-      });
-    });
-    layers.push(...pointLayers);
-    const selected = model.selectedPoint;
-    const selectedPoints = selected ? model.points.find((p) => p.kind === selected.kind)?.points : undefined;
-    const selectedIndex = selected && selectedPoints ? this.bufferFor(selectedPoints).indexOf.get(selected.id) : undefined;
-    if (selectedPoints && selectedIndex !== undefined) {
-      const position: LngLat = [selectedPoints.lng[selectedIndex] as number, selectedPoints.lat[selectedIndex] as number];
-      layers.push(
-        new ScatterplotLayer<LngLat>({
-          id: 'points-selected',
-          data: [position],
-          getPosition: (d) => d,
-          radiusUnits: 'pixels',
-          getRadius: 8,
-          filled: false,
-          stroked: true,
-          lineWidthUnits: 'pixels',
-          getLineWidth: 3,
-          getLineColor: [29, 63, 154, 255],
-        }),
-      );
-    }
-    layers.push(
-      new TextLayer<LabelModel>({
-        id: 'labels',
-        data: model.labels,
-        getText: (d) => d.text,
-        getPosition: (d) => d.position,
-        getSize: (d) => d.sizePixels,
-        getColor: (d) => (d.rank === 'street' ? [72, 52, 120, 255] : [40, 40, 40, 255]),
-        characterSet: 'auto',
-        fontFamily: LABEL_FONTS,
-        fontWeight: 600,
-        fontSettings: { sdf: true },
-        outlineWidth: 4,
-        outlineColor: [255, 255, 255, 230],
-        sizeUnits: 'pixels',
-        pickable: false,
-      }),
-    );
-    return layers;
-  }
-
-  private pickPoint(x: number, y: number): { kind: PointKind; id: string } | null {
-    const info = this.overlay.pickObject({ x, y, radius: 5 });
-    const layerId = info?.layer?.id ?? '';
-    if (!info || !layerId.startsWith('points-') || layerId === 'points-selected' || info.index < 0) return null;
-    const kind = layerId.slice('points-'.length) as PointKind;
-    const points = this.model?.points.find((p) => p.kind === kind)?.points;
-    const id = points?.ids[info.index];
-    return id ? { kind, id } : null;
+    this.poster.setView(model.cells.visible, model.cells.selectedCodes);
+    if (this.deck) this.deck.update(model);
+    else if (model.points.length > 0 || model.heat) this.loadDeck();
   }
 
   private handleClick(e: MapMouseEvent): void {
@@ -603,13 +555,17 @@ export class MapController {
     }
     if (this.drawing || this.justDragged) return;
     const modifiers = { additive: e.originalEvent.shiftKey };
-    const point = this.pickPoint(e.point.x, e.point.y);
+    const point = this.deck?.pickPoint(e.point.x, e.point.y) ?? null;
     if (point) {
       this.options.onSelect({ type: 'point', ...point }, modifiers);
       return;
     }
-    const features = this.styleLoaded ? this.map.queryRenderedFeatures(e.point, { layers: ['cells-fill'] }) : [];
-    const code = features[0]?.properties?.code as CellCode | undefined;
+    // Until the map draws the cells, the poster answers for them.
+    const features = this.styleLoaded && !this.poster.active ? this.map.queryRenderedFeatures(e.point, { layers: ['cells-fill'] }) : [];
+    const code = (this.poster.active ? this.poster.cellAt([e.lngLat.lng, e.lngLat.lat]) : features[0]?.properties?.code) as
+      | CellCode
+      | undefined
+      | null;
     this.options.onSelect(code ? { type: 'cell', code } : null, modifiers);
   }
 
@@ -621,7 +577,9 @@ export class MapController {
       this.map.getCanvas().style.cursor = 'grab';
       return;
     }
-    const overCell = this.styleLoaded && this.map.queryRenderedFeatures(e.point, { layers: ['cells-fill'] }).length > 0;
-    this.map.getCanvas().style.cursor = overCell || this.pickPoint(e.point.x, e.point.y) ? 'pointer' : '';
+    const overCell = this.poster.active
+      ? this.poster.cellAt([e.lngLat.lng, e.lngLat.lat]) !== null
+      : this.styleLoaded && this.map.queryRenderedFeatures(e.point, { layers: ['cells-fill'] }).length > 0;
+    this.map.getCanvas().style.cursor = overCell || this.deck?.pickPoint(e.point.x, e.point.y) ? 'pointer' : '';
   }
 }

@@ -30,12 +30,15 @@ export class SketchCanvas {
   /**
    * `parent` is the map's container; the canvas goes right after `under` (the map's canvas
    * container), so the map's controls stay above it. `testId` names the canvas for tests.
+   * `software` draws on the CPU: for a large canvas drawn while the map loads, which would
+   * otherwise wait behind the map's own drawing (and its shader compiles) on a software GPU.
    */
   constructor(
     private readonly parent: HTMLElement,
     private readonly under: HTMLElement,
     private readonly project: (p: LngLat) => [number, number],
     private readonly testId: string,
+    private readonly software = false,
   ) {}
 
   /** Draws these items in order (later ones on top); null or none clears. */
@@ -70,7 +73,7 @@ export class SketchCanvas {
     const right = Math.min(this.parent.clientWidth, Math.ceil(x1));
     const bottom = Math.min(this.parent.clientHeight, Math.ceil(y1));
     const canvas = this.place(left, top, Math.max(1, right - left), Math.max(1, bottom - top));
-    const ctx = canvas.getContext('2d');
+    const ctx = canvas.getContext('2d', { willReadFrequently: this.software });
     if (!ctx) return;
     const ratio = window.devicePixelRatio || 1;
     ctx.setTransform(ratio, 0, 0, ratio, -left * ratio, -top * ratio);

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import type { CellDetail, EntityDetail, EventDetail, PointDetail } from '../data/backend';
+import type { CellDetail, CellProperties, EntityDetail, EventDetail, PointDetail } from '../data/backend';
 import { POINT_KINDS } from '../domain/ids';
 import type { RiskOptions } from '../domain/risk-index';
 import { CELL_CLASS_COLORS } from '../map/cell-style';
@@ -11,6 +11,8 @@ export type InspectorContent =
   | { type: 'missing' }
   | { type: 'error'; message: string }
   | { type: 'cell'; cell: CellDetail }
+  /** What the map knows of a cell while its details load (from the database once it is up). */
+  | { type: 'cell-preview'; cell: CellProperties }
   | { type: 'point'; point: PointDetail };
 
 export interface InspectorProps {
@@ -81,25 +83,65 @@ function ClassReason({ cell }: { cell: CellDetail }) {
   }
 }
 
-function CellView({ cell, canOverride, onChanged }: { cell: CellDetail; canOverride: boolean; onChanged(): void }) {
+function CellTitle({ cell }: { cell: CellProperties }) {
+  return (
+    <h2 data-testid="inspector-title">
+      <span className="class-badge" style={{ background: CELL_CLASS_COLORS[cell.class] }}>
+        {cell.class}
+      </span>
+      {cell.name}
+    </h2>
+  );
+}
+
+function CellClassRow({ cell }: { cell: CellProperties }) {
+  const { t } = useTranslation();
+  return (
+    <Row label={t('inspector.class')} testId="inspector-class">
+      {t(`cellClass.${cell.class}`)} · {cell.classSource === 'manual' ? t('inspector.sourceManual') : t('inspector.sourceRule')}
+    </Row>
+  );
+}
+
+/** A cell as the map knows it, before its details come from the database. */
+function CellPreview({ cell }: { cell: CellProperties }) {
   const { t, i18n } = useTranslation();
   return (
     <>
-      <h2 data-testid="inspector-title">
-        <span className="class-badge" style={{ background: CELL_CLASS_COLORS[cell.class] }}>
-          {cell.class}
-        </span>
-        {cell.name}
-      </h2>
+      <CellTitle cell={cell} />
       <dl>
         <Row label={t('inspector.code')} testId="inspector-code">
           <code>{cell.code}</code>
         </Row>
-        <Row label={t('inspector.community')}>{cell.communityName}</Row>
-        <Row label={t('inspector.street')}>{cell.streetName}</Row>
-        <Row label={t('inspector.class')} testId="inspector-class">
-          {t(`cellClass.${cell.class}`)} · {cell.classSource === 'manual' ? t('inspector.sourceManual') : t('inspector.sourceRule')}
+        <Row label={t('inspector.community')} testId="inspector-community">
+          {cell.communityName}
         </Row>
+        <CellClassRow cell={cell} />
+        <Row label={t('inspector.households')}>{formatCount(cell.households, i18n.language)}</Row>
+        <Row label={t('inspector.version')}>{cell.version}</Row>
+      </dl>
+      <p className="muted loading-note" role="status" data-testid="inspector-details-loading">
+        <span className="spinner" aria-hidden="true" />
+        {t('inspector.detailsLoading')}
+      </p>
+    </>
+  );
+}
+
+function CellView({ cell, canOverride, onChanged }: { cell: CellDetail; canOverride: boolean; onChanged(): void }) {
+  const { t, i18n } = useTranslation();
+  return (
+    <>
+      <CellTitle cell={cell} />
+      <dl>
+        <Row label={t('inspector.code')} testId="inspector-code">
+          <code>{cell.code}</code>
+        </Row>
+        <Row label={t('inspector.community')} testId="inspector-community">
+          {cell.communityName}
+        </Row>
+        <Row label={t('inspector.street')}>{cell.streetName}</Row>
+        <CellClassRow cell={cell} />
         <Row label={t('inspector.reason')}>
           <ClassReason cell={cell} />
         </Row>
@@ -242,6 +284,7 @@ export function Inspector({ content, canOverride = false, onCellChanged, onClose
       {content.type === 'loading' && <p>{t('inspector.loading')}</p>}
       {content.type === 'missing' && <p>{t('inspector.noAccess')}</p>}
       {content.type === 'error' && <p className="error">{content.message}</p>}
+      {content.type === 'cell-preview' && <CellPreview cell={content.cell} />}
       {content.type === 'cell' && <CellView cell={content.cell} canOverride={canOverride} onChanged={() => onCellChanged?.()} />}
       {content.type === 'point' && <PointView point={content.point} />}
     </aside>

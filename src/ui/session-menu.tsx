@@ -6,12 +6,14 @@ export interface SessionMenuProps {
   session: Session | null;
   /** Demo members to act as (embedded database); empty means email/password sign-in. */
   demoMembers: Session[];
+  /** While the database boots, the session shown cannot be switched yet. */
+  disabled?: boolean;
   onSignIn(request: SignInRequest): Promise<void>;
   onSignOut(): Promise<void>;
 }
 
 /** Who is acting: a demo-member switch on the embedded database, a sign-in form on Supabase. */
-export function SessionMenu({ session, demoMembers, onSignIn, onSignOut }: SessionMenuProps) {
+export function SessionMenu({ session, demoMembers, disabled = false, onSignIn, onSignOut }: SessionMenuProps) {
   const { t } = useTranslation();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -23,6 +25,7 @@ export function SessionMenu({ session, demoMembers, onSignIn, onSignOut }: Sessi
         <span>{t('session.actAs')}</span>
         <select
           value={session.userId ?? ''}
+          disabled={disabled}
           data-testid="session-select"
           onChange={(e) => {
             void onSignIn({ kind: 'demo', userId: e.target.value });

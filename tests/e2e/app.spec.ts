@@ -108,6 +108,8 @@ test('the language switch turns the UI to English and back', async ({ page }) =>
 test('a later boot reopens the IndexedDB copy instead of downloading again', async ({ page }) => {
   await page.goto('/');
   await waitForCells(page);
+  // The first boot's copy is written to IndexedDB after the database is ready.
+  await page.waitForFunction(() => window.__gridatlas?.persisted === true);
   const downloads: string[] = [];
   page.on('request', (r) => {
     if (r.url().includes('pgdata.tar.gz')) downloads.push(r.url());
@@ -308,6 +310,7 @@ test('an admin splits a cell with a drawn line, merges it back with shift-click,
   const west = await at([w - 0.0005, cell.lngLat[1] as number]);
   const east = await at([e + 0.0005, cell.lngLat[1] as number]);
   await page.getByTestId('edit-split').click();
+  await page.waitForFunction(() => window.__gridatlas?.drawReady() === true);
   await page.mouse.click(west.x, west.y);
   await page.mouse.click(east.x, east.y);
   await page.keyboard.press('Enter');
@@ -370,7 +373,7 @@ test('an admin splits a cell with a drawn line, merges it back with shift-click,
   });
   if (!corner) throw new Error('no inner corner on the picked cell');
   await page.evaluate((p) => window.__gridatlas?.flyTo(p, 17), corner as [number, number]);
-  await page.waitForFunction(() => window.__gridatlas?.cellsDrawn === true);
+  await page.waitForFunction(() => window.__gridatlas?.cellsDrawn === true && window.__gridatlas?.mapSettled() === true);
   const handle = await at(corner as [number, number]);
   await page.mouse.move(handle.x, handle.y);
   await page.mouse.down();
@@ -425,6 +428,8 @@ test('an admin splits a cell with a drawn line, merges it back with shift-click,
   const inside = await at([middle[0] + (cx - middle[0]) * 0.15, middle[1] + (cy - middle[1]) * 0.15]);
   await page.mouse.click(inside.x, inside.y);
   await expect(page.getByTestId('edit-picked')).toHaveText(`已选：${cell.code}`);
+  // The handles are drawn before the press lands on one (a press beside them pans the map).
+  await page.waitForFunction(() => window.__gridatlas?.mapSettled() === true);
   const edgeHandle = await at(middle);
   await page.mouse.move(edgeHandle.x, edgeHandle.y);
   await page.mouse.down();

@@ -10,6 +10,8 @@ export interface BootProgress {
   totalBytes?: number;
   /** True when the database was reopened from IndexedDB rather than loaded from the demo. */
   reopened?: boolean;
+  /** Ready stage: whether this browser's stored copy is whole (a reload then reopens it). */
+  persisted?: boolean;
 }
 
 /** Returns overall boot progress in [0, 1] for a progress bar. */

@@ -11,7 +11,8 @@ import type { RpcName } from '../rpc';
 import { rpcAsUser } from '../rpc-as-user';
 import { migrationsFromFiles, type SqlClient } from '../sql-client';
 import type { BootProgress } from './boot-progress';
-import { PGLITE_EXTENSIONS, pgliteClient } from './create-pglite';
+import { pgliteClient, runtimeExtensions } from './create-pglite';
+import { storedDatabaseExists, storedDatabaseName } from './stored-database';
 
 const migrationFiles = import.meta.glob('../../../supabase/migrations/*.sql', { query: '?raw', import: 'default', eager: true }) as Record<
   string,
@@ -21,15 +22,9 @@ const migrationFiles = import.meta.glob('../../../supabase/migrations/*.sql', { 
 let db: PGlite | null = null;
 let client: SqlClient | null = null;
 
-async function storedDatabaseExists(name: string): Promise<boolean> {
-  if (typeof indexedDB.databases !== 'function') return false;
-  const dbs = await indexedDB.databases();
-  return dbs.some((d) => d.name === `/pglite/${name}`);
-}
-
 async function deleteStoredDatabase(name: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
-    const request = indexedDB.deleteDatabase(`/pglite/${name}`);
+    const request = indexedDB.deleteDatabase(storedDatabaseName(name));
     request.onsuccess = () => resolve();
     request.onerror = () => reject(request.error);
     // 'blocked' means a connection is still open: the deletion waits for it to close, and so
@@ -60,7 +55,7 @@ const api = {
    * directory tarball) when absent or unreadable, and applies pending migrations.
    */
   async boot(
-    options: { name: string; dataUrl: string; fresh?: boolean },
+    options: { name: string; dataUrl: string; postgisUrl: string; fresh?: boolean },
     onProgress: (p: BootProgress) => void,
   ): Promise<{ reopened: boolean }> {
     onProgress({ stage: 'check' });
@@ -70,7 +65,7 @@ const api = {
       onProgress({ stage: 'start', reopened: !loadDataDir });
       const instance = await PGlite.create({
         dataDir: `idb://${options.name}`,
-        extensions: PGLITE_EXTENSIONS,
+        extensions: runtimeExtensions(new URL(options.postgisUrl)),
         loadDataDir,
         relaxedDurability: true,
       });
@@ -96,12 +91,16 @@ const api = {
     client = pgliteClient(db);
     onProgress({ stage: 'migrate', reopened });
     await migrate(client, migrationsFromFiles(migrationFiles));
-    // Writes to IndexedDB are relaxed (started after queries, not awaited): wait for a full write
-    // before saying ready, so that a reload right away finds a whole database. PGlite's own
-    // syncToFs() does not wait under relaxed durability; its file system's does.
+    // Writes to IndexedDB are relaxed (started after queries, not awaited). The database is ready
+    // for queries now; the full write of a first boot (80 MB, a second or two) goes on meanwhile,
+    // and says when it is done: a reload before that finds no whole copy and loads the demo again.
+    // PGlite's own syncToFs() does not wait under relaxed durability; its file system's does.
     const fs = (db as unknown as { fs?: { syncToFs(relaxedDurability: boolean): Promise<void> } }).fs;
-    await fs?.syncToFs(false);
-    onProgress({ stage: 'ready', reopened });
+    onProgress({ stage: 'ready', reopened, persisted: false });
+    void (fs?.syncToFs(false) ?? Promise.resolve()).then(
+      () => onProgress({ stage: 'ready', reopened, persisted: true }),
+      () => undefined,
+    );
     return { reopened };
   },
 

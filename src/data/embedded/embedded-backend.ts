@@ -11,6 +11,8 @@ export interface EmbeddedOptions {
   name: string;
   /** URL of the prebuilt PGlite data directory (demo district loaded). */
   dataUrl: string;
+  /** URL of PostGIS's runtime bundle (see runtimeExtensions). */
+  postgisUrl: string;
   /** Demo member acted as first; defaults to the admin. */
   userId?: string;
   /** Drop the stored copy and start again from the demo. */
@@ -23,7 +25,10 @@ export async function createEmbeddedBackend(options: EmbeddedOptions): Promise<B
   const worker = new Worker(new URL('./db.worker.ts', import.meta.url), { type: 'module', name: 'gridatlas-db' });
   const api = Comlink.wrap<DbWorkerApi>(worker);
   const onProgress = options.onProgress ?? (() => undefined);
-  await api.boot({ name: options.name, dataUrl: options.dataUrl, fresh: options.fresh }, Comlink.proxy(onProgress));
+  await api.boot(
+    { name: options.name, dataUrl: options.dataUrl, postgisUrl: options.postgisUrl, fresh: options.fresh },
+    Comlink.proxy(onProgress),
+  );
   const admin = DEMO_MEMBERS.find((m) => m.role === 'admin');
   return createRpcBackend('embedded', (userId, fn, args) => api.rpc(userId, fn, args), options.userId ?? admin?.userId ?? null);
 }

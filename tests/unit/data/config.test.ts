@@ -8,7 +8,12 @@ describe('readConfig', () => {
     expect(readConfig({ BASE_URL: '/' }, base)).toEqual({
       valid: true,
       config: {
-        backend: { kind: 'embedded', dataUrl: 'http://localhost:5173/demo/pgdata.tar.gz', databaseName: 'gridatlas' },
+        backend: {
+          kind: 'embedded',
+          dataUrl: 'http://localhost:5173/demo/pgdata.tar.gz',
+          postgisUrl: 'http://localhost:5173/pglite/postgis.tar.gz',
+          databaseName: 'gridatlas',
+        },
         basemap: { kind: 'builtin', crs: 'wgs84' },
         demoBaseUrl: 'http://localhost:5173/demo/',
         geocoder: null,
@@ -20,7 +25,12 @@ describe('readConfig', () => {
     expect(readConfig({ BASE_URL: '/', VITE_DEMO_DIR: 'demo-5000' }, base)).toMatchObject({
       valid: true,
       config: {
-        backend: { kind: 'embedded', dataUrl: 'http://localhost:5173/demo-5000/pgdata.tar.gz', databaseName: 'gridatlas-demo-5000' },
+        backend: {
+          kind: 'embedded',
+          dataUrl: 'http://localhost:5173/demo-5000/pgdata.tar.gz',
+          postgisUrl: 'http://localhost:5173/pglite/postgis.tar.gz',
+          databaseName: 'gridatlas-demo-5000',
+        },
         demoBaseUrl: 'http://localhost:5173/demo-5000/',
       },
     });

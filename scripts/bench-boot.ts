@@ -1,0 +1,160 @@
+/**
+ * Browser benchmark (not a test): how soon a user can work after opening the app, in Debian's
+ * Chromium, on the built app with the demo district. For a new browser profile, a reload and a
+ * later visit in a new tab (the database kept in IndexedDB) it records, from navigation: the first paint, the first
+ * inspectable cell (a click on a cell shows its code: the user clicks every 100 ms from the moment
+ * the page has cells, as an impatient user would), the database ready, the first cell with the
+ * database's details (the counts), and the map drawing the cells itself. The database-backed
+ * cell is the baseline: before the snapshot, nothing could be inspected until then.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Page } from '@playwright/test';
+
+const PORT = 4189;
+const URL_ROOT = `http://127.0.0.1:${PORT}/`;
+const root = new URL('..', import.meta.url).pathname;
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+
+execFileSync('npx', ['tsx', 'scripts/prepare-demo.ts'], { cwd: root, stdio: 'inherit' });
+execFileSync('npx', ['vite', 'build', '--outDir', 'dist-bench-boot', '--emptyOutDir', '--logLevel', 'warn'], {
+  cwd: root,
+  stdio: 'inherit',
+});
+const server: ChildProcess = spawn(
+  'npx',
+  ['vite', 'preview', '--outDir', 'dist-bench-boot', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'],
+  { cwd: root, stdio: ['pipe', 'ignore', 'inherit'], detached: true },
+);
+const stopServer = () => {
+  if (server.pid) process.kill(-server.pid, 'SIGTERM');
+};
+
+async function waitForServer() {
+  for (let i = 0; i < 120; i++) {
+    try {
+      if ((await fetch(URL_ROOT)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`the preview server did not answer at ${URL_ROOT}`);
+}
+
+/** Milliseconds from navigation to each moment of a boot. */
+interface BootMarks {
+  firstPaint: number;
+  cellsShown: number;
+  inspectable: number;
+  databaseReady: number;
+  databaseCell: number;
+  mapDrawn: number;
+}
+
+/** Records, in the page, when each moment happened (a string: tsx would wrap a function in helpers the page lacks). */
+const RECORDER = `(() => {
+  const marks = {};
+  window.__bootMarks = marks;
+  const tick = () => {
+    const h = window.__gridatlas;
+    const at = (name, yes) => { if (yes && marks[name] === undefined) marks[name] = performance.now(); };
+    at('cellsShown', h && h.cellsLoaded > 0);
+    at('databaseReady', h && h.bootStage === 'ready');
+    at('mapDrawn', h && h.cellsDrawn);
+    at('inspectable', document.querySelector('[data-testid="inspector-code"]'));
+    at('databaseCell', document.querySelector('[data-testid="inspector-counts"]'));
+    if (Object.keys(marks).length < 5) setTimeout(tick, 20);
+  };
+  tick();
+})()`;
+
+/** Clicks a cell every 100 ms from the moment the page has cells until it is inspected, then waits for the database's details. */
+async function bootAndInspect(page: Page): Promise<BootMarks> {
+  await page.waitForFunction(() => (window.__gridatlas?.cellsLoaded ?? 0) > 0, null, { timeout: 300_000, polling: 20 });
+  const box = await page.getByTestId('map').boundingBox();
+  const cell = await page.evaluate(() => window.__gridatlas?.cellAt(200) ?? null);
+  if (!box || !cell) throw new Error('no cell to click');
+  for (let i = 0; i < 3000; i++) {
+    const xy = await page.evaluate((p) => window.__gridatlas?.project(p) ?? null, cell.lngLat);
+    if (xy) await page.mouse.click(box.x + xy[0], box.y + xy[1]);
+    if ((await page.getByTestId('inspector-code').count()) > 0) break;
+    await page.waitForTimeout(100);
+  }
+  // Then the user waits for the details.
+  await page.getByTestId('inspector-counts').waitFor({ timeout: 300_000 });
+  await page.waitForFunction(() => window.__gridatlas?.cellsDrawn === true && window.__gridatlas?.bootStage === 'ready', null, {
+    timeout: 300_000,
+  });
+  const marks = (await page.evaluate('window.__bootMarks')) as Omit<BootMarks, 'firstPaint'>;
+  const firstPaint = await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? Number.NaN);
+  return { firstPaint, ...marks };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+function report(label: string, runs: BootMarks[]): string {
+  const m = (key: keyof BootMarks) => median(runs.map((r) => r[key]));
+  const all = (key: keyof BootMarks) => runs.map((r) => (r[key] / 1000).toFixed(2)).join(' / ');
+  return [
+    `  ${label} (median of ${runs.length}; each run: ${all('inspectable')} s to the first inspectable cell)`,
+    `    first paint ${seconds(m('firstPaint'))}, cells on screen ${seconds(m('cellsShown'))}, first inspectable cell ${seconds(m('inspectable'))}`,
+    `    database ready ${seconds(m('databaseReady'))}, first cell with the database's details ${seconds(m('databaseCell'))} (baseline: ${(m('databaseCell') / m('inspectable')).toFixed(1)}× the first inspectable cell), map drew the cells ${seconds(m('mapDrawn'))}`,
+  ].join('\n');
+}
+
+try {
+  await waitForServer();
+  const fresh: BootMarks[] = [];
+  const reload: BootMarks[] = [];
+  const later: BootMarks[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    const profile = mkdtempSync(join(tmpdir(), 'gridatlas-boot-'));
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--use-angle=swiftshader',
+        '--enable-unsafe-swiftshader',
+        '--ignore-gpu-blocklist',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
+      viewport: { width: 1400, height: 900 },
+      locale: 'zh-CN',
+    });
+    const page = context.pages()[0] ?? (await context.newPage());
+    await page.addInitScript(RECORDER);
+    // The browser itself warms up on a page of the app's origin (its first navigation costs the
+    // browser, not the app, half a second); the profile stays new: no database, no cache of the app.
+    await page.goto(`${URL_ROOT}favicon.svg`);
+    await page.goto(URL_ROOT);
+    fresh.push(await bootAndInspect(page));
+    await page.waitForFunction(() => window.__gridatlas?.persisted === true && (window.__gridatlas?.snapshotsSaved ?? 0) > 0, null, {
+      timeout: 300_000,
+    });
+    await page.reload();
+    reload.push(await bootAndInspect(page));
+    // A later visit: the app opened again in a new tab (no old page to tear down first, which a
+    // reload waits for: ≈ 0.4 s of the page's heap, workers and WebGL contexts in SwiftShader).
+    await page.waitForFunction(() => window.__gridatlas?.persisted === true, null, { timeout: 300_000 });
+    await page.close();
+    const again = await context.newPage();
+    await again.addInitScript(RECORDER);
+    await again.goto(URL_ROOT);
+    later.push(await bootAndInspect(again));
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+  process.stdout.write(
+    `boot of the built app with the demo district (570 cells), Chromium (SwiftShader) 1400 × 900\n${report('new profile', fresh)}\n${report('reload', reload)}\n${report('later visit (new tab)', later)}\n`,
+  );
+} finally {
+  stopServer();
+}
