@@ -676,6 +676,7 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
               <ImportDialog
                 backend={backend}
                 geocoder={config.geocoder}
+                cells={cells}
                 pickPoint={async () => {
                   const lngLat = (await controller.current?.pickLngLat()) ?? null;
                   return lngLat && toWgs84(lngLat, displayCrs);

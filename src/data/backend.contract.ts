@@ -1,6 +1,7 @@
 import type { LineString, MultiPolygon, Polygon } from 'geojson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyCells, classReason, type RuleSet } from '../domain/classify';
+import { idCardCheckDigit } from '../domain/id-card';
 import type { CellCode } from '../domain/ids';
 import type { Backend, BackendError, CellClassInputs, EntityDetail } from './backend';
 import { DEMO_MEMBERS } from './demo-members';
@@ -226,6 +227,32 @@ export function backendContract(name: string, make: () => Promise<ContractSubjec
       });
       expect(await backend.importEntities('person', [person('IMPORT-P1', lon, lat)])).toMatchObject({ inserted: 1 });
       await expect(backend.importEntities('person', [person('IMPORT-P2', 112.99, 28.2)])).rejects.toMatchObject({ code: 'forbidden' });
+    });
+
+    it('knows people imported without an id by their ID card number, and keeps the number private', async (ctx) => {
+      if (!subject) return ctx.skip();
+      await signInAs('admin');
+      const idCard = (body: string) => body + idCardCheckDigit(body);
+      const person = (card: string, name: string) => ({
+        external_id: '',
+        name,
+        category: '户籍人口',
+        risk_level: 0,
+        lon: 112.9,
+        lat: 28.19,
+        attributes: {},
+        personal: { id_card_number: card, phone: '', address: '' },
+      });
+      const roster = [person(idCard('43019919900101001'), '无编号甲'), person(idCard('43019919851231002'), '无编号乙')];
+      expect(await backend.importEntities('person', roster)).toEqual({ inserted: 2, updated: 0, unchanged: 0 });
+      // The same roster again: found by their numbers, nothing new.
+      expect(await backend.importEntities('person', roster)).toEqual({ inserted: 0, updated: 0, unchanged: 2 });
+      const renamed = [{ ...(roster[0] as (typeof roster)[number]), name: '无编号甲（改名）' }];
+      expect(await backend.importEntities('person', renamed)).toEqual({ inserted: 0, updated: 1, unchanged: 0 });
+      await expect(backend.importEntities('person', [{ ...person('', '既无编号也无身份证') }])).rejects.toMatchObject({ code: 'invalid' });
+      await expect(backend.importEntities('thing', [{ ...person('', '无编号部件'), personal: null }])).rejects.toMatchObject({
+        code: 'invalid',
+      });
     });
 
     it('splits a cell, refuses a stale edit with the fresh cell, undoes the split and keeps the history', async (ctx) => {

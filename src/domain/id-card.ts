@@ -26,3 +26,30 @@ export function checkIdCard(value: string): IdCardProblem | null {
   if (v[17] !== expected) return { code: 'id_card_check', params: { value, found: v[17] as string, expected } };
   return null;
 }
+
+/** What a valid resident ID number says of its holder. */
+export interface IdCardFacts {
+  /** Birth date, YYYY-MM-DD. */
+  birthDate: string;
+  birthYear: number;
+  /** From the sequence's last digit (GB 11643-1999): odd 男, even 女. */
+  gender: '男' | '女';
+}
+
+/**
+ * Returns the birth date and gender an 18-character resident ID number holds, or null when it
+ * is not valid (see checkIdCard) or its date does not exist (31 February).
+ * @example idCardFacts('11010519491231002X') // { birthDate: '1949-12-31', birthYear: 1949, gender: '女' }
+ */
+export function idCardFacts(value: string): IdCardFacts | null {
+  const v = value.trim().toUpperCase();
+  if (checkIdCard(v)) return null;
+  const [year, month, day] = [Number(v.slice(6, 10)), Number(v.slice(10, 12)), Number(v.slice(12, 14))];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return null;
+  return {
+    birthDate: `${v.slice(6, 10)}-${v.slice(10, 12)}-${v.slice(12, 14)}`,
+    birthYear: year,
+    gender: Number(v[16]) % 2 === 1 ? '男' : '女',
+  };
+}

@@ -298,6 +298,18 @@ export const en: Catalogue<typeof zhCN> = {
     result: 'Done: {{inserted}} new, {{updated}} updated, {{unchanged}} unchanged',
     close: 'Close',
     error: 'Cannot read: {{message}}',
+    kindGuessed: 'The header says “{{kind}}”; change the kind above if it is not',
+    byIdCard:
+      'No id column: people are known by their ID card number (importing the same person again updates them; the number is never shown as their id)',
+    missing: 'Choose the file’s column for: {{fields}}',
+    missingPerson: 'Choose the file’s column for: {{fields}} (people may have no id: choose the ID card number column to know them by it)',
+    outsideTitle: '{{count}} rows lie outside your cells',
+    outsideHint:
+      'Their positions fall in no cell (a wrong coordinate system, longitude and latitude swapped, or another district?). Choose:',
+    outsideRow: 'row {{row}} {{name}} ({{lon}}, {{lat}})',
+    outsideMore: '{{count}} more rows',
+    outsideDrop: 'Do not import them; list them with the rows not taken, to fix',
+    outsideKeep: 'Import them anyway (in no cell)',
     fields: {
       external_id: 'ID',
       name: 'Name',
@@ -333,6 +345,9 @@ export const en: Catalogue<typeof zhCN> = {
     phone: '"{{value}}" is not a phone number',
     yes_no: '"{{value}}" is not yes or no',
     no_location: 'has no coordinates and no address to locate',
+    no_key: 'has neither an id nor an ID card number to know the person by',
+    duplicate_id_card: 'the same ID card number appears again (first at row {{first}})',
+    outside_area: 'position ({{lon}}, {{lat}}) lies in no cell',
     weight: '"{{value}}" is not a weight (a number, 0 or more)',
     time: '"{{value}}" is not a date and time (such as 2026-06-06T16:38:00+08:00)',
     address_unmatched: 'address "{{address}}" has no confident match (best {{score}}: {{best}})',

@@ -10,20 +10,35 @@ export interface PointRow {
   wgs84: LngLat;
 }
 
-/** A row that was not taken, with the field at fault and why; its values are kept whole. */
-export interface RejectedRow {
-  row: number;
+/** One problem of a row: the field at fault and why. */
+export interface RowProblem {
   field: string;
   /** Why, as a code for the UI to translate. */
   why: Reason;
   /** Why, in English (CLI output and downloaded files). */
   reason: string;
-  values: Record<string, string>;
 }
 
-/** Returns a RejectedRow with its English reason filled in. */
-export function rejected(row: number, field: string, why: Reason, values: Record<string, string>): RejectedRow {
-  return { row, field, why, reason: reasonText(why), values };
+/**
+ * A row that was not taken, with its first problem (field, why, reason) and all of them in
+ * `problems`; its values are kept whole.
+ */
+export interface RejectedRow extends RowProblem {
+  row: number;
+  values: Record<string, string>;
+  problems: RowProblem[];
+}
+
+/** Returns a RejectedRow with its English reasons filled in; `more` are its other problems. */
+export function rejected(
+  row: number,
+  field: string,
+  why: Reason,
+  values: Record<string, string>,
+  more: readonly { field: string; why: Reason }[] = [],
+): RejectedRow {
+  const problems = [{ field, why }, ...more].map((p) => ({ ...p, reason: reasonText(p.why) }));
+  return { row, field, why, reason: reasonText(why), values, problems };
 }
 
 export interface PointTable {

@@ -17,6 +17,9 @@ export type Reason =
   | { code: 'phone'; params: { value: string } }
   | { code: 'yes_no'; params: { value: string } }
   | { code: 'no_location' }
+  | { code: 'no_key' }
+  | { code: 'duplicate_id_card'; params: { first: number } }
+  | { code: 'outside_area'; params: { lon: number; lat: number } }
   | { code: 'weight'; params: { value: string } }
   | { code: 'time'; params: { value: string } }
   | { code: 'address_unmatched'; params: { address: string; best: string; score: number } };
@@ -60,6 +63,12 @@ export function reasonText(reason: Reason): string {
       return `"${reason.params.value}" is not yes or no (是/否)`;
     case 'no_location':
       return 'has no coordinates and no address to geocode';
+    case 'no_key':
+      return 'has neither an id nor an ID card number to know the person by';
+    case 'duplicate_id_card':
+      return `the same ID card number appears again (first at row ${reason.params.first})`;
+    case 'outside_area':
+      return `position (${reason.params.lon}, ${reason.params.lat}) lies in none of the cells`;
     case 'weight':
       return `"${reason.params.value}" is not a weight (a number, 0 or more)`;
     case 'time':

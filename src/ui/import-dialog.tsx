@@ -1,15 +1,26 @@
 import * as Comlink from 'comlink';
+import type { FeatureCollection, MultiPolygon } from 'geojson';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Backend, EntityImport, ImportResult } from '../data/backend';
+import type { Backend, CellProperties, EntityImport } from '../data/backend';
 import { ENTITY_KINDS, type EntityKind, type LngLat } from '../domain/ids';
 import type { ChinaCrs } from '../geo/crs-china';
 import { toCsv } from '../import/csv';
-import { type ColumnMapping, ENTITY_FIELDS, type EntityImportRow, type ValidatedImport } from '../import/entity-import';
-import { type AddressCandidate, type ExternalGeocoderConfig, externalGeocode } from '../import/external-geocoder';
+import {
+  type ColumnMapping,
+  ENTITY_FIELDS,
+  type EntityImportRow,
+  guessKind,
+  guessMapping,
+  keyedByIdCard,
+  missingFields,
+  type ValidatedImport,
+} from '../import/entity-import';
+import { type ExternalGeocoderConfig, externalGeocode } from '../import/external-geocoder';
 import { type Geocoder, gazetteerGeocoder, geocodeRows } from '../import/geocode-rows';
-import { type RejectedRow, rejected } from '../import/read-points';
+import type { RejectedRow } from '../import/read-points';
 import type { Reason } from '../import/reasons';
+import { type ImportStage, importPlan, progressed, type ReviewItem, splitByArea } from '../state/import-check';
 import type { TableSummary } from '../workers/import.worker';
 import { createImportWorker } from '../workers/import-client';
 import { CrsSelect } from './crs-select';
@@ -21,6 +32,8 @@ export interface ImportDialogProps {
   geocoder: ExternalGeocoderConfig | null;
   /** Lets the user drop a pin on the map; resolves with its WGS-84 position, or null if cancelled. */
   pickPoint(): Promise<LngLat | null>;
+  /** The cells the user works in (all of them for an administrator, their own for a grid worker). */
+  cells: FeatureCollection<MultiPolygon, CellProperties> | null;
   onImported(kind: EntityKind): void;
   onClose(): void;
 }
@@ -28,37 +41,11 @@ export interface ImportDialogProps {
 /** Review rows shown at once; the rest wait their turn. */
 const REVIEW_SHOWN = 50;
 
-/**
- * A row whose address matched only uncertainly or not at all: the user picks a candidate, drops a
- * pin on the map, or drops the row.
- */
-interface ReviewItem {
-  row: EntityImportRow;
-  candidates: AddressCandidate[];
-  best: AddressCandidate | null;
-  values: Record<string, string>;
-}
 const PRESET_KEY = (kind: EntityKind) => `gridatlas.importMapping.${kind}`;
 
-type Stage =
-  | { name: 'choose' }
-  | { name: 'reading' }
-  | { name: 'mapped'; summary: TableSummary }
-  | { name: 'checking'; summary: TableSummary; done: number; total: number; geocoding: boolean }
-  | {
-      name: 'checked';
-      summary: TableSummary;
-      ready: EntityImportRow[];
-      located: number;
-      review: ReviewItem[];
-      rejectedRows: RejectedRow[];
-      /** Why the online geocoder could not answer some rows (those went to review). */
-      geocoderFailures: { count: number; message: string } | null;
-    }
-  | { name: 'importing'; summary: TableSummary; done: number; total: number }
-  | { name: 'done'; summary: TableSummary; result: ImportResult; rejectedRows: RejectedRow[] };
-
-function loadPreset(kind: EntityKind, columns: string[], guessed: ColumnMapping): ColumnMapping {
+/** Returns the mapping for a kind: guessed from the header, then what the user chose last time for that kind. */
+function mappingFor(kind: EntityKind, columns: string[]): ColumnMapping {
+  const guessed = guessMapping(kind, columns);
   try {
     const saved = JSON.parse(localStorage.getItem(PRESET_KEY(kind)) ?? '{}') as ColumnMapping;
     const mapping = { ...guessed };
@@ -89,11 +76,15 @@ function toEntityImport(row: EntityImportRow): EntityImport {
  * listed and downloadable; geocoding of rows that only have an address; and the import with
  * progress and its result (new, updated, unchanged).
  */
-export function ImportDialog({ backend, geocoder, pickPoint, onImported, onClose }: ImportDialogProps) {
+export function ImportDialog({ backend, geocoder, pickPoint, cells, onImported, onClose }: ImportDialogProps) {
   const { t } = useTranslation();
   const [kind, setKind] = useState<EntityKind>('place');
+  /** The kind the file's header pointed to (shown so that the user sees why the kind changed). */
+  const [guessedKind, setGuessedKind] = useState<EntityKind | null>(null);
   const [crs, setCrs] = useState<ChinaCrs>('wgs84');
-  const [stage, setStage] = useState<Stage>({ name: 'choose' });
+  const [stage, setStage] = useState<ImportStage>({ name: 'choose' });
+  const [keepOutside, setKeepOutside] = useState(false);
+  const [triedCheck, setTriedCheck] = useState(false);
   const [mapping, setMapping] = useState<ColumnMapping>({});
   const [error, setError] = useState<string | null>(null);
   const [fileName, setFileName] = useState<string | null>(null);
@@ -104,6 +95,10 @@ export function ImportDialog({ backend, geocoder, pickPoint, onImported, onClose
     worker.current = createImportWorker();
     return () => worker.current?.terminate();
   }, []);
+  // Rows are checked against the cells the user works in.
+  useEffect(() => {
+    void worker.current?.api.setCells(cells?.features ?? []);
+  }, [cells]);
 
   const reasonLabel = (why: Reason) => {
     const params = 'params' in why ? { ...why.params } : {};
@@ -113,12 +108,18 @@ export function ImportDialog({ backend, geocoder, pickPoint, onImported, onClose
 
   const readFile = async (file: File) => {
     setError(null);
+    setTriedCheck(false);
     setStage({ name: 'reading' });
     try {
       const bytes = new Uint8Array(await file.arrayBuffer());
-      const summary = await worker.current?.api.read(bytes, file.name, kind);
+      const summary = await worker.current?.api.read(bytes, file.name);
       if (!summary) return;
-      setMapping(loadPreset(kind, summary.columns, summary.guessed));
+      // The header says what the file lists (身份证号: people, 统一社会信用代码: organisations …).
+      const guessed = guessKind(summary.columns);
+      const fileKind = guessed ?? kind;
+      setGuessedKind(guessed);
+      setKind(fileKind);
+      setMapping(mappingFor(fileKind, summary.columns));
       setStage({ name: 'mapped', summary });
     } catch (err) {
       setError(t('import.error', { message: err instanceof Error ? err.message : String(err) }));
@@ -126,9 +127,25 @@ export function ImportDialog({ backend, geocoder, pickPoint, onImported, onClose
     }
   };
 
+  /** Another kind for the file read: its fields, guessed again from the header; checked again. */
+  const changeKind = (next: EntityKind) => {
+    setKind(next);
+    setTriedCheck(false);
+    if ('summary' in stage && stage.name !== 'done') {
+      setMapping(mappingFor(next, stage.summary.columns));
+      setStage({ name: 'mapped', summary: stage.summary });
+    }
+  };
+
   const check = async (summary: TableSummary) => {
     setError(null);
-    localStorage.setItem(PRESET_KEY(kind), JSON.stringify(mapping));
+    setTriedCheck(true);
+    if (missingFields(kind, mapping).length > 0) return;
+    try {
+      localStorage.setItem(PRESET_KEY(kind), JSON.stringify(mapping));
+    } catch {
+      // Storage may be refused: the mapping is then not remembered.
+    }
     try {
       const api = worker.current?.api;
       if (!api) return;
@@ -137,28 +154,46 @@ export function ImportDialog({ backend, geocoder, pickPoint, onImported, onClose
         kind,
         mapping,
         crs,
-        Comlink.proxy((done: number, total: number) => setStage({ name: 'checking', summary, done, total, geocoding: false })),
+        Comlink.proxy((done: number, total: number) => setStage((s) => progressed(s, done, total, false))),
       );
-      const ready = [...result.ready];
+      const located = [...result.ready];
       const rejectedRows = [...result.rejected];
       const geocoders: Geocoder[] = [gazetteerGeocoder((q, limit) => backend.geocodeAddress(q, limit))];
       if (geocoder) geocoders.push((address, limit) => externalGeocode(geocoder, address, limit));
       const geocoded = await geocodeRows(result.needsGeocoding as EntityImportRow[], geocoders, (done, total) =>
-        setStage({ name: 'checking', summary, done, total, geocoding: true }),
+        setStage((s) => progressed(s, done, total, true)),
       );
-      for (const { row, lngLat } of geocoded.located) ready.push({ ...row, lngLat });
-      const review: ReviewItem[] = geocoded.review.map(({ row, candidates, best }) => {
-        const values = Object.fromEntries(summary.columns.map((c) => [c, ''])) as Record<string, string>;
-        values[mapping.external_id ?? 'external_id'] = row.external_id;
-        values[mapping.name ?? 'name'] = row.name;
-        values[mapping.address ?? 'address'] = row.address;
-        return { row, candidates, best, values };
-      });
-      const located = geocoded.located.length;
+      for (const { row, lngLat } of geocoded.located) located.push({ ...row, lngLat });
+      // Rows placed in none of the user's cells wait for the user's word.
+      const inside = await api.inCells(
+        Float64Array.from(located, (r) => r.lngLat?.[0] ?? Number.NaN),
+        Float64Array.from(located, (r) => r.lngLat?.[1] ?? Number.NaN),
+      );
+      const { ready, outside } = splitByArea(located, inside);
+      const [outsideValues, reviewValues] = await Promise.all([
+        api.valuesOf(outside.map((r) => r.row)),
+        api.valuesOf(geocoded.review.map((r) => r.row.row)),
+      ]);
+      const review: ReviewItem[] = geocoded.review.map(({ row, candidates, best }, k) => ({
+        row,
+        candidates,
+        best,
+        values: reviewValues[k] ?? {},
+      }));
       const failure = geocoded.failures[0];
       const geocoderFailures = failure ? { count: geocoded.failures.length, message: failure.message } : null;
       rejectedRows.sort((a, b) => a.row - b.row);
-      setStage({ name: 'checked', summary, ready, located, review, rejectedRows, geocoderFailures });
+      setKeepOutside(false);
+      setStage({
+        name: 'checked',
+        summary,
+        ready,
+        outside: outside.map((row, k) => ({ row, values: outsideValues[k] ?? {} })),
+        located: geocoded.located.length,
+        review,
+        rejectedRows,
+        geocoderFailures,
+      });
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
       setStage({ name: 'mapped', summary });
@@ -176,17 +211,9 @@ export function ImportDialog({ backend, geocoder, pickPoint, onImported, onClose
       onImported(kind);
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
-      setStage({ name: 'checked', summary, ready, located: 0, review: [], rejectedRows, geocoderFailures: null });
+      setStage({ name: 'checked', summary, ready, outside: [], located: 0, review: [], rejectedRows, geocoderFailures: null });
     }
   };
-
-  const unmatched = (item: ReviewItem) =>
-    rejected(
-      item.row.row,
-      mapping.address ?? 'address',
-      { code: 'address_unmatched', params: { address: item.row.address, best: item.best?.label ?? '', score: item.best?.score ?? 0 } },
-      item.values,
-    );
 
   /** Settles one review item: take a position (a candidate's or a dropped pin's), or (null) drop the row as unmatched. */
   const settle = (item: ReviewItem, lngLat: LngLat | null) => {
@@ -194,7 +221,8 @@ export function ImportDialog({ backend, geocoder, pickPoint, onImported, onClose
       if (stage.name !== 'checked' || !stage.review.includes(item)) return stage;
       const review = stage.review.filter((r) => r !== item);
       if (lngLat) return { ...stage, review, ready: [...stage.ready, { ...item.row, lngLat }], located: stage.located + 1 };
-      return { ...stage, review, rejectedRows: [...stage.rejectedRows, unmatched(item)].sort((a, b) => a.row - b.row) };
+      const dropped = importPlan({ ...stage, review: [item], outside: [], rejectedRows: [] }, false, addressColumn, positionColumn);
+      return { ...stage, review, rejectedRows: [...stage.rejectedRows, ...dropped.rejectedRows].sort((a, b) => a.row - b.row) };
     });
   };
 
@@ -208,8 +236,14 @@ export function ImportDialog({ backend, geocoder, pickPoint, onImported, onClose
 
   const download = (summary: TableSummary, rows: RejectedRow[]) => {
     const columns = ['row', 'field', 'reason', ...summary.columns.filter((c) => !['row', 'field', 'reason'].includes(c))];
+    // A row with several problems names them all, in the order of its columns' checks.
     const csv = toCsv(
-      rows.map((r) => ({ ...r.values, row: r.row, field: r.field, reason: reasonLabel(r.why) })),
+      rows.map((r) => ({
+        ...r.values,
+        row: r.row,
+        field: r.problems.map((p) => p.field).join('; '),
+        reason: r.problems.map((p) => reasonLabel(p.why)).join('; '),
+      })),
       columns,
     );
     // A byte-order mark so that Excel opens the UTF-8 file with its Chinese text intact.
@@ -219,7 +253,12 @@ export function ImportDialog({ backend, geocoder, pickPoint, onImported, onClose
   const summary = 'summary' in stage ? stage.summary : null;
   const busy = stage.name === 'reading' || stage.name === 'checking' || stage.name === 'importing';
   const fields = ENTITY_FIELDS[kind];
-  const rejectedRows = stage.name === 'checked' || stage.name === 'done' ? stage.rejectedRows : [];
+  const missing = missingFields(kind, mapping);
+  const byIdCard = keyedByIdCard(kind, mapping);
+  const addressColumn = mapping.address ?? 'address';
+  const positionColumn = mapping.lon && mapping.lat ? `${mapping.lon},${mapping.lat}` : addressColumn;
+  const plan = stage.name === 'checked' ? importPlan(stage, keepOutside, addressColumn, positionColumn) : null;
+  const rejectedRows = plan ? plan.listed : stage.name === 'done' ? stage.rejectedRows : [];
 
   return (
     <div className={pinning ? 'dialog-backdrop pinning' : 'dialog-backdrop'}>
@@ -240,8 +279,8 @@ export function ImportDialog({ backend, geocoder, pickPoint, onImported, onClose
             {t('import.kind')}
             <select
               value={kind}
-              disabled={busy || stage.name !== 'choose'}
-              onChange={(e) => setKind(e.target.value as EntityKind)}
+              disabled={busy || stage.name === 'done'}
+              onChange={(e) => changeKind(e.target.value as EntityKind)}
               data-testid="import-kind"
             >
               {ENTITY_KINDS.map((k) => (
@@ -281,6 +320,11 @@ export function ImportDialog({ backend, geocoder, pickPoint, onImported, onClose
           </p>
         )}
         {stage.name === 'reading' && <p>{t('import.reading')}</p>}
+        {summary && guessedKind && (
+          <p className="muted" data-testid="import-kind-guessed">
+            {t('import.kindGuessed', { kind: t(`kind.${guessedKind}`) })}
+          </p>
+        )}
         {summary && (
           <p className="muted" data-testid="import-file-info">
             {t('import.fileInfo', { format: summary.format.toUpperCase(), rows: summary.rowCount, columns: summary.columns.length })}
@@ -299,7 +343,7 @@ export function ImportDialog({ backend, geocoder, pickPoint, onImported, onClose
               </thead>
               <tbody>
                 {fields.map((f) => (
-                  <tr key={f.field}>
+                  <tr key={f.field} className={missing.includes(f.field) ? 'missing' : undefined}>
                     <th scope="row">
                       {t(`import.fields.${f.field}`)}
                       {f.required && <span className="muted"> · {t('import.required')}</span>}
@@ -346,6 +390,18 @@ export function ImportDialog({ backend, geocoder, pickPoint, onImported, onClose
                 </tbody>
               </table>
             </div>
+            {byIdCard && (
+              <p className="muted" data-testid="import-by-id-card">
+                {t('import.byIdCard')}
+              </p>
+            )}
+            {missing.length > 0 && (triedCheck || stage.name === 'mapped') && (
+              <p className={triedCheck ? 'error' : 'muted'} role={triedCheck ? 'alert' : undefined} data-testid="import-missing">
+                {t(kind === 'person' && missing.includes('external_id') ? 'import.missingPerson' : 'import.missing', {
+                  fields: missing.map((f) => t(`import.fields.${f}`)).join('、'),
+                })}
+              </p>
+            )}
             <div className="actions">
               <button type="button" disabled={busy} onClick={() => void check(summary)} data-testid="import-validate">
                 {t('import.validate')}
@@ -368,7 +424,7 @@ export function ImportDialog({ backend, geocoder, pickPoint, onImported, onClose
         {summary && stage.name === 'checked' && (
           <>
             <p data-testid="import-summary">
-              {t('import.summary', { ready: stage.ready.length, located: stage.located, rejected: stage.rejectedRows.length })}
+              {t('import.summary', { ready: plan?.rows.length ?? 0, located: stage.located, rejected: rejectedRows.length })}
             </p>
             {stage.geocoderFailures && (
               <p className="error" role="alert" data-testid="import-geocoder-failed">
@@ -418,21 +474,57 @@ export function ImportDialog({ backend, geocoder, pickPoint, onImported, onClose
                 )}
               </>
             )}
+            {stage.outside.length > 0 && (
+              <div className="outside" data-testid="import-outside">
+                <h3>{t('import.outsideTitle', { count: stage.outside.length })}</h3>
+                <p className="muted">{t('import.outsideHint')}</p>
+                <ul className="outside-rows">
+                  {stage.outside.slice(0, 5).map(({ row }) => (
+                    <li key={row.row}>
+                      {t('import.outsideRow', {
+                        row: row.row,
+                        name: row.name,
+                        lon: row.lngLat?.[0].toFixed(6),
+                        lat: row.lngLat?.[1].toFixed(6),
+                      })}
+                    </li>
+                  ))}
+                  {stage.outside.length > 5 && <li className="muted">{t('import.outsideMore', { count: stage.outside.length - 5 })}</li>}
+                </ul>
+                <fieldset className="choice">
+                  <legend className="visually-hidden">{t('import.outsideTitle', { count: stage.outside.length })}</legend>
+                  <label>
+                    <input
+                      type="radio"
+                      name="outside"
+                      checked={!keepOutside}
+                      onChange={() => setKeepOutside(false)}
+                      data-testid="import-outside-drop"
+                    />
+                    {t('import.outsideDrop')}
+                  </label>
+                  <label>
+                    <input
+                      type="radio"
+                      name="outside"
+                      checked={keepOutside}
+                      onChange={() => setKeepOutside(true)}
+                      data-testid="import-outside-keep"
+                    />
+                    {t('import.outsideKeep')}
+                  </label>
+                </fieldset>
+              </div>
+            )}
             <div className="actions">
+              {/* Rows still waiting for review are not imported: they go with the rejected rows. */}
               <button
                 type="button"
-                disabled={stage.ready.length === 0}
-                // Rows still waiting for review are not imported: they go with the rejected rows.
-                onClick={() =>
-                  void runImport(
-                    summary,
-                    stage.ready,
-                    [...stage.rejectedRows, ...stage.review.map(unmatched)].sort((a, b) => a.row - b.row),
-                  )
-                }
+                disabled={!plan || plan.rows.length === 0}
+                onClick={() => plan && void runImport(summary, plan.rows, plan.rejectedRows)}
                 data-testid="import-submit"
               >
-                {t('import.import', { count: stage.ready.length })}
+                {t('import.import', { count: plan?.rows.length ?? 0 })}
               </button>
             </div>
           </>
@@ -455,13 +547,15 @@ export function ImportDialog({ backend, geocoder, pickPoint, onImported, onClose
                   </tr>
                 </thead>
                 <tbody>
-                  {rejectedRows.slice(0, 50).map((r) => (
-                    <tr key={`${r.row}-${r.field}`}>
-                      <td>{r.row}</td>
-                      <td>{r.field}</td>
-                      <td>{reasonLabel(r.why)}</td>
-                    </tr>
-                  ))}
+                  {rejectedRows.slice(0, 50).flatMap((r) =>
+                    r.problems.map((p, k) => (
+                      <tr key={`${r.row}-${p.field}-${p.why.code}`} className={k > 0 ? 'same-row' : undefined}>
+                        <td>{k === 0 ? r.row : ''}</td>
+                        <td>{p.field}</td>
+                        <td>{reasonLabel(p.why)}</td>
+                      </tr>
+                    )),
+                  )}
                 </tbody>
               </table>
             </div>

@@ -4,12 +4,16 @@
  * The table stays in the worker; the page gets a summary, a preview and the checked rows.
  */
 import * as Comlink from 'comlink';
+import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import type { EntityKind } from '../domain/ids';
+import { assignPoints } from '../geo/assign-points';
 import type { ChinaCrs } from '../geo/crs-china';
-import { type ColumnMapping, guessMapping, type ValidatedImport, validateEntityRows } from '../import/entity-import';
+import { buildCellIndex, type CellIndex } from '../geo/spatial-index';
+import { type ColumnMapping, type ValidatedImport, validateEntityRows } from '../import/entity-import';
 import { type RawTable, readTable } from '../import/read-table';
 
 let table: RawTable | null = null;
+let cells: CellIndex | null = null;
 
 /** What the page shows about a file it has not imported yet. */
 export interface TableSummary {
@@ -18,12 +22,11 @@ export interface TableSummary {
   columns: string[];
   rowCount: number;
   preview: string[][];
-  guessed: ColumnMapping;
 }
 
 const api = {
   /** Reads a file; returns its summary, or throws a TableError naming the problem. */
-  async read(bytes: Uint8Array, fileName: string, kind: EntityKind): Promise<TableSummary> {
+  async read(bytes: Uint8Array, fileName: string): Promise<TableSummary> {
     table = await readTable(bytes, fileName);
     return {
       format: table.format,
@@ -31,8 +34,31 @@ const api = {
       columns: table.columns,
       rowCount: table.rows.length,
       preview: table.rows.slice(0, 5),
-      guessed: guessMapping(kind, table.columns),
     };
+  },
+
+  /** Returns the values of rows of the file read last, by their row numbers (as rows report them). */
+  valuesOf(rowNumbers: number[]): Record<string, string>[] {
+    const t = table;
+    if (!t) throw new Error('no file has been read');
+    const indexOf = new Map(t.rowNumbers.map((n, i) => [n, i]));
+    return rowNumbers.map((n) => {
+      const cells = t.rows[indexOf.get(n) ?? -1] ?? [];
+      return Object.fromEntries(t.columns.map((c, k) => [c, cells[k] ?? '']));
+    });
+  },
+
+  /** Keeps the cells the user works in (their codes and shapes), for `inCells`. */
+  setCells(features: Feature<Polygon | MultiPolygon, { code: string }>[]): void {
+    cells = features.length > 0 ? buildCellIndex(features) : null;
+  },
+
+  /** Returns, per WGS-84 position, whether it lies in one of the cells given to `setCells`. */
+  inCells(lng: Float64Array, lat: Float64Array): Uint8Array {
+    const index = cells;
+    if (!index) return new Uint8Array(lng.length);
+    const inside = Uint8Array.from(assignPoints(index, lng, lat), (k) => (k >= 0 ? 1 : 0));
+    return Comlink.transfer(inside, [inside.buffer]);
   },
 
   /** Checks every row of the file read last against a mapping. */

@@ -1,6 +1,6 @@
 import { strToU8, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { guessMapping, validateEntityRows } from '../../../src/import/entity-import';
+import { guessKind, guessMapping, keyedByIdCard, missingFields, validateEntityRows } from '../../../src/import/entity-import';
 import { readTable } from '../../../src/import/read-table';
 
 const csv = (text: string) => new TextEncoder().encode(text);
@@ -139,9 +139,73 @@ describe('validateEntityRows', () => {
 
   it('asks for the required columns before reading any row', async () => {
     const table = await readTable(csv('a,b\n1,2\n'), 'x.csv');
-    expect(() => validateEntityRows('thing', table, {}, 'wgs84')).toThrow('choose the column for "external_id"');
-    expect(() => validateEntityRows('thing', table, { external_id: 'a', name: 'b' }, 'wgs84')).toThrow(
-      /choose longitude and latitude columns/,
+    expect(() => validateEntityRows('thing', table, {}, 'wgs84')).toThrow('choose the columns for "external_id", "name", "lon"');
+    expect(() => validateEntityRows('thing', table, { external_id: 'a', name: 'b' }, 'wgs84')).toThrow('choose the columns for "lon"');
+  });
+
+  it('reports every problem of a row, not only the first', async () => {
+    const table = await readTable(csv('编号,姓名,身份证号,手机,经度,纬度\nP1,,110105194912310021,phone,abc,xyz\n'), 'people.csv');
+    const [row] = validateEntityRows('person', table, guessMapping('person', table.columns), 'wgs84').rejected;
+    expect(row?.problems.map((p) => [p.field, p.why.code])).toEqual([
+      ['姓名', 'empty'],
+      ['身份证号', 'id_card_check'],
+      ['手机', 'phone'],
+      ['经度', 'coordinate_not_number'],
+      ['纬度', 'coordinate_not_number'],
+    ]);
+    // The first problem is also the row's own field and reason (as single-problem readers expect).
+    expect([row?.field, row?.why.code]).toEqual(['姓名', 'empty']);
+  });
+
+  it('fills a person’s gender and birth from a valid ID card number where the file leaves them empty', async () => {
+    const table = await readTable(
+      csv(
+        '编号,姓名,性别,出生年份,身份证号,经度,纬度\nP1,王芳,,,11010519491231002X,112.9,28.2\nP2,李强,男,1950,11010519491231002X,112.9,28.2\n',
+      ),
+      'people.csv',
     );
+    const { ready } = validateEntityRows('person', table, guessMapping('person', table.columns), 'wgs84');
+    expect(ready[0]?.attributes).toMatchObject({ gender: '女', birth_year: 1949, birth_date: '1949-12-31' });
+    // What the file says stays as it says it.
+    expect(ready[1]?.attributes).toMatchObject({ gender: '男', birth_year: 1950 });
+  });
+
+  it('knows people without an id by their ID card number, which must then be there and unique', async () => {
+    const table = await readTable(
+      csv('姓名,身份证号,经度,纬度\n王芳,11010519491231002X,112.9,28.2\n李强,,112.9,28.2\n陈静,11010519491231002x,112.9,28.2\n'),
+      'roster.csv',
+    );
+    const mapping = guessMapping('person', table.columns);
+    expect(mapping.external_id).toBeUndefined();
+    expect(keyedByIdCard('person', mapping)).toBe(true);
+    expect(missingFields('person', mapping)).toEqual([]);
+    const result = validateEntityRows('person', table, mapping, 'wgs84');
+    expect(result.ready.map((r) => [r.name, r.external_id])).toEqual([['王芳', '']]);
+    expect(result.rejected.map((r) => [r.row, r.why.code])).toEqual([
+      [3, 'no_key'],
+      [4, 'duplicate_id_card'],
+    ]);
+  });
+});
+
+describe('missingFields', () => {
+  it('names what still needs a column: the id (unless people are known by ID card), the name, a position', () => {
+    expect(missingFields('thing', {})).toEqual(['external_id', 'name', 'lon']);
+    expect(missingFields('person', { name: '姓名', address: '住址' })).toEqual(['external_id']);
+    expect(missingFields('person', { name: '姓名', id_card_number: '身份证号', lon: '经度' })).toEqual(['lat']);
+    expect(missingFields('place', { external_id: 'id', name: 'n', address: 'a' })).toEqual([]);
+  });
+});
+
+describe('guessKind', () => {
+  it('tells the kind a file lists from its header', () => {
+    expect(guessKind(['姓名', '身份证号', '地址', '经度', '纬度'])).toBe('person');
+    expect(guessKind(['单位名称', '统一社会信用代码', '地址'])).toBe('organisation');
+    expect(guessKind(['部件编号', '部件类型', '经度', '纬度'])).toBe('thing');
+    expect(guessKind(['场所名称', '场所类型', '地址'])).toBe('place');
+  });
+
+  it('is null when the header names no kind', () => {
+    expect(guessKind(['id', 'name', 'lon', 'lat'])).toBeNull();
   });
 });
