@@ -32,10 +32,45 @@ function gzipArchivesAsFiles(): Plugin {
   };
 }
 
+/** The packages (and entry points) the browser code imports, pre-bundled by the dev server. */
+export const OPTIMIZED_DEPENDENCIES = [
+  '@deck.gl/layers',
+  '@deck.gl/mapbox',
+  '@supabase/supabase-js',
+  '@tmcw/togeojson',
+  '@turf/turf',
+  '@xmldom/xmldom',
+  'comlink',
+  'fflate',
+  'flatbush',
+  'i18next',
+  'idb-keyval',
+  'maplibre-gl',
+  'papaparse',
+  'pmtiles',
+  'polyclip-ts',
+  'react',
+  'react-dom',
+  'react-dom/client',
+  'react-i18next',
+  'read-excel-file/universal',
+  'shapefile',
+  'terra-draw',
+  'terra-draw-maplibre-gl-adapter',
+];
+
 export default defineConfig({
   plugins: [react(), gzipArchivesAsFiles()],
-  // PGlite loads its .wasm, .data and extension .tar.gz by URL: keep it out of pre-bundling.
-  optimizeDeps: { exclude: ['@electric-sql/pglite', '@electric-sql/pglite-postgis'] },
+  optimizeDeps: {
+    // PGlite loads its .wasm, .data and extension .tar.gz by URL: keep it out of pre-bundling.
+    exclude: ['@electric-sql/pglite', '@electric-sql/pglite-postgis'],
+    // Everything else the app imports, pre-bundled when the dev server starts: the dependency
+    // scan does not follow Web Workers (import, geometry, density) nor every lazily loaded panel,
+    // and a dependency found later makes the dev server reload the page (losing the open panel,
+    // the chosen file and the booted database). tests/unit/app/dev-dependencies.test.ts keeps
+    // this list complete.
+    include: OPTIMIZED_DEPENDENCIES,
+  },
   worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 4000 },
   server: { port: 5173 },

@@ -33,6 +33,7 @@ import { formatTime } from '../ui/heat-panel';
 import { Inspector, type InspectorContent } from '../ui/inspector';
 import { LayerPanel } from '../ui/layer-panel';
 import { saveFile } from '../ui/save-file';
+import { SearchBox, type SearchPick } from '../ui/search-box';
 import { SessionMenu } from '../ui/session-menu';
 import { inGeoWorker } from '../workers/geo-client';
 import { ACTING_AS_KEY } from './acting-user';
@@ -76,6 +77,8 @@ interface TestHooks {
   drawReady(): boolean;
   /** Whether the map stands still with everything it was given drawn (handles included). */
   mapSettled(): boolean;
+  /** Where the map looks: its zoom and the box in view (display coordinates). */
+  view(): { zoom: number; bounds: BBox } | null;
   /** Moves the map to a position and zoom at once (no animation). */
   flyTo(lngLat: LngLat, zoom: number): void;
   /** Returns the id and position of the i-th loaded point of a kind. */
@@ -109,6 +112,7 @@ function hooks(): TestHooks {
     project: () => null,
     drawReady: () => false,
     mapSettled: () => false,
+    view: () => null,
     flyTo: () => undefined,
     pointAt: () => null,
     cellAt: () => null,
@@ -176,6 +180,9 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
   const controller = useRef<MapController | null>(null);
   const [importOpen, setImportOpen] = useState(false);
   const [classifyOpen, setClassifyOpen] = useState(false);
+  const [problemsShown, setProblemsShown] = useState(false);
+  /** The rule set the classification panel shows, when opened from a cell's class. */
+  const [classifyShow, setClassifyShow] = useState<{ name: string; version: number } | null>(null);
   const [dataVersion, setDataVersion] = useState(0);
   const requested = useRef(new Set<PointKind>());
   const actingRef = useRef(actingAs);
@@ -250,9 +257,13 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
       const first = !fromDatabase.current;
       fromDatabase.current = true;
       setDemoMembers(await b.listDemoMembers());
-      requested.current.clear();
-      setPoints({});
-      hooks().pointsLoaded = {};
+      // Another user sees other points: those loaded go. (On boot none were loaded before the
+      // database, and those asked for since are this user's.)
+      if (reason === 'session') {
+        requested.current.clear();
+        setPoints({});
+        hooks().pointsLoaded = {};
+      }
       showSnapshot(
         s,
         'database',
@@ -529,6 +540,20 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
     await loadAll(backend, 'session');
   };
 
+  /** A search result: the map goes there, and what it found is inspected. */
+  const onSearchPick = (pick: SearchPick) => {
+    const map = controller.current;
+    if (!map) return;
+    if (pick.kind === 'area' || pick.kind === 'cell') {
+      const [w, s] = fromWgs84([pick.bbox[0], pick.bbox[1]], displayCrs);
+      const [e, n] = fromWgs84([pick.bbox[2], pick.bbox[3]], displayCrs);
+      map.fitBounds([w, s, e, n]);
+    } else map.map.jumpTo({ center: fromWgs84(pick.lngLat, displayCrs), zoom: 18 });
+    if (pick.kind === 'cell') dispatch({ type: 'select', selection: { type: 'cell', code: pick.code } });
+    else if (pick.kind === 'point') dispatch({ type: 'select', selection: { type: 'point', kind: pick.pointKind, id: pick.id } });
+    else if (pick.kind === 'address' && pick.cellCode) dispatch({ type: 'select', selection: { type: 'cell', code: pick.cellCode } });
+  };
+
   const onController = useCallback((c: MapController | null) => {
     controller.current = c;
     // A new map has not drawn anything yet.
@@ -537,12 +562,17 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
     hooks().flyTo = (lngLat, zoom) => c?.map.jumpTo({ center: lngLat, zoom });
     hooks().drawReady = () => c?.drawReady ?? false;
     hooks().mapSettled = () => Boolean(c?.map.loaded() && !c.map.isMoving());
+    hooks().view = () => {
+      if (!c) return null;
+      const b = c.map.getBounds();
+      return { zoom: c.map.getZoom(), bounds: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()] };
+    };
   }, []);
 
   return (
     <BackendProvider backend={backend}>
       <div className="app">
-        <Header districtName={overview?.name ?? null}>
+        <Header districtName={overview?.name ?? null} search={<SearchBox backend={backend} onPick={onSearchPick} />}>
           {backend && session?.role === 'admin' && (
             <button
               type="button"
@@ -561,7 +591,10 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
             <button
               type="button"
               className={`header-action${classifyOpen ? ' active' : ''}`}
-              onClick={() => setClassifyOpen((o) => !o)}
+              onClick={() => {
+                setClassifyShow(null);
+                setClassifyOpen((o) => !o);
+              }}
               aria-pressed={classifyOpen}
               data-testid="classify-open"
             >
@@ -603,6 +636,7 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
             loading={loadingLayers}
             onToggle={(layer) => dispatch({ type: 'toggle-layer', layer })}
             onExport={cells && cells.features.length > 0 ? (format) => void downloadCells(cells, format) : undefined}
+            problemsShown={ui.editing && problemsShown}
           />
           {ui.editing && backend && cells && (
             <Suspense fallback={<PanelLoading />}>
@@ -616,7 +650,10 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
                 onPick={(codes) => dispatch({ type: 'edit-set', codes })}
                 drawLine={drawLine}
                 drawPolygon={drawPolygon}
-                onOverlay={(shapes) => controller.current?.setOverlay(convertForDisplay(shapes, displayCrs))}
+                onOverlay={(shapes) => {
+                  setProblemsShown(shapes.features.some((f) => f.properties?.kind === 'problem'));
+                  controller.current?.setOverlay(convertForDisplay(shapes, displayCrs));
+                }}
                 zoomTo={(lngLat) => controller.current?.map.jumpTo({ center: fromWgs84(lngLat, displayCrs), zoom: 17 })}
                 onEdited={reloadGrid}
                 onClose={() => {
@@ -653,6 +690,7 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
                 backend={backend}
                 canApply={session?.role === 'admin'}
                 categories={heat.categories}
+                show={classifyShow}
                 onSelectCell={(code) => dispatch({ type: 'select', selection: { type: 'cell', code } })}
                 onApplied={() => void reloadGrid()}
                 onClose={() => setClassifyOpen(false)}
@@ -663,6 +701,14 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
             <Inspector
               content={inspector}
               canOverride={session?.role === 'admin'}
+              onOpenRuleSet={
+                session && ['admin', 'command', 'planner'].includes(session.role)
+                  ? (ruleSet) => {
+                      setClassifyShow(ruleSet);
+                      setClassifyOpen(true);
+                    }
+                  : undefined
+              }
               onCellChanged={() => {
                 void reloadGrid();
                 // Select the cell again: the inspector reloads it.

@@ -1,9 +1,10 @@
 import type { LineString, MultiPolygon, Polygon } from 'geojson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_RULE_SET } from '../demo/demo-rules';
 import { classifyCells, classReason, type RuleSet } from '../domain/classify';
 import { idCardCheckDigit } from '../domain/id-card';
 import type { CellCode } from '../domain/ids';
-import type { Backend, BackendError, CellClassInputs, EntityDetail } from './backend';
+import type { Backend, BackendError, CellClassInputs, EntityDetail, PointDetail } from './backend';
 import { DEMO_MEMBERS } from './demo-members';
 
 /** Returns a line from west of a cell to east of it through the middle of its box. */
@@ -101,7 +102,9 @@ export function backendContract(name: string, make: () => Promise<ContractSubjec
       const code = cells.features[0]?.properties.code as CellCode;
       const detail = await backend.getCellDetail(code);
       expect(detail?.code).toBe(code);
-      expect(JSON.parse(detail?.classReason ?? '{}').rule).toBe('demo-percentile-v1');
+      // The demo is classed by a saved rule set the classification panel lists.
+      expect(JSON.parse(detail?.classReason ?? '{}')).toMatchObject({ rule: DEMO_RULE_SET.name, version: 1 });
+      expect((await backend.listRuleSets()).map((r) => `${r.name} v${r.version}`)).toContain(`${DEMO_RULE_SET.name} v1`);
       expect(detail?.areaSquareMeters).toBeGreaterThan(10_000);
       expect(Object.keys(detail?.counts ?? {}).sort()).toEqual(['event', 'organisation', 'person', 'place', 'thing']);
       expect(await backend.getCellDetail('430199999999999' as CellCode)).toBeNull();
@@ -227,6 +230,43 @@ export function backendContract(name: string, make: () => Promise<ContractSubjec
       });
       expect(await backend.importEntities('person', [person('IMPORT-P1', lon, lat)])).toMatchObject({ inserted: 1 });
       await expect(backend.importEntities('person', [person('IMPORT-P2', 112.99, 28.2)])).rejects.toMatchObject({ code: 'forbidden' });
+    });
+
+    it('searches cells by code and name, areas by name, entities by name or id: only what the caller may see', async (ctx) => {
+      if (!subject) return ctx.skip();
+      await signInAs('admin');
+      const cells = await backend.listCells();
+      const cell = cells.features[5]?.properties as (typeof cells.features)[number]['properties'];
+      const byCode = await backend.search(cell.code);
+      expect(byCode[0]).toMatchObject({ kind: 'cell', id: cell.code, label: cell.name });
+      expect(byCode[0]?.bbox[0]).toBeLessThan(byCode[0]?.bbox[2] as number);
+      const community = cell.communityName as string;
+      expect((await backend.search(community)).map((h) => `${h.kind} ${h.label}`)).toContain(`community ${community}`);
+      // A LIKE wildcard typed in the box is taken literally.
+      expect(await backend.search('%')).toEqual([]);
+      // People: one in the grid worker's cells and one outside them.
+      await signInAs('worker');
+      const ownCodes = new Set((await backend.listCells()).features.map((f) => f.properties.code as string));
+      await signInAs('admin');
+      const people = await backend.listPoints('person');
+      let inside: PointDetail | null = null;
+      let outside: PointDetail | null = null;
+      for (let i = 0; i < people.ids.length && !(inside && outside); i += 7) {
+        const p = await backend.getPointDetail('person', people.ids[i] as string);
+        if (p?.cellCode && ownCodes.has(p.cellCode)) inside ??= p;
+        else if (p) outside ??= p;
+      }
+      if (!inside || !outside) throw new Error('need a person in and out of the worker cells');
+      expect((await backend.search(outside.externalId))[0]).toMatchObject({ kind: 'person', id: outside.id, detail: outside.externalId });
+      // A grid worker finds their own cells and the people in them, not the others.
+      await signInAs('worker');
+      const own = [...ownCodes][0] as string;
+      expect((await backend.search(own))[0]).toMatchObject({ kind: 'cell', id: own });
+      const foreign = cells.features.map((f) => f.properties.code).find((c) => !ownCodes.has(c)) as string;
+      expect(await backend.search(foreign)).toEqual([]);
+      expect((await backend.search(inside.externalId))[0]).toMatchObject({ kind: 'person', id: inside.id });
+      expect(await backend.search(outside.externalId)).toEqual([]);
+      await signInAs('admin');
     });
 
     it('knows people imported without an id by their ID card number, and keeps the number private', async (ctx) => {

@@ -2,6 +2,18 @@ import type { FeatureCollection, LineString, MultiLineString, MultiPolygon, Poly
 import type { RuleSet } from '../domain/classify';
 import type { AppRole, BBox, CellClass, CellCode, CommunityCode, EntityKind, LngLat, PointKind } from '../domain/ids';
 
+/** Something the search box found, with where it is (WGS-84). */
+export interface SearchHit {
+  kind: 'cell' | 'district' | 'street' | 'community' | EntityKind | 'event';
+  /** A cell's or area's code; an entity's or event's id (as getPointDetail takes it). */
+  id: string;
+  label: string;
+  /** What identifies it further: a code or an external id. */
+  detail: string;
+  lngLat: LngLat;
+  bbox: BBox;
+}
+
 /** Who is acting: every read and write is done as this user, under row level security. */
 export interface Session {
   userId: string | null;
@@ -308,6 +320,12 @@ export interface Backend {
   getPointDetail(kind: PointKind, id: string): Promise<PointDetail | null>;
   /** Returns the best gazetteer matches for a Chinese address, best first (offline, no external service). */
   geocodeAddress(query: string, limit?: number): Promise<GeocodeCandidate[]>;
+  /**
+   * Returns what the search box finds for a text, best first: cells by code or name, streets and
+   * communities by name, entities by name, id or credit code, events by id; only what the caller
+   * may see. Addresses are found with geocodeAddress.
+   */
+  search(query: string, limit?: number): Promise<SearchHit[]>;
   /**
    * Writes entities of one kind in batches, updating those whose (kind, external_id) exists;
    * reports progress as rows written so far. Each batch is one transaction.

@@ -1,3 +1,4 @@
+import { DEMO_RULE_SET } from '../demo/demo-rules';
 import type { DemoDistrict } from '../demo/generate-district';
 import { normalizeAddress } from '../domain/address';
 import { DEMO_MEMBERS } from './demo-members';
@@ -9,6 +10,31 @@ async function insertBatches<T>(client: SqlClient, rows: readonly T[], sql: stri
   for (let i = 0; i < rows.length; i += BATCH_ROWS) {
     await client.query(sql, [JSON.stringify(rows.slice(i, i + BATCH_ROWS))]);
   }
+}
+
+/**
+ * Saves the demo's rule set as the administrator and classes every cell by it, counting events up
+ * to the last one loaded (so the classes do not depend on the day the demo is loaded): each cell's
+ * reason then names a rule set and version the classification panel lists.
+ */
+async function classifyByDemoRules(client: SqlClient): Promise<void> {
+  const admin = DEMO_MEMBERS.find((m) => m.role === 'admin');
+  if (!admin) throw new Error('the demo has no administrator');
+  await client.transaction(async (tx) => {
+    await tx.exec('set local role authenticated');
+    await tx.query(`select set_config('request.jwt.claims', $1, true)`, [JSON.stringify({ sub: admin.userId, role: 'authenticated' })]);
+    const { rows } = await tx.query<{ saved: { id: number; version: number } }>('select save_rule_set($1) as saved', [
+      JSON.stringify(DEMO_RULE_SET),
+    ]);
+    const saved = rows[0]?.saved;
+    if (!saved) throw new Error('the demo rule set was not saved');
+    await tx.query(
+      `select apply_cell_classes($1, (
+         select coalesce(jsonb_agg(jsonb_build_object('code', k.code, 'class', k.class, 'reason', k.reason) order by k.code), '[]')
+         from classify_by_rules($2, $3, (select max(occurred_at) + interval '1 second' from events)) k))`,
+      [saved.id, JSON.stringify(DEMO_RULE_SET), saved.version],
+    );
+  });
 }
 
 /** Counts of rows loaded, per table. */
@@ -142,6 +168,7 @@ export async function loadDemo(client: SqlClient, demo: DemoDistrict): Promise<L
   // Fresh tables have no statistics: without them the planner's generic plans for the SQL
   // functions (cell_class_inputs on every edit) take seconds instead of a tenth of one.
   await client.exec('analyze');
+  await classifyByDemoRules(client);
   const { rows } = await client.query<LoadCounts>(
     `select (select count(*)::int from addresses) as addresses, (select count(*)::int from admin_areas) as admin_areas, (select count(*)::int from cells) as cells,
             (select count(*)::int from entities) as entities, (select count(*)::int from events) as events`,

@@ -21,6 +21,7 @@ import type {
   PointDetail,
   RiskMatrixEntry,
   RuleSetVersion,
+  SearchHit,
 } from './backend';
 import { type PointColumnsJson, toPointColumns } from './rows';
 
@@ -34,6 +35,7 @@ export const RPC_NAMES = [
   'points_columns',
   'point_detail',
   'geocode_address',
+  'search_map',
   'import_entities',
   'split_cell',
   'merge_cells',
@@ -76,6 +78,7 @@ type Reads = Pick<
   | 'listPoints'
   | 'getPointDetail'
   | 'geocodeAddress'
+  | 'search'
   | 'importEntities'
   | 'splitCell'
   | 'mergeCells'
@@ -110,6 +113,8 @@ export function rpcReads(transport: RpcTransport): Reads {
     getCellDetail: (code: CellCode) => transport.rpc<CellDetail | null>('cell_detail', { p_code: code }),
     listPoints: async (kind: PointKind) => toPointColumns(await transport.rpc<PointColumnsJson>('points_columns', { p_kind: kind })),
     getPointDetail: (kind: PointKind, id: string) => transport.rpc<PointDetail | null>('point_detail', { p_kind: kind, p_id: id }),
+    search: async (query: string, limit = 20) =>
+      query.trim() === '' ? [] : transport.rpc<SearchHit[]>('search_map', { p_query: query, p_limit: limit }),
     geocodeAddress: async (query: string, limit = 5) => {
       const normalized = normalizeAddress(query);
       if (normalized === '') return [];

@@ -4,7 +4,14 @@ import type { TerraDraw } from 'terra-draw';
 import type { AdminAreaProperties, CellProperties } from '../data/backend';
 import type { BBox, CellCode, LngLat } from '../domain/ids';
 import type { Selection } from '../state/ui-state';
-import { CELL_CLASS_COLORS, CELL_FILL_OPACITY_STOPS, SELECTED_CELL_COLOR } from './cell-style';
+import {
+  CELL_CLASS_COLORS,
+  CELL_FILL_OPACITY_STOPS,
+  hatchImage,
+  MUTED_CELL_FILL_OPACITY,
+  PROBLEM_COLOR,
+  SELECTED_CELL_COLOR,
+} from './cell-style';
 import { CellsPoster } from './cells-poster';
 import type { DeckOverlay } from './deck-overlay';
 import { HEAT_COLORS } from './heat-scale';
@@ -123,7 +130,7 @@ export class MapController {
   }
 
   /**
-   * Draws shapes over the cells: validation problems (kind 'problem', red), past shapes of a
+   * Draws shapes over the cells: validation problems (kind 'problem', purple and hatched), past shapes of a
    * cell from its history (kind 'history', blue dashes), an edit's preview (kind 'preview', green;
    * 'cut': what neighbours keep, amber).
    */
@@ -260,6 +267,8 @@ export class MapController {
   }
 
   private pendingCancel: (() => void) | null = null;
+  private pickingCells = false;
+  private cellsMuted = false;
 
   private pinning: ((lngLat: LngLat | null) => void) | null = null;
 
@@ -287,6 +296,8 @@ export class MapController {
 
   /** While cells are being picked, shift-click adds a cell instead of starting a box zoom. */
   setPicking(on: boolean): void {
+    // Picking cells: points (events on by default) must not take the click.
+    this.pickingCells = on;
     if (on) this.map.boxZoom.disable();
     else this.map.boxZoom.enable();
     // Editing may draw soon: terra-draw loads now rather than at the first click of a tool.
@@ -497,19 +508,29 @@ export class MapController {
       id: 'overlay-fill',
       type: 'fill',
       source: 'app-overlay',
+      filter: ['!=', ['get', 'kind'], 'problem'],
       paint: {
-        'fill-color': ['match', ['get', 'kind'], 'history', '#2f6fde', 'preview', '#2e7d32', 'cut', '#f2a900', '#d7263d'],
-        'fill-opacity': ['match', ['get', 'kind'], 'history', 0.18, 'preview', 0.35, 'cut', 0.25, 0.55],
+        'fill-color': ['match', ['get', 'kind'], 'history', '#2f6fde', 'preview', '#2e7d32', 'cut', '#f2a900', '#888'],
+        'fill-opacity': ['match', ['get', 'kind'], 'history', 0.18, 'preview', 0.35, 'cut', 0.25, 0.4],
       },
+    });
+    // Topology problems in a colour no class uses, hatched, so that they read over any fill.
+    if (!map.hasImage('problem-hatch')) map.addImage('problem-hatch', hatchImage(12, [123, 47, 191]));
+    map.addLayer({
+      id: 'overlay-problem-fill',
+      type: 'fill',
+      source: 'app-overlay',
+      filter: ['==', ['get', 'kind'], 'problem'],
+      paint: { 'fill-pattern': 'problem-hatch' },
     });
     map.addLayer({
       id: 'overlay-line',
       type: 'line',
       source: 'app-overlay',
       paint: {
-        'line-color': ['match', ['get', 'kind'], 'history', '#2f6fde', 'preview', '#2e7d32', 'cut', '#b07a00', '#d7263d'],
-        'line-width': 2.5,
-        'line-dasharray': ['match', ['get', 'kind'], 'history', ['literal', [2, 1]], ['literal', [1, 0]]],
+        'line-color': ['match', ['get', 'kind'], 'history', '#2f6fde', 'preview', '#2e7d32', 'cut', '#b07a00', PROBLEM_COLOR],
+        'line-width': ['match', ['get', 'kind'], 'problem', 3, 2.5],
+        'line-dasharray': ['match', ['get', 'kind'], 'history', ['literal', [2, 1]], 'problem', ['literal', [3, 1.5]], ['literal', [1, 0]]],
       },
     });
     map.addSource('app-vertices', { type: 'geojson', data: this.vertices });
@@ -542,6 +563,15 @@ export class MapController {
       this.map.setLayoutProperty('cells-line', 'visibility', visibility(model.cells.visible));
       this.map.setLayoutProperty('communities-line', 'visibility', visibility(model.communities.visible));
       this.map.setFilter('cells-selected', ['in', ['get', 'code'], ['literal', model.cells.selectedCodes]]);
+      // Under a risk layer the cells step back to their outlines and a trace of their class.
+      if (model.cells.muted !== this.cellsMuted) {
+        this.cellsMuted = model.cells.muted;
+        this.map.setPaintProperty(
+          'cells-fill',
+          'fill-opacity',
+          model.cells.muted ? MUTED_CELL_FILL_OPACITY : ['interpolate', ['linear'], ['zoom'], ...CELL_FILL_OPACITY_STOPS],
+        );
+      }
     }
     this.poster.setView(model.cells.visible, model.cells.selectedCodes);
     if (this.deck) this.deck.update(model);
@@ -555,7 +585,7 @@ export class MapController {
     }
     if (this.drawing || this.justDragged) return;
     const modifiers = { additive: e.originalEvent.shiftKey };
-    const point = this.deck?.pickPoint(e.point.x, e.point.y) ?? null;
+    const point = this.pickingCells ? null : (this.deck?.pickPoint(e.point.x, e.point.y) ?? null);
     if (point) {
       this.options.onSelect({ type: 'point', ...point }, modifiers);
       return;
@@ -580,6 +610,6 @@ export class MapController {
     const overCell = this.poster.active
       ? this.poster.cellAt([e.lngLat.lng, e.lngLat.lat]) !== null
       : this.styleLoaded && this.map.queryRenderedFeatures(e.point, { layers: ['cells-fill'] }).length > 0;
-    this.map.getCanvas().style.cursor = overCell || this.deck?.pickPoint(e.point.x, e.point.y) ? 'pointer' : '';
+    this.map.getCanvas().style.cursor = overCell || (!this.pickingCells && this.deck?.pickPoint(e.point.x, e.point.y)) ? 'pointer' : '';
   }
 }

@@ -36,7 +36,8 @@ export interface LabelModel {
 
 /** Everything the map controller needs to draw one frame of app state (plain data). */
 export interface RenderModel {
-  cells: { visible: boolean; selectedCodes: string[] };
+  /** `muted`: a risk layer is on, the cells step back (outlines, a trace of their class). */
+  cells: { visible: boolean; selectedCodes: string[]; muted: boolean };
   communities: { visible: boolean };
   points: PointLayerModel[];
   labels: LabelModel[];
@@ -83,6 +84,7 @@ export function renderModel(state: UiState, data: MapData, zoom: number): Render
     cells: {
       visible: state.layers.cells,
       selectedCodes: state.editing ? state.editCodes : selection?.type === 'cell' ? [selection.code] : [],
+      muted: state.layers.heat,
     },
     communities: { visible: state.layers.communities },
     points,

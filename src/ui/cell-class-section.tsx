@@ -4,6 +4,7 @@ import type { CellClassInputs, CellDetail, ClassChange } from '../data/backend';
 import { useBackend } from '../data/backend-context';
 import { CELL_CLASSES, type CellClass } from '../domain/ids';
 import { type RiskIndex, riskIndex } from '../domain/risk-index';
+import { categoryLabel } from '../i18n/categories';
 import { formatDateTime } from './format';
 
 /** Days of events and the half-life the inspector's risk index uses. */
@@ -87,7 +88,7 @@ export function CellClassSection({ cell, canOverride, onChanged }: { cell: CellD
           <ul className="risk-parts">
             {risk.parts.slice(0, 6).map((p) => (
               <li key={p.label}>
-                <span className="risk-label">{p.kind === 'hazards' ? t('risk.hazards') : p.label}</span>
+                <span className="risk-label">{p.kind === 'hazards' ? t('risk.hazards') : categoryLabel(p.label, i18n.language)}</span>
                 <span className="risk-bar" style={{ width: `${Math.max(2, (p.value / top) * 100)}%` }} />
                 <span className="risk-value">{p.value.toFixed(1)}</span>
               </li>

@@ -5,6 +5,7 @@ import { runRuleSet } from '../data/run-rule-set';
 import { CLASS_INPUTS, type ClassResult, classReason, type RuleSet, ruleSetProblem, ruleSetRisk } from '../domain/classify';
 import type { CellCode } from '../domain/ids';
 import type { RiskOptions } from '../domain/risk-index';
+import { categoryLabel } from '../i18n/categories';
 
 const DEFAULT_RULES: RuleSet = {
   name: '默认分类规则',
@@ -22,6 +23,8 @@ export interface ClassifyPanelProps {
   /** Event categories seen in the data, for the risk matrix. */
   categories: string[];
   onSelectCell(code: CellCode): void;
+  /** A saved rule set to show (a cell's class names it); absent: the latest. */
+  show?: { name: string; version: number } | null;
   /** After a run was applied: the cells' classes changed. */
   onApplied(): void;
   onClose(): void;
@@ -39,8 +42,8 @@ interface Preview {
  * whose class would change (manual classes kept, and said so), applying the run as one
  * transaction, and the risk × responsibility matrix of event categories.
  */
-export function ClassifyPanel({ backend, canApply, categories, onSelectCell, onApplied, onClose }: ClassifyPanelProps) {
-  const { t } = useTranslation();
+export function ClassifyPanel({ backend, canApply, categories, onSelectCell, show, onApplied, onClose }: ClassifyPanelProps) {
+  const { t, i18n } = useTranslation();
   const [tab, setTab] = useState<'rules' | 'matrix'>('rules');
   const [versions, setVersions] = useState<RuleSetVersion[]>([]);
   const [rules, setRules] = useState<RuleSet>(DEFAULT_RULES);
@@ -56,13 +59,17 @@ export function ClassifyPanel({ backend, canApply, categories, onSelectCell, onA
       .listRuleSets()
       .then((v) => {
         setVersions(v);
-        const latest = v[0];
-        if (latest) {
-          setRules(latest.rules);
-          setSavedId(latest.id);
+        const shown = (show && v.find((x) => x.name === show.name && x.version === show.version)) || v[0];
+        if (shown) {
+          setTab('rules');
+          setRules(shown.rules);
+          setSavedId(shown.id);
+          setPreview(null);
         }
       })
       .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+  }, [backend, show]);
+  useEffect(() => {
     backend
       .listRiskMatrix()
       .then(setMatrix)
@@ -189,6 +196,19 @@ export function ClassifyPanel({ backend, canApply, categories, onSelectCell, onA
               ))}
             </select>
           </label>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => {
+              setRules(DEFAULT_RULES);
+              setSavedId(null);
+              setPreview(null);
+              setMessage(null);
+            }}
+            data-testid="classify-new"
+          >
+            {t('classify.new')}
+          </button>
           <label className="field">
             {t('classify.name')}
             <input value={rules.name} onChange={(e) => edit({ name: e.target.value })} data-testid="classify-name" />
@@ -373,7 +393,7 @@ export function ClassifyPanel({ backend, canApply, categories, onSelectCell, onA
                 const value = entry ? `${entry.risk}-${entry.responsibility}` : '';
                 return (
                   <tr key={category}>
-                    <td>{category}</td>
+                    <td>{categoryLabel(category, i18n.language)}</td>
                     <td>
                       <select
                         value={value}

@@ -14,3 +14,8 @@ export function formatCount(n: number, language: string): string {
 export function formatDateTime(iso: string, language: string): string {
   return new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Shanghai' }).format(new Date(iso));
 }
+
+/** Returns items as a list in the UI's language: 甲、乙、丙 in Chinese, "a, b, c" in English. */
+export function formatList(items: readonly string[], language: string): string {
+  return items.join(language.startsWith('zh') ? '、' : ', ');
+}

@@ -22,7 +22,7 @@ import { moveSharedVertices } from '../geo/move-shared-vertex';
 import type { SizeRule, TilingCell, TilingProblem } from '../geo/validate-tiling';
 import { inGeoWorker } from '../workers/geo-client';
 import { BoundaryImportDialog } from './boundary-import-dialog';
-import { formatCount, formatDateTime } from './format';
+import { formatCount, formatDateTime, formatList } from './format';
 import { ProblemList } from './problem-list';
 
 export interface GridEditPanelProps {
@@ -188,7 +188,14 @@ export function GridEditPanel(props: GridEditPanelProps) {
       props.onOverlay({ type: 'FeatureCollection', features: [] });
       setMessage({
         tone: 'ok',
-        text: t(`edit.done.${result.operation}`, { codes: result.cells.map((c) => c.code).join('、'), edit: result.editId }) + reclassified,
+        text:
+          t(`edit.done.${result.operation}`, {
+            codes: formatList(
+              result.cells.map((c) => c.code),
+              i18n.language,
+            ),
+            edit: result.editId,
+          }) + reclassified,
       });
       return true;
     } catch (error) {
@@ -427,7 +434,7 @@ export function GridEditPanel(props: GridEditPanelProps) {
       </header>
       <p className="hint">{t('edit.pickHint')}</p>
       <div className="picked" data-testid="edit-picked">
-        {picked.length === 0 ? t('edit.nonePicked') : t('edit.picked', { codes: picked.join('、') })}
+        {picked.length === 0 ? t('edit.nonePicked') : t('edit.picked', { codes: formatList(picked, i18n.language) })}
       </div>
       <label className="field">
         {t('edit.reason')}
@@ -666,7 +673,7 @@ export function GridEditPanel(props: GridEditPanelProps) {
           )}
           {fixConfirm && (
             <div className="fix-confirm" data-testid="edit-fix-confirm">
-              <p>{t('edit.fixMultipart', { codes: fixConfirm.pieces.join('、') })}</p>
+              <p>{t('edit.fixMultipart', { codes: formatList(fixConfirm.pieces, i18n.language) })}</p>
               <button
                 type="button"
                 disabled={!idle}

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { HotspotView } from '../app/use-heatmap';
 import { formatWeightsSpec, parseWeightsSpec } from '../geo/hotspots';
 import { KERNELS } from '../geo/kernel-density';
+import { categoryLabel } from '../i18n/categories';
 import { HEAT_BREAKS, HEAT_COLORS } from '../map/heat-scale';
 import { HOTSPOT_COLORS, TREND_COLORS } from '../map/hotspot-style';
 import type { HeatSettings } from '../state/ui-state';
@@ -301,7 +302,7 @@ export function HeatPanel(props: HeatPanelProps) {
             <option value="">{t('heat.allCategories')}</option>
             {props.categories.map((c) => (
               <option key={c} value={c}>
-                {c}
+                {categoryLabel(c, i18n.language)}
               </option>
             ))}
           </select>

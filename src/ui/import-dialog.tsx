@@ -24,6 +24,7 @@ import { type ImportStage, importPlan, progressed, type ReviewItem, splitByArea 
 import type { TableSummary } from '../workers/import.worker';
 import { createImportWorker } from '../workers/import-client';
 import { CrsSelect } from './crs-select';
+import { formatList } from './format';
 import { saveFile } from './save-file';
 
 export interface ImportDialogProps {
@@ -77,7 +78,7 @@ function toEntityImport(row: EntityImportRow): EntityImport {
  * progress and its result (new, updated, unchanged).
  */
 export function ImportDialog({ backend, geocoder, pickPoint, cells, onImported, onClose }: ImportDialogProps) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [kind, setKind] = useState<EntityKind>('place');
   /** The kind the file's header pointed to (shown so that the user sees why the kind changed). */
   const [guessedKind, setGuessedKind] = useState<EntityKind | null>(null);
@@ -398,7 +399,10 @@ export function ImportDialog({ backend, geocoder, pickPoint, cells, onImported, 
             {missing.length > 0 && (triedCheck || stage.name === 'mapped') && (
               <p className={triedCheck ? 'error' : 'muted'} role={triedCheck ? 'alert' : undefined} data-testid="import-missing">
                 {t(kind === 'person' && missing.includes('external_id') ? 'import.missingPerson' : 'import.missing', {
-                  fields: missing.map((f) => t(`import.fields.${f}`)).join('、'),
+                  fields: formatList(
+                    missing.map((f) => t(`import.fields.${f}`)),
+                    i18n.language,
+                  ),
                 })}
               </p>
             )}

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import type { CellDetail, CellProperties, EntityDetail, EventDetail, PointDetail } from '../data/backend';
 import { POINT_KINDS } from '../domain/ids';
 import type { RiskOptions } from '../domain/risk-index';
+import { categoryLabel } from '../i18n/categories';
 import { CELL_CLASS_COLORS } from '../map/cell-style';
 import { CellClassSection } from './cell-class-section';
 import { formatCount, formatDateTime } from './format';
@@ -21,6 +22,8 @@ export interface InspectorProps {
   canOverride?: boolean;
   /** After the cell's class was changed here. */
   onCellChanged?(): void;
+  /** Opens a saved rule set (the one a cell's class names); absent: the user may not open rule sets. */
+  onOpenRuleSet?(ruleSet: { name: string; version: number }): void;
   onClose(): void;
 }
 
@@ -33,7 +36,7 @@ function Row({ label, children, testId }: { label: string; children: React.React
   );
 }
 
-function ClassReason({ cell }: { cell: CellDetail }) {
+function ClassReason({ cell, onOpenRuleSet }: { cell: CellDetail; onOpenRuleSet?: InspectorProps['onOpenRuleSet'] }) {
   const { t } = useTranslation();
   if (cell.classSource === 'manual') return <>{cell.classReason}</>;
   try {
@@ -44,7 +47,7 @@ function ClassReason({ cell }: { cell: CellDetail }) {
       const cut = r.cutoffs as { A: number | null; B: number | null };
       const inputs = Object.entries((r.inputs ?? {}) as Record<string, number>)
         .map(([k, v]) => `${t(`classify.inputs.${k}`)} ${Number(v.toFixed(2))}`)
-        .join('，');
+        .join(t('inspector.inputSeparator'));
       const risk = r.risk as RiskOptions | undefined;
       return (
         <>
@@ -62,6 +65,16 @@ function ClassReason({ cell }: { cell: CellDetail }) {
               weight: risk.hazardWeight,
             })}
           {typeof r.halfLifeDays === 'number' && t('inspector.reasonHalfLife', { days: r.halfLifeDays })}
+          {onOpenRuleSet && typeof r.rule === 'string' && typeof r.version === 'number' && (
+            <button
+              type="button"
+              className="link"
+              onClick={() => onOpenRuleSet({ name: r.rule as string, version: r.version as number })}
+              data-testid="inspector-open-rule-set"
+            >
+              {t('inspector.openRuleSet', { rule: r.rule, version: r.version })}
+            </button>
+          )}
         </>
       );
     }
@@ -128,7 +141,17 @@ function CellPreview({ cell }: { cell: CellProperties }) {
   );
 }
 
-function CellView({ cell, canOverride, onChanged }: { cell: CellDetail; canOverride: boolean; onChanged(): void }) {
+function CellView({
+  cell,
+  canOverride,
+  onChanged,
+  onOpenRuleSet,
+}: {
+  cell: CellDetail;
+  canOverride: boolean;
+  onChanged(): void;
+  onOpenRuleSet?: InspectorProps['onOpenRuleSet'];
+}) {
   const { t, i18n } = useTranslation();
   return (
     <>
@@ -142,8 +165,8 @@ function CellView({ cell, canOverride, onChanged }: { cell: CellDetail; canOverr
         </Row>
         <Row label={t('inspector.street')}>{cell.streetName}</Row>
         <CellClassRow cell={cell} />
-        <Row label={t('inspector.reason')}>
-          <ClassReason cell={cell} />
+        <Row label={t('inspector.reason')} testId="inspector-reason">
+          <ClassReason cell={cell} onOpenRuleSet={onOpenRuleSet} />
         </Row>
         <Row label={t('inspector.households')}>{formatCount(cell.households, i18n.language)}</Row>
         <Row label={t('inspector.area')}>{t('inspector.areaValue', { value: (cell.areaSquareMeters / 1e6).toFixed(3) })}</Row>
@@ -169,7 +192,7 @@ function CellView({ cell, canOverride, onChanged }: { cell: CellDetail; canOverr
         <ol className="top-events">
           {cell.topEventCategories.map((c) => (
             <li key={c.category}>
-              {c.category} <span className="muted">{formatCount(c.count, i18n.language)}</span>
+              {categoryLabel(c.category, i18n.language)} <span className="muted">{formatCount(c.count, i18n.language)}</span>
             </li>
           ))}
         </ol>
@@ -198,13 +221,13 @@ function EventView({ point }: { point: EventDetail }) {
 }
 
 function EntityView({ point }: { point: EntityDetail }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const a = point.attributes;
   const yesNo = (v: unknown) => (v ? t('inspector.yes') : t('inspector.no'));
   return (
     <>
       <dl>
-        <Row label={t('inspector.category')}>{point.category}</Row>
+        <Row label={t('inspector.category')}>{categoryLabel(point.category, i18n.language)}</Row>
         {point.kind === 'person' ? (
           <>
             <Row label={t('inspector.gender')}>{String(a.gender ?? '')}</Row>
@@ -274,7 +297,7 @@ function PointView({ point }: { point: PointDetail }) {
 }
 
 /** The right-hand panel: details of the selected cell or point. */
-export function Inspector({ content, canOverride = false, onCellChanged, onClose }: InspectorProps) {
+export function Inspector({ content, canOverride = false, onCellChanged, onOpenRuleSet, onClose }: InspectorProps) {
   const { t } = useTranslation();
   return (
     <aside className="panel inspector" data-testid="inspector" aria-label={t('inspector.point')}>
@@ -285,7 +308,9 @@ export function Inspector({ content, canOverride = false, onCellChanged, onClose
       {content.type === 'missing' && <p>{t('inspector.noAccess')}</p>}
       {content.type === 'error' && <p className="error">{content.message}</p>}
       {content.type === 'cell-preview' && <CellPreview cell={content.cell} />}
-      {content.type === 'cell' && <CellView cell={content.cell} canOverride={canOverride} onChanged={() => onCellChanged?.()} />}
+      {content.type === 'cell' && (
+        <CellView cell={content.cell} canOverride={canOverride} onChanged={() => onCellChanged?.()} onOpenRuleSet={onOpenRuleSet} />
+      )}
       {content.type === 'point' && <PointView point={content.point} />}
     </aside>
   );

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DistrictOverview } from '../data/backend';
 import { CELL_CLASSES, type PointKind } from '../domain/ids';
@@ -13,6 +14,8 @@ export interface LayerPanelProps {
   onToggle(layer: LayerKey): void;
   /** Downloads the cells in a format; absent when there are no cells to export. */
   onExport?(format: 'geojson' | 'shp' | 'csv'): void;
+  /** Topology problems are drawn on the map (a check found some). */
+  problemsShown?: boolean;
 }
 
 const rgb = (c: readonly number[]) => `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
@@ -24,7 +27,7 @@ function swatch(layer: LayerKey): string | undefined {
 }
 
 /** Layer switches with counts, and the legend of cell classes and event severity. */
-export function LayerPanel({ layers, counts, loading, onToggle, onExport }: LayerPanelProps) {
+export function LayerPanel({ layers, counts, loading, onToggle, onExport, problemsShown = false }: LayerPanelProps) {
   const { t, i18n } = useTranslation();
   const countOf = (layer: LayerKey) => {
     if (!counts) return null;
@@ -32,8 +35,14 @@ export function LayerPanel({ layers, counts, loading, onToggle, onExport }: Laye
     if (layer === 'communities' || layer === 'labels' || layer === 'heat') return null;
     return counts[layer as PointKind];
   };
+  // On a phone the panel is a sheet at the bottom that starts folded (the map first).
+  const [open, setOpen] = useState(() => !window.matchMedia?.('(max-width: 640px)').matches);
   return (
-    <aside className="panel layer-panel" aria-label={t('layers.title')}>
+    <aside className={open ? 'panel layer-panel' : 'panel layer-panel folded'} aria-label={t('layers.title')} data-testid="layer-panel">
+      <button type="button" className="sheet-toggle" aria-expanded={open} onClick={() => setOpen((o) => !o)} data-testid="layers-toggle">
+        {t('layers.title')} · {t('legend.short')}
+        <span aria-hidden="true">{open ? '▾' : '▴'}</span>
+      </button>
       <h2>{t('layers.title')}</h2>
       <ul className="layer-list">
         {LAYER_KEYS.map((layer) => {
@@ -63,24 +72,48 @@ export function LayerPanel({ layers, counts, loading, onToggle, onExport }: Laye
           ))}
         </div>
       )}
-      <h2>{t('legend.title')}</h2>
-      <ul className="legend" data-testid="legend">
-        {CELL_CLASSES.map((c) => (
-          <li key={c}>
-            <span className="swatch" style={{ background: CELL_CLASS_COLORS[c] }} />
-            {t(`legend.${c}`)}
-          </li>
-        ))}
-      </ul>
-      <h3>{t('legend.severity')}</h3>
-      <ul className="legend legend-row">
-        {([1, 2, 3, 4] as const).map((s) => (
-          <li key={s}>
-            <span className="dot" style={{ background: rgb(SEVERITY_COLORS[s]) }} />
-            {t(`severity.${s}`)}
-          </li>
-        ))}
-      </ul>
+      {/* The legend says what is on the map now. */}
+      <div data-testid="legend">
+        {layers.cells && (
+          <>
+            <h2>{t('legend.title')}</h2>
+            <ul className={layers.heat ? 'legend muted' : 'legend'} data-testid="legend-classes">
+              {CELL_CLASSES.map((c) => (
+                <li key={c}>
+                  <span className="swatch" style={{ background: CELL_CLASS_COLORS[c] }} />
+                  {t(`legend.${c}`)}
+                </li>
+              ))}
+            </ul>
+            {layers.heat && (
+              <p className="muted legend-note" data-testid="legend-muted">
+                {t('legend.mutedByRisk')}
+              </p>
+            )}
+          </>
+        )}
+        {problemsShown && (
+          <ul className="legend" data-testid="legend-problems">
+            <li>
+              <span className="swatch problem" />
+              {t('legend.problems')}
+            </li>
+          </ul>
+        )}
+        {layers.event && (
+          <>
+            <h3>{t('legend.severity')}</h3>
+            <ul className="legend legend-row">
+              {([1, 2, 3, 4] as const).map((s) => (
+                <li key={s}>
+                  <span className="dot" style={{ background: rgb(SEVERITY_COLORS[s]) }} />
+                  {t(`severity.${s}`)}
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+      </div>
     </aside>
   );
 }

@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { LngLat } from '../domain/ids';
 import type { TilingProblem } from '../geo/validate-tiling';
-import { formatCount } from './format';
+import { formatCount, formatList } from './format';
 
 /** Tiling problems as a list: type, cells, area, the size measure it broke, and a zoom-to link. */
 export function ProblemList({ problems, zoomTo }: { problems: readonly TilingProblem[]; zoomTo(lngLat: LngLat): void }) {
@@ -11,8 +11,8 @@ export function ProblemList({ problems, zoomTo }: { problems: readonly TilingPro
     <ul>
       {problems.map((p) => (
         <li key={`${p.type} ${p.cells.join(' ')} ${p.location.join(' ')}`}>
-          <span className={`problem-type ${p.type}`}>{t(`edit.problem.${p.type}`)}</span> {p.cells.join('、')} · {count(p.areaSquareMeters)}{' '}
-          m²
+          <span className={`problem-type ${p.type}`}>{t(`edit.problem.${p.type}`)}</span> {formatList(p.cells, i18n.language)} ·{' '}
+          {count(p.areaSquareMeters)} m²
           {p.type === 'size' && p.measure?.value !== undefined && p.measure.limit !== undefined
             ? ` · ${t(`edit.sizeBroken.${p.measure.name}`, { value: count(p.measure.value), limit: count(p.measure.limit) })}`
             : ''}

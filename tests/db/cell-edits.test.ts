@@ -2,6 +2,7 @@ import type { LineString, MultiPolygon, Polygon, Position } from 'geojson';
 import { expect, it } from 'vitest';
 import { DEMO_MEMBERS } from '../../src/data/demo-members';
 import type { SqlClient } from '../../src/data/sql-client';
+import { DEMO_RULE_SET } from '../../src/demo/demo-rules';
 import { createRandom } from '../../src/demo/random';
 import { fixTiling } from '../../src/geo/fix-tiling';
 import { METERS_PER_DEGREE } from '../../src/geo/planar';
@@ -734,9 +735,9 @@ describeEachDatabase('grid edits', (db) => {
           JSON.stringify(lineAcross(cell)),
           'x',
         ]);
-      // No rule set saved yet: the parts keep the cell's class and nothing is said about classes.
+      // The demo's rule set is the latest saved: the parts are classed by it.
       await tx.exec('savepoint before_rules');
-      expect((await split()).reclassified).toBeNull();
+      expect((await split()).reclassified).toMatchObject({ ruleSet: { name: DEMO_RULE_SET.name, version: 1 }, missing: 0 });
       await tx.exec('rollback to savepoint before_rules');
       // A rule set under which a part with fewer than half the cell's households is C, more is A.
       await tx.query(`update cells set class = 'B', class_source = 'rule' where code = $1 and valid_to is null`, [cell.code]);

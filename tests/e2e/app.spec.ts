@@ -612,6 +612,9 @@ test('an admin imports a new design of a community from GeoJSON in GCJ-02: the c
   await expect(page.getByTestId('edit-message')).toContainText('已导入网格');
   await page.getByTestId('edit-validate').click();
   await expect(page.getByTestId('edit-problems')).toContainText('缝隙');
+  // Problems have a colour and a pattern of their own, and the legend names them.
+  await expect(page.getByTestId('legend-problems')).toBeVisible();
+  await keepScreenshot(page, '10d-topology-gap-hatched');
   await page.getByTestId('edit-fix').click();
   await expect(page.getByTestId('edit-message')).toContainText('已修复');
   await page.getByTestId('edit-validate').click();
@@ -738,6 +741,9 @@ test('an admin previews and applies a class rule set, overrides a cell by hand w
   await waitForCells(page);
   await page.getByTestId('classify-open').click();
   await expect(page.getByTestId('classify-panel')).toBeVisible();
+  // The panel opens on the latest saved rule set: the demo's; a new one starts from the defaults.
+  await expect(page.getByTestId('classify-name')).toHaveValue('示例规则：事件与户数');
+  await page.getByTestId('classify-new').click();
   await expect(page.getByTestId('classify-name')).toHaveValue('默认分类规则');
   await page.getByTestId('classify-preview').click();
   await expect(page.getByTestId('classify-summary')).toContainText('个网格将改变分类');

@@ -1,7 +1,7 @@
 import type { FeatureCollection, MultiPolygon } from 'geojson';
 import { describe, expect, it } from 'vitest';
 import type { CellProperties } from '../../../src/data/backend';
-import { cellFillOpacity } from '../../../src/map/cell-style';
+import { cellFillOpacity, hatchImage } from '../../../src/map/cell-style';
 import { CellsPoster } from '../../../src/map/cells-poster';
 import type { SketchCanvas, SketchItem } from '../../../src/map/sketch-canvas';
 
@@ -78,5 +78,18 @@ describe('cellFillOpacity', () => {
     expect(cellFillOpacity(13.5)).toBeCloseTo(0.39);
     expect(cellFillOpacity(16)).toBeCloseTo(0.28);
     expect(cellFillOpacity(19)).toBeCloseTo(0.28);
+  });
+});
+
+describe('hatchImage', () => {
+  it('draws diagonal stripes on transparent that continue across the tile edges', () => {
+    const size = 12;
+    const { width, height, data } = hatchImage(size, [123, 47, 191]);
+    expect([width, height, data.length]).toEqual([size, size, size * size * 4]);
+    const alpha = (x: number, y: number) => data[4 * (((y + size) % size) * size + ((x + size) % size)) + 3];
+    expect(alpha(0, 0)).toBeGreaterThan(0);
+    expect(alpha(3, 0)).toBe(0);
+    // Along a stripe (x + y constant) every pixel is ink, also where it wraps to the next tile.
+    for (let x = 0; x < size; x++) expect(alpha(x, -x)).toBeGreaterThan(0);
   });
 });

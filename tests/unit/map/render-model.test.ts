@@ -20,6 +20,12 @@ const label = (name: string, rank: LabelFeature['properties']['rank']): LabelFea
 });
 
 describe('renderModel', () => {
+  it('mutes the cells while the risk heatmap is on', () => {
+    expect(renderModel(initialUiState, { points: {}, labels: [] }, 12).cells.muted).toBe(false);
+    const heat = uiReducer(initialUiState, { type: 'set-layer', layer: 'heat', visible: true });
+    expect(renderModel(heat, { points: {}, labels: [] }, 12).cells.muted).toBe(true);
+  });
+
   it('draws only switched-on point layers that have data, events on top', () => {
     const state = uiReducer(initialUiState, { type: 'set-layer', layer: 'person', visible: true });
     const model = renderModel(
