@@ -7,14 +7,13 @@
  * database's details (the counts), and the map drawing the cells itself. The database-backed
  * cell is the baseline: before the snapshot, nothing could be inspected until then.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, servePreview } from './browser';
 
-const PORT = 4189;
-const URL_ROOT = `http://127.0.0.1:${PORT}/`;
 const root = new URL('..', import.meta.url).pathname;
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 
@@ -23,27 +22,6 @@ execFileSync('npx', ['vite', 'build', '--outDir', 'dist-bench-boot', '--emptyOut
   cwd: root,
   stdio: 'inherit',
 });
-const server: ChildProcess = spawn(
-  'npx',
-  ['vite', 'preview', '--outDir', 'dist-bench-boot', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'],
-  { cwd: root, stdio: ['pipe', 'ignore', 'inherit'], detached: true },
-);
-const stopServer = () => {
-  if (server.pid) process.kill(-server.pid, 'SIGTERM');
-};
-
-async function waitForServer() {
-  for (let i = 0; i < 120; i++) {
-    try {
-      if ((await fetch(URL_ROOT)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`the preview server did not answer at ${URL_ROOT}`);
-}
-
 /** Milliseconds from navigation to each moment of a boot. */
 interface BootMarks {
   firstPaint: number;
@@ -106,26 +84,16 @@ function report(label: string, runs: BootMarks[]): string {
   ].join('\n');
 }
 
+const { url: URL_ROOT, stop: stopServer } = await servePreview(root, 'dist-bench-boot', 4189);
 try {
-  await waitForServer();
   const fresh: BootMarks[] = [];
   const reload: BootMarks[] = [];
   const later: BootMarks[] = [];
   for (let run = 0; run < RUNS; run++) {
     const profile = mkdtempSync(join(tmpdir(), 'gridatlas-boot-'));
     const context = await chromium.launchPersistentContext(profile, {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--use-angle=swiftshader',
-        '--enable-unsafe-swiftshader',
-        '--ignore-gpu-blocklist',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
+      executablePath: CHROMIUM_PATH,
+      args: CHROMIUM_ARGS,
       viewport: { width: 1400, height: 900 },
       locale: 'zh-CN',
     });

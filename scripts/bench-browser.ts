@@ -8,13 +8,12 @@
  * frames with the pointer moving over the map without a tool, with a dot following it (the least
  * a visible change costs), and while panning (every frame redraws the cells).
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { chromium, type Page } from '@playwright/test';
 import type { FeatureCollection, MultiPolygon } from 'geojson';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, servePreview } from './browser';
 
-const PORT = 4188;
-const URL_ROOT = `http://127.0.0.1:${PORT}/`;
 const root = new URL('..', import.meta.url).pathname;
 
 execFileSync('npx', ['tsx', 'scripts/prepare-demo.ts', '--cells', '5000', '--out', 'demo-5000'], { cwd: root, stdio: 'inherit' });
@@ -23,32 +22,6 @@ execFileSync('npx', ['vite', 'build', '--outDir', 'dist-bench', '--emptyOutDir',
   stdio: 'inherit',
   env: { ...process.env, VITE_DEMO_DIR: 'demo-5000' },
 });
-
-const server: ChildProcess = spawn(
-  'npx',
-  ['vite', 'preview', '--outDir', 'dist-bench', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'],
-  {
-    cwd: root,
-    // stdin stays open: the preview server stops when it reaches its end.
-    stdio: ['pipe', 'ignore', 'inherit'],
-    detached: true,
-  },
-);
-const stopServer = () => {
-  if (server.pid) process.kill(-server.pid, 'SIGTERM');
-};
-
-async function waitForServer() {
-  for (let i = 0; i < 120; i++) {
-    try {
-      if ((await fetch(URL_ROOT)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`the preview server did not answer at ${URL_ROOT}`);
-}
 
 interface FrameStats {
   frames: number;
@@ -113,18 +86,9 @@ const show = (label: string, s: FrameStats) =>
   `  ${label}: ${s.frames} frames, median ${s.medianMs.toFixed(1)} ms, 95th percentile ${s.p95Ms.toFixed(1)} ms, longest ${s.maxMs.toFixed(0)} ms (ending ${s.longestEndsAtMs.toFixed(0)} ms in); ` +
   `${s.longTasks} long tasks (longest ${s.longestTaskMs.toFixed(0)} ms)`;
 
+const { url: URL_ROOT, stop: stopServer } = await servePreview(root, 'dist-bench', 4188);
 try {
-  await waitForServer();
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--use-angle=swiftshader',
-      '--enable-unsafe-swiftshader',
-      '--ignore-gpu-blocklist',
-      '--disable-background-networking',
-    ],
-  });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   const page = await browser.newPage({ viewport: { width: 1920, height: 1080 }, locale: 'zh-CN' });
   page.setDefaultTimeout(120_000);
   const bootStart = Date.now();

@@ -116,6 +116,21 @@ function CellClassRow({ cell }: { cell: CellProperties }) {
   );
 }
 
+/** A cell's code and community: what the map knows of it, and the inspector shows first. */
+function CellIdentityRows({ cell }: { cell: CellProperties }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <Row label={t('inspector.code')} testId="inspector-code">
+        <code>{cell.code}</code>
+      </Row>
+      <Row label={t('inspector.community')} testId="inspector-community">
+        {cell.communityName}
+      </Row>
+    </>
+  );
+}
+
 /** A cell as the map knows it, before its details come from the database. */
 function CellPreview({ cell }: { cell: CellProperties }) {
   const { t, i18n } = useTranslation();
@@ -123,12 +138,7 @@ function CellPreview({ cell }: { cell: CellProperties }) {
     <>
       <CellTitle cell={cell} />
       <dl>
-        <Row label={t('inspector.code')} testId="inspector-code">
-          <code>{cell.code}</code>
-        </Row>
-        <Row label={t('inspector.community')} testId="inspector-community">
-          {cell.communityName}
-        </Row>
+        <CellIdentityRows cell={cell} />
         <CellClassRow cell={cell} />
         <Row label={t('inspector.households')}>{formatCount(cell.households, i18n.language)}</Row>
         <Row label={t('inspector.version')}>{cell.version}</Row>
@@ -157,12 +167,7 @@ function CellView({
     <>
       <CellTitle cell={cell} />
       <dl>
-        <Row label={t('inspector.code')} testId="inspector-code">
-          <code>{cell.code}</code>
-        </Row>
-        <Row label={t('inspector.community')} testId="inspector-community">
-          {cell.communityName}
-        </Row>
+        <CellIdentityRows cell={cell} />
         <Row label={t('inspector.street')}>{cell.streetName}</Row>
         <CellClassRow cell={cell} />
         <Row label={t('inspector.reason')} testId="inspector-reason">
