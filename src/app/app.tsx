@@ -79,6 +79,8 @@ interface TestHooks {
   mapSettled(): boolean;
   /** Where the map looks: its zoom and the box in view (display coordinates). */
   view(): { zoom: number; bounds: BBox } | null;
+  /** How many features a map source holds now (app-isobands, app-hotspots, app-overlay, app-vertices …). */
+  sourceFeatures(source: string): Promise<number>;
   /** Moves the map to a position and zoom at once (no animation). */
   flyTo(lngLat: LngLat, zoom: number): void;
   /** Returns the id and position of the i-th loaded point of a kind. */
@@ -113,6 +115,7 @@ function hooks(): TestHooks {
     drawReady: () => false,
     mapSettled: () => false,
     view: () => null,
+    sourceFeatures: async () => 0,
     flyTo: () => undefined,
     pointAt: () => null,
     cellAt: () => null,
@@ -181,6 +184,15 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
   const [importOpen, setImportOpen] = useState(false);
   const [classifyOpen, setClassifyOpen] = useState(false);
   const [problemsShown, setProblemsShown] = useState(false);
+  /** Counts the maps made (a language or basemap change makes a new one). */
+  const [mapSeq, setMapSeq] = useState(0);
+  /** What the editing panel draws over the cells (kept for a new map). */
+  const overlay = useRef<FeatureCollection>({ type: 'FeatureCollection', features: [] });
+  const pickingRef = useRef(false);
+  const setOverlay = (shapes: FeatureCollection) => {
+    overlay.current = shapes;
+    controller.current?.setOverlay(shapes);
+  };
   /** The rule set the classification panel shows, when opened from a cell's class. */
   const [classifyShow, setClassifyShow] = useState<{ name: string; version: number } | null>(null);
   const [dataVersion, setDataVersion] = useState(0);
@@ -368,14 +380,17 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
       hooks().heat = { ...info, seq: (hooks().heat?.seq ?? 0) + 1 };
     },
   });
+  // A new map (another language, another basemap) is given again what the old one drew.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: mapSeq is the signal of a new map.
   useEffect(() => {
     controller.current?.setIsobands(heat.bands ?? { type: 'FeatureCollection', features: [] });
     hooks().isobands = heat.bands?.features.length ?? 0;
-  }, [heat.bands]);
+  }, [heat.bands, mapSeq]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: mapSeq is the signal of a new map.
   useEffect(() => {
     controller.current?.setHotspots(heat.hotspots?.shapes ?? { type: 'FeatureCollection', features: [] });
     hooks().hotspots = heat.hotspots ? { classes: heat.hotspots.classes, trends: heat.hotspots.trends } : null;
-  }, [heat.hotspots]);
+  }, [heat.hotspots, mapSeq]);
   const model = useMemo(
     () => renderModel(ui, { points: displayPoints, labels, heat: heat.layer }, zoom),
     [ui, displayPoints, labels, heat.layer, zoom],
@@ -420,19 +435,22 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
       .catch((error: unknown) => setMapError(errorText(t, error)));
   };
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: mapSeq is the signal of a new map.
   useEffect(() => {
+    pickingRef.current = ui.editing;
     controller.current?.setPicking(ui.editing);
-  }, [ui.editing]);
+  }, [ui.editing, mapSeq]);
 
   // Shared-border editing: the picked cell's vertices become handles; dragging one previews the
   // move in every cell that shares it, releasing it asks the panel to commit the reshape.
   const [vertexMove, setVertexMove] = useState<{ moves: { from: LngLat; to: LngLat }[]; seq: number } | null>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: mapSeq is the signal of a new map.
   useEffect(() => {
     const code = ui.editing && ui.editCodes.length === 1 ? ui.editCodes[0] : undefined;
     const cell = code ? displayCells?.features.find((f) => f.properties.code === code) : undefined;
     const rings = cell ? cell.geometry.coordinates.flatMap((poly) => poly.map((ring) => ring.slice(0, -1) as LngLat[])) : [];
     controller.current?.setVertices(rings);
-  }, [ui.editing, ui.editCodes, displayCells]);
+  }, [ui.editing, ui.editCodes, displayCells, mapSeq]);
   // The cells a drag moves depend only on the handle, not on where it is: found once per drag
   // among all cells, then each pointer event reshapes just those few.
   const dragCells = useRef<{ key: string; cells: ShapeById[] } | null>(null);
@@ -556,12 +574,21 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
 
   const onController = useCallback((c: MapController | null) => {
     controller.current = c;
+    if (c) {
+      c.setOverlay(overlay.current);
+      c.setPicking(pickingRef.current);
+      setMapSeq((n) => n + 1);
+    }
     // A new map has not drawn anything yet.
     hooks().cellsDrawn = false;
     hooks().project = (lngLat) => c?.project(lngLat) ?? null;
     hooks().flyTo = (lngLat, zoom) => c?.map.jumpTo({ center: lngLat, zoom });
     hooks().drawReady = () => c?.drawReady ?? false;
     hooks().mapSettled = () => Boolean(c?.map.loaded() && !c.map.isMoving());
+    hooks().sourceFeatures = async (source) => {
+      const s = c?.map.getSource(source) as { getData?: () => Promise<{ features?: unknown[] }> } | undefined;
+      return (await s?.getData?.())?.features?.length ?? 0;
+    };
     hooks().view = () => {
       if (!c) return null;
       const b = c.map.getBounds();
@@ -578,7 +605,7 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
               type="button"
               className={`header-action${ui.editing ? ' active' : ''}`}
               onClick={() => {
-                controller.current?.setOverlay({ type: 'FeatureCollection', features: [] });
+                setOverlay({ type: 'FeatureCollection', features: [] });
                 dispatch({ type: 'toggle-editing' });
               }}
               data-testid="edit-open"
@@ -652,13 +679,13 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
                 drawPolygon={drawPolygon}
                 onOverlay={(shapes) => {
                   setProblemsShown(shapes.features.some((f) => f.properties?.kind === 'problem'));
-                  controller.current?.setOverlay(convertForDisplay(shapes, displayCrs));
+                  setOverlay(convertForDisplay(shapes, displayCrs));
                 }}
                 zoomTo={(lngLat) => controller.current?.map.jumpTo({ center: fromWgs84(lngLat, displayCrs), zoom: 17 })}
                 onEdited={reloadGrid}
                 onClose={() => {
                   controller.current?.cancelDraw();
-                  controller.current?.setOverlay({ type: 'FeatureCollection', features: [] });
+                  setOverlay({ type: 'FeatureCollection', features: [] });
                   dispatch({ type: 'toggle-editing' });
                 }}
               />

@@ -428,7 +428,7 @@ export function GridEditPanel(props: GridEditPanelProps) {
     <aside className="panel grid-edit" aria-label={t('edit.title')} data-testid="grid-edit">
       <header className="panel-header">
         <h2>{t('edit.title')}</h2>
-        <button type="button" className="close" onClick={props.onClose} aria-label={t('inspector.close')}>
+        <button type="button" className="close" onClick={props.onClose} aria-label={t('inspector.close')} data-testid="edit-close">
           ×
         </button>
       </header>

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { migrate } from '../../src/data/migrate';
 import { readMigrations } from '../../src/data/read-migrations';
@@ -54,5 +55,39 @@ it('seed.sql runs on a database without Supabase Auth and changes nothing there'
     expect(rows[0]?.n).toBe(0);
   } finally {
     await db.close();
+  }
+});
+
+it('brings a database migrated before two landed migrations were edited to the current definitions', async () => {
+  const fixtures = new URL('../fixtures/migrations-as-first-landed/', import.meta.url);
+  const definitions = async (client: Awaited<ReturnType<typeof emptyPglite>>['client']) =>
+    (
+      await client.query<{ name: string; def: string }>(
+        `select p.proname name, pg_get_functiondef(p.oid) def from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+         where n.nspname = 'public' and p.proname in ('draw_cell', 'classify_by_rules', 'save_rule_set') order by 1`,
+      )
+    ).rows;
+  const all = readMigrations();
+  const restating = all.findIndex((m) => m.version === '20261202000300');
+  expect(restating).toBeGreaterThan(0);
+  // As a browser that migrated before the edits did: the two files as they first landed.
+  const early = all.slice(0, restating).map((m) => {
+    const file = `${m.version}_${m.name}.sql`;
+    return ['20261201000100', '20261201000700'].includes(m.version) ? { ...m, sql: readFileSync(new URL(file, fixtures), 'utf8') } : m;
+  });
+  const old = await emptyPglite();
+  const current = await emptyPglite();
+  try {
+    await migrate(old.client, early);
+    const before = await definitions(old.client);
+    await migrate(old.client, all);
+    await migrate(current.client, all);
+    const after = await definitions(old.client);
+    expect(after).toEqual(await definitions(current.client));
+    // The fixtures are the versions that differ: the restatement changed something there.
+    expect(before).not.toEqual(after);
+  } finally {
+    await old.close();
+    await current.close();
   }
 });

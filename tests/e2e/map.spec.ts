@@ -188,3 +188,40 @@ test.describe('on a phone (390 × 844)', () => {
     expect(errors).toEqual([]);
   });
 });
+
+test('every layer survives a language switch (the map is rebuilt in the other language)', async ({ page }) => {
+  await page.goto('/');
+  await waitForCells(page);
+  await page.getByTestId('layer-event').uncheck();
+  await page.getByTestId('layer-heat').check();
+  await page.getByTestId('heat-isobands').check();
+  await page.getByTestId('heat-hotspots').check();
+  await page.waitForFunction(() => (window.__gridatlas?.isobands ?? 0) > 0 && window.__gridatlas?.hotspots != null);
+  const count = (source: string) => page.evaluate((s) => window.__gridatlas?.sourceFeatures(s) ?? 0, source);
+  await expect.poll(() => count('app-isobands')).toBeGreaterThan(0);
+  await expect.poll(() => count('app-hotspots')).toBeGreaterThan(0);
+  const before = { isobands: await count('app-isobands'), hotspots: await count('app-hotspots') };
+  await page.getByTestId('layer-heat').uncheck();
+  // Edit mode with a cell picked: its vertex handles.
+  await page.getByTestId('edit-open').click();
+  const cell = await page.evaluate(() => window.__gridatlas?.cellAt(100) ?? null);
+  if (!cell) throw new Error('no cell');
+  await clickAt(page, cell.lngLat as [number, number]);
+  await expect(page.getByTestId('edit-picked')).toContainText(cell.code);
+  await expect.poll(() => count('app-vertices')).toBeGreaterThan(0);
+  const vertices = await count('app-vertices');
+  await page.getByTestId('edit-validate').click();
+  await expect(page.getByTestId('edit-problems')).toContainText('无缝无叠');
+  await page.getByTestId('lang-en').click();
+  await page.waitForFunction(() => window.__gridatlas?.cellsDrawn === true);
+  await expect.poll(() => count('app-vertices')).toBe(vertices);
+  await page.getByTestId('edit-close').click();
+  await page.getByTestId('layer-heat').check();
+  await expect.poll(() => count('app-isobands')).toBe(before.isobands);
+  await expect.poll(() => count('app-hotspots')).toBe(before.hotspots);
+  // And the other way, with the risk layers on while the map is rebuilt.
+  await page.getByTestId('lang-zh').click();
+  await page.waitForFunction(() => window.__gridatlas?.cellsDrawn === true);
+  await expect.poll(() => count('app-isobands')).toBe(before.isobands);
+  await expect.poll(() => count('app-hotspots')).toBe(before.hotspots);
+});
