@@ -28,6 +28,7 @@ import { MapView } from '../map/map-view';
 import { type LabelFeature, renderModel } from '../map/render-model';
 import { initialUiState, type LayerKey, uiReducer } from '../state/ui-state';
 import { BootStatus } from '../ui/boot-status';
+import { errorText } from '../ui/error-text';
 import { Header } from '../ui/header';
 import { formatTime } from '../ui/heat-panel';
 import { Inspector, type InspectorContent } from '../ui/inspector';
@@ -132,11 +133,6 @@ function PanelLoading() {
       {t('inspector.loading')}
     </div>
   );
-}
-
-function errorText(t: (k: string) => string, error: unknown): string {
-  if (error instanceof BackendError) return `${t(`error.${error.code}`)}: ${error.message}`;
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** Downloads the current cells (WGS-84) as GeoJSON, a zipped shapefile or CSV with WKT. */

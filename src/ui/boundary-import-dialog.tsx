@@ -17,6 +17,7 @@ import {
 import type { BoundaryFile } from '../import/read-boundaries';
 import { inGeoWorker } from '../workers/geo-client';
 import { CrsSelect } from './crs-select';
+import { useErrorText } from './error-text';
 import { ProblemList } from './problem-list';
 import { saveFile } from './save-file';
 
@@ -50,6 +51,7 @@ const label = (row: CellImportRow | CommunityImportRow) => ('communityCode' in r
  */
 export function BoundaryImportDialog(props: BoundaryImportDialogProps) {
   const { t } = useTranslation();
+  const describeError = useErrorText();
   const [kind, setKind] = useState<BoundaryKind>('cells');
   const [crs, setCrs] = useState<ChinaCrs>('wgs84');
   const [fileName, setFileName] = useState<string | null>(null);
@@ -74,10 +76,10 @@ export function BoundaryImportDialog(props: BoundaryImportDialogProps) {
         setFile(read);
         setFields((current) => (Object.keys(current).length > 0 ? current : guessBoundaryFields(read.fields, kind)));
       })
-      .catch((e: unknown) => !abort.signal.aborted && setError(e instanceof Error ? e.message : String(e)))
+      .catch((e: unknown) => !abort.signal.aborted && setError(describeError(e)))
       .finally(() => !abort.signal.aborted && setBusy(null));
     return () => abort.abort();
-  }, [bytes, fileName, crs, kind]);
+  }, [bytes, fileName, crs, kind, describeError]);
 
   const boundaries = useMemo<CommunityBoundary[]>(
     () =>
@@ -119,10 +121,10 @@ export function BoundaryImportDialog(props: BoundaryImportDialogProps) {
       abort.signal,
     )
       .then((found) => !abort.signal.aborted && setProblems(found))
-      .catch((e: unknown) => !abort.signal.aborted && setError(e instanceof Error ? e.message : String(e)))
+      .catch((e: unknown) => !abort.signal.aborted && setError(describeError(e)))
       .finally(() => !abort.signal.aborted && setBusy(null));
     return () => abort.abort();
-  }, [mapped, kind, boundaries]);
+  }, [mapped, kind, boundaries, describeError]);
 
   const blocking = (problems ?? []).filter((p) => BLOCKING.has(p.type));
   const multipart = (problems ?? []).some((p) => p.type === 'multipart');

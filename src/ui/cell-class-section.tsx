@@ -5,6 +5,7 @@ import { useBackend } from '../data/backend-context';
 import { CELL_CLASSES, type CellClass } from '../domain/ids';
 import { type RiskIndex, riskIndex } from '../domain/risk-index';
 import { categoryLabel } from '../i18n/categories';
+import { useErrorText } from './error-text';
 import { formatDateTime } from './format';
 
 /** Days of events and the half-life the inspector's risk index uses. */
@@ -18,6 +19,7 @@ const RISK_HALF_LIFE_DAYS = 30;
  */
 export function CellClassSection({ cell, canOverride, onChanged }: { cell: CellDetail; canOverride: boolean; onChanged(): void }) {
   const { t, i18n } = useTranslation();
+  const describeError = useErrorText();
   const backend = useBackend();
   const [inputs, setInputs] = useState<CellClassInputs | null>(null);
   const [history, setHistory] = useState<ClassChange[]>([]);
@@ -39,12 +41,12 @@ export function CellClassSection({ cell, canOverride, onChanged }: { cell: CellD
         setHistory(changes);
       })
       .catch((e: unknown) => {
-        if (!cancelled) setError(e instanceof Error ? e.message : String(e));
+        if (!cancelled) setError(describeError(e));
       });
     return () => {
       cancelled = true;
     };
-  }, [backend, cell.code]);
+  }, [backend, cell.code, describeError]);
 
   const risk: RiskIndex | null = inputs
     ? riskIndex(
@@ -66,7 +68,7 @@ export function CellClassSection({ cell, canOverride, onChanged }: { cell: CellD
       setReason('');
       onChanged();
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(describeError(e));
     }
   };
 

@@ -6,6 +6,7 @@ import { CLASS_INPUTS, type ClassResult, classReason, type RuleSet, ruleSetProbl
 import type { CellCode } from '../domain/ids';
 import type { RiskOptions } from '../domain/risk-index';
 import { categoryLabel } from '../i18n/categories';
+import { useErrorText } from './error-text';
 
 const DEFAULT_RULES: RuleSet = {
   name: '默认分类规则',
@@ -44,6 +45,7 @@ interface Preview {
  */
 export function ClassifyPanel({ backend, canApply, categories, onSelectCell, show, onApplied, onClose }: ClassifyPanelProps) {
   const { t, i18n } = useTranslation();
+  const describeError = useErrorText();
   const [tab, setTab] = useState<'rules' | 'matrix'>('rules');
   const [versions, setVersions] = useState<RuleSetVersion[]>([]);
   const [rules, setRules] = useState<RuleSet>(DEFAULT_RULES);
@@ -67,14 +69,14 @@ export function ClassifyPanel({ backend, canApply, categories, onSelectCell, sho
           setPreview(null);
         }
       })
-      .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
-  }, [backend, show]);
+      .catch((e: unknown) => setError(describeError(e)));
+  }, [backend, show, describeError]);
   useEffect(() => {
     backend
       .listRiskMatrix()
       .then(setMatrix)
-      .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
-  }, [backend]);
+      .catch((e: unknown) => setError(describeError(e)));
+  }, [backend, describeError]);
 
   const problem = ruleSetProblem(rules);
   const riskOptions = ruleSetRisk(rules);
@@ -96,7 +98,7 @@ export function ClassifyPanel({ backend, canApply, categories, onSelectCell, sho
         .filter(({ cell, result }) => cell.classSource === 'rule' && cell.class !== result.class);
       setPreview({ inputs, results, changes, manual: inputs.filter((c) => c.classSource === 'manual') });
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(describeError(e));
     } finally {
       setBusy(false);
     }
@@ -119,7 +121,7 @@ export function ClassifyPanel({ backend, canApply, categories, onSelectCell, sho
       setPreview(null);
       onApplied();
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(describeError(e));
     } finally {
       setBusy(false);
     }
@@ -141,7 +143,7 @@ export function ClassifyPanel({ backend, canApply, categories, onSelectCell, sho
       await backend.setRiskMatrixEntry({ category, risk, responsibility, note: matrix.find((m) => m.category === category)?.note ?? '' });
       setMatrix(await backend.listRiskMatrix());
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(describeError(e));
     }
   };
   const allCategories = [...new Set([...categories, ...matrix.map((m) => m.category)])].sort();

@@ -22,6 +22,7 @@ import { moveSharedVertices } from '../geo/move-shared-vertex';
 import type { SizeRule, TilingCell, TilingProblem } from '../geo/validate-tiling';
 import { inGeoWorker } from '../workers/geo-client';
 import { BoundaryImportDialog } from './boundary-import-dialog';
+import { errorText } from './error-text';
 import { formatCount, formatDateTime, formatList } from './format';
 import { ProblemList } from './problem-list';
 
@@ -242,7 +243,7 @@ export function GridEditPanel(props: GridEditPanelProps) {
       const conflict = error instanceof BackendError && error.code === 'conflict';
       setMessage({
         tone: 'error',
-        text: conflict ? t('edit.conflict', { message: error.message }) : error instanceof Error ? error.message : String(error),
+        text: conflict ? t('edit.conflict', { message: error.message }) : errorText(t, error),
       });
       if (conflict) await props.onEdited({ editId: 0, operation: 'reshape', cells: [], newCodes: [], retiredCodes: [] });
     } finally {
@@ -281,7 +282,7 @@ export function GridEditPanel(props: GridEditPanelProps) {
     try {
       cuts = equalAreaCuts(firstCell.geometry, parts);
     } catch (error) {
-      setMessage({ tone: 'error', text: error instanceof Error ? error.message : String(error) });
+      setMessage({ tone: 'error', text: errorText(t, error) });
       return;
     }
     await previewThen({ operation: 'split', cell: versionOf(first), line: cuts }, () => backend.splitCell(versionOf(first), cuts, why()));
@@ -345,7 +346,7 @@ export function GridEditPanel(props: GridEditPanelProps) {
       setMessage({ tone: 'ok', text: t('boundary.communitiesDone', result) });
       return true;
     } catch (error) {
-      setMessage({ tone: 'error', text: error instanceof Error ? error.message : String(error) });
+      setMessage({ tone: 'error', text: errorText(t, error) });
       return false;
     }
   };
@@ -378,7 +379,7 @@ export function GridEditPanel(props: GridEditPanelProps) {
           ),
       });
     } catch (error) {
-      setMessage({ tone: 'error', text: error instanceof Error ? error.message : String(error) });
+      setMessage({ tone: 'error', text: errorText(t, error) });
     } finally {
       setBusy(null);
     }

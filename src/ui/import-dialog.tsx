@@ -24,6 +24,7 @@ import { type ImportStage, importPlan, progressed, type ReviewItem, splitByArea 
 import type { TableSummary } from '../workers/import.worker';
 import { createImportWorker } from '../workers/import-client';
 import { CrsSelect } from './crs-select';
+import { errorText } from './error-text';
 import { formatList } from './format';
 import { saveFile } from './save-file';
 
@@ -123,7 +124,7 @@ export function ImportDialog({ backend, geocoder, pickPoint, cells, onImported, 
       setMapping(mappingFor(fileKind, summary.columns));
       setStage({ name: 'mapped', summary });
     } catch (err) {
-      setError(t('import.error', { message: err instanceof Error ? err.message : String(err) }));
+      setError(t('import.error', { message: errorText(t, err) }));
       setStage({ name: 'choose' });
     }
   };
@@ -196,7 +197,7 @@ export function ImportDialog({ backend, geocoder, pickPoint, cells, onImported, 
         geocoderFailures,
       });
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(errorText(t, err));
       setStage({ name: 'mapped', summary });
     }
   };
@@ -211,7 +212,7 @@ export function ImportDialog({ backend, geocoder, pickPoint, cells, onImported, 
       setStage({ name: 'done', summary, result, rejectedRows });
       onImported(kind);
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(errorText(t, err));
       setStage({ name: 'checked', summary, ready, outside: [], located: 0, review: [], rejectedRows, geocoderFailures: null });
     }
   };

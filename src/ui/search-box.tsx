@@ -2,6 +2,7 @@ import { type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Backend, SearchHit } from '../data/backend';
 import type { BBox, CellCode, LngLat } from '../domain/ids';
+import { useErrorText } from './error-text';
 
 /** What a search result leads to: a place on the map and, where there is one, what to inspect. */
 export type SearchPick =
@@ -43,6 +44,7 @@ function toResult(hit: SearchHit): Result {
  */
 export function SearchBox({ backend, onPick }: SearchBoxProps) {
   const { t } = useTranslation();
+  const describeError = useErrorText();
   const [query, setQuery] = useState('');
   const [results, setResults] = useState<Result[] | null>(null);
   const [active, setActive] = useState(0);
@@ -81,11 +83,11 @@ export function SearchBox({ backend, onPick }: SearchBoxProps) {
           setError(null);
         })
         .catch((e: unknown) => {
-          if (mine === seq.current) setError(e instanceof Error ? e.message : String(e));
+          if (mine === seq.current) setError(describeError(e));
         });
     }, 200);
     return () => clearTimeout(timer);
-  }, [query, backend]);
+  }, [query, backend, describeError]);
 
   const take = (r: Result) => {
     onPick(r.pick);

@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Session, SignInRequest } from '../data/backend';
+import { errorText } from './error-text';
 
 export interface SessionMenuProps {
   session: Session | null;
@@ -58,7 +59,7 @@ export function SessionMenu({ session, demoMembers, disabled = false, onSignIn, 
     try {
       await onSignIn({ kind: 'password', email, password });
     } catch (err) {
-      setError(t('session.signInFailed', { message: err instanceof Error ? err.message : String(err) }));
+      setError(t('session.signInFailed', { message: errorText(t, err) }));
     }
   };
   return (

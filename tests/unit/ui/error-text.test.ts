@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { BackendError } from '../../../src/data/backend';
+import { en } from '../../../src/i18n/en';
+import { zhCN } from '../../../src/i18n/zh-CN';
+import { errorText } from '../../../src/ui/error-text';
+
+/** A translation function over one catalogue (nested keys with dots). */
+const tOf = (catalogue: object) => (key: string) =>
+  String(key.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], catalogue) ?? key);
+
+describe('errorText', () => {
+  it('names a database refusal in the user’s language, then what it says', () => {
+    const refused = new BackendError('forbidden', 'only grid administrators may apply rule sets');
+    expect(errorText(tOf(zhCN), refused)).toBe('无权访问: only grid administrators may apply rule sets');
+    expect(errorText(tOf(en), refused)).toMatch(/^[A-Z][^:]+: only grid administrators/);
+  });
+
+  it('gives other errors as they are, also plain objects sent by workers', () => {
+    expect(errorText(tOf(zhCN), new Error('文件不是 CSV'))).toBe('文件不是 CSV');
+    expect(errorText(tOf(zhCN), { message: 'worker failed' })).toBe('worker failed');
+    expect(errorText(tOf(zhCN), 'plain')).toBe('plain');
+  });
+});
