@@ -1,9 +1,10 @@
-import type { LineString, MultiPolygon, Polygon } from 'geojson';
+import type { LineString, MultiPolygon, Polygon, Position } from 'geojson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_RULE_SET } from '../demo/demo-rules';
 import { classifyCells, classReason, type RuleSet } from '../domain/classify';
 import { idCardCheckDigit } from '../domain/id-card';
-import type { CellCode } from '../domain/ids';
+import type { CellCode, CommunityCode } from '../domain/ids';
+import { moveSharedVertices } from '../geo/move-shared-vertex';
 import type { Backend, BackendError, CellClassInputs, EntityDetail, PointDetail } from './backend';
 import { DEMO_MEMBERS } from './demo-members';
 
@@ -20,6 +21,25 @@ function lineAcross(geometry: MultiPolygon): LineString {
       [Math.max(...xs) + 0.001, y],
     ],
   };
+}
+
+/** A cell as the contract's edits need it: code, version, community and shape. */
+type ContractCell = { code: CellCode; version: number; communityCode: CommunityCode; geometry: MultiPolygon };
+
+const key = (p: Position) => `${p[0]},${p[1]}`;
+const ringOf = (g: MultiPolygon) => (g.coordinates[0]?.[0] ?? []).slice(0, -1);
+
+/** Returns two cells of one community that share an edge (two or more vertices). */
+function neighbours(cells: readonly ContractCell[]): [ContractCell, ContractCell] {
+  const byVertex = new Map<string, ContractCell[]>();
+  for (const c of cells) for (const p of ringOf(c.geometry)) byVertex.set(key(p), [...(byVertex.get(key(p)) ?? []), c]);
+  for (const a of cells)
+    for (const b of cells) {
+      if (a.code >= b.code || a.communityCode !== b.communityCode) continue;
+      const shared = ringOf(a.geometry).filter((p) => byVertex.get(key(p))?.includes(b)).length;
+      if (shared >= 2) return [a, b];
+    }
+  throw new Error('no neighbouring cells in one community');
 }
 
 /** A backend under test over the demo district, and how to dispose of it. */
@@ -376,6 +396,120 @@ export function backendContract(name: string, make: () => Promise<ContractSubjec
       expect(drawn.newCodes).toHaveLength(1);
       expect(drawn.cells.map((c) => c.code)).toContain(cell.properties.code);
       await backend.revertCellEdit(drawn.editId);
+    });
+
+    it('merges neighbours, hands a cell to a neighbour, moves a cell to the next community, moves a shared corner: each undone', async (ctx) => {
+      if (!subject) return ctx.skip();
+      await signInAs('admin');
+      expect(await backend.getSession()).toMatchObject({ role: 'admin' });
+      const load = async (): Promise<ContractCell[]> =>
+        (await backend.listCells()).features.map((f) => ({
+          code: f.properties.code,
+          version: f.properties.version,
+          communityCode: f.properties.communityCode,
+          geometry: f.geometry,
+        }));
+      const version = (c: ContractCell) => ({ code: c.code, version: c.version });
+      const [a, b] = neighbours(await load());
+      const merged = await backend.mergeCells([version(a), version(b)], 'contract merge');
+      expect(merged.operation).toBe('merge');
+      expect(merged.retiredCodes).toHaveLength(1);
+      await backend.revertCellEdit(merged.editId);
+      const [c, d] = neighbours((await load()).filter((x) => x.code !== a.code && x.code !== b.code));
+      const handed = await backend.transferCell(version(c), version(d), 'contract transfer');
+      expect(handed).toMatchObject({ operation: 'transfer', retiredCodes: [c.code] });
+      await backend.revertCellEdit(handed.editId);
+
+      // A cell on the border of its community with another community of the same street.
+      const cells = await load();
+      const byVertex = new Map<string, ContractCell[]>();
+      for (const x of cells) for (const p of ringOf(x.geometry)) byVertex.set(key(p), [...(byVertex.get(key(p)) ?? []), x]);
+      let move: { cell: ContractCell; to: CommunityCode } | null = null;
+      for (const x of cells) {
+        const others = ringOf(x.geometry).flatMap((p) => byVertex.get(key(p)) ?? []);
+        const other = others.find(
+          (o) =>
+            o.communityCode !== x.communityCode &&
+            o.communityCode.slice(0, 9) === x.communityCode.slice(0, 9) &&
+            others.filter((q) => q === o).length >= 2,
+        );
+        if (other) {
+          move = { cell: x, to: other.communityCode };
+          break;
+        }
+      }
+      if (!move) throw new Error('no cell on the border of two communities of one street');
+      const moved = await backend.moveCell(version(move.cell), move.to, 'contract move');
+      expect(moved.operation).toBe('move');
+      expect(moved.newCodes[0]?.slice(0, 12)).toBe(move.to);
+      await backend.revertCellEdit(moved.editId);
+
+      // A corner shared by three or more cells of one community, moved a little: every cell on it follows.
+      const fresh = await load();
+      const corner = [...byVertex.entries()].find(([, on]) => on.length >= 3 && on.every((o) => o.communityCode === on[0]?.communityCode));
+      if (!corner) throw new Error('no inner corner');
+      const from = corner[0].split(',').map(Number) as [number, number];
+      const to: [number, number] = [from[0] + 0.00002, from[1] + 0.00001];
+      const shapes = moveSharedVertices(
+        fresh.map((x) => ({ id: x.code, geometry: x.geometry })),
+        [{ from, to }],
+      );
+      const reshaped = await backend.reshapeCells(
+        shapes.map((m) => ({ ...version(fresh.find((x) => x.code === m.id) as ContractCell), geometry: m.geometry })),
+        'contract reshape',
+      );
+      expect(reshaped.operation).toBe('reshape');
+      expect(reshaped.cells.length).toBe(corner[1].length);
+      await backend.revertCellEdit(reshaped.editId);
+    });
+
+    it('imports the cells of a community as they are (codes kept) and a community under its street, lists areas and demo members', async (ctx) => {
+      if (!subject) return ctx.skip();
+      await signInAs('admin');
+      const streets = await backend.listAdminAreas('street');
+      const communities = await backend.listAdminAreas('community');
+      expect(streets.features.length).toBeGreaterThan(0);
+      const community = communities.features[3] as (typeof communities.features)[number];
+      expect(streets.features.map((f) => f.properties.code)).toContain(community.properties.parentCode);
+      const members = await backend.listDemoMembers();
+      expect(members.length === 0 || members.some((m) => m.role === 'worker')).toBe(true);
+      // The community's cells again, as they are: one edit that keeps every code.
+      const own = (await backend.listCells()).features.filter((f) => f.properties.communityCode === community.properties.code);
+      const imported = await backend.importCells(
+        own.map((f, i) => ({
+          row: i + 1,
+          code: f.properties.code,
+          name: f.properties.name,
+          communityCode: f.properties.communityCode,
+          households: f.properties.households,
+          geometry: f.geometry,
+        })),
+        own.map((f) => ({ code: f.properties.code, version: f.properties.version })),
+        'contract import',
+      );
+      expect(imported.communities).toEqual([community.properties.code]);
+      expect(imported.newCodes).toEqual([]);
+      expect(imported.retiredCodes).toEqual([]);
+      await backend.revertCellEdit(imported.editId);
+      // The community's name, changed and changed back.
+      const row = {
+        row: 1,
+        code: community.properties.code as CommunityCode,
+        name: `${community.properties.name}（改）`,
+        geometry: community.geometry,
+      };
+      expect(await backend.importCommunities([row])).toEqual({ inserted: 0, updated: 1 });
+      expect((await backend.listAdminAreas('community')).features.find((f) => f.properties.code === row.code)?.properties.name).toBe(
+        row.name,
+      );
+      expect(await backend.importCommunities([{ ...row, name: community.properties.name }])).toEqual({ inserted: 0, updated: 1 });
+      // A manual class, cleared again: the class comes back from the rules.
+      const cell = own[0]?.properties.code as CellCode;
+      await backend.overrideCellClass(cell, 'A', '合同测试：人工');
+      await backend.clearCellOverride(cell, '合同测试：交回规则');
+      expect((await backend.getCellDetail(cell))?.classSource).toBe('rule');
+      await signInAs('planner');
+      await expect(backend.importCommunities([row])).rejects.toMatchObject({ code: 'forbidden' });
     });
 
     it('classes cells by a saved rule set, keeps a manual class, and keeps the risk matrix', async (ctx) => {
