@@ -3,16 +3,7 @@ import type { StyleSpecification } from 'maplibre-gl';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppConfig } from '../config';
-import {
-  type AdminAreaProperties,
-  type Backend,
-  BackendError,
-  type CellProperties,
-  type DistrictOverview,
-  type PointColumns,
-  type Session,
-  type SignInRequest,
-} from '../data/backend';
+import type { AdminAreaProperties, Backend, CellProperties, DistrictOverview, PointColumns, Session, SignInRequest } from '../data/backend';
 import { BackendProvider } from '../data/backend-context';
 import { type BootSnapshot, readBootSnapshot } from '../data/boot-snapshot';
 import { DEMO_MEMBERS } from '../data/demo-members';
@@ -29,8 +20,8 @@ import { type LabelFeature, renderModel } from '../map/render-model';
 import { initialUiState, type LayerKey, uiReducer } from '../state/ui-state';
 import { BootStatus } from '../ui/boot-status';
 import { errorText } from '../ui/error-text';
+import { formatTime } from '../ui/format';
 import { Header } from '../ui/header';
-import { formatTime } from '../ui/heat-panel';
 import { Inspector, type InspectorContent } from '../ui/inspector';
 import { LayerPanel } from '../ui/layer-panel';
 import { saveFile } from '../ui/save-file';

@@ -10,8 +10,8 @@ import { growBBox, kernelReachMeters, rasterFrame } from '../geo/kernel-density'
 import { buildCellIndex } from '../geo/spatial-index';
 import { hotspotColor } from '../map/hotspot-style';
 import type { HeatLayerModel } from '../map/render-model';
+import { type HeatChart, type HeatStatus, type HotspotView, snapToStep } from '../state/heat';
 import type { HeatSettings, Selection, UiAction } from '../state/ui-state';
-import { type HeatChart, type HeatStatus, snapToStep } from '../ui/heat-panel';
 import { saveFile } from '../ui/save-file';
 import { createGeoWorker } from '../workers/geo-client';
 
@@ -35,15 +35,6 @@ export interface HeatmapInput {
   caption(from: number, to: number): string;
   onError(message: string): void;
   onComputed?(info: { counted: number; max: number; end: number; threads: number }): void;
-}
-
-/** The hot spot view: cells to colour, and how many of each class and trend. */
-export interface HotspotView {
-  shapes: FeatureCollection;
-  /** Cells per class, −3..3. */
-  classes: Record<number, number>;
-  /** Cells per trend, when compared with the window before. */
-  trends: Record<string, number> | null;
 }
 
 /**

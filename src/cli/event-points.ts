@@ -1,9 +1,9 @@
 import { writeFile } from 'node:fs/promises';
+import { decayedWeight } from '../domain/event-weights';
 import { CHINA_CRS, type ChinaCrs } from '../geo/crs-china';
-import { decayedWeight } from '../geo/kernel-density';
 import { toCsv } from '../import/csv';
-import { locatePoints, type PointTable, rejected, TableError } from '../import/read-points';
-import { readTable } from '../import/read-table';
+import { locatePoints, type PointTable, rejected } from '../import/read-points';
+import { readTable, TableError } from '../import/read-table';
 import { positiveOption, UsageError } from './command';
 import { readInput } from './read-input';
 

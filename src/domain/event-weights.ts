@@ -1,5 +1,3 @@
-import { decayedWeight } from '../geo/kernel-density';
-
 /** Which events a heatmap or risk index counts, and how much each weighs. */
 export interface EventFilter {
   /** Time window in epoch milliseconds: from (inclusive) to (exclusive). */
@@ -53,4 +51,14 @@ export function eventsOverTime(time: ArrayLike<number>, from: number, to: number
     out[k] = (out[k] as number) + 1;
   }
   return out;
+}
+
+/**
+ * Returns an event's weight: its severity weight, halved every `halfLifeDays` of age before `now`
+ * (no decay when halfLifeDays is null). Events after `now` weigh 0 (they have not happened yet).
+ */
+export function decayedWeight(weight: number, occurredMs: number, nowMs: number, halfLifeDays: number | null): number {
+  if (occurredMs > nowMs) return 0;
+  if (halfLifeDays === null) return weight;
+  return weight * 0.5 ** ((nowMs - occurredMs) / 86_400_000 / halfLifeDays);
 }

@@ -602,13 +602,3 @@ export function directDensity(
   });
   return out;
 }
-
-/**
- * Returns an event's weight: its severity weight, halved every `halfLifeDays` of age before `now`
- * (no decay when halfLifeDays is null). Events after `now` weigh 0 (they have not happened yet).
- */
-export function decayedWeight(weight: number, occurredMs: number, nowMs: number, halfLifeDays: number | null): number {
-  if (occurredMs > nowMs) return 0;
-  if (halfLifeDays === null) return weight;
-  return weight * 0.5 ** ((nowMs - occurredMs) / 86_400_000 / halfLifeDays);
-}

@@ -1,6 +1,6 @@
 import type { LngLat } from '../domain/ids';
 import { type ChinaCrs, outOfChina, toWgs84 } from '../geo/crs-china';
-import type { RawTable } from './read-table';
+import { type RawTable, TableError } from './read-table';
 import { type Reason, reasonText } from './reasons';
 
 /** A row that was taken: its spreadsheet row number, its values, and its WGS-84 position. */
@@ -45,11 +45,6 @@ export interface PointTable {
   columns: string[];
   accepted: PointRow[];
   rejected: RejectedRow[];
-}
-
-/** A problem with the whole file (not one row): no usable columns, not a table, not GeoJSON. */
-export class TableError extends Error {
-  override name = 'TableError';
 }
 
 const LON_NAMES = ['lon', 'lng', 'long', 'longitude', 'x', '经度'];

@@ -2,8 +2,12 @@ import type { FeatureCollection } from 'geojson';
 import Papa from 'papaparse';
 import readXlsxFile from 'read-excel-file/universal';
 import { decodeText, type TextEncodingName } from './decode-text';
-import { TableError } from './read-points';
 import type { Reason } from './reasons';
+
+/** A problem with the whole file (not one row): no usable columns, not a table, not GeoJSON. */
+export class TableError extends Error {
+  override name = 'TableError';
+}
 
 /** A table read from a user's file, before any field is interpreted. */
 export interface RawTable {

@@ -19,3 +19,13 @@ export function formatDateTime(iso: string, language: string): string {
 export function formatList(items: readonly string[], language: string): string {
   return items.join(language.startsWith('zh') ? '、' : ', ');
 }
+
+/** Formats a moment of the time window (China Standard Time), with the hour when stepping by hours. */
+export const formatTime = (ms: number, language: string, hours: boolean) =>
+  new Intl.DateTimeFormat(language, {
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    ...(hours ? { hour: '2-digit', minute: '2-digit' } : {}),
+    timeZone: 'Asia/Shanghai',
+  }).format(new Date(ms));

@@ -1,13 +1,13 @@
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { HotspotView } from '../app/use-heatmap';
 import { formatWeightsSpec, parseWeightsSpec } from '../geo/hotspots';
 import { KERNELS } from '../geo/kernel-density';
 import { categoryLabel } from '../i18n/categories';
 import { HEAT_BREAKS, HEAT_COLORS } from '../map/heat-scale';
 import { HOTSPOT_COLORS, TREND_COLORS } from '../map/hotspot-style';
+import { type HeatChart, type HeatStatus, type HotspotView, snapToStep } from '../state/heat';
 import type { HeatSettings } from '../state/ui-state';
-import { formatCount } from './format';
+import { formatCount, formatTime } from './format';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -18,28 +18,8 @@ const HALF_LIVES = [null, 7, 30];
 /** Sources of events, as the database allows them. */
 const EVENT_SOURCES = ['grid_worker', 'camera', 'citizen', 'hotline', 'sensor', 'department'] as const;
 
-/** What the last heatmap was made of, shown under the title. */
 /** Distance bands offered for Gi* neighbours, in metres (cells are a few hundred metres across). */
 const DISTANCE_BANDS = [300, 500, 1000, 2000] as const;
-
-export interface HeatStatus {
-  counted: number;
-  max: number;
-  ms: number;
-  /** Threads that computed the density. */
-  threads: number;
-  computing: boolean;
-}
-
-/** The chart's bars: events per day over the whole time range, for the district or a cell or community. */
-export interface HeatChart {
-  scope: 'district' | 'community' | 'cell';
-  /** Name of the cell or community the chart counts (null for the district). */
-  name: string | null;
-  /** Events per day from `from`. */
-  counts: number[];
-  from: number;
-}
 
 export interface HeatPanelProps {
   settings: HeatSettings;
@@ -57,23 +37,6 @@ export interface HeatPanelProps {
   onPlay(playing: boolean): void;
   onRecord(): void;
   onClose(): void;
-}
-
-/** Formats a moment of the time window (China Standard Time), with the hour when stepping by hours. */
-export const formatTime = (ms: number, language: string, hours: boolean) =>
-  new Intl.DateTimeFormat(language, {
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    ...(hours ? { hour: '2-digit', minute: '2-digit' } : {}),
-    timeZone: 'Asia/Shanghai',
-  }).format(new Date(ms));
-
-/** Snaps a time to its step (days in China Standard Time, or hours). */
-export function snapToStep(ms: number, step: HeatSettings['step']): number {
-  if (step === 'hour') return Math.ceil(ms / HOUR) * HOUR;
-  const shift = 8 * HOUR; // UTC+8
-  return Math.ceil((ms + shift) / DAY) * DAY - shift;
 }
 
 /**

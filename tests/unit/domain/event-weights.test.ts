@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type EventFilter, eventsOverTime, eventWeights } from '../../../src/domain/event-weights';
+import { decayedWeight, type EventFilter, eventsOverTime, eventWeights } from '../../../src/domain/event-weights';
 import { colorizeHeat, HEAT_BREAKS, heatClass } from '../../../src/map/heat-scale';
 
 const DAY = 86_400_000;
@@ -46,5 +46,14 @@ describe('heat scale', () => {
     expect(Array.from(rgba.slice(0, 4))).toEqual([0, 0, 0, 0]);
     expect(Array.from(rgba.slice(4, 8))).toEqual(Array.from(rgba.slice(8, 12)));
     expect(rgba[7]).toBeGreaterThan(0);
+  });
+});
+
+describe('decayedWeight', () => {
+  const day = 86_400_000;
+  it('halves a weight every half-life and gives future events no weight', () => {
+    expect(decayedWeight(3, 0, 14 * day, 7)).toBeCloseTo(0.75, 12);
+    expect(decayedWeight(3, 0, 14 * day, null)).toBe(3);
+    expect(decayedWeight(3, 15 * day, 14 * day, 7)).toBe(0);
   });
 });

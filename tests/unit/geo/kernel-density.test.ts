@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '../../../src/demo/random';
 import {
-  decayedWeight,
   densityBands,
   directDensity,
   gaussianSeries,
@@ -140,15 +139,6 @@ describe('kernelDensity', () => {
     expect(() => rasterFrame([112.9, 28.19, 112.9, 28.2], 50)).toThrow('the raster extent is empty');
     expect(() => rasterFrame([100, 20, 120, 40], 1)).toThrow('choose a larger cell size');
     expect(() => kernelDensity([1], [1], null, frame, { kernel: 'quartic', bandwidthMeters: 0 })).toThrow('the bandwidth must be positive');
-  });
-});
-
-describe('decayedWeight', () => {
-  const day = 86_400_000;
-  it('halves a weight every half-life and gives future events no weight', () => {
-    expect(decayedWeight(3, 0, 14 * day, 7)).toBeCloseTo(0.75, 12);
-    expect(decayedWeight(3, 0, 14 * day, null)).toBe(3);
-    expect(decayedWeight(3, 15 * day, 14 * day, 7)).toBe(0);
   });
 });
 
