@@ -561,7 +561,27 @@ export function validateTiling(cells: readonly TilingCell[], options: TilingOpti
   }
 
   // 4. Gaps: clockwise rings of unmatched edges are holes in the covered area. Where cells
-  //    overlap, the edges do not close into rings: clip those cells' union instead.
+  //    overlap, the edges do not close into rings: clip those cells' union instead. A hole that
+  //    lies in a hole of the boundaries (an enclave of another district) or between their parts is
+  //    no gap: with boundaries, only what of a hole lies inside them is one.
+  const boundaryPolygons = (options.boundaries ?? []).flatMap((b) => polygonsOf(b.geometry));
+  const reportGap = (owners: string[], piece: Polygon, area: number) => {
+    if (boundaryPolygons.length === 0) {
+      report('gap', owners, piece, area);
+      return;
+    }
+    const [w, s, e, n] = bboxOf([piece.coordinates]);
+    const within = boundaryPolygons.every((rings) => {
+      const [bw, bs, be, bn] = bboxOf([rings]);
+      return bw > e || be < w || bs > n || bn < s;
+    })
+      ? []
+      : piecesOf(clip.intersection(piece.coordinates as clip.Geom, boundaryPolygons as clip.Geom));
+    for (const part of within) {
+      const partArea = significant(part);
+      if (partArea > 0) report('gap', owners, part, partArea);
+    }
+  };
   const gapsFrom = (group: readonly Prepared[], groupOpen: readonly OpenSegment[]) => {
     // Edges of overlapping cells and of their neighbours do not close into clean rings.
     const near = new Uint8Array(prepared.length);
@@ -580,14 +600,12 @@ export function validateTiling(cells: readonly TilingCell[], options: TilingOpti
       }
       const piece: Polygon = { type: 'Polygon', coordinates: [[...ring].reverse()] };
       const area = significant(piece);
-      if (area > 0) {
-        report(
-          'gap',
+      if (area > 0)
+        reportGap(
           [...owners].map((o) => (prepared[o] as Prepared).id),
           piece,
           area,
         );
-      }
     }
     if (fallbackOwners.size > 0) {
       // Take in the neighbours of the tangled cells so that the holes among them close.
@@ -618,8 +636,7 @@ export function validateTiling(cells: readonly TilingCell[], options: TilingOpti
             const area = significant(piece);
             if (area === 0) continue;
             const near = index.search(...bboxOf([piece.coordinates])).filter((j) => inGroup.has(j));
-            report(
-              'gap',
+            reportGap(
               cellsAlong(
                 piece,
                 near.map((j) => prepared[j] as Prepared),
@@ -670,12 +687,19 @@ export function validateTiling(cells: readonly TilingCell[], options: TilingOpti
         const near = regionSegments.filter(
           (t) => Math.max(t.ax, t.bx) >= w && Math.min(t.ax, t.bx) <= e && Math.max(t.ay, t.by) >= s && Math.min(t.ay, t.by) <= n,
         );
+        // Inside when no edge leaves the boundary and no part of the cell lies wholly out of it
+        // (a cell filling an enclave has every edge on the boundary).
         const inside =
           cellSegments.every(
             (c) =>
               placeInPolygons(regionPolygons, c.ax, c.ay) !== 'outside' &&
               placeInPolygons(regionPolygons, (c.ax + c.bx) / 2, (c.ay + c.by) / 2) !== 'outside',
-          ) && !cellSegments.some((c) => near.some((t) => crossProperly(c, t)));
+          ) &&
+          !cellSegments.some((c) => near.some((t) => crossProperly(c, t))) &&
+          cell.polygons.every((rings) => {
+            const at = interiorPoint({ type: 'Polygon', coordinates: rings });
+            return placeInPolygons(regionPolygons, at[0] as number, at[1] as number) !== 'outside';
+          });
         if (inside) continue;
         for (const piece of piecesOf(clip.difference(cell.polygons as clip.Geom, regionPolygons as clip.Geom))) {
           const area = significant(piece);

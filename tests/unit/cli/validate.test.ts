@@ -77,6 +77,23 @@ describe('validate CLI', () => {
     expect(r.stdout).toContain('8 cells: 1 gap');
   });
 
+  it('honours an enclave in the boundary: no gap where the district has a hole', () => {
+    // The middle cell is another district's enclave: a hole in the boundary, no cell there.
+    const withHole = join(dir, 'boundary-hole.geojson');
+    const outer = square(0, 0, 3).coordinates[0] as number[][];
+    const hole = [...(square(1, 1).coordinates[0] as number[][])].reverse();
+    writeFileSync(
+      withHole,
+      JSON.stringify({
+        type: 'FeatureCollection',
+        features: [{ type: 'Feature', properties: { code: '430199001001' }, geometry: { type: 'Polygon', coordinates: [outer, hole] } }],
+      }),
+    );
+    const r = cli(cellsFile(dir, '430199001001005'), '--boundary', withHole, '--json');
+    expect(r.stdout.trim()).toBe('[]');
+    expect(r.code).toBe(0);
+  });
+
   it('exits 2 naming the file and the reason when the input cannot be read', () => {
     const missing = cli(join(dir, 'nope.geojson'));
     expect(missing.code).toBe(2);

@@ -317,3 +317,46 @@ describe('fixTiling', () => {
     expect(areaSquareMeters(fixed.find((f) => f.id === 'c00')?.geometry as MultiPolygon)).toBeCloseTo(cellArea, 0);
   });
 });
+
+describe('validateTiling with enclaves and districts in several parts', () => {
+  // A 5 × 5 district with two enclaves of another district (holes at (1,1) and (3,3)) and a second
+  // part two cells to the east; its cells fill it all but the holes.
+  const ring = (p: Polygon) => p.coordinates[0] as Position[];
+  const hole = (col: number, row: number) => [...ring(square(col, row))].reverse();
+  const district: MultiPolygon = {
+    type: 'MultiPolygon',
+    coordinates: [[ring(square(0, 0, 5)), hole(1, 1), hole(3, 3)], [ring(square(7, 0, 2))]],
+  };
+  const isHole = (col: number, row: number) => (col === 1 && row === 1) || (col === 3 && row === 3);
+  const cells = (community = 'k'): TilingCell[] => {
+    const out: TilingCell[] = [];
+    for (let row = 0; row < 5; row++)
+      for (let col = 0; col < 5; col++) if (!isHole(col, row)) out.push({ id: `c${row}${col}`, community, geometry: square(col, row) });
+    out.push({ id: 'east', community, geometry: square(7, 0, 2) });
+    return out;
+  };
+
+  it('sees no gap over an enclave nor between the parts of the district', () => {
+    expect(validateTiling(cells(), { boundaries: [{ geometry: district }] })).toEqual([]);
+    // The same as a community with holes (checked against its own boundary).
+    expect(validateTiling(cells(), { boundaries: [{ id: 'k', geometry: district }] })).toEqual([]);
+  });
+
+  it('still finds a real gap beside an enclave, and a cell reaching into one', () => {
+    const missing = cells().filter((c) => c.id !== 'c12');
+    const gaps = validateTiling(missing, { boundaries: [{ geometry: district }] });
+    expect(gaps.map((p) => p.type)).toEqual(['gap']);
+    expect(gaps[0]?.areaSquareMeters).toBeCloseTo(cellArea, -1);
+    const intruder: TilingCell = { id: 'c11', community: 'k', geometry: square(1, 1) };
+    const outside = validateTiling([...cells(), intruder], { boundaries: [{ geometry: district }] });
+    expect(outside.map((p) => [p.type, p.cells])).toEqual([['outside', ['c11']]]);
+  });
+
+  it('fixes a real gap beside an enclave without filling the enclave', () => {
+    const missing = cells().filter((c) => c.id !== 'c12');
+    const problems = validateTiling(missing, { boundaries: [{ geometry: district }] });
+    const fixed = fixTiling(problems, missing);
+    const after = missing.map((c) => ({ ...c, geometry: fixed.find((f) => f.id === c.id)?.geometry ?? c.geometry }));
+    expect(validateTiling(after as TilingCell[], { boundaries: [{ geometry: district }] })).toEqual([]);
+  });
+});
