@@ -1,5 +1,5 @@
 import { expect, type Page, test } from '@playwright/test';
-import { collectErrors, keepScreenshot, waitForCells } from './helpers';
+import { collectErrors, keepScreenshot, pagePoint, waitForCells } from './helpers';
 
 /**
  * Holds PostGIS's bundle (fetched at every start of the embedded database) until `release`:
@@ -21,10 +21,9 @@ async function holdDatabase(page: Page): Promise<() => void> {
 /** Clicks the middle of the i-th cell on the map; returns its code. */
 async function clickCell(page: Page, i: number): Promise<string> {
   const cell = await page.evaluate((k) => window.__gridatlas?.cellAt(k) ?? null, i);
-  const box = await page.getByTestId('map').boundingBox();
-  const xy = cell && (await page.evaluate((p) => window.__gridatlas?.project(p) ?? null, cell.lngLat));
-  if (!cell || !box || !xy) throw new Error('no cell to click');
-  await page.mouse.click(box.x + xy[0], box.y + xy[1]);
+  if (!cell) throw new Error('no cell to click');
+  const { x, y } = await pagePoint(page, cell.lngLat as [number, number]);
+  await page.mouse.click(x, y);
   return cell.code;
 }
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import type { FeatureCollection, MultiPolygon } from 'geojson';
 import { fromWgs84 } from '../../src/geo/crs-china';
-import { canvasInk, collectErrors, keepScreenshot, waitForCells } from './helpers';
+import { canvasInk, collectErrors, keepScreenshot, pagePoint, pickCellForEditing, waitForCells } from './helpers';
 
 test('an admin splits a cell with a drawn line, merges it back with shift-click, undoes, and validates the tiling', async ({ page }) => {
   const errors = collectErrors(page);
@@ -10,22 +10,9 @@ test('an admin splits a cell with a drawn line, merges it back with shift-click,
   await waitForCells(page);
   await page.getByTestId('layer-event').uncheck();
   const before = await page.evaluate(() => window.__gridatlas?.cellsLoaded ?? 0);
-  await page.getByTestId('edit-open').click();
-  await expect(page.getByTestId('grid-edit')).toBeVisible();
-  const cell = await page.evaluate(() => window.__gridatlas?.cellAt(200) ?? null);
-  if (!cell) throw new Error('no cell loaded');
-  await page.evaluate((p) => window.__gridatlas?.flyTo(p, 16), cell.lngLat);
-  await page.waitForFunction(() => window.__gridatlas?.cellsDrawn === true);
-  const box = await page.getByTestId('map').boundingBox();
-  if (!box) throw new Error('map has no box');
-  const at = async (lngLat: [number, number]) => {
-    const xy = await page.evaluate((p) => window.__gridatlas?.project(p) ?? null, lngLat);
-    if (!xy) throw new Error('cannot project');
-    return { x: box.x + xy[0], y: box.y + xy[1] };
-  };
+  const cell = await pickCellForEditing(page, 200);
+  const at = (lngLat: [number, number]) => pagePoint(page, lngLat);
   const centre = await at(cell.lngLat as [number, number]);
-  await page.mouse.click(centre.x, centre.y);
-  await expect(page.getByTestId('edit-picked')).toContainText(cell.code);
 
   // Split: a line from west of the cell to east of it, through its middle.
   const [w, , e] = cell.bbox;
@@ -171,21 +158,9 @@ test('an admin splits a cell into equal parts, draws a new cell with snapped cor
   await waitForCells(page);
   await page.getByTestId('layer-event').uncheck();
   const before = await page.evaluate(() => window.__gridatlas?.cellsLoaded ?? 0);
-  await page.getByTestId('edit-open').click();
-  const cell = await page.evaluate(() => window.__gridatlas?.cellAt(260) ?? null);
-  if (!cell) throw new Error('no cell loaded');
-  await page.evaluate((p) => window.__gridatlas?.flyTo(p, 16), cell.lngLat);
-  await page.waitForFunction(() => window.__gridatlas?.cellsDrawn === true);
-  const box = await page.getByTestId('map').boundingBox();
-  if (!box) throw new Error('map has no box');
-  const at = async (lngLat: [number, number]) => {
-    const xy = await page.evaluate((p) => window.__gridatlas?.project(p) ?? null, lngLat);
-    if (!xy) throw new Error('cannot project');
-    return { x: box.x + xy[0], y: box.y + xy[1] };
-  };
+  const cell = await pickCellForEditing(page, 260);
+  const at = (lngLat: [number, number]) => pagePoint(page, lngLat);
   const centre = await at(cell.lngLat as [number, number]);
-  await page.mouse.click(centre.x, centre.y);
-  await expect(page.getByTestId('edit-picked')).toContainText(cell.code);
 
   // Three parts of equal area: two new codes; undo brings the one cell back.
   await page.getByTestId('edit-parts').fill('3');

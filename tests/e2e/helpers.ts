@@ -101,3 +101,27 @@ export async function canvasInk(page: Page, testId: string, at: { x: number; y: 
     { x: at.x - (map?.x ?? 0), y: at.y - (map?.y ?? 0), size },
   );
 }
+
+/** Returns where a map position (display coordinates) is on the page, to click or drag there. */
+export async function pagePoint(page: Page, lngLat: [number, number]): Promise<{ x: number; y: number }> {
+  const box = await page.getByTestId('map').boundingBox();
+  const xy = await page.evaluate((p) => window.__gridatlas?.project(p) ?? null, lngLat);
+  if (!box || !xy) throw new Error('cannot place a map position on the page');
+  return { x: box.x + xy[0], y: box.y + xy[1] };
+}
+
+/**
+ * Opens the grid editor, flies to the i-th loaded cell at zoom 16 and picks it; returns the cell.
+ */
+export async function pickCellForEditing(page: Page, i: number) {
+  await page.getByTestId('edit-open').click();
+  await page.getByTestId('grid-edit').waitFor();
+  const cell = await page.evaluate((k) => window.__gridatlas?.cellAt(k) ?? null, i);
+  if (!cell) throw new Error('no cell loaded');
+  await page.evaluate((p) => window.__gridatlas?.flyTo(p, 16), cell.lngLat);
+  await page.waitForFunction(() => window.__gridatlas?.cellsDrawn === true && window.__gridatlas?.mapSettled() === true);
+  const centre = await pagePoint(page, cell.lngLat as [number, number]);
+  await page.mouse.click(centre.x, centre.y);
+  await page.getByTestId('edit-picked').filter({ hasText: cell.code }).waitFor();
+  return cell;
+}
