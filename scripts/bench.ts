@@ -34,12 +34,13 @@ import type { LngLat } from '../src/domain/ids';
 import { assignPoints } from '../src/geo/assign-points';
 import { placeDrawnCell, previewDrawnCell } from '../src/geo/draw-cell';
 import { giStar, queenWeights } from '../src/geo/gi-star';
-import { directDensity, type Kernel, kernelDensity, rasterFrame } from '../src/geo/kernel-density';
+import { type Kernel, kernelDensity, rasterFrame } from '../src/geo/kernel-density';
 import { moveSharedVertices } from '../src/geo/move-shared-vertex';
 import { polygonIntersectsPoint } from '../src/geo/point-in-polygon';
 import { buildSnapTargets, snapPosition } from '../src/geo/snap-position';
 import { buildCellIndex } from '../src/geo/spatial-index';
 import { type TilingCell, validateTiling } from '../src/geo/validate-tiling';
+import { directDensity } from '../tests/oracles/direct-density';
 
 /** Mean and best (least) time of `runs` runs after a warm-up: on a shared machine the best is the least disturbed. */
 async function time<T>(fn: () => Promise<T>, runs: number): Promise<{ ms: number; best: number; result: T }> {

@@ -1,16 +1,16 @@
 import type { FeatureCollection, MultiPolygon } from 'geojson';
 import { type Dispatch, useEffect, useMemo, useRef, useState } from 'react';
-import type { CellProperties, PointColumns } from '../data/backend';
 import { type EventFilter, eventsOverTime } from '../domain/event-weights';
 import type { BBox } from '../domain/ids';
+import type { CellProperties, PointColumns } from '../domain/records';
 import { assignPoints } from '../geo/assign-points';
 import { convertForDisplay } from '../geo/convert-for-display';
 import { type ChinaCrs, fromWgs84 } from '../geo/crs-china';
 import { growBBox, kernelReachMeters, rasterFrame } from '../geo/kernel-density';
 import { buildCellIndex } from '../geo/spatial-index';
-import { hotspotColor } from '../map/hotspot-style';
 import type { HeatLayerModel } from '../map/render-model';
 import { type HeatChart, type HeatStatus, type HotspotView, snapToStep } from '../state/heat';
+import { hotspotColor } from '../state/palettes';
 import type { HeatSettings, Selection, UiAction } from '../state/ui-state';
 import { saveFile } from '../ui/save-file';
 import { createGeoWorker } from '../workers/geo-client';

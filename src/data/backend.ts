@@ -1,6 +1,16 @@
 import type { FeatureCollection, LineString, MultiLineString, MultiPolygon, Polygon } from 'geojson';
 import type { RuleSet } from '../domain/classify';
 import type { AppRole, BBox, CellClass, CellCode, CommunityCode, EntityKind, LngLat, PointKind } from '../domain/ids';
+import type {
+  AdminAreaProperties,
+  AdminLevel,
+  CellImportRow,
+  CellProperties,
+  CommunityImportRow,
+  GeocodeCandidate,
+  ImportResult,
+  PointColumns,
+} from '../domain/records';
 
 /** Something the search box found, with where it is (WGS-84). */
 export interface SearchHit {
@@ -31,26 +41,6 @@ export interface DistrictOverview {
   counts: Record<PointKind | 'cells', number>;
 }
 
-export type AdminLevel = 'district' | 'street' | 'community';
-
-export interface AdminAreaProperties {
-  code: string;
-  name: string;
-  level: AdminLevel;
-  parentCode: string | null;
-}
-
-export interface CellProperties {
-  code: CellCode;
-  name: string;
-  communityCode: CommunityCode;
-  communityName: string | null;
-  class: CellClass;
-  classSource: 'rule' | 'manual';
-  households: number;
-  version: number;
-}
-
 export interface CellDetail extends CellProperties {
   streetName: string | null;
   /** Rule output as JSON text (classSource 'rule') or the reason typed by an admin ('manual'). */
@@ -59,20 +49,6 @@ export interface CellDetail extends CellProperties {
   areaSquareMeters: number;
   counts: Record<PointKind, number>;
   topEventCategories: Array<{ category: string; count: number }>;
-}
-
-/** Points of one kind in columns; `severity` is the event severity or the entity risk level. */
-export interface PointColumns {
-  kind: PointKind;
-  ids: string[];
-  lng: Float64Array;
-  lat: Float64Array;
-  category: string[];
-  severity: Uint8Array;
-  /** Event time in epoch milliseconds (events only). */
-  time?: Float64Array;
-  /** Who reported the event (events only): grid_worker, camera, citizen, hotline, sensor, department. */
-  source?: string[];
 }
 
 interface PointDetailBase {
@@ -108,17 +84,6 @@ export interface EventDetail extends PointDetailBase {
 
 export type PointDetail = EntityDetail | EventDetail;
 
-/** A gazetteer address that may be what a query means, with a score in [0, 1] (1: same address). */
-export interface GeocodeCandidate {
-  id: string;
-  kind: 'door' | 'building' | 'poi';
-  address: string;
-  name: string;
-  score: number;
-  lngLat: LngLat;
-  cellCode: CellCode | null;
-}
-
 /** One entity to import, with its WGS-84 position; `personal` only for people. */
 export interface EntityImport {
   external_id: string;
@@ -129,13 +94,6 @@ export interface EntityImport {
   lat: number;
   attributes: Record<string, string | number | boolean>;
   personal?: { id_card_number: string; phone: string; address: string } | null;
-}
-
-/** What an import did, by natural key (kind, external_id). */
-export interface ImportResult {
-  inserted: number;
-  updated: number;
-  unchanged: number;
 }
 
 /** A cell as an editor saw it: edits name the version they change (optimistic locking). */
@@ -178,24 +136,6 @@ export interface CellEditPreview {
   cells: { code: CellCode; isNew: boolean; areaSquareMeters: number; households: number; geometry: MultiPolygon }[];
   newCodes: CellCode[];
   retiredCodes: CellCode[];
-}
-
-/** A cell read from a boundary file, ready to import: WGS-84, `row` is its row in the file. */
-export interface CellImportRow {
-  row: number;
-  code: CellCode | null;
-  name: string | null;
-  communityCode: CommunityCode;
-  households: number | null;
-  geometry: MultiPolygon;
-}
-
-/** A community boundary read from a file, ready to import. */
-export interface CommunityImportRow {
-  row: number;
-  code: CommunityCode;
-  name: string;
-  geometry: MultiPolygon;
 }
 
 /** One version of a cell in its history timeline, with the edit that wrote it (null: the original). */

@@ -1,5 +1,6 @@
 import type { FeatureCollection, MultiPolygon } from 'geojson';
-import type { AdminAreaProperties, Backend, CellProperties, DistrictOverview, Session } from './backend';
+import type { AdminAreaProperties, CellProperties } from '../domain/records';
+import type { Backend, DistrictOverview, Session } from './backend';
 
 /**
  * What the map showed a user last time (their session, the district's overview, the cells and

@@ -1,5 +1,6 @@
 import type { PointKind } from '../domain/ids';
-import { BackendError, type BackendErrorCode, type PointColumns } from './backend';
+import type { PointColumns } from '../domain/records';
+import { BackendError, type BackendErrorCode } from './backend';
 
 /** The JSON shape `points_columns()` returns, before conversion to typed arrays. */
 export interface PointColumnsJson {

@@ -1,9 +1,8 @@
 import type { FeatureCollection, MultiPolygon } from 'geojson';
 import { doorPart, normalizeAddress } from '../domain/address';
 import type { CellCode, CommunityCode, EntityKind, PointKind } from '../domain/ids';
+import type { AdminAreaProperties, AdminLevel, CellProperties, GeocodeCandidate, ImportResult } from '../domain/records';
 import type {
-  AdminAreaProperties,
-  AdminLevel,
   ApplyClassesResult,
   Backend,
   CellClassInputs,
@@ -12,12 +11,9 @@ import type {
   CellEditResult,
   CellEditSummary,
   CellHistoryEntry,
-  CellProperties,
   ClassChange,
   DistrictOverview,
   EntityImport,
-  GeocodeCandidate,
-  ImportResult,
   PointDetail,
   RiskMatrixEntry,
   RuleSetVersion,

@@ -1,5 +1,5 @@
 import type { FeatureCollection, Geometry, Position } from 'geojson';
-import type { PointColumns } from '../data/backend';
+import type { PointColumns } from '../domain/records';
 import { type ChinaCrs, fromWgs84 } from './crs-china';
 
 function convertPositions(coords: unknown, crs: ChinaCrs): unknown {

@@ -574,31 +574,3 @@ function gaussianDensity(
   onProgress?.(n, n);
   return values;
 }
-
-/**
- * The naive method, for tests and the benchmark: the density at the given raster cells as the
- * direct sum of the kernel over every point (no reach cut-off), per km².
- */
-export function directDensity(
-  lng: ArrayLike<number>,
-  lat: ArrayLike<number>,
-  weights: ArrayLike<number> | null,
-  frame: RasterFrame,
-  options: DensityOptions,
-  cells: readonly number[],
-): Float64Array {
-  const { x, y } = toFrame(frame, lng, lat);
-  const out = new Float64Array(cells.length);
-  cells.forEach((cell, k) => {
-    const cx = ((cell % frame.width) + 0.5) * frame.cellMeters;
-    const cy = (Math.floor(cell / frame.width) + 0.5) * frame.cellMeters;
-    let sum = 0;
-    for (let i = 0; i < x.length; i++) {
-      const dx = cx - (x[i] as number);
-      const dy = cy - (y[i] as number);
-      sum += (weights ? (weights[i] as number) : 1) * kernelValue(options, dx * dx + dy * dy);
-    }
-    out[k] = sum * 1e6;
-  });
-  return out;
-}

@@ -1,6 +1,6 @@
 import type { FeatureCollection, Geometry, MultiPolygon, Polygon } from 'geojson';
-import type { CellImportRow, CommunityImportRow } from '../data/backend';
 import type { CellCode, CommunityCode } from '../domain/ids';
+import type { CellImportRow, CommunityImportRow } from '../domain/records';
 import { interiorPoint } from '../geo/interior-point';
 import { areaSquareMeters } from '../geo/planar';
 import { polygonIntersectsPoint } from '../geo/point-in-polygon';

@@ -1,5 +1,5 @@
-import type { GeocodeCandidate } from '../data/backend';
 import type { LngLat } from '../domain/ids';
+import type { GeocodeCandidate } from '../domain/records';
 import type { AddressCandidate } from './external-geocoder';
 
 /** A candidate with this score or above is taken without review. */

@@ -1,18 +1,3 @@
-import type { CellClass } from '../domain/ids';
-
-/** Fill colour of each cell class: A key (red), B secondary (amber), C normal (green). */
-export const CELL_CLASS_COLORS: Record<CellClass, string> = {
-  A: '#d93b30',
-  B: '#f0a020',
-  C: '#4caf68',
-};
-
-/** Outline of the selected cell. */
-export const SELECTED_CELL_COLOR = '#1d3f9a';
-
-/** Topology problems (gaps, overlaps, slivers …): a colour no class uses, hatched, dashed outline. */
-export const PROBLEM_COLOR = '#7b2fbf';
-
 /** The cells' fill opacity while a risk layer (heatmap, hot spots) is on: the cells step back. */
 export const MUTED_CELL_FILL_OPACITY = 0.07;
 

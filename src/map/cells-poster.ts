@@ -1,9 +1,10 @@
 import type { FeatureCollection, MultiPolygon } from 'geojson';
-import type { CellProperties } from '../data/backend';
 import type { LngLat } from '../domain/ids';
+import type { CellProperties } from '../domain/records';
 import { assignPoints } from '../geo/assign-points';
 import { buildCellIndex, type CellIndex } from '../geo/spatial-index';
-import { CELL_CLASS_COLORS, cellFillOpacity, SELECTED_CELL_COLOR } from './cell-style';
+import { CELL_CLASS_COLORS, SELECTED_CELL_COLOR } from '../state/palettes';
+import { cellFillOpacity } from './cell-style';
 import type { SketchCanvas, SketchItem } from './sketch-canvas';
 
 /**

@@ -1,8 +1,8 @@
 import { BitmapLayer, ScatterplotLayer, TextLayer } from '@deck.gl/layers';
 import { MapboxOverlay } from '@deck.gl/mapbox';
 import type maplibregl from 'maplibre-gl';
-import type { PointColumns } from '../data/backend';
 import type { LngLat, PointKind } from '../domain/ids';
+import type { PointColumns } from '../domain/records';
 import { interleavePositions, pointColors } from './layers/point-style';
 import type { LabelModel, RenderModel } from './render-model';
 

@@ -1,20 +1,13 @@
 import type { Feature, FeatureCollection, LineString, MultiLineString, MultiPolygon, Point, Polygon } from 'geojson';
 import maplibregl, { type GeoJSONSource, type MapMouseEvent, type StyleSpecification } from 'maplibre-gl';
 import type { TerraDraw } from 'terra-draw';
-import type { AdminAreaProperties, CellProperties } from '../data/backend';
 import type { BBox, CellCode, LngLat } from '../domain/ids';
+import type { AdminAreaProperties, CellProperties } from '../domain/records';
+import { CELL_CLASS_COLORS, HEAT_COLORS, PROBLEM_COLOR, SELECTED_CELL_COLOR } from '../state/palettes';
 import type { Selection } from '../state/ui-state';
-import {
-  CELL_CLASS_COLORS,
-  CELL_FILL_OPACITY_STOPS,
-  hatchImage,
-  MUTED_CELL_FILL_OPACITY,
-  PROBLEM_COLOR,
-  SELECTED_CELL_COLOR,
-} from './cell-style';
+import { CELL_FILL_OPACITY_STOPS, hatchImage, MUTED_CELL_FILL_OPACITY } from './cell-style';
 import { CellsPoster } from './cells-poster';
 import type { DeckOverlay } from './deck-overlay';
-import { HEAT_COLORS } from './heat-scale';
 import type { RenderModel } from './render-model';
 import { SketchCanvas } from './sketch-canvas';
 

@@ -1,8 +1,8 @@
 import type { FeatureCollection, MultiPolygon } from 'geojson';
 import type { StyleSpecification } from 'maplibre-gl';
 import { useEffect, useRef } from 'react';
-import type { AdminAreaProperties, CellProperties } from '../data/backend';
 import type { BBox, LngLat } from '../domain/ids';
+import type { AdminAreaProperties, CellProperties } from '../domain/records';
 import type { Selection } from '../state/ui-state';
 import { MapController } from './map-controller';
 import type { RenderModel } from './render-model';

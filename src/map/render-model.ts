@@ -1,6 +1,6 @@
 import type { Feature, Point } from 'geojson';
-import type { PointColumns } from '../data/backend';
 import { type LngLat, POINT_KINDS, type PointKind } from '../domain/ids';
+import type { PointColumns } from '../domain/records';
 import type { UiState } from '../state/ui-state';
 import { KIND_RADIUS_PIXELS } from './layers/point-style';
 

@@ -1,4 +1,4 @@
-import type { ImportResult } from '../data/backend';
+import type { ImportResult } from '../domain/records';
 import type { EntityImportRow } from '../import/entity-import';
 import type { AddressCandidate } from '../import/external-geocoder';
 import { type RejectedRow, rejected } from '../import/read-points';

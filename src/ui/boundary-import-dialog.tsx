@@ -2,8 +2,8 @@ import type { FeatureCollection, MultiPolygon } from 'geojson';
 import { useEffect, useMemo, useState } from 'react';
 import { createPortal } from 'react-dom';
 import { useTranslation } from 'react-i18next';
-import type { AdminAreaProperties, CellImportRow, CellProperties, CommunityImportRow } from '../data/backend';
 import type { CommunityCode, LngLat } from '../domain/ids';
+import type { AdminAreaProperties, CellImportRow, CellProperties, CommunityImportRow } from '../domain/records';
 import type { ChinaCrs } from '../geo/crs-china';
 import type { TilingProblem } from '../geo/validate-tiling';
 import {

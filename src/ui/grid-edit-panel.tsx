@@ -2,19 +2,16 @@ import type { Feature, FeatureCollection, LineString, MultiLineString, MultiPoly
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
-  type AdminAreaProperties,
   type Backend,
   BackendError,
   type CellEditPreview,
   type CellEditPreviewRequest,
   type CellEditResult,
   type CellHistoryEntry,
-  type CellImportRow,
-  type CellProperties,
   type CellVersion,
-  type CommunityImportRow,
 } from '../data/backend';
 import type { CellCode, CommunityCode, LngLat } from '../domain/ids';
+import type { AdminAreaProperties, CellImportRow, CellProperties, CommunityImportRow } from '../domain/records';
 import { type DrawnCellPreview, placeDrawnCell } from '../geo/draw-cell';
 import { equalAreaCuts } from '../geo/equal-area-cuts';
 import type { FixedCell } from '../geo/fix-tiling';

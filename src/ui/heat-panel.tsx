@@ -3,9 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { formatWeightsSpec, parseWeightsSpec } from '../geo/hotspots';
 import { KERNELS } from '../geo/kernel-density';
 import { categoryLabel } from '../i18n/categories';
-import { HEAT_BREAKS, HEAT_COLORS } from '../map/heat-scale';
-import { HOTSPOT_COLORS, TREND_COLORS } from '../map/hotspot-style';
 import { type HeatChart, type HeatStatus, type HotspotView, snapToStep } from '../state/heat';
+import { HEAT_BREAKS, HEAT_COLORS, HOTSPOT_COLORS, TREND_COLORS } from '../state/palettes';
 import type { HeatSettings } from '../state/ui-state';
 import { formatCount, formatTime } from './format';
 

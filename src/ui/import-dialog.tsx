@@ -2,8 +2,9 @@ import * as Comlink from 'comlink';
 import type { FeatureCollection, MultiPolygon } from 'geojson';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Backend, CellProperties, EntityImport } from '../data/backend';
+import type { Backend, EntityImport } from '../data/backend';
 import { ENTITY_KINDS, type EntityKind, type LngLat } from '../domain/ids';
+import type { CellProperties } from '../domain/records';
 import type { ChinaCrs } from '../geo/crs-china';
 import { toCsv } from '../import/csv';
 import {

@@ -1,9 +1,10 @@
 import { useTranslation } from 'react-i18next';
-import type { CellDetail, CellProperties, EntityDetail, EventDetail, PointDetail } from '../data/backend';
+import type { CellDetail, EntityDetail, EventDetail, PointDetail } from '../data/backend';
 import { POINT_KINDS } from '../domain/ids';
+import type { CellProperties } from '../domain/records';
 import type { RiskOptions } from '../domain/risk-index';
 import { categoryLabel } from '../i18n/categories';
-import { CELL_CLASS_COLORS } from '../map/cell-style';
+import { CELL_CLASS_COLORS } from '../state/palettes';
 import { CellClassSection } from './cell-class-section';
 import { formatCount, formatDateTime } from './format';
 

@@ -2,8 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DistrictOverview } from '../data/backend';
 import { CELL_CLASSES, type PointKind } from '../domain/ids';
-import { CELL_CLASS_COLORS } from '../map/cell-style';
-import { KIND_COLORS, SEVERITY_COLORS } from '../map/layers/point-style';
+import { CELL_CLASS_COLORS, KIND_COLORS, SEVERITY_COLORS } from '../state/palettes';
 import { LAYER_KEYS, type LayerKey } from '../state/ui-state';
 import { formatCount } from './format';
 

@@ -10,7 +10,7 @@ import type { DensityOptions, RasterFrame } from '../geo/kernel-density';
 import { buildSnapTargets, type SnapTargetBuffers, snapTargetBuffers } from '../geo/snap-position';
 import { type TilingCell, type TilingOptions, type TilingProblem, validateTiling } from '../geo/validate-tiling';
 import { type BoundaryFile, readBoundaries } from '../import/read-boundaries';
-import { colorizeHeat, HEAT_BREAKS } from '../map/heat-scale';
+import { colorizeHeat, HEAT_BREAKS } from '../state/palettes';
 import { DensityPool, webDensityHelpers } from './density-pool';
 
 /** Events kept in the worker between heatmaps, so that moving the time slider sends only the filter. */

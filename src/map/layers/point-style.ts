@@ -1,23 +1,6 @@
-import type { PointColumns } from '../../data/backend';
 import type { PointKind } from '../../domain/ids';
-
-export type Rgba = [number, number, number, number];
-
-/** Colour of each entity kind on the map. */
-export const KIND_COLORS: Record<Exclude<PointKind, 'event'>, Rgba> = {
-  person: [59, 130, 196, 170],
-  place: [142, 68, 173, 220],
-  thing: [22, 160, 133, 230],
-  organisation: [211, 84, 0, 220],
-};
-
-/** Colour of events by severity 1..4, yellow to dark red. */
-export const SEVERITY_COLORS: Record<1 | 2 | 3 | 4, Rgba> = {
-  1: [246, 194, 68, 220],
-  2: [240, 140, 50, 230],
-  3: [215, 60, 40, 240],
-  4: [140, 10, 30, 255],
-};
+import type { PointColumns } from '../../domain/records';
+import { KIND_COLORS, SEVERITY_COLORS } from '../../state/palettes';
 
 /** Point radius in screen pixels per kind. */
 export const KIND_RADIUS_PIXELS: Record<PointKind, number> = { person: 1.8, place: 3, thing: 3, organisation: 3, event: 3 };

@@ -1,7 +1,8 @@
 import type { FeatureCollection, MultiPolygon } from 'geojson';
 import { describe, expect, it } from 'vitest';
 import { userArea } from '../../../src/app/user-area';
-import type { CellProperties, DistrictOverview, Session } from '../../../src/data/backend';
+import type { DistrictOverview, Session } from '../../../src/data/backend';
+import type { CellProperties } from '../../../src/domain/records';
 
 const square = (x: number, y: number): MultiPolygon => ({
   type: 'MultiPolygon',

@@ -4,7 +4,8 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '../../../src/demo/random';
-import { directDensity, rasterFrame } from '../../../src/geo/kernel-density';
+import { rasterFrame } from '../../../src/geo/kernel-density';
+import { directDensity } from '../../oracles/direct-density';
 
 function cli(command: string, ...args: string[]) {
   const r = spawnSync('node_modules/.bin/tsx', ['src/cli/main.ts', command, ...args], { encoding: 'utf8' });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decayedWeight, type EventFilter, eventsOverTime, eventWeights } from '../../../src/domain/event-weights';
-import { colorizeHeat, HEAT_BREAKS, heatClass } from '../../../src/map/heat-scale';
+import { colorizeHeat, HEAT_BREAKS, heatClass } from '../../../src/state/palettes';
 
 const DAY = 86_400_000;
 

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { createRandom } from '../../../src/demo/random';
 import {
   densityBands,
-  directDensity,
   gaussianSeries,
   gaussianSeriesTerms,
   type Kernel,
@@ -12,6 +11,7 @@ import {
   pointsBBox,
   rasterFrame,
 } from '../../../src/geo/kernel-density';
+import { directDensity } from '../../oracles/direct-density';
 
 function scatter(n: number, seed: number) {
   const rng = createRandom(seed);

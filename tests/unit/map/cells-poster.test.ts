@@ -1,6 +1,6 @@
 import type { FeatureCollection, MultiPolygon } from 'geojson';
 import { describe, expect, it } from 'vitest';
-import type { CellProperties } from '../../../src/data/backend';
+import type { CellProperties } from '../../../src/domain/records';
 import { cellFillOpacity, hatchImage } from '../../../src/map/cell-style';
 import { CellsPoster } from '../../../src/map/cells-poster';
 import type { SketchCanvas, SketchItem } from '../../../src/map/sketch-canvas';

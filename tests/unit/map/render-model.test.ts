@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { PointColumns } from '../../../src/data/backend';
-import { interleavePositions, pointColors, SEVERITY_COLORS } from '../../../src/map/layers/point-style';
+import type { PointColumns } from '../../../src/domain/records';
+import { interleavePositions, pointColors } from '../../../src/map/layers/point-style';
 import { type LabelFeature, renderModel } from '../../../src/map/render-model';
+import { SEVERITY_COLORS } from '../../../src/state/palettes';
 import { initialUiState, uiReducer } from '../../../src/state/ui-state';
 
 const columns = (kind: PointColumns['kind'], n: number): PointColumns => ({

@@ -1,0 +1,76 @@
+import type { MultiPolygon } from 'geojson';
+import type { CellClass, CellCode, CommunityCode, LngLat, PointKind } from './ids';
+
+// The records every layer shares: cells, areas and points as the map, the geometry code, the
+// importers and the database all see them. They belong to no layer in particular, so they live
+// here rather than beside the Backend interface.
+
+export type AdminLevel = 'district' | 'street' | 'community';
+
+export interface AdminAreaProperties {
+  code: string;
+  name: string;
+  level: AdminLevel;
+  parentCode: string | null;
+}
+
+export interface CellProperties {
+  code: CellCode;
+  name: string;
+  communityCode: CommunityCode;
+  communityName: string | null;
+  class: CellClass;
+  classSource: 'rule' | 'manual';
+  households: number;
+  version: number;
+}
+
+/** Points of one kind in columns; `severity` is the event severity or the entity risk level. */
+export interface PointColumns {
+  kind: PointKind;
+  ids: string[];
+  lng: Float64Array;
+  lat: Float64Array;
+  category: string[];
+  severity: Uint8Array;
+  /** Event time in epoch milliseconds (events only). */
+  time?: Float64Array;
+  /** Who reported the event (events only): grid_worker, camera, citizen, hotline, sensor, department. */
+  source?: string[];
+}
+
+/** A gazetteer address that may be what a query means, with a score in [0, 1] (1: same address). */
+export interface GeocodeCandidate {
+  id: string;
+  kind: 'door' | 'building' | 'poi';
+  address: string;
+  name: string;
+  score: number;
+  lngLat: LngLat;
+  cellCode: CellCode | null;
+}
+
+/** What an import did, by natural key (kind, external_id). */
+export interface ImportResult {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+}
+
+/** A cell read from a boundary file, ready to import: WGS-84, `row` is its row in the file. */
+export interface CellImportRow {
+  row: number;
+  code: CellCode | null;
+  name: string | null;
+  communityCode: CommunityCode;
+  households: number | null;
+  geometry: MultiPolygon;
+}
+
+/** A community boundary read from a file, ready to import. */
+export interface CommunityImportRow {
+  row: number;
+  code: CommunityCode;
+  name: string;
+  geometry: MultiPolygon;
+}
