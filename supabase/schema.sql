@@ -2,6 +2,7 @@
 -- migrated from scratch; tests/db/schema-file.test.ts fails when it is not). Read it to see what
 -- runs now; change it only through a new migration.
 
+-- Standard addresses (door plates, buildings, named places) with their position and cell.
 create table addresses (
   id text not null,
   kind text not null,
@@ -20,6 +21,7 @@ create table addresses (
   constraint addresses_normalized_check CHECK ((normalized <> ''::text)),
   constraint addresses_pkey PRIMARY KEY (id)
 );
+comment on column addresses.normalized is 'normalizeAddress(address) from src/domain/address.ts; what queries are matched against.';
 CREATE INDEX addresses_cell_idx ON public.addresses USING btree (cell_code);
 CREATE INDEX addresses_geom_idx ON public.addresses USING gist (geom);
 CREATE INDEX addresses_normalized_trgm_idx ON public.addresses USING gin (normalized gin_trgm_ops);
@@ -30,6 +32,7 @@ create policy "members read addresses" on addresses as PERMISSIVE for SELECT to 
 grant delete, insert, select, update on addresses to authenticated;
 grant delete, insert, select, update on addresses to service_role;
 
+-- District, streets and communities with their statistical division codes.
 create table admin_areas (
   id bigint not null generated always as identity,
   level text not null,
@@ -53,6 +56,7 @@ create policy "members read admin areas" on admin_areas as PERMISSIVE for SELECT
 grant delete, insert, select, update on admin_areas to authenticated;
 grant delete, insert, select, update on admin_areas to service_role;
 
+-- Every change of a cell's class: by a rule set run, a manual override, or clearing one.
 create table cell_class_changes (
   id bigint not null generated always as identity,
   cell_code text not null,
@@ -77,6 +81,7 @@ create policy "workers read class changes of their cells" on cell_class_changes 
 grant insert, select on cell_class_changes to authenticated;
 grant insert, select on cell_class_changes to service_role;
 
+-- History of grid edits: who, when, what, why, the cell versions before and after.
 create table cell_edits (
   id bigint not null generated always as identity,
   operation text not null,
@@ -108,6 +113,7 @@ create policy "admins, command and planners read grid history" on cell_edits as 
 grant insert, select, update on cell_edits to authenticated;
 grant insert, select, update on cell_edits to service_role;
 
+-- Unit grid cells (网格), one row per version; valid_to is null on the current version.
 create table cells (
   id bigint not null generated always as identity,
   code text not null,
@@ -134,6 +140,7 @@ create table cells (
   constraint cells_validity_ordered CHECK (((valid_to IS NULL) OR (valid_to >= valid_from))),
   constraint cells_version_check CHECK ((version >= 1))
 );
+comment on column cells.class_reason is 'Why the cell has its class: the rule that fired, or the reason for a manual override.';
 CREATE INDEX cells_community_idx ON public.cells USING btree (community_code) WHERE (valid_to IS NULL);
 CREATE INDEX cells_current_geom_idx ON public.cells USING gist (geom) WHERE (valid_to IS NULL);
 CREATE INDEX cells_geom_idx ON public.cells USING gist (geom);
@@ -146,6 +153,7 @@ create policy "workers read their own cells" on cells as PERMISSIVE for SELECT t
 grant delete, insert, select, update on cells to authenticated;
 grant delete, insert, select, update on cells to service_role;
 
+-- A/B/C rule sets; saving a rule set under an existing name adds a version, never overwrites one.
 create table class_rule_sets (
   id bigint not null generated always as identity,
   name text not null,
@@ -164,6 +172,7 @@ create policy "staff read rule sets" on class_rule_sets as PERMISSIVE for SELECT
 grant insert, select on class_rule_sets to authenticated;
 grant insert, select on class_rule_sets to service_role;
 
+-- People, places, things and organisations (人、地、物、组织) with their cell.
 create table entities (
   id uuid not null default gen_random_uuid(),
   kind text not null,
@@ -185,6 +194,7 @@ create table entities (
   constraint entities_pkey PRIMARY KEY (id),
   constraint entities_risk_level_check CHECK (((risk_level >= 0) AND (risk_level <= 3)))
 );
+comment on column entities.attributes is 'Per-kind attributes, e.g. person: gender, birth_year, key_person; place: place_type.';
 CREATE INDEX entities_cell_idx ON public.entities USING btree (cell_code);
 CREATE INDEX entities_geom_idx ON public.entities USING gist (geom);
 CREATE INDEX entities_kind_idx ON public.entities USING btree (kind);
@@ -199,6 +209,7 @@ create policy "workers update entities in their own cells" on entities as PERMIS
 grant delete, insert, select, update on entities to authenticated;
 grant delete, insert, select, update on entities to service_role;
 
+-- Events (事): reports of problems, each with category, severity, source and time.
 create table events (
   id uuid not null default gen_random_uuid(),
   external_id text not null,
@@ -235,6 +246,7 @@ create policy "workers report events in their own cells" on events as PERMISSIVE
 grant delete, insert, select, update on events to authenticated;
 grant delete, insert, select, update on events to service_role;
 
+-- Application users and their role; the role decides every policy below.
 create table members (
   user_id uuid not null,
   role text not null,
@@ -249,6 +261,7 @@ create policy "members read their own row" on members as PERMISSIVE for SELECT t
 grant delete, insert, select, update on members to authenticated;
 grant delete, insert, select, update on members to service_role;
 
+-- Personal fields of people (ID card, phone, exact address); planners never read them.
 create table person_private (
   entity_id uuid not null,
   id_card_number text not null default ''::text,
@@ -269,6 +282,7 @@ create policy "workers write personal fields in their own cells" on person_priva
 grant delete, insert, update on person_private to authenticated;
 grant delete, insert, select, update on person_private to service_role;
 
+-- Who saw which person's full personal fields, and when (written by person_personal()).
 create table personal_data_views (
   id bigint not null generated always as identity,
   viewer uuid not null,
@@ -284,6 +298,7 @@ alter table personal_data_views enable row level security;
 create policy "admins read who viewed personal data" on personal_data_views as PERMISSIVE for SELECT to authenticated using ((( SELECT app_role() AS app_role) = 'admin'::text));
 grant select on personal_data_views to authenticated;
 
+-- Risk × responsibility quadrant of each event category.
 create table risk_matrix (
   category text not null,
   risk text not null,
@@ -302,6 +317,7 @@ create policy "everyone signed in reads the matrix" on risk_matrix as PERMISSIVE
 grant delete, insert, select, update on risk_matrix to authenticated;
 grant delete, insert, select, update on risk_matrix to service_role;
 
+-- Cells a grid worker is responsible for; workers see only these.
 create table worker_cells (
   user_id uuid not null,
   cell_code text not null,
@@ -316,6 +332,8 @@ create policy "workers read their own assignments" on worker_cells as PERMISSIVE
 grant delete, insert, select, update on worker_cells to authenticated;
 grant delete, insert, select, update on worker_cells to service_role;
 
+-- The admin areas of one level (district, street, community) the caller may see, as a GeoJSON
+-- FeatureCollection: code, name, level, parentCode.
 CREATE OR REPLACE FUNCTION public.admin_areas_geojson(p_level text)
  RETURNS jsonb
  LANGUAGE sql
@@ -335,6 +353,8 @@ AS $function$
 $function$;
 -- execute on admin_areas_geojson(p_level text): authenticated, service_role
 
+-- The caller's application role (admin, command, planner, worker), or 'anon' for a non-member.
+-- Security definer: policies call it without read access to members.
 CREATE OR REPLACE FUNCTION public.app_role()
  RETURNS text
  LANGUAGE sql
@@ -345,6 +365,9 @@ AS $function$
 $function$;
 -- execute on app_role(): authenticated, service_role
 
+-- Writes the classes a rule set run produced, p_classes [{code, class, reason}]: manual classes
+-- kept, codes no longer current skipped and counted, one history row per changed class. Returns
+-- {changed, unchanged, keptManual, missing}.
 CREATE OR REPLACE FUNCTION public.apply_cell_classes(p_rule_set_id bigint, p_classes jsonb)
  RETURNS jsonb
  LANGUAGE plpgsql
@@ -388,6 +411,9 @@ end
 $function$;
 -- execute on apply_cell_classes(p_rule_set_id bigint, p_classes jsonb): authenticated, service_role
 
+-- Trigger: sets an entity's or event's cell_code, community_code and outside_district from its
+-- position. Security definer, so a worker's insert is placed against every cell, not only the
+-- visible ones.
 CREATE OR REPLACE FUNCTION public.assign_cell()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -406,6 +432,8 @@ end
 $function$;
 -- execute on assign_cell(): public
 
+-- The current cell containing a point (the lowest code on a shared border, so the answer is
+-- deterministic), or null outside every cell.
 CREATE OR REPLACE FUNCTION public.cell_at(p geometry)
  RETURNS TABLE(code text, community_code text)
  LANGUAGE sql
@@ -420,6 +448,7 @@ AS $function$
 $function$;
 -- execute on cell_at(p geometry): public
 
+-- A cell's class changes, newest first: [{fromClass, toClass, source, reason, ruleSet, changedAt}].
 CREATE OR REPLACE FUNCTION public.cell_class_history(p_code text)
  RETURNS jsonb
  LANGUAGE sql
@@ -435,6 +464,10 @@ AS $function$
 $function$;
 -- execute on cell_class_history(p_code text): authenticated, service_role
 
+-- What the rules weigh, for each current cell the caller may see, with events counted in the p_days
+-- days before p_end: households, residents, area, events (and weighted by severity × decay with
+-- half-life p_half_life_days), events by category, key persons and hazard sites; p_code: one cell
+-- only.
 CREATE OR REPLACE FUNCTION public.cell_class_inputs(p_end timestamp with time zone, p_days integer, p_half_life_days double precision, p_code text DEFAULT NULL::text)
  RETURNS jsonb
  LANGUAGE sql
@@ -475,6 +508,8 @@ AS $function$
 $function$;
 -- execute on cell_class_inputs(p_end timestamp with time zone, p_days integer, p_half_life_days double precision, p_code text): authenticated, service_role
 
+-- One current cell with its class reason, street, area (m²), counts of what lies in it and its top
+-- event categories; null when it does not exist or the caller may not see it.
 CREATE OR REPLACE FUNCTION public.cell_detail(p_code text)
  RETURNS jsonb
  LANGUAGE sql
@@ -516,6 +551,8 @@ AS $function$
 $function$;
 -- execute on cell_detail(p_code text): authenticated, service_role
 
+-- Every version of a cell, oldest first, with the edit that wrote it (operation, reason, actor) and
+-- its shape: the history timeline.
 CREATE OR REPLACE FUNCTION public.cell_history(p_code text)
  RETURNS jsonb
  LANGUAGE sql
@@ -534,6 +571,8 @@ AS $function$
 $function$;
 -- execute on cell_history(p_code text): authenticated, public, service_role
 
+-- Internal to grid edits: a cell as commit_cell_edit takes it (its columns as JSON, with a new
+-- shape); edits override what they change with ||.
 CREATE OR REPLACE FUNCTION public.cell_with_shape(p_cell cells, p_shape geometry)
  RETURNS jsonb
  LANGUAGE sql
@@ -547,6 +586,9 @@ AS $function$
 $function$;
 -- execute on cell_with_shape(p_cell cells, p_shape geometry): public
 
+-- The current cells the caller may see (all for admin, command centre and planner; a worker's own),
+-- as a GeoJSON FeatureCollection with code, name, community, class, class source, households and
+-- version.
 CREATE OR REPLACE FUNCTION public.cells_geojson()
  RETURNS jsonb
  LANGUAGE sql
@@ -577,6 +619,9 @@ AS $function$
 $function$;
 -- execute on cells_geojson(): authenticated, service_role
 
+-- The A/B/C class of every current cell under a saved rule set (judged among all cells) with its
+-- reason: events counted eventDays (default 90) back from p_end, halved every halfLifeDays (none
+-- when absent), the risk index as the set's risk says.
 CREATE OR REPLACE FUNCTION public.classify_by_rules(p_rules jsonb, p_version integer, p_end timestamp with time zone DEFAULT now())
  RETURNS TABLE(code text, class text, score double precision, reason text)
  LANGUAGE sql
@@ -669,6 +714,8 @@ AS $function$
 $function$;
 -- execute on classify_by_rules(p_rules jsonb, p_version integer, p_end timestamp with time zone): authenticated, service_role
 
+-- Hands a cell back to the rules: its class stays until the next run or edit re-classes it.
+-- Administrators only.
 CREATE OR REPLACE FUNCTION public.clear_cell_override(p_code text, p_reason text)
  RETURNS void
  LANGUAGE plpgsql
@@ -693,6 +740,9 @@ end
 $function$;
 -- execute on clear_cell_override(p_code text, p_reason text): authenticated, service_role
 
+-- Internal to grid edits: writes an edit through write_cell_edit and re-classes the cells it wrote
+-- by the latest saved rule set in the same transaction; returns the edit's result with reclassified
+-- (null when no rule set was ever saved).
 CREATE OR REPLACE FUNCTION public.commit_cell_edit(p_operation text, p_reason text, p_before cells[], p_after jsonb, p_allow_multipart boolean DEFAULT false, p_reverts bigint DEFAULT NULL::bigint)
  RETURNS jsonb
  LANGUAGE plpgsql
@@ -709,6 +759,7 @@ end
 $function$;
 -- execute on commit_cell_edit(p_operation text, p_reason text, p_before cells[], p_after jsonb, p_allow_multipart boolean, p_reverts bigint): public
 
+-- The calling member as {userId, role, displayName}, or null for a non-member.
 CREATE OR REPLACE FUNCTION public.current_member()
  RETURNS jsonb
  LANGUAGE sql
@@ -720,6 +771,8 @@ AS $function$
 $function$;
 -- execute on current_member(): authenticated, service_role
 
+-- The district's code, name, bbox [w, s, e, n] and counts of the cells, entities by kind and events
+-- the caller may see.
 CREATE OR REPLACE FUNCTION public.district_overview()
  RETURNS jsonb
  LANGUAGE sql
@@ -749,6 +802,9 @@ AS $function$
 $function$;
 -- execute on district_overview(): authenticated, service_role
 
+-- Grid edit: a new cell drawn in a community (p_shape a GeoJSON Polygon, WGS-84); the cells it lies
+-- on give up that area. p_cells [{code, version}] must name every current cell of the community the
+-- shape lies on, as the editor saw them, or the edit is a conflict.
 CREATE OR REPLACE FUNCTION public.draw_cell(p_community_code text, p_shape jsonb, p_cells jsonb, p_reason text, p_allow_multipart boolean DEFAULT false)
  RETURNS jsonb
  LANGUAGE plpgsql
@@ -851,6 +907,9 @@ end
 $function$;
 -- execute on draw_cell(p_community_code text, p_shape jsonb, p_cells jsonb, p_reason text, p_allow_multipart boolean): authenticated, public, service_role
 
+-- Internal to grid edits: raises GA409 when an edit names a cell version that is no longer current;
+-- DETAIL holds the fresh state as JSON [{code, version, geometry}] (version null for a retired
+-- code).
 CREATE OR REPLACE FUNCTION public.edit_conflict(p_code text, p_expected integer)
  RETURNS void
  LANGUAGE plpgsql
@@ -880,6 +939,9 @@ end
 $function$;
 -- execute on edit_conflict(p_code text, p_expected integer): public
 
+-- Up to p_limit gazetteer candidates for a normalised address, best first, each with a score in [0,
+-- 1] (1: the same normalised address; otherwise trigram similarity to the whole query or to its
+-- door part p_door) and its cell.
 CREATE OR REPLACE FUNCTION public.geocode_address(p_query text, p_door text, p_limit integer DEFAULT 5)
  RETURNS jsonb
  LANGUAGE sql
@@ -906,6 +968,10 @@ AS $function$
 $function$;
 -- execute on geocode_address(p_query text, p_door text, p_limit integer): authenticated, service_role
 
+-- Grid edit: a new design of communities' cells, p_cells [{row, code or null, name, community_code,
+-- households or null, geometry}] in WGS-84; p_expected [{code, version}] every current cell of
+-- those communities as the editor saw them. Kept codes stay, new cells get new codes, missing ones
+-- retire.
 CREATE OR REPLACE FUNCTION public.import_cells(p_cells jsonb, p_expected jsonb, p_reason text, p_allow_multipart boolean DEFAULT false)
  RETURNS jsonb
  LANGUAGE plpgsql
@@ -1021,6 +1087,9 @@ end
 $function$;
 -- execute on import_cells(p_cells jsonb, p_expected jsonb, p_reason text, p_allow_multipart boolean): authenticated, public, service_role
 
+-- Adds communities under their street (the first 9 digits of a 12-digit code), or updates the name
+-- and boundary of existing ones: p_areas [{row, code, name, geometry}] in WGS-84. Administrators
+-- only.
 CREATE OR REPLACE FUNCTION public.import_communities(p_areas jsonb)
  RETURNS jsonb
  LANGUAGE plpgsql
@@ -1064,6 +1133,11 @@ end
 $function$;
 -- execute on import_communities(p_areas jsonb): authenticated, public, service_role
 
+-- Imports entities of one kind by natural key (kind, external_id): p_rows [{external_id, name,
+-- category, risk_level, lon, lat, attributes, personal?}] in WGS-84, personal {id_card_number,
+-- phone, address} for people; a person without external_id is known by ID card number: the person
+-- already there with it is updated, a new one gets a generated id ('P-' and 16 hex digits). Returns
+-- {inserted, updated, unchanged}.
 CREATE OR REPLACE FUNCTION public.import_entities(p_kind text, p_rows jsonb)
  RETURNS jsonb
  LANGUAGE plpgsql
@@ -1132,6 +1206,9 @@ end
 $function$;
 -- execute on import_entities(p_kind text, p_rows jsonb): authenticated, service_role
 
+-- Writes imported people's personal fields and returns how many had only those changed. Security
+-- definer (personal columns are not readable by callers); checks the right itself: admins for
+-- everyone, workers for people in their own cells.
 CREATE OR REPLACE FUNCTION public.import_person_private(p_rows jsonb)
  RETURNS integer
  LANGUAGE plpgsql
@@ -1172,6 +1249,7 @@ end
 $function$;
 -- execute on import_person_private(p_rows jsonb): authenticated, service_role
 
+-- True when the caller is a grid worker assigned to the cell.
 CREATE OR REPLACE FUNCTION public.is_own_cell(p_cell_code text)
  RETURNS boolean
  LANGUAGE sql
@@ -1185,6 +1263,7 @@ AS $function$
 $function$;
 -- execute on is_own_cell(p_cell_code text): authenticated, service_role
 
+-- Every rule set version, newest first: [{id, name, version, rules, createdAt}].
 CREATE OR REPLACE FUNCTION public.list_rule_sets()
  RETURNS jsonb
  LANGUAGE sql
@@ -1198,6 +1277,9 @@ AS $function$
 $function$;
 -- execute on list_rule_sets(): authenticated, service_role
 
+-- Internal to grid edits: locks and returns the current rows of p_expected [{code, version}] after
+-- checking the versions (edit_conflict otherwise), locking their communities first so that edits of
+-- one community run one after another and new codes never collide.
 CREATE OR REPLACE FUNCTION public.lock_cells(p_expected jsonb)
  RETURNS SETOF cells
  LANGUAGE plpgsql
@@ -1228,6 +1310,7 @@ end
 $function$;
 -- execute on lock_cells(p_expected jsonb): public
 
+-- An address cut after the house number (号), the rest hidden: where, not which flat.
 CREATE OR REPLACE FUNCTION public.mask_address(v text)
  RETURNS text
  LANGUAGE sql
@@ -1238,6 +1321,7 @@ AS $function$
 $function$;
 -- execute on mask_address(v text): public
 
+-- An ID card number with only the region (first 6) and the last 4 characters shown.
 CREATE OR REPLACE FUNCTION public.mask_id_card(v text)
  RETURNS text
  LANGUAGE sql
@@ -1248,6 +1332,7 @@ AS $function$
 $function$;
 -- execute on mask_id_card(v text): public
 
+-- A phone number with the middle digits hidden (138****5678).
 CREATE OR REPLACE FUNCTION public.mask_phone(v text)
  RETURNS text
  LANGUAGE sql
@@ -1258,6 +1343,9 @@ AS $function$
 $function$;
 -- execute on mask_phone(v text): public
 
+-- Grid edit: merges cells of one community that form one connected shape. p_keep (or the largest)
+-- keeps its code, the others retire; the class is then set by the latest saved rule set in the same
+-- transaction (the highest of the merged cells when none was saved; a manual class kept).
 CREATE OR REPLACE FUNCTION public.merge_cells(p_cells jsonb, p_reason text, p_keep text DEFAULT NULL::text)
  RETURNS jsonb
  LANGUAGE plpgsql
@@ -1299,6 +1387,8 @@ end
 $function$;
 -- execute on merge_cells(p_cells jsonb, p_reason text, p_keep text): authenticated, public, service_role
 
+-- Grid edit: moves a cell to a neighbouring community of the same street under a new code there;
+-- both communities' borders follow.
 CREATE OR REPLACE FUNCTION public.move_cell(p_code text, p_version integer, p_community_code text, p_reason text)
  RETURNS jsonb
  LANGUAGE plpgsql
@@ -1337,6 +1427,9 @@ end
 $function$;
 -- execute on move_cell(p_code text, p_version integer, p_community_code text, p_reason text): authenticated, public, service_role
 
+-- Internal to grid edits: one new code per shape in a community, after the highest the community
+-- ever had (so a retired code is not handed out again; the last three digits of a code allow 999
+-- per community), in cell-numbering order of the shapes: north to south, then west to east.
 CREATE OR REPLACE FUNCTION public.next_cell_codes(p_community text, p_shapes geometry[])
  RETURNS text[]
  LANGUAGE sql
@@ -1355,6 +1448,8 @@ AS $function$
 $function$;
 -- execute on next_cell_codes(p_community text, p_shapes geometry[]): public
 
+-- Sets a cell's class by hand with a reason; rule runs keep it until the override is cleared.
+-- Administrators only.
 CREATE OR REPLACE FUNCTION public.override_cell_class(p_code text, p_class text, p_reason text)
  RETURNS void
  LANGUAGE plpgsql
@@ -1383,6 +1478,9 @@ end
 $function$;
 -- execute on override_cell_class(p_code text, p_class text, p_reason text): authenticated, service_role
 
+-- The external id of the person with each ID card number that the caller may write (admins: anyone;
+-- workers: people in their own cells), one per number. Security definer: personal columns are not
+-- readable by callers.
 CREATE OR REPLACE FUNCTION public.person_keys_by_id_card(p_id_cards text[])
  RETURNS TABLE(id_card_number text, external_id text)
  LANGUAGE sql
@@ -1398,6 +1496,9 @@ AS $function$
 $function$;
 -- execute on person_keys_by_id_card(p_id_cards text[]): authenticated, service_role
 
+-- A person's personal fields as the caller may see them: in full for admins and the worker of the
+-- person's cell (each view logged in personal_data_views), masked for the command centre, null for
+-- everyone else. Security definer: person_private is not readable directly; this is its one door.
 CREATE OR REPLACE FUNCTION public.person_personal(p_entity_id uuid)
  RETURNS jsonb
  LANGUAGE plpgsql
@@ -1429,6 +1530,9 @@ end
 $function$;
 -- execute on person_personal(p_entity_id uuid): authenticated, service_role
 
+-- One entity or event by kind and id with its cell; for a person, the personal fields as
+-- person_personal gives them to the caller (so reading may log a view: volatile). Null when the
+-- caller may not see it.
 CREATE OR REPLACE FUNCTION public.point_detail(p_kind text, p_id uuid)
  RETURNS jsonb
  LANGUAGE plpgsql
@@ -1465,6 +1569,9 @@ end
 $function$;
 -- execute on point_detail(p_kind text, p_id uuid): authenticated, service_role
 
+-- Every entity of a kind (person, place, thing, organisation; by external id) or every event (by
+-- time) the caller may see, in columns: ids, lng, lat (7 decimals), category, severity (events) or
+-- risk level (entities); events add source and time (epoch ms). Other kinds are refused (22023).
 CREATE OR REPLACE FUNCTION public.points_columns(p_kind text)
  RETURNS jsonb
  LANGUAGE plpgsql
@@ -1505,6 +1612,10 @@ end
 $function$;
 -- execute on points_columns(p_kind text): authenticated, service_role
 
+-- What a split, merge or transfer would write, without writing it: p_args split {code, version,
+-- line}, merge {cells: [{code, version}], keep}, transfer {code, version, to_code, to_version}.
+-- Returns {operation, cells: [{code, isNew, areaSquareMeters, households, geometry}], newCodes,
+-- retiredCodes}.
 CREATE OR REPLACE FUNCTION public.preview_cell_edit(p_operation text, p_args jsonb)
  RETURNS jsonb
  LANGUAGE plpgsql
@@ -1544,6 +1655,9 @@ end
 $function$;
 -- execute on preview_cell_edit(p_operation text, p_args jsonb): authenticated, public, service_role
 
+-- Re-assigns the entities and events inside an area to the cells that now contain them, after a
+-- grid edit. Security definer: under row security the spatial index cannot be used; it only writes
+-- the cell each point lies in, as the assignment trigger does for anyone.
 CREATE OR REPLACE FUNCTION public.reassign_points(p_area geometry)
  RETURNS void
  LANGUAGE plpgsql
@@ -1569,6 +1683,8 @@ end
 $function$;
 -- execute on reassign_points(p_area geometry): public
 
+-- The latest p_limit edits, newest first, with whether each can still be undone (every cell it
+-- wrote still current, not reverted).
 CREATE OR REPLACE FUNCTION public.recent_cell_edits(p_limit integer DEFAULT 50)
  RETURNS jsonb
  LANGUAGE sql
@@ -1591,6 +1707,10 @@ AS $function$
 $function$;
 -- execute on recent_cell_edits(p_limit integer): authenticated, public, service_role
 
+-- Classes the given current cells by the latest saved rule set (judged among all cells, as a full
+-- run would) and writes them as a run of it, manual classes kept. Returns {ruleSet, changed,
+-- unchanged, keptManual, missing}, or null when no rule set was ever saved. Reads every cell's
+-- inputs as the owner.
 CREATE OR REPLACE FUNCTION public.reclassify_cells(p_codes text[])
  RETURNS jsonb
  LANGUAGE plpgsql
@@ -1616,6 +1736,8 @@ end
 $function$;
 -- execute on reclassify_cells(p_codes text[]): authenticated, service_role
 
+-- Internal to grid edits: sets each community's shape to the union of its current cells, and each
+-- of their streets' to the union of its communities.
 CREATE OR REPLACE FUNCTION public.refresh_community_shapes(p_codes text[])
  RETURNS void
  LANGUAGE plpgsql
@@ -1635,6 +1757,7 @@ end
 $function$;
 -- execute on refresh_community_shapes(p_codes text[]): public
 
+-- Raises 42501 unless the caller is a grid administrator; the first line of every grid edit.
 CREATE OR REPLACE FUNCTION public.require_grid_admin()
  RETURNS void
  LANGUAGE plpgsql
@@ -1649,6 +1772,10 @@ end
 $function$;
 -- execute on require_grid_admin(): public
 
+-- Grid edit: new shapes for several cells at once, p_cells [{code, version, geometry}]. Mode
+-- 'reshape' (a moved shared border): together they cover exactly what they covered before. Mode
+-- 'fix' (gaps filled, overlaps cut): they may also cover where no other cell lies, and lose
+-- nothing. The new shapes never overlap each other.
 CREATE OR REPLACE FUNCTION public.reshape_cells(p_cells jsonb, p_reason text, p_allow_multipart boolean DEFAULT false, p_mode text DEFAULT 'reshape'::text)
  RETURNS jsonb
  LANGUAGE plpgsql
@@ -1721,6 +1848,8 @@ end
 $function$;
 -- execute on reshape_cells(p_cells jsonb, p_reason text, p_allow_multipart boolean, p_mode text): authenticated, public, service_role
 
+-- Undoes an edit, or redoes an undone one by undoing the undo: the cells it wrote must still be
+-- current; they close and the cells it closed come back with their codes.
 CREATE OR REPLACE FUNCTION public.revert_cell_edit(p_edit_id bigint, p_reason text DEFAULT NULL::text)
  RETURNS jsonb
  LANGUAGE plpgsql
@@ -1764,6 +1893,8 @@ end
 $function$;
 -- execute on revert_cell_edit(p_edit_id bigint, p_reason text): authenticated, public, service_role
 
+-- The risk × responsibility matrix, one entry per event category: [{category, risk, responsibility,
+-- note}].
 CREATE OR REPLACE FUNCTION public.risk_matrix_entries()
  RETURNS jsonb
  LANGUAGE sql
@@ -1776,6 +1907,9 @@ AS $function$
 $function$;
 -- execute on risk_matrix_entries(): authenticated, service_role
 
+-- Saves a rule set as the next version of its name (never overwriting one) and returns {id, name,
+-- version}. Administrators only; the shape is checked here, the app checks the values before
+-- sending.
 CREATE OR REPLACE FUNCTION public.save_rule_set(p_rules jsonb)
  RETURNS jsonb
  LANGUAGE plpgsql
@@ -1825,6 +1959,9 @@ end
 $function$;
 -- execute on save_rule_set(p_rules jsonb): authenticated, service_role
 
+-- Up to p_limit hits for a query, best first: [{kind, id, label, detail, lngLat, bbox}], kind one
+-- of cell, district, street, community, person, place, thing, organisation, event; id the cell or
+-- area code, or the entity's or event's id; only what the caller may see.
 CREATE OR REPLACE FUNCTION public.search_map(p_query text, p_limit integer DEFAULT 20)
  RETURNS jsonb
  LANGUAGE sql
@@ -1870,6 +2007,8 @@ AS $function$
 $function$;
 -- execute on search_map(p_query text, p_limit integer): authenticated, service_role
 
+-- Puts an event category in a quadrant of the risk × responsibility matrix, with a note.
+-- Administrators only.
 CREATE OR REPLACE FUNCTION public.set_risk_matrix_entry(p_category text, p_risk text, p_responsibility text, p_note text)
  RETURNS void
  LANGUAGE plpgsql
@@ -1888,6 +2027,9 @@ end
 $function$;
 -- execute on set_risk_matrix_entry(p_category text, p_risk text, p_responsibility text, p_note text): authenticated, service_role
 
+-- Grid edit: splits a cell along a line (or a MultiLineString) drawn across it. The largest part
+-- keeps the code, the others get new codes; where the line crosses a border the neighbours gain the
+-- vertex (their shape unchanged), so neighbours keep sharing vertices.
 CREATE OR REPLACE FUNCTION public.split_cell(p_code text, p_version integer, p_line jsonb, p_reason text)
  RETURNS jsonb
  LANGUAGE plpgsql
@@ -1937,6 +2079,7 @@ end
 $function$;
 -- execute on split_cell(p_code text, p_version integer, p_line jsonb, p_reason text): authenticated, public, service_role
 
+-- Trigger: sets updated_at to now() on every update.
 CREATE OR REPLACE FUNCTION public.touch_updated_at()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -1948,6 +2091,8 @@ end
 $function$;
 -- execute on touch_updated_at(): public
 
+-- Grid edit: deletes a cell by giving its whole area to a neighbour sharing a border with it; the
+-- neighbour keeps its code, the deleted cell's code retires.
 CREATE OR REPLACE FUNCTION public.transfer_cell(p_code text, p_version integer, p_to_code text, p_to_version integer, p_reason text)
  RETURNS jsonb
  LANGUAGE plpgsql
@@ -1969,6 +2114,9 @@ end
 $function$;
 -- execute on transfer_cell(p_code text, p_version integer, p_to_code text, p_to_version integer, p_reason text): authenticated, public, service_role
 
+-- Internal to grid edits: closes the cells p_before, writes p_after (valid, non-empty, single-part
+-- unless allowed; codes kept or issued by next_cell_codes), hands workers to new and heir cells,
+-- re-assigns the points, moves community borders and records the edit in cell_edits.
 CREATE OR REPLACE FUNCTION public.write_cell_edit(p_operation text, p_reason text, p_before cells[], p_after jsonb, p_allow_multipart boolean DEFAULT false, p_reverts bigint DEFAULT NULL::bigint)
  RETURNS jsonb
  LANGUAGE plpgsql

@@ -24,9 +24,11 @@ export async function describeSchema(client: SqlClient): Promise<string> {
     '',
   ];
   const rows = async <T>(sql: string) => (await client.query<T>(sql)).rows;
+  /** A comment the database keeps (COMMENT ON), as `--` lines of at most 100 characters. */
+  const remark = (text: string | null): string[] => (text ? wrapComment(text) : []);
 
-  const tables = await rows<{ oid: string; name: string; rls: boolean }>(
-    `select c.oid::text oid, c.relname name, c.relrowsecurity rls from pg_class c join pg_namespace n on n.oid = c.relnamespace
+  const tables = await rows<{ oid: string; name: string; rls: boolean; comment: string | null }>(
+    `select c.oid::text oid, c.relname name, c.relrowsecurity rls, obj_description(c.oid, 'pg_class') comment from pg_class c join pg_namespace n on n.oid = c.relnamespace
      where n.nspname = any(${schemas}) and c.relkind in ('r', 'p') and ${notFromExtension('pg_class', 'c.oid')} order by c.relname`,
   );
   for (const table of tables) {
@@ -45,7 +47,13 @@ export async function describeSchema(client: SqlClient): Promise<string> {
       `select format('  constraint %I %s', conname, pg_get_constraintdef(oid)) line from pg_constraint
        where conrelid = ${table.oid} and contype <> 'n' order by conname`,
     );
-    out.push(`create table ${table.name} (`, [...columns, ...constraints].map((c) => c.line).join(',\n'), ');');
+    out.push(...remark(table.comment), `create table ${table.name} (`, [...columns, ...constraints].map((c) => c.line).join(',\n'), ');');
+    const columnComments = await rows<{ line: string }>(
+      `select format('comment on column %I.%I is %L;', '${table.name}', a.attname, d.description) line
+       from pg_attribute a join pg_description d on d.objoid = a.attrelid and d.objsubid = a.attnum
+       where a.attrelid = ${table.oid} order by a.attnum`,
+    );
+    for (const c of columnComments) out.push(c.line);
     const indexes = await rows<{ def: string }>(
       `select pg_get_indexdef(i.indexrelid) def from pg_index i where i.indrelid = ${table.oid}
        and not exists (select 1 from pg_constraint k where k.conindid = i.indexrelid) order by 1`,
@@ -80,14 +88,14 @@ export async function describeSchema(client: SqlClient): Promise<string> {
   );
   for (const v of views) out.push(`create view ${v.name} as\n${v.def.trimEnd()}`, '');
 
-  const functions = await rows<{ oid: string; def: string; signature: string }>(
-    `select p.oid::text oid, pg_get_functiondef(p.oid) def, format('%I(%s)', p.proname, pg_get_function_identity_arguments(p.oid)) signature
+  const functions = await rows<{ oid: string; def: string; signature: string; comment: string | null }>(
+    `select p.oid::text oid, pg_get_functiondef(p.oid) def, obj_description(p.oid, 'pg_proc') comment, format('%I(%s)', p.proname, pg_get_function_identity_arguments(p.oid)) signature
      from pg_proc p join pg_namespace n on n.oid = p.pronamespace
      where n.nspname = any(${schemas}) and p.prokind in ('f', 'p') and ${notFromExtension('pg_proc', 'p.oid')}
      order by p.proname, pg_get_function_identity_arguments(p.oid)`,
   );
   for (const f of functions) {
-    out.push(`${f.def.trimEnd()};`);
+    out.push(...remark(f.comment), `${f.def.trimEnd()};`);
     const may = await rows<{ role: string }>(
       `select r role from unnest(array['public', ${ROLES.map((r) => `'${r}'`).join(', ')}]) r
        where r = 'public' and exists (select 1 from pg_proc p, aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a
@@ -100,4 +108,19 @@ export async function describeSchema(client: SqlClient): Promise<string> {
     out.push(`-- execute on ${f.signature}: ${may.length > 0 ? may.map((m) => m.role).join(', ') : 'owner only'}`, '');
   }
   return `${out.join('\n').trimEnd()}\n`;
+}
+
+/** Returns `text` as `--` comment lines of at most `width` characters, broken between words. */
+function wrapComment(text: string, width = 100): string[] {
+  const lines: string[] = [];
+  let line = '--';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line.length + 1 + word.length > width && line !== '--') {
+      lines.push(line);
+      line = '--';
+    }
+    line += ` ${word}`;
+  }
+  if (line !== '--') lines.push(line);
+  return lines;
 }
