@@ -14,49 +14,21 @@ const INPUT = 'tests/golden/input';
 const EXPECTED = 'tests/golden/expected';
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
 
-interface GoldenCase {
-  name: string;
-  /** Arguments after `cli`; `OUT/` stands for the case's scratch directory. */
-  args: string[];
-}
-
-const CASES: GoldenCase[] = [
-  { name: 'validate-clean', args: ['validate', `${INPUT}/cells.geojson`, '--boundary', `${INPUT}/boundary.geojson`] },
-  { name: 'validate-flawed', args: ['validate', `${INPUT}/cells-flawed.geojson`, '--boundary', `${INPUT}/boundary.geojson`] },
-  {
-    name: 'validate-enclave',
-    args: ['validate', `${INPUT}/cells-enclave.geojson`, '--boundary', `${INPUT}/boundary-enclave.geojson`],
-  },
-  { name: 'validate-size', args: ['validate', `${INPUT}/cells.geojson`, '--max-area-m2', '40000', '--min-households', '60'] },
-  { name: 'export-geojson', args: ['export', `${INPUT}/cells.geojson`, '--format', 'geojson', '--out', 'OUT/cells.geojson'] },
-  { name: 'export-csv', args: ['export', `${INPUT}/cells.geojson`, '--format', 'csv', '--out', 'OUT/cells.csv'] },
-  { name: 'assign', args: ['assign', '--cells', `${INPUT}/cells.geojson`, '--points', `${INPUT}/events.csv`, '--out', 'OUT/assigned.csv'] },
-  {
-    name: 'hotspots',
-    args: ['hotspots', '--cells', `${INPUT}/cells.geojson`, '--points', `${INPUT}/events.csv`, '--weight', 'severity', '--out', 'OUT/hot.geojson'],
-  },
+/** A case: its name, and the arguments after `cli` (`IN/` the inputs, `OUT/` the case's scratch directory). */
+const CASES: { name: string; args: string }[] = [
+  { name: 'validate-clean', args: 'validate IN/cells.geojson --boundary IN/boundary.geojson' },
+  { name: 'validate-flawed', args: 'validate IN/cells-flawed.geojson --boundary IN/boundary.geojson' },
+  { name: 'validate-enclave', args: 'validate IN/cells-enclave.geojson --boundary IN/boundary-enclave.geojson' },
+  { name: 'validate-size', args: 'validate IN/cells.geojson --max-area-m2 40000 --min-households 60' },
+  { name: 'export-geojson', args: 'export IN/cells.geojson --format geojson --out OUT/cells.geojson' },
+  { name: 'export-csv', args: 'export IN/cells.geojson --format csv --out OUT/cells.csv' },
+  { name: 'assign', args: 'assign --cells IN/cells.geojson --points IN/events.csv --out OUT/assigned.csv' },
+  { name: 'hotspots', args: 'hotspots --cells IN/cells.geojson --points IN/events.csv --weight severity --out OUT/hot.geojson' },
   {
     name: 'classify',
-    args: [
-      'classify',
-      '--cells',
-      `${INPUT}/cells.geojson`,
-      '--points',
-      `${INPUT}/events.csv`,
-      '--rules',
-      `${INPUT}/rules.json`,
-      '--time',
-      'occurred_at',
-      '--half-life-days',
-      '30',
-      '--out',
-      'OUT/classes.csv',
-    ],
+    args: 'classify --cells IN/cells.geojson --points IN/events.csv --rules IN/rules.json --time occurred_at --half-life-days 30 --out OUT/classes.csv',
   },
-  {
-    name: 'heatmap',
-    args: ['heatmap', '--points', `${INPUT}/events.csv`, '--bandwidth-m', '150', '--cell-m', '50', '--out', 'OUT/heat.json'],
-  },
+  { name: 'heatmap', args: 'heatmap --points IN/events.csv --bandwidth-m 150 --cell-m 50 --out OUT/heat.json' },
 ];
 
 const scratch = mkdtempSync(join(tmpdir(), 'golden-'));
@@ -66,9 +38,8 @@ describe('CLI golden files', () => {
   it.each(CASES)('$name', ({ name, args }) => {
     const out = join(scratch, name);
     mkdirSync(out, { recursive: true });
-    const r = spawnSync('node_modules/.bin/tsx', ['src/cli/main.ts', ...args.map((a) => a.replace('OUT/', `${out}/`)), '--json'], {
-      encoding: 'utf8',
-    });
+    const argv = args.split(' ').map((a) => a.replace(/^IN\//, `${INPUT}/`).replace(/^OUT\//, `${out}/`));
+    const r = spawnSync('node_modules/.bin/tsx', ['src/cli/main.ts', ...argv, '--json'], { encoding: 'utf8' });
     // Paths in the summary name the scratch directory: written as OUT/ so they compare.
     const summary: unknown = JSON.parse(r.stdout.replaceAll(`${out}/`, 'OUT/'));
     const actual = new Map<string, string>([['result.json', `${JSON.stringify({ exit: r.status, summary }, null, 1)}\n`]]);
