@@ -4,8 +4,11 @@ import type { AppRole, BBox, CellClass, CellCode, CommunityCode, EntityKind, Lng
 import type {
   AdminAreaProperties,
   AdminLevel,
+  CellEditOperation,
+  CellEditResult,
   CellImportRow,
   CellProperties,
+  CellVersion,
   CommunityImportRow,
   GeocodeCandidate,
   ImportResult,
@@ -95,34 +98,6 @@ export interface EntityImport {
   attributes: Record<string, string | number | boolean>;
   personal?: { id_card_number: string; phone: string; address: string } | null;
 }
-
-/** A cell as an editor saw it: edits name the version they change (optimistic locking). */
-export interface CellVersion {
-  code: CellCode;
-  version: number;
-}
-
-/** What a grid edit did: its history id, the cells it wrote, and codes it issued or retired. */
-export interface CellEditResult {
-  editId: number;
-  operation: CellEditOperation;
-  cells: CellVersion[];
-  newCodes: CellCode[];
-  retiredCodes: CellCode[];
-  /**
-   * The written cells classed by the latest saved rule set in the edit's own transaction (manual
-   * classes kept); null when no rule set was ever saved.
-   */
-  reclassified?: {
-    ruleSet: { id: number; name: string; version: number };
-    changed: number;
-    unchanged: number;
-    keptManual: number;
-    missing: number;
-  } | null;
-}
-
-export type CellEditOperation = 'split' | 'merge' | 'transfer' | 'move' | 'reshape' | 'fix' | 'draw' | 'import' | 'undo' | 'redo';
 
 /** An edit to preview: the same arguments as splitCell, mergeCells or transferCell. */
 export type CellEditPreviewRequest =

@@ -1,14 +1,13 @@
 import type { FeatureCollection, MultiPolygon } from 'geojson';
 import { doorPart, normalizeAddress } from '../domain/address';
 import type { CellCode, CommunityCode, EntityKind, PointKind } from '../domain/ids';
-import type { AdminAreaProperties, AdminLevel, CellProperties, GeocodeCandidate, ImportResult } from '../domain/records';
+import type { AdminAreaProperties, AdminLevel, CellEditResult, CellProperties, GeocodeCandidate, ImportResult } from '../domain/records';
 import type {
   ApplyClassesResult,
   Backend,
   CellClassInputs,
   CellDetail,
   CellEditPreview,
-  CellEditResult,
   CellEditSummary,
   CellHistoryEntry,
   ClassChange,

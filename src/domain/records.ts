@@ -74,3 +74,31 @@ export interface CommunityImportRow {
   name: string;
   geometry: MultiPolygon;
 }
+
+/** A cell as an editor saw it: edits name the version they change (optimistic locking). */
+export interface CellVersion {
+  code: CellCode;
+  version: number;
+}
+
+/** What a grid edit did: its history id, the cells it wrote, and codes it issued or retired. */
+export interface CellEditResult {
+  editId: number;
+  operation: CellEditOperation;
+  cells: CellVersion[];
+  newCodes: CellCode[];
+  retiredCodes: CellCode[];
+  /**
+   * The written cells classed by the latest saved rule set in the edit's own transaction (manual
+   * classes kept); null when no rule set was ever saved.
+   */
+  reclassified?: {
+    ruleSet: { id: number; name: string; version: number };
+    changed: number;
+    unchanged: number;
+    keptManual: number;
+    missing: number;
+  } | null;
+}
+
+export type CellEditOperation = 'split' | 'merge' | 'transfer' | 'move' | 'reshape' | 'fix' | 'draw' | 'import' | 'undo' | 'redo';

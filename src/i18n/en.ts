@@ -412,6 +412,8 @@ export const en: Catalogue<typeof zhCN> = {
     move: 'Move',
     undo: 'Undo',
     redo: 'Redo',
+    undoWhat: 'Undo reverts edit #{{edit}} ({{operation}}: {{codes}})',
+    redoWhat: 'Redo applies edit #{{edit}} again ({{operation}}: {{codes}})',
     undoReason: 'Undo of edit #{{edit}}',
     redoReason: 'Redo (undo of edit #{{edit}})',
     validate: 'Check topology',

@@ -403,6 +403,8 @@ export const zhCN = {
     move: '移入',
     undo: '撤销',
     redo: '重做',
+    undoWhat: '撤销将还原编辑 #{{edit}}（{{operation}}：{{codes}}）',
+    redoWhat: '重做将再次执行编辑 #{{edit}}（{{operation}}：{{codes}}）',
     undoReason: '撤销编辑 #{{edit}}',
     redoReason: '重做（撤销编辑 #{{edit}}）',
     validate: '拓扑检查',

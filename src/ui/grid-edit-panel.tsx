@@ -1,22 +1,22 @@
 import type { Feature, FeatureCollection, LineString, MultiLineString, MultiPolygon, Polygon } from 'geojson';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import {
-  type Backend,
-  BackendError,
-  type CellEditPreview,
-  type CellEditPreviewRequest,
-  type CellEditResult,
-  type CellHistoryEntry,
-  type CellVersion,
-} from '../data/backend';
+import { type Backend, BackendError, type CellEditPreview, type CellEditPreviewRequest, type CellHistoryEntry } from '../data/backend';
 import type { CellCode, CommunityCode, LngLat } from '../domain/ids';
-import type { AdminAreaProperties, CellImportRow, CellProperties, CommunityImportRow } from '../domain/records';
+import type {
+  AdminAreaProperties,
+  CellEditResult,
+  CellImportRow,
+  CellProperties,
+  CellVersion,
+  CommunityImportRow,
+} from '../domain/records';
 import { type DrawnCellPreview, placeDrawnCell } from '../geo/draw-cell';
 import { equalAreaCuts } from '../geo/equal-area-cuts';
 import type { FixedCell } from '../geo/fix-tiling';
 import { moveSharedVertices } from '../geo/move-shared-vertex';
 import type { SizeRule, TilingCell, TilingProblem } from '../geo/validate-tiling';
+import type { EditHistory, EditHistoryAction, EditStep } from '../state/edit-history';
 import { inGeoWorker } from '../workers/geo-client';
 import { BoundaryImportDialog } from './boundary-import-dialog';
 import { errorText } from './error-text';
@@ -41,8 +41,11 @@ export interface GridEditPanelProps {
   /** Shapes to show over the map: problems (red) or a past shape (blue). */
   onOverlay(shapes: FeatureCollection): void;
   zoomTo(lngLat: LngLat): void;
-  /** After an edit: the cells (and communities) changed in the database. */
-  onEdited(result: CellEditResult): Promise<void>;
+  /** The cells (and communities) changed in the database (an edit, an import, or someone else's edit found): load them again. */
+  onChanged(): Promise<void>;
+  /** The user's undo and redo, kept with the session (closing the panel keeps them). */
+  history: EditHistory;
+  onHistory(action: EditHistoryAction): void;
   onClose(): void;
 }
 
@@ -86,8 +89,6 @@ export function GridEditPanel(props: GridEditPanelProps) {
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState<Busy>(null);
   const [message, setMessage] = useState<{ tone: 'ok' | 'error'; text: string } | null>(null);
-  const [undoStack, setUndoStack] = useState<number[]>([]);
-  const [redoStack, setRedoStack] = useState<number[]>([]);
   const [problems, setProblems] = useState<TilingProblem[] | null>(null);
   const [history, setHistory] = useState<{ code: CellCode; entries: CellHistoryEntry[] } | null>(null);
   const [target, setTarget] = useState<CommunityCode | ''>('');
@@ -102,6 +103,16 @@ export function GridEditPanel(props: GridEditPanelProps) {
 
   const byCode = useMemo(() => new Map(cells.features.map((f) => [f.properties.code, f])), [cells]);
   const versionOf = (code: CellCode): CellVersion => ({ code, version: byCode.get(code)?.properties.version ?? 0 });
+  const undoStep = props.history.undo.at(-1);
+  const redoStep = props.history.redo.at(-1);
+  /** What a step reverts, as the user knows it: "#12 拆分 (430199001001005, …)". */
+  const stepText = (key: 'edit.undoWhat' | 'edit.redoWhat', step: EditStep) =>
+    t(key, {
+      edit: step.editId,
+      operation: t(`edit.operation.${step.operation}`),
+      codes: formatList(step.codes.length > 3 ? [...step.codes.slice(0, 3), '…'] : step.codes, i18n.language),
+      count: step.codes.length,
+    });
   const first = picked[0];
   const firstCell = first ? byCode.get(first) : undefined;
 
@@ -165,22 +176,13 @@ export function GridEditPanel(props: GridEditPanelProps) {
     try {
       const result = await edit();
       if (!result) return false;
-      if (kind === 'do') {
-        setUndoStack((s) => [...s, result.editId]);
-        setRedoStack([]);
-      } else if (kind === 'undo') {
-        setUndoStack((s) => s.slice(0, -1));
-        setRedoStack((s) => [...s, result.editId]);
-      } else {
-        setRedoStack((s) => s.slice(0, -1));
-        setUndoStack((s) => [...s, result.editId]);
-      }
+      props.onHistory({ type: kind === 'do' ? 'done' : kind === 'undo' ? 'undone' : 'redone', result });
       // The database classed the written cells by the latest rule set in the same transaction.
       const run = result.reclassified;
       const reclassified = run
         ? t('edit.reclassified', { name: run.ruleSet.name, version: run.ruleSet.version, changed: run.changed })
         : '';
-      await props.onEdited(result);
+      await props.onChanged();
       props.onPick(result.cells.map((c) => c.code));
       setProblems(null);
       props.onOverlay({ type: 'FeatureCollection', features: [] });
@@ -204,17 +206,11 @@ export function GridEditPanel(props: GridEditPanelProps) {
         setMessage({ tone: 'error', text: t('edit.confirmMultipart', { message: error.message }) });
         return false;
       }
-      setMessage({
-        tone: 'error',
-        text: conflict
-          ? t('edit.conflict', { message: error.message })
-          : error instanceof BackendError
-            ? `${t(`error.${error.code}`)}: ${error.message}`
-            : error instanceof Error
-              ? error.message
-              : String(error),
-      });
-      if (conflict) await props.onEdited({ editId: 0, operation: 'reshape', cells: [], newCodes: [], retiredCodes: [] });
+      setMessage({ tone: 'error', text: conflict ? t('edit.conflict', { message: error.message }) : errorText(t, error) });
+      // A step the database will not revert (its cells changed since, or it is gone) leaves the stack.
+      if (kind !== 'do' && error instanceof BackendError && ['conflict', 'not_found', 'invalid'].includes(error.code))
+        props.onHistory({ type: 'dropped', stack: kind });
+      if (conflict) await props.onChanged();
       return false;
     } finally {
       setBusy(null);
@@ -242,7 +238,7 @@ export function GridEditPanel(props: GridEditPanelProps) {
         tone: 'error',
         text: conflict ? t('edit.conflict', { message: error.message }) : errorText(t, error),
       });
-      if (conflict) await props.onEdited({ editId: 0, operation: 'reshape', cells: [], newCodes: [], retiredCodes: [] });
+      if (conflict) await props.onChanged();
     } finally {
       setBusy(null);
     }
@@ -339,7 +335,7 @@ export function GridEditPanel(props: GridEditPanelProps) {
     setMessage(null);
     try {
       const result = await backend.importCommunities(rows);
-      await props.onEdited({ editId: 0, operation: 'import', cells: [], newCodes: [], retiredCodes: [] });
+      await props.onChanged();
       setMessage({ tone: 'ok', text: t('boundary.communitiesDone', result) });
       return true;
     } catch (error) {
@@ -589,10 +585,11 @@ export function GridEditPanel(props: GridEditPanelProps) {
       <div className="actions">
         <button
           type="button"
-          disabled={!idle || undoStack.length === 0}
+          disabled={!idle || !undoStep}
+          title={undoStep ? stepText('edit.undoWhat', undoStep) : undefined}
           onClick={() => {
-            const id = undoStack[undoStack.length - 1] as number;
-            return run(() => backend.revertCellEdit(id, t('edit.undoReason', { edit: id })), 'undo');
+            const step = undoStep as EditStep;
+            return run(() => backend.revertCellEdit(step.revertId, t('edit.undoReason', { edit: step.editId })), 'undo');
           }}
           data-testid="edit-undo"
         >
@@ -600,10 +597,11 @@ export function GridEditPanel(props: GridEditPanelProps) {
         </button>
         <button
           type="button"
-          disabled={!idle || redoStack.length === 0}
+          disabled={!idle || !redoStep}
+          title={redoStep ? stepText('edit.redoWhat', redoStep) : undefined}
           onClick={() => {
-            const id = redoStack[redoStack.length - 1] as number;
-            return run(() => backend.revertCellEdit(id, t('edit.redoReason', { edit: id })), 'redo');
+            const step = redoStep as EditStep;
+            return run(() => backend.revertCellEdit(step.revertId, t('edit.redoReason', { edit: step.editId })), 'redo');
           }}
           data-testid="edit-redo"
         >
@@ -616,6 +614,11 @@ export function GridEditPanel(props: GridEditPanelProps) {
           {t('boundary.open')}
         </button>
       </div>
+      {(undoStep || redoStep) && (
+        <p className="hint undo-what" data-testid="edit-undo-what">
+          {[undoStep && stepText('edit.undoWhat', undoStep), redoStep && stepText('edit.redoWhat', redoStep)].filter(Boolean).join('；')}
+        </p>
+      )}
       <details className="size-rule" data-testid="edit-size-rule">
         <summary>{t('edit.sizeRule')}</summary>
         <div className="size-fields">

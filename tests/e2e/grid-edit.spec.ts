@@ -46,9 +46,18 @@ test('an admin splits a cell with a drawn line, merges it back with shift-click,
   await expect(page.getByTestId('edit-message')).toContainText('已合并');
   await page.waitForFunction((n) => window.__gridatlas?.cellsLoaded === n, before);
 
+  // Undo stays with the session: the panel closed and opened again still undoes, and says what.
+  await page.getByTestId('edit-open').click();
+  await expect(page.getByTestId('grid-edit')).toBeHidden();
+  await page.getByTestId('edit-open').click();
+  await expect(page.getByTestId('edit-undo-what')).toContainText(/撤销将还原编辑 #\d+（合并：/);
+
   // Undo the merge (two cells again), then undo the split (one cell, its old code).
   await page.getByTestId('edit-undo').click();
   await page.waitForFunction((n) => window.__gridatlas?.cellsLoaded === n + 1, before);
+  await expect(page.getByTestId('edit-undo-what')).toContainText(/撤销将还原编辑 #\d+（拆分：/);
+  await expect(page.getByTestId('edit-undo-what')).toContainText(/重做将再次执行编辑 #\d+（合并：/);
+  await keepScreenshot(page, '08b-grid-undo-what');
   await page.getByTestId('edit-undo').click();
   await expect(page.getByTestId('edit-message')).toContainText(`已撤销，恢复 ${cell.code}`);
   await page.waitForFunction((n) => window.__gridatlas?.cellsLoaded === n, before);

@@ -1,0 +1,24 @@
+import type { FeatureCollection, MultiPolygon } from 'geojson';
+import type { CellProperties } from '../domain/records';
+import { saveFile } from '../ui/save-file';
+
+/** Downloads the current cells (WGS-84) as GeoJSON, a zipped shapefile or CSV with WKT. */
+export async function downloadCells(cells: FeatureCollection<MultiPolygon, CellProperties>, format: 'geojson' | 'shp' | 'csv') {
+  const { cellsToCsvWkt, cellsToGeoJson, cellsToShapefileZip } = await import('../geo/export-cells');
+  const rows = cells.features.map((f) => ({
+    code: f.properties.code,
+    name: f.properties.name,
+    communityCode: f.properties.communityCode,
+    class: f.properties.class,
+    households: f.properties.households,
+    geometry: f.geometry,
+  }));
+  const stamp = new Date().toISOString().slice(0, 10);
+  const [body, type, name] =
+    format === 'geojson'
+      ? [cellsToGeoJson(rows), 'application/geo+json', `cells-${stamp}.geojson`]
+      : format === 'csv'
+        ? [cellsToCsvWkt(rows), 'text/csv;charset=utf-8', `cells-${stamp}.csv`]
+        : [cellsToShapefileZip(rows, `cells-${stamp}`), 'application/zip', `cells-${stamp}.zip`];
+  saveFile([body as BlobPart], name, type);
+}
