@@ -74,15 +74,8 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
   const [importOpen, setImportOpen] = useState(false);
   const [classifyOpen, setClassifyOpen] = useState(false);
   const [problemsShown, setProblemsShown] = useState(false);
-  /** Counts the maps made (a language or basemap change makes a new one). */
-  const [mapSeq, setMapSeq] = useState(0);
-  /** What the editing panel draws over the cells (kept for a new map). */
-  const overlay = useRef<FeatureCollection>({ type: 'FeatureCollection', features: [] });
-  const pickingRef = useRef(false);
-  const setOverlay = (shapes: FeatureCollection) => {
-    overlay.current = shapes;
-    controller.current?.setOverlay(shapes);
-  };
+  /** What the editing panel draws over the cells (display coordinates). */
+  const [overlay, setOverlay] = useState<FeatureCollection | null>(null);
   /** The rule set the classification panel shows, when opened from a cell's class. */
   const [classifyShow, setClassifyShow] = useState<{ name: string; version: number } | null>(null);
 
@@ -118,7 +111,7 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
     selection: ui.selection,
     displayCrs,
     dispatch,
-    canvas: () => controller.current?.map.getCanvas() ?? null,
+    canvas: () => controller.current?.canvas() ?? null,
     caption: (from, to) =>
       `${t('heat.title')}  ${formatTime(from, i18n.language, ui.heat.step === 'hour')} – ${formatTime(to, i18n.language, ui.heat.step === 'hour')}`,
     onError: setMapError,
@@ -126,20 +119,27 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
       hooks().heat = { ...info, seq: (hooks().heat?.seq ?? 0) + 1 };
     },
   });
-  // A new map (another language, another basemap) is given again what the old one drew.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: mapSeq is the signal of a new map.
   useEffect(() => {
-    controller.current?.setIsobands(heat.bands ?? { type: 'FeatureCollection', features: [] });
     hooks().isobands = heat.bands?.features.length ?? 0;
-  }, [heat.bands, mapSeq]);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: mapSeq is the signal of a new map.
+  }, [heat.bands]);
   useEffect(() => {
-    controller.current?.setHotspots(heat.hotspots?.shapes ?? { type: 'FeatureCollection', features: [] });
     hooks().hotspots = heat.hotspots ? { classes: heat.hotspots.classes, trends: heat.hotspots.trends } : null;
-  }, [heat.hotspots, mapSeq]);
+  }, [heat.hotspots]);
+  const drawing = useGridDrawing({ controller, displayCells, displayCrs, editing: ui.editing, editCodes: ui.editCodes });
+  // Everything the map shows, in one model: a new map (another language or basemap) gets it whole.
+  const shapes = useMemo(
+    () => ({
+      cells: displayCells,
+      communities: displayCommunities,
+      hotspots: heat.hotspots?.shapes ?? null,
+      isobands: heat.bands ?? null,
+      overlay,
+    }),
+    [displayCells, displayCommunities, heat.hotspots, heat.bands, overlay],
+  );
   const model = useMemo(
-    () => renderModel(ui, { points: displayPoints, labels, heat: heat.layer }, zoom),
-    [ui, displayPoints, labels, heat.layer, zoom],
+    () => renderModel(ui, { points: displayPoints, labels, heat: heat.layer, shapes, vertexRings: drawing.vertexRings }, zoom),
+    [ui, displayPoints, labels, heat.layer, zoom, shapes, drawing.vertexRings],
   );
   usePublishedData(displayCells, displayPoints);
 
@@ -148,14 +148,6 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
     reloadPoints(kind);
     district.reloadOverview().catch((error: unknown) => setMapError(errorText(t, error)));
   };
-
-  // biome-ignore lint/correctness/useExhaustiveDependencies: mapSeq is the signal of a new map.
-  useEffect(() => {
-    pickingRef.current = ui.editing;
-    controller.current?.setPicking(ui.editing);
-  }, [ui.editing, mapSeq]);
-
-  const drawing = useGridDrawing({ controller, displayCells, displayCrs, editing: ui.editing, editCodes: ui.editCodes, mapSeq });
 
   /** Acts as another user, or signs out (null): nothing stays selected or open for editing. */
   const switchSession = async (request: SignInRequest | null) => {
@@ -172,7 +164,7 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
       const [w, s] = fromWgs84([pick.bbox[0], pick.bbox[1]], displayCrs);
       const [e, n] = fromWgs84([pick.bbox[2], pick.bbox[3]], displayCrs);
       map.fitBounds([w, s, e, n]);
-    } else map.map.jumpTo({ center: fromWgs84(pick.lngLat, displayCrs), zoom: 18 });
+    } else map.jumpTo(fromWgs84(pick.lngLat, displayCrs), 18);
     if (pick.kind === 'cell') dispatch({ type: 'select', selection: { type: 'cell', code: pick.code } });
     else if (pick.kind === 'point') dispatch({ type: 'select', selection: { type: 'point', kind: pick.pointKind, id: pick.id } });
     else if (pick.kind === 'address' && pick.cellCode) dispatch({ type: 'select', selection: { type: 'cell', code: pick.cellCode } });
@@ -180,11 +172,6 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
 
   const onController = useCallback((c: MapController | null) => {
     controller.current = c;
-    if (c) {
-      c.setOverlay(overlay.current);
-      c.setPicking(pickingRef.current);
-      setMapSeq((n) => n + 1);
-    }
     publishMap(c);
   }, []);
 
@@ -197,7 +184,7 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
               type="button"
               className={`header-action${ui.editing ? ' active' : ''}`}
               onClick={() => {
-                setOverlay({ type: 'FeatureCollection', features: [] });
+                setOverlay(null);
                 dispatch({ type: 'toggle-editing' });
               }}
               data-testid="edit-open"
@@ -239,8 +226,6 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
             initialBounds={initialBounds}
             locale={mapLocale}
             fitTo={district.fitTo}
-            cells={displayCells}
-            communities={displayCommunities}
             model={model}
             onSelect={(selection, { additive }) =>
               ui.editing
@@ -279,13 +264,13 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
                   setProblemsShown(shapes.features.some((f) => f.properties?.kind === 'problem'));
                   setOverlay(convertForDisplay(shapes, displayCrs));
                 }}
-                zoomTo={(lngLat) => controller.current?.map.jumpTo({ center: fromWgs84(lngLat, displayCrs), zoom: 17 })}
+                zoomTo={(lngLat) => controller.current?.jumpTo(fromWgs84(lngLat, displayCrs), 17)}
                 onChanged={district.reloadGrid}
                 history={editHistory}
                 onHistory={editHistoryDispatch}
                 onClose={() => {
                   controller.current?.cancelDraw();
-                  setOverlay({ type: 'FeatureCollection', features: [] });
+                  setOverlay(null);
                   dispatch({ type: 'toggle-editing' });
                 }}
               />

@@ -108,16 +108,9 @@ export function usePublishedData(
 export function publishMap(c: MapController | null): void {
   hooks().cellsDrawn = false;
   hooks().project = (lngLat) => c?.project(lngLat) ?? null;
-  hooks().flyTo = (lngLat, zoom) => c?.map.jumpTo({ center: lngLat, zoom });
+  hooks().flyTo = (lngLat, zoom) => c?.jumpTo(lngLat, zoom);
   hooks().drawReady = () => c?.drawReady ?? false;
-  hooks().mapSettled = () => Boolean(c?.map.loaded() && !c.map.isMoving());
-  hooks().sourceFeatures = async (source) => {
-    const s = c?.map.getSource(source) as { getData?: () => Promise<{ features?: unknown[] }> } | undefined;
-    return (await s?.getData?.())?.features?.length ?? 0;
-  };
-  hooks().view = () => {
-    if (!c) return null;
-    const b = c.map.getBounds();
-    return { zoom: c.map.getZoom(), bounds: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()] };
-  };
+  hooks().mapSettled = () => c?.settled ?? false;
+  hooks().sourceFeatures = async (source) => (await c?.sourceFeatures(source)) ?? 0;
+  hooks().view = () => c?.view() ?? null;
 }

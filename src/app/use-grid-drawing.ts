@@ -1,5 +1,5 @@
 import type { FeatureCollection, LineString, MultiPolygon, Polygon } from 'geojson';
-import { type RefObject, useCallback, useEffect, useRef, useState } from 'react';
+import { type RefObject, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { CellCode, LngLat } from '../domain/ids';
 import type { CellProperties } from '../domain/records';
 import type { ChinaCrs } from '../geo/crs-china';
@@ -9,12 +9,14 @@ import { type SnapTargets, snapPosition, snapTargetsFromBuffers } from '../geo/s
 import type { MapController } from '../map/map-controller';
 import { inGeoWorker } from '../workers/geo-client';
 
+const NO_RINGS: readonly (readonly LngLat[])[] = [];
+
 /** Shared vertices dragged on the map (storage coordinates); a new seq is a new move. */
 export type VertexMove = { moves: { from: LngLat; to: LngLat }[]; seq: number };
 
 /**
  * Drawing on the map for grid editing, in display coordinates on the map and WGS-84 out: the
- * picked cell's vertices as handles (dragging one previews the move in every cell sharing it;
+ * picked cell's vertex rings for the map's handles (dragging one previews the move in every cell sharing it;
  * releasing it gives a VertexMove for the editing panel to commit), a line to split along, and
  * a polygon whose corners snap to cells and roads.
  */
@@ -25,25 +27,23 @@ export function useGridDrawing(options: {
   displayCrs: ChinaCrs;
   editing: boolean;
   editCodes: readonly CellCode[];
-  /** Counts the maps made: a new map is given the handles again. */
-  mapSeq: number;
 }): {
+  /** The rings of the cell being edited, whose vertices the map shows as handles. */
+  vertexRings: readonly (readonly LngLat[])[];
   vertexMove: VertexMove | null;
   onVertexDrag(from: LngLat[], to: LngLat[], done: boolean): void;
   drawLine(): Promise<LineString | null>;
   drawPolygon(snapMeters: number): Promise<Polygon | null>;
 } {
-  const { controller, displayCells, displayCrs, editing, editCodes, mapSeq } = options;
+  const { controller, displayCells, displayCrs, editing, editCodes } = options;
   const [vertexMove, setVertexMove] = useState<VertexMove | null>(null);
 
   // The picked cell's vertices are the handles.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: mapSeq is the signal of a new map.
-  useEffect(() => {
+  const vertexRings = useMemo(() => {
     const code = editing && editCodes.length === 1 ? editCodes[0] : undefined;
     const cell = code ? displayCells?.features.find((f) => f.properties.code === code) : undefined;
-    const rings = cell ? cell.geometry.coordinates.flatMap((poly) => poly.map((ring) => ring.slice(0, -1) as LngLat[])) : [];
-    controller.current?.setVertices(rings);
-  }, [editing, editCodes, displayCells, mapSeq]);
+    return cell ? cell.geometry.coordinates.flatMap((poly) => poly.map((ring) => ring.slice(0, -1) as LngLat[])) : NO_RINGS;
+  }, [editing, editCodes, displayCells]);
 
   // The cells a drag moves depend only on the handle, not on where it is: found once per drag
   // among all cells, then each pointer event reshapes just those few.
@@ -119,5 +119,5 @@ export function useGridDrawing(options: {
     return { type: 'Polygon', coordinates: shape.coordinates.map((ring) => ring.map((p) => toWgs84(p as LngLat, displayCrs))) };
   };
 
-  return { vertexMove, onVertexDrag, drawLine, drawPolygon };
+  return { vertexRings, vertexMove, onVertexDrag, drawLine, drawPolygon };
 }

@@ -1,8 +1,6 @@
-import type { FeatureCollection, MultiPolygon } from 'geojson';
 import type { StyleSpecification } from 'maplibre-gl';
 import { useEffect, useRef } from 'react';
 import type { BBox, LngLat } from '../domain/ids';
-import type { AdminAreaProperties, CellProperties } from '../domain/records';
 import type { Selection } from '../state/ui-state';
 import { MapController } from './map-controller';
 import type { RenderModel } from './render-model';
@@ -14,8 +12,7 @@ export interface MapViewProps {
   /** MapLibre UI strings; a new locale rebuilds the map where it was. */
   locale: Record<string, string>;
   fitTo: BBox | null;
-  cells: FeatureCollection<MultiPolygon, CellProperties> | null;
-  communities: FeatureCollection<MultiPolygon, AdminAreaProperties> | null;
+  /** All the map shows (one channel): a new map is given the latest model. */
   model: RenderModel;
   onSelect(selection: Selection, modifiers: { additive: boolean }): void;
   onZoom(zoom: number): void;
@@ -49,12 +46,9 @@ export function MapView(props: MapViewProps) {
       onVertexDrag: (from, to, done) => callbacks.current.onVertexDrag?.(from, to, done),
     });
     controller.current = c;
-    const { cells, communities, model } = callbacks.current;
-    if (cells) c.setCells(cells);
-    if (communities) c.setCommunities(communities);
-    c.update(model);
+    c.update(callbacks.current.model);
     callbacks.current.onController?.(c);
-    callbacks.current.onZoom(c.map.getZoom());
+    callbacks.current.onZoom(c.view().zoom);
     return () => {
       lastCamera.current = c.camera();
       callbacks.current.onController?.(null);
@@ -63,12 +57,6 @@ export function MapView(props: MapViewProps) {
     };
   }, [props.style, props.locale]);
 
-  useEffect(() => {
-    if (props.cells) controller.current?.setCells(props.cells);
-  }, [props.cells]);
-  useEffect(() => {
-    if (props.communities) controller.current?.setCommunities(props.communities);
-  }, [props.communities]);
   useEffect(() => {
     controller.current?.update(props.model);
   }, [props.model]);

@@ -1,6 +1,6 @@
-import type { Feature, Point } from 'geojson';
+import type { Feature, FeatureCollection, MultiPolygon, Point } from 'geojson';
 import { type LngLat, POINT_KINDS, type PointKind } from '../domain/ids';
-import type { PointColumns } from '../domain/records';
+import type { AdminAreaProperties, CellProperties, PointColumns } from '../domain/records';
 import type { UiState } from '../state/ui-state';
 import { KIND_RADIUS_PIXELS } from './layers/point-style';
 
@@ -14,11 +14,33 @@ export interface HeatLayerModel {
   opacity?: number;
 }
 
+/**
+ * Shapes the map's own layers draw (display coordinates). The map sends a shape to its source
+ * only when it is another object than last time, so callers keep an unchanged shape's object.
+ */
+export interface MapShapes {
+  cells: FeatureCollection<MultiPolygon, CellProperties> | null;
+  communities: FeatureCollection<MultiPolygon, AdminAreaProperties> | null;
+  /** Cells coloured by hot spot class or trend (a `color` property). */
+  hotspots: FeatureCollection | null;
+  /** Outlines of the density's isobands (a `band` property). */
+  isobands: FeatureCollection | null;
+  /**
+   * What grid editing draws over the cells: validation problems (kind 'problem', purple and
+   * hatched), a cell's past shape ('history', blue dashes), an edit's preview ('preview', green;
+   * 'cut': what neighbours keep, amber).
+   */
+  overlay: FeatureCollection | null;
+}
+
 /** Data the map draws besides what its style holds. */
 export interface MapData {
   points: Partial<Record<PointKind, PointColumns>>;
   labels: LabelFeature[];
   heat?: HeatLayerModel | null;
+  shapes: MapShapes;
+  /** The rings of the cell being edited: their vertices (and edge middles) become draggable handles. */
+  vertexRings: readonly (readonly LngLat[])[];
 }
 
 export interface PointLayerModel {
@@ -34,8 +56,12 @@ export interface LabelModel {
   rank: LabelFeature['properties']['rank'];
 }
 
-/** Everything the map controller needs to draw one frame of app state (plain data). */
+/** Everything the map controller needs to draw one frame of app state (plain data): the one channel to the map. */
 export interface RenderModel {
+  shapes: MapShapes;
+  vertexRings: readonly (readonly LngLat[])[];
+  /** Cells are being picked for editing: points do not take clicks, shift-click adds a cell. */
+  picking: boolean;
   /** `muted`: a risk layer is on, the cells step back (outlines, a trace of their class). */
   cells: { visible: boolean; selectedCodes: string[]; muted: boolean };
   communities: { visible: boolean };
@@ -45,6 +71,8 @@ export interface RenderModel {
   heat: HeatLayerModel | null;
   selectedPoint: { kind: PointKind; id: string } | null;
 }
+
+const NO_RINGS: readonly (readonly LngLat[])[] = [];
 
 const LABEL_ZOOMS: Record<LabelModel['rank'], [number, number, number]> = {
   // [min zoom, max zoom, size in pixels]
@@ -81,6 +109,9 @@ export function renderModel(state: UiState, data: MapData, zoom: number): Render
     : [];
   const selection = state.selection;
   return {
+    shapes: data.shapes,
+    vertexRings: state.editing ? data.vertexRings : NO_RINGS,
+    picking: state.editing,
     cells: {
       visible: state.layers.cells,
       selectedCodes: state.editing ? state.editCodes : selection?.type === 'cell' ? [selection.code] : [],

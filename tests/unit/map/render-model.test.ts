@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PointColumns } from '../../../src/domain/records';
 import { interleavePositions, pointColors } from '../../../src/map/layers/point-style';
-import { type LabelFeature, renderModel } from '../../../src/map/render-model';
+import { type LabelFeature, type MapData, renderModel } from '../../../src/map/render-model';
 import { SEVERITY_COLORS } from '../../../src/state/palettes';
 import { initialUiState, uiReducer } from '../../../src/state/ui-state';
 
@@ -20,41 +20,44 @@ const label = (name: string, rank: LabelFeature['properties']['rank']): LabelFea
   geometry: { type: 'Point', coordinates: [112.9, 28.2] },
 });
 
+const NO_SHAPES = { cells: null, communities: null, hotspots: null, isobands: null, overlay: null };
+const data = (over: Partial<MapData> = {}): MapData => ({ points: {}, labels: [], shapes: NO_SHAPES, vertexRings: [], ...over });
+
 describe('renderModel', () => {
   it('mutes the cells while the risk heatmap is on', () => {
-    expect(renderModel(initialUiState, { points: {}, labels: [] }, 12).cells.muted).toBe(false);
+    expect(renderModel(initialUiState, data(), 12).cells.muted).toBe(false);
     const heat = uiReducer(initialUiState, { type: 'set-layer', layer: 'heat', visible: true });
-    expect(renderModel(heat, { points: {}, labels: [] }, 12).cells.muted).toBe(true);
+    expect(renderModel(heat, data(), 12).cells.muted).toBe(true);
   });
 
   it('draws only switched-on point layers that have data, events on top', () => {
     const state = uiReducer(initialUiState, { type: 'set-layer', layer: 'person', visible: true });
     const model = renderModel(
       state,
-      { points: { event: columns('event', 3), person: columns('person', 2), thing: columns('thing', 1) }, labels: [] },
+      data({ points: { event: columns('event', 3), person: columns('person', 2), thing: columns('thing', 1) } }),
       12,
     );
     expect(model.points.map((p) => p.kind)).toEqual(['person', 'event']);
   });
 
   it('shows street labels zoomed out and community labels zoomed in', () => {
-    const data = { points: {}, labels: [label('岳麓街道', 'street'), label('桃花社区', 'community')] };
-    expect(renderModel(initialUiState, data, 11).labels.map((l) => l.text)).toEqual(['岳麓街道']);
-    expect(renderModel(initialUiState, data, 14).labels.map((l) => l.text)).toEqual(['桃花社区']);
+    const labelled = data({ labels: [label('岳麓街道', 'street'), label('桃花社区', 'community')] });
+    expect(renderModel(initialUiState, labelled, 11).labels.map((l) => l.text)).toEqual(['岳麓街道']);
+    expect(renderModel(initialUiState, labelled, 14).labels.map((l) => l.text)).toEqual(['桃花社区']);
     const off = uiReducer(initialUiState, { type: 'toggle-layer', layer: 'labels' });
-    expect(renderModel(off, data, 14).labels).toEqual([]);
+    expect(renderModel(off, labelled, 14).labels).toEqual([]);
   });
 
   it('passes the selected cell to the cell layer', () => {
     const state = uiReducer(initialUiState, { type: 'select', selection: { type: 'cell', code: '430199001001001' as never } });
-    expect(renderModel(state, { points: {}, labels: [] }, 12).cells.selectedCodes).toEqual(['430199001001001']);
+    expect(renderModel(state, data(), 12).cells.selectedCodes).toEqual(['430199001001001']);
   });
 
   it('while editing, draws the picked cells as selected, shift-click adding and removing', () => {
     let state = uiReducer(initialUiState, { type: 'toggle-editing' });
     state = uiReducer(state, { type: 'edit-pick', code: 'a' as never, additive: false });
     state = uiReducer(state, { type: 'edit-pick', code: 'b' as never, additive: true });
-    expect(renderModel(state, { points: {}, labels: [] }, 12).cells.selectedCodes).toEqual(['a', 'b']);
+    expect(renderModel(state, data(), 12).cells.selectedCodes).toEqual(['a', 'b']);
     state = uiReducer(state, { type: 'edit-pick', code: 'a' as never, additive: true });
     expect(state.editCodes).toEqual(['b']);
     state = uiReducer(state, { type: 'edit-pick', code: 'c' as never, additive: false });
@@ -72,5 +75,19 @@ describe('point styles', () => {
     const colors = pointColors(columns('event', 4));
     expect([...colors.slice(12, 16)]).toEqual(SEVERITY_COLORS[4]);
     expect([...colors.slice(0, 4)]).toEqual(SEVERITY_COLORS[1]);
+  });
+
+  it('carries the shapes as given (the map sends only a changed object) and handles only while editing', () => {
+    const shapes = { ...NO_SHAPES, overlay: { type: 'FeatureCollection' as const, features: [] } };
+    const rings = [[[112.9, 28.2] as [number, number], [112.91, 28.2] as [number, number], [112.91, 28.21] as [number, number]]];
+    const viewing = renderModel(initialUiState, data({ shapes, vertexRings: rings }), 12);
+    expect(viewing.shapes).toBe(shapes);
+    expect(viewing.vertexRings).toEqual([]);
+    expect(viewing.picking).toBe(false);
+    const editing = renderModel(uiReducer(initialUiState, { type: 'toggle-editing' }), data({ shapes, vertexRings: rings }), 12);
+    expect(editing.vertexRings).toBe(rings);
+    expect(editing.picking).toBe(true);
+    // The same (empty) rings whenever not editing: the map does not send its handles again.
+    expect(renderModel(initialUiState, data(), 13).vertexRings).toBe(viewing.vertexRings);
   });
 });
