@@ -70,6 +70,43 @@ describe('boundary rows', () => {
     expect(byPlace.rejected[0]?.reason).toBe('feature 2 lies in no community (import the community first, or name it in a field)');
   });
 
+  it('places a cell by where it lies honouring holes and parts: one in an enclave goes to the enclave, one in a second part to its community', () => {
+    const ring = (x: number, y: number, s: number) => [
+      [x, y],
+      [x + s, y],
+      [x + s, y + s],
+      [x, y + s],
+      [x, y],
+    ];
+    // 牌楼社区 has a hole (东塘社区's enclave) and a second part to the east.
+    const withEnclave: CommunityBoundary[] = [
+      {
+        code: '430199001001' as CommunityCode,
+        name: '牌楼社区',
+        geometry: {
+          type: 'MultiPolygon',
+          coordinates: [[ring(112.9, 28.2, 0.01), ring(112.904, 28.204, 0.002).reverse()], [ring(112.95, 28.2, 0.004)]],
+        },
+      },
+      { code: '430199001002' as CommunityCode, name: '东塘社区', geometry: box(112.904, 28.204, 0.002) },
+    ];
+    const { rows, rejected } = toCellImports(
+      [
+        feature(1, {}, box(112.9045, 28.2045, 0.001)),
+        feature(2, {}, box(112.951, 28.201, 0.001)),
+        feature(3, {}, box(112.901, 28.201, 0.001)),
+      ],
+      {},
+      withEnclave,
+    );
+    expect(rejected).toEqual([]);
+    expect(rows.map((r) => [r.row, r.communityCode])).toEqual([
+      [1, '430199001002'],
+      [2, '430199001001'],
+      [3, '430199001001'],
+    ]);
+  });
+
   it('needs a 12-digit code and a name for a community, and gives rejected rows back as GeoJSON with the reason', () => {
     const { rows, rejected } = toCommunityImports(
       [feature(1, { code: '430199001003', name: '新社区' }), feature(2, { code: '4301', name: 'x' }), feature(3, { code: '430199001004' })],
