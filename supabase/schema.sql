@@ -338,7 +338,7 @@ CREATE OR REPLACE FUNCTION public.admin_areas_geojson(p_level text)
  RETURNS jsonb
  LANGUAGE sql
  STABLE
- SET search_path TO 'public', 'extensions'
+ SET search_path TO 'public', 'extensions', 'pg_temp'
 AS $function$
   select jsonb_build_object(
     'type', 'FeatureCollection',
@@ -359,7 +359,7 @@ CREATE OR REPLACE FUNCTION public.app_role()
  RETURNS text
  LANGUAGE sql
  STABLE SECURITY DEFINER
- SET search_path TO 'public', 'extensions'
+ SET search_path TO 'public', 'extensions', 'pg_temp'
 AS $function$
   select coalesce((select m.role from members m where m.user_id = auth.uid()), 'anon')
 $function$;
@@ -371,7 +371,7 @@ $function$;
 CREATE OR REPLACE FUNCTION public.apply_cell_classes(p_rule_set_id bigint, p_classes jsonb)
  RETURNS jsonb
  LANGUAGE plpgsql
- SET search_path TO 'public', 'extensions'
+ SET search_path TO 'public', 'extensions', 'pg_temp'
 AS $function$
 declare
   item jsonb;
@@ -418,7 +418,7 @@ CREATE OR REPLACE FUNCTION public.assign_cell()
  RETURNS trigger
  LANGUAGE plpgsql
  SECURITY DEFINER
- SET search_path TO 'public', 'extensions'
+ SET search_path TO 'public', 'extensions', 'pg_temp'
 AS $function$
 declare
   hit record;
@@ -430,7 +430,7 @@ begin
   return new;
 end
 $function$;
--- execute on assign_cell(): public
+-- execute on assign_cell(): owner only
 
 -- The current cell containing a point (the lowest code on a shared border, so the answer is
 -- deterministic), or null outside every cell.
@@ -438,7 +438,7 @@ CREATE OR REPLACE FUNCTION public.cell_at(p geometry)
  RETURNS TABLE(code text, community_code text)
  LANGUAGE sql
  STABLE
- SET search_path TO 'public', 'extensions'
+ SET search_path TO 'public', 'extensions', 'pg_temp'
 AS $function$
   select c.code, c.community_code
   from cells c
@@ -446,14 +446,14 @@ AS $function$
   order by c.code
   limit 1
 $function$;
--- execute on cell_at(p geometry): public
+-- execute on cell_at(p geometry): owner only
 
 -- A cell's class changes, newest first: [{fromClass, toClass, source, reason, ruleSet, changedAt}].
 CREATE OR REPLACE FUNCTION public.cell_class_history(p_code text)
  RETURNS jsonb
  LANGUAGE sql
  STABLE
- SET search_path TO 'public', 'extensions'
+ SET search_path TO 'public', 'extensions', 'pg_temp'
 AS $function$
   select coalesce(jsonb_agg(jsonb_build_object(
            'fromClass', h.from_class, 'toClass', h.to_class, 'source', h.source, 'reason', h.reason,
@@ -472,7 +472,7 @@ CREATE OR REPLACE FUNCTION public.cell_class_inputs(p_end timestamp with time zo
  RETURNS jsonb
  LANGUAGE sql
  STABLE
- SET search_path TO 'public', 'extensions'
+ SET search_path TO 'public', 'extensions', 'pg_temp'
 AS $function$
   with ev as (
     select e.cell_code, e.category, count(*) n,
@@ -514,7 +514,7 @@ CREATE OR REPLACE FUNCTION public.cell_detail(p_code text)
  RETURNS jsonb
  LANGUAGE sql
  STABLE
- SET search_path TO 'public', 'extensions'
+ SET search_path TO 'public', 'extensions', 'pg_temp'
 AS $function$
   select jsonb_build_object(
     'code', c.code,
@@ -557,7 +557,7 @@ CREATE OR REPLACE FUNCTION public.cell_history(p_code text)
  RETURNS jsonb
  LANGUAGE sql
  STABLE
- SET search_path TO 'public', 'extensions'
+ SET search_path TO 'public', 'extensions', 'pg_temp'
 AS $function$
   select coalesce(jsonb_agg(jsonb_build_object(
       'version', c.version, 'validFrom', c.valid_from, 'validTo', c.valid_to, 'class', c.class,
@@ -569,7 +569,7 @@ AS $function$
   left join cell_edits e on c.id = any(e.after_cells)
   where c.code = p_code
 $function$;
--- execute on cell_history(p_code text): authenticated, public, service_role
+-- execute on cell_history(p_code text): authenticated, service_role
 
 -- Internal to grid edits: a cell as commit_cell_edit takes it (its columns as JSON, with a new
 -- shape); edits override what they change with ||.
@@ -577,14 +577,14 @@ CREATE OR REPLACE FUNCTION public.cell_with_shape(p_cell cells, p_shape geometry
  RETURNS jsonb
  LANGUAGE sql
  IMMUTABLE
- SET search_path TO 'public', 'extensions'
+ SET search_path TO 'public', 'extensions', 'pg_temp'
 AS $function$
   select jsonb_build_object(
     'code', p_cell.code, 'community_code', p_cell.community_code, 'name', p_cell.name,
     'class', p_cell.class, 'class_source', p_cell.class_source, 'class_reason', p_cell.class_reason,
     'households', p_cell.households, 'geom', ST_AsGeoJSON(p_shape, 15))
 $function$;
--- execute on cell_with_shape(p_cell cells, p_shape geometry): public
+-- execute on cell_with_shape(p_cell cells, p_shape geometry): owner only
 
 -- The current cells the caller may see (all for admin, command centre and planner; a worker's own),
 -- as a GeoJSON FeatureCollection with code, name, community, class, class source, households and
@@ -593,7 +593,7 @@ CREATE OR REPLACE FUNCTION public.cells_geojson()
  RETURNS jsonb
  LANGUAGE sql
  STABLE
- SET search_path TO 'public', 'extensions'
+ SET search_path TO 'public', 'extensions', 'pg_temp'
 AS $function$
   select jsonb_build_object(
     'type', 'FeatureCollection',
@@ -626,7 +626,7 @@ CREATE OR REPLACE FUNCTION public.classify_by_rules(p_rules jsonb, p_version int
  RETURNS TABLE(code text, class text, score double precision, reason text)
  LANGUAGE sql
  STABLE
- SET search_path TO 'public', 'extensions'
+ SET search_path TO 'public', 'extensions', 'pg_temp'
 AS $function$
   with risk as (
     select coalesce(p_rules -> 'risk' ->> 'per', 'area') per,
@@ -719,7 +719,7 @@ $function$;
 CREATE OR REPLACE FUNCTION public.clear_cell_override(p_code text, p_reason text)
  RETURNS void
  LANGUAGE plpgsql
- SET search_path TO 'public', 'extensions'
+ SET search_path TO 'public', 'extensions', 'pg_temp'
 AS $function$
 declare
   cell cells;
@@ -746,7 +746,7 @@ $function$;
 CREATE OR REPLACE FUNCTION public.commit_cell_edit(p_operation text, p_reason text, p_before cells[], p_after jsonb, p_allow_multipart boolean DEFAULT false, p_reverts bigint DEFAULT NULL::bigint)
  RETURNS jsonb
  LANGUAGE plpgsql
- SET search_path TO 'public', 'extensions'
+ SET search_path TO 'public', 'extensions', 'pg_temp'
 AS $function$
 declare
   result jsonb;
@@ -757,19 +757,19 @@ begin
       case jsonb_typeof(result -> 'cells') when 'array' then result -> 'cells' else '[]' end) c)));
 end
 $function$;
--- execute on commit_cell_edit(p_operation text, p_reason text, p_before cells[], p_after jsonb, p_allow_multipart boolean, p_reverts bigint): public
+-- execute on commit_cell_edit(p_operation text, p_reason text, p_before cells[], p_after jsonb, p_allow_multipart boolean, p_reverts bigint): owner only
 
 -- The calling member as {userId, role, displayName}, or null for a non-member.
 CREATE OR REPLACE FUNCTION public.current_member()
  RETURNS jsonb
  LANGUAGE sql
  STABLE
- SET search_path TO 'public', 'extensions'
+ SET search_path TO 'public', 'extensions', 'pg_temp'
 AS $function$
   select jsonb_build_object('userId', user_id, 'role', role, 'displayName', display_name)
   from members where user_id = auth.uid()
 $function$;
--- execute on current_member(): authenticated, service_role
+-- execute on current_member(): anon, authenticated, service_role
 
 -- The district's code, name, bbox [w, s, e, n] and counts of the cells, entities by kind and events
 -- the caller may see.
@@ -777,7 +777,7 @@ CREATE OR REPLACE FUNCTION public.district_overview()
  RETURNS jsonb
  LANGUAGE sql
  STABLE
- SET search_path TO 'public', 'extensions'
+ SET search_path TO 'public', 'extensions', 'pg_temp'
 AS $function$
   with d as (
     select code, name, geom from admin_areas where level = 'district' order by code limit 1
@@ -808,7 +808,8 @@ $function$;
 CREATE OR REPLACE FUNCTION public.draw_cell(p_community_code text, p_shape jsonb, p_cells jsonb, p_reason text, p_allow_multipart boolean DEFAULT false)
  RETURNS jsonb
  LANGUAGE plpgsql
- SET search_path TO 'public', 'extensions'
+ SECURITY DEFINER
+ SET search_path TO 'public', 'extensions', 'pg_temp'
 AS $function$
 declare
   community admin_areas;
@@ -905,7 +906,7 @@ begin
   return commit_cell_edit('draw', p_reason, cells_in, after, p_allow_multipart);
 end
 $function$;
--- execute on draw_cell(p_community_code text, p_shape jsonb, p_cells jsonb, p_reason text, p_allow_multipart boolean): authenticated, public, service_role
+-- execute on draw_cell(p_community_code text, p_shape jsonb, p_cells jsonb, p_reason text, p_allow_multipart boolean): authenticated, service_role
 
 -- Internal to grid edits: raises GA409 when an edit names a cell version that is no longer current;
 -- DETAIL holds the fresh state as JSON [{code, version, geometry}] (version null for a retired
@@ -913,7 +914,7 @@ $function$;
 CREATE OR REPLACE FUNCTION public.edit_conflict(p_code text, p_expected integer)
  RETURNS void
  LANGUAGE plpgsql
- SET search_path TO 'public', 'extensions'
+ SET search_path TO 'public', 'extensions', 'pg_temp'
 AS $function$
 declare
   fresh jsonb;
@@ -937,7 +938,7 @@ begin
     hint = 'reload the cells and make the edit again';
 end
 $function$;
--- execute on edit_conflict(p_code text, p_expected integer): public
+-- execute on edit_conflict(p_code text, p_expected integer): owner only
 
 -- Up to p_limit gazetteer candidates for a normalised address, best first, each with a score in [0,
 -- 1] (1: the same normalised address; otherwise trigram similarity to the whole query or to its
@@ -946,7 +947,7 @@ CREATE OR REPLACE FUNCTION public.geocode_address(p_query text, p_door text, p_l
  RETURNS jsonb
  LANGUAGE sql
  STABLE
- SET search_path TO 'public', 'extensions'
+ SET search_path TO 'public', 'extensions', 'pg_temp'
 AS $function$
   with q as (
     select p_query as whole, coalesce(nullif(p_door, ''), p_query) as door
@@ -975,7 +976,8 @@ $function$;
 CREATE OR REPLACE FUNCTION public.import_cells(p_cells jsonb, p_expected jsonb, p_reason text, p_allow_multipart boolean DEFAULT false)
  RETURNS jsonb
  LANGUAGE plpgsql
- SET search_path TO 'public', 'extensions'
+ SECURITY DEFINER
+ SET search_path TO 'public', 'extensions', 'pg_temp'
 AS $function$
 declare
   communities text[];
@@ -1085,7 +1087,7 @@ begin
   return result || jsonb_build_object('communities', to_jsonb(communities));
 end
 $function$;
--- execute on import_cells(p_cells jsonb, p_expected jsonb, p_reason text, p_allow_multipart boolean): authenticated, public, service_role
+-- execute on import_cells(p_cells jsonb, p_expected jsonb, p_reason text, p_allow_multipart boolean): authenticated, service_role
 
 -- Adds communities under their street (the first 9 digits of a 12-digit code), or updates the name
 -- and boundary of existing ones: p_areas [{row, code, name, geometry}] in WGS-84. Administrators
@@ -1093,7 +1095,8 @@ $function$;
 CREATE OR REPLACE FUNCTION public.import_communities(p_areas jsonb)
  RETURNS jsonb
  LANGUAGE plpgsql
- SET search_path TO 'public', 'extensions'
+ SECURITY DEFINER
+ SET search_path TO 'public', 'extensions', 'pg_temp'
 AS $function$
 declare
   item jsonb;
@@ -1131,7 +1134,7 @@ begin
   return jsonb_build_object('inserted', inserted, 'updated', updated);
 end
 $function$;
--- execute on import_communities(p_areas jsonb): authenticated, public, service_role
+-- execute on import_communities(p_areas jsonb): authenticated, service_role
 
 -- Imports entities of one kind by natural key (kind, external_id): p_rows [{external_id, name,
 -- category, risk_level, lon, lat, attributes, personal?}] in WGS-84, personal {id_card_number,
@@ -1213,7 +1216,7 @@ CREATE OR REPLACE FUNCTION public.import_person_private(p_rows jsonb)
  RETURNS integer
  LANGUAGE plpgsql
  SECURITY DEFINER
- SET search_path TO 'public', 'extensions'
+ SET search_path TO 'public', 'extensions', 'pg_temp'
 AS $function$
 declare
   role text := app_role();
@@ -1254,7 +1257,7 @@ CREATE OR REPLACE FUNCTION public.is_own_cell(p_cell_code text)
  RETURNS boolean
  LANGUAGE sql
  STABLE SECURITY DEFINER
- SET search_path TO 'public', 'extensions'
+ SET search_path TO 'public', 'extensions', 'pg_temp'
 AS $function$
   select exists (
     select 1 from worker_cells w
@@ -1268,7 +1271,7 @@ CREATE OR REPLACE FUNCTION public.list_rule_sets()
  RETURNS jsonb
  LANGUAGE sql
  STABLE
- SET search_path TO 'public', 'extensions'
+ SET search_path TO 'public', 'extensions', 'pg_temp'
 AS $function$
   select coalesce(jsonb_agg(jsonb_build_object(
            'id', r.id, 'name', r.name, 'version', r.version, 'rules', r.rules, 'createdAt', r.created_at)
@@ -1283,7 +1286,7 @@ $function$;
 CREATE OR REPLACE FUNCTION public.lock_cells(p_expected jsonb)
  RETURNS SETOF cells
  LANGUAGE plpgsql
- SET search_path TO 'public', 'extensions'
+ SET search_path TO 'public', 'extensions', 'pg_temp'
 AS $function$
 declare
   item jsonb;
@@ -1308,40 +1311,43 @@ begin
   end loop;
 end
 $function$;
--- execute on lock_cells(p_expected jsonb): public
+-- execute on lock_cells(p_expected jsonb): owner only
 
 -- An address cut after the house number (号), the rest hidden: where, not which flat.
 CREATE OR REPLACE FUNCTION public.mask_address(v text)
  RETURNS text
  LANGUAGE sql
  IMMUTABLE
+ SET search_path TO 'public', 'extensions', 'pg_temp'
 AS $function$
   select case when position('号' in v) > 0 then left(v, position('号' in v)) || '***'
               else left(v, greatest(length(v) / 2, 1)) || '***' end
 $function$;
--- execute on mask_address(v text): public
+-- execute on mask_address(v text): owner only
 
 -- An ID card number with only the region (first 6) and the last 4 characters shown.
 CREATE OR REPLACE FUNCTION public.mask_id_card(v text)
  RETURNS text
  LANGUAGE sql
  IMMUTABLE
+ SET search_path TO 'public', 'extensions', 'pg_temp'
 AS $function$
   select case when length(v) < 10 then repeat('*', length(v))
               else left(v, 6) || repeat('*', length(v) - 10) || right(v, 4) end
 $function$;
--- execute on mask_id_card(v text): public
+-- execute on mask_id_card(v text): owner only
 
 -- A phone number with the middle digits hidden (138****5678).
 CREATE OR REPLACE FUNCTION public.mask_phone(v text)
  RETURNS text
  LANGUAGE sql
  IMMUTABLE
+ SET search_path TO 'public', 'extensions', 'pg_temp'
 AS $function$
   select case when length(v) < 7 then repeat('*', length(v))
               else left(v, 3) || repeat('*', length(v) - 7) || right(v, 4) end
 $function$;
--- execute on mask_phone(v text): public
+-- execute on mask_phone(v text): owner only
 
 -- Grid edit: merges cells of one community that form one connected shape. p_keep (or the largest)
 -- keeps its code, the others retire; the class is then set by the latest saved rule set in the same
@@ -1349,7 +1355,8 @@ $function$;
 CREATE OR REPLACE FUNCTION public.merge_cells(p_cells jsonb, p_reason text, p_keep text DEFAULT NULL::text)
  RETURNS jsonb
  LANGUAGE plpgsql
- SET search_path TO 'public', 'extensions'
+ SECURITY DEFINER
+ SET search_path TO 'public', 'extensions', 'pg_temp'
 AS $function$
 declare
   cells_in cells[];
@@ -1385,14 +1392,15 @@ begin
   )));
 end
 $function$;
--- execute on merge_cells(p_cells jsonb, p_reason text, p_keep text): authenticated, public, service_role
+-- execute on merge_cells(p_cells jsonb, p_reason text, p_keep text): authenticated, service_role
 
 -- Grid edit: moves a cell to a neighbouring community of the same street under a new code there;
 -- both communities' borders follow.
 CREATE OR REPLACE FUNCTION public.move_cell(p_code text, p_version integer, p_community_code text, p_reason text)
  RETURNS jsonb
  LANGUAGE plpgsql
- SET search_path TO 'public', 'extensions'
+ SECURITY DEFINER
+ SET search_path TO 'public', 'extensions', 'pg_temp'
 AS $function$
 declare
   cell cells;
@@ -1425,7 +1433,7 @@ begin
   return result;
 end
 $function$;
--- execute on move_cell(p_code text, p_version integer, p_community_code text, p_reason text): authenticated, public, service_role
+-- execute on move_cell(p_code text, p_version integer, p_community_code text, p_reason text): authenticated, service_role
 
 -- Internal to grid edits: one new code per shape in a community, after the highest the community
 -- ever had (so a retired code is not handed out again; the last three digits of a code allow 999
@@ -1433,7 +1441,7 @@ $function$;
 CREATE OR REPLACE FUNCTION public.next_cell_codes(p_community text, p_shapes geometry[])
  RETURNS text[]
  LANGUAGE sql
- SET search_path TO 'public', 'extensions'
+ SET search_path TO 'public', 'extensions', 'pg_temp'
 AS $function$
   with base as (
     select coalesce(max(right(code, 3)::integer), 0) n from cells where community_code = p_community
@@ -1446,14 +1454,14 @@ AS $function$
   select array_agg(p_community || lpad((base.n + o.k)::text, 3, '0') order by o.ord)
   from ordered o, base
 $function$;
--- execute on next_cell_codes(p_community text, p_shapes geometry[]): public
+-- execute on next_cell_codes(p_community text, p_shapes geometry[]): owner only
 
 -- Sets a cell's class by hand with a reason; rule runs keep it until the override is cleared.
 -- Administrators only.
 CREATE OR REPLACE FUNCTION public.override_cell_class(p_code text, p_class text, p_reason text)
  RETURNS void
  LANGUAGE plpgsql
- SET search_path TO 'public', 'extensions'
+ SET search_path TO 'public', 'extensions', 'pg_temp'
 AS $function$
 declare
   cell cells;
@@ -1503,7 +1511,7 @@ CREATE OR REPLACE FUNCTION public.person_personal(p_entity_id uuid)
  RETURNS jsonb
  LANGUAGE plpgsql
  SECURITY DEFINER
- SET search_path TO 'public', 'extensions'
+ SET search_path TO 'public', 'extensions', 'pg_temp'
 AS $function$
 declare
   role text := app_role();
@@ -1536,7 +1544,7 @@ $function$;
 CREATE OR REPLACE FUNCTION public.point_detail(p_kind text, p_id uuid)
  RETURNS jsonb
  LANGUAGE plpgsql
- SET search_path TO 'public', 'extensions'
+ SET search_path TO 'public', 'extensions', 'pg_temp'
 AS $function$
 declare
   result jsonb;
@@ -1576,7 +1584,7 @@ CREATE OR REPLACE FUNCTION public.points_columns(p_kind text)
  RETURNS jsonb
  LANGUAGE plpgsql
  STABLE
- SET search_path TO 'public', 'extensions'
+ SET search_path TO 'public', 'extensions', 'pg_temp'
 AS $function$
 declare
   result jsonb;
@@ -1619,7 +1627,7 @@ $function$;
 CREATE OR REPLACE FUNCTION public.preview_cell_edit(p_operation text, p_args jsonb)
  RETURNS jsonb
  LANGUAGE plpgsql
- SET search_path TO 'public', 'extensions'
+ SET search_path TO 'public', 'extensions', 'pg_temp'
 AS $function$
 declare
   result jsonb;
@@ -1653,7 +1661,7 @@ begin
                             'newCodes', result -> 'newCodes', 'retiredCodes', result -> 'retiredCodes');
 end
 $function$;
--- execute on preview_cell_edit(p_operation text, p_args jsonb): authenticated, public, service_role
+-- execute on preview_cell_edit(p_operation text, p_args jsonb): authenticated, service_role
 
 -- Re-assigns the entities and events inside an area to the cells that now contain them, after a
 -- grid edit. Security definer: under row security the spatial index cannot be used; it only writes
@@ -1662,7 +1670,7 @@ CREATE OR REPLACE FUNCTION public.reassign_points(p_area geometry)
  RETURNS void
  LANGUAGE plpgsql
  SECURITY DEFINER
- SET search_path TO 'public', 'extensions'
+ SET search_path TO 'public', 'extensions', 'pg_temp'
 AS $function$
 begin
   with moved as (
@@ -1681,7 +1689,7 @@ begin
     from moved m where e.id = m.id and e.cell_code is distinct from m.code;
 end
 $function$;
--- execute on reassign_points(p_area geometry): public
+-- execute on reassign_points(p_area geometry): owner only
 
 -- The latest p_limit edits, newest first, with whether each can still be undone (every cell it
 -- wrote still current, not reverted).
@@ -1689,7 +1697,7 @@ CREATE OR REPLACE FUNCTION public.recent_cell_edits(p_limit integer DEFAULT 50)
  RETURNS jsonb
  LANGUAGE sql
  STABLE
- SET search_path TO 'public', 'extensions'
+ SET search_path TO 'public', 'extensions', 'pg_temp'
 AS $function$
   select coalesce(jsonb_agg(x order by (x ->> 'id')::bigint desc), '[]') from (
     select jsonb_build_object(
@@ -1705,7 +1713,7 @@ AS $function$
     from cell_edits e order by e.id desc limit greatest(1, least(p_limit, 500))
   ) s
 $function$;
--- execute on recent_cell_edits(p_limit integer): authenticated, public, service_role
+-- execute on recent_cell_edits(p_limit integer): authenticated, service_role
 
 -- Classes the given current cells by the latest saved rule set (judged among all cells, as a full
 -- run would) and writes them as a run of it, manual classes kept. Returns {ruleSet, changed,
@@ -1715,7 +1723,7 @@ CREATE OR REPLACE FUNCTION public.reclassify_cells(p_codes text[])
  RETURNS jsonb
  LANGUAGE plpgsql
  SECURITY DEFINER
- SET search_path TO 'public', 'extensions'
+ SET search_path TO 'public', 'extensions', 'pg_temp'
 AS $function$
 declare
   latest class_rule_sets;
@@ -1734,14 +1742,14 @@ begin
   return applied || jsonb_build_object('ruleSet', jsonb_build_object('id', latest.id, 'name', latest.name, 'version', latest.version));
 end
 $function$;
--- execute on reclassify_cells(p_codes text[]): authenticated, service_role
+-- execute on reclassify_cells(p_codes text[]): owner only
 
 -- Internal to grid edits: sets each community's shape to the union of its current cells, and each
 -- of their streets' to the union of its communities.
 CREATE OR REPLACE FUNCTION public.refresh_community_shapes(p_codes text[])
  RETURNS void
  LANGUAGE plpgsql
- SET search_path TO 'public', 'extensions'
+ SET search_path TO 'public', 'extensions', 'pg_temp'
 AS $function$
 begin
   update admin_areas a set geom = s.geom
@@ -1755,14 +1763,14 @@ begin
     where a.code = s.parent_code and a.level = 'street';
 end
 $function$;
--- execute on refresh_community_shapes(p_codes text[]): public
+-- execute on refresh_community_shapes(p_codes text[]): owner only
 
 -- Raises 42501 unless the caller is a grid administrator; the first line of every grid edit.
 CREATE OR REPLACE FUNCTION public.require_grid_admin()
  RETURNS void
  LANGUAGE plpgsql
  STABLE
- SET search_path TO 'public', 'extensions'
+ SET search_path TO 'public', 'extensions', 'pg_temp'
 AS $function$
 begin
   if app_role() <> 'admin' then
@@ -1770,7 +1778,7 @@ begin
   end if;
 end
 $function$;
--- execute on require_grid_admin(): public
+-- execute on require_grid_admin(): owner only
 
 -- Grid edit: new shapes for several cells at once, p_cells [{code, version, geometry}]. Mode
 -- 'reshape' (a moved shared border): together they cover exactly what they covered before. Mode
@@ -1779,7 +1787,8 @@ $function$;
 CREATE OR REPLACE FUNCTION public.reshape_cells(p_cells jsonb, p_reason text, p_allow_multipart boolean DEFAULT false, p_mode text DEFAULT 'reshape'::text)
  RETURNS jsonb
  LANGUAGE plpgsql
- SET search_path TO 'public', 'extensions'
+ SECURITY DEFINER
+ SET search_path TO 'public', 'extensions', 'pg_temp'
 AS $function$
 declare
   cells_in cells[];
@@ -1846,14 +1855,15 @@ begin
   return commit_cell_edit(p_mode, p_reason, cells_in, after, p_allow_multipart);
 end
 $function$;
--- execute on reshape_cells(p_cells jsonb, p_reason text, p_allow_multipart boolean, p_mode text): authenticated, public, service_role
+-- execute on reshape_cells(p_cells jsonb, p_reason text, p_allow_multipart boolean, p_mode text): authenticated, service_role
 
 -- Undoes an edit, or redoes an undone one by undoing the undo: the cells it wrote must still be
 -- current; they close and the cells it closed come back with their codes.
 CREATE OR REPLACE FUNCTION public.revert_cell_edit(p_edit_id bigint, p_reason text DEFAULT NULL::text)
  RETURNS jsonb
  LANGUAGE plpgsql
- SET search_path TO 'public', 'extensions'
+ SECURITY DEFINER
+ SET search_path TO 'public', 'extensions', 'pg_temp'
 AS $function$
 declare
   edit cell_edits;
@@ -1891,7 +1901,7 @@ begin
   return result;
 end
 $function$;
--- execute on revert_cell_edit(p_edit_id bigint, p_reason text): authenticated, public, service_role
+-- execute on revert_cell_edit(p_edit_id bigint, p_reason text): authenticated, service_role
 
 -- The risk × responsibility matrix, one entry per event category: [{category, risk, responsibility,
 -- note}].
@@ -1899,7 +1909,7 @@ CREATE OR REPLACE FUNCTION public.risk_matrix_entries()
  RETURNS jsonb
  LANGUAGE sql
  STABLE
- SET search_path TO 'public', 'extensions'
+ SET search_path TO 'public', 'extensions', 'pg_temp'
 AS $function$
   select coalesce(jsonb_agg(jsonb_build_object('category', m.category, 'risk', m.risk,
            'responsibility', m.responsibility, 'note', m.note) order by m.category), '[]')
@@ -1913,7 +1923,7 @@ $function$;
 CREATE OR REPLACE FUNCTION public.save_rule_set(p_rules jsonb)
  RETURNS jsonb
  LANGUAGE plpgsql
- SET search_path TO 'public', 'extensions'
+ SET search_path TO 'public', 'extensions', 'pg_temp'
 AS $function$
 declare
   rule_name text := btrim(coalesce(p_rules ->> 'name', ''));
@@ -2012,7 +2022,7 @@ $function$;
 CREATE OR REPLACE FUNCTION public.set_risk_matrix_entry(p_category text, p_risk text, p_responsibility text, p_note text)
  RETURNS void
  LANGUAGE plpgsql
- SET search_path TO 'public', 'extensions'
+ SET search_path TO 'public', 'extensions', 'pg_temp'
 AS $function$
 begin
   if app_role() <> 'admin' then
@@ -2033,7 +2043,8 @@ $function$;
 CREATE OR REPLACE FUNCTION public.split_cell(p_code text, p_version integer, p_line jsonb, p_reason text)
  RETURNS jsonb
  LANGUAGE plpgsql
- SET search_path TO 'public', 'extensions'
+ SECURITY DEFINER
+ SET search_path TO 'public', 'extensions', 'pg_temp'
 AS $function$
 declare
   cell cells;
@@ -2077,26 +2088,28 @@ begin
   return result;
 end
 $function$;
--- execute on split_cell(p_code text, p_version integer, p_line jsonb, p_reason text): authenticated, public, service_role
+-- execute on split_cell(p_code text, p_version integer, p_line jsonb, p_reason text): authenticated, service_role
 
 -- Trigger: sets updated_at to now() on every update.
 CREATE OR REPLACE FUNCTION public.touch_updated_at()
  RETURNS trigger
  LANGUAGE plpgsql
+ SET search_path TO 'public', 'extensions', 'pg_temp'
 AS $function$
 begin
   new.updated_at := now();
   return new;
 end
 $function$;
--- execute on touch_updated_at(): public
+-- execute on touch_updated_at(): owner only
 
 -- Grid edit: deletes a cell by giving its whole area to a neighbour sharing a border with it; the
 -- neighbour keeps its code, the deleted cell's code retires.
 CREATE OR REPLACE FUNCTION public.transfer_cell(p_code text, p_version integer, p_to_code text, p_to_version integer, p_reason text)
  RETURNS jsonb
  LANGUAGE plpgsql
- SET search_path TO 'public', 'extensions'
+ SECURITY DEFINER
+ SET search_path TO 'public', 'extensions', 'pg_temp'
 AS $function$
 declare
   result jsonb;
@@ -2112,7 +2125,7 @@ begin
   return result || jsonb_build_object('operation', 'transfer');
 end
 $function$;
--- execute on transfer_cell(p_code text, p_version integer, p_to_code text, p_to_version integer, p_reason text): authenticated, public, service_role
+-- execute on transfer_cell(p_code text, p_version integer, p_to_code text, p_to_version integer, p_reason text): authenticated, service_role
 
 -- Internal to grid edits: closes the cells p_before, writes p_after (valid, non-empty, single-part
 -- unless allowed; codes kept or issued by next_cell_codes), hands workers to new and heir cells,
@@ -2120,7 +2133,7 @@ $function$;
 CREATE OR REPLACE FUNCTION public.write_cell_edit(p_operation text, p_reason text, p_before cells[], p_after jsonb, p_allow_multipart boolean DEFAULT false, p_reverts bigint DEFAULT NULL::bigint)
  RETURNS jsonb
  LANGUAGE plpgsql
- SET search_path TO 'public', 'extensions'
+ SET search_path TO 'public', 'extensions', 'pg_temp'
 AS $function$
 declare
   item jsonb;
@@ -2253,4 +2266,4 @@ begin
   );
 end
 $function$;
--- execute on write_cell_edit(p_operation text, p_reason text, p_before cells[], p_after jsonb, p_allow_multipart boolean, p_reverts bigint): public
+-- execute on write_cell_edit(p_operation text, p_reason text, p_before cells[], p_after jsonb, p_allow_multipart boolean, p_reverts bigint): owner only
