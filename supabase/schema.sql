@@ -164,6 +164,7 @@ create table class_rule_sets (
   constraint class_rule_sets_name_check CHECK ((length(btrim(name)) > 0)),
   constraint class_rule_sets_name_version_key UNIQUE (name, version),
   constraint class_rule_sets_pkey PRIMARY KEY (id),
+  constraint class_rule_sets_rules_usable CHECK ((rule_set_problem(rules) IS NULL)) NOT VALID,
   constraint class_rule_sets_version_check CHECK ((version >= 1))
 );
 alter table class_rule_sets enable row level security;
@@ -1917,6 +1918,95 @@ AS $function$
 $function$;
 -- execute on risk_matrix_entries(): authenticated, service_role
 
+-- What is wrong with a rule set, in the words of ruleSetIssueText (src/domain/classify.ts), or null
+-- when it is usable: every value within its bounds, so that scores stay finite and runs bounded.
+CREATE OR REPLACE FUNCTION public.rule_set_problem(p_rules jsonb)
+ RETURNS text
+ LANGUAGE plpgsql
+ IMMUTABLE
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+declare
+  inputs constant text[] := array['events', 'households', 'key_persons', 'hazard_sites', 'risk_index'];
+  w record;
+  any_weight boolean := false;
+  num constant text := 'number';
+  a numeric;
+  b numeric;
+  days jsonb;
+  half jsonb;
+  risk jsonb;
+begin
+  if jsonb_typeof(p_rules) is distinct from 'object' then
+    return 'the rule set is not a JSON object';
+  end if;
+  if jsonb_typeof(p_rules -> 'name') is distinct from 'string' or btrim(p_rules ->> 'name') = '' then
+    return '"name" must be a non-empty text';
+  end if;
+  if char_length(p_rules ->> 'name') > 200 then
+    return '"name" must be at most 200 characters';
+  end if;
+  if jsonb_typeof(p_rules -> 'weights') is distinct from 'object' then
+    return '"weights" must be an object of input → weight';
+  end if;
+  for w in select key, value from jsonb_each(p_rules -> 'weights') loop
+    if not w.key = any (inputs) then
+      return format('"weights" has an unknown input "%s"; inputs are %s', w.key, array_to_string(inputs, ', '));
+    end if;
+    if jsonb_typeof(w.value) is distinct from num or (w.value::text)::numeric < 0 or (w.value::text)::numeric > 1000 then
+      return format('the weight of "%s" must be a number from 0 to 1000', w.key);
+    end if;
+    any_weight := any_weight or (w.value::text)::numeric > 0;
+  end loop;
+  if not any_weight then
+    return '"weights" must weigh at least one input more than 0';
+  end if;
+  if coalesce(p_rules ->> 'normalize', '') not in ('rank', 'max', 'none') or jsonb_typeof(p_rules -> 'normalize') <> 'string' then
+    return '"normalize" must be "rank", "max" or "none"';
+  end if;
+  if coalesce(p_rules ->> 'method', '') not in ('thresholds', 'quantiles') or jsonb_typeof(p_rules -> 'method') <> 'string' then
+    return '"method" must be "thresholds" or "quantiles"';
+  end if;
+  if jsonb_typeof(p_rules -> 'A') is distinct from num or jsonb_typeof(p_rules -> 'B') is distinct from num
+     or abs((p_rules ->> 'A')::numeric) > 1e9 or abs((p_rules ->> 'B')::numeric) > 1e9 then
+    return '"A" and "B" must be numbers from -1000000000 to 1000000000';
+  end if;
+  a := (p_rules ->> 'A')::numeric;
+  b := (p_rules ->> 'B')::numeric;
+  if p_rules ->> 'method' = 'thresholds' and a < b then
+    return 'the A threshold must be at least the B threshold';
+  end if;
+  if p_rules ->> 'method' = 'quantiles' and (a < 0 or b < 0 or a + b > 1) then
+    return 'the A and B shares must be ≥ 0 and add up to at most 1';
+  end if;
+  days := p_rules -> 'eventDays';
+  if days is not null and (jsonb_typeof(days) is distinct from num or (days::text)::numeric % 1 <> 0
+                           or (days::text)::numeric < 1 or (days::text)::numeric > 3650) then
+    return '"eventDays" must be a whole number of days from 1 to 3650';
+  end if;
+  half := p_rules -> 'halfLifeDays';
+  if half is not null and jsonb_typeof(half) <> 'null'
+     and (jsonb_typeof(half) <> num or (half::text)::numeric <= 0 or (half::text)::numeric > 3650) then
+    return '"halfLifeDays" must be a number of days above 0 and up to 3650, or null for no decay';
+  end if;
+  risk := p_rules -> 'risk';
+  if risk is not null then
+    if jsonb_typeof(risk) is distinct from 'object' then
+      return '"risk" must be an object {per, hazardWeight}';
+    end if;
+    if jsonb_typeof(risk -> 'per') is distinct from 'string' or risk ->> 'per' not in ('area', 'residents') then
+      return '"risk.per" must be "area" (per km²) or "residents" (per 1,000 residents)';
+    end if;
+    if jsonb_typeof(risk -> 'hazardWeight') is distinct from num
+       or (risk ->> 'hazardWeight')::numeric < 0 or (risk ->> 'hazardWeight')::numeric > 1000 then
+      return '"risk.hazardWeight" must be a number from 0 to 1000';
+    end if;
+  end if;
+  return null;
+end
+$function$;
+-- execute on rule_set_problem(p_rules jsonb): authenticated, service_role
+
 -- Saves a rule set as the next version of its name (never overwriting one) and returns {id, name,
 -- version}. Administrators only; the shape is checked here, the app checks the values before
 -- sending.
@@ -1927,37 +2017,15 @@ CREATE OR REPLACE FUNCTION public.save_rule_set(p_rules jsonb)
 AS $function$
 declare
   rule_name text := btrim(coalesce(p_rules ->> 'name', ''));
+  problem text := rule_set_problem(p_rules);
   next_version integer;
   new_id bigint;
 begin
   if app_role() <> 'admin' then
     raise exception using errcode = '42501', message = 'only grid administrators may save rule sets';
   end if;
-  if rule_name = '' then
-    raise exception using errcode = '22023', message = 'the rule set needs a name';
-  end if;
-  if jsonb_typeof(p_rules -> 'weights') is distinct from 'object' or p_rules -> 'weights' = '{}'::jsonb then
-    raise exception using errcode = '22023', message = 'the rule set must weigh at least one input';
-  end if;
-  if coalesce(p_rules ->> 'method', '') not in ('thresholds', 'quantiles')
-     or coalesce(p_rules ->> 'normalize', '') not in ('rank', 'max', 'none')
-     or jsonb_typeof(p_rules -> 'A') is distinct from 'number' or jsonb_typeof(p_rules -> 'B') is distinct from 'number' then
-    raise exception using errcode = '22023',
-      message = 'the rule set needs "method" (thresholds or quantiles), "normalize" (rank, max or none) and numbers "A" and "B"';
-  end if;
-  if p_rules ? 'risk' and (
-       jsonb_typeof(p_rules -> 'risk') is distinct from 'object'
-       or coalesce(p_rules -> 'risk' ->> 'per', '') not in ('area', 'residents')
-       or case when jsonb_typeof(p_rules -> 'risk' -> 'hazardWeight') = 'number'
-               then (p_rules -> 'risk' ->> 'hazardWeight')::float8 < 0 else true end) then
-    raise exception using errcode = '22023',
-      message = 'the rule set''s "risk" needs "per" (area or residents) and a number "hazardWeight" ≥ 0';
-  end if;
-  if jsonb_typeof(p_rules -> 'halfLifeDays') <> 'null'
-     and (case when jsonb_typeof(p_rules -> 'halfLifeDays') = 'number' then (p_rules ->> 'halfLifeDays')::float8 <= 0
-               else true end) then
-    raise exception using errcode = '22023',
-      message = 'the rule set''s "halfLifeDays" must be a number of days > 0, or null for no decay';
+  if problem is not null then
+    raise exception using errcode = '22023', message = 'the rule set cannot be used: ' || problem;
   end if;
   perform pg_advisory_xact_lock(hashtext('class_rule_sets:' || rule_name));
   select coalesce(max(version), 0) + 1 into next_version from class_rule_sets where name = rule_name;

@@ -51,40 +51,104 @@ export interface ClassResult {
   cutoffs: { A: number; B: number };
 }
 
-/** Returns what is wrong with a rule set (JSON from a file or the editor), or null when it is usable. */
-export function ruleSetProblem(rules: unknown): string | null {
+/**
+ * The bounds of a rule set's values: generous for any real use, tight enough that a score stays
+ * finite and a run stays bounded (a weight of 1e308 made every score infinite and every cell A).
+ * The database checks the same (rule_set_problem).
+ */
+export const RULE_LIMITS = { weight: 1000, threshold: 1e9, eventDays: 3650, halfLifeDays: 3650, hazardWeight: 1000 } as const;
+
+const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/** What is wrong with a rule set: a code the UI words in the user's language, with its values. */
+export type RuleSetIssue =
+  | { code: 'not-object' | 'name' | 'name-length' | 'weights-object' | 'no-weight' | 'normalize' | 'method' }
+  | { code: 'unknown-input'; input: string }
+  | { code: 'weight'; input: string; max: number }
+  | { code: 'thresholds-range' | 'event-days' | 'half-life' | 'hazard-weight'; max: number }
+  | { code: 'threshold-order' | 'shares' | 'risk-object' | 'risk-per' };
+
+/** Returns what is wrong with a rule set (JSON from a file, the editor or the database), or null when it is usable. */
+export function ruleSetIssue(rules: unknown): RuleSetIssue | null {
   const r = rules as Partial<RuleSet> | null;
-  if (!r || typeof r !== 'object') return 'the rule set is not a JSON object';
-  if (typeof r.name !== 'string' || r.name.trim() === '') return '"name" must be a non-empty text';
-  if (!r.weights || typeof r.weights !== 'object') return '"weights" must be an object of input → weight';
+  if (!r || typeof r !== 'object' || Array.isArray(r)) return { code: 'not-object' };
+  if (typeof r.name !== 'string' || r.name.trim() === '') return { code: 'name' };
+  if (r.name.length > 200) return { code: 'name-length' };
+  if (!r.weights || typeof r.weights !== 'object' || Array.isArray(r.weights)) return { code: 'weights-object' };
   const entries = Object.entries(r.weights);
-  if (entries.length === 0) return '"weights" must weigh at least one input';
   for (const [k, w] of entries) {
-    if (!CLASS_INPUTS.includes(k as ClassInput)) return `"weights" has an unknown input "${k}"; inputs are ${CLASS_INPUTS.join(', ')}`;
-    if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) return `the weight of "${k}" must be a number ≥ 0`;
+    if (!CLASS_INPUTS.includes(k as ClassInput)) return { code: 'unknown-input', input: k };
+    if (!isNumber(w) || w < 0 || w > RULE_LIMITS.weight) return { code: 'weight', input: k, max: RULE_LIMITS.weight };
   }
-  if (!['rank', 'max', 'none'].includes(r.normalize as string)) return '"normalize" must be "rank", "max" or "none"';
-  if (!['thresholds', 'quantiles'].includes(r.method as string)) return '"method" must be "thresholds" or "quantiles"';
-  if (typeof r.A !== 'number' || typeof r.B !== 'number' || !Number.isFinite(r.A) || !Number.isFinite(r.B))
-    return '"A" and "B" must be numbers';
-  if (r.method === 'thresholds' && r.A < r.B) return 'the A threshold must be at least the B threshold';
-  if (r.method === 'quantiles' && (r.A < 0 || r.B < 0 || r.A + r.B > 1)) return 'the A and B shares must be ≥ 0 and add up to at most 1';
-  if (r.eventDays !== undefined && !(Number.isInteger(r.eventDays) && r.eventDays > 0))
-    return '"eventDays" must be a whole number of days > 0';
+  if (!entries.some(([, w]) => (w as number) > 0)) return { code: 'no-weight' };
+  if (!['rank', 'max', 'none'].includes(r.normalize as string)) return { code: 'normalize' };
+  if (!['thresholds', 'quantiles'].includes(r.method as string)) return { code: 'method' };
+  if (!isNumber(r.A) || !isNumber(r.B) || Math.abs(r.A) > RULE_LIMITS.threshold || Math.abs(r.B) > RULE_LIMITS.threshold)
+    return { code: 'thresholds-range', max: RULE_LIMITS.threshold };
+  if (r.method === 'thresholds' && r.A < r.B) return { code: 'threshold-order' };
+  if (r.method === 'quantiles' && (r.A < 0 || r.B < 0 || r.A + r.B > 1)) return { code: 'shares' };
+  if (r.eventDays !== undefined && !(Number.isInteger(r.eventDays) && r.eventDays > 0 && r.eventDays <= RULE_LIMITS.eventDays))
+    return { code: 'event-days', max: RULE_LIMITS.eventDays };
   if (
     r.halfLifeDays !== undefined &&
     r.halfLifeDays !== null &&
-    !(typeof r.halfLifeDays === 'number' && r.halfLifeDays > 0 && Number.isFinite(r.halfLifeDays))
+    !(isNumber(r.halfLifeDays) && r.halfLifeDays > 0 && r.halfLifeDays <= RULE_LIMITS.halfLifeDays)
   )
-    return '"halfLifeDays" must be a number of days > 0, or null for no decay';
+    return { code: 'half-life', max: RULE_LIMITS.halfLifeDays };
   if (r.risk !== undefined) {
     const risk = r.risk as Partial<RiskOptions> | null;
-    if (!risk || typeof risk !== 'object') return '"risk" must be an object {per, hazardWeight}';
-    if (risk.per !== 'area' && risk.per !== 'residents') return '"risk.per" must be "area" (per km²) or "residents" (per 1,000 residents)';
-    if (typeof risk.hazardWeight !== 'number' || !Number.isFinite(risk.hazardWeight) || risk.hazardWeight < 0)
-      return '"risk.hazardWeight" must be a number ≥ 0';
+    if (!risk || typeof risk !== 'object' || Array.isArray(risk)) return { code: 'risk-object' };
+    if (risk.per !== 'area' && risk.per !== 'residents') return { code: 'risk-per' };
+    if (!isNumber(risk.hazardWeight) || risk.hazardWeight < 0 || risk.hazardWeight > RULE_LIMITS.hazardWeight)
+      return { code: 'hazard-weight', max: RULE_LIMITS.hazardWeight };
   }
   return null;
+}
+
+/** Returns a rule set issue in English (files, the CLI, and the database's rule_set_problem, word for word). */
+export function ruleSetIssueText(issue: RuleSetIssue): string {
+  switch (issue.code) {
+    case 'not-object':
+      return 'the rule set is not a JSON object';
+    case 'name':
+      return '"name" must be a non-empty text';
+    case 'name-length':
+      return '"name" must be at most 200 characters';
+    case 'weights-object':
+      return '"weights" must be an object of input → weight';
+    case 'unknown-input':
+      return `"weights" has an unknown input "${issue.input}"; inputs are ${CLASS_INPUTS.join(', ')}`;
+    case 'weight':
+      return `the weight of "${issue.input}" must be a number from 0 to ${issue.max}`;
+    case 'no-weight':
+      return '"weights" must weigh at least one input more than 0';
+    case 'normalize':
+      return '"normalize" must be "rank", "max" or "none"';
+    case 'method':
+      return '"method" must be "thresholds" or "quantiles"';
+    case 'thresholds-range':
+      return `"A" and "B" must be numbers from -${issue.max} to ${issue.max}`;
+    case 'threshold-order':
+      return 'the A threshold must be at least the B threshold';
+    case 'shares':
+      return 'the A and B shares must be ≥ 0 and add up to at most 1';
+    case 'event-days':
+      return `"eventDays" must be a whole number of days from 1 to ${issue.max}`;
+    case 'half-life':
+      return `"halfLifeDays" must be a number of days above 0 and up to ${issue.max}, or null for no decay`;
+    case 'risk-object':
+      return '"risk" must be an object {per, hazardWeight}';
+    case 'risk-per':
+      return '"risk.per" must be "area" (per km²) or "residents" (per 1,000 residents)';
+    case 'hazard-weight':
+      return `"risk.hazardWeight" must be a number from 0 to ${issue.max}`;
+  }
+}
+
+/** Returns what is wrong with a rule set in English, or null when it is usable. */
+export function ruleSetProblem(rules: unknown): string | null {
+  const issue = ruleSetIssue(rules);
+  return issue ? ruleSetIssueText(issue) : null;
 }
 
 /** Percentile ranks in 0..1: the share of other cells below, ties sharing their mean rank. */

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApplyClassesResult, Backend, CellClassInputs, RiskMatrixEntry, RuleSetVersion } from '../data/backend';
 import { runRuleSet } from '../data/run-rule-set';
-import { CLASS_INPUTS, type ClassResult, classReason, type RuleSet, ruleSetProblem, ruleSetRisk } from '../domain/classify';
+import { CLASS_INPUTS, type ClassResult, classReason, type RuleSet, ruleSetIssue, ruleSetRisk } from '../domain/classify';
 import type { CellCode } from '../domain/ids';
 import type { RiskOptions } from '../domain/risk-index';
 import { categoryLabel } from '../i18n/categories';
@@ -78,7 +78,8 @@ export function ClassifyPanel({ backend, canApply, categories, onSelectCell, sho
       .catch((e: unknown) => setError(describeError(e)));
   }, [backend, describeError]);
 
-  const problem = ruleSetProblem(rules);
+  const issue = ruleSetIssue(rules);
+  const problem = issue ? t(`classify.problem.${issue.code}`, issue) : null;
   const riskOptions = ruleSetRisk(rules);
   const edit = (next: Partial<RuleSet>) => {
     setRules((r) => ({ ...r, ...next }));

@@ -16,6 +16,7 @@ const MEMBER_HELPERS = [
   'import_person_private',
   'person_keys_by_id_card',
   'classify_by_rules',
+  'rule_set_problem',
 ];
 
 /** Returns the project's functions (not extensions') that `role` may execute, by name. */

@@ -289,6 +289,11 @@ describe('classify CLI', () => {
     const r = cli('classify', '--cells', cells, '--points', events, '--rules', bad, '--out', join(dir, 'c.csv'));
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`rules file ${bad}: the A threshold must be at least the B threshold`);
+    // A weight of 1e308 made every score infinite and classed nearly every cell A: refused.
+    writeFileSync(bad, JSON.stringify({ name: 'x', weights: { events: 1e308 }, normalize: 'none', method: 'thresholds', A: 5, B: 1 }));
+    const huge = cli('classify', '--cells', cells, '--points', events, '--rules', bad, '--out', join(dir, 'c.csv'));
+    expect(huge.code).toBe(2);
+    expect(huge.stderr).toContain(`rules file ${bad}: the weight of "events" must be a number from 0 to 1000`);
   });
 });
 

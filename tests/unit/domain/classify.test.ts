@@ -78,16 +78,28 @@ describe('classifyCells', () => {
     expect(ruleSetProblem({ ...absolute, method: 'quantiles', A: 0.7, B: 0.5 })).toBe(
       'the A and B shares must be ≥ 0 and add up to at most 1',
     );
-    expect(ruleSetProblem({ ...absolute, weights: {} })).toBe('"weights" must weigh at least one input');
+    expect(ruleSetProblem({ ...absolute, weights: {} })).toBe('"weights" must weigh at least one input more than 0');
+    expect(ruleSetProblem({ ...absolute, weights: { events: 0 } })).toBe('"weights" must weigh at least one input more than 0');
     expect(ruleSetProblem(null)).toBe('the rule set is not a JSON object');
     expect(ruleSetProblem({ ...absolute, risk: 'area' })).toBe('"risk" must be an object {per, hazardWeight}');
     expect(ruleSetProblem({ ...absolute, risk: { per: 'households', hazardWeight: 1 } })).toContain('"risk.per" must be');
-    expect(ruleSetProblem({ ...absolute, risk: { per: 'area', hazardWeight: -1 } })).toBe('"risk.hazardWeight" must be a number ≥ 0');
+    expect(ruleSetProblem({ ...absolute, risk: { per: 'area', hazardWeight: -1 } })).toBe('"risk.hazardWeight" must be a number from 0 to 1000');
     expect(ruleSetProblem({ ...absolute, risk: { per: 'residents', hazardWeight: 0 } })).toBeNull();
-    expect(ruleSetProblem({ ...absolute, halfLifeDays: 0 })).toBe('"halfLifeDays" must be a number of days > 0, or null for no decay');
+    expect(ruleSetProblem({ ...absolute, halfLifeDays: 0 })).toBe(
+      '"halfLifeDays" must be a number of days above 0 and up to 3650, or null for no decay',
+    );
     expect(ruleSetProblem({ ...absolute, halfLifeDays: null })).toBeNull();
     expect(ruleSetProblem({ ...absolute, halfLifeDays: 30 })).toBeNull();
     expect(() => classifyCells([], { ...absolute, normalize: 'z' as never })).toThrow('"normalize" must be');
+  });
+
+  it('refuses values that would make every score infinite or a run unbounded (a weight of 1e308 made every cell A)', () => {
+    expect(ruleSetProblem({ ...absolute, weights: { events: 1e308 } })).toBe('the weight of "events" must be a number from 0 to 1000');
+    expect(ruleSetProblem({ ...absolute, weights: { events: 'abc' } })).toBe('the weight of "events" must be a number from 0 to 1000');
+    expect(ruleSetProblem({ ...absolute, A: 1e300 })).toBe('"A" and "B" must be numbers from -1000000000 to 1000000000');
+    expect(ruleSetProblem({ ...absolute, eventDays: 1e8 })).toBe('"eventDays" must be a whole number of days from 1 to 3650');
+    expect(ruleSetProblem({ ...absolute, eventDays: 365 })).toBeNull();
+    expect(ruleSetProblem({ ...absolute, name: 'x'.repeat(201) })).toBe('"name" must be at most 200 characters');
   });
 });
 
