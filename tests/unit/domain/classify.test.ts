@@ -83,7 +83,9 @@ describe('classifyCells', () => {
     expect(ruleSetProblem(null)).toBe('the rule set is not a JSON object');
     expect(ruleSetProblem({ ...absolute, risk: 'area' })).toBe('"risk" must be an object {per, hazardWeight}');
     expect(ruleSetProblem({ ...absolute, risk: { per: 'households', hazardWeight: 1 } })).toContain('"risk.per" must be');
-    expect(ruleSetProblem({ ...absolute, risk: { per: 'area', hazardWeight: -1 } })).toBe('"risk.hazardWeight" must be a number from 0 to 1000');
+    expect(ruleSetProblem({ ...absolute, risk: { per: 'area', hazardWeight: -1 } })).toBe(
+      '"risk.hazardWeight" must be a number from 0 to 1000',
+    );
     expect(ruleSetProblem({ ...absolute, risk: { per: 'residents', hazardWeight: 0 } })).toBeNull();
     expect(ruleSetProblem({ ...absolute, halfLifeDays: 0 })).toBe(
       '"halfLifeDays" must be a number of days above 0 and up to 3650, or null for no decay',
