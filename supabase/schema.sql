@@ -946,10 +946,15 @@ $function$;
 -- door part p_door) and its cell.
 CREATE OR REPLACE FUNCTION public.geocode_address(p_query text, p_door text, p_limit integer DEFAULT 5)
  RETURNS jsonb
- LANGUAGE sql
+ LANGUAGE plpgsql
  STABLE
  SET search_path TO 'public', 'extensions', 'pg_temp'
 AS $function$
+begin
+  if char_length(p_query) > 200 then
+    raise exception using errcode = '22023', message = format('a query may have at most 200 characters, this one has %s', char_length(p_query));
+  end if;
+  return (
   with q as (
     select p_query as whole, coalesce(nullif(p_door, ''), p_query) as door
   ), scored as (
@@ -967,6 +972,8 @@ AS $function$
     'cellCode', cell_code
   ) order by score desc, id), '[]'::jsonb)
   from scored
+  );
+end
 $function$;
 -- execute on geocode_address(p_query text, p_door text, p_limit integer): authenticated, service_role
 
@@ -1409,7 +1416,10 @@ declare
   result jsonb;
 begin
   perform require_grid_admin();
-  select * into target from admin_areas where code = p_community_code and level = 'community' for update;
+  -- Both communities locked first, in code order (as lock_cells does): two opposite moves wait
+  -- for each other instead of deadlocking.
+  perform 1 from admin_areas a where a.code in (p_community_code, left(p_code, 12)) order by a.code for update;
+  select * into target from admin_areas where code = p_community_code and level = 'community';
   if target.id is null then
     raise exception using errcode = '22023', message = format('there is no community %s', p_community_code);
   end if;
@@ -1441,19 +1451,31 @@ $function$;
 -- per community), in cell-numbering order of the shapes: north to south, then west to east.
 CREATE OR REPLACE FUNCTION public.next_cell_codes(p_community text, p_shapes geometry[])
  RETURNS text[]
- LANGUAGE sql
+ LANGUAGE plpgsql
+ STABLE
  SET search_path TO 'public', 'extensions', 'pg_temp'
 AS $function$
-  with base as (
-    select coalesce(max(right(code, 3)::integer), 0) n from cells where community_code = p_community
-  ),
-  ordered as (
+declare
+  used integer;
+  wanted integer := coalesce(array_length(p_shapes, 1), 0);
+  codes text[];
+begin
+  -- Every code the community ever had, retired ones too: none is handed out again.
+  select coalesce(max(right(code, 3)::integer), 0) into used
+    from cells where community_code = p_community or left(code, 12) = p_community;
+  if used + wanted > 999 then
+    raise exception using errcode = '22023',
+      message = format('community %s has used %s of its 999 cell codes and this edit needs %s more: a cell code has three digits for its number, so merge cells or divide the community',
+                       p_community, used, wanted);
+  end if;
+  with ordered as (
     select s.ord, row_number() over (
       order by round(ST_Y(ST_PointOnSurface(s.g))::numeric, 4) desc, ST_X(ST_PointOnSurface(s.g)), s.ord) k
     from unnest(p_shapes) with ordinality s(g, ord)
   )
-  select array_agg(p_community || lpad((base.n + o.k)::text, 3, '0') order by o.ord)
-  from ordered o, base
+  select array_agg(p_community || lpad((used + o.k)::text, 3, '0') order by o.ord) into codes from ordered o;
+  return codes;
+end
 $function$;
 -- execute on next_cell_codes(p_community text, p_shapes geometry[]): owner only
 
@@ -2042,10 +2064,15 @@ $function$;
 -- area code, or the entity's or event's id; only what the caller may see.
 CREATE OR REPLACE FUNCTION public.search_map(p_query text, p_limit integer DEFAULT 20)
  RETURNS jsonb
- LANGUAGE sql
+ LANGUAGE plpgsql
  STABLE
  SET search_path TO 'public', 'extensions', 'pg_temp'
 AS $function$
+begin
+  if char_length(p_query) > 200 then
+    raise exception using errcode = '22023', message = format('a query may have at most 200 characters, this one has %s', char_length(p_query));
+  end if;
+  return (
   with q as (
     select trim(p_query) as text,
            -- A LIKE pattern for "contains", with the caller's %, _ and \ taken literally.
@@ -2082,6 +2109,8 @@ AS $function$
                                      round(ST_XMax(r.geom)::numeric, 7), round(ST_YMax(r.geom)::numeric, 7)))
          order by r.rank, r.kind, r.label), '[]'::jsonb)
   from ranked r
+  );
+end
 $function$;
 -- execute on search_map(p_query text, p_limit integer): authenticated, service_role
 

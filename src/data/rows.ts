@@ -48,6 +48,9 @@ export function toBackendError(error: unknown): BackendError {
   }
   let code: BackendErrorCode = 'unknown';
   if (sqlstate === '42501') code = 'forbidden';
+  // Two edits that met (a deadlock broken by the database, or a serialization failure): the
+  // user's edit did not happen and may be tried again on the current cells.
+  else if (sqlstate === '40P01' || sqlstate === '40001') code = 'conflict';
   else if (sqlstate === 'GA428') code = 'confirm';
   else if (sqlstate === '40001' || sqlstate === '23505') code = 'conflict';
   else if (sqlstate.startsWith('22') || sqlstate.startsWith('23')) code = 'invalid';

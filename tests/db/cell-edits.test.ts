@@ -822,4 +822,46 @@ describeEachDatabase('grid edits', (db) => {
     expect(fresh[0]).toMatchObject({ code: cell.code, version: cell.version + 1 });
     expect(fresh[0]?.geometry.type).toBe('MultiPolygon');
   });
+
+  it('refuses a new code once a community has used its 999, naming the community, and never hands out a retired one', async () => {
+    await rolledBack(db(), async (tx) => {
+      const cell = await pickCell(tx, 3);
+      const community = cell.community_code;
+      // A retired cell numbered 999 in the community (written as the owner: no edit gets that far here).
+      await tx.query(
+        `insert into cells (code, name, community_code, class, class_source, class_reason, households, version, geom, valid_from, valid_to)
+         select left(code, 12) || '999', name, community_code, class, class_source, class_reason, households, 1, geom,
+                now() - interval '2 days', now() - interval '1 day'
+         from cells where code = $1 and valid_to is null`,
+        [cell.code],
+      );
+      await tx.exec('set local role authenticated');
+      await tx.query(`select set_config('request.jwt.claims', $1, true)`, [JSON.stringify({ sub: ADMIN, role: 'authenticated' })]);
+      await expectRefused(
+        tx,
+        'select split_cell($1, $2, $3, $4)',
+        [cell.code, cell.version, JSON.stringify(lineAcross(cell)), 'one too many'],
+        `community ${community} has used 999 of its 999 cell codes and this edit needs 1 more`,
+      );
+    });
+  });
+
+  it('two opposite moves across one community border at once: no deadlock, each sees the other', async () => {
+    const { rows } = await db().query<{ a: string; av: number; ac: string; b: string; bv: number; bc: string }>(
+      `select a.code a, a.version av, a.community_code ac, b.code b, b.version bv, b.community_code bc
+       from cells a join cells b on a.community_code < b.community_code and left(a.code, 9) = left(b.code, 9)
+         and ST_Length(ST_CollectionExtract(ST_Intersection(ST_Boundary(a.geom), ST_Boundary(b.geom)), 2)) > 0
+       where a.valid_to is null and b.valid_to is null
+       order by a.code, b.code limit 1`,
+    );
+    const pair = rows[0];
+    if (!pair) throw new Error('no two neighbours in two communities of one street');
+    for (let round = 0; round < 3; round++) {
+      const move = (code: string, version: number, to: string) =>
+        asUser(db(), ADMIN, (tx) => tx.query('select move_cell($1, $2, $3, $4)', [code, version, to, 'opposite moves']));
+      const results = await Promise.allSettled([move(pair.a, pair.av, pair.bc), move(pair.b, pair.bv, pair.ac)]);
+      const codes = results.map((r) => (r.status === 'rejected' ? (r.reason as { code?: string }).code : 'ok'));
+      expect(codes, JSON.stringify(results.map((r) => (r.status === 'rejected' ? String(r.reason) : 'ok')))).not.toContain('40P01');
+    }
+  });
 });

@@ -68,4 +68,14 @@ describeEachDatabase('offline geocoding against the demo gazetteer', (db) => {
   it('returns nothing for text unlike any address', async () => {
     expect(await geocode('完全无关的文字内容')).toEqual([]);
   });
+
+  it('refuses a query of more than 200 characters at once (one of a few hundred kB took minutes), in the geocoder and the search', async () => {
+    const long = '岳麓大道'.repeat(51);
+    await expect(db().query('select geocode_address($1, $2, 5)', [long, ''])).rejects.toThrow(
+      'a query may have at most 200 characters, this one has 204',
+    );
+    await expect(db().query('select search_map($1, 20)', [long])).rejects.toThrow('a query may have at most 200 characters');
+    const { rows } = await db().query<{ r: unknown[] }>('select search_map($1, 20) r', [long.slice(0, 200)]);
+    expect(rows[0]?.r).toEqual([]);
+  });
 });

@@ -33,6 +33,7 @@ describe('toBackendError', () => {
     expect(toBackendError({ code: '23514', message: 'check' }).code).toBe('invalid');
     expect(toBackendError({ code: '23505', message: 'dup' }).code).toBe('conflict');
     expect(toBackendError({ code: '40001', message: 'serialization' }).code).toBe('conflict');
+    expect(toBackendError({ code: '40P01', message: 'deadlock detected' }).code).toBe('conflict');
     expect(toBackendError(new Error('boom')).code).toBe('unknown');
   });
 
