@@ -74,11 +74,11 @@ create table cell_class_changes (
   constraint cell_class_changes_to_class_check CHECK ((to_class = ANY (ARRAY['A'::text, 'B'::text, 'C'::text])))
 );
 CREATE INDEX cell_class_changes_code_idx ON public.cell_class_changes USING btree (cell_code, changed_at DESC);
+CREATE TRIGGER cell_class_changes_append_only BEFORE DELETE OR UPDATE ON public.cell_class_changes FOR EACH ROW EXECUTE FUNCTION history_is_append_only();
 alter table cell_class_changes enable row level security;
-create policy "admins write class changes" on cell_class_changes as PERMISSIVE for INSERT to authenticated with check ((( SELECT app_role() AS app_role) = 'admin'::text));
 create policy "staff read class changes" on cell_class_changes as PERMISSIVE for SELECT to authenticated using ((( SELECT app_role() AS app_role) = ANY (ARRAY['admin'::text, 'command'::text, 'planner'::text])));
 create policy "workers read class changes of their cells" on cell_class_changes as PERMISSIVE for SELECT to authenticated using (((( SELECT app_role() AS app_role) = 'worker'::text) AND is_own_cell(cell_code)));
-grant insert, select on cell_class_changes to authenticated;
+grant select on cell_class_changes to authenticated;
 grant insert, select on cell_class_changes to service_role;
 
 -- History of grid edits: who, when, what, why, the cell versions before and after.
@@ -107,10 +107,10 @@ CREATE INDEX cell_edits_after_geom_idx ON public.cell_edits USING gist (after_ge
 CREATE INDEX cell_edits_after_idx ON public.cell_edits USING gin (after_cells);
 CREATE INDEX cell_edits_before_geom_idx ON public.cell_edits USING gist (before_geom);
 CREATE INDEX cell_edits_before_idx ON public.cell_edits USING gin (before_cells);
+CREATE TRIGGER cell_edits_append_only BEFORE DELETE OR UPDATE ON public.cell_edits FOR EACH ROW EXECUTE FUNCTION cell_edit_only_reverted();
 alter table cell_edits enable row level security;
-create policy "admins write grid history" on cell_edits as PERMISSIVE for ALL to authenticated using ((( SELECT app_role() AS app_role) = 'admin'::text)) with check ((( SELECT app_role() AS app_role) = 'admin'::text));
 create policy "admins, command and planners read grid history" on cell_edits as PERMISSIVE for SELECT to authenticated using ((( SELECT app_role() AS app_role) = ANY (ARRAY['admin'::text, 'command'::text, 'planner'::text])));
-grant insert, select, update on cell_edits to authenticated;
+grant select on cell_edits to authenticated;
 grant insert, select, update on cell_edits to service_role;
 
 -- Unit grid cells (网格), one row per version; valid_to is null on the current version.
@@ -147,10 +147,9 @@ CREATE INDEX cells_geom_idx ON public.cells USING gist (geom);
 CREATE UNIQUE INDEX cells_code_version_idx ON public.cells USING btree (code, version);
 CREATE UNIQUE INDEX cells_current_code_idx ON public.cells USING btree (code) WHERE (valid_to IS NULL);
 alter table cells enable row level security;
-create policy "admins manage cells" on cells as PERMISSIVE for ALL to authenticated using ((( SELECT app_role() AS app_role) = 'admin'::text)) with check ((( SELECT app_role() AS app_role) = 'admin'::text));
 create policy "admins, command and planners read cells" on cells as PERMISSIVE for SELECT to authenticated using ((( SELECT app_role() AS app_role) = ANY (ARRAY['admin'::text, 'command'::text, 'planner'::text])));
 create policy "workers read their own cells" on cells as PERMISSIVE for SELECT to authenticated using (((( SELECT app_role() AS app_role) = 'worker'::text) AND is_own_cell(code)));
-grant delete, insert, select, update on cells to authenticated;
+grant select on cells to authenticated;
 grant delete, insert, select, update on cells to service_role;
 
 -- A/B/C rule sets; saving a rule set under an existing name adds a version, never overwrites one.
@@ -167,6 +166,7 @@ create table class_rule_sets (
   constraint class_rule_sets_rules_usable CHECK ((rule_set_problem(rules) IS NULL)) NOT VALID,
   constraint class_rule_sets_version_check CHECK ((version >= 1))
 );
+CREATE TRIGGER class_rule_sets_append_only BEFORE DELETE OR UPDATE ON public.class_rule_sets FOR EACH ROW EXECUTE FUNCTION history_is_append_only();
 alter table class_rule_sets enable row level security;
 create policy "admins write rule sets" on class_rule_sets as PERMISSIVE for INSERT to authenticated with check ((( SELECT app_role() AS app_role) = 'admin'::text));
 create policy "staff read rule sets" on class_rule_sets as PERMISSIVE for SELECT to authenticated using ((( SELECT app_role() AS app_role) = ANY (ARRAY['admin'::text, 'command'::text, 'planner'::text])));
@@ -290,11 +290,12 @@ create table personal_data_views (
   viewer_role text not null,
   entity_id uuid not null,
   viewed_at timestamp with time zone not null default now(),
-  constraint personal_data_views_entity_id_fkey FOREIGN KEY (entity_id) REFERENCES entities(id) ON DELETE CASCADE,
   constraint personal_data_views_pkey PRIMARY KEY (id)
 );
+comment on column personal_data_views.entity_id is 'The person whose fields were seen; kept when the person is deleted.';
 CREATE INDEX personal_data_views_entity_idx ON public.personal_data_views USING btree (entity_id, viewed_at DESC);
 CREATE INDEX personal_data_views_viewer_idx ON public.personal_data_views USING btree (viewer, viewed_at DESC);
+CREATE TRIGGER personal_data_views_append_only BEFORE DELETE OR UPDATE ON public.personal_data_views FOR EACH ROW EXECUTE FUNCTION history_is_append_only();
 alter table personal_data_views enable row level security;
 create policy "admins read who viewed personal data" on personal_data_views as PERMISSIVE for SELECT to authenticated using ((( SELECT app_role() AS app_role) = 'admin'::text));
 grant select on personal_data_views to authenticated;
@@ -372,6 +373,7 @@ $function$;
 CREATE OR REPLACE FUNCTION public.apply_cell_classes(p_rule_set_id bigint, p_classes jsonb)
  RETURNS jsonb
  LANGUAGE plpgsql
+ SECURITY DEFINER
  SET search_path TO 'public', 'extensions', 'pg_temp'
 AS $function$
 declare
@@ -552,6 +554,32 @@ AS $function$
 $function$;
 -- execute on cell_detail(p_code text): authenticated, service_role
 
+-- Trigger: cell_edits rows are never deleted; the only changes are noting, once, the edit that
+-- undid one (reverted_by), and naming a merge a transfer (transfer_cell).
+CREATE OR REPLACE FUNCTION public.cell_edit_only_reverted()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+begin
+  if tg_op = 'DELETE' then
+    raise exception using errcode = '42501', message = 'cell_edits is a history: its rows are never deleted';
+  end if;
+  -- transfer_cell merges, then names its edit a transfer.
+  if old.operation = 'merge' and new.operation = 'transfer'
+     and (to_jsonb(new) - 'operation') = (to_jsonb(old) - 'operation') then
+    return new;
+  end if;
+  if old.reverted_by is not null or new.reverted_by is null
+     or (to_jsonb(new) - 'reverted_by') is distinct from (to_jsonb(old) - 'reverted_by') then
+    raise exception using errcode = '42501',
+      message = 'cell_edits is a history: only the edit that undoes one may be noted on it, once';
+  end if;
+  return new;
+end
+$function$;
+-- execute on cell_edit_only_reverted(): owner only
+
 -- Every version of a cell, oldest first, with the edit that wrote it (operation, reason, actor) and
 -- its shape: the history timeline.
 CREATE OR REPLACE FUNCTION public.cell_history(p_code text)
@@ -720,6 +748,7 @@ $function$;
 CREATE OR REPLACE FUNCTION public.clear_cell_override(p_code text, p_reason text)
  RETURNS void
  LANGUAGE plpgsql
+ SECURITY DEFINER
  SET search_path TO 'public', 'extensions', 'pg_temp'
 AS $function$
 declare
@@ -976,6 +1005,20 @@ begin
 end
 $function$;
 -- execute on geocode_address(p_query text, p_door text, p_limit integer): authenticated, service_role
+
+-- Trigger: refuses UPDATE and DELETE on a history table (cell_class_changes, class_rule_sets,
+-- personal_data_views), for everyone.
+CREATE OR REPLACE FUNCTION public.history_is_append_only()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+begin
+  raise exception using errcode = '42501',
+    message = format('%s is a history: its rows are never changed or deleted', tg_table_name);
+end
+$function$;
+-- execute on history_is_append_only(): owner only
 
 -- Grid edit: a new design of communities' cells, p_cells [{row, code or null, name, community_code,
 -- households or null, geometry}] in WGS-84; p_expected [{code, version}] every current cell of
@@ -1484,6 +1527,7 @@ $function$;
 CREATE OR REPLACE FUNCTION public.override_cell_class(p_code text, p_class text, p_reason text)
  RETURNS void
  LANGUAGE plpgsql
+ SECURITY DEFINER
  SET search_path TO 'public', 'extensions', 'pg_temp'
 AS $function$
 declare

@@ -740,7 +740,10 @@ describeEachDatabase('grid edits', (db) => {
       expect((await split()).reclassified).toMatchObject({ ruleSet: { name: DEMO_RULE_SET.name, version: 1 }, missing: 0 });
       await tx.exec('rollback to savepoint before_rules');
       // A rule set under which a part with fewer than half the cell's households is C, more is A.
+      // (As the owner: members change classes only through the class functions.)
+      await tx.exec('reset role');
       await tx.query(`update cells set class = 'B', class_source = 'rule' where code = $1 and valid_to is null`, [cell.code]);
+      await tx.exec('set local role authenticated');
       const threshold = Math.max(1, cell.households / 2);
       const saved = await rpc<{ id: number }>(tx, 'save_rule_set($1)', [
         { name: '按户数', weights: { households: 1 }, normalize: 'none', method: 'thresholds', A: threshold, B: threshold },

@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { DEMO_MEMBERS } from '../../src/data/demo-members';
 import type { SqlClient } from '../../src/data/sql-client';
-import { asUser, describeEachDatabase } from './each-database';
+import { asUser, describeEachDatabase, rolledBack } from './each-database';
 
 const id = (role: string) => DEMO_MEMBERS.find((m) => m.role === role)?.userId as string;
 const count = async (tx: SqlClient, sql: string) =>
@@ -81,14 +81,44 @@ describeEachDatabase('row level security by actor', (db) => {
     });
   });
 
-  it('admin: reads everything, and edits cells', async () => {
+  it('admin: reads everything; changes cells only through the edit functions, never the history', async () => {
     await asUser(db(), id('admin'), async (tx) => {
       expect(await count(tx, 'select entity_id from person_private')).toBe(30_000);
       expect(await count(tx, 'select * from events')).toBe(20_000);
-      const { rows } = await tx.query<{ code: string }>(
-        `update cells set name = name || '（改）' where code = (select min(code) from cells) returning code`,
-      );
-      expect(rows).toHaveLength(1);
+      // A direct write would skip versions, tiling and the history: refused, as forging the history is.
+      for (const sql of [
+        `update cells set geom = ST_Multi(ST_Buffer(geom, 0.001)) where code = (select min(code) from cells)`,
+        `insert into cells (code, name, community_code, geom) select code, name, community_code, geom from cells limit 1`,
+        `update cell_edits set reason = 'forged' where id = (select min(id) from cell_edits)`,
+        `delete from cell_class_changes where id = (select min(id) from cell_class_changes)`,
+        `update class_rule_sets set rules = rules where id = (select min(id) from class_rule_sets)`,
+      ]) {
+        await tx.exec('savepoint direct');
+        await expect(tx.query(sql), sql).rejects.toThrow(/permission denied/);
+        await tx.exec('rollback to savepoint direct');
+      }
+    });
+  });
+
+  it('the history is append-only for everyone, the owner too; the log of personal views outlives the person', async () => {
+    await rolledBack(db(), async (tx) => {
+      // An edit in the history (the demo has none yet).
+      await tx.query(`insert into cell_edits (operation, reason, community_codes, after_cells) values ('split', 'a road', '{}', '{}')`);
+      for (const sql of [
+        `update cell_edits set reason = 'forged' where id = (select min(id) from cell_edits)`,
+        `delete from cell_edits where id = (select min(id) from cell_edits)`,
+        `update cell_class_changes set reason = 'forged' where id = (select min(id) from cell_class_changes)`,
+        `delete from class_rule_sets where id = (select min(id) from class_rule_sets)`,
+      ]) {
+        await tx.exec('savepoint owner');
+        await expect(tx.query(sql), sql).rejects.toThrow(/is a history/);
+        await tx.exec('rollback to savepoint owner');
+      }
+      const person = (await tx.query<{ id: string }>(`select entity_id id from person_private order by entity_id limit 1`)).rows[0]?.id;
+      await tx.query(`insert into personal_data_views (viewer, viewer_role, entity_id) values ($1, 'admin', $2)`, [id('admin'), person]);
+      await tx.query('delete from person_private where entity_id = $1', [person]);
+      await tx.query('delete from entities where id = $1', [person]);
+      expect(await count(tx, `select * from personal_data_views where entity_id = '${person}'`)).toBe(1);
     });
   });
 
@@ -97,8 +127,9 @@ describeEachDatabase('row level security by actor', (db) => {
       expect(await count(tx, 'select * from cells where valid_to is null')).toBeGreaterThan(500);
       const updated = await tx.query(`update events set status = 'dispatched' where external_id = 'E0000001' returning id`);
       expect(updated.rows).toHaveLength(1);
-      const edited = await tx.query(`update cells set name = 'x' where code = (select min(code) from cells) returning code`);
-      expect(edited.rows).toHaveLength(0);
+      await expect(tx.query(`update cells set name = 'x' where code = (select min(code) from cells) returning code`)).rejects.toThrow(
+        /permission denied/,
+      );
     });
   });
 
