@@ -16,6 +16,7 @@ create table addresses (
   cell_code text,
   community_code text,
   outside_district boolean not null default false,
+  constraint addresses_geom_in_china CHECK ((((st_x(geom) >= (73)::double precision) AND (st_x(geom) <= (136)::double precision)) AND ((st_y(geom) >= (3)::double precision) AND (st_y(geom) <= (54)::double precision)))) NOT VALID,
   constraint addresses_geom_valid CHECK ((st_isvalid(geom) AND (st_srid(geom) = 4326) AND (NOT st_isempty(geom)))),
   constraint addresses_kind_check CHECK ((kind = ANY (ARRAY['door'::text, 'building'::text, 'poi'::text]))),
   constraint addresses_normalized_check CHECK ((normalized <> ''::text)),
@@ -25,7 +26,7 @@ comment on column addresses.normalized is 'normalizeAddress(address) from src/do
 CREATE INDEX addresses_cell_idx ON public.addresses USING btree (cell_code);
 CREATE INDEX addresses_geom_idx ON public.addresses USING gist (geom);
 CREATE INDEX addresses_normalized_trgm_idx ON public.addresses USING gin (normalized gin_trgm_ops);
-CREATE TRIGGER addresses_assign_cell BEFORE INSERT OR UPDATE OF geom ON public.addresses FOR EACH ROW EXECUTE FUNCTION assign_cell();
+CREATE TRIGGER addresses_assign_cell BEFORE INSERT OR UPDATE OF geom, cell_code, community_code, outside_district ON public.addresses FOR EACH ROW EXECUTE FUNCTION assign_cell();
 alter table addresses enable row level security;
 create policy "admins manage addresses" on addresses as PERMISSIVE for ALL to authenticated using ((( SELECT app_role() AS app_role) = 'admin'::text)) with check ((( SELECT app_role() AS app_role) = 'admin'::text));
 create policy "members read addresses" on addresses as PERMISSIVE for SELECT to authenticated using ((( SELECT app_role() AS app_role) = ANY (ARRAY['admin'::text, 'command'::text, 'worker'::text, 'planner'::text])));
@@ -42,6 +43,7 @@ create table admin_areas (
   geom geometry(MultiPolygon,4326) not null,
   constraint admin_areas_code_key UNIQUE (code),
   constraint admin_areas_code_matches_level CHECK ((((level = 'district'::text) AND (code ~ '^[0-9]{6}$'::text)) OR ((level = 'street'::text) AND (code ~ '^[0-9]{9}$'::text)) OR ((level = 'community'::text) AND (code ~ '^[0-9]{12}$'::text)))),
+  constraint admin_areas_geom_in_china CHECK (((st_xmin((geom)::box3d) >= (73)::double precision) AND (st_xmax((geom)::box3d) <= (136)::double precision) AND (st_ymin((geom)::box3d) >= (3)::double precision) AND (st_ymax((geom)::box3d) <= (54)::double precision))) NOT VALID,
   constraint admin_areas_geom_valid CHECK ((st_isvalid(geom) AND (st_srid(geom) = 4326))),
   constraint admin_areas_level_check CHECK ((level = ANY (ARRAY['district'::text, 'street'::text, 'community'::text]))),
   constraint admin_areas_parent_code_fkey FOREIGN KEY (parent_code) REFERENCES admin_areas(code),
@@ -133,6 +135,7 @@ create table cells (
   constraint cells_code_check CHECK ((code ~ '^[0-9]{15}$'::text)),
   constraint cells_code_in_community CHECK (("left"(code, 12) = community_code)),
   constraint cells_community_code_fkey FOREIGN KEY (community_code) REFERENCES admin_areas(code),
+  constraint cells_geom_in_china CHECK (((st_xmin((geom)::box3d) >= (73)::double precision) AND (st_xmax((geom)::box3d) <= (136)::double precision) AND (st_ymin((geom)::box3d) >= (3)::double precision) AND (st_ymax((geom)::box3d) <= (54)::double precision))) NOT VALID,
   constraint cells_geom_valid CHECK ((st_isvalid(geom) AND (st_srid(geom) = 4326) AND (NOT st_isempty(geom)))),
   constraint cells_households_check CHECK ((households >= 0)),
   constraint cells_manual_class_has_reason CHECK (((class_source = 'rule'::text) OR (class_reason <> ''::text))),
@@ -189,6 +192,7 @@ create table entities (
   created_at timestamp with time zone not null default now(),
   updated_at timestamp with time zone not null default now(),
   constraint entities_attributes_check CHECK ((jsonb_typeof(attributes) = 'object'::text)),
+  constraint entities_geom_in_china CHECK ((((st_x(geom) >= (73)::double precision) AND (st_x(geom) <= (136)::double precision)) AND ((st_y(geom) >= (3)::double precision) AND (st_y(geom) <= (54)::double precision)))) NOT VALID,
   constraint entities_geom_valid CHECK ((st_isvalid(geom) AND (st_srid(geom) = 4326) AND (NOT st_isempty(geom)))),
   constraint entities_kind_check CHECK ((kind = ANY (ARRAY['person'::text, 'place'::text, 'thing'::text, 'organisation'::text]))),
   constraint entities_kind_external_id_key UNIQUE (kind, external_id),
@@ -199,7 +203,7 @@ comment on column entities.attributes is 'Per-kind attributes, e.g. person: gend
 CREATE INDEX entities_cell_idx ON public.entities USING btree (cell_code);
 CREATE INDEX entities_geom_idx ON public.entities USING gist (geom);
 CREATE INDEX entities_kind_idx ON public.entities USING btree (kind);
-CREATE TRIGGER entities_assign_cell BEFORE INSERT OR UPDATE OF geom ON public.entities FOR EACH ROW EXECUTE FUNCTION assign_cell();
+CREATE TRIGGER entities_assign_cell BEFORE INSERT OR UPDATE OF geom, cell_code, community_code, outside_district ON public.entities FOR EACH ROW EXECUTE FUNCTION assign_cell();
 CREATE TRIGGER entities_touch_updated_at BEFORE UPDATE ON public.entities FOR EACH ROW EXECUTE FUNCTION touch_updated_at();
 alter table entities enable row level security;
 create policy "admins manage entities" on entities as PERMISSIVE for ALL to authenticated using ((( SELECT app_role() AS app_role) = 'admin'::text)) with check ((( SELECT app_role() AS app_role) = 'admin'::text));
@@ -227,6 +231,7 @@ create table events (
   outside_district boolean not null default false,
   created_at timestamp with time zone not null default now(),
   constraint events_external_id_key UNIQUE (external_id),
+  constraint events_geom_in_china CHECK ((((st_x(geom) >= (73)::double precision) AND (st_x(geom) <= (136)::double precision)) AND ((st_y(geom) >= (3)::double precision) AND (st_y(geom) <= (54)::double precision)))) NOT VALID,
   constraint events_geom_valid CHECK ((st_isvalid(geom) AND (st_srid(geom) = 4326) AND (NOT st_isempty(geom)))),
   constraint events_pkey PRIMARY KEY (id),
   constraint events_severity_check CHECK (((severity >= 1) AND (severity <= 4))),
@@ -237,7 +242,7 @@ CREATE INDEX events_category_idx ON public.events USING btree (category);
 CREATE INDEX events_cell_idx ON public.events USING btree (cell_code);
 CREATE INDEX events_geom_idx ON public.events USING gist (geom);
 CREATE INDEX events_occurred_at_idx ON public.events USING btree (occurred_at);
-CREATE TRIGGER events_assign_cell BEFORE INSERT OR UPDATE OF geom ON public.events FOR EACH ROW EXECUTE FUNCTION assign_cell();
+CREATE TRIGGER events_assign_cell BEFORE INSERT OR UPDATE OF geom, cell_code, community_code, outside_district ON public.events FOR EACH ROW EXECUTE FUNCTION assign_cell();
 alter table events enable row level security;
 create policy "admins manage events" on events as PERMISSIVE for ALL to authenticated using ((( SELECT app_role() AS app_role) = 'admin'::text)) with check ((( SELECT app_role() AS app_role) = 'admin'::text));
 create policy "admins, command and planners read events" on events as PERMISSIVE for SELECT to authenticated using ((( SELECT app_role() AS app_role) = ANY (ARRAY['admin'::text, 'command'::text, 'planner'::text])));

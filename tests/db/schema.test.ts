@@ -45,6 +45,46 @@ describeEachDatabase('schema v1: triggers and constraints', (db) => {
     });
   });
 
+  it('keeps a point in the cell its position gives: a written cell_code is set again from the position', async () => {
+    await rolledBack(db(), async (tx) => {
+      const { rows: two } = await tx.query<{ code: string }>(`select code from cells where valid_to is null order by code limit 2`);
+      const { rows } = await tx.query<{ before: string; after: string }>(
+        `with e as (select id, cell_code from events where cell_code = $1 limit 1)
+         update events v set cell_code = $2 from e where v.id = e.id returning e.cell_code before, v.cell_code after`,
+        [two[0]?.code, two[1]?.code],
+      );
+      expect(rows[0]).toEqual({ before: two[0]?.code, after: two[0]?.code });
+    });
+  });
+
+  it('refuses positions that are not numbers or lie outside China (NaN, 1e308), for points and cells', async () => {
+    for (const [sql, constraint] of [
+      [
+        `insert into events (external_id, category, severity, source, occurred_at, geom) values ('nan', 'x', 1, 'citizen', now(), ST_SetSRID(ST_MakePoint('NaN', 'NaN'), 4326))`,
+        'events_geom_in_china',
+      ],
+      [
+        `insert into entities (kind, external_id, name, geom) values ('thing', 'huge', 'x', ST_SetSRID(ST_MakePoint(1e308, 28), 4326))`,
+        'entities_geom_in_china',
+      ],
+      [
+        `insert into entities (kind, external_id, name, geom) values ('thing', 'metres', 'x', ST_SetSRID(ST_MakePoint(500000, 3100000), 4326))`,
+        'entities_geom_in_china',
+      ],
+      [
+        `insert into cells (code, name, community_code, geom)
+          select community_code || '997', 'huge', community_code,
+            ST_Multi(ST_GeomFromText('POLYGON((112.9 28.2, 1e300 28.2, 112.9 28.3, 112.9 28.2))', 4326))
+          from cells limit 1`,
+        'cells_geom_in_china',
+      ],
+    ] as const) {
+      await rolledBack(db(), async (tx) => {
+        await expect(tx.query(sql), sql).rejects.toThrow(new RegExp(constraint));
+      });
+    }
+  });
+
   it('refuses a self-intersecting cell', async () => {
     await rolledBack(db(), async (tx) => {
       await expect(
