@@ -119,14 +119,56 @@ function dbfEncoding(cpg: string | null, dbf: Uint8Array): string {
 
 const copy = (bytes: Uint8Array) => bytes.slice().buffer as ArrayBuffer;
 
-async function readShapefileZip(fileName: string, bytes: Uint8Array): Promise<{ collection: FeatureCollection; encoding: string }> {
+/**
+ * How much a zip may unpack to (a zip bomb: 1 MB holding a 1 GiB .shp ran minutes and ran out of
+ * memory): each part of the shapefile, all parts together, and how many times its packed size a
+ * part may grow (shapefiles pack 2–20 times; zeros pack a thousand times).
+ */
+export const ZIP_LIMITS = { entryBytes: 256 * 2 ** 20, totalBytes: 512 * 2 ** 20, ratio: 200 };
+
+/** The parts of a shapefile the import reads; other files in the zip are not unpacked. */
+const SHAPEFILE_PARTS = ['.shp', '.shx', '.dbf', '.prj', '.cpg'];
+
+const megabytes = (n: number) => (n < 2 ** 20 ? `${n} bytes` : `${Math.round(n / 2 ** 20)} MB`);
+
+/** Returns the shapefile parts of a zip, unpacked within ZIP_LIMITS, or throws naming the file and the limit. */
+export function unzipShapefile(
+  fileName: string,
+  bytes: Uint8Array,
+  limits = ZIP_LIMITS,
+): { entries: Record<string, Uint8Array>; names: string[] } {
+  const names: string[] = [];
+  let total = 0;
+  let refusal: string | null = null;
   let entries: Record<string, Uint8Array>;
   try {
-    entries = unzipSync(bytes);
+    entries = unzipSync(bytes, {
+      filter: (file) => {
+        if (!file.name.startsWith('__MACOSX/')) names.push(file.name);
+        if (refusal || !SHAPEFILE_PARTS.some((ext) => file.name.toLowerCase().endsWith(ext)) || file.name.startsWith('__MACOSX/'))
+          return false;
+        total += file.originalSize;
+        if (file.originalSize > limits.entryBytes)
+          refusal = `${file.name} would unpack to ${megabytes(file.originalSize)}, more than the ${megabytes(limits.entryBytes)} a part may have`;
+        else if (total > limits.totalBytes) refusal = `its shapefile would unpack to more than ${megabytes(limits.totalBytes)}`;
+        else if (file.originalSize > 2 ** 20 && file.originalSize > limits.ratio * Math.max(1, file.size))
+          refusal = `${file.name} would grow ${Math.round(file.originalSize / Math.max(1, file.size))} times when unpacked, more than a shapefile does (${limits.ratio})`;
+        return refusal === null;
+      },
+    });
   } catch (error) {
     throw new BoundaryFileError(`${fileName} is not a zip archive: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const names = Object.keys(entries).filter((n) => !n.startsWith('__MACOSX/'));
+  if (refusal) throw new BoundaryFileError(`${fileName} was not unpacked: ${refusal}`);
+  // A zip may understate what a part unpacks to: count what it did.
+  const unpacked = Object.values(entries).reduce((n, e) => n + e.length, 0);
+  if (unpacked > limits.totalBytes)
+    throw new BoundaryFileError(`${fileName} was not unpacked: its shapefile unpacked to more than ${megabytes(limits.totalBytes)}`);
+  return { entries, names };
+}
+
+async function readShapefileZip(fileName: string, bytes: Uint8Array): Promise<{ collection: FeatureCollection; encoding: string }> {
+  const { entries, names } = unzipShapefile(fileName, bytes);
   const shpNames = names.filter((n) => n.toLowerCase().endsWith('.shp'));
   if (shpNames.length === 0) throw new BoundaryFileError(`${fileName} holds no .shp file (found: ${names.join(', ') || 'nothing'})`);
   if (shpNames.length > 1)

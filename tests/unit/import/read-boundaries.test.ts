@@ -3,7 +3,7 @@ import type { Polygon } from 'geojson';
 import { describe, expect, it } from 'vitest';
 import { gcj02ToWgs84 } from '../../../src/geo/crs-china';
 import { cellsToShapefileZip } from '../../../src/geo/export-cells';
-import { BoundaryFileError, readBoundaries } from '../../../src/import/read-boundaries';
+import { BoundaryFileError, readBoundaries, unzipShapefile } from '../../../src/import/read-boundaries';
 
 const square = (x: number, y: number, s: number) => [
   [x, y],
@@ -80,6 +80,25 @@ describe('readBoundaries', () => {
     await expect(readBoundaries('bad.geojson', bytes('{"type":'), 'wgs84')).rejects.toThrow(/^bad.geojson is not JSON/);
     await expect(readBoundaries('bad.kml', bytes('<html></html>'), 'wgs84')).rejects.toThrow('bad.kml is not KML');
     await expect(readBoundaries('cells.dwg', bytes(''), 'wgs84')).rejects.toBeInstanceOf(BoundaryFileError);
+  });
+
+  it('refuses a zip bomb before unpacking it: a part that grows too much, too large a part or too large a whole', async () => {
+    // 20 MB of zeros pack into a few kB: far more than a shapefile grows.
+    const bomb = zipSync({ 'bomb.shp': new Uint8Array(20 * 2 ** 20), 'bomb.dbf': new Uint8Array(10) }, { level: 9 });
+    expect(bomb.length).toBeLessThan(100_000);
+    await expect(readBoundaries('bomb.zip', bomb, 'wgs84')).rejects.toThrow(
+      /^bomb\.zip was not unpacked: bomb\.shp would grow \d+ times when unpacked, more than a shapefile does \(200\)$/,
+    );
+    const parts = zipSync({ 'a.shp': new Uint8Array(3000).map((_, i) => (i * 7919) % 251), 'a.dbf': new Uint8Array(3000).fill(1) });
+    expect(() => unzipShapefile('big.zip', parts, { entryBytes: 2000, totalBytes: 1e9, ratio: 1e9 })).toThrow(
+      'big.zip was not unpacked: a.shp would unpack to 3000 bytes, more than the 2000 bytes a part may have',
+    );
+    expect(() => unzipShapefile('big.zip', parts, { entryBytes: 1e9, totalBytes: 5000, ratio: 1e9 })).toThrow(
+      'big.zip was not unpacked: its shapefile would unpack to more than 5000 bytes',
+    );
+    // Only the parts of a shapefile are unpacked.
+    const withExtra = zipSync({ 'a.shp': new Uint8Array(10), 'readme.txt': new Uint8Array(10) });
+    expect(Object.keys(unzipShapefile('x.zip', withExtra).entries)).toEqual(['a.shp']);
   });
 
   it('reads KML placemarks with their names, extended data and holes, and rejects points', async () => {
