@@ -1,5 +1,4 @@
 import { writeFile } from 'node:fs/promises';
-import type { MultiPolygon, Polygon } from 'geojson';
 import { assignPoints } from '../geo/assign-points';
 import { CHINA_CRS, type ChinaCrs } from '../geo/crs-china';
 import { buildCellIndex } from '../geo/spatial-index';
@@ -8,7 +7,7 @@ import { locatePoints } from '../import/read-points';
 import { readTable, TableError } from '../import/read-table';
 import { type Command, UsageError } from './command';
 import { writeRejectedRows } from './event-points';
-import { readFeatures, readInput } from './read-input';
+import { readInput, readPolygonFeatures } from './read-input';
 
 export const assignCommand: Command = {
   name: 'assign',
@@ -43,10 +42,10 @@ export const assignCommand: Command = {
     const crs = (values.crs ?? 'wgs84') as ChinaCrs;
     if (!CHINA_CRS.includes(crs)) throw new UsageError(`--crs must be one of ${CHINA_CRS.join(', ')}, got "${String(values.crs)}"`);
 
-    const cellFeatures = await readFeatures<Polygon | MultiPolygon, { code?: unknown }>(cellsPath, 'cells file');
+    const cellFeatures = await readPolygonFeatures(cellsPath, 'cells file', 'wgs84');
     let cells: ReturnType<typeof buildCellIndex>;
     try {
-      cells = buildCellIndex(cellFeatures);
+      cells = buildCellIndex(cellFeatures.map((f) => ({ ...f, properties: f.properties ?? {} })));
     } catch (error) {
       throw new UsageError(`cells file ${cellsPath}: ${error instanceof Error ? error.message : String(error)}`);
     }

@@ -1,5 +1,4 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import type { MultiPolygon, Polygon } from 'geojson';
 import { type CellInputs, classifyCells, classReason, type RuleSet, ruleSetProblem, ruleSetRisk } from '../domain/classify';
 import { riskIndex } from '../domain/risk-index';
 import { countByCell } from '../geo/hotspots';
@@ -7,7 +6,7 @@ import { areaSquareMeters } from '../geo/planar';
 import { toCsv } from '../import/csv';
 import { type Command, UsageError } from './command';
 import { EVENT_HELP, EVENT_OPTIONS, readEventPoints, writeRejectedRows } from './event-points';
-import { readFeatures } from './read-input';
+import { readPolygonFeatures } from './read-input';
 
 type CellProps = {
   code?: unknown;
@@ -69,7 +68,7 @@ export const classifyCommand: Command = {
     // --risk-per goes over the rule set's unit (and so shows in each reason).
     if (perOption !== undefined) rules = { ...rules, risk: { ...ruleSetRisk(rules), per: perOption } };
     const risk = ruleSetRisk(rules);
-    const features = await readFeatures<Polygon | MultiPolygon, CellProps>(cellsPath, 'cells file');
+    const features = await readPolygonFeatures(cellsPath, 'cells file', 'wgs84');
     const cells = features.map((f, i) => {
       const code = f.properties?.code;
       const type = (f.geometry as { type?: string } | null)?.type;

@@ -1,8 +1,7 @@
 import { writeFile } from 'node:fs/promises';
-import type { MultiPolygon, Polygon } from 'geojson';
 import { cellsToCsvWkt, cellsToGeoJson, cellsToShapefileZip, type ExportCell } from '../geo/export-cells';
 import { type Command, UsageError } from './command';
-import { readFeatures } from './read-input';
+import { readPolygonFeatures } from './read-input';
 
 const FORMATS = ['geojson', 'shp', 'csv'] as const;
 
@@ -25,7 +24,7 @@ export const exportCommand: Command = {
     if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${String(values.format)}"`);
     const out = values.out;
     if (typeof out !== 'string') throw new UsageError('--out FILE is required');
-    const features = await readFeatures<Polygon | MultiPolygon, Record<string, unknown> | null>(path, 'cells file');
+    const features = await readPolygonFeatures(path, 'cells file', 'wgs84');
     const cells: ExportCell[] = features.map((f, i) => {
       const p = f.properties ?? {};
       const type = (f.geometry as { type?: string } | null)?.type;

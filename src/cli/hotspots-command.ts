@@ -1,9 +1,8 @@
 import { writeFile } from 'node:fs/promises';
-import type { MultiPolygon, Polygon } from 'geojson';
-import { cellHotspots, formatWeightsSpec, parseWeightsSpec, type WeightsSpec } from '../geo/hotspots';
+import { cellHotspots, formatWeightsSpec, hotspotDataProblem, parseWeightsSpec, type WeightsSpec } from '../geo/hotspots';
 import { type Command, UsageError } from './command';
 import { EVENT_HELP, EVENT_OPTIONS, readEventPoints, writeRejectedRows } from './event-points';
-import { readFeatures } from './read-input';
+import { readPolygonFeatures } from './read-input';
 
 export const hotspotsCommand: Command = {
   name: 'hotspots',
@@ -38,7 +37,7 @@ export const hotspotsCommand: Command = {
     } catch (error) {
       throw new UsageError(`--${error instanceof Error ? error.message : String(error)}`);
     }
-    const features = await readFeatures<Polygon | MultiPolygon, { code?: unknown } | null>(cellsPath, 'cells file');
+    const features = await readPolygonFeatures(cellsPath, 'cells file', 'wgs84');
     const cells = features.map((f, i) => {
       const code = f.properties?.code;
       const type = (f.geometry as { type?: string } | null)?.type;
@@ -50,6 +49,8 @@ export const hotspotsCommand: Command = {
     if (cells.length < 3) throw new UsageError(`cells file ${cellsPath}: Gi* needs at least 3 cells, found ${cells.length}`);
     const events = await readEventPoints(values);
     const result = cellHotspots(cells, events.lng, events.lat, events.weight, { weights, fdr: values.fdr === true });
+    const thin = hotspotDataProblem(result.cells.map((c) => c.count));
+    if (thin) throw new UsageError(`events ${String(values.points)}: ${thin}`);
     await writeFile(
       out,
       JSON.stringify({

@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
 import type { Feature, FeatureCollection, Geometry, MultiPolygon, Polygon } from 'geojson';
 import type { ChinaCrs } from '../geo/crs-china';
 import { decodeText } from '../import/decode-text';
-import { BoundaryFileError, boundaryFormatOf, readBoundaries } from '../import/read-boundaries';
+import { BoundaryFileError, readBoundaries } from '../import/read-boundaries';
 import { UsageError } from './command';
 
 /** Returns the bytes of a file, or throws a UsageError naming the file and why it cannot be read. */
@@ -36,21 +35,21 @@ export async function readFeatures<G extends Geometry, P>(path: string, what: st
 }
 
 /**
- * Returns the polygon features of a cells or boundary file: GeoJSON as it is (WGS-84), or a
- * zipped Shapefile or KML (and GeoJSON in another CRS) through the boundary reader, moved to
- * WGS-84. Throws a UsageError naming the file and the first feature that is not a polygon.
+ * Returns the polygon features of a cells or boundary file (GeoJSON, zipped Shapefile or KML),
+ * through the boundary reader whatever the system, moved to WGS-84: a coordinate outside
+ * longitude/latitude (latitude 95, projected metres), a ring too short or empty, or a feature
+ * that is not a polygon is refused with the file and the feature, as is a file with no features.
  */
 export async function readPolygonFeatures(
   path: string,
   what: string,
   crs: ChinaCrs,
 ): Promise<Feature<Polygon | MultiPolygon, Record<string, unknown> | null>[]> {
-  const format = boundaryFormatOf(path);
-  if (format === 'geojson' && crs === 'wgs84') return readFeatures<Polygon | MultiPolygon, Record<string, unknown> | null>(path, what);
   try {
-    const read = await readBoundaries(basename(path), await readInput(path, what), crs);
+    const read = await readBoundaries(path, await readInput(path, what), crs);
     const first = read.rejected[0];
     if (first) throw new UsageError(`${what} ${path}: ${first.reason}`);
+    if (read.features.length === 0) throw new UsageError(`${what} ${path} holds no features: nothing to work on`);
     return read.features.map((f) => ({ type: 'Feature', properties: f.properties, geometry: f.geometry }));
   } catch (error) {
     if (error instanceof BoundaryFileError) throw new UsageError(`${what} ${error.message}`);

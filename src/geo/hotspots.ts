@@ -118,3 +118,17 @@ export function cellHotspots(
     outside,
   };
 }
+
+/** Gi* says little about fewer events than this (ArcGIS asks for at least 30 features with values). */
+export const MIN_HOTSPOT_EVENTS = 30;
+
+/**
+ * Returns why events are too thin for hot spots (one event once made 8 cells "99 % hot"), or
+ * null: at least MIN_HOTSPOT_EVENTS events, in at least 3 different cells.
+ */
+export function hotspotDataProblem(counts: readonly number[]): string | null {
+  const events = counts.reduce((n, c) => n + c, 0);
+  const cellsWithEvents = counts.filter((c) => c > 0).length;
+  if (events >= MIN_HOTSPOT_EVENTS && cellsWithEvents >= 3) return null;
+  return `too few events to find hot spots: ${events} in ${cellsWithEvents} of ${counts.length} cells (Gi* needs at least ${MIN_HOTSPOT_EVENTS} events in at least 3 cells)`;
+}

@@ -287,10 +287,15 @@ export async function readBoundaries(fileName: string, bytes: Uint8Array, crs: C
       reject(shape);
       return;
     }
+    // A polygon without rings (`"coordinates": []`) is no shape at all.
+    if (shape.coordinates.length === 0 || shape.coordinates.some((polygon) => !Array.isArray(polygon) || polygon.length === 0)) {
+      reject({ code: 'no-geometry' });
+      return;
+    }
     for (const polygon of shape.coordinates) {
       for (const ring of polygon) {
-        if (ring.length < 4) {
-          reject({ code: 'short-ring', points: ring.length });
+        if (!Array.isArray(ring) || ring.length < 4) {
+          reject({ code: 'short-ring', points: Array.isArray(ring) ? ring.length : 0 });
           return;
         }
         for (const p of ring) {

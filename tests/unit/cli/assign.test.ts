@@ -90,7 +90,7 @@ describe('assign', () => {
     writeFileSync(join(dir, 'broken.geojson'), '{"type":');
     expect(
       cli('assign', '--cells', join(dir, 'broken.geojson'), '--points', join(dir, 'events.csv'), '--out', join(dir, 'x.csv')).stderr,
-    ).toContain('is not valid JSON');
+    ).toContain('is not JSON');
     writeFileSync(join(dir, 'nocoords.csv'), 'id,name\n1,x\n');
     expect(
       cli('assign', '--cells', join(dir, 'cells.geojson'), '--points', join(dir, 'nocoords.csv'), '--out', join(dir, 'x.csv')).stderr,

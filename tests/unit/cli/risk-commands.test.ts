@@ -208,6 +208,15 @@ describe('hotspots CLI', () => {
     }
   });
 
+  it('says the data is too thin instead of calling cells hot on one event', () => {
+    const one = join(dir, 'one-event.csv');
+    const first = readFileSync(events, 'utf8').split('\n').slice(0, 2).join('\n');
+    writeFileSync(one, `${first}\n`);
+    const r = cli('hotspots', '--cells', cells, '--points', one, '--out', join(dir, 'thin.geojson'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('too few events to find hot spots: 1 in 1 of 25 cells (Gi* needs at least 30 events in at least 3 cells)');
+  });
+
   it('takes distance-band weights and the FDR correction, and refuses a bad weights spec', () => {
     const out = join(dir, 'hot-d.geojson');
     const r = cli('hotspots', '--cells', cells, '--points', events, '--weights', 'distance:150', '--fdr', '--out', out, '--json');

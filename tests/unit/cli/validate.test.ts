@@ -94,13 +94,57 @@ describe('validate CLI', () => {
     expect(r.code).toBe(0);
   });
 
+  it('checks coordinates in every system: latitude 95, projected metres and an empty ring are refused, an empty file is not "clean"', () => {
+    const write = (name: string, features: unknown[]) => {
+      const path = join(dir, name);
+      writeFileSync(path, JSON.stringify({ type: 'FeatureCollection', features }));
+      return path;
+    };
+    const cell = (coordinates: unknown) => ({
+      type: 'Feature',
+      properties: { code: '430199001001001' },
+      geometry: { type: 'Polygon', coordinates },
+    });
+    const north = write('north.geojson', [
+      cell([
+        [
+          [112.9, 95],
+          [112.91, 95],
+          [112.91, 95.01],
+          [112.9, 95],
+        ],
+      ]),
+    ]);
+    expect(cli(north).code).toBe(2);
+    expect(cli(north).stderr).toContain(`cells file ${north}: feature 1 has the coordinate 112.9, 95, outside longitude/latitude`);
+    const metres = write('metres.geojson', [
+      cell([
+        [
+          [500000, 3100000],
+          [500100, 3100000],
+          [500100, 3100100],
+          [500000, 3100000],
+        ],
+      ]),
+    ]);
+    expect(cli(metres).stderr).toContain('feature 1 has the coordinate 500000, 3100000, outside longitude/latitude (is it projected?)');
+    const empty = write('empty-ring.geojson', [cell([])]);
+    const r = cli(empty);
+    expect(r.code).toBe(2);
+    expect(r.stderr).not.toContain('TypeError');
+    expect(r.stderr).toContain(`cells file ${empty}: feature 1 has no geometry`);
+    const none = write('none.geojson', []);
+    expect(cli(none).code).toBe(2);
+    expect(cli(none).stderr).toContain(`cells file ${none} holds no features: nothing to work on`);
+  });
+
   it('exits 2 naming the file and the reason when the input cannot be read', () => {
     const missing = cli(join(dir, 'nope.geojson'));
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain(`cannot read cells file ${join(dir, 'nope.geojson')}: ENOENT`);
     const broken = join(dir, 'broken.geojson');
     writeFileSync(broken, '{"type": "FeatureCollection", ');
-    expect(cli(broken).stderr).toContain(`cells file ${broken} is not valid JSON`);
+    expect(cli(broken).stderr).toContain(`cells file ${broken} is not JSON`);
     const notGeoJson = join(dir, 'list.geojson');
     writeFileSync(notGeoJson, '[1, 2]');
     expect(cli(notGeoJson).stderr).toContain('is not a GeoJSON FeatureCollection');
