@@ -171,14 +171,7 @@ export interface RuleSetVersion {
 }
 
 /** What classification rules weigh for one cell (from the database, events in a window). */
-export interface CellClassInputs {
-  code: CellCode;
-  name: string;
-  communityCode: CommunityCode;
-  communityName: string | null;
-  class: CellClass;
-  classSource: 'rule' | 'manual';
-  households: number;
+export interface CellClassInputs extends Omit<CellProperties, 'version'> {
   residents: number;
   areaKm2: number;
   events: number;
