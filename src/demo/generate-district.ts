@@ -130,6 +130,55 @@ const DISTRICT_NAME = '湘麓区';
 const DAYS = 180;
 
 /** Returns a deterministic demo district for the given options. */
+/** Lattice position to WGS-84 (through the seed's gentle warp, so that no line is quite straight). */
+type ToLngLat = (u: number, v: number) => LngLat;
+
+/**
+ * The district laid out on the lattice (stages 1–3): streets, communities and cells as lattice
+ * rectangles and label grids, with their names, codes and shapes. The later stages place what
+ * lives there; they share its random stream and its supply of names, in this order.
+ */
+interface Layout {
+  random: Random;
+  toLngLat: ToLngLat;
+  nextName: () => string;
+  lines: SplitLine[];
+  uCuts: number[];
+  centre: { u: number; v: number };
+  density: (u: number, v: number) => number;
+  streetRects: LatticeRect[];
+  communityRects: Array<{ rect: LatticeRect; street: number }>;
+  cellRects: Array<{ rect: LatticeRect; community: number }>;
+  /** Cells bitten out of the district's edge. */
+  removed: Set<number>;
+  cellGrid: LabelGrid;
+  inside: (u: number, v: number) => boolean;
+  toMulti: (polygons: LatticeRing[][]) => MultiPolygon;
+  districtFeature: Feature<MultiPolygon, AreaProperties>;
+  streets: Feature<MultiPolygon, AreaProperties>[];
+  streetNames: string[];
+  communities: Feature<MultiPolygon, AreaProperties>[];
+  communityCodes: string[];
+  communityNames: string[];
+  cellTraces: Map<number, LatticeRing[][]>;
+  cellCode: Map<number, string>;
+  cellName: Map<number, string>;
+}
+
+/** The nearest road's name and a house number on it, for a lattice position in a rectangle. */
+type NearestRoad = (u: number, v: number, rect: LatticeRect) => { name: string; number: number };
+
+interface Building {
+  u: number;
+  v: number;
+  w: number;
+  h: number;
+  cell: number;
+  address: string;
+  capacity: number;
+}
+
+/** Returns a deterministic demo district for the given options. */
 export function generateDistrict(options: Partial<DemoOptions> = {}): DemoDistrict {
   const opts = { ...DEFAULT_DEMO_OPTIONS, ...options };
   if (!Number.isInteger(opts.seed)) throw new Error(`seed must be an integer, got ${opts.seed}`);
@@ -144,6 +193,53 @@ export function generateDistrict(options: Partial<DemoOptions> = {}): DemoDistri
     return [round7(ORIGIN[0] + x / METERS_PER_DEGREE_LNG), round7(ORIGIN[1] + y / METERS_PER_DEGREE_LAT)];
   };
 
+  const layout = layOut(opts, random, toLngLat);
+  const { roads, nearestRoad } = layRoads(layout);
+  const { water, inWater } = layWater(layout);
+  const where = locator(layout, nearestRoad);
+  const { buildings, gazetteer, buildingList } = placeBuildings(layout, nearestRoad, inWater, where.streetNameOfCell);
+  const { people, householdsPerCell, pickBuilding } = placePeople(layout, buildingList, opts.scale);
+  const { places, things, organisations, hubs, hubCount } = placeSites(
+    layout,
+    where,
+    inWater,
+    buildingList,
+    pickBuilding,
+    gazetteer,
+    opts.scale,
+  );
+  const { events, eventsPerCell } = makeEvents(layout, where, buildingList, pickBuilding, hubs, opts);
+  const cellFeatures = classCells(layout, eventsPerCell, householdsPerCell);
+  const { streetRects, communityRects, streetNames, communityNames, districtFeature, streets, communities } = layout;
+
+  const labels: DemoDistrict['labels']['features'] = [
+    ...streetRects.map((r, i) => pointLabel(toLngLat((r.u0 + r.u1) / 2, (r.v0 + r.v1) / 2), streetNames[i] as string, 'street' as const)),
+    ...communityRects.map(({ rect: r }, i) =>
+      pointLabel(toLngLat((r.u0 + r.u1) / 2, (r.v0 + r.v1) / 2), communityNames[i] as string, 'community' as const),
+    ),
+    ...places.slice(0, hubCount).map((p) => pointLabel([p.lon, p.lat], p.name, 'poi' as const)),
+  ];
+
+  return {
+    district: { type: 'FeatureCollection', features: [districtFeature] },
+    streets: { type: 'FeatureCollection', features: streets },
+    communities: { type: 'FeatureCollection', features: communities },
+    cells: { type: 'FeatureCollection', features: cellFeatures },
+    roads: { type: 'FeatureCollection', features: roads },
+    water,
+    buildings: { type: 'FeatureCollection', features: buildings },
+    labels: { type: 'FeatureCollection', features: labels },
+    gazetteer,
+    people,
+    places,
+    things,
+    organisations,
+    events,
+  };
+}
+
+/** Stages 1–3: the partition into streets, communities and cells, the bites out of its edge, names and codes. */
+function layOut(opts: DemoOptions, random: Random, toLngLat: ToLngLat): Layout {
   // 1. Partition: streets (4 × 2), communities (5 per street), cells (≈580, smaller downtown).
   const lines: SplitLine[] = [];
   const uCuts = [0, ...jitteredCuts(4, WIDTH, 0.12, random), WIDTH];
@@ -258,8 +354,36 @@ export function generateDistrict(options: Partial<DemoOptions> = {}): DemoDistri
       cellName.set(i, `${communityNames[community]}第${seq + 1}网格`);
     });
   });
+  return {
+    random,
+    toLngLat,
+    nextName,
+    lines,
+    uCuts,
+    centre,
+    density,
+    streetRects,
+    communityRects,
+    cellRects,
+    removed,
+    cellGrid,
+    inside,
+    toMulti,
+    districtFeature,
+    streets,
+    streetNames,
+    communities,
+    communityCodes,
+    communityNames,
+    cellTraces,
+    cellCode,
+    cellName,
+  };
+}
 
-  // 4. Roads along every split line, only where the district is on at least one side.
+/** Stage 4: roads along every split line where the district is on at least one side, and house numbers on them. */
+function layRoads(layout: Layout): { roads: DemoDistrict['roads']['features']; nearestRoad: NearestRoad } {
+  const { lines, random, nextName, inside, toLngLat } = layout;
   const roads: DemoDistrict['roads']['features'] = [];
   const roadAt = new Map<string, Array<{ from: number; to: number; name: string }>>();
   const arterialNames = new Map<string, string>();
@@ -308,8 +432,12 @@ export function generateDistrict(options: Partial<DemoOptions> = {}): DemoDistri
     }
     return { name: `${DISTRICT_NAME}边界路`, number: 1 };
   };
+  return { roads, nearestRoad };
+}
 
-  // 5. Water: a meandering river across the west of the district and a lake in a park.
+/** Stage 5: a meandering river across the west of the district and a lake in a park. */
+function layWater(layout: Layout): { water: DemoDistrict['water']; inWater: (u: number, v: number) => boolean } {
+  const { uCuts, centre, toLngLat, nextName } = layout;
   const riverU = uCuts[1] !== undefined ? (uCuts[1] as number) * 0.55 : WIDTH * 0.15;
   const riverAxis = (v: number) => riverU + 7 * Math.sin(v / 23 + 1) + 3 * Math.sin(v / 7);
   const riverHalfWidth = 3;
@@ -334,23 +462,41 @@ export function generateDistrict(options: Partial<DemoOptions> = {}): DemoDistri
   };
   const inWater = (u: number, v: number) =>
     Math.abs(u - riverAxis(v)) < riverHalfWidth + 0.6 || ((u - lake.u) / (lake.r + 1)) ** 2 + ((v - lake.v) / (lake.r * 0.8 + 1)) ** 2 < 1;
+  return { water, inWater };
+}
 
-  // 6. Buildings with door addresses (the gazetteer) inside every cell, away from its roads.
-  const scale = opts.scale;
-  const buildings: DemoDistrict['buildings']['features'] = [];
-  const gazetteer: GazetteerRow[] = [];
-  interface Building {
-    u: number;
-    v: number;
-    w: number;
-    h: number;
-    cell: number;
-    address: string;
-    capacity: number;
-  }
-  const buildingList: Building[] = [];
+/** Where a lattice position is: its cell, community and nearest door address. */
+function locator(layout: Layout, nearestRoad: NearestRoad) {
+  const { inside, cellGrid, cellRects, communityRects, streetNames, communityCodes } = layout;
   const streetNameOfCell = (cell: number) =>
     streetNames[(communityRects[(cellRects[cell] as { community: number }).community] as { street: number }).street] as string;
+  function cellOf(u: number, v: number): number {
+    return inside(u, v) ? (cellGrid.labels[Math.floor(v) * WIDTH + Math.floor(u)] as number) : -1;
+  }
+  function nearestAddress(u: number, v: number): string {
+    const cell = cellOf(u, v);
+    if (cell < 0) return DISTRICT_NAME;
+    const road = nearestRoad(u, v, (cellRects[cell] as { rect: LatticeRect }).rect);
+    return `${DISTRICT_NAME}${streetNameOfCell(cell)}${road.name}${road.number}号`;
+  }
+  function communityOf(u: number, v: number): string {
+    const cell = cellOf(u, v);
+    return cell < 0 ? '' : (communityCodes[(cellRects[cell] as { community: number }).community] as string);
+  }
+  return { cellOf, nearestAddress, communityOf, streetNameOfCell };
+}
+
+/** Stage 6: buildings with door addresses (the gazetteer) inside every cell, away from its roads. */
+function placeBuildings(
+  layout: Layout,
+  nearestRoad: NearestRoad,
+  inWater: (u: number, v: number) => boolean,
+  streetNameOfCell: (cell: number) => string,
+): { buildings: DemoDistrict['buildings']['features']; gazetteer: GazetteerRow[]; buildingList: Building[] } {
+  const { cellRects, removed, density, random, toLngLat, communityCodes } = layout;
+  const buildings: DemoDistrict['buildings']['features'] = [];
+  const gazetteer: GazetteerRow[] = [];
+  const buildingList: Building[] = [];
   cellRects.forEach((c, cell) => {
     if (removed.has(cell)) return;
     const { rect } = c;
@@ -388,8 +534,12 @@ export function generateDistrict(options: Partial<DemoOptions> = {}): DemoDistri
       });
     }
   });
+  return { buildings, gazetteer, buildingList };
+}
 
-  // 7. People in households in buildings (weighted by floor area), with ID cards and phones.
+/** Stage 7: people in households in buildings (weighted by floor area), with ID cards and phones. */
+function placePeople(layout: Layout, buildingList: Building[], scale: number) {
+  const { random, toLngLat } = layout;
   const pickBuilding = cumulativePicker(
     buildingList.map((b) => b.capacity),
     random,
@@ -434,8 +584,21 @@ export function generateDistrict(options: Partial<DemoOptions> = {}): DemoDistri
       });
     }
   }
+  return { people, householdsPerCell, pickBuilding };
+}
 
-  // 8. Places, things, organisations; markets and transit stations are the event hot spots.
+/** Stage 8: places, things, organisations; markets and transit stations (the first hubCount places) are the event hot spots. */
+function placeSites(
+  layout: Layout,
+  where: ReturnType<typeof locator>,
+  inWater: (u: number, v: number) => boolean,
+  buildingList: Building[],
+  pickBuilding: () => number,
+  gazetteer: GazetteerRow[],
+  scale: number,
+) {
+  const { random, toLngLat, nextName, centre, uCuts, inside } = layout;
+  const { nearestAddress, communityOf } = where;
   const site = (prefix: string, n: number, row: Omit<SiteRow, 'id'>): SiteRow => ({ id: `${prefix}${String(n).padStart(6, '0')}`, ...row });
   const places: SiteRow[] = [];
   const hubs: Array<{ u: number; v: number; weight: number }> = [];
@@ -480,19 +643,6 @@ export function generateDistrict(options: Partial<DemoOptions> = {}): DemoDistri
       lat,
     });
   }
-  function cellOf(u: number, v: number): number {
-    return inside(u, v) ? (cellGrid.labels[Math.floor(v) * WIDTH + Math.floor(u)] as number) : -1;
-  }
-  function nearestAddress(u: number, v: number): string {
-    const cell = cellOf(u, v);
-    if (cell < 0) return DISTRICT_NAME;
-    const road = nearestRoad(u, v, (cellRects[cell] as { rect: LatticeRect }).rect);
-    return `${DISTRICT_NAME}${streetNameOfCell(cell)}${road.name}${road.number}号`;
-  }
-  function communityOf(u: number, v: number): string {
-    const cell = cellOf(u, v);
-    return cell < 0 ? '' : (communityCodes[(cellRects[cell] as { community: number }).community] as string);
-  }
   const scatterSite = (
     prefix: string,
     total: number,
@@ -536,8 +686,21 @@ export function generateDistrict(options: Partial<DemoOptions> = {}): DemoDistri
     (c) => `湘麓${random.pick(PLACE_WORDS)}${c === '党组织' ? '党支部' : random.pick(ORGANISATION_SUFFIXES)}`,
     organisations,
   );
+  return { places, things, organisations, hubs, hubCount };
+}
 
-  // 9. Events over 180 days: category mix, hot spots, hour-of-day and weekend patterns.
+/** Stage 9: events over 180 days: category mix, hot spots, hour-of-day and weekend patterns. */
+function makeEvents(
+  layout: Layout,
+  where: ReturnType<typeof locator>,
+  buildingList: Building[],
+  pickBuilding: () => number,
+  hubs: Array<{ u: number; v: number; weight: number }>,
+  opts: DemoOptions,
+) {
+  const { random, toLngLat } = layout;
+  const { cellOf, nearestAddress } = where;
+  const scale = opts.scale;
   const events: EventRow[] = [];
   const eventCount = Math.round(20_000 * scale);
   const endMs = Date.parse(`${opts.endDate}T00:00:00+08:00`) + 86_400_000;
@@ -590,8 +753,12 @@ export function generateDistrict(options: Partial<DemoOptions> = {}): DemoDistri
       description: `${nearestAddress(u, v)}附近${cat.category}问题`,
     });
   }
+  return { events, eventsPerCell };
+}
 
-  // 10. Cells with classes: A/B/C by problem volume (events) and workload (households).
+/** Stage 10: cells with classes, A/B/C by problem volume (events) and workload (households). */
+function classCells(layout: Layout, eventsPerCell: Map<number, number>, householdsPerCell: Map<number, number>) {
+  const { cellRects, removed, cellCode, cellName, communityCodes, cellTraces, toMulti } = layout;
   const liveCells = cellRects.map((_, i) => i).filter((i) => !removed.has(i));
   const eventRank = percentileRanks(liveCells.map((i) => eventsPerCell.get(i) ?? 0));
   const householdRank = percentileRanks(liveCells.map((i) => householdsPerCell.get(i) ?? 0));
@@ -619,31 +786,7 @@ export function generateDistrict(options: Partial<DemoOptions> = {}): DemoDistri
     };
   });
   cellFeatures.sort((a, b) => a.properties.code.localeCompare(b.properties.code));
-
-  const labels: DemoDistrict['labels']['features'] = [
-    ...streetRects.map((r, i) => pointLabel(toLngLat((r.u0 + r.u1) / 2, (r.v0 + r.v1) / 2), streetNames[i] as string, 'street' as const)),
-    ...communityRects.map(({ rect: r }, i) =>
-      pointLabel(toLngLat((r.u0 + r.u1) / 2, (r.v0 + r.v1) / 2), communityNames[i] as string, 'community' as const),
-    ),
-    ...places.slice(0, hubCount).map((p) => pointLabel([p.lon, p.lat], p.name, 'poi' as const)),
-  ];
-
-  return {
-    district: { type: 'FeatureCollection', features: [districtFeature] },
-    streets: { type: 'FeatureCollection', features: streets },
-    communities: { type: 'FeatureCollection', features: communities },
-    cells: { type: 'FeatureCollection', features: cellFeatures },
-    roads: { type: 'FeatureCollection', features: roads },
-    water,
-    buildings: { type: 'FeatureCollection', features: buildings },
-    labels: { type: 'FeatureCollection', features: labels },
-    gazetteer,
-    people,
-    places,
-    things,
-    organisations,
-    events,
-  };
+  return cellFeatures;
 }
 
 const HOURS = Array.from({ length: 24 }, (_, h) => h);
