@@ -19,9 +19,11 @@ import type { SizeRule, TilingCell, TilingProblem } from '../geo/validate-tiling
 import type { EditHistory, EditHistoryAction, EditStep } from '../state/edit-history';
 import { inGeoWorker } from '../workers/geo-client';
 import { BoundaryImportDialog } from './boundary-import-dialog';
+import { CellHistory } from './cell-history';
 import { errorText } from './error-text';
-import { formatCount, formatDateTime, formatList } from './format';
+import { formatCount, formatList } from './format';
 import { ProblemList } from './problem-list';
+import { loadSizeRule, SizeRuleFields } from './size-rule-fields';
 
 export interface GridEditPanelProps {
   backend: Backend;
@@ -51,24 +53,6 @@ export interface GridEditPanelProps {
 
 type Busy = null | 'draw' | 'draw-cell' | 'edit' | 'validate';
 
-const SIZE_RULE_KEY = 'gridatlas.sizeRule';
-const SIZE_FIELDS = ['minAreaSquareMeters', 'maxAreaSquareMeters', 'minHouseholds', 'maxHouseholds'] as const;
-
-/** The "moderate size" rule last used on this device (empty: no rule). */
-function loadSizeRule(): SizeRule {
-  try {
-    const saved = JSON.parse(localStorage.getItem(SIZE_RULE_KEY) ?? '{}') as Record<string, unknown>;
-    const rule: SizeRule = {};
-    for (const key of SIZE_FIELDS) {
-      const v = saved[key];
-      if (typeof v === 'number' && Number.isFinite(v) && v >= 0) rule[key] = v;
-    }
-    return rule;
-  } catch {
-    return {};
-  }
-}
-
 /** A split, merge or transfer previewed by the database, waiting for the admin to commit it. */
 interface PendingEdit {
   preview: CellEditPreview;
@@ -90,7 +74,6 @@ export function GridEditPanel(props: GridEditPanelProps) {
   const [busy, setBusy] = useState<Busy>(null);
   const [message, setMessage] = useState<{ tone: 'ok' | 'error'; text: string } | null>(null);
   const [problems, setProblems] = useState<TilingProblem[] | null>(null);
-  const [history, setHistory] = useState<{ code: CellCode; entries: CellHistoryEntry[] } | null>(null);
   const [target, setTarget] = useState<CommunityCode | ''>('');
   const [parts, setParts] = useState(2);
   const [snapMeters, setSnapMeters] = useState(5);
@@ -115,27 +98,6 @@ export function GridEditPanel(props: GridEditPanelProps) {
     });
   const first = picked[0];
   const firstCell = first ? byCode.get(first) : undefined;
-
-  // The history of the first picked cell, again after every edit (a new cells list).
-  // biome-ignore lint/correctness/useExhaustiveDependencies: cells is the signal that the history grew.
-  useEffect(() => {
-    if (!first) {
-      setHistory(null);
-      return;
-    }
-    let cancelled = false;
-    backend
-      .getCellHistory(first)
-      .then((entries) => {
-        if (!cancelled) setHistory({ code: first, entries });
-      })
-      .catch(() => {
-        if (!cancelled) setHistory(null);
-      });
-    return () => {
-      cancelled = true;
-    };
-  }, [backend, first, cells]);
 
   const why = () => reason.trim() || t('edit.defaultReason');
 
@@ -619,31 +581,7 @@ export function GridEditPanel(props: GridEditPanelProps) {
           {[undoStep && stepText('edit.undoWhat', undoStep), redoStep && stepText('edit.redoWhat', redoStep)].filter(Boolean).join('；')}
         </p>
       )}
-      <details className="size-rule" data-testid="edit-size-rule">
-        <summary>{t('edit.sizeRule')}</summary>
-        <div className="size-fields">
-          {SIZE_FIELDS.map((key) => (
-            <label key={key} className="inline-field">
-              {t(`edit.size.${key}`)}
-              <input
-                type="number"
-                min={0}
-                value={sizeRule[key] ?? ''}
-                placeholder={t('edit.size.none')}
-                onChange={(e) => {
-                  const next: SizeRule = { ...sizeRule };
-                  const v = e.target.value === '' ? undefined : Number(e.target.value);
-                  if (v === undefined || !Number.isFinite(v) || v < 0) delete next[key];
-                  else next[key] = v;
-                  setSizeRule(next);
-                  localStorage.setItem(SIZE_RULE_KEY, JSON.stringify(next));
-                }}
-                data-testid={`edit-size-${key}`}
-              />
-            </label>
-          ))}
-        </div>
-      </details>
+      <SizeRuleFields rule={sizeRule} onChange={setSizeRule} />
       {importing && (
         <BoundaryImportDialog
           cells={cells}
@@ -693,25 +631,7 @@ export function GridEditPanel(props: GridEditPanelProps) {
           )}
         </section>
       )}
-      {history && history.entries.length > 0 && (
-        <section className="history" data-testid="edit-history">
-          <h3>{t('edit.history', { code: history.code })}</h3>
-          <ol>
-            {history.entries.map((h) => (
-              <li key={h.version}>
-                <button type="button" className="link" onClick={() => showVersion(h)}>
-                  v{h.version}
-                </button>{' '}
-                {h.operation ? t(`edit.operation.${h.operation}`) : t('edit.operation.original')} ·{' '}
-                {formatDateTime(h.validFrom, i18n.language)}
-                {h.reason ? ` · ${h.reason}` : ''}
-                {h.actorName ? ` · ${h.actorName}` : ''}
-                {h.validTo === null ? ` · ${t('edit.current')}` : ''}
-              </li>
-            ))}
-          </ol>
-        </section>
-      )}
+      <CellHistory backend={backend} code={first} version={cells} onShow={showVersion} />
     </aside>
   );
 }
