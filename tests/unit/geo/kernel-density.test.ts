@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '../../../src/demo/random';
+import { gaussianSeriesTerms } from '../../../src/geo/density-kernels';
 import {
   densityBands,
   gaussianSeries,
-  gaussianSeriesTerms,
   type Kernel,
   kernelDensity,
   kernelDensityRows,
