@@ -2,15 +2,43 @@
 export type TextEncodingName = 'utf-8' | 'gbk';
 
 /**
- * Returns the text of a file's bytes and the encoding it was in: UTF-8 when the bytes are valid
- * UTF-8 (a byte-order mark is dropped), otherwise GBK (GB18030-compatible decoding).
+ * Returns the share of a text's characters that a Chinese table plausibly holds: ASCII, CJK
+ * ideographs, CJK punctuation and full-width forms. GBK bytes read as UTF-8 (or the other way
+ * round) turn into Hebrew, Greek, Latin accents or rare ideographs instead.
+ */
+function plausibility(text: string): number {
+  let plausible = 0;
+  let total = 0;
+  for (const ch of text) {
+    const c = ch.codePointAt(0) as number;
+    total++;
+    if (c < 0x80 || (c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3000 && c <= 0x303f) || (c >= 0xff00 && c <= 0xffef) || c === 0xb7) plausible++;
+  }
+  return total === 0 ? 1 : plausible / total;
+}
+
+/**
+ * Returns the text of a file's bytes and the encoding it was in. Bytes that are not valid UTF-8
+ * are GBK (GB18030-compatible decoding). Bytes that are valid UTF-8 may still be GBK (郑伟 in GBK
+ * is valid UTF-8 for two Hebrew and Greek letters): when they hold more than ASCII, the reading
+ * whose characters are the more plausible for a Chinese table wins (UTF-8 on a tie; judged on
+ * the first 64 kB). A
+ * byte-order mark is dropped, also before GBK text (an editor may add one).
  * @example decodeText(new Uint8Array([0xc4, 0xe3, 0xba, 0xc3])) // { text: '你好', encoding: 'gbk' }
  */
 export function decodeText(bytes: Uint8Array): { text: string; encoding: TextEncodingName } {
+  const body = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+  const gbk = () => new TextDecoder('gbk').decode(body);
+  let utf8: string;
   try {
-    const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
-    return { text, encoding: 'utf-8' };
+    utf8 = new TextDecoder('utf-8', { fatal: true }).decode(body);
   } catch {
-    return { text: new TextDecoder('gbk').decode(bytes), encoding: 'gbk' };
+    return { text: gbk(), encoding: 'gbk' };
   }
+  // Judged on the first 64 kB, so that a large file is not decoded twice to be read once.
+  const sample = body.subarray(0, 65_536);
+  if (!sample.some((b) => b >= 0x80)) return { text: utf8, encoding: 'utf-8' };
+  const asUtf8 = new TextDecoder('utf-8').decode(sample);
+  const asGbk = new TextDecoder('gbk').decode(sample);
+  return plausibility(asGbk) > plausibility(asUtf8) ? { text: gbk(), encoding: 'gbk' } : { text: utf8, encoding: 'utf-8' };
 }

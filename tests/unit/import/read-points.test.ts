@@ -22,6 +22,19 @@ describe('decodeText', () => {
     expect(decodeText(hex('c3fbb3c62cbeadb6c82cceb3b6c80a'))).toEqual({ text: '名称,经度,纬度\n', encoding: 'gbk' });
     expect(decodeText(hex('cffbb7c0cba8')).text).toBe('消防栓');
   });
+
+  it('reads GBK that is also valid UTF-8 as GBK when that is the plausible reading (郑伟, not Hebrew and Greek)', () => {
+    // "郑伟" in GBK is d6a3 ceb0, which UTF-8 reads as U+05A3 U+03B0.
+    expect(decodeText(hex('d6a3ceb0'))).toEqual({ text: '郑伟', encoding: 'gbk' });
+    expect(decodeText(hex('d6a3ceb02c3133383030303030303030'))).toEqual({ text: '郑伟,13800000000', encoding: 'gbk' });
+    // Real UTF-8 Chinese stays UTF-8; so does plain ASCII.
+    expect(decodeText(new TextEncoder().encode('郑伟,经度'))).toEqual({ text: '郑伟,经度', encoding: 'utf-8' });
+    expect(decodeText(new TextEncoder().encode('id,lon'))).toEqual({ text: 'id,lon', encoding: 'utf-8' });
+  });
+
+  it('drops a UTF-8 byte-order mark before GBK text instead of garbling the first header', () => {
+    expect(decodeText(hex('efbbbfc3fbb3c62cbeadb6c8'))).toEqual({ text: '名称,经度', encoding: 'gbk' });
+  });
 });
 
 describe('readCsvPoints', () => {
