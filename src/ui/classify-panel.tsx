@@ -79,7 +79,10 @@ export function ClassifyPanel({ backend, canApply, categories, onSelectCell, sho
   }, [backend, describeError]);
 
   const issue = ruleSetIssue(rules);
-  const problem = issue ? t(`classify.problem.${issue.code}`, issue) : null;
+  // A weight's problem names the input as the table does (事件量), not by its key (events).
+  const problem = issue
+    ? t(`classify.problem.${issue.code}`, issue.code === 'weight' ? { ...issue, input: t(`classify.inputs.${issue.input}`) } : issue)
+    : null;
   const riskOptions = ruleSetRisk(rules);
   const edit = (next: Partial<RuleSet>) => {
     setRules((r) => ({ ...r, ...next }));

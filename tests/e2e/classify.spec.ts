@@ -15,6 +15,12 @@ test('an admin previews and applies a class rule set, overrides a cell by hand w
   await expect(page.getByTestId('classify-name')).toHaveValue('示例规则：事件与户数');
   await page.getByTestId('classify-new').click();
   await expect(page.getByTestId('classify-name')).toHaveValue('默认分类规则');
+  // A weight out of range is named by the input's label, and nothing can be previewed until it is mended.
+  const eventsWeight = await page.getByTestId('classify-weight-events').inputValue();
+  await page.getByTestId('classify-weight-events').fill('5000');
+  await expect(page.getByTestId('classify-panel')).toContainText('“事件量（按等级加权）”的权重须为 0 到 1000 之间的数');
+  await expect(page.getByTestId('classify-preview')).toBeDisabled();
+  await page.getByTestId('classify-weight-events').fill(eventsWeight);
   await page.getByTestId('classify-preview').click();
   await expect(page.getByTestId('classify-summary')).toContainText('个网格将改变分类');
   const summary = (await page.getByTestId('classify-summary').textContent()) ?? '';
