@@ -6,20 +6,21 @@ import { toCsv } from '../import/csv';
 import { locatePoints } from '../import/read-points';
 import { readTable, TableError } from '../import/read-table';
 import { type Command, UsageError } from './command';
-import { writeRejectedRows } from './event-points';
+import { encodingOption, writeRejectedRows } from './event-points';
 import { readInput, readPolygonFeatures } from './read-input';
 
 export const assignCommand: Command = {
   name: 'assign',
   summary: 'put every point of a CSV or GeoJSON file into its cell and write the cell code beside it',
   usage:
-    'assign --cells CELLS.geojson --points POINTS.(csv|xlsx|geojson) [--lon COL --lat COL] [--crs wgs84|gcj02|bd09] --out OUT.csv [--json]',
+    'assign --cells CELLS.geojson --points POINTS.(csv|xlsx|geojson) [--lon COL --lat COL] [--crs wgs84|gcj02|bd09] [--encoding utf-8|gbk] --out OUT.csv [--json]',
   options: {
     cells: { type: 'string' },
     points: { type: 'string' },
     lon: { type: 'string' },
     lat: { type: 'string' },
     crs: { type: 'string' },
+    encoding: { type: 'string' },
     out: { type: 'string' },
   },
   help: [
@@ -28,6 +29,7 @@ export const assignCommand: Command = {
     '--lon COL          longitude column of a CSV (default: lon, lng, longitude, x or 经度)',
     '--lat COL          latitude column of a CSV (default: lat, latitude, y or 纬度)',
     '--crs NAME         coordinate system of the points: wgs84 (default), gcj02 (AMap, Tencent) or bd09 (Baidu)',
+    '--encoding NAME    text encoding of a CSV or GeoJSON: utf-8 or gbk (default: judged from the bytes)',
     '--out FILE         CSV of every taken row with cell_code (empty when outside every cell); rows that',
     '                   cannot be taken go to FILE with .rejected.csv, with row number, field and reason.',
     'Exit code 1 when some rows were rejected.',
@@ -40,6 +42,7 @@ export const assignCommand: Command = {
     if (typeof pointsPath !== 'string') throw new UsageError('--points FILE is required');
     if (typeof out !== 'string') throw new UsageError('--out FILE is required');
     const crs = (values.crs ?? 'wgs84') as ChinaCrs;
+    const chosenEncoding = encodingOption(values);
     if (!CHINA_CRS.includes(crs)) throw new UsageError(`--crs must be one of ${CHINA_CRS.join(', ')}, got "${String(values.crs)}"`);
 
     const cellFeatures = await readPolygonFeatures(cellsPath, 'cells file', 'wgs84');
@@ -53,7 +56,7 @@ export const assignCommand: Command = {
     let table: ReturnType<typeof locatePoints>;
     let encoding: string | undefined;
     try {
-      const raw = await readTable(await readInput(pointsPath, 'points file'), pointsPath);
+      const raw = await readTable(await readInput(pointsPath, 'points file'), pointsPath, chosenEncoding);
       encoding = raw.encoding;
       table = locatePoints(raw, { lon: values.lon as string | undefined, lat: values.lat as string | undefined, crs });
     } catch (error) {

@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { decayedWeight } from '../domain/event-weights';
 import { CHINA_CRS, type ChinaCrs } from '../geo/crs-china';
 import { toCsv } from '../import/csv';
+import { TEXT_ENCODINGS, type TextEncodingName, textEncodingNamed } from '../import/decode-text';
 import { locatePoints, type PointTable, rejected } from '../import/read-points';
 import { readTable, TableError } from '../import/read-table';
 import { positiveOption, UsageError } from './command';
@@ -13,6 +14,7 @@ export const EVENT_OPTIONS = {
   lon: { type: 'string' },
   lat: { type: 'string' },
   crs: { type: 'string' },
+  encoding: { type: 'string' },
   weight: { type: 'string' },
   time: { type: 'string' },
   'half-life-days': { type: 'string' },
@@ -23,11 +25,20 @@ export const EVENT_HELP = [
   '--points FILE        events as CSV (UTF-8 or GBK), XLSX or GeoJSON points',
   '--lon COL, --lat COL coordinate columns (default: lon/lng/longitude/x/经度, lat/latitude/y/纬度)',
   '--crs NAME           wgs84 (default), gcj02 (AMap, Tencent) or bd09 (Baidu)',
+  '--encoding NAME      text encoding of a CSV or GeoJSON: utf-8 or gbk (default: judged from the bytes)',
   '--weight COL         weight each event by this column (e.g. severity); default 1 each',
   '--time COL           time column (ISO 8601), needed for --half-life-days',
   '--half-life-days N   an event weighs half as much every N days before --now (default: no decay)',
   '--now ISO            the moment decay counts back from (default: the latest event); later events weigh 0',
 ];
+
+/** Returns the text encoding --encoding names, undefined without it, or throws a UsageError naming the choices. */
+export function encodingOption(values: Record<string, string | boolean | undefined>): TextEncodingName | undefined {
+  if (values.encoding === undefined) return undefined;
+  const encoding = typeof values.encoding === 'string' ? textEncodingNamed(values.encoding) : null;
+  if (!encoding) throw new UsageError(`--encoding must be one of ${TEXT_ENCODINGS.join(', ')}, got "${String(values.encoding)}"`);
+  return encoding;
+}
 
 /** Events read for analysis: WGS-84 positions and weights, with the table they came from. */
 export interface EventPoints {
@@ -59,7 +70,7 @@ export async function readEventPoints(values: Record<string, string | boolean | 
   }
   let table: PointTable;
   try {
-    const raw = await readTable(await readInput(path, 'points file'), path);
+    const raw = await readTable(await readInput(path, 'points file'), path, encodingOption(values));
     table = locatePoints(raw, { lon: values.lon as string | undefined, lat: values.lat as string | undefined, crs });
   } catch (error) {
     if (error instanceof TableError) throw new UsageError(`points file ${path}: ${error.message}`);

@@ -1,6 +1,17 @@
 /** Text encodings a table file may come in: UTF-8, or GBK as Chinese Excel writes CSV. */
 export type TextEncodingName = 'utf-8' | 'gbk';
 
+/** The encodings a user may choose over the guess (the CLI's --encoding, the import dialog). */
+export const TEXT_ENCODINGS: readonly TextEncodingName[] = ['utf-8', 'gbk'];
+
+/** Returns the encoding `name` names (utf8, UTF-8, GB2312, gb18030 …), or null. */
+export function textEncodingNamed(name: string): TextEncodingName | null {
+  const n = name.trim().toLowerCase().replace(/[-_ ]/g, '');
+  if (n === 'utf8') return 'utf-8';
+  if (n === 'gbk' || n === 'gb2312' || n === 'gb18030' || n === 'cp936') return 'gbk';
+  return null;
+}
+
 /**
  * Returns the share of a text's characters that a Chinese table plausibly holds: ASCII, CJK
  * ideographs, CJK punctuation and full-width forms. GBK bytes read as UTF-8 (or the other way
@@ -24,11 +35,13 @@ function plausibility(text: string): number {
  * whose characters are the more plausible for a Chinese table wins (UTF-8 on a tie; judged on
  * the first 64 kB). A
  * byte-order mark is dropped, also before GBK text (an editor may add one).
+ * `chosen` (the user's choice) overrides the guess.
  * @example decodeText(new Uint8Array([0xc4, 0xe3, 0xba, 0xc3])) // { text: '你好', encoding: 'gbk' }
  */
-export function decodeText(bytes: Uint8Array): { text: string; encoding: TextEncodingName } {
+export function decodeText(bytes: Uint8Array, chosen?: TextEncodingName): { text: string; encoding: TextEncodingName } {
   const body = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
   const gbk = () => new TextDecoder('gbk').decode(body);
+  if (chosen) return { text: chosen === 'gbk' ? gbk() : new TextDecoder('utf-8').decode(body), encoding: chosen };
   let utf8: string;
   try {
     utf8 = new TextDecoder('utf-8', { fatal: true }).decode(body);

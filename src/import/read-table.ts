@@ -12,8 +12,10 @@ export class TableError extends Error {
 /** A table read from a user's file, before any field is interpreted. */
 export interface RawTable {
   format: 'csv' | 'xlsx' | 'geojson';
-  /** Text encoding of a CSV file. */
+  /** Text encoding of a CSV or GeoJSON file. */
   encoding?: TextEncodingName;
+  /** Whether the encoding was chosen by the user (else guessed from the bytes). */
+  encodingChosen?: boolean;
   columns: string[];
   rows: string[][];
   /** The number a person sees for each row: spreadsheet row (header = 1) or 1-based feature number. */
@@ -28,13 +30,13 @@ const cellText = (v: unknown): string => {
   return String(v).trim();
 };
 
-function fromGrid(grid: string[][], format: RawTable['format'], encoding?: TextEncodingName): RawTable {
+function fromGrid(grid: string[][], format: RawTable['format'], encoding?: TextEncodingName, encodingChosen?: boolean): RawTable {
   const [header, ...body] = grid;
   if (!header || header.every((c) => c.trim() === '')) throw new TableError('the file is empty');
   const columns = header.map((c, i) => c.trim() || `column ${i + 1}`);
   const duplicate = columns.find((c, i) => columns.indexOf(c) !== i);
   if (duplicate !== undefined) throw new TableError(`column "${duplicate}" appears twice in the header`);
-  const table: RawTable = { format, encoding, columns, rows: [], rowNumbers: [], rowProblems: new Map() };
+  const table: RawTable = { format, encoding, encodingChosen, columns, rows: [], rowNumbers: [], rowProblems: new Map() };
   body.forEach((cells, i) => {
     if (cells.every((c) => c.trim() === '')) return;
     const index = table.rows.length;
@@ -49,10 +51,11 @@ function fromGrid(grid: string[][], format: RawTable['format'], encoding?: TextE
 
 /**
  * Returns the table in a CSV (UTF-8 or GBK), XLSX (first sheet) or GeoJSON (point features:
- * their properties plus lon and lat) file, chosen by the file name's extension. Throws a
- * TableError naming the problem when the file is not such a table.
+ * their properties plus lon and lat) file, chosen by the file name's extension; a text file in
+ * `encoding` when given, else in the encoding its bytes suggest. Throws a TableError naming the
+ * problem when the file is not such a table.
  */
-export async function readTable(bytes: Uint8Array, fileName: string): Promise<RawTable> {
+export async function readTable(bytes: Uint8Array, fileName: string, encoding?: TextEncodingName): Promise<RawTable> {
   const name = fileName.toLowerCase();
   if (name.endsWith('.xlsx')) {
     let sheets: Array<{ sheet: string; data: unknown[][] }>;
@@ -68,7 +71,9 @@ export async function readTable(bytes: Uint8Array, fileName: string): Promise<Ra
       'xlsx',
     );
   }
-  const { text, encoding } = decodeText(bytes);
+  const decoded = decodeText(bytes, encoding);
+  const { text } = decoded;
+  const chosen = encoding !== undefined;
   if (name.endsWith('.geojson') || name.endsWith('.json')) {
     let collection: FeatureCollection;
     try {
@@ -81,7 +86,15 @@ export async function readTable(bytes: Uint8Array, fileName: string): Promise<Ra
     const keys = new Set<string>();
     for (const f of collection.features) for (const k of Object.keys(f?.properties ?? {})) keys.add(k);
     const columns = [...[...keys].filter((k) => k !== 'lon' && k !== 'lat'), 'lon', 'lat'];
-    const table: RawTable = { format: 'geojson', columns, rows: [], rowNumbers: [], rowProblems: new Map() };
+    const table: RawTable = {
+      format: 'geojson',
+      encoding: decoded.encoding,
+      encodingChosen: chosen,
+      columns,
+      rows: [],
+      rowNumbers: [],
+      rowProblems: new Map(),
+    };
     collection.features.forEach((f, i) => {
       const props = (f?.properties ?? {}) as Record<string, unknown>;
       const point = f?.geometry?.type === 'Point' ? f.geometry.coordinates : null;
@@ -106,5 +119,5 @@ export async function readTable(bytes: Uint8Array, fileName: string): Promise<Ra
   }
   // Blank records are skipped in fromGrid, after numbering, so row numbers match a spreadsheet's.
   const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { skipEmptyLines: false });
-  return fromGrid(parsed.data, 'csv', encoding);
+  return fromGrid(parsed.data, 'csv', decoded.encoding, chosen);
 }

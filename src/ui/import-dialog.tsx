@@ -7,6 +7,7 @@ import { ENTITY_KINDS, type EntityKind, type LngLat } from '../domain/ids';
 import type { CellProperties } from '../domain/records';
 import type { ChinaCrs } from '../geo/crs-china';
 import { toCsv } from '../import/csv';
+import { TEXT_ENCODINGS, type TextEncodingName } from '../import/decode-text';
 import {
   type ColumnMapping,
   ENTITY_FIELDS,
@@ -93,6 +94,10 @@ export function ImportDialog({ backend, geocoder, pickPoint, cells, onImported, 
   const [fileName, setFileName] = useState<string | null>(null);
   const [pinning, setPinning] = useState<ReviewItem | null>(null);
   const worker = useRef<ReturnType<typeof createImportWorker> | null>(null);
+  /** The file read last, to read again in another encoding. */
+  const file = useRef<File | null>(null);
+  /** The text encoding the user chose for the file, or 'auto' (judged from its bytes). */
+  const [encoding, setEncoding] = useState<TextEncodingName | 'auto'>('auto');
 
   useEffect(() => {
     worker.current = createImportWorker();
@@ -109,13 +114,15 @@ export function ImportDialog({ backend, geocoder, pickPoint, cells, onImported, 
     return t(`reject.${why.code}`, params);
   };
 
-  const readFile = async (file: File) => {
+  /** Reads a file (in `encoding` when the user chose one, else as its bytes suggest) and guesses its fields. */
+  const readFile = async (chosen: File, encoding?: TextEncodingName) => {
+    file.current = chosen;
     setError(null);
     setTriedCheck(false);
     setStage({ name: 'reading' });
     try {
-      const bytes = new Uint8Array(await file.arrayBuffer());
-      const summary = await worker.current?.api.read(bytes, file.name);
+      const bytes = new Uint8Array(await chosen.arrayBuffer());
+      const summary = await worker.current?.api.read(bytes, chosen.name, encoding);
       if (!summary) return;
       // The header says what the file lists (身份证号: people, 统一社会信用代码: organisations …).
       const guessed = guessKind(summary.columns);
@@ -307,10 +314,11 @@ export function ImportDialog({ backend, geocoder, pickPoint, cells, onImported, 
                 disabled={busy}
                 data-testid="import-file"
                 onChange={(e) => {
-                  const file = e.target.files?.[0];
-                  if (file) {
-                    setFileName(file.name);
-                    void readFile(file);
+                  const chosen = e.target.files?.[0];
+                  if (chosen) {
+                    setFileName(chosen.name);
+                    setEncoding('auto');
+                    void readFile(chosen);
                   }
                 }}
               />
@@ -331,9 +339,35 @@ export function ImportDialog({ backend, geocoder, pickPoint, cells, onImported, 
         {summary && (
           <p className="muted" data-testid="import-file-info">
             {t('import.fileInfo', { format: summary.format.toUpperCase(), rows: summary.rowCount, columns: summary.columns.length })}
-            {summary.encoding ? ` · ${t('import.encoding', { encoding: summary.encoding.toUpperCase() })}` : ''}
           </p>
         )}
+        {fileName && !fileName.toLowerCase().endsWith('.xlsx') ? (
+          <label className="import-encoding" data-testid="import-encoding-field">
+            {t('import.encodingLabel')}
+            <select
+              value={encoding}
+              disabled={busy || stage.name === 'done'}
+              data-testid="import-encoding"
+              onChange={(e) => {
+                const value = e.target.value as TextEncodingName | 'auto';
+                setEncoding(value);
+                if (file.current) void readFile(file.current, value === 'auto' ? undefined : value);
+              }}
+            >
+              <option value="auto">
+                {summary?.encoding && !summary.encodingChosen
+                  ? t('import.encodingAuto', { encoding: summary.encoding.toUpperCase() })
+                  : t('import.encodingAutoAgain')}
+              </option>
+              {TEXT_ENCODINGS.map((e) => (
+                <option key={e} value={e}>
+                  {e.toUpperCase()}
+                </option>
+              ))}
+            </select>
+            <span className="muted">{t('import.encodingHint')}</span>
+          </label>
+        ) : null}
         {summary && (stage.name === 'mapped' || stage.name === 'checking') && (
           <>
             <h3>{t('import.mapping')}</h3>

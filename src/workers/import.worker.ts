@@ -9,6 +9,7 @@ import type { EntityKind } from '../domain/ids';
 import { assignPoints } from '../geo/assign-points';
 import type { ChinaCrs } from '../geo/crs-china';
 import { buildCellIndex, type CellIndex } from '../geo/spatial-index';
+import type { TextEncodingName } from '../import/decode-text';
 import { type ColumnMapping, type ValidatedImport, validateEntityRows } from '../import/entity-import';
 import { type RawTable, readTable } from '../import/read-table';
 
@@ -19,18 +20,21 @@ let cells: CellIndex | null = null;
 export interface TableSummary {
   format: RawTable['format'];
   encoding: RawTable['encoding'];
+  /** Whether the encoding was the user's choice (else judged from the bytes). */
+  encodingChosen: boolean;
   columns: string[];
   rowCount: number;
   preview: string[][];
 }
 
 const api = {
-  /** Reads a file; returns its summary, or throws a TableError naming the problem. */
-  async read(bytes: Uint8Array, fileName: string): Promise<TableSummary> {
-    table = await readTable(bytes, fileName);
+  /** Reads a file (a text file in `encoding` when given); returns its summary, or throws a TableError naming the problem. */
+  async read(bytes: Uint8Array, fileName: string, encoding?: TextEncodingName): Promise<TableSummary> {
+    table = await readTable(bytes, fileName, encoding);
     return {
       format: table.format,
       encoding: table.encoding,
+      encodingChosen: table.encodingChosen ?? false,
       columns: table.columns,
       rowCount: table.rows.length,
       preview: table.rows.slice(0, 5),

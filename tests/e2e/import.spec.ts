@@ -98,9 +98,20 @@ test('imports things from a CSV, shows and downloads the rejected rows, and re-i
   const file = { name: 'things.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n')) };
 
   await page.getByTestId('import-open').click();
+  // A GBK file whose bytes are also valid UTF-8 (郑伟): the guess is shown, and the user may read it otherwise.
+  const gbk = Buffer.concat([Buffer.from('name,lon,lat\n'), Buffer.from('d6a3ceb0', 'hex'), Buffer.from(',112.9,28.2\n')]);
+  await page.getByTestId('import-file').setInputFiles({ name: 'gbk.csv', mimeType: 'text/csv', buffer: gbk });
+  await expect(page.getByTestId('import-encoding').locator('option:checked')).toHaveText('自动识别：GBK');
+  await expect(page.getByTestId('import-preview')).toContainText('郑伟');
+  await page.getByTestId('import-encoding').selectOption('utf-8');
+  await expect(page.getByTestId('import-preview')).toContainText('\u05a3\u03b0');
+  await keepScreenshot(page, '07a-import-encoding-chosen');
+  await page.getByTestId('import-encoding').selectOption('auto');
+  await expect(page.getByTestId('import-preview')).toContainText('郑伟');
   await page.getByTestId('import-kind').selectOption('thing');
   await page.getByTestId('import-file').setInputFiles(file);
   await expect(page.getByTestId('import-file-info')).toContainText('8 行');
+  await expect(page.getByTestId('import-encoding')).toHaveValue('auto');
   await expect(page.getByTestId('import-map-external_id')).toHaveValue('id');
   await page.getByTestId('import-validate').click();
   await expect(page.getByTestId('import-summary')).toHaveText('可导入 4 行（其中 1 行按地址定位），不能导入 2 行');

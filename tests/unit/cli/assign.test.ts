@@ -100,4 +100,24 @@ describe('assign', () => {
         .stderr,
     ).toContain('--crs must be one of wgs84, gcj02, bd09, got "utm"');
   });
+
+  it('reads the points in the encoding --encoding names, over the guess', () => {
+    // 郑伟 in GBK (d6a3 ceb0) is also valid UTF-8; judged GBK, read as UTF-8 only when asked.
+    const [lon, lat] = [demo.events[0]?.lon, demo.events[0]?.lat];
+    const file = join(dir, 'gbk-names.csv');
+    writeFileSync(file, Buffer.concat([Buffer.from('name,lon,lat\n'), Buffer.from('d6a3ceb0', 'hex'), Buffer.from(`,${lon},${lat}\n`)]));
+    const run = (...encoding: string[]) => {
+      const out = join(dir, `gbk-names.${encoding.join('') || 'auto'}.csv`);
+      const r = cli('assign', '--cells', join(dir, 'cells.geojson'), '--points', file, '--out', out, '--json', ...encoding);
+      return { ...r, rows: r.code === 0 ? readCsv(out) : [] };
+    };
+    const guessed = run();
+    expect([JSON.parse(guessed.stdout).encoding, guessed.rows[0]?.name]).toEqual(['gbk', '郑伟']);
+    const utf8 = run('--encoding', 'UTF-8');
+    expect([JSON.parse(utf8.stdout).encoding, utf8.rows[0]?.name]).toEqual(['utf-8', '\u05a3\u03b0']);
+    expect(run('--encoding', 'gb18030').rows[0]?.name).toBe('郑伟');
+    const bad = run('--encoding', 'latin1');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--encoding must be one of utf-8, gbk, got "latin1"');
+  });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { wgs84ToGcj02 } from '../../../src/geo/crs-china';
-import { decodeText } from '../../../src/import/decode-text';
+import { decodeText, textEncodingNamed } from '../../../src/import/decode-text';
 import { locatePoints } from '../../../src/import/read-points';
 import { readTable } from '../../../src/import/read-table';
 
@@ -34,6 +34,34 @@ describe('decodeText', () => {
 
   it('drops a UTF-8 byte-order mark before GBK text instead of garbling the first header', () => {
     expect(decodeText(hex('efbbbfc3fbb3c62cbeadb6c8'))).toEqual({ text: '名称,经度', encoding: 'gbk' });
+  });
+
+  it("reads in the user's encoding when one is chosen, whatever the guess", async () => {
+    // 郑伟 in GBK, judged GBK; read as UTF-8 on request it is what UTF-8 makes of it.
+    expect(decodeText(hex('d6a3ceb0'), 'utf-8')).toEqual({ text: '\u05a3\u03b0', encoding: 'utf-8' });
+    expect(decodeText(new TextEncoder().encode('郑伟'), 'gbk').text).not.toBe('郑伟');
+    expect(decodeText(hex('efbbbfc3fbb3c62cbeadb6c8'), 'gbk')).toEqual({ text: '名称,经度', encoding: 'gbk' });
+    const guessed = await readTable(hex('c3fbb3c62cbeadb6c82cceb3b6c80a'), 'points.csv');
+    expect([guessed.columns, guessed.encoding, guessed.encodingChosen]).toEqual([['名称', '经度', '纬度'], 'gbk', false]);
+    // 名称,ab in GBK, read as UTF-8 on request: the Chinese header is lost to replacement characters.
+    const chosen = await readTable(hex('c3fbb3c62c61620a'), 'points.csv', 'utf-8');
+    expect([chosen.encoding, chosen.encodingChosen]).toEqual(['utf-8', true]);
+    expect(chosen.columns[0]).toMatch(/^\ufffd+$/);
+    expect(chosen.columns[1]).toBe('ab');
+    const geojson = await readTable(new TextEncoder().encode('{"type":"FeatureCollection","features":[]}'), 'p.geojson', 'gbk');
+    expect([geojson.encoding, geojson.encodingChosen]).toEqual(['gbk', true]);
+  });
+
+  it('knows encodings by their usual names', () => {
+    expect(['UTF-8', 'utf8', 'GBK', 'gb2312', 'GB18030', 'cp936', 'latin1'].map(textEncodingNamed)).toEqual([
+      'utf-8',
+      'utf-8',
+      'gbk',
+      'gbk',
+      'gbk',
+      'gbk',
+      null,
+    ]);
   });
 });
 

@@ -3,7 +3,14 @@ import type { EntityImportRow } from '../../../src/import/entity-import';
 import { type ImportStage, importPlan, progressed, splitByArea } from '../../../src/state/import-check';
 import type { TableSummary } from '../../../src/workers/import.worker';
 
-const summary: TableSummary = { format: 'csv', encoding: 'utf-8', columns: ['id', 'name', 'lon', 'lat'], rowCount: 3, preview: [] };
+const summary: TableSummary = {
+  format: 'csv',
+  encoding: 'utf-8',
+  encodingChosen: false,
+  columns: ['id', 'name', 'lon', 'lat'],
+  rowCount: 3,
+  preview: [],
+};
 const row = (n: number, lngLat: [number, number] | null = [112.9, 28.2]): EntityImportRow => ({
   row: n,
   external_id: `R${n}`,
