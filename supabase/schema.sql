@@ -207,7 +207,7 @@ CREATE TRIGGER entities_assign_cell BEFORE INSERT OR UPDATE OF geom, cell_code, 
 CREATE TRIGGER entities_touch_updated_at BEFORE UPDATE ON public.entities FOR EACH ROW EXECUTE FUNCTION touch_updated_at();
 alter table entities enable row level security;
 create policy "admins manage entities" on entities as PERMISSIVE for ALL to authenticated using ((( SELECT app_role() AS app_role) = 'admin'::text)) with check ((( SELECT app_role() AS app_role) = 'admin'::text));
-create policy "admins, command and planners read entities" on entities as PERMISSIVE for SELECT to authenticated using ((( SELECT app_role() AS app_role) = ANY (ARRAY['admin'::text, 'command'::text, 'planner'::text])));
+create policy "command and planners read entities other than people" on entities as PERMISSIVE for SELECT to authenticated using (((( SELECT app_role() AS app_role) = ANY (ARRAY['command'::text, 'planner'::text])) AND (kind <> 'person'::text)));
 create policy "workers add entities in their own cells" on entities as PERMISSIVE for INSERT to authenticated with check (((( SELECT app_role() AS app_role) = 'worker'::text) AND is_own_cell(cell_code)));
 create policy "workers read entities in their own cells" on entities as PERMISSIVE for SELECT to authenticated using (((( SELECT app_role() AS app_role) = 'worker'::text) AND is_own_cell(cell_code)));
 create policy "workers update entities in their own cells" on entities as PERMISSIVE for UPDATE to authenticated using (((( SELECT app_role() AS app_role) = 'worker'::text) AND is_own_cell(cell_code))) with check (((( SELECT app_role() AS app_role) = 'worker'::text) AND is_own_cell(cell_code)));
@@ -295,9 +295,11 @@ create table personal_data_views (
   viewer_role text not null,
   entity_id uuid not null,
   viewed_at timestamp with time zone not null default now(),
+  txid bigint,
   constraint personal_data_views_pkey PRIMARY KEY (id)
 );
 comment on column personal_data_views.entity_id is 'The person whose fields were seen; kept when the person is deleted.';
+comment on column personal_data_views.txid is 'The transaction that wrote the row: person_personal() accepts only rows of another, committed transaction.';
 CREATE INDEX personal_data_views_entity_idx ON public.personal_data_views USING btree (entity_id, viewed_at DESC);
 CREATE INDEX personal_data_views_viewer_idx ON public.personal_data_views USING btree (viewer, viewed_at DESC);
 CREATE TRIGGER personal_data_views_append_only BEFORE DELETE OR UPDATE ON public.personal_data_views FOR EACH ROW EXECUTE FUNCTION history_is_append_only();
@@ -472,10 +474,10 @@ AS $function$
 $function$;
 -- execute on cell_class_history(p_code text): authenticated, service_role
 
--- What the rules weigh, for each current cell the caller may see, with events counted in the p_days
--- days before p_end: households, residents, area, events (and weighted by severity × decay with
--- half-life p_half_life_days), events by category, key persons and hazard sites; p_code: one cell
--- only.
+-- Per current cell, the inputs a class rule set weighs over the p_days days before p_end:
+-- households, residents, area, events (and weighted by severity × decay with half-life
+-- p_half_life_days), events by category, key persons and hazard sites; p_code: one cell only.
+-- People are counted through person_counts (planners and command read no person rows).
 CREATE OR REPLACE FUNCTION public.cell_class_inputs(p_end timestamp with time zone, p_days integer, p_half_life_days double precision, p_code text DEFAULT NULL::text)
  RETURNS jsonb
  LANGUAGE sql
@@ -492,32 +494,35 @@ AS $function$
   ), ev_cell as (
     select cell_code, sum(n) n, sum(w) w, jsonb_object_agg(category, round(w::numeric, 6)) by_category
     from ev group by cell_code
-  ), ent as (
-    select en.cell_code,
-           count(*) filter (where en.kind = 'person') residents,
-           count(*) filter (where en.kind = 'person' and en.risk_level >= 2) key_persons,
-           count(*) filter (where en.kind in ('place', 'organisation') and en.risk_level >= 2) hazard_sites
-    from entities en where en.cell_code is not null and (p_code is null or en.cell_code = p_code)
+  ), sites as (
+    select en.cell_code, count(*) hazard_sites
+    from entities en
+    where en.cell_code is not null and (p_code is null or en.cell_code = p_code)
+      and en.kind in ('place', 'organisation') and en.risk_level >= 2
     group by en.cell_code
+  ), people as (
+    select * from person_counts(p_code)
   )
   select coalesce(jsonb_agg(jsonb_build_object(
            'code', c.code, 'name', c.name, 'communityCode', c.community_code, 'communityName', a.name,
            'class', c.class, 'classSource', c.class_source, 'households', c.households,
-           'residents', coalesce(ent.residents, 0), 'areaKm2', ST_Area(c.geom::geography) / 1e6,
+           'residents', coalesce(people.residents, 0), 'areaKm2', ST_Area(c.geom::geography) / 1e6,
            'events', coalesce(ev_cell.n, 0), 'eventsWeighted', coalesce(ev_cell.w, 0),
            'eventsByCategory', coalesce(ev_cell.by_category, '{}'::jsonb),
-           'keyPersons', coalesce(ent.key_persons, 0), 'hazardSites', coalesce(ent.hazard_sites, 0))
+           'keyPersons', coalesce(people.key_persons, 0), 'hazardSites', coalesce(sites.hazard_sites, 0))
            order by c.code), '[]')
   from cells c
   left join admin_areas a on a.code = c.community_code
   left join ev_cell on ev_cell.cell_code = c.code
-  left join ent on ent.cell_code = c.code
+  left join sites on sites.cell_code = c.code
+  left join people on people.cell_code = c.code
   where c.valid_to is null and (p_code is null or c.code = p_code);
 $function$;
 -- execute on cell_class_inputs(p_end timestamp with time zone, p_days integer, p_half_life_days double precision, p_code text): authenticated, service_role
 
--- One current cell with its class reason, street, area (m²), counts of what lies in it and its top
--- event categories; null when it does not exist or the caller may not see it.
+-- One current cell with its class reason, street, area (m²), counts of what lies in it (people
+-- through person_counts) and its top event categories; null when it does not exist or the caller
+-- may not see it.
 CREATE OR REPLACE FUNCTION public.cell_detail(p_code text)
  RETURNS jsonb
  LANGUAGE sql
@@ -538,7 +543,7 @@ AS $function$
     'validFrom', c.valid_from,
     'areaSquareMeters', round(ST_Area(c.geom::geography)::numeric, 1),
     'counts', jsonb_build_object(
-      'person', (select count(*) from entities e where e.cell_code = c.code and e.kind = 'person'),
+      'person', coalesce((select sum(p.residents) from person_counts(c.code) p), 0),
       'place', (select count(*) from entities e where e.cell_code = c.code and e.kind = 'place'),
       'thing', (select count(*) from entities e where e.cell_code = c.code and e.kind = 'thing'),
       'organisation', (select count(*) from entities e where e.cell_code = c.code and e.kind = 'organisation'),
@@ -806,8 +811,8 @@ AS $function$
 $function$;
 -- execute on current_member(): anon, authenticated, service_role
 
--- The district's code, name, bbox [w, s, e, n] and counts of the cells, entities by kind and events
--- the caller may see.
+-- The district's code, name, bbox [w, s, e, n] and counts of the cells, entities by kind (people
+-- through person_counts) and events the caller may see.
 CREATE OR REPLACE FUNCTION public.district_overview()
  RETURNS jsonb
  LANGUAGE sql
@@ -826,7 +831,7 @@ AS $function$
                  else jsonb_build_array(ST_XMin(box), ST_YMin(box), ST_XMax(box), ST_YMax(box)) end,
     'counts', jsonb_build_object(
       'cells', (select count(*) from cells where valid_to is null),
-      'person', (select count(*) from entities where kind = 'person'),
+      'person', coalesce((select sum(p.residents) from person_counts() p), 0),
       'place', (select count(*) from entities where kind = 'place'),
       'thing', (select count(*) from entities where kind = 'thing'),
       'organisation', (select count(*) from entities where kind = 'organisation'),
@@ -1369,6 +1374,35 @@ end
 $function$;
 -- execute on lock_cells(p_expected jsonb): owner only
 
+-- Logs that the caller is about to see a person's full personal fields (admins; grid workers for
+-- people in their own cells) and returns the log row's id; null when the caller would not see them
+-- in full. Must commit before person_personal() gives the fields.
+CREATE OR REPLACE FUNCTION public.log_personal_view(p_entity_id uuid)
+ RETURNS bigint
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+declare
+  role text := app_role();
+  cell text;
+  logged bigint;
+begin
+  select e.cell_code into cell from entities e where e.id = p_entity_id and e.kind = 'person';
+  if not found or not exists (select 1 from person_private p where p.entity_id = p_entity_id) then
+    return null;
+  end if;
+  if not (role = 'admin' or (role = 'worker' and is_own_cell(cell))) then
+    return null;
+  end if;
+  insert into personal_data_views (viewer, viewer_role, entity_id, txid)
+  values (auth.uid(), role, p_entity_id, txid_current())
+  returning id into logged;
+  return logged;
+end
+$function$;
+-- execute on log_personal_view(p_entity_id uuid): authenticated, service_role
+
 -- An address cut after the house number (号), the rest hidden: where, not which flat.
 CREATE OR REPLACE FUNCTION public.mask_address(v text)
  RETURNS text
@@ -1392,6 +1426,17 @@ AS $function$
               else left(v, 6) || repeat('*', length(v) - 10) || right(v, 4) end
 $function$;
 -- execute on mask_id_card(v text): owner only
+
+-- A name with only its first character shown (王伟 → 王*): who a person is stays hidden.
+CREATE OR REPLACE FUNCTION public.mask_name(v text)
+ RETURNS text
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+  select case when char_length(v) <= 1 then v else left(v, 1) || repeat('*', char_length(v) - 1) end
+$function$;
+-- execute on mask_name(v text): owner only
 
 -- A phone number with the middle digits hidden (138****5678).
 CREATE OR REPLACE FUNCTION public.mask_phone(v text)
@@ -1558,6 +1603,63 @@ end
 $function$;
 -- execute on override_cell_class(p_code text, p_class text, p_reason text): authenticated, service_role
 
+-- People per cell (all residents, and key persons: risk level 2 or more) for every member who may
+-- see the cell's figures: admins, command and planners everywhere, grid workers in their own cells;
+-- one cell with p_code. Counts only, never people: security definer over person rows that command
+-- and planners may not read.
+CREATE OR REPLACE FUNCTION public.person_counts(p_code text DEFAULT NULL::text)
+ RETURNS TABLE(cell_code text, residents bigint, key_persons bigint)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+  select e.cell_code, count(*), count(*) filter (where e.risk_level >= 2)
+  from entities e
+  where e.kind = 'person' and e.cell_code is not null and (p_code is null or e.cell_code = p_code)
+    and ((select app_role()) in ('admin', 'command', 'planner') or ((select app_role()) = 'worker' and is_own_cell(e.cell_code)))
+  group by e.cell_code
+$function$;
+-- execute on person_counts(p_code text): authenticated, service_role
+
+-- One person as the caller may see them: in full for admins and the grid worker of their cell (ID
+-- card, phone and address through person_personal, which needs the view logged first), with the
+-- name masked and without birth year or gender for the command centre, null for planners and
+-- everyone else.
+CREATE OR REPLACE FUNCTION public.person_detail(p_id uuid)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+declare
+  role text := app_role();
+  e entities%rowtype;
+  shown boolean;
+begin
+  select * into e from entities where id = p_id and kind = 'person';
+  if not found then
+    return null;
+  end if;
+  shown := role = 'admin' or (role = 'worker' and is_own_cell(e.cell_code));
+  if not shown and role <> 'command' then
+    return null;
+  end if;
+  return jsonb_build_object(
+    'kind', 'person', 'id', e.id, 'externalId', e.external_id,
+    'name', case when shown then e.name else mask_name(e.name) end,
+    'category', e.category, 'riskLevel', e.risk_level,
+    'attributes', case when shown then e.attributes
+                       else jsonb_strip_nulls(jsonb_build_object('key_person', e.attributes -> 'key_person')) end,
+    'cellCode', e.cell_code, 'cellName', (select c.name from cells c where c.code = e.cell_code and c.valid_to is null),
+    'outsideDistrict', e.outside_district,
+    'lngLat', jsonb_build_array(ST_X(e.geom), ST_Y(e.geom)),
+    'personal', person_personal(e.id),
+    'nameMasked', not shown
+  );
+end
+$function$;
+-- execute on person_detail(p_id uuid): authenticated, service_role
+
 -- The external id of the person with each ID card number that the caller may write (admins: anyone;
 -- workers: people in their own cells), one per number. Security definer: personal columns are not
 -- readable by callers.
@@ -1576,13 +1678,14 @@ AS $function$
 $function$;
 -- execute on person_keys_by_id_card(p_id_cards text[]): authenticated, service_role
 
--- A person's personal fields as the caller may see them: in full for admins and the worker of the
--- person's cell (each view logged in personal_data_views), masked for the command centre, null for
--- everyone else. Security definer: person_private is not readable directly; this is its one door.
+-- A person's ID card number, phone and address as the caller may see them: in full for admins and
+-- for the grid worker of the person's cell once log_personal_view() has committed a log row for it
+-- (else an error), masked for the command centre, null for everyone else. Security definer:
+-- person_private is not readable directly.
 CREATE OR REPLACE FUNCTION public.person_personal(p_entity_id uuid)
  RETURNS jsonb
  LANGUAGE plpgsql
- SECURITY DEFINER
+ STABLE SECURITY DEFINER
  SET search_path TO 'public', 'extensions', 'pg_temp'
 AS $function$
 declare
@@ -1599,7 +1702,18 @@ begin
     return null;
   end if;
   if role = 'admin' or (role = 'worker' and is_own_cell(cell)) then
-    insert into personal_data_views (viewer, viewer_role, entity_id) values (auth.uid(), role, p_entity_id);
+    -- A row this transaction wrote (in a savepoint or not) could still be rolled back by the
+    -- reader; only a row of another transaction, which is visible only once committed, counts.
+    if not exists (
+      select 1 from personal_data_views v
+      where v.viewer = auth.uid() and v.entity_id = p_entity_id
+        and v.viewed_at > now() - interval '2 minutes'
+        and v.txid is distinct from txid_current_if_assigned()
+    ) then
+      raise exception using errcode = '42501',
+        message = 'personal fields are given only after the view has been logged',
+        hint = 'call log_personal_view(id) in a transaction of its own first; it must commit before this read';
+    end if;
     return jsonb_build_object('idCardNumber', p.id_card_number, 'phone', p.phone, 'address', p.address, 'masked', false);
   elsif role = 'command' then
     return jsonb_build_object('idCardNumber', mask_id_card(p.id_card_number), 'phone', mask_phone(p.phone),
@@ -1610,9 +1724,24 @@ end
 $function$;
 -- execute on person_personal(p_entity_id uuid): authenticated, service_role
 
--- One entity or event by kind and id with its cell; for a person, the personal fields as
--- person_personal gives them to the caller (so reading may log a view: volatile). Null when the
--- caller may not see it.
+-- Where the people are that the caller may place on the map (admins and command everywhere, grid
+-- workers in their own cells; planners none): id, position, category and risk level, never a name.
+CREATE OR REPLACE FUNCTION public.person_points()
+ RETURNS TABLE(id uuid, external_id text, geom geometry, category text, risk_level smallint)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+  select e.id, e.external_id, e.geom, e.category, e.risk_level
+  from entities e
+  where e.kind = 'person'
+    and ((select app_role()) in ('admin', 'command') or ((select app_role()) = 'worker' and is_own_cell(e.cell_code)))
+$function$;
+-- execute on person_points(): authenticated, service_role
+
+-- One entity or event by kind and id with its cell; a person through person_detail (name masked for
+-- the command centre, personal fields as person_personal gives them). Null when the caller may not
+-- see it.
 CREATE OR REPLACE FUNCTION public.point_detail(p_kind text, p_id uuid)
  RETURNS jsonb
  LANGUAGE plpgsql
@@ -1632,13 +1761,15 @@ begin
     from events v
     left join cells c on c.code = v.cell_code and c.valid_to is null
     where v.id = p_id;
+  elsif p_kind = 'person' then
+    result := person_detail(p_id);
   else
     select jsonb_build_object(
       'kind', e.kind, 'id', e.id, 'externalId', e.external_id, 'name', e.name,
       'category', e.category, 'riskLevel', e.risk_level, 'attributes', e.attributes,
       'cellCode', e.cell_code, 'cellName', c.name, 'outsideDistrict', e.outside_district,
       'lngLat', jsonb_build_array(ST_X(e.geom), ST_Y(e.geom)),
-      'personal', case when e.kind = 'person' then person_personal(e.id) else null end
+      'personal', null
     ) into result
     from entities e
     left join cells c on c.code = e.cell_code and c.valid_to is null
@@ -1651,7 +1782,8 @@ $function$;
 
 -- Every entity of a kind (person, place, thing, organisation; by external id) or every event (by
 -- time) the caller may see, in columns: ids, lng, lat (7 decimals), category, severity (events) or
--- risk level (entities); events add source and time (epoch ms). Other kinds are refused (22023).
+-- risk level (entities); events add source and time (epoch ms). People through person_points (none
+-- for planners). Other kinds are refused (22023).
 CREATE OR REPLACE FUNCTION public.points_columns(p_kind text)
  RETURNS jsonb
  LANGUAGE plpgsql
@@ -1673,7 +1805,17 @@ begin
       'time', coalesce(jsonb_agg((extract(epoch from occurred_at) * 1000)::bigint order by occurred_at), '[]'::jsonb)
     ) into result
     from events;
-  elsif p_kind in ('person', 'place', 'thing', 'organisation') then
+  elsif p_kind = 'person' then
+    select jsonb_build_object(
+      'kind', p_kind,
+      'ids', coalesce(jsonb_agg(id order by external_id), '[]'::jsonb),
+      'lng', coalesce(jsonb_agg(round(ST_X(geom)::numeric, 7) order by external_id), '[]'::jsonb),
+      'lat', coalesce(jsonb_agg(round(ST_Y(geom)::numeric, 7) order by external_id), '[]'::jsonb),
+      'category', coalesce(jsonb_agg(category order by external_id), '[]'::jsonb),
+      'severity', coalesce(jsonb_agg(risk_level order by external_id), '[]'::jsonb)
+    ) into result
+    from person_points();
+  elsif p_kind in ('place', 'thing', 'organisation') then
     select jsonb_build_object(
       'kind', p_kind,
       'ids', coalesce(jsonb_agg(id order by external_id), '[]'::jsonb),

@@ -48,6 +48,9 @@ const GridEditPanel = lazy(() => import('../ui/grid-edit-panel').then((m) => ({ 
 const HeatPanel = lazy(() => import('../ui/heat-panel').then((m) => ({ default: m.HeatPanel })));
 const ImportDialog = lazy(() => import('../ui/import-dialog').then((m) => ({ default: m.ImportDialog })));
 
+/** People are personal: planners get them as counts per cell, never as points (the database gives them none). */
+const PLANNER_COUNTS_ONLY = ['person'] as const;
+
 /** Stands in for a panel while its code loads. */
 function PanelLoading() {
   const { t } = useTranslation();
@@ -247,6 +250,7 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
             onToggle={(layer) => dispatch({ type: 'toggle-layer', layer })}
             onExport={cells && cells.features.length > 0 ? (format) => void downloadCells(cells, format) : undefined}
             problemsShown={ui.editing && problemsShown}
+            countsOnly={session?.role === 'planner' ? PLANNER_COUNTS_ONLY : undefined}
           />
           {ui.editing && backend && cells && (
             <Suspense fallback={<PanelLoading />}>

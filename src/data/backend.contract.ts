@@ -146,7 +146,7 @@ export function backendContract(name: string, make: () => Promise<ContractSubjec
       expect(things.source).toBeUndefined();
     });
 
-    it('shows personal fields to the admin and never to the planner', async (ctx) => {
+    it('shows a person in full to the admin, never to the planner (who gets only counts)', async (ctx) => {
       if (!subject) return ctx.skip();
       await signInAs('admin');
       const people = await backend.listPoints('person');
@@ -154,10 +154,12 @@ export function backendContract(name: string, make: () => Promise<ContractSubjec
       const asAdmin = (await backend.getPointDetail('person', id)) as EntityDetail;
       expect(asAdmin.personal?.idCardNumber).toMatch(/^\d{17}[\dX]$/);
       expect(asAdmin.personal?.masked).toBe(false);
+      expect(asAdmin.attributes).toHaveProperty('birth_year');
+      const residents = (await backend.getDistrictOverview()).counts.person;
       await signInAs('planner');
-      const asPlanner = (await backend.getPointDetail('person', id)) as EntityDetail;
-      expect(asPlanner.name).toBe(asAdmin.name);
-      expect(asPlanner.personal).toBeNull();
+      expect(await backend.getPointDetail('person', id)).toBeNull();
+      expect((await backend.listPoints('person')).ids).toEqual([]);
+      expect((await backend.getDistrictOverview()).counts.person).toBe(residents);
     });
 
     it('shows the command centre personal fields masked', async (ctx) => {
@@ -165,6 +167,10 @@ export function backendContract(name: string, make: () => Promise<ContractSubjec
       await signInAs('command');
       const people = await backend.listPoints('person');
       const asCommand = (await backend.getPointDetail('person', people.ids[0] as string)) as EntityDetail;
+      // Where people are, not who: the name masked, no birth year or gender.
+      expect(asCommand.name).toMatch(/^[^*]\*+$/);
+      expect(asCommand.attributes).not.toHaveProperty('birth_year');
+      expect(asCommand.attributes).not.toHaveProperty('gender');
       expect(asCommand.personal?.masked).toBe(true);
       expect(asCommand.personal?.idCardNumber).toMatch(/^\d{6}\*{8}\d{3}[\dX]$/);
       expect(asCommand.personal?.phone).toMatch(/^1\d{2}\*{4}\d{4}$/);

@@ -74,6 +74,11 @@ export interface EntityDetail extends PointDetailBase {
    * logged), masked for the command centre (`masked: true`), null for everyone else.
    */
   personal: { idCardNumber: string; phone: string; address: string; masked: boolean } | null;
+  /**
+   * A person's name is personal: only its first character is shown to the command centre (and
+   * no birth year or gender); planners see no person at all, only counts.
+   */
+  nameMasked?: boolean;
 }
 
 export interface EventDetail extends PointDetailBase {

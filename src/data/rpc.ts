@@ -29,6 +29,7 @@ export const RPC_NAMES = [
   'cell_detail',
   'points_columns',
   'point_detail',
+  'log_personal_view',
   'geocode_address',
   'search_map',
   'import_entities',
@@ -107,7 +108,12 @@ export function rpcReads(transport: RpcTransport): Reads {
     listCells: () => transport.rpc<FeatureCollection<MultiPolygon, CellProperties>>('cells_geojson', {}),
     getCellDetail: (code: CellCode) => transport.rpc<CellDetail | null>('cell_detail', { p_code: code }),
     listPoints: async (kind: PointKind) => toPointColumns(await transport.rpc<PointColumnsJson>('points_columns', { p_kind: kind })),
-    getPointDetail: (kind: PointKind, id: string) => transport.rpc<PointDetail | null>('point_detail', { p_kind: kind, p_id: id }),
+    getPointDetail: async (kind: PointKind, id: string) => {
+      // A person's full personal fields are given only once the view is logged, in a call
+      // (a transaction) of its own that has committed: the reader cannot take the log back.
+      if (kind === 'person') await transport.rpc<number | null>('log_personal_view', { p_entity_id: id });
+      return transport.rpc<PointDetail | null>('point_detail', { p_kind: kind, p_id: id });
+    },
     search: async (query: string, limit = 20) =>
       query.trim() === '' ? [] : transport.rpc<SearchHit[]>('search_map', { p_query: query, p_limit: limit }),
     geocodeAddress: async (query: string, limit = 5) => {

@@ -43,6 +43,8 @@ export const en: Catalogue<typeof zhCN> = {
     event: 'Events',
     count: '{{n}}',
     loading: 'Loading…',
+    countsOnly: 'Personal information: planners see how many people, never who or where',
+    countsOnlyShort: 'counts only',
     export: 'Export cells',
     exportAs: { geojson: 'GeoJSON', shp: 'Shapefile', csv: 'CSV (WKT)' },
   },
@@ -239,7 +241,8 @@ export const en: Catalogue<typeof zhCN> = {
     outside: 'Outside every cell of the district',
     personal: 'Personal data',
     personalHidden: 'Your role may not see personal data',
-    personalMasked: 'Masked: the command centre sees personal data masked',
+    personalMasked:
+      'Masked: the command centre sees where people are, not who (name, ID card, phone and address masked; no gender or birth year)',
     personalLogged: 'Viewing full personal data is logged',
     idCard: 'ID card number',
     phone: 'Phone',

@@ -236,11 +236,16 @@ function EntityView({ point }: { point: EntityDetail }) {
         <Row label={t('inspector.category')}>{categoryLabel(point.category, i18n.language)}</Row>
         {point.kind === 'person' ? (
           <>
-            <Row label={t('inspector.gender')}>{String(a.gender ?? '')}</Row>
-            <Row label={t('inspector.birthYear')}>{String(a.birth_year ?? '')}</Row>
-            <Row label={t('inspector.household')}>{String(a.household_id ?? '')}</Row>
+            {/* Who a person is stays with those who work with them: the command centre sees where, not who. */}
+            {!point.nameMasked && (
+              <>
+                <Row label={t('inspector.gender')}>{String(a.gender ?? '')}</Row>
+                <Row label={t('inspector.birthYear')}>{String(a.birth_year ?? '')}</Row>
+                <Row label={t('inspector.household')}>{String(a.household_id ?? '')}</Row>
+              </>
+            )}
             <Row label={t('inspector.keyPerson')}>{yesNo(a.key_person)}</Row>
-            <Row label={t('inspector.floating')}>{yesNo(a.floating)}</Row>
+            {!point.nameMasked && <Row label={t('inspector.floating')}>{yesNo(a.floating)}</Row>}
           </>
         ) : (
           <>

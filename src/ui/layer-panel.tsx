@@ -15,6 +15,8 @@ export interface LayerPanelProps {
   onExport?(format: 'geojson' | 'shp' | 'csv'): void;
   /** Topology problems are drawn on the map (a check found some). */
   problemsShown?: boolean;
+  /** Layers the user's role sees as counts only, never as points (planners: people). */
+  countsOnly?: readonly LayerKey[];
 }
 
 const rgb = (c: readonly number[]) => `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
@@ -26,7 +28,7 @@ function swatch(layer: LayerKey): string | undefined {
 }
 
 /** Layer switches with counts, and the legend of cell classes and event severity. */
-export function LayerPanel({ layers, counts, loading, onToggle, onExport, problemsShown = false }: LayerPanelProps) {
+export function LayerPanel({ layers, counts, loading, onToggle, onExport, problemsShown = false, countsOnly = [] }: LayerPanelProps) {
   const { t, i18n } = useTranslation();
   const countOf = (layer: LayerKey) => {
     if (!counts) return null;
@@ -47,15 +49,27 @@ export function LayerPanel({ layers, counts, loading, onToggle, onExport, proble
         {LAYER_KEYS.map((layer) => {
           const n = countOf(layer);
           const color = swatch(layer);
+          const onlyCounted = countsOnly.includes(layer);
           return (
-            <li key={layer}>
+            <li key={layer} title={onlyCounted ? t('layers.countsOnly') : undefined}>
               <label>
-                <input type="checkbox" checked={layers[layer]} onChange={() => onToggle(layer)} data-testid={`layer-${layer}`} />
+                <input
+                  type="checkbox"
+                  checked={layers[layer] && !onlyCounted}
+                  disabled={onlyCounted}
+                  onChange={() => onToggle(layer)}
+                  data-testid={`layer-${layer}`}
+                />
                 {color && <span className="dot" style={{ background: color }} />}
                 <span className="layer-name">{t(`layers.${layer}`)}</span>
                 <span className="layer-count">
                   {loading[layer] ? t('layers.loading') : n !== null ? t('layers.count', { n: formatCount(n, i18n.language) }) : ''}
                 </span>
+                {onlyCounted && (
+                  <span className="muted layer-note" data-testid={`layer-${layer}-counts-only`}>
+                    {t('layers.countsOnlyShort')}
+                  </span>
+                )}
               </label>
             </li>
           );

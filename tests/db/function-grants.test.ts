@@ -17,6 +17,9 @@ const MEMBER_HELPERS = [
   'person_keys_by_id_card',
   'classify_by_rules',
   'rule_set_problem',
+  'person_counts',
+  'person_points',
+  'person_detail',
 ];
 
 /** Returns the project's functions (not extensions') that `role` may execute, by name. */

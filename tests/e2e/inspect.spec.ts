@@ -133,6 +133,29 @@ test('acting as the command centre shows a person with personal data masked', as
   await page.mouse.click(box.x + xy[0], box.y + xy[1]);
   await expect(page.getByTestId('inspector-title')).toContainText('人员');
   await expect(page.getByTestId('inspector-personal')).toContainText('********');
-  await expect(page.getByTestId('inspector-personal-note')).toHaveText('指挥中心身份仅可查看脱敏信息');
+  await expect(page.getByTestId('inspector-personal-note')).toHaveText(
+    '指挥中心身份仅可查看脱敏信息：姓名、证件号、电话、地址均已隐去，不含性别与出生年份',
+  );
+  // Where people are, not who: the name shows its first character only, no birth year or gender.
+  await expect(page.getByTestId('inspector')).toContainText(/[\u4e00-\u9fa5]\*+/);
+  await expect(page.getByTestId('inspector').locator('dt', { hasText: /出生年份|性别/ })).toHaveCount(0);
   await keepScreenshot(page, '06-command-masked');
+});
+
+test('a planner sees people only as counts: the people layer cannot be shown, the cell still counts them', async ({ page }) => {
+  await page.goto('/');
+  await waitForCells(page);
+  await page.getByTestId('session-select').selectOption({ label: '规划分析 · 陈静' });
+  await page.waitForFunction(() => window.__gridatlas?.cellsDrawn === true);
+  await expect(page.getByTestId('layer-person')).toBeDisabled();
+  await expect(page.getByTestId('layer-person-counts-only')).toHaveText('仅统计');
+  await expect(page.getByTestId('layer-panel')).toContainText('30,000 个');
+  const cell = await page.evaluate(() => window.__gridatlas?.cellAt(200) ?? null);
+  if (!cell) throw new Error('no cell');
+  const box = await page.getByTestId('map').boundingBox();
+  const xy = await page.evaluate((p) => window.__gridatlas?.project(p) ?? null, cell.lngLat);
+  if (!box || !xy) throw new Error('cannot place the click');
+  await page.mouse.click(box.x + xy[0], box.y + xy[1]);
+  await expect(page.getByTestId('inspector-counts')).toContainText(/人员\s*[1-9]/);
+  await keepScreenshot(page, '06b-planner-counts-only');
 });
