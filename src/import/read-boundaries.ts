@@ -229,6 +229,7 @@ function readGeoJson(fileName: string, bytes: Uint8Array): FeatureCollection {
 
 /** Returns why a position is unusable, or null. */
 function badPosition(p: Position): BoundaryWhy | null {
+  if (!Array.isArray(p)) return { code: 'not-number' };
   const [x, y] = p as [unknown, unknown];
   if (typeof x !== 'number' || typeof y !== 'number' || !Number.isFinite(x) || !Number.isFinite(y)) return { code: 'not-number' };
   if (x < -180 || x > 180 || y < -90 || y > 90) return { code: 'out-of-range', x, y };
@@ -237,11 +238,14 @@ function badPosition(p: Position): BoundaryWhy | null {
 
 /** Returns the polygons of a geometry as a MultiPolygon, or why it is not one. */
 function asMultiPolygon(geometry: Geometry | null): MultiPolygon | BoundaryWhy {
-  if (!geometry) return { code: 'no-geometry' };
-  if (geometry.type === 'Polygon') return { type: 'MultiPolygon', coordinates: [geometry.coordinates] };
-  if (geometry.type === 'MultiPolygon') return geometry;
+  if (!geometry || typeof geometry !== 'object') return { code: 'no-geometry' };
+  // A file may say Polygon and hold anything: coordinates that are no array are no shape.
+  if (geometry.type === 'Polygon')
+    return Array.isArray(geometry.coordinates) ? { type: 'MultiPolygon', coordinates: [geometry.coordinates] } : { code: 'no-geometry' };
+  if (geometry.type === 'MultiPolygon') return Array.isArray(geometry.coordinates) ? geometry : { code: 'no-geometry' };
   if (geometry.type === 'GeometryCollection') {
     // KML MultiGeometry: keep it when it holds polygons only.
+    if (!Array.isArray(geometry.geometries)) return { code: 'mixed-collection' };
     const parts = geometry.geometries.map(asMultiPolygon);
     if (parts.length === 0 || parts.some((p) => 'code' in p)) return { code: 'mixed-collection' };
     return { type: 'MultiPolygon', coordinates: (parts as MultiPolygon[]).flatMap((p) => p.coordinates) };
@@ -293,6 +297,10 @@ export async function readBoundaries(fileName: string, bytes: Uint8Array, crs: C
       return;
     }
     for (const polygon of shape.coordinates) {
+      if (!Array.isArray(polygon)) {
+        reject({ code: 'no-geometry' });
+        return;
+      }
       for (const ring of polygon) {
         if (!Array.isArray(ring) || ring.length < 4) {
           reject({ code: 'short-ring', points: Array.isArray(ring) ? ring.length : 0 });
