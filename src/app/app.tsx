@@ -6,6 +6,8 @@ import type { AppConfig } from '../config';
 import type { SignInRequest } from '../data/backend';
 import { BackendProvider } from '../data/backend-context';
 import type { BootSnapshot } from '../data/boot-snapshot';
+import type { BackupSummary } from '../data/embedded/backup';
+import { dropSnapshots } from '../data/embedded/snapshot-store';
 import type { BBox, PointKind } from '../domain/ids';
 import type { PointColumns } from '../domain/records';
 import { convertForDisplay, convertPointsForDisplay } from '../geo/convert-for-display';
@@ -16,7 +18,7 @@ import { type LabelFeature, renderModel } from '../map/render-model';
 import { initialUiState, uiReducer } from '../state/ui-state';
 import { BootStatus } from '../ui/boot-status';
 import { errorText } from '../ui/error-text';
-import { formatTime } from '../ui/format';
+import { formatCount, formatTime } from '../ui/format';
 import { Header } from '../ui/header';
 import { Inspector } from '../ui/inspector';
 import { LayerPanel } from '../ui/layer-panel';
@@ -47,6 +49,9 @@ const ClassifyPanel = lazy(() => import('../ui/classify-panel').then((m) => ({ d
 const GridEditPanel = lazy(() => import('../ui/grid-edit-panel').then((m) => ({ default: m.GridEditPanel })));
 const HeatPanel = lazy(() => import('../ui/heat-panel').then((m) => ({ default: m.HeatPanel })));
 const ImportDialog = lazy(() => import('../ui/import-dialog').then((m) => ({ default: m.ImportDialog })));
+const BackupDialog = lazy(() => import('../ui/backup-dialog').then((m) => ({ default: m.BackupDialog })));
+/** Where a restore leaves its summary for the page that opens after it. */
+const RESTORED_KEY = 'gridatlas.restored';
 
 /** People are personal: planners get them as counts per cell, never as points (the database gives them none). */
 const PLANNER_COUNTS_ONLY = ['person'] as const;
@@ -75,6 +80,18 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
   const [zoom, setZoom] = useState(12);
   const controller = useRef<MapController | null>(null);
   const [importOpen, setImportOpen] = useState(false);
+  const [backupOpen, setBackupOpen] = useState(false);
+  // What a restore just put in place, said once on the page it reopened.
+  const [restored] = useState<BackupSummary | null>(() => {
+    try {
+      const text = window.sessionStorage.getItem(RESTORED_KEY);
+      window.sessionStorage.removeItem(RESTORED_KEY);
+      return text ? (JSON.parse(text) as BackupSummary) : null;
+    } catch {
+      return null;
+    }
+  });
+  const [restoredShown, setRestoredShown] = useState(true);
   const [classifyOpen, setClassifyOpen] = useState(false);
   const [problemsShown, setProblemsShown] = useState(false);
   /** What the editing panel draws over the cells (display coordinates). */
@@ -215,6 +232,11 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
               {t('import.open')}
             </button>
           )}
+          {backend?.databaseFile && session?.role === 'admin' && (
+            <button type="button" className="header-action" onClick={() => setBackupOpen(true)} data-testid="backup-open">
+              {t('backup.open')}
+            </button>
+          )}
           <SessionMenu
             session={session}
             demoMembers={district.demoMembers}
@@ -347,6 +369,36 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
                 onClose={() => setImportOpen(false)}
               />
             </Suspense>
+          )}
+          {backupOpen && backend?.databaseFile && (
+            <Suspense fallback={<PanelLoading />}>
+              <BackupDialog
+                databaseFile={backend.databaseFile}
+                onRestored={(summary) => {
+                  // The snapshots and everything on the page describe the database replaced: start again.
+                  const name = config.backend.kind === 'embedded' ? config.backend.databaseName : '';
+                  void dropSnapshots(name)
+                    .catch(() => undefined)
+                    .then(() => {
+                      window.sessionStorage.setItem(RESTORED_KEY, JSON.stringify(summary));
+                      window.location.reload();
+                    });
+                }}
+                onClose={() => setBackupOpen(false)}
+              />
+            </Suspense>
+          )}
+          {restored && restoredShown && (
+            <div className="map-error restored" role="status" data-testid="backup-restored">
+              {t('backup.restored', {
+                cells: formatCount(restored.cells, i18n.language),
+                entities: formatCount(restored.entities, i18n.language),
+                events: formatCount(restored.events, i18n.language),
+              })}
+              <button type="button" onClick={() => setRestoredShown(false)} aria-label={t('inspector.close')}>
+                ×
+              </button>
+            </div>
           )}
           <BootStatus
             progress={district.progress}

@@ -1,9 +1,13 @@
+import { BackupError, checkBackupArchive, projectTables, summarizeBackup } from '../data/embedded/backup';
+import { createPglite } from '../data/embedded/create-pglite';
 import { loadDemo } from '../data/load-demo';
 import { migrate } from '../data/migrate';
 import { createPool, nodePostgresClient } from '../data/node-postgres';
 import { readMigrations } from '../data/read-migrations';
+import type { SqlClient } from '../data/sql-client';
 import { generateDistrict } from '../demo/generate-district';
 import { type Command, integerOption, positiveOption, UsageError } from './command';
+import { readInput } from './read-input';
 
 function databaseUrl(values: Record<string, unknown>): string {
   const url = (values['database-url'] as string | undefined) ?? process.env.DATABASE_URL;
@@ -59,5 +63,88 @@ export const loadDemoCommand: Command = {
       return loadDemo(client, generateDistrict({ seed, scale }));
     });
     return { json: { counts }, lines: [`loaded ${JSON.stringify(counts)}`], exitCode: 0 };
+  },
+};
+
+export const restoreBackupCommand: Command = {
+  name: 'restore-backup',
+  summary: "copy a backup of the embedded database (the app's .tar.gz) into an empty, migrated PostgreSQL + PostGIS database",
+  usage: 'restore-backup --backup FILE.tar.gz --database-url URL [--json]',
+  options: { backup: { type: 'string' }, 'database-url': { type: 'string' } },
+  help: [
+    '--backup FILE       a backup downloaded from the app ("备份与恢复"), or any PGlite data directory of GridAtlas',
+    '--database-url URL  the target, connecting as its owner (default: $DATABASE_URL); it is migrated',
+    '                    first and must hold no cells yet',
+    'The backup is opened in PGlite, migrated to this version, and its rows are copied table by table',
+    '(areas and cells first, then what refers to them) in one transaction; the counts are compared.',
+  ],
+  async run(values) {
+    const path = values.backup;
+    if (typeof path !== 'string') throw new UsageError('--backup FILE is required');
+    const url = databaseUrl(values);
+    const bytes = await readInput(path, 'backup');
+    const migrations = readMigrations();
+    const asUsage = (error: unknown) => (error instanceof BackupError ? new UsageError(`backup ${path}: ${error.message}`) : error);
+    try {
+      checkBackupArchive(bytes);
+    } catch (error) {
+      throw asUsage(error);
+    }
+    const { db, client: source } = await createPglite({ loadDataDir: new Blob([bytes as BlobPart]) });
+    try {
+      await summarizeBackup(
+        source,
+        migrations.map((m) => m.version),
+      ).catch((error: unknown) => {
+        throw asUsage(error);
+      });
+      await migrate(source, migrations);
+      const tables = await projectTables(source);
+      const countRows = async (client: SqlClient) => {
+        const counts: Record<string, number> = {};
+        for (const table of tables)
+          counts[table] = (await client.query<{ n: number }>(`select count(*)::int n from ${table}`)).rows[0]?.n ?? 0;
+        return counts;
+      };
+      const expected = await countRows(source);
+      const { pgDump } = await import('@electric-sql/pglite-tools/pg_dump');
+      const parts: string[] = [];
+      // One table at a time, in the order the rows can be written back.
+      for (const table of tables) {
+        const dump = await (await pgDump({ pg: db, args: ['--data-only', '-t', `public.${table}`] })).text();
+        // Plain SQL only (pg_dump may add psql meta-commands such as \restrict), and none of the
+        // settings PostgreSQL 17's pg_dump writes that older servers do not know.
+        parts.push(
+          dump
+            .split('\n')
+            .filter((line) => !line.startsWith('\\') && !line.startsWith('SET transaction_timeout'))
+            .join('\n'),
+        );
+      }
+      const copied = await withDatabase(url, async (target) => {
+        await migrate(target, migrations);
+        const { rows } = await target.query<{ n: number }>('select count(*)::int n from cells');
+        if ((rows[0]?.n ?? 0) > 0) throw new UsageError('the database already holds cells; restore into an empty, migrated database');
+        await target.transaction(async (tx) => {
+          // What the migrations seeded (the risk matrix, a rule set) is in the backup too.
+          await tx.exec(`truncate ${tables.join(', ')} restart identity cascade`);
+          for (const part of parts) await tx.exec(part);
+          // pg_dump empties search_path for the session; the pool's connection must get it back.
+          await tx.exec('reset search_path');
+        });
+        return countRows(target);
+      });
+      const differ = tables.filter((t) => copied[t] !== expected[t]);
+      if (differ.length > 0)
+        throw new Error(`the copy differs from the backup in ${differ.map((t) => `${t} (${copied[t]} of ${expected[t]})`).join(', ')}`);
+      const total = Object.values(copied).reduce((a, b) => a + b, 0);
+      return {
+        json: { tables: copied },
+        lines: [`copied ${total} rows of ${tables.length} tables: ${tables.map((t) => `${t} ${copied[t]}`).join(', ')}`],
+        exitCode: 0,
+      };
+    } finally {
+      await db.close();
+    }
   },
 };

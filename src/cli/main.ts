@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { assignCommand } from './assign-command';
 import { classifyCommand } from './classify-command';
 import { type Command, UsageError } from './command';
-import { loadDemoCommand, migrateCommand } from './database-commands';
+import { loadDemoCommand, migrateCommand, restoreBackupCommand } from './database-commands';
 import { demoCommand } from './demo-command';
 import { exportCommand } from './export-command';
 import { heatmapCommand } from './heatmap-command';
@@ -19,6 +19,7 @@ const COMMANDS: Command[] = [
   exportCommand,
   migrateCommand,
   loadDemoCommand,
+  restoreBackupCommand,
 ];
 
 function overview(): string {

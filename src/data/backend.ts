@@ -14,6 +14,7 @@ import type {
   ImportResult,
   PointColumns,
 } from '../domain/records';
+import type { BackupSummary } from './embedded/backup';
 
 /** Something the search box found, with where it is (WGS-84). */
 export interface SearchHit {
@@ -216,8 +217,18 @@ export interface RiskMatrixEntry {
  * THE data-access interface: the UI sees only this. Two implementations: embedded (PGlite +
  * PostGIS in a Web Worker) and supabase (supabase-js). Plain async methods, typed errors.
  */
+/** The embedded database as a file: backed up whole, restored whole (supabase mode has none: its server keeps backups). */
+export interface DatabaseFile {
+  /** The whole database (a gzipped PGlite data directory). */
+  backup(): Promise<Blob>;
+  /** Replaces the whole database with a backup; refuses a file that is no backup before changing anything. */
+  restore(file: Blob, onProgress: (step: 'check' | 'write') => void): Promise<BackupSummary>;
+}
+
 export interface Backend {
   readonly kind: 'embedded' | 'supabase';
+  /** The embedded database's backup and restore; absent in supabase mode. */
+  readonly databaseFile?: DatabaseFile;
   getSession(): Promise<Session>;
   /** Members a user may act as without a password (embedded demo only; empty on Supabase). */
   listDemoMembers(): Promise<Session[]>;

@@ -10,6 +10,7 @@ import { migrate } from '../migrate';
 import type { RpcName } from '../rpc';
 import { rpcAsUser } from '../rpc-as-user';
 import { migrationsFromFiles, type SqlClient } from '../sql-client';
+import { BackupError, type BackupSummary, checkBackupArchive, summarizeBackup } from './backup';
 import type { BootProgress } from './boot-progress';
 import { pgliteClient, runtimeExtensions } from './create-pglite';
 import { storedDatabaseExists, storedDatabaseName } from './stored-database';
@@ -49,6 +50,33 @@ async function download(url: string, onProgress: (p: BootProgress) => void): Pro
   return new Blob(chunks as BlobPart[], { type: 'application/gzip' });
 }
 
+/** Opens the database named `name` in IndexedDB (created from `loadDataDir` when given) and checks it is one of ours. */
+async function openStored(name: string, postgisUrl: string, loadDataDir?: Blob): Promise<PGlite> {
+  const instance = await PGlite.create({
+    dataDir: `idb://${name}`,
+    extensions: runtimeExtensions(new URL(postgisUrl)),
+    loadDataDir,
+    relaxedDurability: true,
+  });
+  // A half-written earlier first boot leaves a database without the migrations table.
+  try {
+    await instance.query('select 1 from supabase_migrations.schema_migrations limit 1');
+  } catch (error) {
+    // Close it, or its IndexedDB connection blocks deleting the broken copy.
+    await instance.close().catch(() => undefined);
+    throw error;
+  }
+  return instance;
+}
+
+/** Waits until everything written so far is in IndexedDB (relaxed durability writes behind the queries). */
+async function persisted(instance: PGlite): Promise<void> {
+  const fs = (instance as unknown as { fs?: { syncToFs(relaxedDurability: boolean): Promise<void> } }).fs;
+  await (fs?.syncToFs(false) ?? Promise.resolve());
+}
+
+const migrations = () => migrationsFromFiles(migrationFiles);
+
 const api = {
   /**
    * Opens the database named `name` in IndexedDB, creating it from `dataUrl` (a PGlite data
@@ -63,21 +91,7 @@ const api = {
     let reopened = await storedDatabaseExists(options.name);
     const open = async (loadDataDir?: Blob) => {
       onProgress({ stage: 'start', reopened: !loadDataDir });
-      const instance = await PGlite.create({
-        dataDir: `idb://${options.name}`,
-        extensions: runtimeExtensions(new URL(options.postgisUrl)),
-        loadDataDir,
-        relaxedDurability: true,
-      });
-      // A half-written earlier first boot leaves a database without the migrations table.
-      try {
-        await instance.query('select 1 from supabase_migrations.schema_migrations limit 1');
-      } catch (error) {
-        // Close it, or its IndexedDB connection blocks deleting the broken copy.
-        await instance.close().catch(() => undefined);
-        throw error;
-      }
-      return instance;
+      return openStored(options.name, options.postgisUrl, loadDataDir);
     };
     try {
       db = reopened ? await open() : await open(await download(options.dataUrl, onProgress));
@@ -90,18 +104,65 @@ const api = {
     }
     client = pgliteClient(db);
     onProgress({ stage: 'migrate', reopened });
-    await migrate(client, migrationsFromFiles(migrationFiles));
+    await migrate(client, migrations());
     // Writes to IndexedDB are relaxed (started after queries, not awaited). The database is ready
     // for queries now; the full write of a first boot (80 MB, a second or two) goes on meanwhile,
     // and says when it is done: a reload before that finds no whole copy and loads the demo again.
     // PGlite's own syncToFs() does not wait under relaxed durability; its file system's does.
-    const fs = (db as unknown as { fs?: { syncToFs(relaxedDurability: boolean): Promise<void> } }).fs;
     onProgress({ stage: 'ready', reopened, persisted: false });
-    void (fs?.syncToFs(false) ?? Promise.resolve()).then(
+    void persisted(db).then(
       () => onProgress({ stage: 'ready', reopened, persisted: true }),
       () => undefined,
     );
     return { reopened };
+  },
+
+  /** Returns the whole database as a file (a gzipped data directory) that `restore` takes back. */
+  async backup(): Promise<Blob> {
+    if (!db) throw new Error('the embedded database is not booted yet');
+    return db.dumpDataDir('gzip');
+  },
+
+  /**
+   * Replaces the database named `name` with a backup: checks the file and opens it apart first
+   * (a file that is no backup, or a backup of a newer version, leaves the database as it was),
+   * then writes it to IndexedDB, applies the migrations added since, and waits until it is whole
+   * there. The page reloads afterwards.
+   */
+  async restore(
+    options: { name: string; postgisUrl: string },
+    file: Blob,
+    onProgress: (step: 'check' | 'write') => void,
+  ): Promise<BackupSummary> {
+    onProgress('check');
+    // A refusal crosses to the page as a plain object: its problem and detail are worded there.
+    const refuse = (error: unknown) => {
+      const e = error instanceof BackupError ? error : new BackupError('cannot-open', 'the archive holds a database that cannot be opened');
+      return { code: 'backup', problem: e.problem, detail: e.detail, message: e.message };
+    };
+    const known = migrations().map((m) => m.version);
+    let apart: PGlite | null = null;
+    try {
+      checkBackupArchive(new Uint8Array(await file.arrayBuffer()));
+      apart = await PGlite.create({ extensions: runtimeExtensions(new URL(options.postgisUrl)), loadDataDir: file });
+      await summarizeBackup(pgliteClient(apart), known);
+    } catch (error) {
+      throw refuse(error);
+    } finally {
+      await apart?.close().catch(() => undefined);
+    }
+    onProgress('write');
+    await db?.close().catch(() => undefined);
+    db = null;
+    client = null;
+    await deleteStoredDatabase(options.name);
+    const restored = await openStored(options.name, options.postgisUrl, file);
+    db = restored;
+    client = pgliteClient(restored);
+    await migrate(client, migrations());
+    const summary = await summarizeBackup(client, known);
+    await persisted(restored);
+    return summary;
   },
 
   /** Calls a SQL function as `userId` (null: anon) and returns its result. */

@@ -30,5 +30,12 @@ export async function createEmbeddedBackend(options: EmbeddedOptions): Promise<B
     Comlink.proxy(onProgress),
   );
   const admin = DEMO_MEMBERS.find((m) => m.role === 'admin');
-  return createRpcBackend('embedded', (userId, fn, args) => api.rpc(userId, fn, args), options.userId ?? admin?.userId ?? null);
+  const backend = createRpcBackend('embedded', (userId, fn, args) => api.rpc(userId, fn, args), options.userId ?? admin?.userId ?? null);
+  return {
+    ...backend,
+    databaseFile: {
+      backup: () => api.backup(),
+      restore: (file, onProgress) => api.restore({ name: options.name, postgisUrl: options.postgisUrl }, file, Comlink.proxy(onProgress)),
+    },
+  };
 }

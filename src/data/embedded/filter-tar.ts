@@ -6,14 +6,8 @@ const text = (bytes: Uint8Array, from: number, length: number) => {
   return new TextDecoder().decode(bytes.subarray(from, end));
 };
 
-/**
- * Returns the tar archive (ustar, as PGlite's `dumpDataDir('none')` and its extension bundles
- * are) with only the entries whose path `keep` accepts, byte for byte as they were. Throws on an
- * entry whose size cannot be read or that runs past the archive's end, naming it.
- * @example filterTar(tar, (path) => !path.endsWith('.sql'))
- */
-export function filterTar(tar: Uint8Array, keep: (path: string) => boolean): Uint8Array {
-  const kept: Uint8Array[] = [];
+/** Walks the entries of a tar archive: calls `visit` with each path and its bytes (header and data blocks). */
+function eachEntry(tar: Uint8Array, visit: (path: string, entry: Uint8Array) => void): void {
   let offset = 0;
   while (offset + BLOCK <= tar.length) {
     const header = tar.subarray(offset, offset + BLOCK);
@@ -25,9 +19,29 @@ export function filterTar(tar: Uint8Array, keep: (path: string) => boolean): Uin
     if (!Number.isFinite(size) || size < 0) throw new Error(`tar archive: bad size for "${path}" at byte ${offset}`);
     const length = BLOCK * (1 + Math.ceil(size / BLOCK));
     if (offset + length > tar.length) throw new Error(`tar archive: "${path}" runs past the end of the archive`);
-    if (keep(path)) kept.push(tar.subarray(offset, offset + length));
+    visit(path, tar.subarray(offset, offset + length));
     offset += length;
   }
+}
+
+/** Returns the paths of a tar archive's entries; throws naming an entry that cannot be read. */
+export function tarPaths(tar: Uint8Array): string[] {
+  const paths: string[] = [];
+  eachEntry(tar, (path) => paths.push(path));
+  return paths;
+}
+
+/**
+ * Returns the tar archive (ustar, as PGlite's `dumpDataDir('none')` and its extension bundles
+ * are) with only the entries whose path `keep` accepts, byte for byte as they were. Throws on an
+ * entry whose size cannot be read or that runs past the archive's end, naming it.
+ * @example filterTar(tar, (path) => !path.endsWith('.sql'))
+ */
+export function filterTar(tar: Uint8Array, keep: (path: string) => boolean): Uint8Array {
+  const kept: Uint8Array[] = [];
+  eachEntry(tar, (path, entry) => {
+    if (keep(path)) kept.push(entry);
+  });
   // The end of an archive: two zero blocks.
   kept.push(new Uint8Array(2 * BLOCK));
   const out = new Uint8Array(kept.reduce((n, part) => n + part.length, 0));
