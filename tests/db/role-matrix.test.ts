@@ -1,0 +1,193 @@
+/**
+ * The role matrix: what each actor gets from every table of the project when they read, update
+ * and delete directly (as a client with the anon key and a member's token would, bypassing the
+ * app), run for real on the demo district. A new table fails this test until its row is written
+ * here, so every table's access is decided on purpose; cases, departments and reports extend it.
+ *
+ * Reads: all (every row the owner sees), part (some), none (no row), denied (no privilege).
+ * Writes (one row the actor can see, rolled back): ok, none (nothing to change), denied,
+ * history (refused by the append-only trigger), linked (a foreign key keeps the row).
+ */
+import { expect, it } from 'vitest';
+import { DEMO_MEMBERS } from '../../src/data/demo-members';
+import { projectTables } from '../../src/data/embedded/backup';
+import type { SqlClient } from '../../src/data/sql-client';
+import { describeEachDatabase, rolledBack } from './each-database';
+
+const ACTORS = ['admin', 'command', 'worker', 'planner', 'stranger', 'anon'] as const;
+type Actor = (typeof ACTORS)[number];
+const STRANGER = '00000000-0000-4000-8000-0000000000ff';
+const userOf = (actor: Actor) => (actor === 'stranger' ? STRANGER : (DEMO_MEMBERS.find((m) => m.role === actor)?.userId ?? null));
+
+/** table → actor → 'read/update/delete' */
+const MATRIX: Record<string, Record<Actor, string>> = {
+  addresses: {
+    admin: 'all/ok/ok',
+    command: 'all/none/none',
+    worker: 'all/none/none',
+    planner: 'all/none/none',
+    stranger: 'none/none/none',
+    anon: 'denied/denied/denied',
+  },
+  admin_areas: {
+    admin: 'all/ok/linked',
+    command: 'all/none/none',
+    worker: 'all/none/none',
+    planner: 'all/none/none',
+    stranger: 'none/none/none',
+    anon: 'denied/denied/denied',
+  },
+  cell_class_changes: {
+    admin: 'all/denied/denied',
+    command: 'all/denied/denied',
+    worker: 'none/denied/denied',
+    planner: 'all/denied/denied',
+    stranger: 'none/denied/denied',
+    anon: 'denied/denied/denied',
+  },
+  cell_edits: {
+    admin: 'all/denied/denied',
+    command: 'all/denied/denied',
+    worker: 'none/denied/denied',
+    planner: 'all/denied/denied',
+    stranger: 'none/denied/denied',
+    anon: 'denied/denied/denied',
+  },
+  cells: {
+    admin: 'all/denied/denied',
+    command: 'all/denied/denied',
+    worker: 'part/denied/denied',
+    planner: 'all/denied/denied',
+    stranger: 'none/denied/denied',
+    anon: 'denied/denied/denied',
+  },
+  class_rule_sets: {
+    admin: 'all/denied/denied',
+    command: 'all/denied/denied',
+    worker: 'none/denied/denied',
+    planner: 'all/denied/denied',
+    stranger: 'none/denied/denied',
+    anon: 'denied/denied/denied',
+  },
+  entities: {
+    admin: 'all/ok/ok',
+    command: 'part/none/none',
+    worker: 'part/ok/none',
+    planner: 'part/none/none',
+    stranger: 'none/none/none',
+    anon: 'denied/denied/denied',
+  },
+  events: {
+    admin: 'all/ok/ok',
+    command: 'all/ok/none',
+    worker: 'part/none/none',
+    planner: 'all/none/none',
+    stranger: 'none/none/none',
+    anon: 'denied/denied/denied',
+  },
+  members: {
+    admin: 'all/ok/ok',
+    command: 'part/none/none',
+    worker: 'part/none/none',
+    planner: 'part/none/none',
+    stranger: 'none/none/none',
+    anon: 'denied/denied/denied',
+  },
+  person_private: {
+    admin: 'all/denied/denied',
+    command: 'none/denied/denied',
+    worker: 'part/denied/denied',
+    planner: 'none/denied/denied',
+    stranger: 'none/denied/denied',
+    anon: 'denied/denied/denied',
+  },
+  personal_data_views: {
+    admin: 'all/denied/denied',
+    command: 'none/denied/denied',
+    worker: 'none/denied/denied',
+    planner: 'none/denied/denied',
+    stranger: 'none/denied/denied',
+    anon: 'denied/denied/denied',
+  },
+  risk_matrix: {
+    admin: 'all/ok/ok',
+    command: 'all/none/none',
+    worker: 'all/none/none',
+    planner: 'all/none/none',
+    stranger: 'none/none/none',
+    anon: 'denied/denied/denied',
+  },
+  worker_cells: {
+    admin: 'all/ok/ok',
+    command: 'all/none/none',
+    worker: 'all/none/none',
+    planner: 'none/none/none',
+    stranger: 'none/none/none',
+    anon: 'denied/denied/denied',
+  },
+};
+
+type Outcome = string;
+
+async function outcome(tx: SqlClient, sql: string, total?: number): Promise<Outcome> {
+  await tx.exec('savepoint probe');
+  try {
+    const { rows } = await tx.query<{ n: number }>(sql);
+    const n = rows[0]?.n ?? 0;
+    if (total === undefined) return n > 0 ? 'ok' : 'none';
+    return n === 0 ? 'none' : n === total ? 'all' : 'part';
+  } catch (error) {
+    const e = error as { code?: string; message?: string };
+    if (e.code === '42501' && /is a history/.test(e.message ?? '')) return 'history';
+    if (e.code === '42501') return 'denied';
+    if (e.code === '23503') return 'linked';
+    throw error;
+  } finally {
+    await tx.exec('rollback to savepoint probe');
+  }
+}
+
+describeEachDatabase('the role matrix', (db) => {
+  it('every table, every actor: read, update, delete', async () => {
+    // Tables the demo leaves empty get a row, so that every cell of the matrix says something.
+    await db().exec(`
+      insert into cell_edits (operation, reason, community_codes, after_cells) select 'split', 'a road', '{}', '{}'
+        where not exists (select 1 from cell_edits);
+      insert into personal_data_views (viewer, viewer_role, entity_id)
+        select '00000000-0000-4000-8000-000000000001', 'admin', id from entities where kind = 'person'
+        and not exists (select 1 from personal_data_views) limit 1;
+      insert into risk_matrix (category, risk, responsibility)
+        select '占道经营', 'high', 'low' where not exists (select 1 from risk_matrix);
+    `);
+    const tables = (await projectTables(db())).sort();
+    const actual: Record<string, Record<string, string>> = {};
+    for (const table of tables) {
+      const total = (await db().query<{ n: number }>(`select count(*)::int n from ${table}`)).rows[0]?.n ?? 0;
+      actual[table] = {};
+      for (const actor of ACTORS) {
+        const userId = userOf(actor);
+        actual[table][actor] = await rolledBack(db(), async (tx) => {
+          await tx.exec(userId === null ? 'set local role anon' : 'set local role authenticated');
+          await tx.query(`select set_config('request.jwt.claims', $1, true)`, [
+            JSON.stringify(userId === null ? { role: 'anon' } : { sub: userId, role: 'authenticated' }),
+          ]);
+          const read = await outcome(tx, `select count(*)::int n from ${table}`, total);
+          const column = (
+            await tx.query<{ c: string }>(
+              `select attname c from pg_attribute where attrelid = $1::regclass and attnum > 0 and not attisdropped and attidentity = '' and attgenerated = '' order by attnum desc limit 1`,
+              [table],
+            )
+          ).rows[0]?.c;
+          const one = `ctid = (select ctid from ${table} limit 1)`;
+          const update = await outcome(
+            tx,
+            `with u as (update ${table} set ${column} = ${column} where ${one} returning 1) select count(*)::int n from u`,
+          );
+          const remove = await outcome(tx, `with d as (delete from ${table} where ${one} returning 1) select count(*)::int n from d`);
+          return `${read}/${update}/${remove}`;
+        });
+      }
+    }
+    expect(actual).toEqual(MATRIX);
+  });
+});
