@@ -24,6 +24,8 @@ async function problemOf(fn: () => unknown): Promise<string> {
 
 describe('backup and restore of the embedded database', () => {
   let source: Awaited<ReturnType<typeof demoPglite>> | null = null;
+  /** An empty, migrated PostgreSQL database to restore into (DATABASE_URL only). */
+  let target: TestDatabase | null = null;
   let backup: Uint8Array = new Uint8Array();
   const file = join(tmpdir(), `gridatlas-backup-${process.pid}.tar.gz`);
 
@@ -38,9 +40,11 @@ describe('backup and restore of the embedded database', () => {
     `);
     backup = new Uint8Array(await (await source.db.dumpDataDir('gzip')).arrayBuffer());
     writeFileSync(file, backup);
-  }, 120_000);
+    target = await demoPostgres({ loadDemoData: false });
+  }, 180_000);
   afterAll(async () => {
     await source?.close();
+    await target?.close();
   });
 
   it('a backup opens as the same database, its own rows included', async () => {
@@ -82,16 +86,9 @@ describe('backup and restore of the embedded database', () => {
     expect(order).not.toContain('spatial_ref_sys');
   });
 
-  (process.env.DATABASE_URL ? describe : describe.skip)('into PostgreSQL (restore-backup)', () => {
-    let target: TestDatabase | null = null;
-    beforeAll(async () => {
-      target = await demoPostgres({ loadDemoData: false });
-    }, 120_000);
-    afterAll(async () => {
-      await target?.close();
-    });
-
-    it('copies every row, each event in the same cell, and the database takes new rows after', async () => {
+  it.skipIf(!process.env.DATABASE_URL)(
+    'restore-backup into PostgreSQL copies every row, each event in the same cell, and the database takes new rows after',
+    async () => {
       if (!target || !source) throw new Error('no databases');
       const url = new URL(process.env.DATABASE_URL as string);
       url.pathname = `/${(await target.client.query<{ db: string }>('select current_database() db')).rows[0]?.db}`;
@@ -112,6 +109,7 @@ describe('backup and restore of the embedded database', () => {
       );
       // A second restore would mix two districts: refused.
       await expect(restoreBackupCommand.run({ backup: file, 'database-url': url.toString() }, [])).rejects.toThrow(/already holds cells/);
-    }, 300_000);
-  });
+    },
+    300_000,
+  );
 });

@@ -258,12 +258,12 @@ describe('boundary readers under fuzz', () => {
     });
     await fc.assert(
       fc.asyncProperty(fc.array(placemark, { maxLength: 5 }), async (marks) => {
-        const escape = (v: string) => v.replaceAll('&', '&amp;').replaceAll('<', '&lt;');
+        const escapeXml = (v: string) => v.replaceAll('&', '&amp;').replaceAll('<', '&lt;');
         const body = marks
           .map((m) =>
             m.kind === 'Polygon'
-              ? `<Placemark><name>${escape(m.name)}</name><Polygon><outerBoundaryIs><LinearRing><coordinates>${escape(m.outer)}</coordinates></LinearRing></outerBoundaryIs></Polygon></Placemark>`
-              : `<Placemark><name>${escape(m.name)}</name><${m.kind}><coordinates>${escape(m.outer)}</coordinates></${m.kind}></Placemark>`,
+              ? `<Placemark><name>${escapeXml(m.name)}</name><Polygon><outerBoundaryIs><LinearRing><coordinates>${escapeXml(m.outer)}</coordinates></LinearRing></outerBoundaryIs></Polygon></Placemark>`
+              : `<Placemark><name>${escapeXml(m.name)}</name><${m.kind}><coordinates>${escapeXml(m.outer)}</coordinates></${m.kind}></Placemark>`,
           )
           .join('');
         const kml = `<?xml version="1.0" encoding="UTF-8"?><kml xmlns="http://www.opengis.net/kml/2.2"><Document>${body}</Document></kml>`;

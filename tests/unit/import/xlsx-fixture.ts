@@ -2,12 +2,12 @@ import { strToU8, zipSync } from 'fflate';
 
 /** Returns the bytes of a one-sheet XLSX workbook with inline-string cells (Office Open XML, ECMA-376). */
 export function xlsx(rows: string[][]): Uint8Array {
-  const escape = (v: string) => v.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+  const escapeXml = (v: string) => v.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
   const col = (k: number) => String.fromCharCode(65 + k);
   const sheetRows = rows
     .map(
       (r, i) =>
-        `<row r="${i + 1}">${r.map((v, k) => `<c r="${col(k)}${i + 1}" t="inlineStr"><is><t>${escape(v)}</t></is></c>`).join('')}</row>`,
+        `<row r="${i + 1}">${r.map((v, k) => `<c r="${col(k)}${i + 1}" t="inlineStr"><is><t>${escapeXml(v)}</t></is></c>`).join('')}</row>`,
     )
     .join('');
   return zipSync({
