@@ -1,13 +1,19 @@
-import { writeFile } from 'node:fs/promises';
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import type { LngLat } from '../domain/ids';
 import { assignPoints } from '../geo/assign-points';
 import { CHINA_CRS, type ChinaCrs } from '../geo/crs-china';
 import { buildCellIndex } from '../geo/spatial-index';
-import { toCsv } from '../import/csv';
-import { locatePoints } from '../import/read-points';
-import { readTable, TableError } from '../import/read-table';
+import { csvField } from '../import/csv';
+import type { RejectedRow } from '../import/read-points';
+import { TableError } from '../import/read-table';
 import { type Command, UsageError } from './command';
 import { encodingOption, writeRejectedRows } from './event-points';
-import { readInput, readPolygonFeatures } from './read-input';
+import { readPolygonFeatures } from './read-input';
+import { eachPoint } from './stream-points';
+
+/** Points placed and written per batch: large enough for the index to be quick, small enough to keep memory flat. */
+const ASSIGN_BATCH = 8_192;
 
 export const assignCommand: Command = {
   name: 'assign',
@@ -53,37 +59,72 @@ export const assignCommand: Command = {
       throw new UsageError(`cells file ${cellsPath}: ${error instanceof Error ? error.message : String(error)}`);
     }
 
-    let table: ReturnType<typeof locatePoints>;
+    // Streamed: rows are read, placed and written in batches; only the rejected rows are kept.
+    const converted = crs !== 'wgs84';
+    const output = createWriteStream(out);
+    const write = async (text: string) => {
+      if (!output.write(text)) await once(output, 'drain');
+    };
+    let columns: string[] = [];
+    let outColumns: string[] = [];
+    let batch: { values: Record<string, string>; wgs84: LngLat }[] = [];
+    const rejectedRows: RejectedRow[] = [];
+    let accepted = 0;
+    let outside = 0;
+    const flush = async () => {
+      if (batch.length === 0) return;
+      const hits = assignPoints(
+        cells,
+        Float64Array.from(batch, (r) => r.wgs84[0]),
+        Float64Array.from(batch, (r) => r.wgs84[1]),
+      );
+      const lines = batch.map((r, i) => {
+        const hit = hits[i] as number;
+        if (hit < 0) outside++;
+        const row: Record<string, unknown> = {
+          ...r.values,
+          ...(converted ? { wgs84_lon: r.wgs84[0].toFixed(8), wgs84_lat: r.wgs84[1].toFixed(8) } : {}),
+          cell_code: hit < 0 ? '' : (cells.codes[hit] as string),
+        };
+        return `${outColumns.map((c) => csvField(row[c])).join(',')}\n`;
+      });
+      batch = [];
+      await write(lines.join(''));
+    };
     let encoding: string | undefined;
     try {
-      const raw = await readTable(await readInput(pointsPath, 'points file'), pointsPath, chosenEncoding);
-      encoding = raw.encoding;
-      table = locatePoints(raw, { lon: values.lon as string | undefined, lat: values.lat as string | undefined, crs });
+      const header = await eachPoint(
+        pointsPath,
+        { lon: values.lon as string | undefined, lat: values.lat as string | undefined, crs, encoding: chosenEncoding },
+        {
+          header: (h) => {
+            columns = h.columns;
+            outColumns = [...columns.filter((c) => c !== 'cell_code'), ...(converted ? ['wgs84_lon', 'wgs84_lat'] : []), 'cell_code'];
+            output.write(`${outColumns.map(csvField).join(',')}\n`);
+          },
+          accepted: async (_row, rowValues, wgs84) => {
+            accepted++;
+            batch.push({ values: rowValues, wgs84 });
+            if (batch.length >= ASSIGN_BATCH) await flush();
+          },
+          rejected: (r) => {
+            rejectedRows.push(r);
+          },
+        },
+      );
+      encoding = header.encoding;
+      await flush();
     } catch (error) {
+      output.destroy();
       if (error instanceof TableError) throw new UsageError(`points file ${pointsPath}: ${error.message}`);
       throw error;
     }
-
-    const lng = Float64Array.from(table.accepted, (r) => r.wgs84[0]);
-    const lat = Float64Array.from(table.accepted, (r) => r.wgs84[1]);
-    const hits = assignPoints(cells, lng, lat);
-    const converted = crs !== 'wgs84';
-    const columns = [...table.columns.filter((c) => c !== 'cell_code'), ...(converted ? ['wgs84_lon', 'wgs84_lat'] : []), 'cell_code'];
-    let outside = 0;
-    const rows = table.accepted.map((r, i) => {
-      const hit = hits[i] as number;
-      if (hit < 0) outside++;
-      return {
-        ...r.values,
-        ...(converted ? { wgs84_lon: r.wgs84[0].toFixed(8), wgs84_lat: r.wgs84[1].toFixed(8) } : {}),
-        cell_code: hit < 0 ? '' : (cells.codes[hit] as string),
-      };
-    });
-    await writeFile(out, toCsv(rows, columns));
+    await new Promise<void>((resolve, reject) => output.end((error?: Error | null) => (error ? reject(error) : resolve())));
+    const table = { columns, rejected: rejectedRows };
     const rejectedOut = await writeRejectedRows(out, table);
     const summary = {
-      rows: table.accepted.length + table.rejected.length,
-      assigned: table.accepted.length - outside,
+      rows: accepted + table.rejected.length,
+      assigned: accepted - outside,
       outside,
       rejected: table.rejected.length,
       encoding,

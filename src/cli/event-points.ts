@@ -3,10 +3,10 @@ import { decayedWeight } from '../domain/event-weights';
 import { CHINA_CRS, type ChinaCrs } from '../geo/crs-china';
 import { toCsv } from '../import/csv';
 import { TEXT_ENCODINGS, type TextEncodingName, textEncodingNamed } from '../import/decode-text';
-import { locatePoints, type PointTable, rejected } from '../import/read-points';
-import { readTable, TableError } from '../import/read-table';
+import { type PointTable, rejected } from '../import/read-points';
+import { TableError } from '../import/read-table';
 import { positiveOption, UsageError } from './command';
-import { readInput } from './read-input';
+import { eachPoint } from './stream-points';
 
 /** Options every command reading events shares (heatmap, hotspots, classify). */
 export const EVENT_OPTIONS = {
@@ -32,6 +32,24 @@ export const EVENT_HELP = [
   '--now ISO            the moment decay counts back from (default: the latest event); later events weigh 0',
 ];
 
+/** A column of numbers that grows by doubling (a Float64Array, not an array of boxed numbers). */
+class GrowingColumn {
+  private data = new Float64Array(1024);
+  private length = 0;
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const bigger = new Float64Array(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.length++] = value;
+  }
+  /** The values pushed, as a Float64Array of their number. */
+  values(): Float64Array {
+    return this.data.slice(0, this.length);
+  }
+}
+
 /** Returns the text encoding --encoding names, undefined without it, or throws a UsageError naming the choices. */
 export function encodingOption(values: Record<string, string | boolean | undefined>): TextEncodingName | undefined {
   if (values.encoding === undefined) return undefined;
@@ -40,9 +58,9 @@ export function encodingOption(values: Record<string, string | boolean | undefin
   return encoding;
 }
 
-/** Events read for analysis: WGS-84 positions and weights, with the table they came from. */
+/** Events read for analysis: WGS-84 positions and weights in columns, with the file's columns and the rows it could not take. */
 export interface EventPoints {
-  table: PointTable;
+  table: Pick<PointTable, 'columns' | 'rejected'>;
   lng: Float64Array;
   lat: Float64Array;
   weight: Float64Array | null;
@@ -68,63 +86,79 @@ export async function readEventPoints(values: Record<string, string | boolean | 
     nowMs = Date.parse(values.now);
     if (Number.isNaN(nowMs)) throw new UsageError(`--now must be a date and time, got "${values.now}"`);
   }
-  let table: PointTable;
+  // Streamed into columns: a row's values are dropped once its position, weight and time are read.
+  const lng = new GrowingColumn();
+  const lat = new GrowingColumn();
+  const weights = new GrowingColumn();
+  const times = new GrowingColumn();
+  const table: EventPoints['table'] = { columns: [], rejected: [] };
   try {
-    const raw = await readTable(await readInput(path, 'points file'), path, encodingOption(values));
-    table = locatePoints(raw, { lon: values.lon as string | undefined, lat: values.lat as string | undefined, crs });
+    await eachPoint(
+      path,
+      { lon: values.lon as string | undefined, lat: values.lat as string | undefined, crs, encoding: encodingOption(values) },
+      {
+        header: (h) => {
+          table.columns = h.columns;
+          for (const [flag, column] of [
+            ['--weight', weightColumn],
+            ['--time', timeColumn],
+          ] as const) {
+            if (column !== undefined && !h.columns.includes(column))
+              throw new UsageError(
+                `points file ${path}: no column "${column}" (given with ${flag}); the columns are: ${h.columns.join(', ')}`,
+              );
+          }
+        },
+        accepted: (row, rowValues, wgs84) => {
+          // Weights and times are checked row by row; a row that fails moves to the rejected rows.
+          let w = 1;
+          if (weightColumn !== undefined) {
+            const text = (rowValues[weightColumn] ?? '').trim();
+            w = Number(text);
+            if (text === '' || !Number.isFinite(w) || w < 0) {
+              table.rejected.push(rejected(row, weightColumn, { code: 'weight', params: { value: text } }, rowValues));
+              return;
+            }
+          }
+          if (timeColumn !== undefined) {
+            const text = (rowValues[timeColumn] ?? '').trim();
+            const t = Date.parse(text);
+            if (Number.isNaN(t)) {
+              table.rejected.push(rejected(row, timeColumn, { code: 'time', params: { value: text } }, rowValues));
+              return;
+            }
+            times.push(t);
+          }
+          lng.push(wgs84[0]);
+          lat.push(wgs84[1]);
+          weights.push(w);
+        },
+        rejected: (r) => {
+          table.rejected.push(r);
+        },
+      },
+    );
   } catch (error) {
     if (error instanceof TableError) throw new UsageError(`points file ${path}: ${error.message}`);
     throw error;
   }
-  for (const [flag, column] of [
-    ['--weight', weightColumn],
-    ['--time', timeColumn],
-  ] as const) {
-    if (column !== undefined && !table.columns.includes(column))
-      throw new UsageError(`points file ${path}: no column "${column}" (given with ${flag}); the columns are: ${table.columns.join(', ')}`);
-  }
-  // Check weights and times row by row; a row that fails moves to the rejected rows.
-  const kept: typeof table.accepted = [];
-  const weights: number[] = [];
-  const times: number[] = [];
-  for (const row of table.accepted) {
-    let w = 1;
-    if (weightColumn !== undefined) {
-      const text = (row.values[weightColumn] ?? '').trim();
-      w = Number(text);
-      if (text === '' || !Number.isFinite(w) || w < 0) {
-        table.rejected.push(rejected(row.row, weightColumn, { code: 'weight', params: { value: text } }, row.values));
-        continue;
-      }
-    }
-    if (timeColumn !== undefined) {
-      const text = (row.values[timeColumn] ?? '').trim();
-      const t = Date.parse(text);
-      if (Number.isNaN(t)) {
-        table.rejected.push(rejected(row.row, timeColumn, { code: 'time', params: { value: text } }, row.values));
-        continue;
-      }
-      times.push(t);
-    }
-    kept.push(row);
-    weights.push(w);
-  }
-  table.rejected.sort((a, b) => a.row - b.row);
-  table.accepted = kept;
+  const weight = weights.values();
   if (halfLife !== null) {
-    const now = nowMs ?? times.reduce((a, t) => Math.max(a, t), Number.NEGATIVE_INFINITY);
-    for (let i = 0; i < weights.length; i++) weights[i] = decayedWeight(weights[i] as number, times[i] as number, now, halfLife);
+    const time = times.values();
+    let now = nowMs ?? Number.NEGATIVE_INFINITY;
+    if (nowMs === null) for (const t of time) now = Math.max(now, t);
+    for (let i = 0; i < weight.length; i++) weight[i] = decayedWeight(weight[i] as number, time[i] as number, now, halfLife);
   }
   return {
     table,
-    lng: Float64Array.from(kept, (r) => r.wgs84[0]),
-    lat: Float64Array.from(kept, (r) => r.wgs84[1]),
-    weight: weightColumn !== undefined || halfLife !== null ? Float64Array.from(weights) : null,
+    lng: lng.values(),
+    lat: lat.values(),
+    weight: weightColumn !== undefined || halfLife !== null ? weight : null,
   };
 }
 
 /** Writes the rejected rows beside `out` as OUT.rejected.csv (row, field, reason, then the row); returns its path. */
-export async function writeRejectedRows(out: string, table: PointTable): Promise<string> {
+export async function writeRejectedRows(out: string, table: Pick<PointTable, 'columns' | 'rejected'>): Promise<string> {
   const path = out.replace(/(\.[a-z]+)?$/i, '.rejected.csv');
   await writeFile(
     path,

@@ -48,10 +48,27 @@ export function decodeText(bytes: Uint8Array, chosen?: TextEncodingName): { text
   } catch {
     return { text: gbk(), encoding: 'gbk' };
   }
-  // Judged on the first 64 kB, so that a large file is not decoded twice to be read once.
-  const sample = body.subarray(0, 65_536);
-  if (!sample.some((b) => b >= 0x80)) return { text: utf8, encoding: 'utf-8' };
+  return guessEncoding(body.subarray(0, SAMPLE_BYTES), true) === 'gbk'
+    ? { text: gbk(), encoding: 'gbk' }
+    : { text: utf8, encoding: 'utf-8' };
+}
+
+/** How much of a file its encoding is judged on, so that a large file is not decoded twice to be read once. */
+export const SAMPLE_BYTES = 65_536;
+
+/**
+ * Returns the encoding the first bytes of a file (after any byte-order mark) suggest: GBK when
+ * they are not valid UTF-8 (a multi-byte character cut at the sample's end aside, unless
+ * `whole`), else the more plausible reading for a Chinese table (UTF-8 on a tie).
+ */
+export function guessEncoding(sample: Uint8Array, whole: boolean): TextEncodingName {
+  if (!sample.some((b) => b >= 0x80)) return 'utf-8';
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(sample, { stream: !whole });
+  } catch {
+    return 'gbk';
+  }
   const asUtf8 = new TextDecoder('utf-8').decode(sample);
   const asGbk = new TextDecoder('gbk').decode(sample);
-  return plausibility(asGbk) > plausibility(asUtf8) ? { text: gbk(), encoding: 'gbk' } : { text: utf8, encoding: 'utf-8' };
+  return plausibility(asGbk) > plausibility(asUtf8) ? 'gbk' : 'utf-8';
 }

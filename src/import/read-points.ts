@@ -50,6 +50,14 @@ export interface PointTable {
 const LON_NAMES = ['lon', 'lng', 'long', 'longitude', 'x', '经度'];
 const LAT_NAMES = ['lat', 'latitude', 'y', '纬度'];
 
+/** Returns the longitude and latitude columns: the ones named, else the first with a usual name; throws a TableError when there is none. */
+export function coordinateColumns(columns: string[], options: { lon?: string; lat?: string }): { lon: string; lat: string } {
+  return {
+    lon: findColumn(columns, options.lon, LON_NAMES, 'longitude', '--lon'),
+    lat: findColumn(columns, options.lat, LAT_NAMES, 'latitude', '--lat'),
+  };
+}
+
 function findColumn(columns: string[], wanted: string | undefined, names: string[], what: string, flag: string): string {
   if (wanted !== undefined) {
     if (!columns.includes(wanted))
@@ -76,7 +84,14 @@ export function parseCoordinate(raw: string | undefined, axis: 'longitude' | 'la
   return value;
 }
 
-function locate(values: Record<string, string>, row: number, lonColumn: string, latColumn: string, crs: ChinaCrs): PointRow | RejectedRow {
+/** Returns a row with its WGS-84 position, or rejected with the field and the reason. */
+export function locateRow(
+  values: Record<string, string>,
+  row: number,
+  lonColumn: string,
+  latColumn: string,
+  crs: ChinaCrs,
+): PointRow | RejectedRow {
   const lon = parseCoordinate(values[lonColumn], 'longitude');
   if (typeof lon !== 'number') return rejected(row, lonColumn, lon, values);
   const lat = parseCoordinate(values[latColumn], 'latitude');
@@ -92,8 +107,7 @@ function locate(values: Record<string, string>, row: number, lonColumn: string, 
  * usable coordinate columns.
  */
 export function locatePoints(table: RawTable, options: { lon?: string; lat?: string; crs: ChinaCrs }): PointTable {
-  const lonColumn = findColumn(table.columns, options.lon, LON_NAMES, 'longitude', '--lon');
-  const latColumn = findColumn(table.columns, options.lat, LAT_NAMES, 'latitude', '--lat');
+  const { lon: lonColumn, lat: latColumn } = coordinateColumns(table.columns, options);
   const result: PointTable = { columns: table.columns, accepted: [], rejected: [] };
   table.rows.forEach((cells, i) => {
     const row = table.rowNumbers[i] as number;
@@ -102,7 +116,7 @@ export function locatePoints(table: RawTable, options: { lon?: string; lat?: str
       values[c] = cells[k] ?? '';
     });
     const problem = table.rowProblems.get(i);
-    const located = problem ? rejected(row, problem.field, problem.why, values) : locate(values, row, lonColumn, latColumn, options.crs);
+    const located = problem ? rejected(row, problem.field, problem.why, values) : locateRow(values, row, lonColumn, latColumn, options.crs);
     if ('wgs84' in located) result.accepted.push(located);
     else result.rejected.push(located);
   });

@@ -30,12 +30,18 @@ const cellText = (v: unknown): string => {
   return String(v).trim();
 };
 
-function fromGrid(grid: string[][], format: RawTable['format'], encoding?: TextEncodingName, encodingChosen?: boolean): RawTable {
-  const [header, ...body] = grid;
+/** Returns the column names of a header row (an empty name becomes "column N"); throws a TableError for no header or a name twice. */
+export function headerColumns(header: readonly string[] | undefined): string[] {
   if (!header || header.every((c) => c.trim() === '')) throw new TableError('the file is empty');
   const columns = header.map((c, i) => c.trim() || `column ${i + 1}`);
   const duplicate = columns.find((c, i) => columns.indexOf(c) !== i);
   if (duplicate !== undefined) throw new TableError(`column "${duplicate}" appears twice in the header`);
+  return columns;
+}
+
+function fromGrid(grid: string[][], format: RawTable['format'], encoding?: TextEncodingName, encodingChosen?: boolean): RawTable {
+  const [header, ...body] = grid;
+  const columns = headerColumns(header);
   const table: RawTable = { format, encoding, encodingChosen, columns, rows: [], rowNumbers: [], rowProblems: new Map() };
   body.forEach((cells, i) => {
     if (cells.every((c) => c.trim() === '')) return;
