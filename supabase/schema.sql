@@ -1805,7 +1805,8 @@ begin
       'time', coalesce(jsonb_agg((extract(epoch from occurred_at) * 1000)::bigint order by occurred_at), '[]'::jsonb)
     ) into result
     from events;
-  elsif p_kind = 'person' then
+  elsif p_kind in ('person', 'place', 'thing', 'organisation') then
+    -- People through person_points (by role); other kinds as row level security gives them.
     select jsonb_build_object(
       'kind', p_kind,
       'ids', coalesce(jsonb_agg(id order by external_id), '[]'::jsonb),
@@ -1814,18 +1815,11 @@ begin
       'category', coalesce(jsonb_agg(category order by external_id), '[]'::jsonb),
       'severity', coalesce(jsonb_agg(risk_level order by external_id), '[]'::jsonb)
     ) into result
-    from person_points();
-  elsif p_kind in ('place', 'thing', 'organisation') then
-    select jsonb_build_object(
-      'kind', p_kind,
-      'ids', coalesce(jsonb_agg(id order by external_id), '[]'::jsonb),
-      'lng', coalesce(jsonb_agg(round(ST_X(geom)::numeric, 7) order by external_id), '[]'::jsonb),
-      'lat', coalesce(jsonb_agg(round(ST_Y(geom)::numeric, 7) order by external_id), '[]'::jsonb),
-      'category', coalesce(jsonb_agg(category order by external_id), '[]'::jsonb),
-      'severity', coalesce(jsonb_agg(risk_level order by external_id), '[]'::jsonb)
-    ) into result
-    from entities
-    where kind = p_kind;
+    from (
+      select id, external_id, geom, category, risk_level from person_points() where p_kind = 'person'
+      union all
+      select id, external_id, geom, category, risk_level from entities where kind = p_kind and p_kind <> 'person'
+    ) points;
   else
     raise exception 'unknown point kind "%"', p_kind using errcode = '22023';
   end if;
