@@ -58,6 +58,88 @@ create policy "members read admin areas" on admin_areas as PERMISSIVE for SELECT
 grant delete, insert, select, update on admin_areas to authenticated;
 grant delete, insert, select, update on admin_areas to service_role;
 
+-- The case state machine as data: an action takes a case from one state to another, for these roles
+-- (department: only the officers of the case's department; worker: only in their own cells);
+-- needs_note: a reason is required.
+create table case_actions (
+  action text not null,
+  from_state text not null,
+  to_state text not null,
+  roles text[] not null,
+  needs_note boolean not null default false,
+  constraint case_actions_pkey PRIMARY KEY (action, from_state)
+);
+alter table case_actions enable row level security;
+create policy "members read the state machine" on case_actions as PERMISSIVE for SELECT to authenticated using ((( SELECT app_role() AS app_role) = ANY (ARRAY['admin'::text, 'command'::text, 'worker'::text, 'planner'::text, 'department'::text])));
+grant select on case_actions to authenticated;
+
+-- Every step of every case: who (and in which role), when, from which state to which, with the
+-- note; append-only for everyone.
+create table case_trace (
+  id bigint not null generated always as identity,
+  case_id uuid not null,
+  action text not null,
+  from_state text,
+  to_state text not null,
+  actor uuid not null,
+  actor_role text not null,
+  department_id text,
+  note text not null default ''::text,
+  at timestamp with time zone not null default now(),
+  constraint case_trace_case_id_fkey FOREIGN KEY (case_id) REFERENCES cases(id),
+  constraint case_trace_pkey PRIMARY KEY (id)
+);
+CREATE INDEX case_trace_case_idx ON public.case_trace USING btree (case_id, id);
+CREATE TRIGGER case_trace_append_only BEFORE DELETE OR UPDATE ON public.case_trace FOR EACH ROW EXECUTE FUNCTION history_is_append_only();
+alter table case_trace enable row level security;
+create policy "who reads a case reads its trace" on case_trace as PERMISSIVE for SELECT to authenticated using ((EXISTS ( SELECT 1
+   FROM cases c
+  WHERE (c.id = case_trace.case_id))));
+grant select on case_trace to authenticated;
+
+-- Cases (案件): a report with its position, cell and state in the closed loop; changed only through
+-- report_case and transition_case.
+create table cases (
+  id uuid not null default gen_random_uuid(),
+  code text not null default ('AJ'::text || lpad((nextval('case_numbers'::regclass))::text, 8, '0'::text)),
+  source text not null,
+  event_id uuid,
+  category text not null,
+  severity smallint not null,
+  description text not null default ''::text,
+  geom geometry(Point,4326) not null,
+  cell_code text,
+  community_code text,
+  outside_district boolean not null default false,
+  state text not null default 'reported'::text,
+  department_id text,
+  reported_by uuid not null,
+  reported_at timestamp with time zone not null default now(),
+  updated_at timestamp with time zone not null default now(),
+  version integer not null default 1,
+  constraint cases_category_check CHECK ((length(btrim(category)) > 0)),
+  constraint cases_code_key UNIQUE (code),
+  constraint cases_department_id_fkey FOREIGN KEY (department_id) REFERENCES departments(id),
+  constraint cases_description_check CHECK ((char_length(description) <= 4000)),
+  constraint cases_event_id_fkey FOREIGN KEY (event_id) REFERENCES events(id) ON DELETE SET NULL,
+  constraint cases_geom_check CHECK ((st_isvalid(geom) AND (st_srid(geom) = 4326) AND ((st_x(geom) >= (73)::double precision) AND (st_x(geom) <= (136)::double precision)) AND ((st_y(geom) >= (3)::double precision) AND (st_y(geom) <= (54)::double precision)))),
+  constraint cases_pkey PRIMARY KEY (id),
+  constraint cases_severity_check CHECK (((severity >= 1) AND (severity <= 4))),
+  constraint cases_source_check CHECK ((source = ANY (ARRAY['grid_worker'::text, 'hotline'::text, 'complaint'::text, 'camera'::text, 'department'::text, 'sensor'::text]))),
+  constraint cases_state_check CHECK ((state = ANY (ARRAY['reported'::text, 'registered'::text, 'dispatched'::text, 'in_progress'::text, 'answered'::text, 'closed'::text, 'evaluated'::text, 'rejected'::text, 'escalated'::text])))
+);
+comment on column cases.version is 'Counts the case''s transitions: a transition may name the version it saw, and is refused as a conflict when another came first.';
+CREATE INDEX cases_cell_idx ON public.cases USING btree (cell_code);
+CREATE INDEX cases_department_idx ON public.cases USING btree (department_id);
+CREATE INDEX cases_geom_idx ON public.cases USING gist (geom);
+CREATE INDEX cases_state_idx ON public.cases USING btree (state);
+CREATE TRIGGER cases_assign_cell BEFORE INSERT OR UPDATE OF geom, cell_code, community_code, outside_district ON public.cases FOR EACH ROW EXECUTE FUNCTION assign_cell();
+alter table cases enable row level security;
+create policy "admins, command and planners read cases" on cases as PERMISSIVE for SELECT to authenticated using ((( SELECT app_role() AS app_role) = ANY (ARRAY['admin'::text, 'command'::text, 'planner'::text])));
+create policy "departments read the cases dispatched to them" on cases as PERMISSIVE for SELECT to authenticated using (((( SELECT app_role() AS app_role) = 'department'::text) AND (department_id = ( SELECT member_department() AS member_department))));
+create policy "workers read cases in their cells and their own reports" on cases as PERMISSIVE for SELECT to authenticated using (((( SELECT app_role() AS app_role) = 'worker'::text) AND (is_own_cell(cell_code) OR (reported_by = ( SELECT auth.uid() AS uid)))));
+grant select on cases to authenticated;
+
 -- Every change of a cell's class: by a rule set run, a manual override, or clearing one.
 create table cell_class_changes (
   id bigint not null generated always as identity,
@@ -176,6 +258,20 @@ create policy "staff read rule sets" on class_rule_sets as PERMISSIVE for SELECT
 grant insert, select on class_rule_sets to authenticated;
 grant insert, select on class_rule_sets to service_role;
 
+-- Departments cases are dispatched to (城管, 环保 …); a department officer belongs to one.
+create table departments (
+  id text not null,
+  name text not null,
+  created_at timestamp with time zone not null default now(),
+  constraint departments_id_check CHECK ((id ~ '^[a-z0-9_-]{2,40}$'::text)),
+  constraint departments_name_check CHECK ((length(btrim(name)) > 0)),
+  constraint departments_pkey PRIMARY KEY (id)
+);
+alter table departments enable row level security;
+create policy "admins manage departments" on departments as PERMISSIVE for ALL to authenticated using ((( SELECT app_role() AS app_role) = 'admin'::text)) with check ((( SELECT app_role() AS app_role) = 'admin'::text));
+create policy "members read departments" on departments as PERMISSIVE for SELECT to authenticated using ((( SELECT app_role() AS app_role) = ANY (ARRAY['admin'::text, 'command'::text, 'worker'::text, 'planner'::text, 'department'::text])));
+grant delete, insert, select, update on departments to authenticated;
+
 -- People, places, things and organisations (人、地、物、组织) with their cell.
 create table entities (
   id uuid not null default gen_random_uuid(),
@@ -258,9 +354,13 @@ create table members (
   role text not null,
   display_name text not null default ''::text,
   created_at timestamp with time zone not null default now(),
+  department_id text,
+  constraint members_department_id_fkey FOREIGN KEY (department_id) REFERENCES departments(id),
+  constraint members_department_officer CHECK (((role = 'department'::text) = (department_id IS NOT NULL))),
   constraint members_pkey PRIMARY KEY (user_id),
-  constraint members_role_check CHECK ((role = ANY (ARRAY['admin'::text, 'command'::text, 'worker'::text, 'planner'::text])))
+  constraint members_role_check CHECK ((role = ANY (ARRAY['admin'::text, 'command'::text, 'worker'::text, 'planner'::text, 'department'::text])))
 );
+comment on column members.department_id is 'The department of a department officer (role department); null for every other role.';
 alter table members enable row level security;
 create policy "admins manage members" on members as PERMISSIVE for ALL to authenticated using ((( SELECT app_role() AS app_role) = 'admin'::text)) with check ((( SELECT app_role() AS app_role) = 'admin'::text));
 create policy "members read their own row" on members as PERMISSIVE for SELECT to authenticated using ((user_id = auth.uid()));
@@ -441,6 +541,17 @@ begin
 end
 $function$;
 -- execute on assign_cell(): owner only
+
+-- The actions a role may take on a case in a state, by name (from case_actions).
+CREATE OR REPLACE FUNCTION public.case_allowed_actions(p_state text, p_role text)
+ RETURNS text[]
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+  select coalesce(array_agg(a.action order by a.action), '{}') from case_actions a where a.from_state = p_state and p_role = any (a.roles)
+$function$;
+-- execute on case_allowed_actions(p_state text, p_role text): authenticated, service_role
 
 -- The current cell containing a point (the lowest code on a shared border, so the answer is
 -- deterministic), or null outside every cell.
@@ -1450,6 +1561,18 @@ AS $function$
 $function$;
 -- execute on mask_phone(v text): owner only
 
+-- The department of the signed-in department officer, or null (used by policies and the case
+-- functions).
+CREATE OR REPLACE FUNCTION public.member_department()
+ RETURNS text
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+  select m.department_id from members m where m.user_id = auth.uid()
+$function$;
+-- execute on member_department(): authenticated, service_role
+
 -- Grid edit: merges cells of one community that form one connected shape. p_keep (or the largest)
 -- keeps its code, the others retire; the class is then set by the latest saved rule set in the same
 -- transaction (the highest of the merged cells when none was saved; a manual class kept).
@@ -1973,6 +2096,35 @@ end
 $function$;
 -- execute on refresh_community_shapes(p_codes text[]): owner only
 
+-- Reports a case at a WGS-84 position (admins and command anywhere, grid workers in their own
+-- cells), state reported, with its first trace row; returns {id, code, state, cellCode, version}.
+CREATE OR REPLACE FUNCTION public.report_case(p_source text, p_category text, p_severity integer, p_description text, p_lon double precision, p_lat double precision, p_event_id uuid DEFAULT NULL::uuid)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+declare
+  role text := app_role();
+  reported cases%rowtype;
+begin
+  if role not in ('admin', 'command', 'worker') then
+    raise exception using errcode = '42501', message = format('role %s may not report cases', role);
+  end if;
+  insert into cases (source, category, severity, description, geom, event_id, reported_by)
+  values (p_source, p_category, p_severity, coalesce(p_description, ''), ST_SetSRID(ST_MakePoint(p_lon, p_lat), 4326), p_event_id, auth.uid())
+  returning * into reported;
+  if role = 'worker' and not is_own_cell(reported.cell_code) then
+    raise exception using errcode = '42501', message = 'a grid worker reports cases in their own cells only';
+  end if;
+  insert into case_trace (case_id, action, from_state, to_state, actor, actor_role, note)
+  values (reported.id, 'report', null, 'reported', auth.uid(), role, coalesce(p_description, ''));
+  return jsonb_build_object('id', reported.id, 'code', reported.code, 'state', reported.state, 'cellCode', reported.cell_code,
+                            'version', reported.version);
+end
+$function$;
+-- execute on report_case(p_source text, p_category text, p_severity integer, p_description text, p_lon double precision, p_lat double precision, p_event_id uuid): authenticated, service_role
+
 -- Raises 42501 unless the caller is a grid administrator; the first line of every grid edit.
 CREATE OR REPLACE FUNCTION public.require_grid_admin()
  RETURNS void
@@ -2408,6 +2560,66 @@ begin
 end
 $function$;
 -- execute on transfer_cell(p_code text, p_version integer, p_to_code text, p_to_version integer, p_reason text): authenticated, service_role
+
+-- Takes a case one step (case_actions): locks it, checks the caller may see it and take the step
+-- from its state (else 22023 naming the state and the allowed steps), the reason where one is
+-- needed, the department for a dispatch and the version the caller saw (else 40001); writes the
+-- state and a trace row in one transaction. Returns {id, code, state, departmentId, version,
+-- allowed}.
+CREATE OR REPLACE FUNCTION public.transition_case(p_case uuid, p_action text, p_note text DEFAULT ''::text, p_department text DEFAULT NULL::text, p_expected_version integer DEFAULT NULL::integer)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+declare
+  role text := app_role();
+  c cases%rowtype;
+  step case_actions%rowtype;
+  allowed text[];
+begin
+  -- The case is locked: two transitions of one case run one after the other, never interleaved.
+  select * into c from cases where id = p_case for update;
+  if not found then
+    raise exception using errcode = 'P0002', message = format('no case %s', p_case);
+  end if;
+  -- Who may not see the case may not act on it either (and learns nothing about it).
+  if not (role in ('admin', 'command')
+          or (role = 'department' and c.department_id = member_department())
+          or (role = 'worker' and (is_own_cell(c.cell_code) or c.reported_by = auth.uid()))) then
+    raise exception using errcode = 'P0002', message = format('no case %s', p_case);
+  end if;
+  if p_expected_version is not null and p_expected_version <> c.version then
+    raise exception using errcode = '40001',
+      message = format('case %s changed meanwhile: it is %s now (version %s, not %s)', c.code, c.state, c.version, p_expected_version);
+  end if;
+  allowed := case_allowed_actions(c.state, role);
+  select * into step from case_actions where action = p_action and from_state = c.state;
+  if not found or not (role = any (step.roles)) or (role = 'worker' and not is_own_cell(c.cell_code)) then
+    raise exception using errcode = '22023',
+      message = format('case %s is %s: "%s" is not a next step for role %s (allowed: %s)', c.code, c.state, p_action, role,
+                       coalesce(nullif(array_to_string(allowed, ', '), ''), 'none')),
+      detail = json_build_object('state', c.state, 'allowed', allowed)::text;
+  end if;
+  if step.needs_note and btrim(coalesce(p_note, '')) = '' then
+    raise exception using errcode = '22023', message = format('"%s" needs a reason (a note)', p_action);
+  end if;
+  if p_action = 'dispatch' then
+    if p_department is null or not exists (select 1 from departments d where d.id = p_department) then
+      raise exception using errcode = '22023', message = format('"dispatch" needs a department, and %s is none', coalesce(p_department, 'nothing'));
+    end if;
+    c.department_id := p_department;
+  end if;
+  update cases set state = step.to_state, department_id = c.department_id, version = version + 1, updated_at = now()
+  where id = c.id
+  returning * into c;
+  insert into case_trace (case_id, action, from_state, to_state, actor, actor_role, department_id, note)
+  values (c.id, p_action, step.from_state, step.to_state, auth.uid(), role, c.department_id, coalesce(p_note, ''));
+  return jsonb_build_object('id', c.id, 'code', c.code, 'state', c.state, 'departmentId', c.department_id, 'version', c.version,
+                            'allowed', to_jsonb(case_allowed_actions(c.state, role)));
+end
+$function$;
+-- execute on transition_case(p_case uuid, p_action text, p_note text, p_department text, p_expected_version integer): authenticated, service_role
 
 -- Internal to grid edits: closes the cells p_before, writes p_after (valid, non-empty, single-part
 -- unless allowed; codes kept or issued by next_cell_codes), hands workers to new and heir cells,

@@ -25,7 +25,7 @@ export const POINT_KINDS = [...ENTITY_KINDS, 'event'] as const;
 export type PointKind = (typeof POINT_KINDS)[number];
 
 /** Application roles; `anon` sees nothing. */
-export const APP_ROLES = ['admin', 'command', 'worker', 'planner'] as const;
+export const APP_ROLES = ['admin', 'command', 'worker', 'planner', 'department'] as const;
 export type AppRole = (typeof APP_ROLES)[number];
 
 export const CELL_CLASSES = ['A', 'B', 'C'] as const;

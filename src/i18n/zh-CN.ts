@@ -25,7 +25,7 @@ export const zhCN = {
     anon: '未登录',
     signInFailed: '登录失败：{{message}}',
   },
-  role: { admin: '网格管理员', command: '指挥中心', worker: '网格员', planner: '规划分析', anon: '访客' },
+  role: { admin: '网格管理员', command: '指挥中心', worker: '网格员', planner: '规划分析', department: '职能部门', anon: '访客' },
   layers: {
     title: '图层',
     cells: '网格',

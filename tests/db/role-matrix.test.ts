@@ -14,10 +14,13 @@ import { projectTables } from '../../src/data/embedded/backup';
 import type { SqlClient } from '../../src/data/sql-client';
 import { describeEachDatabase, rolledBack } from './each-database';
 
-const ACTORS = ['admin', 'command', 'worker', 'planner', 'stranger', 'anon'] as const;
+const ACTORS = ['admin', 'command', 'worker', 'planner', 'department', 'stranger', 'anon'] as const;
 type Actor = (typeof ACTORS)[number];
 const STRANGER = '00000000-0000-4000-8000-0000000000ff';
-const userOf = (actor: Actor) => (actor === 'stranger' ? STRANGER : (DEMO_MEMBERS.find((m) => m.role === actor)?.userId ?? null));
+/** A department officer (of the urban management department), made for this test. */
+const OFFICER = '00000000-0000-4000-8000-0000000000d1';
+const userOf = (actor: Actor) =>
+  actor === 'stranger' ? STRANGER : actor === 'department' ? OFFICER : (DEMO_MEMBERS.find((m) => m.role === actor)?.userId ?? null);
 
 /** table → actor → 'read/update/delete' */
 const MATRIX: Record<string, Record<Actor, string>> = {
@@ -26,6 +29,7 @@ const MATRIX: Record<string, Record<Actor, string>> = {
     command: 'all/none/none',
     worker: 'all/none/none',
     planner: 'all/none/none',
+    department: 'none/none/none',
     stranger: 'none/none/none',
     anon: 'denied/denied/denied',
   },
@@ -34,7 +38,35 @@ const MATRIX: Record<string, Record<Actor, string>> = {
     command: 'all/none/none',
     worker: 'all/none/none',
     planner: 'all/none/none',
+    department: 'none/none/none',
     stranger: 'none/none/none',
+    anon: 'denied/denied/denied',
+  },
+  case_actions: {
+    admin: 'all/denied/denied',
+    command: 'all/denied/denied',
+    worker: 'all/denied/denied',
+    planner: 'all/denied/denied',
+    department: 'all/denied/denied',
+    stranger: 'none/denied/denied',
+    anon: 'denied/denied/denied',
+  },
+  case_trace: {
+    admin: 'all/denied/denied',
+    command: 'all/denied/denied',
+    worker: 'part/denied/denied',
+    planner: 'all/denied/denied',
+    department: 'part/denied/denied',
+    stranger: 'none/denied/denied',
+    anon: 'denied/denied/denied',
+  },
+  cases: {
+    admin: 'all/denied/denied',
+    command: 'all/denied/denied',
+    worker: 'part/denied/denied',
+    planner: 'all/denied/denied',
+    department: 'part/denied/denied',
+    stranger: 'none/denied/denied',
     anon: 'denied/denied/denied',
   },
   cell_class_changes: {
@@ -42,6 +74,7 @@ const MATRIX: Record<string, Record<Actor, string>> = {
     command: 'all/denied/denied',
     worker: 'none/denied/denied',
     planner: 'all/denied/denied',
+    department: 'none/denied/denied',
     stranger: 'none/denied/denied',
     anon: 'denied/denied/denied',
   },
@@ -50,6 +83,7 @@ const MATRIX: Record<string, Record<Actor, string>> = {
     command: 'all/denied/denied',
     worker: 'none/denied/denied',
     planner: 'all/denied/denied',
+    department: 'none/denied/denied',
     stranger: 'none/denied/denied',
     anon: 'denied/denied/denied',
   },
@@ -58,6 +92,7 @@ const MATRIX: Record<string, Record<Actor, string>> = {
     command: 'all/denied/denied',
     worker: 'part/denied/denied',
     planner: 'all/denied/denied',
+    department: 'none/denied/denied',
     stranger: 'none/denied/denied',
     anon: 'denied/denied/denied',
   },
@@ -66,7 +101,17 @@ const MATRIX: Record<string, Record<Actor, string>> = {
     command: 'all/denied/denied',
     worker: 'none/denied/denied',
     planner: 'all/denied/denied',
+    department: 'none/denied/denied',
     stranger: 'none/denied/denied',
+    anon: 'denied/denied/denied',
+  },
+  departments: {
+    admin: 'all/ok/linked',
+    command: 'all/none/none',
+    worker: 'all/none/none',
+    planner: 'all/none/none',
+    department: 'all/none/none',
+    stranger: 'none/none/none',
     anon: 'denied/denied/denied',
   },
   entities: {
@@ -74,6 +119,7 @@ const MATRIX: Record<string, Record<Actor, string>> = {
     command: 'part/none/none',
     worker: 'part/ok/none',
     planner: 'part/none/none',
+    department: 'none/none/none',
     stranger: 'none/none/none',
     anon: 'denied/denied/denied',
   },
@@ -82,6 +128,7 @@ const MATRIX: Record<string, Record<Actor, string>> = {
     command: 'all/ok/none',
     worker: 'part/none/none',
     planner: 'all/none/none',
+    department: 'none/none/none',
     stranger: 'none/none/none',
     anon: 'denied/denied/denied',
   },
@@ -90,6 +137,7 @@ const MATRIX: Record<string, Record<Actor, string>> = {
     command: 'part/none/none',
     worker: 'part/none/none',
     planner: 'part/none/none',
+    department: 'part/none/none',
     stranger: 'none/none/none',
     anon: 'denied/denied/denied',
   },
@@ -98,6 +146,7 @@ const MATRIX: Record<string, Record<Actor, string>> = {
     command: 'none/denied/denied',
     worker: 'part/denied/denied',
     planner: 'none/denied/denied',
+    department: 'none/denied/denied',
     stranger: 'none/denied/denied',
     anon: 'denied/denied/denied',
   },
@@ -106,6 +155,7 @@ const MATRIX: Record<string, Record<Actor, string>> = {
     command: 'none/denied/denied',
     worker: 'none/denied/denied',
     planner: 'none/denied/denied',
+    department: 'none/denied/denied',
     stranger: 'none/denied/denied',
     anon: 'denied/denied/denied',
   },
@@ -114,6 +164,7 @@ const MATRIX: Record<string, Record<Actor, string>> = {
     command: 'all/none/none',
     worker: 'all/none/none',
     planner: 'all/none/none',
+    department: 'none/none/none',
     stranger: 'none/none/none',
     anon: 'denied/denied/denied',
   },
@@ -122,6 +173,7 @@ const MATRIX: Record<string, Record<Actor, string>> = {
     command: 'all/none/none',
     worker: 'all/none/none',
     planner: 'none/none/none',
+    department: 'none/none/none',
     stranger: 'none/none/none',
     anon: 'denied/denied/denied',
   },
@@ -147,6 +199,35 @@ async function outcome(tx: SqlClient, sql: string, total?: number): Promise<Outc
   }
 }
 
+/** Makes two cases as the command centre (committed): one in the worker's cells dispatched to the officer's department, one elsewhere. */
+async function makeCases(client: SqlClient): Promise<void> {
+  const command = DEMO_MEMBERS.find((m) => m.role === 'command')?.userId as string;
+  const worker = DEMO_MEMBERS.find((m) => m.role === 'worker')?.userId as string;
+  await client.transaction(async (tx) => {
+    await tx.exec('set local role authenticated');
+    await tx.query(`select set_config('request.jwt.claims', $1, true)`, [JSON.stringify({ sub: command, role: 'authenticated' })]);
+    const at = async (own: boolean) =>
+      (
+        await tx.query<{ lon: number; lat: number }>(
+          `select ST_X(p) lon, ST_Y(p) lat from (select ST_PointOnSurface(c.geom) p from cells c where c.valid_to is null
+             and ${own ? '' : 'not'} exists (select 1 from worker_cells w where w.cell_code = c.code and w.user_id = $1) order by c.code limit 1) q`,
+          [worker],
+        )
+      ).rows[0] as { lon: number; lat: number };
+    for (const own of [true, false]) {
+      const p = await at(own);
+      const { rows } = await tx.query<{ id: string }>(`select report_case('hotline', '占道经营', 2, '', $1, $2) ->> 'id' id`, [
+        p.lon,
+        p.lat,
+      ]);
+      if (own) {
+        await tx.query(`select transition_case($1, 'register')`, [rows[0]?.id]);
+        await tx.query(`select transition_case($1, 'dispatch', '', 'urban')`, [rows[0]?.id]);
+      }
+    }
+  });
+}
+
 describeEachDatabase('the role matrix', (db) => {
   it('every table, every actor: read, update, delete', async () => {
     // Tables the demo leaves empty get a row, so that every cell of the matrix says something.
@@ -156,9 +237,14 @@ describeEachDatabase('the role matrix', (db) => {
       insert into personal_data_views (viewer, viewer_role, entity_id)
         select '00000000-0000-4000-8000-000000000001', 'admin', id from entities where kind = 'person'
         and not exists (select 1 from personal_data_views) limit 1;
+      insert into departments (id, name) values ('urban', '城市管理局'), ('env', '生态环境局') on conflict do nothing;
+      insert into members (user_id, role, display_name, department_id)
+        values ('${OFFICER}', 'department', '城管 · 赵刚', 'urban') on conflict do nothing;
       insert into risk_matrix (category, risk, responsibility)
         select '占道经营', 'high', 'low' where not exists (select 1 from risk_matrix);
     `);
+    // Cases: one in the demo worker's cell dispatched to the urban department, one elsewhere to no one.
+    if ((await db().query<{ n: number }>('select count(*)::int n from cases')).rows[0]?.n === 0) await makeCases(db());
     const tables = (await projectTables(db())).sort();
     const actual: Record<string, Record<string, string>> = {};
     for (const table of tables) {
