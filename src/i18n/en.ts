@@ -29,7 +29,14 @@ export const en: Catalogue<typeof zhCN> = {
     anon: 'Not signed in',
     signInFailed: 'Sign-in failed: {{message}}',
   },
-  role: { admin: 'Grid administrator', command: 'Command centre', worker: 'Grid worker', planner: 'Planner', department: 'Department officer', anon: 'Visitor' },
+  role: {
+    admin: 'Grid administrator',
+    command: 'Command centre',
+    worker: 'Grid worker',
+    planner: 'Planner',
+    department: 'Department officer',
+    anon: 'Visitor',
+  },
   layers: {
     title: 'Layers',
     cells: 'Cells',
