@@ -48,7 +48,7 @@ export function decodeText(bytes: Uint8Array, chosen?: TextEncodingName): { text
   } catch {
     return { text: gbk(), encoding: 'gbk' };
   }
-  return guessEncoding(body.subarray(0, SAMPLE_BYTES), true) === 'gbk'
+  return guessEncoding(body.subarray(0, SAMPLE_BYTES), body.length <= SAMPLE_BYTES) === 'gbk'
     ? { text: gbk(), encoding: 'gbk' }
     : { text: utf8, encoding: 'utf-8' };
 }
@@ -62,13 +62,18 @@ export const SAMPLE_BYTES = 65_536;
  * `whole`), else the more plausible reading for a Chinese table (UTF-8 on a tie).
  */
 export function guessEncoding(sample: Uint8Array, whole: boolean): TextEncodingName {
-  if (!sample.some((b) => b >= 0x80)) return 'utf-8';
+  // A sample of a longer file may end inside a character: end it after its last ASCII byte, a
+  // character boundary in UTF-8 and in GBK alike, so that neither reading is judged on a torn one.
+  let end = sample.length;
+  if (!whole) while (end > 0 && (sample[end - 1] as number) >= 0x80) end--;
+  const judged = end > 0 ? sample.subarray(0, end) : sample;
+  if (!judged.some((b) => b >= 0x80)) return 'utf-8';
   try {
-    new TextDecoder('utf-8', { fatal: true }).decode(sample, { stream: !whole });
+    new TextDecoder('utf-8', { fatal: true }).decode(judged);
   } catch {
     return 'gbk';
   }
-  const asUtf8 = new TextDecoder('utf-8').decode(sample);
-  const asGbk = new TextDecoder('gbk').decode(sample);
+  const asUtf8 = new TextDecoder('utf-8').decode(judged);
+  const asGbk = new TextDecoder('gbk').decode(judged);
   return plausibility(asGbk) > plausibility(asUtf8) ? 'gbk' : 'utf-8';
 }

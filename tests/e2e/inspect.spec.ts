@@ -150,6 +150,9 @@ test('a planner sees people only as counts: the people layer cannot be shown, th
   await expect(page.getByTestId('layer-person')).toBeDisabled();
   await expect(page.getByTestId('layer-person-counts-only')).toHaveText('仅统计');
   await expect(page.getByTestId('layer-panel')).toContainText('30,000 个');
+  // A click on the cell, not on an event dot in it; the view has stopped moving to the planner's area.
+  await page.getByTestId('layer-event').uncheck();
+  await page.waitForFunction(() => window.__gridatlas?.cellsDrawn === true && window.__gridatlas?.mapSettled() === true);
   const cell = await page.evaluate(() => window.__gridatlas?.cellAt(200) ?? null);
   if (!cell) throw new Error('no cell');
   const box = await page.getByTestId('map').boundingBox();

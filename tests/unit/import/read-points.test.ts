@@ -52,6 +52,14 @@ describe('decodeText', () => {
     expect([geojson.encoding, geojson.encodingChosen]).toEqual(['gbk', true]);
   });
 
+  it('reads UTF-8 longer than the sample it is judged on as UTF-8, a character cut at the sample’s end or not', () => {
+    for (let pad = 0; pad < 9; pad++) {
+      // A row is 9 bytes (井盖: 3 each): some of the nine paddings cut a character at 64 kB.
+      const text = `${'x'.repeat(pad)}编号,名称\n${'B,井盖\n'.repeat(12_000)}`;
+      expect(decodeText(new TextEncoder().encode(text))).toEqual({ text, encoding: 'utf-8' });
+    }
+  });
+
   it('knows encodings by their usual names', () => {
     expect(['UTF-8', 'utf8', 'GBK', 'gb2312', 'GB18030', 'cp936', 'latin1'].map(textEncodingNamed)).toEqual([
       'utf-8',
