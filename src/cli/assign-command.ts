@@ -73,11 +73,11 @@ export const assignCommand: Command = {
     let outside = 0;
     const flush = async () => {
       if (batch.length === 0) return;
-      const hits = assignPoints(
-        cells,
-        Float64Array.from(batch, (r) => r.wgs84[0]),
-        Float64Array.from(batch, (r) => r.wgs84[1]),
-      );
+      // A loop, not Float64Array.from with a mapping function (several times slower per point).
+      const lng = new Float64Array(batch.length);
+      const lat = new Float64Array(batch.length);
+      for (let i = 0; i < batch.length; i++) [lng[i], lat[i]] = (batch[i] as { wgs84: LngLat }).wgs84;
+      const hits = assignPoints(cells, lng, lat);
       const lines = batch.map((r, i) => {
         const hit = hits[i] as number;
         if (hit < 0) outside++;

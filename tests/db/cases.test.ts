@@ -2,11 +2,12 @@ import { beforeAll, expect, it } from 'vitest';
 import { DEMO_MEMBERS } from '../../src/data/demo-members';
 import { createPool } from '../../src/data/node-postgres';
 import type { SqlClient } from '../../src/data/sql-client';
+import { ENV_OFFICER, pointInWorkerCells, seedDepartments, URBAN_OFFICER } from './case-fixtures';
 import { describeEachDatabase, rolledBack } from './each-database';
 
 const id = (role: string) => DEMO_MEMBERS.find((m) => m.role === role)?.userId as string;
-const URBAN = '00000000-0000-4000-8000-0000000000d1';
-const ENV = '00000000-0000-4000-8000-0000000000d2';
+const URBAN = URBAN_OFFICER;
+const ENV = ENV_OFFICER;
 
 /** Acts as `userId` from here on in the transaction (PostgREST's role and claims). */
 async function actAs(tx: SqlClient, userId: string): Promise<void> {
@@ -52,22 +53,9 @@ describeEachDatabase('cases: the closed loop', (db) => {
     ).rows[0]?.r as { id: string; code: string; state: string; cellCode: string };
 
   beforeAll(async () => {
-    await db().exec(`
-      insert into departments (id, name) values ('urban', '城市管理局'), ('env', '生态环境局') on conflict do nothing;
-      insert into members (user_id, role, display_name, department_id) values
-        ('${URBAN}', 'department', '城管 · 赵刚', 'urban'), ('${ENV}', 'department', '环保 · 钱丽', 'env')
-        on conflict do nothing;
-    `);
-    const point = async (own: boolean) =>
-      (
-        await db().query<{ lon: number; lat: number }>(
-          `select ST_X(p) lon, ST_Y(p) lat from (select ST_PointOnSurface(c.geom) p from cells c where c.valid_to is null
-             and ${own ? '' : 'not'} exists (select 1 from worker_cells w where w.cell_code = c.code and w.user_id = $1) order by c.code limit 1) q`,
-          [id('worker')],
-        )
-      ).rows[0] as { lon: number; lat: number };
-    ownCell = await point(true);
-    otherCell = await point(false);
+    await seedDepartments(db());
+    ownCell = await pointInWorkerCells(db(), true);
+    otherCell = await pointInWorkerCells(db(), false);
   });
 
   it('runs from report to evaluation, each step by its role, with a trace row per step', async () => {

@@ -12,15 +12,14 @@ import { expect, it } from 'vitest';
 import { DEMO_MEMBERS } from '../../src/data/demo-members';
 import { projectTables } from '../../src/data/embedded/backup';
 import type { SqlClient } from '../../src/data/sql-client';
+import { pointInWorkerCells, seedDepartments, URBAN_OFFICER } from './case-fixtures';
 import { describeEachDatabase, rolledBack } from './each-database';
 
 const ACTORS = ['admin', 'command', 'worker', 'planner', 'department', 'stranger', 'anon'] as const;
 type Actor = (typeof ACTORS)[number];
 const STRANGER = '00000000-0000-4000-8000-0000000000ff';
-/** A department officer (of the urban management department), made for this test. */
-const OFFICER = '00000000-0000-4000-8000-0000000000d1';
 const userOf = (actor: Actor) =>
-  actor === 'stranger' ? STRANGER : actor === 'department' ? OFFICER : (DEMO_MEMBERS.find((m) => m.role === actor)?.userId ?? null);
+  actor === 'stranger' ? STRANGER : actor === 'department' ? URBAN_OFFICER : (DEMO_MEMBERS.find((m) => m.role === actor)?.userId ?? null);
 
 /** table → actor → 'read/update/delete' */
 const MATRIX: Record<string, Record<Actor, string>> = {
@@ -199,28 +198,19 @@ async function outcome(tx: SqlClient, sql: string, total?: number): Promise<Outc
   }
 }
 
-/** Makes two cases as the command centre (committed): one in the worker's cells dispatched to the officer's department, one elsewhere. */
+/** Makes two cases as the command centre (committed): one in the worker's cells dispatched to the urban department, one elsewhere. */
 async function makeCases(client: SqlClient): Promise<void> {
   const command = DEMO_MEMBERS.find((m) => m.role === 'command')?.userId as string;
-  const worker = DEMO_MEMBERS.find((m) => m.role === 'worker')?.userId as string;
+  const points = [await pointInWorkerCells(client, true), await pointInWorkerCells(client, false)];
   await client.transaction(async (tx) => {
     await tx.exec('set local role authenticated');
     await tx.query(`select set_config('request.jwt.claims', $1, true)`, [JSON.stringify({ sub: command, role: 'authenticated' })]);
-    const at = async (own: boolean) =>
-      (
-        await tx.query<{ lon: number; lat: number }>(
-          `select ST_X(p) lon, ST_Y(p) lat from (select ST_PointOnSurface(c.geom) p from cells c where c.valid_to is null
-             and ${own ? '' : 'not'} exists (select 1 from worker_cells w where w.cell_code = c.code and w.user_id = $1) order by c.code limit 1) q`,
-          [worker],
-        )
-      ).rows[0] as { lon: number; lat: number };
-    for (const own of [true, false]) {
-      const p = await at(own);
+    for (const [k, p] of points.entries()) {
       const { rows } = await tx.query<{ id: string }>(`select report_case('hotline', '占道经营', 2, '', $1, $2) ->> 'id' id`, [
         p.lon,
         p.lat,
       ]);
-      if (own) {
+      if (k === 0) {
         await tx.query(`select transition_case($1, 'register')`, [rows[0]?.id]);
         await tx.query(`select transition_case($1, 'dispatch', '', 'urban')`, [rows[0]?.id]);
       }
@@ -237,12 +227,10 @@ describeEachDatabase('the role matrix', (db) => {
       insert into personal_data_views (viewer, viewer_role, entity_id)
         select '00000000-0000-4000-8000-000000000001', 'admin', id from entities where kind = 'person'
         and not exists (select 1 from personal_data_views) limit 1;
-      insert into departments (id, name) values ('urban', '城市管理局'), ('env', '生态环境局') on conflict do nothing;
-      insert into members (user_id, role, display_name, department_id)
-        values ('${OFFICER}', 'department', '城管 · 赵刚', 'urban') on conflict do nothing;
       insert into risk_matrix (category, risk, responsibility)
         select '占道经营', 'high', 'low' where not exists (select 1 from risk_matrix);
     `);
+    await seedDepartments(db());
     // Cases: one in the demo worker's cell dispatched to the urban department, one elsewhere to no one.
     if ((await db().query<{ n: number }>('select count(*)::int n from cases')).rows[0]?.n === 0) await makeCases(db());
     const tables = (await projectTables(db())).sort();

@@ -1,0 +1,27 @@
+import { DEMO_MEMBERS } from '../../src/data/demo-members';
+import type { SqlClient } from '../../src/data/sql-client';
+
+/** Department officers made for the case tests: of urban management, and of the environment. */
+export const URBAN_OFFICER = '00000000-0000-4000-8000-0000000000d1';
+export const ENV_OFFICER = '00000000-0000-4000-8000-0000000000d2';
+
+/** Adds (as the owner, once) the departments 'urban' and 'env' and one officer of each. */
+export async function seedDepartments(client: SqlClient): Promise<void> {
+  await client.exec(`
+    insert into departments (id, name) values ('urban', '城市管理局'), ('env', '生态环境局') on conflict do nothing;
+    insert into members (user_id, role, display_name, department_id) values
+      ('${URBAN_OFFICER}', 'department', '城管 · 赵刚', 'urban'), ('${ENV_OFFICER}', 'department', '环保 · 钱丽', 'env')
+      on conflict do nothing;
+  `);
+}
+
+/** Returns a point inside a cell of the demo grid worker (`own`) or inside a cell not theirs. */
+export async function pointInWorkerCells(client: SqlClient, own: boolean): Promise<{ lon: number; lat: number }> {
+  const worker = DEMO_MEMBERS.find((m) => m.role === 'worker')?.userId as string;
+  const { rows } = await client.query<{ lon: number; lat: number }>(
+    `select ST_X(p) lon, ST_Y(p) lat from (select ST_PointOnSurface(c.geom) p from cells c where c.valid_to is null
+       and ${own ? '' : 'not'} exists (select 1 from worker_cells w where w.cell_code = c.code and w.user_id = $1) order by c.code limit 1) q`,
+    [worker],
+  );
+  return rows[0] as { lon: number; lat: number };
+}
