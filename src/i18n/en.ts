@@ -315,7 +315,7 @@ export const en: Catalogue<typeof zhCN> = {
     title: 'Database backup and restore',
     close: 'Close',
     about:
-      'Everything this browser holds (cells and their history, people, places, things and organisations with personal data, events) downloads as one file, which restores in this browser or in another computer’s. A backup holds personal data: keep it safe.',
+      "Everything this browser holds (cells and their history, people, places, things and organisations with personal data, events) downloads as one file, which restores in this browser or in another computer's. A backup holds personal data: keep it safe.",
     download: 'Download a backup',
     downloadButton: 'Download the database (.tar.gz)',
     saving: 'Making the backup…',
