@@ -50,6 +50,7 @@ const inputs = [
   'src/demo',
   'src/domain',
   'src/data/load-demo.ts',
+  'src/data/load-demo-cases.ts',
   'src/data/embedded/filter-tar.ts',
   'src/data/demo-members.ts',
   'src/data/boot-snapshot.ts',

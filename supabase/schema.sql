@@ -73,6 +73,44 @@ alter table case_actions enable row level security;
 create policy "members read the state machine" on case_actions as PERMISSIVE for SELECT to authenticated using ((( SELECT app_role() AS app_role) = ANY (ARRAY['admin'::text, 'command'::text, 'worker'::text, 'planner'::text, 'department'::text])));
 grant select on case_actions to authenticated;
 
+-- Routing rules: cases of a category ('*': any) in an area (a street's or community's code; '': the
+-- whole district) go to a department. The most specific rule proposes the department: its category
+-- first, then the smallest area.
+create table case_routes (
+  id bigint not null generated always as identity,
+  category text not null,
+  area_code text not null default ''::text,
+  department_id text not null,
+  constraint case_routes_area_code_check CHECK ((area_code ~ '^([0-9]{9}|[0-9]{12})?$'::text)),
+  constraint case_routes_category_area_code_key UNIQUE (category, area_code),
+  constraint case_routes_category_check CHECK ((length(btrim(category)) > 0)),
+  constraint case_routes_department_id_fkey FOREIGN KEY (department_id) REFERENCES departments(id) ON DELETE CASCADE,
+  constraint case_routes_pkey PRIMARY KEY (id)
+);
+alter table case_routes enable row level security;
+create policy "command and admins edit the routes" on case_routes as PERMISSIVE for ALL to authenticated using ((( SELECT app_role() AS app_role) = ANY (ARRAY['admin'::text, 'command'::text]))) with check ((( SELECT app_role() AS app_role) = ANY (ARRAY['admin'::text, 'command'::text])));
+create policy "members read the routes" on case_routes as PERMISSIVE for SELECT to authenticated using ((( SELECT app_role() AS app_role) = ANY (ARRAY['admin'::text, 'command'::text, 'worker'::text, 'planner'::text, 'department'::text])));
+grant delete, insert, select, update on case_routes to authenticated;
+
+-- Working hours a case may stay in a stage, by category ('*': any) and severity (0: any); the most
+-- specific row applies (category and severity both named, before one of them, before neither), and
+-- of two as specific the shorter limit. A stage without a row has no deadline.
+create table case_time_limits (
+  category text not null,
+  severity smallint not null,
+  stage text not null,
+  hours numeric not null,
+  constraint case_time_limits_category_check CHECK ((length(btrim(category)) > 0)),
+  constraint case_time_limits_hours_check CHECK (((hours > (0)::numeric) AND (hours <= (2000)::numeric))),
+  constraint case_time_limits_pkey PRIMARY KEY (category, severity, stage),
+  constraint case_time_limits_severity_check CHECK (((severity >= 0) AND (severity <= 4))),
+  constraint case_time_limits_stage_check CHECK ((stage = ANY (ARRAY['reported'::text, 'registered'::text, 'escalated'::text, 'dispatched'::text, 'in_progress'::text, 'answered'::text, 'closed'::text])))
+);
+alter table case_time_limits enable row level security;
+create policy "command and admins edit the time limits" on case_time_limits as PERMISSIVE for ALL to authenticated using ((( SELECT app_role() AS app_role) = ANY (ARRAY['admin'::text, 'command'::text]))) with check ((( SELECT app_role() AS app_role) = ANY (ARRAY['admin'::text, 'command'::text])));
+create policy "members read the time limits" on case_time_limits as PERMISSIVE for SELECT to authenticated using ((( SELECT app_role() AS app_role) = ANY (ARRAY['admin'::text, 'command'::text, 'worker'::text, 'planner'::text, 'department'::text])));
+grant delete, insert, select, update on case_time_limits to authenticated;
+
 -- Every step of every case: who (and in which role), when, from which state to which, with the
 -- note; append-only for everyone.
 create table case_trace (
@@ -86,9 +124,12 @@ create table case_trace (
   department_id text,
   note text not null default ''::text,
   at timestamp with time zone not null default now(),
+  actor_name text not null default ''::text,
+  deadline_at timestamp with time zone,
   constraint case_trace_case_id_fkey FOREIGN KEY (case_id) REFERENCES cases(id),
   constraint case_trace_pkey PRIMARY KEY (id)
 );
+comment on column case_trace.deadline_at is 'The deadline of the stage this step ended (null: none); the step was on time when at <= deadline_at.';
 CREATE INDEX case_trace_case_idx ON public.case_trace USING btree (case_id, id);
 CREATE TRIGGER case_trace_append_only BEFORE DELETE OR UPDATE ON public.case_trace FOR EACH ROW EXECUTE FUNCTION history_is_append_only();
 alter table case_trace enable row level security;
@@ -96,6 +137,24 @@ create policy "who reads a case reads its trace" on case_trace as PERMISSIVE for
    FROM cases c
   WHERE (c.id = case_trace.case_id))));
 grant select on case_trace to authenticated;
+
+-- The office's working periods (one row): case time limits count working hours in these two periods
+-- of each working day, in this time zone.
+create table case_working_time (
+  id boolean not null default true,
+  time_zone text not null default 'Asia/Shanghai'::text,
+  am_start time without time zone not null default '09:00:00'::time without time zone,
+  am_end time without time zone not null default '12:00:00'::time without time zone,
+  pm_start time without time zone not null default '13:30:00'::time without time zone,
+  pm_end time without time zone not null default '17:30:00'::time without time zone,
+  constraint case_working_time_check CHECK (((am_start < am_end) AND (am_end <= pm_start) AND (pm_start < pm_end))),
+  constraint case_working_time_id_check CHECK (id),
+  constraint case_working_time_pkey PRIMARY KEY (id)
+);
+alter table case_working_time enable row level security;
+create policy "command and admins set the working time" on case_working_time as PERMISSIVE for UPDATE to authenticated using ((( SELECT app_role() AS app_role) = ANY (ARRAY['admin'::text, 'command'::text]))) with check ((( SELECT app_role() AS app_role) = ANY (ARRAY['admin'::text, 'command'::text])));
+create policy "members read the working time" on case_working_time as PERMISSIVE for SELECT to authenticated using ((( SELECT app_role() AS app_role) = ANY (ARRAY['admin'::text, 'command'::text, 'worker'::text, 'planner'::text, 'department'::text])));
+grant select, update on case_working_time to authenticated;
 
 -- Cases (案件): a report with its position, cell and state in the closed loop; changed only through
 -- report_case and transition_case.
@@ -117,6 +176,9 @@ create table cases (
   reported_at timestamp with time zone not null default now(),
   updated_at timestamp with time zone not null default now(),
   version integer not null default 1,
+  stage_started_at timestamp with time zone not null default now(),
+  deadline_at timestamp with time zone,
+  proposed_department_id text,
   constraint cases_category_check CHECK ((length(btrim(category)) > 0)),
   constraint cases_code_key UNIQUE (code),
   constraint cases_department_id_fkey FOREIGN KEY (department_id) REFERENCES departments(id),
@@ -124,14 +186,19 @@ create table cases (
   constraint cases_event_id_fkey FOREIGN KEY (event_id) REFERENCES events(id) ON DELETE SET NULL,
   constraint cases_geom_check CHECK ((st_isvalid(geom) AND (st_srid(geom) = 4326) AND ((st_x(geom) >= (73)::double precision) AND (st_x(geom) <= (136)::double precision)) AND ((st_y(geom) >= (3)::double precision) AND (st_y(geom) <= (54)::double precision)))),
   constraint cases_pkey PRIMARY KEY (id),
+  constraint cases_proposed_department_id_fkey FOREIGN KEY (proposed_department_id) REFERENCES departments(id) ON DELETE SET NULL,
   constraint cases_severity_check CHECK (((severity >= 1) AND (severity <= 4))),
   constraint cases_source_check CHECK ((source = ANY (ARRAY['grid_worker'::text, 'hotline'::text, 'complaint'::text, 'camera'::text, 'department'::text, 'sensor'::text]))),
   constraint cases_state_check CHECK ((state = ANY (ARRAY['reported'::text, 'registered'::text, 'dispatched'::text, 'in_progress'::text, 'answered'::text, 'closed'::text, 'evaluated'::text, 'rejected'::text, 'escalated'::text])))
 );
 comment on column cases.version is 'Counts the case''s transitions: a transition may name the version it saw, and is refused as a conflict when another came first.';
+comment on column cases.deadline_at is 'When the current stage''s time limit runs out (working hours, set by the database when the stage began); null: no limit.';
+comment on column cases.proposed_department_id is 'The department the routing rules propose; the dispatcher confirms or changes it.';
 CREATE INDEX cases_cell_idx ON public.cases USING btree (cell_code);
+CREATE INDEX cases_deadline_idx ON public.cases USING btree (deadline_at);
 CREATE INDEX cases_department_idx ON public.cases USING btree (department_id);
 CREATE INDEX cases_geom_idx ON public.cases USING gist (geom);
+CREATE INDEX cases_reported_at_idx ON public.cases USING btree (reported_at);
 CREATE INDEX cases_state_idx ON public.cases USING btree (state);
 CREATE TRIGGER cases_assign_cell BEFORE INSERT OR UPDATE OF geom, cell_code, community_code, outside_district ON public.cases FOR EACH ROW EXECUTE FUNCTION assign_cell();
 alter table cases enable row level security;
@@ -426,6 +493,20 @@ create policy "everyone signed in reads the matrix" on risk_matrix as PERMISSIVE
 grant delete, insert, select, update on risk_matrix to authenticated;
 grant delete, insert, select, update on risk_matrix to service_role;
 
+-- Exceptions to Monday-to-Friday working: public holidays (holiday) and weekend days made working
+-- days (workday), as the year's holiday schedule sets them.
+create table work_calendar (
+  day date not null,
+  kind text not null,
+  name text not null default ''::text,
+  constraint work_calendar_kind_check CHECK ((kind = ANY (ARRAY['holiday'::text, 'workday'::text]))),
+  constraint work_calendar_pkey PRIMARY KEY (day)
+);
+alter table work_calendar enable row level security;
+create policy "command and admins edit the calendar" on work_calendar as PERMISSIVE for ALL to authenticated using ((( SELECT app_role() AS app_role) = ANY (ARRAY['admin'::text, 'command'::text]))) with check ((( SELECT app_role() AS app_role) = ANY (ARRAY['admin'::text, 'command'::text])));
+create policy "members read the calendar" on work_calendar as PERMISSIVE for SELECT to authenticated using ((( SELECT app_role() AS app_role) = ANY (ARRAY['admin'::text, 'command'::text, 'worker'::text, 'planner'::text, 'department'::text])));
+grant delete, insert, select, update on work_calendar to authenticated;
+
 -- Cells a grid worker is responsible for; workers see only these.
 create table worker_cells (
   user_id uuid not null,
@@ -440,6 +521,57 @@ create policy "admins manage assignments" on worker_cells as PERMISSIVE for ALL 
 create policy "workers read their own assignments" on worker_cells as PERMISSIVE for SELECT to authenticated using ((user_id = auth.uid()));
 grant delete, insert, select, update on worker_cells to authenticated;
 grant delete, insert, select, update on worker_cells to service_role;
+
+-- The moment a number of working hours after a start: counted in the working periods of working
+-- days (case_working_time, is_working_day); null hours, null.
+CREATE OR REPLACE FUNCTION public.add_working_hours(p_start timestamp with time zone, p_hours numeric)
+ RETURNS timestamp with time zone
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+declare
+  w case_working_time%rowtype;
+  here timestamp;
+  day date;
+  clock time;
+  left_over interval := make_interval(secs => p_hours * 3600);
+  period_start time;
+  period_end time;
+  begin_at time;
+begin
+  if p_hours is null then
+    return null;
+  end if;
+  if p_hours < 0 then
+    raise exception using errcode = '22023', message = format('working hours must be 0 or more, not %s', p_hours);
+  end if;
+  select * into w from case_working_time;
+  here := p_start at time zone w.time_zone;
+  day := here::date;
+  clock := here::time;
+  -- Ten years of days at most: a calendar of holidays only would otherwise never end.
+  for i in 0 .. 3660 loop
+    if is_working_day(day) then
+      for k in 1 .. 2 loop
+        period_start := case k when 1 then w.am_start else w.pm_start end;
+        period_end := case k when 1 then w.am_end else w.pm_end end;
+        if clock < period_end then
+          begin_at := greatest(clock, period_start);
+          if left_over <= period_end - begin_at then
+            return (day + begin_at + left_over) at time zone w.time_zone;
+          end if;
+          left_over := left_over - (period_end - begin_at);
+        end if;
+      end loop;
+    end if;
+    day := day + 1;
+    clock := '00:00';
+  end loop;
+  raise exception using errcode = '22023', message = 'no working time within ten years: check the calendar';
+end
+$function$;
+-- execute on add_working_hours(p_start timestamp with time zone, p_hours numeric): authenticated, service_role
 
 -- The admin areas of one level (district, street, community) the caller may see, as a GeoJSON
 -- FeatureCollection: code, name, level, parentCode.
@@ -552,6 +684,72 @@ AS $function$
   select coalesce(array_agg(a.action order by a.action), '{}') from case_actions a where a.from_state = p_state and p_role = any (a.roles)
 $function$;
 -- execute on case_allowed_actions(p_state text, p_role text): authenticated, service_role
+
+-- A case the caller may read (RLS; null otherwise) with its deadline, working hours left, overdue
+-- flag (decided against now()), the steps the caller may take and the trace, oldest first, each
+-- step marked late when it ended its stage after the deadline.
+CREATE OR REPLACE FUNCTION public.case_detail(p_id uuid)
+ RETURNS jsonb
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+  select jsonb_build_object(
+    'id', c.id, 'code', c.code, 'state', c.state, 'category', c.category, 'severity', c.severity, 'source', c.source,
+    'description', c.description, 'eventId', c.event_id, 'cellCode', c.cell_code, 'communityCode', c.community_code,
+    'outsideDistrict', c.outside_district, 'lngLat', jsonb_build_array(ST_X(c.geom), ST_Y(c.geom)),
+    'departmentId', c.department_id, 'departmentName', (select d.name from departments d where d.id = c.department_id),
+    'proposedDepartmentId', c.proposed_department_id,
+    'reportedAt', c.reported_at, 'updatedAt', c.updated_at, 'version', c.version,
+    'stageStartedAt', c.stage_started_at, 'deadlineAt', c.deadline_at,
+    'overdue', c.state in ('reported', 'registered', 'escalated', 'dispatched', 'in_progress', 'answered') and c.deadline_at < now(),
+    'workingHoursLeft', case when c.state in ('reported', 'registered', 'escalated', 'dispatched', 'in_progress', 'answered')
+                             then working_hours_between(now(), c.deadline_at) end,
+    'allowed', to_jsonb(case when app_role() = 'worker' and not is_own_cell(c.cell_code) then '{}'::text[]
+                             when app_role() = 'department' and c.department_id is distinct from member_department() then '{}'::text[]
+                             else case_allowed_actions(c.state, app_role()) end),
+    'trace', coalesce((select jsonb_agg(jsonb_build_object(
+        'action', t.action, 'fromState', t.from_state, 'toState', t.to_state, 'actorName', t.actor_name, 'actorRole', t.actor_role,
+        'departmentId', t.department_id, 'note', t.note, 'at', t.at, 'deadlineAt', t.deadline_at,
+        'late', t.deadline_at is not null and t.at > t.deadline_at) order by t.id)
+      from case_trace t where t.case_id = c.id), '[]'))
+  from cases c where c.id = p_id
+$function$;
+-- execute on case_detail(p_id uuid): authenticated, service_role
+
+-- The working time, calendar, time limits and routing rules, as the caller may read them.
+CREATE OR REPLACE FUNCTION public.case_settings()
+ RETURNS jsonb
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+  select jsonb_build_object(
+    'workingTime', (select jsonb_build_object('timeZone', w.time_zone, 'amStart', to_char(w.am_start, 'HH24:MI'), 'amEnd', to_char(w.am_end, 'HH24:MI'),
+                                              'pmStart', to_char(w.pm_start, 'HH24:MI'), 'pmEnd', to_char(w.pm_end, 'HH24:MI'))
+                    from case_working_time w),
+    'calendar', coalesce((select jsonb_agg(jsonb_build_object('day', c.day, 'kind', c.kind, 'name', c.name) order by c.day) from work_calendar c), '[]'),
+    'timeLimits', coalesce((select jsonb_agg(jsonb_build_object('category', l.category, 'severity', l.severity, 'stage', l.stage, 'hours', l.hours)
+                                             order by l.category, l.severity, l.stage) from case_time_limits l), '[]'),
+    'routes', coalesce((select jsonb_agg(jsonb_build_object('id', r.id, 'category', r.category, 'areaCode', r.area_code, 'departmentId', r.department_id)
+                                         order by r.category, r.area_code) from case_routes r), '[]'))
+$function$;
+-- execute on case_settings(): authenticated, service_role
+
+-- The time limit in working hours of a stage for a category and severity (the most specific row of
+-- case_time_limits, the shorter of two as specific), or null.
+CREATE OR REPLACE FUNCTION public.case_stage_hours(p_category text, p_severity integer, p_stage text)
+ RETURNS numeric
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+  select l.hours from case_time_limits l
+  where l.stage = p_stage and l.category in (p_category, '*') and l.severity in (p_severity, 0)
+  order by (l.category = p_category)::int + (l.severity = p_severity)::int desc, l.hours
+  limit 1
+$function$;
+-- execute on case_stage_hours(p_category text, p_severity integer, p_stage text): authenticated, service_role
 
 -- The current cell containing a point (the lowest code on a shared border, so the answer is
 -- deterministic), or null outside every cell.
@@ -1438,6 +1636,87 @@ AS $function$
 $function$;
 -- execute on is_own_cell(p_cell_code text): authenticated, service_role
 
+-- Whether a day is a working day: Monday to Friday unless the calendar makes it a holiday, or a
+-- weekend day the calendar makes a working day.
+CREATE OR REPLACE FUNCTION public.is_working_day(p_day date)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+  select coalesce((select w.kind = 'workday' from work_calendar w where w.day = p_day), extract(isodow from p_day) < 6)
+$function$;
+-- execute on is_working_day(p_day date): authenticated, service_role
+
+-- A page of the cases the caller may read (RLS), filtered by {states[], overdue, category, source,
+-- severity, cellCode, areaCode (a street's or community's code), departmentId, from, to, text} and
+-- sorted by {sort: deadline (open cases by deadline, default) | reported}; {total, overdue, rows}.
+-- Overdue is decided here, against now().
+CREATE OR REPLACE FUNCTION public.list_cases(p_filter jsonb DEFAULT '{}'::jsonb, p_limit integer DEFAULT 100, p_offset integer DEFAULT 0)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+declare
+  f jsonb := coalesce(p_filter, '{}');
+  states text[] := case when jsonb_typeof(f -> 'states') = 'array' then array(select jsonb_array_elements_text(f -> 'states')) end;
+  open_states constant text[] := '{reported,registered,escalated,dispatched,in_progress,answered}';
+  result jsonb;
+begin
+  if p_limit is null or p_limit < 1 or p_limit > 1000 then
+    raise exception using errcode = '22023', message = format('p_limit must be 1 to 1000, not %s', p_limit);
+  end if;
+  with picked as (
+    select c.*, (c.state = any (open_states) and c.deadline_at < now()) as overdue
+    from cases c
+    where (states is null or c.state = any (states))
+      and (not coalesce((f ->> 'overdue')::boolean, false) or (c.state = any (open_states) and c.deadline_at < now()))
+      and (f ->> 'category' is null or c.category = f ->> 'category')
+      and (f ->> 'source' is null or c.source = f ->> 'source')
+      and (f ->> 'severity' is null or c.severity = (f ->> 'severity')::smallint)
+      and (f ->> 'cellCode' is null or c.cell_code = f ->> 'cellCode')
+      and (f ->> 'areaCode' is null or c.community_code like (f ->> 'areaCode') || '%')
+      and (f ->> 'departmentId' is null or c.department_id = f ->> 'departmentId')
+      and (f ->> 'from' is null or c.reported_at >= (f ->> 'from')::timestamptz)
+      and (f ->> 'to' is null or c.reported_at < (f ->> 'to')::timestamptz)
+      and (f ->> 'text' is null or c.code ilike '%' || (f ->> 'text') || '%' or c.description ilike '%' || (f ->> 'text') || '%')
+  ), page as (
+    select p.*, row_number() over (order by
+      case when coalesce(f ->> 'sort', 'deadline') = 'deadline' then (p.state = any (open_states)) end desc nulls last,
+      case when coalesce(f ->> 'sort', 'deadline') = 'deadline' then p.deadline_at end asc nulls last,
+      p.reported_at desc, p.code) as ord
+    from picked p
+    order by ord
+    limit p_limit offset greatest(coalesce(p_offset, 0), 0)
+  )
+  select jsonb_build_object(
+    'total', (select count(*) from picked),
+    'overdue', (select count(*) from picked where overdue),
+    'rows', coalesce((select jsonb_agg(jsonb_build_object(
+      'id', p.id, 'code', p.code, 'state', p.state, 'category', p.category, 'severity', p.severity, 'source', p.source,
+      'cellCode', p.cell_code, 'communityCode', p.community_code, 'departmentId', p.department_id,
+      'departmentName', (select d.name from departments d where d.id = p.department_id),
+      'description', left(p.description, 200), 'reportedAt', p.reported_at, 'updatedAt', p.updated_at,
+      'deadlineAt', p.deadline_at, 'overdue', p.overdue, 'lngLat', jsonb_build_array(ST_X(p.geom), ST_Y(p.geom)))
+      order by p.ord) from page p), '[]'))
+  into result;
+  return result;
+end
+$function$;
+-- execute on list_cases(p_filter jsonb, p_limit integer, p_offset integer): authenticated, service_role
+
+-- The departments cases may be dispatched to, by name.
+CREATE OR REPLACE FUNCTION public.list_departments()
+ RETURNS jsonb
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+  select coalesce(jsonb_agg(jsonb_build_object('id', d.id, 'name', d.name) order by d.name), '[]') from departments d
+$function$;
+-- execute on list_departments(): authenticated, service_role
+
 -- Every rule set version, newest first: [{id, name, version, rules, createdAt}].
 CREATE OR REPLACE FUNCTION public.list_rule_sets()
  RETURNS jsonb
@@ -1994,6 +2273,23 @@ end
 $function$;
 -- execute on preview_cell_edit(p_operation text, p_args jsonb): authenticated, service_role
 
+-- The department the routing rules propose for a category in a community: the rule of that category
+-- before the rule of any category, then the smallest area; null without a rule.
+CREATE OR REPLACE FUNCTION public.propose_department(p_category text, p_community_code text)
+ RETURNS jsonb
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+  select jsonb_build_object('departmentId', r.department_id, 'routeId', r.id, 'category', r.category, 'areaCode', r.area_code)
+  from case_routes r
+  where r.category in (p_category, '*')
+    and (r.area_code = '' or left(coalesce(p_community_code, ''), length(r.area_code)) = r.area_code)
+  order by (r.category = p_category) desc, length(r.area_code) desc
+  limit 1
+$function$;
+-- execute on propose_department(p_category text, p_community_code text): authenticated, service_role
+
 -- Re-assigns the entities and events inside an area to the cells that now contain them, after a
 -- grid edit. Security definer: under row security the spatial index cannot be used; it only writes
 -- the cell each point lies in, as the assignment trigger does for anyone.
@@ -2097,7 +2393,9 @@ $function$;
 -- execute on refresh_community_shapes(p_codes text[]): owner only
 
 -- Reports a case at a WGS-84 position (admins and command anywhere, grid workers in their own
--- cells), state reported, with its first trace row; returns {id, code, state, cellCode, version}.
+-- cells), state reported, with its first trace row, the deadline to register it and the department
+-- the routing rules propose; returns {id, code, state, cellCode, version, deadlineAt,
+-- proposedDepartmentId}.
 CREATE OR REPLACE FUNCTION public.report_case(p_source text, p_category text, p_severity integer, p_description text, p_lon double precision, p_lat double precision, p_event_id uuid DEFAULT NULL::uuid)
  RETURNS jsonb
  LANGUAGE plpgsql
@@ -2117,10 +2415,17 @@ begin
   if role = 'worker' and not is_own_cell(reported.cell_code) then
     raise exception using errcode = '42501', message = 'a grid worker reports cases in their own cells only';
   end if;
-  insert into case_trace (case_id, action, from_state, to_state, actor, actor_role, note)
-  values (reported.id, 'report', null, 'reported', auth.uid(), role, coalesce(p_description, ''));
+  update cases
+  set deadline_at = add_working_hours(reported.reported_at, case_stage_hours(reported.category, reported.severity, 'reported')),
+      stage_started_at = reported.reported_at,
+      proposed_department_id = propose_department(reported.category, reported.community_code) ->> 'departmentId'
+  where id = reported.id
+  returning * into reported;
+  insert into case_trace (case_id, action, from_state, to_state, actor, actor_role, actor_name, note)
+  values (reported.id, 'report', null, 'reported', auth.uid(), role, coalesce((select m.display_name from members m where m.user_id = auth.uid()), ''),
+          coalesce(p_description, ''));
   return jsonb_build_object('id', reported.id, 'code', reported.code, 'state', reported.state, 'cellCode', reported.cell_code,
-                            'version', reported.version);
+                            'version', reported.version, 'deadlineAt', reported.deadline_at, 'proposedDepartmentId', reported.proposed_department_id);
 end
 $function$;
 -- execute on report_case(p_source text, p_category text, p_severity integer, p_description text, p_lon double precision, p_lat double precision, p_event_id uuid): authenticated, service_role
@@ -2451,6 +2756,70 @@ end
 $function$;
 -- execute on search_map(p_query text, p_limit integer): authenticated, service_role
 
+-- Routes a category in an area to a department (p_department null: removes the rule); command
+-- centre and administrators.
+CREATE OR REPLACE FUNCTION public.set_case_route(p_category text, p_area_code text, p_department text)
+ RETURNS void
+ LANGUAGE plpgsql
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+begin
+  if app_role() not in ('admin', 'command') then
+    raise exception using errcode = '42501', message = 'only the command centre and administrators edit the routing rules';
+  end if;
+  if p_department is null then
+    delete from case_routes where category = p_category and area_code = coalesce(p_area_code, '');
+  else
+    if not exists (select 1 from departments d where d.id = p_department) then
+      raise exception using errcode = '22023', message = format('no department %s', p_department);
+    end if;
+    insert into case_routes (category, area_code, department_id) values (p_category, coalesce(p_area_code, ''), p_department)
+    on conflict (category, area_code) do update set department_id = excluded.department_id;
+  end if;
+end
+$function$;
+-- execute on set_case_route(p_category text, p_area_code text, p_department text): authenticated, service_role
+
+-- Sets the working hours of a stage for a category and severity (p_hours null: removes the row);
+-- command centre and administrators. Deadlines of stages already begun stay.
+CREATE OR REPLACE FUNCTION public.set_case_time_limit(p_category text, p_severity integer, p_stage text, p_hours numeric)
+ RETURNS void
+ LANGUAGE plpgsql
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+begin
+  if app_role() not in ('admin', 'command') then
+    raise exception using errcode = '42501', message = 'only the command centre and administrators edit the time limits';
+  end if;
+  if p_hours is null then
+    delete from case_time_limits where category = p_category and severity = p_severity and stage = p_stage;
+  else
+    insert into case_time_limits (category, severity, stage, hours) values (p_category, p_severity, p_stage, p_hours)
+    on conflict (category, severity, stage) do update set hours = excluded.hours;
+  end if;
+end
+$function$;
+-- execute on set_case_time_limit(p_category text, p_severity integer, p_stage text, p_hours numeric): authenticated, service_role
+
+-- Sets the working periods case time limits count in (command centre and administrators, under
+-- RLS).
+CREATE OR REPLACE FUNCTION public.set_case_working_time(p_time_zone text, p_am_start time without time zone, p_am_end time without time zone, p_pm_start time without time zone, p_pm_end time without time zone)
+ RETURNS void
+ LANGUAGE plpgsql
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+begin
+  if not exists (select 1 from pg_timezone_names where name = p_time_zone) then
+    raise exception using errcode = '22023', message = format('unknown time zone %s', p_time_zone);
+  end if;
+  update case_working_time set time_zone = p_time_zone, am_start = p_am_start, am_end = p_am_end, pm_start = p_pm_start, pm_end = p_pm_end;
+  if not found then
+    raise exception using errcode = '42501', message = 'only the command centre and administrators set the working time';
+  end if;
+end
+$function$;
+-- execute on set_case_working_time(p_time_zone text, p_am_start time without time zone, p_am_end time without time zone, p_pm_start time without time zone, p_pm_end time without time zone): authenticated, service_role
+
 -- Puts an event category in a quadrant of the risk × responsibility matrix, with a note.
 -- Administrators only.
 CREATE OR REPLACE FUNCTION public.set_risk_matrix_entry(p_category text, p_risk text, p_responsibility text, p_note text)
@@ -2470,6 +2839,27 @@ begin
 end
 $function$;
 -- execute on set_risk_matrix_entry(p_category text, p_risk text, p_responsibility text, p_note text): authenticated, service_role
+
+-- Makes a day a holiday or a working day (p_kind null: back to the weekday rule); command centre
+-- and administrators.
+CREATE OR REPLACE FUNCTION public.set_work_calendar_day(p_day date, p_kind text, p_name text DEFAULT ''::text)
+ RETURNS void
+ LANGUAGE plpgsql
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+begin
+  if app_role() not in ('admin', 'command') then
+    raise exception using errcode = '42501', message = 'only the command centre and administrators edit the calendar';
+  end if;
+  if p_kind is null then
+    delete from work_calendar where day = p_day;
+  else
+    insert into work_calendar (day, kind, name) values (p_day, p_kind, coalesce(p_name, ''))
+    on conflict (day) do update set kind = excluded.kind, name = excluded.name;
+  end if;
+end
+$function$;
+-- execute on set_work_calendar_day(p_day date, p_kind text, p_name text): authenticated, service_role
 
 -- Grid edit: splits a cell along a line (or a MultiLineString) drawn across it. The largest part
 -- keeps the code, the others get new codes; where the line crosses a border the neighbours gain the
@@ -2564,8 +2954,8 @@ $function$;
 -- Takes a case one step (case_actions): locks it, checks the caller may see it and take the step
 -- from its state (else 22023 naming the state and the allowed steps), the reason where one is
 -- needed, the department for a dispatch and the version the caller saw (else 40001); writes the
--- state and a trace row in one transaction. Returns {id, code, state, departmentId, version,
--- allowed}.
+-- state, the new stage's deadline and a trace row (with the deadline of the stage it ended) in one
+-- transaction. Returns {id, code, state, departmentId, version, deadlineAt, allowed}.
 CREATE OR REPLACE FUNCTION public.transition_case(p_case uuid, p_action text, p_note text DEFAULT ''::text, p_department text DEFAULT NULL::text, p_expected_version integer DEFAULT NULL::integer)
  RETURNS jsonb
  LANGUAGE plpgsql
@@ -2577,6 +2967,7 @@ declare
   c cases%rowtype;
   step case_actions%rowtype;
   allowed text[];
+  left_deadline timestamptz;
 begin
   -- The case is locked: two transitions of one case run one after the other, never interleaved.
   select * into c from cases where id = p_case for update;
@@ -2610,16 +3001,63 @@ begin
     end if;
     c.department_id := p_department;
   end if;
-  update cases set state = step.to_state, department_id = c.department_id, version = version + 1, updated_at = now()
+  left_deadline := c.deadline_at;
+  update cases
+  set state = step.to_state, department_id = c.department_id, version = version + 1, updated_at = now(), stage_started_at = now(),
+      deadline_at = add_working_hours(now(), case_stage_hours(c.category, c.severity, step.to_state))
   where id = c.id
   returning * into c;
-  insert into case_trace (case_id, action, from_state, to_state, actor, actor_role, department_id, note)
-  values (c.id, p_action, step.from_state, step.to_state, auth.uid(), role, c.department_id, coalesce(p_note, ''));
+  insert into case_trace (case_id, action, from_state, to_state, actor, actor_role, actor_name, department_id, note, deadline_at)
+  values (c.id, p_action, step.from_state, step.to_state, auth.uid(), role,
+          coalesce((select m.display_name from members m where m.user_id = auth.uid()), ''), c.department_id, coalesce(p_note, ''), left_deadline);
   return jsonb_build_object('id', c.id, 'code', c.code, 'state', c.state, 'departmentId', c.department_id, 'version', c.version,
-                            'allowed', to_jsonb(case_allowed_actions(c.state, role)));
+                            'deadlineAt', c.deadline_at, 'allowed', to_jsonb(case_allowed_actions(c.state, role)));
 end
 $function$;
 -- execute on transition_case(p_case uuid, p_action text, p_note text, p_department text, p_expected_version integer): authenticated, service_role
+
+-- Working hours from one moment to another (negative when the second is earlier), to two decimals.
+CREATE OR REPLACE FUNCTION public.working_hours_between(p_from timestamp with time zone, p_to timestamp with time zone)
+ RETURNS numeric
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+declare
+  w case_working_time%rowtype;
+  a timestamp;
+  b timestamp;
+  day date;
+  total interval := interval '0';
+  period_start timestamp;
+  period_end timestamp;
+begin
+  if p_from is null or p_to is null then
+    return null;
+  end if;
+  if p_to < p_from then
+    return -working_hours_between(p_to, p_from);
+  end if;
+  select * into w from case_working_time;
+  a := p_from at time zone w.time_zone;
+  b := p_to at time zone w.time_zone;
+  day := a::date;
+  while day <= b::date loop
+    if is_working_day(day) then
+      for k in 1 .. 2 loop
+        period_start := greatest(a, day + case k when 1 then w.am_start else w.pm_start end);
+        period_end := least(b, day + case k when 1 then w.am_end else w.pm_end end);
+        if period_end > period_start then
+          total := total + (period_end - period_start);
+        end if;
+      end loop;
+    end if;
+    day := day + 1;
+  end loop;
+  return round(extract(epoch from total) / 3600, 2);
+end
+$function$;
+-- execute on working_hours_between(p_from timestamp with time zone, p_to timestamp with time zone): authenticated, service_role
 
 -- Internal to grid edits: closes the cells p_before, writes p_after (valid, non-empty, single-part
 -- unless allowed; codes kept or issued by next_cell_codes), hands workers to new and heir cells,

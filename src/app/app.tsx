@@ -8,15 +8,17 @@ import { BackendProvider } from '../data/backend-context';
 import type { BootSnapshot } from '../data/boot-snapshot';
 import type { BackupSummary } from '../data/embedded/backup';
 import { dropSnapshots } from '../data/embedded/snapshot-store';
-import type { BBox, PointKind } from '../domain/ids';
+import type { BBox, CellCode, PointKind } from '../domain/ids';
 import type { PointColumns } from '../domain/records';
 import { convertForDisplay, convertPointsForDisplay } from '../geo/convert-for-display';
 import { fromWgs84, toWgs84 } from '../geo/crs-china';
+import { EVENT_CATEGORY_NAMES } from '../i18n/categories';
 import type { MapController } from '../map/map-controller';
 import { MapView } from '../map/map-view';
 import { type LabelFeature, renderModel } from '../map/render-model';
 import { initialUiState, uiReducer } from '../state/ui-state';
 import { BootStatus } from '../ui/boot-status';
+import type { CasesRequest } from '../ui/cases-panel';
 import { errorText } from '../ui/error-text';
 import { formatCount, formatTime } from '../ui/format';
 import { Header } from '../ui/header';
@@ -24,6 +26,7 @@ import { Inspector } from '../ui/inspector';
 import { LayerPanel } from '../ui/layer-panel';
 import { SearchBox, type SearchPick } from '../ui/search-box';
 import { SessionMenu } from '../ui/session-menu';
+import { caseDraft } from './case-draft';
 import { downloadCells } from './download-cells';
 import { hooks, publishMap, usePublishedData } from './test-hooks';
 import { useDistrict } from './use-district';
@@ -48,6 +51,7 @@ export interface AppProps {
 const ClassifyPanel = lazy(() => import('../ui/classify-panel').then((m) => ({ default: m.ClassifyPanel })));
 const GridEditPanel = lazy(() => import('../ui/grid-edit-panel').then((m) => ({ default: m.GridEditPanel })));
 const HeatPanel = lazy(() => import('../ui/heat-panel').then((m) => ({ default: m.HeatPanel })));
+const CasesPanel = lazy(() => import('../ui/cases-panel').then((m) => ({ default: m.CasesPanel })));
 const ImportDialog = lazy(() => import('../ui/import-dialog').then((m) => ({ default: m.ImportDialog })));
 const BackupDialog = lazy(() => import('../ui/backup-dialog').then((m) => ({ default: m.BackupDialog })));
 /** Where a restore leaves its summary for the page that opens after it. */
@@ -93,6 +97,8 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
   });
   const [restoredShown, setRestoredShown] = useState(true);
   const [classifyOpen, setClassifyOpen] = useState(false);
+  const [casesOpen, setCasesOpen] = useState(false);
+  const [casesRequest, setCasesRequest] = useState<CasesRequest | null>(null);
   const [problemsShown, setProblemsShown] = useState(false);
   /** What the editing panel draws over the cells (display coordinates). */
   const [overlay, setOverlay] = useState<FeatureCollection | null>(null);
@@ -173,6 +179,8 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
   const switchSession = async (request: SignInRequest | null) => {
     dispatch({ type: 'select', selection: null });
     if (ui.editing) dispatch({ type: 'toggle-editing' });
+    // The cases panel stays open, on the new user's list.
+    setCasesRequest(null);
     await district.switchSession(request);
   };
 
@@ -189,6 +197,14 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
     else if (pick.kind === 'point') dispatch({ type: 'select', selection: { type: 'point', kind: pick.pointKind, id: pick.id } });
     else if (pick.kind === 'address' && pick.cellCode) dispatch({ type: 'select', selection: { type: 'cell', code: pick.cellCode } });
   };
+
+  /** A position the user clicks on the map, in WGS-84 (null: cancelled with Escape). */
+  const pickPoint = async () => {
+    const lngLat = (await controller.current?.pickLngLat()) ?? null;
+    return lngLat && toWgs84(lngLat, displayCrs);
+  };
+  // Cases are reported in the events' categories (every one the demo knows when events are not loaded).
+  const caseCategories = heat.categories.length > 0 ? heat.categories : [...EVENT_CATEGORY_NAMES];
 
   const onController = useCallback((c: MapController | null) => {
     controller.current = c;
@@ -219,12 +235,28 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
               className={`header-action${classifyOpen ? ' active' : ''}`}
               onClick={() => {
                 setClassifyShow(null);
+                setCasesOpen(false);
                 setClassifyOpen((o) => !o);
               }}
               aria-pressed={classifyOpen}
               data-testid="classify-open"
             >
               {t('classify.open')}
+            </button>
+          )}
+          {backend && session && session.role !== 'anon' && (
+            <button
+              type="button"
+              className={`header-action${casesOpen ? ' active' : ''}`}
+              onClick={() => {
+                setClassifyOpen(false);
+                setCasesRequest(null);
+                setCasesOpen((o) => !o);
+              }}
+              aria-pressed={casesOpen}
+              data-testid="cases-open"
+            >
+              {t('cases.open')}
             </button>
           )}
           {backend && (session?.role === 'admin' || session?.role === 'worker') && (
@@ -335,6 +367,25 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
               />
             </Suspense>
           )}
+          {casesOpen && backend && session && !ui.editing && (
+            <Suspense fallback={<PanelLoading />}>
+              <CasesPanel
+                key={session.userId ?? 'anon'}
+                backend={backend}
+                role={session.role}
+                categories={caseCategories}
+                request={casesRequest}
+                pickPoint={pickPoint}
+                onLocate={(c) => {
+                  controller.current?.jumpTo(fromWgs84(c.lngLat, displayCrs), 17);
+                  // The cell's inspector beside the case; on a phone the case keeps the sheet.
+                  if (c.cellCode && !window.matchMedia('(max-width: 640px)').matches)
+                    dispatch({ type: 'select', selection: { type: 'cell', code: c.cellCode as CellCode } });
+                }}
+                onClose={() => setCasesOpen(false)}
+              />
+            </Suspense>
+          )}
           {inspector && !ui.editing && (
             <Inspector
               content={inspector}
@@ -344,6 +395,15 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
                   ? (ruleSet) => {
                       setClassifyShow(ruleSet);
                       setClassifyOpen(true);
+                    }
+                  : undefined
+              }
+              onReportCase={
+                session && ['admin', 'command', 'worker'].includes(session.role)
+                  ? (from) => {
+                      setClassifyOpen(false);
+                      setCasesRequest({ kind: 'report', draft: caseDraft(from, cells) });
+                      setCasesOpen(true);
                     }
                   : undefined
               }
@@ -361,10 +421,7 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
                 backend={backend}
                 geocoder={config.geocoder}
                 cells={cells}
-                pickPoint={async () => {
-                  const lngLat = (await controller.current?.pickLngLat()) ?? null;
-                  return lngLat && toWgs84(lngLat, displayCrs);
-                }}
+                pickPoint={pickPoint}
                 onImported={reloadKind}
                 onClose={() => setImportOpen(false)}
               />

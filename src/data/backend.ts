@@ -1,4 +1,15 @@
 import type { FeatureCollection, LineString, MultiLineString, MultiPolygon, Polygon } from 'geojson';
+import type {
+  CaseAction,
+  CaseDetail,
+  CaseFilter,
+  CaseList,
+  CaseReport,
+  CaseSettings,
+  CaseState,
+  CaseTimeLimit,
+  Department,
+} from '../domain/cases';
 import type { RuleSet } from '../domain/classify';
 import type { AppRole, BBox, CellClass, CellCode, CommunityCode, EntityKind, LngLat, PointKind } from '../domain/ids';
 import type {
@@ -335,4 +346,28 @@ export interface Backend {
   getCellClassHistory(code: CellCode): Promise<ClassChange[]>;
   listRiskMatrix(): Promise<RiskMatrixEntry[]>;
   setRiskMatrixEntry(entry: RiskMatrixEntry): Promise<void>;
+
+  // Cases. The state machine, deadlines and routing are the database's; these read and ask.
+  /** A page of the cases the user may read, filtered; overdue decided by the database. */
+  listCases(filter: CaseFilter, limit?: number, offset?: number): Promise<CaseList>;
+  /** The case with its trace and the steps the user may take, or null when not visible. */
+  getCase(id: string): Promise<CaseDetail | null>;
+  /** Reports a case at a position (admins and command anywhere, grid workers in their cells). */
+  reportCase(report: CaseReport): Promise<{ id: string; code: string }>;
+  /**
+   * Takes a case one step. Refused with 'invalid' (not a next step, naming the allowed ones; a
+   * reason or department missing) or 'conflict' (someone else moved it since `expectedVersion`).
+   */
+  transitionCase(
+    id: string,
+    action: CaseAction,
+    options?: { note?: string; departmentId?: string | null; expectedVersion?: number },
+  ): Promise<{ state: CaseState; version: number }>;
+  listDepartments(): Promise<Department[]>;
+  getCaseSettings(): Promise<CaseSettings>;
+  /** Time limits, calendar and routes (command centre and administrators). null removes. */
+  setCaseTimeLimit(limit: Omit<CaseTimeLimit, 'hours'> & { hours: number | null }): Promise<void>;
+  setWorkCalendarDay(day: string, kind: 'holiday' | 'workday' | null, name?: string): Promise<void>;
+  setCaseRoute(category: string, areaCode: string, departmentId: string | null): Promise<void>;
+  setCaseWorkingTime(workingTime: CaseSettings['workingTime']): Promise<void>;
 }

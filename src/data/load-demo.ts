@@ -1,7 +1,9 @@
+import { planDemoCases } from '../demo/demo-cases';
 import { DEMO_RULE_SET } from '../demo/demo-rules';
 import type { DemoDistrict } from '../demo/generate-district';
 import { normalizeAddress } from '../domain/address';
 import { DEMO_MEMBERS } from './demo-members';
+import { loadDemoCases } from './load-demo-cases';
 import type { SqlClient } from './sql-client';
 
 const BATCH_ROWS = 5_000;
@@ -44,6 +46,7 @@ export interface LoadCounts {
   cells: number;
   entities: number;
   events: number;
+  cases: number;
 }
 
 /**
@@ -145,7 +148,8 @@ export async function loadDemo(client: SqlClient, demo: DemoDistrict): Promise<L
     );
     await insertBatches(
       client,
-      DEMO_MEMBERS.map((m) => ({ user_id: m.userId, role: m.role, display_name: m.displayName })),
+      // Department officers come with their departments (loadDemoCases).
+      DEMO_MEMBERS.filter((m) => m.role !== 'department').map((m) => ({ user_id: m.userId, role: m.role, display_name: m.displayName })),
       `insert into members (user_id, role, display_name)
        select user_id, role, display_name from jsonb_to_recordset($1::jsonb) as r(user_id uuid, role text, display_name text)
        on conflict (user_id) do update set role = excluded.role, display_name = excluded.display_name`,
@@ -160,6 +164,10 @@ export async function loadDemo(client: SqlClient, demo: DemoDistrict): Promise<L
         [worker.userId, firstCommunity],
       );
     }
+    // Cases run to the end of the demo's last day (its events' last moment).
+    const last = demo.events.reduce((m, e) => Math.max(m, Date.parse(e.occurred_at)), 0);
+    const endOfDay = new Date(Math.ceil((last + 8 * 3_600_000) / 86_400_000) * 86_400_000 - 8 * 3_600_000);
+    await loadDemoCases(client, planDemoCases(demo.events, 1), endOfDay);
     await client.exec('commit');
   } catch (error) {
     await client.exec('rollback').catch(() => undefined);
@@ -171,7 +179,7 @@ export async function loadDemo(client: SqlClient, demo: DemoDistrict): Promise<L
   await classifyByDemoRules(client);
   const { rows } = await client.query<LoadCounts>(
     `select (select count(*)::int from addresses) as addresses, (select count(*)::int from admin_areas) as admin_areas, (select count(*)::int from cells) as cells,
-            (select count(*)::int from entities) as entities, (select count(*)::int from events) as events`,
+            (select count(*)::int from entities) as entities, (select count(*)::int from events) as events, (select count(*)::int from cases) as cases`,
   );
   return rows[0] as LoadCounts;
 }

@@ -1,5 +1,6 @@
 import type { FeatureCollection, MultiPolygon } from 'geojson';
 import { doorPart, normalizeAddress } from '../domain/address';
+import type { CaseDetail, CaseList, CaseSettings, CaseState, Department } from '../domain/cases';
 import type { CellCode, CommunityCode, EntityKind, PointKind } from '../domain/ids';
 import type { AdminAreaProperties, AdminLevel, CellEditResult, CellProperties, GeocodeCandidate, ImportResult } from '../domain/records';
 import type {
@@ -54,6 +55,16 @@ export const RPC_NAMES = [
   'cell_class_history',
   'risk_matrix_entries',
   'set_risk_matrix_entry',
+  'list_cases',
+  'case_detail',
+  'report_case',
+  'transition_case',
+  'list_departments',
+  'case_settings',
+  'set_case_time_limit',
+  'set_work_calendar_day',
+  'set_case_route',
+  'set_case_working_time',
 ] as const;
 export type RpcName = (typeof RPC_NAMES)[number];
 
@@ -97,6 +108,16 @@ type Reads = Pick<
   | 'getCellClassHistory'
   | 'listRiskMatrix'
   | 'setRiskMatrixEntry'
+  | 'listCases'
+  | 'getCase'
+  | 'reportCase'
+  | 'transitionCase'
+  | 'listDepartments'
+  | 'getCaseSettings'
+  | 'setCaseTimeLimit'
+  | 'setWorkCalendarDay'
+  | 'setCaseRoute'
+  | 'setCaseWorkingTime'
 >;
 
 /** Returns the read methods of a Backend, implemented once over any RpcTransport. */
@@ -224,6 +245,47 @@ export function rpcReads(transport: RpcTransport): Reads {
         p_risk: e.risk,
         p_responsibility: e.responsibility,
         p_note: e.note,
+      });
+    },
+    listCases: (filter, limit = 100, offset = 0) =>
+      transport.rpc<CaseList>('list_cases', { p_filter: filter, p_limit: limit, p_offset: offset }),
+    getCase: (id) => transport.rpc<CaseDetail | null>('case_detail', { p_id: id }),
+    reportCase: (r) =>
+      transport.rpc<{ id: string; code: string }>('report_case', {
+        p_source: r.source,
+        p_category: r.category,
+        p_severity: r.severity,
+        p_description: r.description,
+        p_lon: r.lngLat[0],
+        p_lat: r.lngLat[1],
+        p_event_id: r.eventId ?? null,
+      }),
+    transitionCase: (id, action, options) =>
+      transport.rpc<{ state: CaseState; version: number }>('transition_case', {
+        p_case: id,
+        p_action: action,
+        p_note: options?.note ?? '',
+        p_department: options?.departmentId ?? null,
+        p_expected_version: options?.expectedVersion ?? null,
+      }),
+    listDepartments: () => transport.rpc<Department[]>('list_departments', {}),
+    getCaseSettings: () => transport.rpc<CaseSettings>('case_settings', {}),
+    setCaseTimeLimit: async (l) => {
+      await transport.rpc('set_case_time_limit', { p_category: l.category, p_severity: l.severity, p_stage: l.stage, p_hours: l.hours });
+    },
+    setWorkCalendarDay: async (day, kind, name = '') => {
+      await transport.rpc('set_work_calendar_day', { p_day: day, p_kind: kind, p_name: name });
+    },
+    setCaseRoute: async (category, areaCode, departmentId) => {
+      await transport.rpc('set_case_route', { p_category: category, p_area_code: areaCode, p_department: departmentId });
+    },
+    setCaseWorkingTime: async (w) => {
+      await transport.rpc('set_case_working_time', {
+        p_time_zone: w.timeZone,
+        p_am_start: w.amStart,
+        p_am_end: w.amEnd,
+        p_pm_start: w.pmStart,
+        p_pm_end: w.pmEnd,
       });
     },
   };

@@ -4,6 +4,22 @@
  * in Chinese in the database; the English UI shows these names, and a category not listed here
  * as it is.
  */
+/** Event categories of the standard grid governance list: what cases are reported in when no events are loaded. */
+export const EVENT_CATEGORY_NAMES = [
+  '市容环境',
+  '占道经营',
+  '噪音扰民',
+  '邻里纠纷',
+  '交通秩序',
+  '设施损坏',
+  '违章建筑',
+  '消防安全',
+  '治安隐患',
+  '环境污染',
+  '食品安全',
+  '安全生产',
+] as const;
+
 export const EN_CATEGORIES: Readonly<Record<string, string>> = {
   // Events
   市容环境: 'City appearance',

@@ -25,6 +25,8 @@ export interface InspectorProps {
   onCellChanged?(): void;
   /** Opens a saved rule set (the one a cell's class names); absent: the user may not open rule sets. */
   onOpenRuleSet?(ruleSet: { name: string; version: number }): void;
+  /** Starts a case in the cell or from the event shown; absent: the user may not report cases. */
+  onReportCase?(from: { cellCode: string } | { event: EventDetail }): void;
   onClose(): void;
 }
 
@@ -308,7 +310,7 @@ function PointView({ point }: { point: PointDetail }) {
 }
 
 /** The right-hand panel: details of the selected cell or point. */
-export function Inspector({ content, canOverride = false, onCellChanged, onOpenRuleSet, onClose }: InspectorProps) {
+export function Inspector({ content, canOverride = false, onCellChanged, onOpenRuleSet, onReportCase, onClose }: InspectorProps) {
   const { t } = useTranslation();
   return (
     <aside className="panel inspector" data-testid="inspector" aria-label={t('inspector.point')}>
@@ -323,6 +325,26 @@ export function Inspector({ content, canOverride = false, onCellChanged, onOpenR
         <CellView cell={content.cell} canOverride={canOverride} onChanged={() => onCellChanged?.()} onOpenRuleSet={onOpenRuleSet} />
       )}
       {content.type === 'point' && <PointView point={content.point} />}
+      {onReportCase && content.type === 'cell' && (
+        <button
+          type="button"
+          className="btn primary inspector-case"
+          onClick={() => onReportCase({ cellCode: content.cell.code })}
+          data-testid="inspector-report-case"
+        >
+          {t('cases.report.fromCell')}
+        </button>
+      )}
+      {onReportCase && content.type === 'point' && content.point.kind === 'event' && (
+        <button
+          type="button"
+          className="btn primary inspector-case"
+          onClick={() => onReportCase({ event: content.point as EventDetail })}
+          data-testid="inspector-event-case"
+        >
+          {t('cases.report.fromEvent')}
+        </button>
+      )}
     </aside>
   );
 }

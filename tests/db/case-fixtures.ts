@@ -25,3 +25,35 @@ export async function pointInWorkerCells(client: SqlClient, own: boolean): Promi
   );
   return rows[0] as { lon: number; lat: number };
 }
+
+/** Acts as `userId` from here on in the transaction (PostgREST's role and claims). */
+export async function actAs(tx: SqlClient, userId: string): Promise<void> {
+  await tx.exec('reset role');
+  await tx.exec('set local role authenticated');
+  await tx.query(`select set_config('request.jwt.claims', $1, true)`, [JSON.stringify({ sub: userId, role: 'authenticated' })]);
+}
+
+export type Step = { code: string; state: string; version: number; allowed: string[]; departmentId: string | null };
+
+export const step = async (
+  tx: SqlClient,
+  caseId: string,
+  action: string,
+  note = '',
+  department: string | null = null,
+  version: number | null = null,
+) =>
+  (await tx.query<{ r: Step }>('select transition_case($1, $2, $3, $4, $5) r', [caseId, action, note, department, version])).rows[0]
+    ?.r as Step;
+
+/** Returns the error `fn` fails with (code and message), or throws when it does not fail. */
+export async function failure(tx: SqlClient, fn: () => Promise<unknown>): Promise<{ code?: string; message: string }> {
+  await tx.exec('savepoint attempt');
+  try {
+    await fn();
+  } catch (error) {
+    await tx.exec('rollback to savepoint attempt');
+    return error as { code?: string; message: string };
+  }
+  throw new Error('expected a failure');
+}

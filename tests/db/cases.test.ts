@@ -2,44 +2,12 @@ import { beforeAll, expect, it } from 'vitest';
 import { DEMO_MEMBERS } from '../../src/data/demo-members';
 import { createPool } from '../../src/data/node-postgres';
 import type { SqlClient } from '../../src/data/sql-client';
-import { ENV_OFFICER, pointInWorkerCells, seedDepartments, URBAN_OFFICER } from './case-fixtures';
+import { actAs, ENV_OFFICER, failure, pointInWorkerCells, seedDepartments, step, URBAN_OFFICER } from './case-fixtures';
 import { describeEachDatabase, rolledBack } from './each-database';
 
 const id = (role: string) => DEMO_MEMBERS.find((m) => m.role === role)?.userId as string;
 const URBAN = URBAN_OFFICER;
 const ENV = ENV_OFFICER;
-
-/** Acts as `userId` from here on in the transaction (PostgREST's role and claims). */
-async function actAs(tx: SqlClient, userId: string): Promise<void> {
-  await tx.exec('reset role');
-  await tx.exec('set local role authenticated');
-  await tx.query(`select set_config('request.jwt.claims', $1, true)`, [JSON.stringify({ sub: userId, role: 'authenticated' })]);
-}
-
-type Step = { code: string; state: string; version: number; allowed: string[]; departmentId: string | null };
-
-const step = async (
-  tx: SqlClient,
-  caseId: string,
-  action: string,
-  note = '',
-  department: string | null = null,
-  version: number | null = null,
-) =>
-  (await tx.query<{ r: Step }>('select transition_case($1, $2, $3, $4, $5) r', [caseId, action, note, department, version])).rows[0]
-    ?.r as Step;
-
-/** Returns the error `fn` fails with (code and message), or throws when it does not fail. */
-async function failure(tx: SqlClient, fn: () => Promise<unknown>): Promise<{ code?: string; message: string }> {
-  await tx.exec('savepoint attempt');
-  try {
-    await fn();
-  } catch (error) {
-    await tx.exec('rollback to savepoint attempt');
-    return error as { code?: string; message: string };
-  }
-  throw new Error('expected a failure');
-}
 
 describeEachDatabase('cases: the closed loop', (db) => {
   let ownCell: { lon: number; lat: number } = { lon: 0, lat: 0 };

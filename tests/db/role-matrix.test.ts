@@ -50,6 +50,24 @@ const MATRIX: Record<string, Record<Actor, string>> = {
     stranger: 'none/denied/denied',
     anon: 'denied/denied/denied',
   },
+  case_routes: {
+    admin: 'all/ok/ok',
+    command: 'all/ok/ok',
+    worker: 'all/none/none',
+    planner: 'all/none/none',
+    department: 'all/none/none',
+    stranger: 'none/none/none',
+    anon: 'denied/denied/denied',
+  },
+  case_time_limits: {
+    admin: 'all/ok/ok',
+    command: 'all/ok/ok',
+    worker: 'all/none/none',
+    planner: 'all/none/none',
+    department: 'all/none/none',
+    stranger: 'none/none/none',
+    anon: 'denied/denied/denied',
+  },
   case_trace: {
     admin: 'all/denied/denied',
     command: 'all/denied/denied',
@@ -57,6 +75,15 @@ const MATRIX: Record<string, Record<Actor, string>> = {
     planner: 'all/denied/denied',
     department: 'part/denied/denied',
     stranger: 'none/denied/denied',
+    anon: 'denied/denied/denied',
+  },
+  case_working_time: {
+    admin: 'all/ok/denied',
+    command: 'all/ok/denied',
+    worker: 'all/none/denied',
+    planner: 'all/none/denied',
+    department: 'all/none/denied',
+    stranger: 'none/none/denied',
     anon: 'denied/denied/denied',
   },
   cases: {
@@ -167,6 +194,15 @@ const MATRIX: Record<string, Record<Actor, string>> = {
     stranger: 'none/none/none',
     anon: 'denied/denied/denied',
   },
+  work_calendar: {
+    admin: 'all/ok/ok',
+    command: 'all/ok/ok',
+    worker: 'all/none/none',
+    planner: 'all/none/none',
+    department: 'all/none/none',
+    stranger: 'none/none/none',
+    anon: 'denied/denied/denied',
+  },
   worker_cells: {
     admin: 'all/ok/ok',
     command: 'all/none/none',
@@ -231,6 +267,7 @@ describeEachDatabase('the role matrix', (db) => {
         select '占道经营', 'high', 'low' where not exists (select 1 from risk_matrix);
     `);
     await seedDepartments(db());
+    await db().exec(`insert into case_routes (category, department_id) select '*', 'urban' where not exists (select 1 from case_routes)`);
     // Cases: one in the demo worker's cell dispatched to the urban department, one elsewhere to no one.
     if ((await db().query<{ n: number }>('select count(*)::int n from cases')).rows[0]?.n === 0) await makeCases(db());
     const tables = (await projectTables(db())).sort();

@@ -1,0 +1,184 @@
+import { DEMO_DEPARTMENTS, type DemoCase } from '../demo/demo-cases';
+import type { CaseState } from '../domain/cases';
+import { DEMO_MEMBERS, DEMO_OFFICERS } from './demo-members';
+import type { SqlClient } from './sql-client';
+
+const member = (role: string) => DEMO_MEMBERS.find((m) => m.role === role)?.userId as string;
+
+/**
+ * Loads the demo's departments, their officers, the routing rules and the demo cases, inside
+ * the caller's transaction, as the owner. Each case's steps are placed in working hours by the
+ * database (add_working_hours, with its calendar) and follow the state machine of case_actions;
+ * a case whose next step would fall after `end` stays in its stage, its deadline the database's.
+ */
+export async function loadDemoCases(client: SqlClient, cases: readonly DemoCase[], end: Date): Promise<number> {
+  await client.query(
+    `insert into departments (id, name) select id, name from jsonb_to_recordset($1::jsonb) as r(id text, name text)
+     on conflict (id) do update set name = excluded.name`,
+    [JSON.stringify(DEMO_DEPARTMENTS.map((d) => ({ id: d.id, name: d.name })))],
+  );
+  await client.query(
+    `insert into members (user_id, role, display_name, department_id)
+     select user_id, 'department', display_name, department_id from jsonb_to_recordset($1::jsonb) as r(user_id uuid, display_name text, department_id text)
+     on conflict (user_id) do update set role = excluded.role, display_name = excluded.display_name, department_id = excluded.department_id`,
+    [JSON.stringify(DEMO_OFFICERS.map((o) => ({ user_id: o.userId, display_name: o.displayName, department_id: o.departmentId })))],
+  );
+  await client.query(
+    `insert into case_routes (category, department_id) select category, department_id from jsonb_to_recordset($1::jsonb) as r(category text, department_id text)
+     on conflict (category, area_code) do update set department_id = excluded.department_id`,
+    [JSON.stringify(DEMO_DEPARTMENTS.flatMap((d) => d.categories.map((category) => ({ category, department_id: d.id }))))],
+  );
+
+  // When each step is taken: the steps of every case at once, one round trip per step number.
+  const times: number[][] = cases.map((c) => [Date.parse(c.reportedAt)]);
+  for (let k = 0; ; k++) {
+    const pending = cases.flatMap((c, i) => (times[i]?.length === k + 1 && k < c.steps.length ? [i] : []));
+    if (pending.length === 0) break;
+    const { rows } = await client.query<{ at: number }>(
+      `select extract(epoch from add_working_hours(t, h))::float8 * 1000 as at
+       from unnest($1::timestamptz[], $2::numeric[]) with ordinality as u(t, h, n) order by n`,
+      [pending.map((i) => new Date(times[i]?.[k] as number).toISOString()), pending.map((i) => cases[i]?.steps[k]?.hours)],
+    );
+    rows.forEach((r, j) => {
+      if (r.at <= end.getTime()) times[pending[j] as number]?.push(r.at);
+    });
+  }
+
+  const machine = new Map(
+    (
+      await client.query<{ action: string; from_state: string; to_state: string }>('select action, from_state, to_state from case_actions')
+    ).rows.map((r) => [`${r.action}:${r.from_state}`, r.to_state as CaseState]),
+  );
+  const workerCells = new Set(
+    (await client.query<{ code: string }>('select cell_code code from worker_cells where user_id = $1', [member('worker')])).rows.map(
+      (r) => r.code,
+    ),
+  );
+  const officerOf = new Map(DEMO_OFFICERS.map((o) => [o.departmentId, o.userId]));
+
+  const planned = cases.map((c, i) => {
+    const at = times[i] as number[];
+    let state: CaseState = 'reported';
+    let department: string | null = null;
+    const steps = c.steps.slice(0, at.length - 1).map((s, k) => {
+      const from = state;
+      const to = machine.get(`${s.action}:${from}`);
+      if (!to) throw new Error(`demo case of event ${c.eventId}: "${s.action}" is no step from ${from}`);
+      if (s.action === 'dispatch') department = s.departmentId;
+      state = to;
+      return { ...s, from, to, at: at[k + 1] as number, department };
+    });
+    return { c, steps, state, department, last: at[at.length - 1] as number };
+  });
+
+  let loaded = 0;
+  const BATCH = 2_000;
+  for (let b = 0; b < planned.length; b += BATCH) {
+    const batch = planned.slice(b, b + BATCH);
+    const { rows } = await client.query<{ id: string; cell_code: string | null; event_id: string }>(
+      `with r as (
+         select * from jsonb_to_recordset($1::jsonb)
+           as r(event_id text, source text, category text, severity smallint, description text, lon float8, lat float8,
+                reported_at timestamptz, last_at timestamptz, state text, department_id text, version int, n bigint)
+       ), ins as (
+         insert into cases (source, event_id, category, severity, description, geom, state, department_id, reported_by, reported_at, updated_at,
+                            stage_started_at, version)
+         select r.source, e.id, r.category, r.severity, r.description, ST_SetSRID(ST_MakePoint(r.lon, r.lat), 4326), r.state, r.department_id,
+                $2::uuid, r.reported_at, r.last_at, r.last_at, r.version
+         from r left join events e on e.external_id = r.event_id
+         order by r.n
+         returning id, event_id, cell_code, community_code, category, severity, state, stage_started_at
+       )
+       select i.id, i.cell_code, e.external_id event_id from ins i join events e on e.id = i.event_id`,
+      [
+        JSON.stringify(
+          batch.map((p, n) => ({
+            n,
+            event_id: p.c.eventId,
+            source: p.c.source,
+            category: p.c.category,
+            severity: p.c.severity,
+            description: p.c.description,
+            lon: p.c.lon,
+            lat: p.c.lat,
+            reported_at: p.c.reportedAt,
+            last_at: new Date(p.last).toISOString(),
+            state: p.state,
+            department_id: p.department,
+            version: p.steps.length + 1,
+          })),
+        ),
+        member('command'),
+      ],
+    );
+    // The rows come back in no promised order: matched to the batch by their event (one case per event).
+    const byEvent = new Map(rows.map((r) => [r.event_id, r]));
+    const trace = batch.flatMap((p) => {
+      const row = byEvent.get(p.c.eventId);
+      if (!row) throw new Error('a demo case was not inserted');
+      const inWorkerCells = row.cell_code !== null && workerCells.has(row.cell_code);
+      const reporter = p.c.source === 'grid_worker' && inWorkerCells ? member('worker') : member('command');
+      const byRole = (action: string, from: CaseState, department: string | null) =>
+        ['start', 'answer', 'return'].includes(action) || (action === 'escalate' && from !== 'registered')
+          ? ['department', officerOf.get(department ?? '') as string]
+          : ['verify', 'reopen'].includes(action) && inWorkerCells
+            ? ['worker', member('worker')]
+            : ['command', member('command')];
+      let previous = Date.parse(p.c.reportedAt);
+      return [
+        {
+          case_id: row.id,
+          action: 'report',
+          from_state: null,
+          to_state: 'reported',
+          actor: reporter,
+          actor_role: reporter === member('worker') ? 'worker' : 'command',
+          department_id: null,
+          note: p.c.description,
+          at: p.c.reportedAt,
+          left_at: null,
+          category: p.c.category,
+          severity: p.c.severity,
+        },
+        ...p.steps.map((s) => {
+          const [role, actor] = byRole(s.action, s.from, s.department);
+          const stepRow = {
+            case_id: row.id,
+            action: s.action,
+            from_state: s.from,
+            to_state: s.to,
+            actor,
+            actor_role: role,
+            department_id: s.department,
+            note: s.note,
+            at: new Date(s.at).toISOString(),
+            left_at: new Date(previous).toISOString(),
+            category: p.c.category,
+            severity: p.c.severity,
+          };
+          previous = s.at;
+          return stepRow;
+        }),
+      ];
+    });
+    await client.query(
+      `insert into case_trace (case_id, action, from_state, to_state, actor, actor_role, actor_name, department_id, note, at, deadline_at)
+       select r.case_id, r.action, r.from_state, r.to_state, r.actor, r.actor_role, coalesce(m.display_name, ''), r.department_id, r.note, r.at,
+              case when r.from_state is not null then add_working_hours(r.left_at, case_stage_hours(r.category, r.severity, r.from_state)) end
+       from jsonb_to_recordset($1::jsonb)
+         as r(case_id uuid, action text, from_state text, to_state text, actor uuid, actor_role text, department_id text, note text,
+              at timestamptz, left_at timestamptz, category text, severity smallint, n bigint)
+       left join members m on m.user_id = r.actor
+       order by r.n`,
+      [JSON.stringify(trace.map((t, n) => ({ ...t, n })))],
+    );
+    loaded += batch.length;
+  }
+  // Apart from the insert: a statement does not see the rows its own insert wrote.
+  await client.exec(
+    `update cases set deadline_at = add_working_hours(stage_started_at, case_stage_hours(category, severity, state)),
+                      proposed_department_id = propose_department(category, community_code) ->> 'departmentId'
+     where deadline_at is null and proposed_department_id is null`,
+  );
+  return loaded;
+}

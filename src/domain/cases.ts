@@ -1,0 +1,160 @@
+import type { CellCode, CommunityCode, LngLat } from './ids';
+
+/**
+ * Cases (案件): the closed loop from report to evaluation. The states, actions and who may take
+ * them are decided in SQL (supabase/migrations, case_actions); these are their names and the
+ * records the Backend gives.
+ */
+export const CASE_STATES = [
+  'reported',
+  'registered',
+  'escalated',
+  'dispatched',
+  'in_progress',
+  'answered',
+  'closed',
+  'evaluated',
+  'rejected',
+] as const;
+export type CaseState = (typeof CASE_STATES)[number];
+
+/** States in which a case is still open (its stage has a clock). */
+export const OPEN_CASE_STATES: readonly CaseState[] = ['reported', 'registered', 'escalated', 'dispatched', 'in_progress', 'answered'];
+
+export const CASE_ACTIONS = [
+  'register',
+  'reject',
+  'dispatch',
+  'escalate',
+  'return',
+  'start',
+  'answer',
+  'verify',
+  'reopen',
+  'evaluate',
+] as const;
+export type CaseAction = (typeof CASE_ACTIONS)[number];
+
+/** Actions that need a reason (a note); the database refuses them without one. */
+export const CASE_ACTIONS_NEEDING_NOTE: readonly CaseAction[] = ['reject', 'escalate', 'return', 'answer', 'reopen'];
+
+export const CASE_SOURCES = ['grid_worker', 'hotline', 'complaint', 'camera', 'department', 'sensor'] as const;
+export type CaseSource = (typeof CASE_SOURCES)[number];
+
+const SOURCE_OF_EVENT: Readonly<Record<string, CaseSource>> = {
+  grid_worker: 'grid_worker',
+  citizen: 'complaint',
+  hotline: 'hotline',
+  camera: 'camera',
+  sensor: 'sensor',
+  department: 'department',
+};
+
+/** The source of a case made from an event of a source (a citizen's report is a complaint). */
+export function caseSourceOfEvent(eventSource: string): CaseSource {
+  return SOURCE_OF_EVENT[eventSource] ?? 'grid_worker';
+}
+
+/** What a case list is narrowed to; every field optional. */
+export interface CaseFilter {
+  states?: CaseState[];
+  /** Only open cases past their stage's deadline (decided by the database). */
+  overdue?: boolean;
+  category?: string;
+  source?: CaseSource;
+  severity?: number;
+  cellCode?: CellCode;
+  /** A street's (9 digits) or community's (12 digits) code. */
+  areaCode?: string;
+  departmentId?: string;
+  /** Reported at or after (ISO date or time). */
+  from?: string;
+  /** Reported before. */
+  to?: string;
+  /** Part of the case's code or description. */
+  text?: string;
+  /** 'deadline': open cases first, nearest deadline first (default); 'reported': newest first. */
+  sort?: 'deadline' | 'reported';
+}
+
+export interface CaseSummary {
+  id: string;
+  code: string;
+  state: CaseState;
+  category: string;
+  severity: number;
+  source: CaseSource;
+  cellCode: CellCode | null;
+  communityCode: CommunityCode | null;
+  departmentId: string | null;
+  departmentName: string | null;
+  description: string;
+  reportedAt: string;
+  updatedAt: string;
+  deadlineAt: string | null;
+  overdue: boolean;
+  lngLat: LngLat;
+}
+
+export interface CaseList {
+  total: number;
+  overdue: number;
+  rows: CaseSummary[];
+}
+
+/** One step of a case's trace. */
+export interface CaseStep {
+  action: CaseAction | 'report';
+  fromState: CaseState | null;
+  toState: CaseState;
+  actorName: string;
+  actorRole: string;
+  departmentId: string | null;
+  note: string;
+  at: string;
+  /** The deadline of the stage this step ended. */
+  deadlineAt: string | null;
+  late: boolean;
+}
+
+export interface CaseDetail extends CaseSummary {
+  eventId: string | null;
+  outsideDistrict: boolean;
+  proposedDepartmentId: string | null;
+  version: number;
+  stageStartedAt: string;
+  /** Working hours to the deadline (negative: overdue), counted by the database; null when closed. */
+  workingHoursLeft: number | null;
+  /** The steps the signed-in user may take now. */
+  allowed: CaseAction[];
+  trace: CaseStep[];
+}
+
+export interface CaseReport {
+  source: CaseSource;
+  category: string;
+  severity: number;
+  description: string;
+  lngLat: LngLat;
+  eventId?: string | null;
+}
+
+export interface Department {
+  id: string;
+  name: string;
+}
+
+export interface CaseTimeLimit {
+  category: string;
+  /** 0: any severity. */
+  severity: number;
+  stage: CaseState;
+  hours: number;
+}
+
+export interface CaseSettings {
+  workingTime: { timeZone: string; amStart: string; amEnd: string; pmStart: string; pmEnd: string };
+  calendar: { day: string; kind: 'holiday' | 'workday'; name: string }[];
+  timeLimits: CaseTimeLimit[];
+  routes: { id: number; category: string; areaCode: string; departmentId: string }[];
+}

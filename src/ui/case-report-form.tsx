@@ -1,0 +1,153 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Backend } from '../data/backend';
+import { CASE_SOURCES, type CaseReport } from '../domain/cases';
+import type { LngLat } from '../domain/ids';
+import { categoryLabel } from '../i18n/categories';
+import { useErrorText } from './error-text';
+
+export interface CaseReportFormProps {
+  backend: Backend;
+  categories: string[];
+  /** What is known already: from an event, or a cell's position. */
+  draft: Partial<CaseReport>;
+  pickPoint(): Promise<LngLat | null>;
+  onReported(id: string): void;
+  onCancel(): void;
+}
+
+/** Reports a case: its position (picked on the map or given), category, severity, source and description. */
+export function CaseReportForm({ backend, categories, draft, pickPoint, onReported, onCancel }: CaseReportFormProps) {
+  const { t, i18n } = useTranslation();
+  const errorText = useErrorText();
+  const [lngLat, setLngLat] = useState<LngLat | null>(draft.lngLat ?? null);
+  const [category, setCategory] = useState(draft.category ?? categories[0] ?? '');
+  const [severity, setSeverity] = useState(draft.severity ?? 2);
+  const [source, setSource] = useState<CaseReport['source']>(draft.source ?? 'grid_worker');
+  const [description, setDescription] = useState(draft.description ?? '');
+  const [picking, setPicking] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const pick = async () => {
+    setPicking(true);
+    try {
+      const p = await pickPoint();
+      if (p) setLngLat(p);
+    } finally {
+      setPicking(false);
+    }
+  };
+
+  const submit = async () => {
+    if (!lngLat) {
+      setError(t('cases.report.noPosition'));
+      return;
+    }
+    if (description.trim() === '') {
+      setError(t('cases.report.descriptionRequired'));
+      return;
+    }
+    setBusy(true);
+    try {
+      const reported = await backend.reportCase({
+        source,
+        category,
+        severity,
+        description: description.trim(),
+        lngLat,
+        eventId: draft.eventId ?? null,
+      });
+      onReported(reported.id);
+    } catch (e) {
+      setError(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form
+      className="case-form"
+      data-testid="case-report"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit();
+      }}
+    >
+      <div className="case-form-field">
+        <span>{t('cases.report.position')}</span>
+        <span className="muted" data-testid="case-report-position">
+          {picking ? t('cases.report.picking') : lngLat ? `${lngLat[0].toFixed(6)}, ${lngLat[1].toFixed(6)}` : t('cases.report.noPosition')}
+        </span>
+        <button type="button" className="btn" onClick={() => void pick()} disabled={picking || busy} data-testid="case-report-pick">
+          {t('cases.report.pick')}
+        </button>
+      </div>
+      <label className="case-form-field">
+        {t('cases.category')}
+        <select className="case-input" value={category} onChange={(e) => setCategory(e.target.value)} data-testid="case-report-category">
+          {[...new Set([category, ...categories])].filter(Boolean).map((c) => (
+            <option key={c} value={c}>
+              {categoryLabel(c, i18n.language)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="case-form-field">
+        {t('cases.severity')}
+        <select
+          className="case-input"
+          value={severity}
+          onChange={(e) => setSeverity(Number(e.target.value))}
+          data-testid="case-report-severity"
+        >
+          {[1, 2, 3, 4].map((s) => (
+            <option key={s} value={s}>
+              {t(`severity.${s}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="case-form-field">
+        {t('cases.filter.source')}
+        <select
+          className="case-input"
+          value={source}
+          onChange={(e) => setSource(e.target.value as CaseReport['source'])}
+          data-testid="case-report-source"
+        >
+          {CASE_SOURCES.map((s) => (
+            <option key={s} value={s}>
+              {t(`cases.source.${s}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="case-form-field">
+        {t('cases.description')}
+        <textarea
+          className="case-input"
+          value={description}
+          onChange={(e) => setDescription(e.target.value)}
+          rows={3}
+          maxLength={4000}
+          data-testid="case-report-description"
+        />
+      </label>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="case-form-row">
+        <button type="submit" className="btn primary" disabled={busy || picking} data-testid="case-report-submit">
+          {t('cases.report.submit')}
+        </button>
+        <button type="button" className="btn" onClick={onCancel} disabled={busy}>
+          {t('cases.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}

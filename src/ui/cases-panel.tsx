@@ -1,0 +1,318 @@
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Backend } from '../data/backend';
+import {
+  CASE_SOURCES,
+  CASE_STATES,
+  type CaseFilter,
+  type CaseList,
+  type CaseReport,
+  type CaseSummary,
+  type Department,
+  OPEN_CASE_STATES,
+} from '../domain/cases';
+import type { AppRole, LngLat } from '../domain/ids';
+import { categoryLabel } from '../i18n/categories';
+import { CasePage } from './case-page';
+import { CaseReportForm } from './case-report-form';
+import { useErrorText } from './error-text';
+import { formatCount, formatDateTime } from './format';
+
+const PAGE = 50;
+
+/** What the panel is asked to show when opened from elsewhere: a case, or a report to start. */
+export type CasesRequest = { kind: 'case'; id: string } | { kind: 'report'; draft: Partial<CaseReport> };
+
+export interface CasesPanelProps {
+  backend: Backend;
+  role: AppRole | 'anon';
+  /** Categories offered in the filter and the report form (the events'). */
+  categories: string[];
+  request: CasesRequest | null;
+  /** Lets the user click a position on the map (WGS-84), or null when cancelled. */
+  pickPoint(): Promise<LngLat | null>;
+  /** Shows a case on the map: goes there and selects its cell. */
+  onLocate(c: Pick<CaseSummary, 'lngLat' | 'cellCode'>): void;
+  onClose(): void;
+}
+
+type View = { kind: 'list' } | { kind: 'case'; id: string } | { kind: 'report'; draft: Partial<CaseReport> };
+
+/** The filter's state choice: every state, the open ones, or one. */
+type StateChoice = 'all' | 'open' | (typeof CASE_STATES)[number];
+
+/**
+ * Cases: a list with filters (state, overdue, category, source, department, text; sorted by
+ * deadline or by report time), each case's page with its trace and the steps the user may
+ * take, and the report form. The database decides what is overdue and what each role may do.
+ */
+export function CasesPanel(props: CasesPanelProps) {
+  const { backend, role, categories, request, onClose } = props;
+  const { t, i18n } = useTranslation();
+  const errorText = useErrorText();
+  const [view, setView] = useState<View>({ kind: 'list' });
+  const [stateChoice, setStateChoice] = useState<StateChoice>('open');
+  const [filter, setFilter] = useState<CaseFilter>({ sort: 'deadline' });
+  const [text, setText] = useState('');
+  const [list, setList] = useState<CaseList | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [departments, setDepartments] = useState<Department[]>([]);
+  const [reload, setReload] = useState(0);
+
+  useEffect(() => {
+    if (request) setView(request.kind === 'case' ? { kind: 'case', id: request.id } : { kind: 'report', draft: request.draft });
+  }, [request]);
+
+  useEffect(() => {
+    let live = true;
+    backend.listDepartments().then(
+      (d) => live && setDepartments(d),
+      (e: unknown) => live && setError(errorText(e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [backend, errorText]);
+
+  const effectiveFilter = useCallback((): CaseFilter => {
+    const states = stateChoice === 'all' ? undefined : stateChoice === 'open' ? [...OPEN_CASE_STATES] : [stateChoice];
+    return { ...filter, states, text: text.trim() === '' ? undefined : text.trim() };
+  }, [filter, stateChoice, text]);
+
+  // The first page again whenever the filter changes (the text after a pause in typing), or on `reload`.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reload is a request to read the list again
+  useEffect(() => {
+    if (view.kind !== 'list') return;
+    let live = true;
+    setLoading(true);
+    const timer = window.setTimeout(() => {
+      backend
+        .listCases(effectiveFilter(), PAGE, 0)
+        .then(
+          (l) => {
+            if (!live) return;
+            setList(l);
+            setError(null);
+          },
+          (e: unknown) => live && setError(errorText(e)),
+        )
+        .finally(() => live && setLoading(false));
+    }, 250);
+    return () => {
+      live = false;
+      window.clearTimeout(timer);
+    };
+  }, [backend, effectiveFilter, errorText, view.kind, reload]);
+
+  const more = async () => {
+    if (!list) return;
+    setLoading(true);
+    try {
+      const next = await backend.listCases(effectiveFilter(), PAGE, list.rows.length);
+      setList({ ...next, rows: [...list.rows, ...next.rows] });
+    } catch (e) {
+      setError(errorText(e));
+    } finally {
+      setLoading(false);
+    }
+  };
+
+  const set = (patch: Partial<CaseFilter>) => setFilter((f) => ({ ...f, ...patch }));
+  const departmentName = (id: string | null) => departments.find((d) => d.id === id)?.name ?? id ?? '';
+  const canReport = role === 'admin' || role === 'command' || role === 'worker';
+
+  return (
+    <section className="panel cases-panel" aria-label={t('cases.title')} data-testid="cases-panel">
+      <header className="cases-head">
+        <h2>{view.kind === 'report' ? t('cases.report.title') : t('cases.title')}</h2>
+        <button type="button" className="cases-close" onClick={onClose} aria-label={t('inspector.close')}>
+          ×
+        </button>
+      </header>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      {view.kind === 'case' && (
+        <CasePage
+          backend={backend}
+          id={view.id}
+          departments={departments}
+          onBack={() => {
+            setView({ kind: 'list' });
+            setReload((n) => n + 1);
+          }}
+          onLocate={props.onLocate}
+        />
+      )}
+      {view.kind === 'report' && (
+        <CaseReportForm
+          backend={backend}
+          categories={categories}
+          draft={view.draft}
+          pickPoint={props.pickPoint}
+          onReported={(id) => setView({ kind: 'case', id })}
+          onCancel={() => setView({ kind: 'list' })}
+        />
+      )}
+      {view.kind === 'list' && (
+        <>
+          <div className="case-filters">
+            <label className="case-field">
+              {t('cases.filter.state')}
+              <select
+                className="case-input"
+                value={stateChoice}
+                onChange={(e) => setStateChoice(e.target.value as StateChoice)}
+                data-testid="cases-state"
+              >
+                <option value="open">{t('cases.filter.openStates')}</option>
+                <option value="all">{t('cases.filter.allStates')}</option>
+                {CASE_STATES.map((s) => (
+                  <option key={s} value={s}>
+                    {t(`cases.state.${s}`)}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="case-field">
+              {t('cases.filter.category')}
+              <select
+                className="case-input"
+                value={filter.category ?? ''}
+                onChange={(e) => set({ category: e.target.value || undefined })}
+                data-testid="cases-category"
+              >
+                <option value="">{t('cases.filter.allCategories')}</option>
+                {categories.map((c) => (
+                  <option key={c} value={c}>
+                    {categoryLabel(c, i18n.language)}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="case-field">
+              {t('cases.filter.department')}
+              <select
+                className="case-input"
+                value={filter.departmentId ?? ''}
+                onChange={(e) => set({ departmentId: e.target.value || undefined })}
+                data-testid="cases-department"
+              >
+                <option value="">{t('cases.filter.allDepartments')}</option>
+                {departments.map((d) => (
+                  <option key={d.id} value={d.id}>
+                    {d.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="case-field">
+              {t('cases.filter.source')}
+              <select
+                className="case-input"
+                value={filter.source ?? ''}
+                onChange={(e) => set({ source: (e.target.value || undefined) as CaseFilter['source'] })}
+                data-testid="cases-source"
+              >
+                <option value="">{t('cases.filter.allSources')}</option>
+                {CASE_SOURCES.map((s) => (
+                  <option key={s} value={s}>
+                    {t(`cases.source.${s}`)}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="case-field">
+              {t('cases.filter.sort')}
+              <select
+                className="case-input"
+                value={filter.sort ?? 'deadline'}
+                onChange={(e) => set({ sort: e.target.value as CaseFilter['sort'] })}
+              >
+                <option value="deadline">{t('cases.filter.sortDeadline')}</option>
+                <option value="reported">{t('cases.filter.sortReported')}</option>
+              </select>
+            </label>
+            <label className="case-field case-check">
+              <input
+                type="checkbox"
+                checked={filter.overdue ?? false}
+                onChange={(e) => set({ overdue: e.target.checked || undefined })}
+                data-testid="cases-overdue"
+              />
+              {t('cases.filter.overdue')}
+            </label>
+            <input
+              type="search"
+              className="case-input case-text"
+              placeholder={t('cases.filter.text')}
+              aria-label={t('cases.filter.text')}
+              value={text}
+              onChange={(e) => setText(e.target.value)}
+              data-testid="cases-text"
+            />
+          </div>
+          <div className="case-list-bar">
+            <span className="muted" data-testid="cases-summary" aria-live="polite">
+              {loading && !list
+                ? t('cases.loading')
+                : list
+                  ? t('cases.summary', { total: formatCount(list.total, i18n.language), overdue: formatCount(list.overdue, i18n.language) })
+                  : ''}
+            </span>
+            {canReport && (
+              <button
+                type="button"
+                className="btn primary"
+                onClick={() => setView({ kind: 'report', draft: {} })}
+                data-testid="case-report-open"
+              >
+                {t('cases.report.open')}
+              </button>
+            )}
+          </div>
+          {list && list.rows.length === 0 && <p className="muted">{t('cases.empty')}</p>}
+          <ul className="case-list" data-testid="case-list">
+            {list?.rows.map((c) => (
+              <li key={c.id}>
+                <button
+                  type="button"
+                  onClick={() => {
+                    setView({ kind: 'case', id: c.id });
+                    props.onLocate(c);
+                  }}
+                  className="case-row"
+                  data-testid="case-row"
+                  data-code={c.code}
+                >
+                  <span className="case-row-top">
+                    <strong>{c.code}</strong>
+                    <span className={`case-state state-${c.state}`}>{t(`cases.state.${c.state}`)}</span>
+                    {c.overdue && <span className="case-overdue">{t('cases.overdue')}</span>}
+                  </span>
+                  <span className="case-row-mid">
+                    {categoryLabel(c.category, i18n.language)} · {t(`cases.source.${c.source}`)}
+                    {c.departmentId && ` · ${c.departmentName ?? departmentName(c.departmentId)}`}
+                  </span>
+                  <span className="case-row-bottom muted">
+                    {c.deadlineAt && OPEN_CASE_STATES.includes(c.state)
+                      ? `${t('cases.deadline')} ${formatDateTime(c.deadlineAt, i18n.language)}`
+                      : `${t('cases.reportedAt')} ${formatDateTime(c.reportedAt, i18n.language)}`}
+                  </span>
+                </button>
+              </li>
+            ))}
+          </ul>
+          {list && list.rows.length < list.total && (
+            <button type="button" className="btn case-more" onClick={() => void more()} disabled={loading} data-testid="cases-more">
+              {t('cases.more', { n: Math.min(PAGE, list.total - list.rows.length) })}
+            </button>
+          )}
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,136 @@
+import { expect, type Page, test } from '@playwright/test';
+import type { FeatureCollection, MultiPolygon } from 'geojson';
+import { collectErrors, keepScreenshot, waitForCells } from './helpers';
+
+type Features = FeatureCollection<MultiPolygon, { code: string; community_code?: string }>;
+
+/** Acts as another demo member; the cases panel, if open, starts again for them. */
+async function actAs(page: Page, label: string): Promise<void> {
+  const select = page.getByTestId('session-select');
+  const userId = (await select.locator('option', { hasText: label }).getAttribute('value')) as string;
+  await select.selectOption({ label });
+  // The menu shows the member once the session has changed (the select is controlled by it).
+  await expect(select).toHaveValue(userId);
+}
+
+/** Opens the cases panel (closed first if open) and the case with `code` from its list. */
+async function openCase(page: Page, code: string): Promise<void> {
+  if (await page.getByTestId('cases-panel').isVisible()) await page.getByTestId('cases-open').click();
+  await page.getByTestId('cases-open').click();
+  await page.getByTestId('cases-state').selectOption('all');
+  await page.getByTestId('cases-text').fill(code);
+  await page.locator(`[data-testid="case-row"][data-code="${code}"]`).click();
+  await expect(page.getByTestId('case-code')).toHaveText(code);
+}
+
+/** Takes a step on the open case and waits for the state it leads to. */
+async function step(page: Page, action: string, state: string, note = ''): Promise<void> {
+  await page.getByTestId(`case-action-${action}`).click();
+  if (note) await page.getByTestId('case-step-note').fill(note);
+  await page.getByTestId('case-step-submit').click();
+  await expect(page.getByTestId('case-state')).toHaveText(state);
+}
+
+test('a case from report to evaluation: the worker reports, command dispatches, the department answers, command closes', async ({
+  page,
+}) => {
+  const errors = collectErrors(page);
+  await page.goto('/');
+  await waitForCells(page);
+  // A cell of the demo grid worker: the cells of the first community.
+  const communities = (await (await page.request.get('/demo/communities.geojson')).json()) as Features;
+  const cells = (await (await page.request.get('/demo/cells.geojson')).json()) as Features;
+  const community = communities.features[0]?.properties.code;
+  const cell = cells.features.find((f) => f.properties.community_code === community)?.properties.code as string;
+  expect(cell).toBeTruthy();
+
+  await actAs(page, '网格员 · 王芳');
+  await page.getByTestId('search-input').fill(cell);
+  await expect(page.getByTestId('search-result').first()).toContainText(cell);
+  await page.getByTestId('search-input').press('Enter');
+  await expect(page.getByTestId('inspector-code')).toHaveText(cell);
+  await page.getByTestId('inspector-report-case').click();
+  await expect(page.getByTestId('case-report-position')).toContainText('112.');
+  await page.getByTestId('case-report-category').selectOption('占道经营');
+  // Without a description the form says so, and nothing is reported.
+  await page.getByTestId('case-report-submit').click();
+  await expect(page.getByTestId('case-report')).toContainText('请填写描述');
+  await page.getByTestId('case-report-description').fill('早市摊贩占用人行道，行人只能走机动车道');
+  await page.getByTestId('case-report-submit').click();
+  await expect(page.getByTestId('case-state')).toHaveText('待立案');
+  const code = (await page.getByTestId('case-code').textContent()) as string;
+  expect(code).toMatch(/^AJ\d{8}$/);
+  await expect(page.getByTestId('case-deadline')).toContainText('工作小时');
+  // A grid worker may not register their own report.
+  await expect(page.getByTestId('case-actions')).toContainText('无可办理的操作');
+
+  // The panel stays open for the next member, on the list of what they may read.
+  await actAs(page, '指挥中心 · 李强');
+  await expect(page.getByTestId('cases-summary')).toContainText('超期');
+  await keepScreenshot(page, '30-case-list');
+  await openCase(page, code);
+  await step(page, 'register', '待派遣');
+  // The routing rules propose urban management for street vending; the dispatcher confirms.
+  await page.getByTestId('case-action-dispatch').click();
+  await expect(page.getByTestId('case-step-department')).toHaveValue('urban');
+  await page.getByTestId('case-step-submit').click();
+  await expect(page.getByTestId('case-state')).toHaveText('已派遣');
+  await expect(page.getByTestId('case-department')).toContainText('城市管理局');
+
+  await actAs(page, '职能部门 · 赵刚');
+  await openCase(page, code);
+  await step(page, 'start', '处置中');
+  // An answer needs a note: refused in the form, no step taken.
+  await page.getByTestId('case-action-answer').click();
+  await page.getByTestId('case-step-submit').click();
+  await expect(page.getByTestId('case-error')).toContainText('须填写理由');
+  await page.getByTestId('case-step-note').fill('已劝离摊贩，恢复人行道通行，现场照片已留存');
+  await page.getByTestId('case-step-submit').click();
+  await expect(page.getByTestId('case-state')).toHaveText('待核查');
+
+  await actAs(page, '指挥中心 · 李强');
+  await openCase(page, code);
+  await step(page, 'verify', '已结案');
+  await step(page, 'evaluate', '已评价');
+  const trace = page.getByTestId('case-trace').locator('li');
+  await expect(trace).toHaveCount(7);
+  await expect(trace.nth(0)).toContainText('王芳（网格员）');
+  await expect(trace.nth(2)).toContainText('城市管理局');
+  await expect(trace.nth(4)).toContainText('已劝离摊贩');
+  await keepScreenshot(page, '31-case-page');
+  expect(errors).toEqual([]);
+});
+
+test('on a phone the case list and a case page fill the bottom sheet, with touch-sized steps', async ({ browser }) => {
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+  });
+  const page = await context.newPage();
+  try {
+    await page.goto('/');
+    await waitForCells(page);
+    await page.getByTestId('menu-toggle').tap();
+    await actAs(page, '指挥中心 · 李强');
+    await page.getByTestId('menu-toggle').tap();
+    await page.getByTestId('cases-open').tap();
+    await page.getByTestId('cases-state').selectOption('reported');
+    const first = page.getByTestId('case-row').first();
+    const code = (await first.getAttribute('data-code')) as string;
+    await first.tap();
+    await expect(page.getByTestId('case-code')).toHaveText(code);
+    const register = page.getByTestId('case-action-register');
+    expect((await register.boundingBox())?.height).toBeGreaterThanOrEqual(44);
+    await keepScreenshot(page, '32-case-phone');
+    await register.tap();
+    await page.getByTestId('case-step-submit').tap();
+    await expect(page.getByTestId('case-state')).toHaveText('待派遣');
+    await expect(page.getByTestId('case-trace').locator('li')).toHaveCount(2);
+  } finally {
+    await context.close();
+  }
+});
