@@ -717,6 +717,25 @@ AS $function$
 $function$;
 -- execute on case_detail(p_id uuid): authenticated, service_role
 
+-- The cases the caller may read (RLS) as columns for the map: {ids, lng, lat, states, overdue},
+-- oldest first; overdue decided against now().
+CREATE OR REPLACE FUNCTION public.case_points()
+ RETURNS jsonb
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+  select jsonb_build_object(
+    'ids', coalesce(jsonb_agg(c.id order by c.reported_at, c.id), '[]'),
+    'lng', coalesce(jsonb_agg(round(ST_X(c.geom)::numeric, 7) order by c.reported_at, c.id), '[]'),
+    'lat', coalesce(jsonb_agg(round(ST_Y(c.geom)::numeric, 7) order by c.reported_at, c.id), '[]'),
+    'states', coalesce(jsonb_agg(c.state order by c.reported_at, c.id), '[]'),
+    'overdue', coalesce(jsonb_agg(c.state in ('reported', 'registered', 'escalated', 'dispatched', 'in_progress', 'answered')
+                                  and c.deadline_at < now() order by c.reported_at, c.id), '[]'))
+  from cases c
+$function$;
+-- execute on case_points(): authenticated, service_role
+
 -- The working time, calendar, time limits and routing rules, as the caller may read them.
 CREATE OR REPLACE FUNCTION public.case_settings()
  RETURNS jsonb

@@ -29,6 +29,7 @@ import { SessionMenu } from '../ui/session-menu';
 import { caseDraft } from './case-draft';
 import { downloadCells } from './download-cells';
 import { hooks, publishMap, usePublishedData } from './test-hooks';
+import { useCasePoints } from './use-case-points';
 import { useDistrict } from './use-district';
 import { useEditHistory } from './use-edit-history';
 import { useGridDrawing } from './use-grid-drawing';
@@ -99,6 +100,9 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
   const [classifyOpen, setClassifyOpen] = useState(false);
   const [casesOpen, setCasesOpen] = useState(false);
   const [casesRequest, setCasesRequest] = useState<CasesRequest | null>(null);
+  /** Counts changes to cases made here: the case layer loads again. */
+  const [casesVersion, setCasesVersion] = useState(0);
+  const casePoints = useCasePoints(backend, session, ui.layers.cases, casesVersion, setMapError);
   const [problemsShown, setProblemsShown] = useState(false);
   /** What the editing panel draws over the cells (display coordinates). */
   const [overlay, setOverlay] = useState<FeatureCollection | null>(null);
@@ -128,6 +132,16 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
       out[kind] = convertPointsForDisplay(columns, displayCrs);
     return out;
   }, [points, displayCrs]);
+  const displayCases = useMemo(() => {
+    const c = casePoints.cases;
+    if (!c || displayCrs === 'wgs84') return c;
+    const lng = new Array<number>(c.ids.length);
+    const lat = new Array<number>(c.ids.length);
+    c.lng.forEach((x, i) => {
+      [lng[i], lat[i]] = fromWgs84([x, c.lat[i] as number], displayCrs);
+    });
+    return { ...c, lng, lat };
+  }, [casePoints.cases, displayCrs]);
   const heat = useHeatmap({
     on: ui.layers.heat,
     settings: ui.heat,
@@ -164,8 +178,13 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
     [displayCells, displayCommunities, heat.hotspots, heat.bands, overlay],
   );
   const model = useMemo(
-    () => renderModel(ui, { points: displayPoints, labels, heat: heat.layer, shapes, vertexRings: drawing.vertexRings }, zoom),
-    [ui, displayPoints, labels, heat.layer, zoom, shapes, drawing.vertexRings],
+    () =>
+      renderModel(
+        ui,
+        { points: displayPoints, cases: displayCases, labels, heat: heat.layer, shapes, vertexRings: drawing.vertexRings },
+        zoom,
+      ),
+    [ui, displayPoints, displayCases, labels, heat.layer, zoom, shapes, drawing.vertexRings],
   );
   usePublishedData(displayCells, displayPoints);
 
@@ -284,11 +303,18 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
             locale={mapLocale}
             fitTo={district.fitTo}
             model={model}
-            onSelect={(selection, { additive }) =>
-              ui.editing
-                ? dispatch({ type: 'edit-pick', code: selection?.type === 'cell' ? selection.code : null, additive })
-                : dispatch({ type: 'select', selection })
-            }
+            onSelect={(selection, { additive }) => {
+              if (ui.editing) dispatch({ type: 'edit-pick', code: selection?.type === 'cell' ? selection.code : null, additive });
+              else {
+                dispatch({ type: 'select', selection });
+                // A case on the map opens on its page in the cases panel.
+                if (selection?.type === 'case') {
+                  setClassifyOpen(false);
+                  setCasesRequest({ kind: 'case', id: selection.id });
+                  setCasesOpen(true);
+                }
+              }
+            }}
             onZoom={setZoom}
             onError={(m) => setMapError(t('map.basemapError', { message: m }))}
             onIdle={({ cellsDrawn }) => {
@@ -300,7 +326,8 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
           <LayerPanel
             layers={ui.layers}
             counts={overview?.counts ?? null}
-            loading={loadingLayers}
+            loading={{ ...loadingLayers, cases: casePoints.loading }}
+            extraCounts={casePoints.cases ? { cases: casePoints.cases.ids.length } : undefined}
             onToggle={(layer) => dispatch({ type: 'toggle-layer', layer })}
             onExport={cells && cells.features.length > 0 ? (format) => void downloadCells(cells, format) : undefined}
             problemsShown={ui.editing && problemsShown}
@@ -382,6 +409,7 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
                   if (c.cellCode && !window.matchMedia('(max-width: 640px)').matches)
                     dispatch({ type: 'select', selection: { type: 'cell', code: c.cellCode as CellCode } });
                 }}
+                onChanged={() => setCasesVersion((v) => v + 1)}
                 onClose={() => setCasesOpen(false)}
               />
             </Suspense>

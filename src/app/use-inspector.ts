@@ -19,7 +19,8 @@ export function useInspector(
   const { t } = useTranslation();
   const [inspector, setInspector] = useState<InspectorContent | null>(null);
   useEffect(() => {
-    if (!selection) {
+    // A case is shown in the cases panel, not the inspector.
+    if (!selection || selection.type === 'case') {
       setInspector(null);
       return;
     }

@@ -4,6 +4,7 @@ import type {
   CaseDetail,
   CaseFilter,
   CaseList,
+  CasePoints,
   CaseReport,
   CaseSettings,
   CaseState,
@@ -350,6 +351,8 @@ export interface Backend {
   // Cases. The state machine, deadlines and routing are the database's; these read and ask.
   /** A page of the cases the user may read, filtered; overdue decided by the database. */
   listCases(filter: CaseFilter, limit?: number, offset?: number): Promise<CaseList>;
+  /** Every case the user may read, as columns for the map (state, overdue). */
+  listCasePoints(): Promise<CasePoints>;
   /** The case with its trace and the steps the user may take, or null when not visible. */
   getCase(id: string): Promise<CaseDetail | null>;
   /** Reports a case at a position (admins and command anywhere, grid workers in their cells). */

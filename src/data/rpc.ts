@@ -1,6 +1,6 @@
 import type { FeatureCollection, MultiPolygon } from 'geojson';
 import { doorPart, normalizeAddress } from '../domain/address';
-import type { CaseDetail, CaseList, CaseSettings, CaseState, Department } from '../domain/cases';
+import type { CaseDetail, CaseList, CasePoints, CaseSettings, CaseState, Department } from '../domain/cases';
 import type { CellCode, CommunityCode, EntityKind, PointKind } from '../domain/ids';
 import type { AdminAreaProperties, AdminLevel, CellEditResult, CellProperties, GeocodeCandidate, ImportResult } from '../domain/records';
 import type {
@@ -57,6 +57,7 @@ export const RPC_NAMES = [
   'set_risk_matrix_entry',
   'list_cases',
   'case_detail',
+  'case_points',
   'report_case',
   'transition_case',
   'list_departments',
@@ -110,6 +111,7 @@ type Reads = Pick<
   | 'setRiskMatrixEntry'
   | 'listCases'
   | 'getCase'
+  | 'listCasePoints'
   | 'reportCase'
   | 'transitionCase'
   | 'listDepartments'
@@ -249,6 +251,7 @@ export function rpcReads(transport: RpcTransport): Reads {
     },
     listCases: (filter, limit = 100, offset = 0) =>
       transport.rpc<CaseList>('list_cases', { p_filter: filter, p_limit: limit, p_offset: offset }),
+    listCasePoints: () => transport.rpc<CasePoints>('case_points', {}),
     getCase: (id) => transport.rpc<CaseDetail | null>('case_detail', { p_id: id }),
     reportCase: (r) =>
       transport.rpc<{ id: string; code: string }>('report_case', {

@@ -96,6 +96,15 @@ export interface CaseSummary {
   lngLat: LngLat;
 }
 
+/** Cases as columns for the map's layer, oldest first. */
+export interface CasePoints {
+  ids: string[];
+  lng: number[];
+  lat: number[];
+  states: CaseState[];
+  overdue: boolean[];
+}
+
 export interface CaseList {
   total: number;
   overdue: number;

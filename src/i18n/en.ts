@@ -47,6 +47,7 @@ export const en: Catalogue<typeof zhCN> = {
     place: 'Places',
     thing: 'Things',
     organisation: 'Organisations',
+    cases: 'Cases',
     event: 'Events',
     count: '{{n}}',
     loading: 'Loading…',
@@ -290,6 +291,15 @@ export const en: Catalogue<typeof zhCN> = {
     },
   },
   legend: {
+    cases: 'Case states',
+    caseGroup: {
+      todo: 'To register or dispatch',
+      handling: 'With a department',
+      answered: 'To verify',
+      done: 'Closed',
+      rejected: 'Rejected',
+    },
+    caseOverdue: 'Red ring: overdue',
     title: 'Cell class',
     A: 'A key cell',
     B: 'B secondary cell',

@@ -36,6 +36,7 @@ export const zhCN = {
     place: '地',
     thing: '物',
     organisation: '组织',
+    cases: '案件',
     event: '事',
     count: '{{n}} 个',
     loading: '加载中…',
@@ -278,6 +279,9 @@ export const zhCN = {
     },
   },
   legend: {
+    cases: '案件状态',
+    caseGroup: { todo: '待立案、派遣', handling: '处置中', answered: '待核查', done: '已结案', rejected: '不予立案' },
+    caseOverdue: '红圈：超期',
     title: '网格分类',
     A: 'A 类 重点网格',
     B: 'B 类 次重网格',

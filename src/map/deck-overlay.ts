@@ -1,8 +1,11 @@
 import { BitmapLayer, ScatterplotLayer, TextLayer } from '@deck.gl/layers';
 import { MapboxOverlay } from '@deck.gl/mapbox';
 import type maplibregl from 'maplibre-gl';
+import type { CasePoints } from '../domain/cases';
 import type { LngLat, PointKind } from '../domain/ids';
 import type { PointColumns } from '../domain/records';
+import { CASE_GROUP_COLORS, CASE_OVERDUE_COLOR, caseStateGroup } from '../state/palettes';
+import type { Selection } from '../state/ui-state';
 import { interleavePositions, pointColors } from './layers/point-style';
 import type { LabelModel, RenderModel } from './render-model';
 
@@ -22,6 +25,7 @@ interface PointBuffers {
 export class DeckOverlay {
   private readonly overlay = new MapboxOverlay({ interleaved: true, layers: [] });
   private readonly buffers = new WeakMap<PointColumns, PointBuffers>();
+  private readonly caseBuffers = new WeakMap<CasePoints, { positions: Float64Array; fill: Uint8Array; line: Uint8Array }>();
   private model: RenderModel | null = null;
 
   constructor(map: maplibregl.Map) {
@@ -41,6 +45,26 @@ export class DeckOverlay {
       for (let i = 0; i < points.ids.length; i++) indexOf.set(points.ids[i] as string, i);
       b = { positions: interleavePositions(points), colors: pointColors(points), indexOf };
       this.buffers.set(points, b);
+    }
+    return b;
+  }
+
+  /** Positions and colours of the cases: fill by state group, a red ring when overdue (white otherwise). */
+  private caseBufferFor(cases: CasePoints) {
+    let b = this.caseBuffers.get(cases);
+    if (!b) {
+      const n = cases.ids.length;
+      const positions = new Float64Array(n * 2);
+      const fill = new Uint8Array(n * 4);
+      const line = new Uint8Array(n * 4);
+      for (let i = 0; i < n; i++) {
+        positions[2 * i] = cases.lng[i] as number;
+        positions[2 * i + 1] = cases.lat[i] as number;
+        fill.set(CASE_GROUP_COLORS[caseStateGroup(cases.states[i] as string)], 4 * i);
+        line.set(cases.overdue[i] ? CASE_OVERDUE_COLOR : [255, 255, 255, 255], 4 * i);
+      }
+      b = { positions, fill, line };
+      this.caseBuffers.set(cases, b);
     }
     return b;
   }
@@ -71,6 +95,46 @@ export class DeckOverlay {
       });
     });
     layers.push(...pointLayers);
+    if (model.cases) {
+      const { points: cases, radiusPixels, selectedId } = model.cases;
+      const b = this.caseBufferFor(cases);
+      layers.push(
+        new ScatterplotLayer({
+          id: 'cases',
+          data: {
+            length: cases.ids.length,
+            attributes: {
+              getPosition: { value: b.positions, size: 2 },
+              getFillColor: { value: b.fill, size: 4, normalized: true },
+              getLineColor: { value: b.line, size: 4, normalized: true },
+            },
+          },
+          radiusUnits: 'pixels',
+          getRadius: radiusPixels,
+          stroked: true,
+          lineWidthUnits: 'pixels',
+          getLineWidth: 2.5,
+          pickable: true,
+          updateTriggers: { getRadius: radiusPixels },
+        }),
+      );
+      const k = selectedId ? cases.ids.indexOf(selectedId) : -1;
+      if (k >= 0)
+        layers.push(
+          new ScatterplotLayer<LngLat>({
+            id: 'cases-selected',
+            data: [[cases.lng[k] as number, cases.lat[k] as number]],
+            getPosition: (d) => d,
+            radiusUnits: 'pixels',
+            getRadius: radiusPixels + 5,
+            filled: false,
+            stroked: true,
+            lineWidthUnits: 'pixels',
+            getLineWidth: 3,
+            getLineColor: [29, 63, 154, 255],
+          }),
+        );
+    }
     const selected = model.selectedPoint;
     const selectedPoints = selected ? model.points.find((p) => p.kind === selected.kind)?.points : undefined;
     const selectedIndex = selected && selectedPoints ? this.bufferFor(selectedPoints).indexOf.get(selected.id) : undefined;
@@ -112,14 +176,18 @@ export class DeckOverlay {
     return layers;
   }
 
-  /** Returns the point drawn at this screen position (CSS pixels in the map), or null. */
-  pickPoint(x: number, y: number): { kind: PointKind; id: string } | null {
+  /** Returns the case or point drawn at this screen position (CSS pixels in the map), or null. */
+  pickPoint(x: number, y: number): Exclude<Selection, null | { type: 'cell' }> | null {
     const info = this.overlay.pickObject({ x, y, radius: 5 });
     const layerId = info?.layer?.id ?? '';
+    if (info && layerId === 'cases' && info.index >= 0) {
+      const id = this.model?.cases?.points.ids[info.index];
+      return id ? { type: 'case', id } : null;
+    }
     if (!info || !layerId.startsWith('points-') || layerId === 'points-selected' || info.index < 0) return null;
     const kind = layerId.slice('points-'.length) as PointKind;
     const points = this.model?.points.find((p) => p.kind === kind)?.points;
     const id = points?.ids[info.index];
-    return id ? { kind, id } : null;
+    return id ? { type: 'point', kind, id } : null;
   }
 }

@@ -346,7 +346,7 @@ export class MapController {
     const picking = this.model?.picking ?? false;
     const point = picking ? null : (this.deck?.pickPoint(e.point.x, e.point.y) ?? null);
     if (point) {
-      this.options.onSelect({ type: 'point', ...point }, modifiers);
+      this.options.onSelect(point, modifiers);
       return;
     }
     // Until the map draws the cells, the poster answers for them.

@@ -1,4 +1,5 @@
 import type { Feature, FeatureCollection, MultiPolygon, Point } from 'geojson';
+import type { CasePoints } from '../domain/cases';
 import { type LngLat, POINT_KINDS, type PointKind } from '../domain/ids';
 import type { AdminAreaProperties, CellProperties, PointColumns } from '../domain/records';
 import type { UiState } from '../state/ui-state';
@@ -36,6 +37,8 @@ export interface MapShapes {
 /** Data the map draws besides what its style holds. */
 export interface MapData {
   points: Partial<Record<PointKind, PointColumns>>;
+  /** The cases the user may read; null when not loaded. */
+  cases?: CasePoints | null;
   labels: LabelFeature[];
   heat?: HeatLayerModel | null;
   shapes: MapShapes;
@@ -70,6 +73,8 @@ export interface RenderModel {
   /** The event heatmap, under the points; null when off or not computed yet. */
   heat: HeatLayerModel | null;
   selectedPoint: { kind: PointKind; id: string } | null;
+  /** Cases over the points, coloured by state, overdue ringed; null when off. */
+  cases: { points: CasePoints; radiusPixels: number; selectedId: string | null } | null;
 }
 
 const NO_RINGS: readonly (readonly LngLat[])[] = [];
@@ -123,5 +128,13 @@ export function renderModel(state: UiState, data: MapData, zoom: number): Render
     // Under the hot spot cells the density steps back, so that both can be read.
     heat: state.layers.heat && data.heat ? { ...data.heat, opacity: state.heat.hotspots ? 0.4 : 0.85 } : null,
     selectedPoint: selection?.type === 'point' && POINT_KINDS.includes(selection.kind) ? { kind: selection.kind, id: selection.id } : null,
+    cases:
+      state.layers.cases && data.cases
+        ? {
+            points: data.cases,
+            radiusPixels: zoom >= 15 ? 8 : zoom < 13 ? 4 : 6,
+            selectedId: selection?.type === 'case' ? selection.id : null,
+          }
+        : null,
   };
 }

@@ -34,6 +34,29 @@ export const SEVERITY_COLORS: Record<1 | 2 | 3 | 4, Rgba> = {
   4: [140, 10, 30, 255],
 };
 
+/** Groups of case states as the map and its legend colour them. */
+export const CASE_STATE_GROUPS = ['todo', 'handling', 'answered', 'done', 'rejected'] as const;
+export type CaseStateGroup = (typeof CASE_STATE_GROUPS)[number];
+
+/** The group of a case state: waiting for the command centre, with a department, to verify, closed, rejected. */
+export function caseStateGroup(state: string): CaseStateGroup {
+  if (state === 'dispatched' || state === 'in_progress') return 'handling';
+  if (state === 'answered') return 'answered';
+  if (state === 'closed' || state === 'evaluated') return 'done';
+  if (state === 'rejected') return 'rejected';
+  return 'todo';
+}
+
+/** Colour of cases by state group; overdue ones get a red ring (CASE_OVERDUE_COLOR). */
+export const CASE_GROUP_COLORS: Record<CaseStateGroup, Rgba> = {
+  todo: [230, 126, 34, 255],
+  handling: [33, 102, 172, 255],
+  answered: [118, 66, 170, 255],
+  done: [46, 125, 50, 220],
+  rejected: [140, 140, 140, 200],
+};
+export const CASE_OVERDUE_COLOR: Rgba = [198, 40, 40, 255];
+
 /**
  * The heatmap's colour scale, fixed in density units (events per km², or weighted events per
  * km²): the same density has the same colour at every zoom, in every view and time window.

@@ -3,11 +3,15 @@ import type { WeightsSpec } from '../geo/hotspots';
 import type { Kernel } from '../geo/kernel-density';
 
 /** Layers the user can switch on and off. */
-export const LAYER_KEYS = ['cells', 'communities', 'labels', 'heat', 'event', 'person', 'place', 'thing', 'organisation'] as const;
+export const LAYER_KEYS = ['cells', 'communities', 'labels', 'heat', 'event', 'person', 'place', 'thing', 'organisation', 'cases'] as const;
 export type LayerKey = (typeof LAYER_KEYS)[number];
 
 /** What is selected on the map: a cell, a point, or nothing. */
-export type Selection = null | { type: 'cell'; code: CellCode } | { type: 'point'; kind: PointKind; id: string };
+export type Selection =
+  | null
+  | { type: 'cell'; code: CellCode }
+  | { type: 'point'; kind: PointKind; id: string }
+  | { type: 'case'; id: string };
 
 /** How the event heatmap is computed and which time window it shows. */
 export interface HeatSettings {
@@ -88,6 +92,7 @@ export const initialUiState: UiState = {
     place: false,
     thing: false,
     organisation: false,
+    cases: false,
   },
   heat: DEFAULT_HEAT,
   selection: null,

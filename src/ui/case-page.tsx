@@ -12,6 +12,7 @@ export interface CasePageProps {
   departments: Department[];
   onBack(): void;
   onLocate(c: Pick<CaseSummary, 'lngLat' | 'cellCode'>): void;
+  onChanged(): void;
 }
 
 /** Working hours as the page says them: one decimal at most. */
@@ -22,7 +23,7 @@ const hours = (h: number, language: string) => new Intl.NumberFormat(language, {
  * how far overdue, as the database counts them), the steps the user's role may take now, and
  * the trace of every step so far, the late ones marked.
  */
-export function CasePage({ backend, id, departments, onBack, onLocate }: CasePageProps) {
+export function CasePage({ backend, id, departments, onBack, onLocate, onChanged }: CasePageProps) {
   const { t, i18n } = useTranslation();
   const errorText = useErrorText();
   const [detail, setDetail] = useState<CaseDetail | null | undefined>(undefined);
@@ -78,6 +79,7 @@ export function CasePage({ backend, id, departments, onBack, onLocate }: CasePag
       setMessage(t('cases.done', { action: label, code: detail.code, state: t(`cases.state.${next.state}`) }));
       setAction(null);
       setError(null);
+      onChanged();
     } catch (e) {
       setError(e instanceof BackendError && e.code === 'conflict' ? t('cases.conflict') : errorText(e));
     } finally {

@@ -33,6 +33,8 @@ export interface CasesPanelProps {
   pickPoint(): Promise<LngLat | null>;
   /** Shows a case on the map: goes there and selects its cell. */
   onLocate(c: Pick<CaseSummary, 'lngLat' | 'cellCode'>): void;
+  /** A case was reported or moved a step here. */
+  onChanged(): void;
   onClose(): void;
 }
 
@@ -145,6 +147,7 @@ export function CasesPanel(props: CasesPanelProps) {
             setReload((n) => n + 1);
           }}
           onLocate={props.onLocate}
+          onChanged={props.onChanged}
         />
       )}
       {view.kind === 'report' && (
@@ -153,7 +156,10 @@ export function CasesPanel(props: CasesPanelProps) {
           categories={categories}
           draft={view.draft}
           pickPoint={props.pickPoint}
-          onReported={(id) => setView({ kind: 'case', id })}
+          onReported={(id) => {
+            props.onChanged();
+            setView({ kind: 'case', id });
+          }}
           onCancel={() => setView({ kind: 'list' })}
         />
       )}

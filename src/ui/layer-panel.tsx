@@ -2,7 +2,14 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DistrictOverview } from '../data/backend';
 import { CELL_CLASSES, type PointKind } from '../domain/ids';
-import { CELL_CLASS_COLORS, KIND_COLORS, SEVERITY_COLORS } from '../state/palettes';
+import {
+  CASE_GROUP_COLORS,
+  CASE_OVERDUE_COLOR,
+  CASE_STATE_GROUPS,
+  CELL_CLASS_COLORS,
+  KIND_COLORS,
+  SEVERITY_COLORS,
+} from '../state/palettes';
 import { LAYER_KEYS, type LayerKey } from '../state/ui-state';
 import { formatCount } from './format';
 
@@ -17,21 +24,34 @@ export interface LayerPanelProps {
   problemsShown?: boolean;
   /** Layers the user's role sees as counts only, never as points (planners: people). */
   countsOnly?: readonly LayerKey[];
+  /** Counts of layers the district overview does not count (cases, once loaded). */
+  extraCounts?: Partial<Record<LayerKey, number>>;
 }
 
 const rgb = (c: readonly number[]) => `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
 
 function swatch(layer: LayerKey): string | undefined {
   if (layer === 'event') return rgb(SEVERITY_COLORS[3]);
+  if (layer === 'cases') return rgb(CASE_GROUP_COLORS.handling);
   if (layer === 'person' || layer === 'place' || layer === 'thing' || layer === 'organisation') return rgb(KIND_COLORS[layer]);
   return undefined;
 }
 
 /** Layer switches with counts, and the legend of cell classes and event severity. */
-export function LayerPanel({ layers, counts, loading, onToggle, onExport, problemsShown = false, countsOnly = [] }: LayerPanelProps) {
+export function LayerPanel({
+  layers,
+  counts,
+  loading,
+  onToggle,
+  onExport,
+  problemsShown = false,
+  countsOnly = [],
+  extraCounts,
+}: LayerPanelProps) {
   const { t, i18n } = useTranslation();
   const countOf = (layer: LayerKey) => {
-    if (!counts) return null;
+    if (extraCounts?.[layer] !== undefined) return extraCounts[layer] as number;
+    if (!counts || layer === 'cases') return null;
     if (layer === 'cells') return counts.cells;
     if (layer === 'communities' || layer === 'labels' || layer === 'heat') return null;
     return counts[layer as PointKind];
@@ -112,6 +132,23 @@ export function LayerPanel({ layers, counts, loading, onToggle, onExport, proble
               {t('legend.problems')}
             </li>
           </ul>
+        )}
+        {layers.cases && (
+          <>
+            <h3>{t('legend.cases')}</h3>
+            <ul className="legend legend-row" data-testid="legend-cases">
+              {CASE_STATE_GROUPS.map((g) => (
+                <li key={g}>
+                  <span className="dot" style={{ background: rgb(CASE_GROUP_COLORS[g]) }} />
+                  {t(`legend.caseGroup.${g}`)}
+                </li>
+              ))}
+              <li>
+                <span className="dot ring" style={{ borderColor: rgb(CASE_OVERDUE_COLOR) }} />
+                {t('legend.caseOverdue')}
+              </li>
+            </ul>
+          </>
         )}
         {layers.event && (
           <>

@@ -205,6 +205,14 @@ describeEachDatabase('cases: deadlines in working hours and routing', (db) => {
       expect(await codes({})).toEqual([]);
       expect((await tx.query<{ d: unknown }>('select case_detail($1) d', [b.id])).rows[0]?.d).toBeNull();
       expect((await failure(tx, () => listCases(tx, {}, 5000))).message).toMatch(/p_limit must be 1 to 1000/);
+      // The map's columns hold what the list holds, for each reader.
+      for (const reader of [ENV_OFFICER, id('worker'), id('planner')]) {
+        await actAs(tx, reader);
+        const points = (await tx.query<{ p: { ids: string[]; states: string[]; overdue: boolean[] } }>('select case_points() p')).rows[0]?.p;
+        const all = await listCases(tx, {}, 1000);
+        expect(points?.ids.length).toBe(all.total);
+        expect(points?.overdue.filter(Boolean).length).toBe(all.overdue);
+      }
     });
   });
 

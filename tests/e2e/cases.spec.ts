@@ -98,6 +98,17 @@ test('a case from report to evaluation: the worker reports, command dispatches, 
   await expect(trace.nth(2)).toContainText('城市管理局');
   await expect(trace.nth(4)).toContainText('已劝离摊贩');
   await keepScreenshot(page, '31-case-page');
+  // On the map: the case layer draws the case where the page centred the map; a click on it opens it.
+  await page.getByTestId('case-back').click();
+  await page.getByTestId('layer-event').uncheck();
+  await page.getByTestId('layer-cases').check();
+  await expect(page.getByTestId('legend-cases')).toContainText('超期');
+  await expect(page.getByTestId('layer-cases')).toBeChecked();
+  await page.waitForFunction(() => window.__gridatlas?.mapSettled() === true);
+  const box = (await page.getByTestId('map').boundingBox()) as { x: number; y: number; width: number; height: number };
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  await expect(page.getByTestId('case-code')).toHaveText(code);
+  await keepScreenshot(page, '33-case-layer');
   expect(errors).toEqual([]);
 });
 

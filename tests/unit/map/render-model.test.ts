@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { PointColumns } from '../../../src/domain/records';
 import { interleavePositions, pointColors } from '../../../src/map/layers/point-style';
 import { type LabelFeature, type MapData, renderModel } from '../../../src/map/render-model';
-import { SEVERITY_COLORS } from '../../../src/state/palettes';
+import { caseStateGroup, SEVERITY_COLORS } from '../../../src/state/palettes';
 import { initialUiState, uiReducer } from '../../../src/state/ui-state';
 
 const columns = (kind: PointColumns['kind'], n: number): PointColumns => ({
@@ -46,6 +46,31 @@ describe('renderModel', () => {
     expect(renderModel(initialUiState, labelled, 14).labels.map((l) => l.text)).toEqual(['桃花社区']);
     const off = uiReducer(initialUiState, { type: 'toggle-layer', layer: 'labels' });
     expect(renderModel(off, labelled, 14).labels).toEqual([]);
+  });
+
+  it('draws the cases only while their layer is on and loaded, the selected case marked', () => {
+    const cases = {
+      ids: ['a', 'b'],
+      lng: [112.9, 112.91],
+      lat: [28.2, 28.21],
+      states: ['reported', 'closed'] as never[],
+      overdue: [true, false],
+    };
+    expect(renderModel(initialUiState, data({ cases }), 12).cases).toBeNull();
+    let state = uiReducer(initialUiState, { type: 'set-layer', layer: 'cases', visible: true });
+    expect(renderModel(state, data({ cases: null }), 12).cases).toBeNull();
+    state = uiReducer(state, { type: 'select', selection: { type: 'case', id: 'b' } });
+    const model = renderModel(state, data({ cases }), 16);
+    expect(model.cases).toMatchObject({ selectedId: 'b', radiusPixels: 8 });
+    expect(model.cells.selectedCodes).toEqual([]);
+  });
+
+  it('groups case states for the map: waiting, with a department, to verify, closed, rejected', () => {
+    expect(
+      ['reported', 'registered', 'escalated', 'dispatched', 'in_progress', 'answered', 'closed', 'evaluated', 'rejected'].map(
+        caseStateGroup,
+      ),
+    ).toEqual(['todo', 'todo', 'todo', 'handling', 'handling', 'answered', 'done', 'done', 'rejected']);
   });
 
   it('passes the selected cell to the cell layer', () => {
