@@ -208,7 +208,8 @@ describeEachDatabase('cases: deadlines in working hours and routing', (db) => {
       // The map's columns hold what the list holds, for each reader.
       for (const reader of [ENV_OFFICER, id('worker'), id('planner')]) {
         await actAs(tx, reader);
-        const points = (await tx.query<{ p: { ids: string[]; states: string[]; overdue: boolean[] } }>('select case_points() p')).rows[0]?.p;
+        const points = (await tx.query<{ p: { ids: string[]; states: string[]; overdue: boolean[] } }>('select case_points() p')).rows[0]
+          ?.p;
         const all = await listCases(tx, {}, 1000);
         expect(points?.ids.length).toBe(all.total);
         expect(points?.overdue.filter(Boolean).length).toBe(all.overdue);
