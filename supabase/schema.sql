@@ -138,6 +138,26 @@ create policy "who reads a case reads its trace" on case_trace as PERMISSIVE for
   WHERE (c.id = case_trace.case_id))));
 grant select on case_trace to authenticated;
 
+-- Whistles blown on cases (吹哨): who summoned the departments, when and why; written by blow_whistle
+-- only.
+create table case_whistles (
+  id bigint not null generated always as identity,
+  case_id uuid not null,
+  note text not null,
+  blown_by uuid not null,
+  blown_by_name text not null default ''::text,
+  blown_at timestamp with time zone not null default now(),
+  constraint case_whistles_case_id_fkey FOREIGN KEY (case_id) REFERENCES cases(id),
+  constraint case_whistles_note_check CHECK (((length(btrim(note)) > 0) AND (char_length(note) <= 4000))),
+  constraint case_whistles_pkey PRIMARY KEY (id)
+);
+CREATE INDEX case_whistles_case_idx ON public.case_whistles USING btree (case_id);
+alter table case_whistles enable row level security;
+create policy "who reads the case reads its whistles" on case_whistles as PERMISSIVE for SELECT to authenticated using ((EXISTS ( SELECT 1
+   FROM cases c
+  WHERE (c.id = case_whistles.case_id))));
+grant select on case_whistles to authenticated;
+
 -- The office's working periods (one row): case time limits count working hours in these two periods
 -- of each working day, in this time zone.
 create table case_working_time (
@@ -204,6 +224,7 @@ CREATE TRIGGER cases_assign_cell BEFORE INSERT OR UPDATE OF geom, cell_code, com
 alter table cases enable row level security;
 create policy "admins, command and planners read cases" on cases as PERMISSIVE for SELECT to authenticated using ((( SELECT app_role() AS app_role) = ANY (ARRAY['admin'::text, 'command'::text, 'planner'::text])));
 create policy "departments read the cases dispatched to them" on cases as PERMISSIVE for SELECT to authenticated using (((( SELECT app_role() AS app_role) = 'department'::text) AND (department_id = ( SELECT member_department() AS member_department))));
+create policy "departments read the cases they are summoned to" on cases as PERMISSIVE for SELECT to authenticated using (((( SELECT app_role() AS app_role) = 'department'::text) AND member_summoned_to(id)));
 create policy "workers read cases in their cells and their own reports" on cases as PERMISSIVE for SELECT to authenticated using (((( SELECT app_role() AS app_role) = 'worker'::text) AND (is_own_cell(cell_code) OR (reported_by = ( SELECT auth.uid() AS uid)))));
 grant select on cases to authenticated;
 
@@ -493,6 +514,34 @@ create policy "everyone signed in reads the matrix" on risk_matrix as PERMISSIVE
 grant delete, insert, select, update on risk_matrix to authenticated;
 grant delete, insert, select, update on risk_matrix to service_role;
 
+-- The departments a whistle summons (报到): each acknowledges by its deadline (working hours),
+-- reports what it did and is rated 1–5; written by the whistle functions only.
+create table whistle_calls (
+  id bigint not null generated always as identity,
+  whistle_id bigint not null,
+  department_id text not null,
+  ack_deadline timestamp with time zone not null,
+  acknowledged_at timestamp with time zone,
+  acknowledged_by_name text,
+  report text,
+  reported_at timestamp with time zone,
+  rating smallint,
+  rating_note text,
+  rated_at timestamp with time zone,
+  constraint whistle_calls_department_id_fkey FOREIGN KEY (department_id) REFERENCES departments(id),
+  constraint whistle_calls_pkey PRIMARY KEY (id),
+  constraint whistle_calls_rating_check CHECK (((rating >= 1) AND (rating <= 5))),
+  constraint whistle_calls_report_check CHECK ((char_length(report) <= 4000)),
+  constraint whistle_calls_whistle_id_department_id_key UNIQUE (whistle_id, department_id),
+  constraint whistle_calls_whistle_id_fkey FOREIGN KEY (whistle_id) REFERENCES case_whistles(id)
+);
+CREATE TRIGGER whistle_calls_rated_is_final BEFORE UPDATE ON public.whistle_calls FOR EACH ROW EXECUTE FUNCTION whistle_call_rated_is_final();
+alter table whistle_calls enable row level security;
+create policy "who reads the whistle reads its calls" on whistle_calls as PERMISSIVE for SELECT to authenticated using ((EXISTS ( SELECT 1
+   FROM case_whistles w
+  WHERE (w.id = whistle_calls.whistle_id))));
+grant select on whistle_calls to authenticated;
+
 -- Exceptions to Monday-to-Friday working: public holidays (holiday) and weekend days made working
 -- days (workday), as the year's holiday schedule sets them.
 create table work_calendar (
@@ -521,6 +570,27 @@ create policy "admins manage assignments" on worker_cells as PERMISSIVE for ALL 
 create policy "workers read their own assignments" on worker_cells as PERMISSIVE for SELECT to authenticated using ((user_id = auth.uid()));
 grant delete, insert, select, update on worker_cells to authenticated;
 grant delete, insert, select, update on worker_cells to service_role;
+
+-- The summoned department's officer acknowledges (报到) a whistle call, once; returns {id,
+-- acknowledgedAt, late}.
+CREATE OR REPLACE FUNCTION public.acknowledge_whistle(p_call bigint)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+declare
+  k whistle_calls%rowtype := whistle_call_for_officer(p_call);
+begin
+  if k.acknowledged_at is not null then
+    raise exception using errcode = '22023', message = format('whistle call %s was acknowledged already', p_call);
+  end if;
+  update whistle_calls set acknowledged_at = now(), acknowledged_by_name = coalesce((select m.display_name from members m where m.user_id = auth.uid()), '')
+  where id = p_call returning * into k;
+  return jsonb_build_object('id', k.id, 'acknowledgedAt', k.acknowledged_at, 'late', k.acknowledged_at > k.ack_deadline);
+end
+$function$;
+-- execute on acknowledge_whistle(p_call bigint): authenticated, service_role
 
 -- The moment a number of working hours after a start: counted in the working periods of working
 -- days (case_working_time, is_working_day); null hours, null.
@@ -674,6 +744,55 @@ end
 $function$;
 -- execute on assign_cell(): owner only
 
+-- Blows the whistle on an open case (admins and the command centre): summons the departments named
+-- (a JSON array of ids), each to acknowledge within p_ack_hours working hours; returns {id, caseId,
+-- calls}.
+CREATE OR REPLACE FUNCTION public.blow_whistle(p_case uuid, p_departments jsonb, p_note text, p_ack_hours numeric DEFAULT 2)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+declare
+  role text := app_role();
+  c cases%rowtype;
+  w case_whistles%rowtype;
+  missing text;
+  summoned text[] := case when jsonb_typeof(p_departments) = 'array' then array(select jsonb_array_elements_text(p_departments)) end;
+begin
+  if role not in ('admin', 'command') then
+    raise exception using errcode = '42501', message = format('role %s may not blow the whistle', role);
+  end if;
+  select * into c from cases where id = p_case for update;
+  if not found then
+    raise exception using errcode = 'P0002', message = format('no case %s', p_case);
+  end if;
+  if c.state in ('closed', 'evaluated', 'rejected') then
+    raise exception using errcode = '22023', message = format('case %s is %s: a whistle summons departments to open cases only', c.code, c.state);
+  end if;
+  if coalesce(cardinality(summoned), 0) = 0 then
+    raise exception using errcode = '22023', message = 'a whistle summons at least one department';
+  end if;
+  select string_agg(d, ', ') into missing from unnest(summoned) d where not exists (select 1 from departments x where x.id = d);
+  if missing is not null then
+    raise exception using errcode = '22023', message = format('no department %s', missing);
+  end if;
+  if btrim(coalesce(p_note, '')) = '' then
+    raise exception using errcode = '22023', message = 'a whistle says why the departments are summoned (a note)';
+  end if;
+  if p_ack_hours is null or p_ack_hours <= 0 or p_ack_hours > 200 then
+    raise exception using errcode = '22023', message = format('the time to acknowledge must be more than 0 and at most 200 working hours, not %s', p_ack_hours);
+  end if;
+  insert into case_whistles (case_id, note, blown_by, blown_by_name)
+  values (c.id, p_note, auth.uid(), coalesce((select m.display_name from members m where m.user_id = auth.uid()), ''))
+  returning * into w;
+  insert into whistle_calls (whistle_id, department_id, ack_deadline)
+  select w.id, d, add_working_hours(now(), p_ack_hours) from (select distinct unnest(summoned) d) x;
+  return jsonb_build_object('id', w.id, 'caseId', c.id, 'calls', (select count(*) from whistle_calls k where k.whistle_id = w.id));
+end
+$function$;
+-- execute on blow_whistle(p_case uuid, p_departments jsonb, p_note text, p_ack_hours numeric): authenticated, service_role
+
 -- The actions a role may take on a case in a state, by name (from case_actions).
 CREATE OR REPLACE FUNCTION public.case_allowed_actions(p_state text, p_role text)
  RETURNS text[]
@@ -769,6 +888,28 @@ AS $function$
   limit 1
 $function$;
 -- execute on case_stage_hours(p_category text, p_severity integer, p_stage text): authenticated, service_role
+
+-- The whistles of a case the caller may read, oldest first, each with its calls: deadline to
+-- acknowledge, acknowledged when and by whom, missed (not acknowledged by the deadline, decided
+-- against now()), report, rating; mine: the caller's department is summoned.
+CREATE OR REPLACE FUNCTION public.case_whistles(p_case uuid)
+ RETURNS jsonb
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+  select coalesce(jsonb_agg(jsonb_build_object(
+    'id', w.id, 'note', w.note, 'blownByName', w.blown_by_name, 'blownAt', w.blown_at,
+    'calls', (select coalesce(jsonb_agg(jsonb_build_object(
+        'id', k.id, 'departmentId', k.department_id, 'departmentName', (select d.name from departments d where d.id = k.department_id),
+        'ackDeadline', k.ack_deadline, 'acknowledgedAt', k.acknowledged_at, 'acknowledgedByName', k.acknowledged_by_name,
+        'missed', coalesce(k.acknowledged_at, now()) > k.ack_deadline,
+        'report', k.report, 'reportedAt', k.reported_at, 'rating', k.rating, 'ratingNote', k.rating_note,
+        'mine', app_role() = 'department' and k.department_id = member_department()) order by k.department_id), '[]')
+      from whistle_calls k where k.whistle_id = w.id)) order by w.id), '[]')
+  from case_whistles w where w.case_id = p_case
+$function$;
+-- execute on case_whistles(p_case uuid): authenticated, service_role
 
 -- The current cell containing a point (the lowest code on a shared border, so the answer is
 -- deterministic), or null outside every cell.
@@ -1871,6 +2012,19 @@ AS $function$
 $function$;
 -- execute on member_department(): authenticated, service_role
 
+-- Whether a whistle on the case summons the signed-in department officer's department (a policy of
+-- cases asks it; definer, so that the policies of cases and whistles do not call each other).
+CREATE OR REPLACE FUNCTION public.member_summoned_to(p_case uuid)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+  select exists (select 1 from case_whistles w join whistle_calls k on k.whistle_id = w.id
+                 where w.case_id = p_case and k.department_id = member_department())
+$function$;
+-- execute on member_summoned_to(p_case uuid): authenticated, service_role
+
 -- Grid edit: merges cells of one community that form one connected shape. p_keep (or the largest)
 -- keeps its code, the others retire; the class is then set by the latest saved rule set in the same
 -- transaction (the highest of the merged cells when none was saved; a manual class kept).
@@ -2309,6 +2463,36 @@ AS $function$
 $function$;
 -- execute on propose_department(p_category text, p_community_code text): authenticated, service_role
 
+-- Rates a department's response to a whistle call 1–5 with a note (administrators, the command
+-- centre), once it has reported.
+CREATE OR REPLACE FUNCTION public.rate_whistle(p_call bigint, p_rating integer, p_note text DEFAULT ''::text)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+declare
+  k whistle_calls%rowtype;
+begin
+  if app_role() not in ('admin', 'command') then
+    raise exception using errcode = '42501', message = 'the summoning side (administrators, the command centre) rates the departments';
+  end if;
+  select * into k from whistle_calls where id = p_call for update;
+  if not found then
+    raise exception using errcode = 'P0002', message = format('no whistle call %s', p_call);
+  end if;
+  if k.reported_at is null then
+    raise exception using errcode = '22023', message = format('whistle call %s has no report to rate yet', p_call);
+  end if;
+  if p_rating is null or p_rating not between 1 and 5 then
+    raise exception using errcode = '22023', message = format('a rating is 1 to 5, not %s', p_rating);
+  end if;
+  update whistle_calls set rating = p_rating, rating_note = coalesce(p_note, ''), rated_at = now() where id = p_call returning * into k;
+  return jsonb_build_object('id', k.id, 'rating', k.rating);
+end
+$function$;
+-- execute on rate_whistle(p_call bigint, p_rating integer, p_note text): authenticated, service_role
+
 -- Re-assigns the entities and events inside an area to the cells that now contain them, after a
 -- grid edit. Security definer: under row security the spatial index cannot be used; it only writes
 -- the cell each point lies in, as the assignment trigger does for anyone.
@@ -2448,6 +2632,29 @@ begin
 end
 $function$;
 -- execute on report_case(p_source text, p_category text, p_severity integer, p_description text, p_lon double precision, p_lat double precision, p_event_id uuid): authenticated, service_role
+
+-- The summoned department reports what it did on a whistle call it acknowledged (a later report
+-- replaces the earlier one until it is rated).
+CREATE OR REPLACE FUNCTION public.report_whistle(p_call bigint, p_report text)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+declare
+  k whistle_calls%rowtype := whistle_call_for_officer(p_call);
+begin
+  if k.acknowledged_at is null then
+    raise exception using errcode = '22023', message = format('whistle call %s: acknowledge it before reporting', p_call);
+  end if;
+  if btrim(coalesce(p_report, '')) = '' then
+    raise exception using errcode = '22023', message = 'a report says what the department did';
+  end if;
+  update whistle_calls set report = p_report, reported_at = now() where id = p_call returning * into k;
+  return jsonb_build_object('id', k.id, 'reportedAt', k.reported_at);
+end
+$function$;
+-- execute on report_whistle(p_call bigint, p_report text): authenticated, service_role
 
 -- Raises 42501 unless the caller is a grid administrator; the first line of every grid edit.
 CREATE OR REPLACE FUNCTION public.require_grid_admin()
@@ -3034,6 +3241,41 @@ begin
 end
 $function$;
 -- execute on transition_case(p_case uuid, p_action text, p_note text, p_department text, p_expected_version integer): authenticated, service_role
+
+-- The whistle call, locked, when it summons the signed-in department officer's department; else
+-- P0002 (used by acknowledge_whistle and report_whistle).
+CREATE OR REPLACE FUNCTION public.whistle_call_for_officer(p_call bigint)
+ RETURNS whistle_calls
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+declare
+  k whistle_calls%rowtype;
+begin
+  select * into k from whistle_calls where id = p_call for update;
+  if not found or app_role() <> 'department' or k.department_id is distinct from member_department() then
+    raise exception using errcode = 'P0002', message = format('no whistle call %s for your department', p_call);
+  end if;
+  return k;
+end
+$function$;
+-- execute on whistle_call_for_officer(p_call bigint): authenticated, service_role
+
+-- Trigger: a rated whistle call changes no more.
+CREATE OR REPLACE FUNCTION public.whistle_call_rated_is_final()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+begin
+  if old.rated_at is not null then
+    raise exception using errcode = '22023', message = format('whistle call %s is rated: it changes no more', old.id);
+  end if;
+  return new;
+end
+$function$;
+-- execute on whistle_call_rated_is_final(): owner only
 
 -- Working hours from one moment to another (negative when the second is earlier), to two decimals.
 CREATE OR REPLACE FUNCTION public.working_hours_between(p_from timestamp with time zone, p_to timestamp with time zone)

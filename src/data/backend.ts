@@ -9,6 +9,7 @@ import type {
   CaseSettings,
   CaseState,
   CaseTimeLimit,
+  CaseWhistle,
   Department,
 } from '../domain/cases';
 import type { RuleSet } from '../domain/classify';
@@ -367,6 +368,15 @@ export interface Backend {
     options?: { note?: string; departmentId?: string | null; expectedVersion?: number },
   ): Promise<{ state: CaseState; version: number }>;
   listDepartments(): Promise<Department[]>;
+  /** The whistles of a case (吹哨报到) with the departments summoned. */
+  listCaseWhistles(caseId: string): Promise<CaseWhistle[]>;
+  /** Summons departments to an open case, each to acknowledge within `ackHours` working hours (command centre, admins). */
+  blowWhistle(caseId: string, departmentIds: readonly string[], note: string, ackHours?: number): Promise<void>;
+  /** The summoned department's officer acknowledges (报到), then reports what it did. */
+  acknowledgeWhistle(callId: number): Promise<void>;
+  reportWhistle(callId: number, report: string): Promise<void>;
+  /** Rates a department's response 1–5 (command centre, admins), once it has reported. */
+  rateWhistle(callId: number, rating: number, note: string): Promise<void>;
   getCaseSettings(): Promise<CaseSettings>;
   /** Time limits, calendar and routes (command centre and administrators). null removes. */
   setCaseTimeLimit(limit: Omit<CaseTimeLimit, 'hours'> & { hours: number | null }): Promise<void>;

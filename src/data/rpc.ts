@@ -1,6 +1,6 @@
 import type { FeatureCollection, MultiPolygon } from 'geojson';
 import { doorPart, normalizeAddress } from '../domain/address';
-import type { CaseDetail, CaseList, CasePoints, CaseSettings, CaseState, Department } from '../domain/cases';
+import type { CaseDetail, CaseList, CasePoints, CaseSettings, CaseState, CaseWhistle, Department } from '../domain/cases';
 import type { CellCode, CommunityCode, EntityKind, PointKind } from '../domain/ids';
 import type { AdminAreaProperties, AdminLevel, CellEditResult, CellProperties, GeocodeCandidate, ImportResult } from '../domain/records';
 import type {
@@ -66,6 +66,11 @@ export const RPC_NAMES = [
   'set_work_calendar_day',
   'set_case_route',
   'set_case_working_time',
+  'blow_whistle',
+  'acknowledge_whistle',
+  'report_whistle',
+  'rate_whistle',
+  'case_whistles',
 ] as const;
 export type RpcName = (typeof RPC_NAMES)[number];
 
@@ -115,6 +120,11 @@ type Reads = Pick<
   | 'reportCase'
   | 'transitionCase'
   | 'listDepartments'
+  | 'listCaseWhistles'
+  | 'blowWhistle'
+  | 'acknowledgeWhistle'
+  | 'reportWhistle'
+  | 'rateWhistle'
   | 'getCaseSettings'
   | 'setCaseTimeLimit'
   | 'setWorkCalendarDay'
@@ -272,6 +282,19 @@ export function rpcReads(transport: RpcTransport): Reads {
         p_expected_version: options?.expectedVersion ?? null,
       }),
     listDepartments: () => transport.rpc<Department[]>('list_departments', {}),
+    listCaseWhistles: (caseId) => transport.rpc<CaseWhistle[]>('case_whistles', { p_case: caseId }),
+    blowWhistle: async (caseId, departmentIds, note, ackHours = 2) => {
+      await transport.rpc('blow_whistle', { p_case: caseId, p_departments: departmentIds, p_note: note, p_ack_hours: ackHours });
+    },
+    acknowledgeWhistle: async (callId) => {
+      await transport.rpc('acknowledge_whistle', { p_call: callId });
+    },
+    reportWhistle: async (callId, report) => {
+      await transport.rpc('report_whistle', { p_call: callId, p_report: report });
+    },
+    rateWhistle: async (callId, rating, note) => {
+      await transport.rpc('rate_whistle', { p_call: callId, p_rating: rating, p_note: note });
+    },
     getCaseSettings: () => transport.rpc<CaseSettings>('case_settings', {}),
     setCaseTimeLimit: async (l) => {
       await transport.rpc('set_case_time_limit', { p_category: l.category, p_severity: l.severity, p_stage: l.stage, p_hours: l.hours });

@@ -148,6 +148,33 @@ export interface CaseReport {
   eventId?: string | null;
 }
 
+/** A department summoned by a whistle (报到): acknowledged, reported, rated. */
+export interface WhistleCall {
+  id: number;
+  departmentId: string;
+  departmentName: string;
+  ackDeadline: string;
+  acknowledgedAt: string | null;
+  acknowledgedByName: string | null;
+  /** Not acknowledged by the deadline (or late): decided by the database. */
+  missed: boolean;
+  report: string | null;
+  reportedAt: string | null;
+  rating: number | null;
+  ratingNote: string | null;
+  /** The signed-in officer's department is the one summoned. */
+  mine: boolean;
+}
+
+/** A whistle blown on a case (吹哨): why, by whom, and the departments summoned. */
+export interface CaseWhistle {
+  id: number;
+  note: string;
+  blownByName: string;
+  blownAt: string;
+  calls: WhistleCall[];
+}
+
 export interface Department {
   id: string;
   name: string;

@@ -2,12 +2,15 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type Backend, BackendError } from '../data/backend';
 import { CASE_ACTIONS_NEEDING_NOTE, type CaseAction, type CaseDetail, type CaseSummary, type Department } from '../domain/cases';
+import type { AppRole } from '../domain/ids';
 import { categoryLabel } from '../i18n/categories';
+import { CaseWhistles } from './case-whistles';
 import { useErrorText } from './error-text';
 import { formatDateTime } from './format';
 
 export interface CasePageProps {
   backend: Backend;
+  role: AppRole | 'anon';
   id: string;
   departments: Department[];
   onBack(): void;
@@ -23,7 +26,7 @@ const hours = (h: number, language: string) => new Intl.NumberFormat(language, {
  * how far overdue, as the database counts them), the steps the user's role may take now, and
  * the trace of every step so far, the late ones marked.
  */
-export function CasePage({ backend, id, departments, onBack, onLocate, onChanged }: CasePageProps) {
+export function CasePage({ backend, role, id, departments, onBack, onLocate, onChanged }: CasePageProps) {
   const { t, i18n } = useTranslation();
   const errorText = useErrorText();
   const [detail, setDetail] = useState<CaseDetail | null | undefined>(undefined);
@@ -226,6 +229,14 @@ export function CasePage({ backend, id, departments, onBack, onLocate, onChanged
           </div>
         </form>
       )}
+      <CaseWhistles
+        key={`${detail.id}-${detail.version}`}
+        backend={backend}
+        caseId={detail.id}
+        role={role}
+        open={open}
+        departments={departments}
+      />
       <h3>{t('cases.trace')}</h3>
       <ol className="case-trace" data-testid="case-trace">
         {detail.trace.map((s, k) => (

@@ -140,6 +140,7 @@ export function CasesPanel(props: CasesPanelProps) {
       {view.kind === 'case' && (
         <CasePage
           backend={backend}
+          role={role}
           id={view.id}
           departments={departments}
           onBack={() => {

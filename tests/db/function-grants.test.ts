@@ -27,6 +27,8 @@ const MEMBER_HELPERS = [
   'working_hours_between',
   'case_stage_hours',
   'propose_department',
+  'member_summoned_to',
+  'whistle_call_for_officer',
 ];
 
 /** The cases' API (issue 23): the case pages of the app call these, as the SQL tests do now. */

@@ -77,6 +77,15 @@ const MATRIX: Record<string, Record<Actor, string>> = {
     stranger: 'none/denied/denied',
     anon: 'denied/denied/denied',
   },
+  case_whistles: {
+    admin: 'all/denied/denied',
+    command: 'all/denied/denied',
+    worker: 'part/denied/denied',
+    planner: 'all/denied/denied',
+    department: 'part/denied/denied',
+    stranger: 'none/denied/denied',
+    anon: 'denied/denied/denied',
+  },
   case_working_time: {
     admin: 'all/ok/denied',
     command: 'all/ok/denied',
@@ -203,6 +212,15 @@ const MATRIX: Record<string, Record<Actor, string>> = {
     stranger: 'none/none/none',
     anon: 'denied/denied/denied',
   },
+  whistle_calls: {
+    admin: 'all/denied/denied',
+    command: 'all/denied/denied',
+    worker: 'part/denied/denied',
+    planner: 'all/denied/denied',
+    department: 'part/denied/denied',
+    stranger: 'none/denied/denied',
+    anon: 'denied/denied/denied',
+  },
   worker_cells: {
     admin: 'all/ok/ok',
     command: 'all/none/none',
@@ -268,6 +286,17 @@ describeEachDatabase('the role matrix', (db) => {
     `);
     await seedDepartments(db());
     await db().exec(`insert into case_routes (category, department_id) select '*', 'urban' where not exists (select 1 from case_routes)`);
+    // Whistles: one on an open case in the worker's cells summoning urban management, one elsewhere summoning the environment bureau.
+    await db().exec(`
+      insert into case_whistles (case_id, note, blown_by)
+      select c.id, 'matrix', '00000000-0000-4000-8000-000000000002' from (
+        (select id from cases where cell_code in (select cell_code from worker_cells) limit 1)
+        union all (select id from cases where cell_code not in (select cell_code from worker_cells) limit 1)) c
+      where not exists (select 1 from case_whistles);
+      insert into whistle_calls (whistle_id, department_id, ack_deadline)
+      select w.id, case when w.id = (select min(id) from case_whistles) then 'urban' else 'env' end, now()
+      from case_whistles w where not exists (select 1 from whistle_calls);
+    `);
     // Cases: one in the demo worker's cell dispatched to the urban department, one elsewhere to no one.
     if ((await db().query<{ n: number }>('select count(*)::int n from cases')).rows[0]?.n === 0) await makeCases(db());
     const tables = (await projectTables(db())).sort();

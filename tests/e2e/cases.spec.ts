@@ -112,6 +112,50 @@ test('a case from report to evaluation: the worker reports, command dispatches, 
   expect(errors).toEqual([]);
 });
 
+test('the whistle: command summons two departments, one acknowledges and reports and is rated, the other waits', async ({ page }) => {
+  const errors = collectErrors(page);
+  await page.goto('/');
+  await waitForCells(page);
+  await actAs(page, '指挥中心 · 李强');
+  await page.getByTestId('cases-open').click();
+  await page.getByTestId('cases-state').selectOption('in_progress');
+  const first = page.getByTestId('case-row').first();
+  const code = (await first.getAttribute('data-code')) as string;
+  await first.click();
+  await expect(page.getByTestId('case-code')).toHaveText(code);
+  await page.getByTestId('whistle-open').click();
+  // Without a department the whistle is not blown, and the form says why.
+  await page.getByTestId('whistle-note').fill('涉及多个部门，请城管、环保到场联合处置');
+  await page.getByTestId('whistle-submit').click();
+  await expect(page.getByTestId('whistle-error')).toContainText('请至少选择一个部门');
+  await page.getByTestId('whistle-department-urban').check();
+  await page.getByTestId('whistle-department-env').check();
+  await page.getByTestId('whistle-submit').click();
+  await expect(page.getByTestId('whistle-call')).toHaveCount(2);
+  await expect(page.locator('[data-testid="whistle-call"][data-department="urban"]')).toContainText('待报到');
+
+  await actAs(page, '职能部门 · 赵刚');
+  await openCase(page, code);
+  const mine = page.locator('[data-testid="whistle-call"][data-department="urban"]');
+  await mine.getByTestId('whistle-acknowledge').click();
+  await expect(mine.getByTestId('whistle-status')).toContainText('赵刚 已报到');
+  await mine.getByTestId('whistle-report-text').fill('已派执法队员到场，清理占道物品');
+  await mine.getByTestId('whistle-report-submit').click();
+  await expect(mine.getByTestId('whistle-report')).toContainText('清理占道物品');
+  // The other department's call is not his to answer.
+  await expect(page.locator('[data-testid="whistle-call"][data-department="env"]').getByTestId('whistle-acknowledge')).toHaveCount(0);
+
+  await actAs(page, '指挥中心 · 李强');
+  await openCase(page, code);
+  const urban = page.locator('[data-testid="whistle-call"][data-department="urban"]');
+  await urban.getByTestId('whistle-rating-value').selectOption('4');
+  await urban.getByTestId('whistle-rate').click();
+  await expect(urban.getByTestId('whistle-rating')).toContainText('★★★★☆');
+  await expect(page.locator('[data-testid="whistle-call"][data-department="env"]')).toContainText('待报到');
+  await keepScreenshot(page, '34-case-whistle');
+  expect(errors).toEqual([]);
+});
+
 test('on a phone the case list and a case page fill the bottom sheet, with touch-sized steps', async ({ browser }) => {
   const context = await browser.newContext({
     viewport: { width: 390, height: 844 },
