@@ -2147,6 +2147,124 @@ end
 $function$;
 -- execute on next_cell_codes(p_community text, p_shapes geometry[]): owner only
 
+-- GeoReport v2 POST requests: reports a case of the service (category) at lat/long from the hotline
+-- source, through report_case; returns [{service_request_id, service_notice, account_id}].
+CREATE OR REPLACE FUNCTION public.open311_post_request(p_service_code text, p_lat double precision, p_long double precision, p_description text DEFAULT ''::text)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+declare
+  reported jsonb;
+begin
+  if p_service_code is null or btrim(p_service_code) = '' then
+    raise exception using errcode = '22023', message = 'service_code is required';
+  end if;
+  if p_lat is null or p_long is null then
+    raise exception using errcode = '22023', message = 'a request needs a location (lat and long)';
+  end if;
+  -- A connected city system reports as the hotline does; report_case decides who may.
+  reported := report_case('hotline', p_service_code, 2, coalesce(p_description, ''), p_long, p_lat);
+  return jsonb_build_array(jsonb_build_object('service_request_id', reported ->> 'code', 'service_notice', '', 'account_id', null));
+end
+$function$;
+-- execute on open311_post_request(p_service_code text, p_lat double precision, p_long double precision, p_description text): authenticated, service_role
+
+-- GeoReport v2 GET requests/{id}: the case with that code as a one-element array (empty when the
+-- caller may not read it).
+CREATE OR REPLACE FUNCTION public.open311_request(p_id text)
+ RETURNS jsonb
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+  select coalesce(jsonb_agg(open311_request_json(c)), '[]') from cases c where c.code = p_id
+$function$;
+-- execute on open311_request(p_id text): authenticated, service_role
+
+-- A case as a GeoReport v2 request (id: the case code; status open/closed; status_notes: our
+-- stage).
+CREATE OR REPLACE FUNCTION public.open311_request_json(c cases)
+ RETURNS jsonb
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+  select jsonb_build_object(
+    'service_request_id', c.code,
+    'status', case when c.state in ('closed', 'evaluated', 'rejected') then 'closed' else 'open' end,
+    'status_notes', c.state,
+    'service_name', c.category,
+    'service_code', c.category,
+    'description', c.description,
+    'agency_responsible', coalesce((select d.name from departments d where d.id = c.department_id), ''),
+    'service_notice', '',
+    'requested_datetime', to_char(c.reported_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+    'updated_datetime', to_char(c.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+    'expected_datetime', case when c.deadline_at is not null and c.state not in ('closed', 'evaluated', 'rejected')
+                              then to_char(c.deadline_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') end,
+    'address', '',
+    'zipcode', '',
+    'lat', ST_Y(c.geom),
+    'long', ST_X(c.geom),
+    'media_url', '')
+$function$;
+-- execute on open311_request_json(c cases): authenticated, service_role
+
+-- GeoReport v2 GET requests: the cases the caller may read, filtered by {service_request_id (comma
+-- list), service_code, start_date, end_date, status (open, closed)}; without ids, the last 90 days
+-- by default; 1,000 at most, newest first.
+CREATE OR REPLACE FUNCTION public.open311_requests(p_query jsonb DEFAULT '{}'::jsonb)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+declare
+  q jsonb := coalesce(p_query, '{}');
+  ids text[] := case when q ? 'service_request_id' then string_to_array(replace(q ->> 'service_request_id', ' ', ''), ',') end;
+  codes text[] := case when q ? 'service_code' then string_to_array(q ->> 'service_code', ',') end;
+  statuses text[] := case when q ? 'status' then string_to_array(replace(q ->> 'status', ' ', ''), ',') end;
+  start_at timestamptz := coalesce((q ->> 'start_date')::timestamptz, case when ids is null then now() - interval '90 days' end);
+  end_at timestamptz := (q ->> 'end_date')::timestamptz;
+begin
+  if statuses is not null and not statuses <@ array['open', 'closed'] then
+    raise exception using errcode = '22023', message = format('status is open or closed, not %s', q ->> 'status');
+  end if;
+  return (
+    select coalesce(jsonb_agg(open311_request_json(c) order by c.reported_at desc, c.code), '[]')
+    from (
+      select c.* from cases c
+      where (ids is null or c.code = any (ids))
+        and (codes is null or c.category = any (codes))
+        and (statuses is null or (case when c.state in ('closed', 'evaluated', 'rejected') then 'closed' else 'open' end) = any (statuses))
+        and (start_at is null or c.reported_at >= start_at)
+        and (end_at is null or c.reported_at < end_at)
+      order by c.reported_at desc, c.code
+      limit 1000
+    ) c);
+end
+$function$;
+-- execute on open311_requests(p_query jsonb): authenticated, service_role
+
+-- GeoReport v2 GET services: one service per case category (service_code = the category), grouped
+-- by the department the routing rules send it to.
+CREATE OR REPLACE FUNCTION public.open311_services()
+ RETURNS jsonb
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+  select coalesce(jsonb_agg(jsonb_build_object(
+    'service_code', s.category, 'service_name', s.category, 'description', '',
+    'metadata', false, 'type', 'realtime', 'keywords', '',
+    'group', coalesce((select d.name from departments d where d.id = (propose_department(s.category, null) ->> 'departmentId')), ''))
+    order by s.category), '[]')
+  from (select category from case_routes where category <> '*' union select category from case_time_limits where category <> '*'
+        union select distinct category from cases) s
+$function$;
+-- execute on open311_services(): authenticated, service_role
+
 -- Sets a cell's class by hand with a reason; rule runs keep it until the override is cleared.
 -- Administrators only.
 CREATE OR REPLACE FUNCTION public.override_cell_class(p_code text, p_class text, p_reason text)

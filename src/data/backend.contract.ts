@@ -546,6 +546,50 @@ export function backendContract(name: string, make: () => Promise<ContractSubjec
       await expect(backend.overrideCellClass(manual.code, 'C', 'x')).rejects.toMatchObject({ code: 'forbidden' });
     });
 
+    it('round-trips an Open311 GeoReport v2 request: posted as the command centre, read back by id, services and status', async (ctx) => {
+      if (!subject) return ctx.skip();
+      await signInAs('command');
+      const services = await backend.open311Services();
+      expect(services.map((s) => s.service_code)).toContain('占道经营');
+      expect(services.find((s) => s.service_code === '占道经营')).toMatchObject({ type: 'realtime', metadata: false, group: '城市管理局' });
+      const [posted] = await backend.open311PostRequest({
+        service_code: '占道经营',
+        lat: 28.19,
+        long: 112.92,
+        description: '12345 转来：夜市占道',
+      });
+      const id = posted?.service_request_id as string;
+      expect(id).toMatch(/^AJ\d{8}$/);
+      const [request] = await backend.open311Request(id);
+      expect(request).toMatchObject({
+        service_request_id: id,
+        status: 'open',
+        status_notes: 'reported',
+        service_code: '占道经营',
+        description: '12345 转来：夜市占道',
+        lat: 28.19,
+        long: 112.92,
+      });
+      expect(request?.requested_datetime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+      expect(request?.expected_datetime).not.toBeNull();
+      // Our stages map onto open/closed, the stage in status_notes.
+      const detail = (await backend.listCases({ text: id })).rows[0];
+      await backend.transitionCase(detail?.id as string, 'reject', { note: '重复上报' });
+      expect((await backend.open311Request(id))[0]).toMatchObject({ status: 'closed', status_notes: 'rejected', expected_datetime: null });
+      const open = await backend.open311Requests({ service_code: '占道经营', status: 'open', start_date: '2026-01-01T00:00:00Z' });
+      expect(open.every((r) => r.status === 'open' && r.service_code === '占道经营')).toBe(true);
+      expect((await backend.open311Requests({ service_request_id: id }))[0]?.status).toBe('closed');
+      await expect(backend.open311Requests({ status: 'pending' })).rejects.toMatchObject({ code: 'invalid' });
+      // A planner reads requests but posts none; a grid worker does not see this one.
+      await signInAs('planner');
+      expect(await backend.open311Request(id)).toHaveLength(1);
+      await expect(backend.open311PostRequest({ service_code: '占道经营', lat: 28.19, long: 112.92 })).rejects.toMatchObject({
+        code: 'forbidden',
+      });
+      await signInAs('worker');
+      expect(await backend.open311Request(id)).toEqual([]);
+    });
+
     it('gives a signed-out caller nothing', async (ctx) => {
       if (!subject) return ctx.skip();
       const session = await backend.signOut();

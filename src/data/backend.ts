@@ -11,6 +11,9 @@ import type {
   CaseTimeLimit,
   CaseWhistle,
   Department,
+  Open311Query,
+  Open311Request,
+  Open311Service,
 } from '../domain/cases';
 import type { RuleSet } from '../domain/classify';
 import type { AppRole, BBox, CellClass, CellCode, CommunityCode, EntityKind, LngLat, PointKind } from '../domain/ids';
@@ -383,4 +386,16 @@ export interface Backend {
   setWorkCalendarDay(day: string, kind: 'holiday' | 'workday' | null, name?: string): Promise<void>;
   setCaseRoute(category: string, areaCode: string, departmentId: string | null): Promise<void>;
   setCaseWorkingTime(workingTime: CaseSettings['workingTime']): Promise<void>;
+
+  // Open311 GeoReport v2 over cases (README: "Open311"): the shapes of the specification.
+  open311Services(): Promise<Open311Service[]>;
+  open311Requests(query?: Open311Query): Promise<Open311Request[]>;
+  /** requests/{id}: a one-element array, or empty when the request is not visible. */
+  open311Request(id: string): Promise<Open311Request[]>;
+  open311PostRequest(request: {
+    service_code: string;
+    lat: number;
+    long: number;
+    description?: string;
+  }): Promise<{ service_request_id: string; service_notice: string; account_id: string | null }[]>;
 }

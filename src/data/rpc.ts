@@ -1,6 +1,16 @@
 import type { FeatureCollection, MultiPolygon } from 'geojson';
 import { doorPart, normalizeAddress } from '../domain/address';
-import type { CaseDetail, CaseList, CasePoints, CaseSettings, CaseState, CaseWhistle, Department } from '../domain/cases';
+import type {
+  CaseDetail,
+  CaseList,
+  CasePoints,
+  CaseSettings,
+  CaseState,
+  CaseWhistle,
+  Department,
+  Open311Request,
+  Open311Service,
+} from '../domain/cases';
 import type { CellCode, CommunityCode, EntityKind, PointKind } from '../domain/ids';
 import type { AdminAreaProperties, AdminLevel, CellEditResult, CellProperties, GeocodeCandidate, ImportResult } from '../domain/records';
 import type {
@@ -71,6 +81,10 @@ export const RPC_NAMES = [
   'report_whistle',
   'rate_whistle',
   'case_whistles',
+  'open311_services',
+  'open311_requests',
+  'open311_request',
+  'open311_post_request',
 ] as const;
 export type RpcName = (typeof RPC_NAMES)[number];
 
@@ -130,6 +144,10 @@ type Reads = Pick<
   | 'setWorkCalendarDay'
   | 'setCaseRoute'
   | 'setCaseWorkingTime'
+  | 'open311Services'
+  | 'open311Requests'
+  | 'open311Request'
+  | 'open311PostRequest'
 >;
 
 /** Returns the read methods of a Backend, implemented once over any RpcTransport. */
@@ -305,6 +323,16 @@ export function rpcReads(transport: RpcTransport): Reads {
     setCaseRoute: async (category, areaCode, departmentId) => {
       await transport.rpc('set_case_route', { p_category: category, p_area_code: areaCode, p_department: departmentId });
     },
+    open311Services: () => transport.rpc<Open311Service[]>('open311_services', {}),
+    open311Requests: (query = {}) => transport.rpc<Open311Request[]>('open311_requests', { p_query: query }),
+    open311Request: (id) => transport.rpc<Open311Request[]>('open311_request', { p_id: id }),
+    open311PostRequest: (r) =>
+      transport.rpc<{ service_request_id: string; service_notice: string; account_id: string | null }[]>('open311_post_request', {
+        p_service_code: r.service_code,
+        p_lat: r.lat,
+        p_long: r.long,
+        p_description: r.description ?? '',
+      }),
     setCaseWorkingTime: async (w) => {
       await transport.rpc('set_case_working_time', {
         p_time_zone: w.timeZone,

@@ -175,6 +175,46 @@ export interface CaseWhistle {
   calls: WhistleCall[];
 }
 
+/** Open311 GeoReport v2: a service (one per case category). */
+export interface Open311Service {
+  service_code: string;
+  service_name: string;
+  description: string;
+  metadata: boolean;
+  type: 'realtime' | 'batch' | 'blackbox';
+  keywords: string;
+  group: string;
+}
+
+/** Open311 GeoReport v2: a request (a case; its id is the case code, the stage in status_notes). */
+export interface Open311Request {
+  service_request_id: string;
+  status: 'open' | 'closed';
+  status_notes: string;
+  service_name: string;
+  service_code: string;
+  description: string;
+  agency_responsible: string;
+  service_notice: string;
+  requested_datetime: string;
+  updated_datetime: string;
+  expected_datetime: string | null;
+  address: string;
+  zipcode: string;
+  lat: number;
+  long: number;
+  media_url: string;
+}
+
+/** Open311 GeoReport v2 GET requests' query parameters. */
+export interface Open311Query {
+  service_request_id?: string;
+  service_code?: string;
+  start_date?: string;
+  end_date?: string;
+  status?: string;
+}
+
 export interface Department {
   id: string;
   name: string;

@@ -57,7 +57,7 @@ export function fakeSupabaseFetch(client: SqlClient): typeof fetch {
       });
     }
     if (url.pathname === '/auth/v1/logout') return new Response(null, { status: 204 });
-    const rpc = /^\/rest\/v1\/rpc\/([a-z_]+)$/.exec(url.pathname);
+    const rpc = /^\/rest\/v1\/rpc\/([a-z0-9_]+)$/.exec(url.pathname);
     if (rpc && RPC_NAMES.includes(rpc[1] as RpcName)) {
       const args = request.method === 'GET' ? Object.fromEntries(url.searchParams) : ((await request.json()) as Record<string, unknown>);
       const sub = subOf(request.headers.get('authorization'));

@@ -29,6 +29,7 @@ const MEMBER_HELPERS = [
   'propose_department',
   'member_summoned_to',
   'whistle_call_for_officer',
+  'open311_request_json',
 ];
 
 /** The cases' API (issue 23): the case pages of the app call these, as the SQL tests do now. */
