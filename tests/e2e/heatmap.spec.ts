@@ -31,9 +31,9 @@ test('the risk heatmap follows the time slider, plays back, and exports the play
   // Move the slider to the earliest window: another heatmap, drawn differently.
   await page.getByTestId('heat-slider').focus();
   await page.keyboard.press('Home');
-  await page.waitForFunction((seq) => (window.__gridatlas?.heat?.seq ?? 0) > seq, first?.seq ?? 0);
+  // (A recompute for the same window may come first, when the database's events replace the snapshot's.)
+  await page.waitForFunction((end) => (window.__gridatlas?.heat?.end ?? end) < end, first?.end ?? 0);
   const early = await page.evaluate(() => window.__gridatlas?.heat);
-  expect(early?.end).toBeLessThan(first?.end ?? 0);
   expect(early?.counted).not.toBe(first?.counted);
   await expect(page.getByTestId('heat-window')).not.toHaveText(firstWindow ?? '');
   await expect.poll(() => canvasDigest(page)).not.toBe(firstDigest);
