@@ -73,6 +73,31 @@ alter table case_actions enable row level security;
 create policy "members read the state machine" on case_actions as PERMISSIVE for SELECT to authenticated using ((( SELECT app_role() AS app_role) = ANY (ARRAY['admin'::text, 'command'::text, 'worker'::text, 'planner'::text, 'department'::text])));
 grant select on case_actions to authenticated;
 
+-- Who complained (接诉即办) and how to reach them, for a complaint case; when the citizen must be
+-- contacted by (set at the first dispatch) and when they were. Personal: read only through
+-- case_complainant(); written by report_complaint and record_complaint_contact.
+create table case_complainants (
+  case_id uuid not null,
+  name text not null,
+  phone text not null,
+  contact_deadline_at timestamp with time zone,
+  contacted_at timestamp with time zone,
+  contacted_by uuid,
+  contacted_by_name text,
+  contact_note text,
+  created_at timestamp with time zone not null default now(),
+  constraint case_complainants_case_id_fkey FOREIGN KEY (case_id) REFERENCES cases(id),
+  constraint case_complainants_contact_note_check CHECK ((char_length(contact_note) <= 4000)),
+  constraint case_complainants_name_check CHECK (((length(btrim(name)) > 0) AND (char_length(name) <= 60))),
+  constraint case_complainants_phone_check CHECK ((phone ~ '^\+?[0-9][0-9 -]{4,19}$'::text)),
+  constraint case_complainants_pkey PRIMARY KEY (case_id)
+);
+comment on column case_complainants.contact_deadline_at is 'The first dispatch plus the ''contact'' time limit in working hours; null until dispatched.';
+alter table case_complainants enable row level security;
+create policy "who reads the case knows it has a complainant" on case_complainants as PERMISSIVE for SELECT to authenticated using ((EXISTS ( SELECT 1
+   FROM cases c
+  WHERE (c.id = case_complainants.case_id))));
+
 -- Routing rules: cases of a category ('*': any) in an area (a street's or community's code; '': the
 -- whole district) go to a department. The most specific rule proposes the department: its category
 -- first, then the smallest area.
@@ -104,7 +129,7 @@ create table case_time_limits (
   constraint case_time_limits_hours_check CHECK (((hours > (0)::numeric) AND (hours <= (2000)::numeric))),
   constraint case_time_limits_pkey PRIMARY KEY (category, severity, stage),
   constraint case_time_limits_severity_check CHECK (((severity >= 0) AND (severity <= 4))),
-  constraint case_time_limits_stage_check CHECK ((stage = ANY (ARRAY['reported'::text, 'registered'::text, 'escalated'::text, 'dispatched'::text, 'in_progress'::text, 'answered'::text, 'closed'::text])))
+  constraint case_time_limits_stage_check CHECK ((stage = ANY (ARRAY['reported'::text, 'registered'::text, 'escalated'::text, 'dispatched'::text, 'in_progress'::text, 'answered'::text, 'closed'::text, 'contact'::text])))
 );
 alter table case_time_limits enable row level security;
 create policy "command and admins edit the time limits" on case_time_limits as PERMISSIVE for ALL to authenticated using ((( SELECT app_role() AS app_role) = ANY (ARRAY['admin'::text, 'command'::text]))) with check ((( SELECT app_role() AS app_role) = ANY (ARRAY['admin'::text, 'command'::text])));
@@ -221,6 +246,7 @@ CREATE INDEX cases_geom_idx ON public.cases USING gist (geom);
 CREATE INDEX cases_reported_at_idx ON public.cases USING btree (reported_at);
 CREATE INDEX cases_state_idx ON public.cases USING btree (state);
 CREATE TRIGGER cases_assign_cell BEFORE INSERT OR UPDATE OF geom, cell_code, community_code, outside_district ON public.cases FOR EACH ROW EXECUTE FUNCTION assign_cell();
+CREATE TRIGGER cases_complaint_contact_clock AFTER UPDATE OF state ON public.cases FOR EACH ROW WHEN (((new.state = 'dispatched'::text) AND (old.state IS DISTINCT FROM 'dispatched'::text))) EXECUTE FUNCTION complaint_contact_clock();
 alter table cases enable row level security;
 create policy "admins, command and planners read cases" on cases as PERMISSIVE for SELECT to authenticated using ((( SELECT app_role() AS app_role) = ANY (ARRAY['admin'::text, 'command'::text, 'planner'::text])));
 create policy "departments read the cases dispatched to them" on cases as PERMISSIVE for SELECT to authenticated using (((( SELECT app_role() AS app_role) = 'department'::text) AND (department_id = ( SELECT member_department() AS member_department))));
@@ -345,6 +371,63 @@ create policy "admins write rule sets" on class_rule_sets as PERMISSIVE for INSE
 create policy "staff read rule sets" on class_rule_sets as PERMISSIVE for SELECT to authenticated using ((( SELECT app_role() AS app_role) = ANY (ARRAY['admin'::text, 'command'::text, 'planner'::text])));
 grant insert, select on class_rule_sets to authenticated;
 grant insert, select on class_rule_sets to service_role;
+
+-- How the three complaint rates and the score are counted (one row): a satisfied rating counts
+-- satisfied_weight, a basically satisfied one basically_satisfied_weight towards the satisfaction
+-- rate; the score is the weighted sum of the response, resolution and satisfaction rates (weights
+-- summing to 1). Shown next to every score; edited by the command centre through
+-- set_complaint_rate_rules.
+create table complaint_rate_rules (
+  id boolean not null default true,
+  satisfied_weight numeric not null default 1,
+  basically_satisfied_weight numeric not null default 0.8,
+  response_weight numeric not null default 0.1,
+  resolution_weight numeric not null default 0.45,
+  satisfaction_weight numeric not null default 0.45,
+  updated_at timestamp with time zone not null default now(),
+  constraint complaint_rate_rules_basically_satisfied_weight_check CHECK (((basically_satisfied_weight >= (0)::numeric) AND (basically_satisfied_weight <= (1)::numeric))),
+  constraint complaint_rate_rules_id_check CHECK (id),
+  constraint complaint_rate_rules_pkey PRIMARY KEY (id),
+  constraint complaint_rate_rules_resolution_weight_check CHECK (((resolution_weight >= (0)::numeric) AND (resolution_weight <= (1)::numeric))),
+  constraint complaint_rate_rules_response_weight_check CHECK (((response_weight >= (0)::numeric) AND (response_weight <= (1)::numeric))),
+  constraint complaint_rate_rules_satisfaction_weight_check CHECK (((satisfaction_weight >= (0)::numeric) AND (satisfaction_weight <= (1)::numeric))),
+  constraint complaint_rate_rules_satisfied_weight_check CHECK (((satisfied_weight >= (0)::numeric) AND (satisfied_weight <= (1)::numeric))),
+  constraint complaint_rate_rules_weights_sum CHECK ((((response_weight + resolution_weight) + satisfaction_weight) = (1)::numeric))
+);
+alter table complaint_rate_rules enable row level security;
+create policy "command and admins edit the rate rules" on complaint_rate_rules as PERMISSIVE for UPDATE to authenticated using ((( SELECT app_role() AS app_role) = ANY (ARRAY['admin'::text, 'command'::text]))) with check ((( SELECT app_role() AS app_role) = ANY (ARRAY['admin'::text, 'command'::text])));
+create policy "members read the rate rules" on complaint_rate_rules as PERMISSIVE for SELECT to authenticated using ((( SELECT app_role() AS app_role) = ANY (ARRAY['admin'::text, 'command'::text, 'worker'::text, 'planner'::text, 'department'::text])));
+grant select, update on complaint_rate_rules to authenticated;
+
+-- The citizen's rating at each closing of a complaint (回访), append-only: satisfied, basically
+-- satisfied or dissatisfied, solved or not, and whether it reopened the case. The latest counts in
+-- the rates. Written by rate_complaint only.
+create table complaint_ratings (
+  id bigint not null generated always as identity,
+  case_id uuid not null,
+  closing_trace_id bigint not null,
+  rating text not null,
+  solved boolean not null,
+  note text not null default ''::text,
+  reopened boolean not null default false,
+  rated_by uuid not null,
+  rated_by_name text not null default ''::text,
+  rated_at timestamp with time zone not null default now(),
+  constraint complaint_ratings_case_id_fkey FOREIGN KEY (case_id) REFERENCES cases(id),
+  constraint complaint_ratings_closing_trace_id_fkey FOREIGN KEY (closing_trace_id) REFERENCES case_trace(id),
+  constraint complaint_ratings_closing_trace_id_key UNIQUE (closing_trace_id),
+  constraint complaint_ratings_note_check CHECK ((char_length(note) <= 4000)),
+  constraint complaint_ratings_pkey PRIMARY KEY (id),
+  constraint complaint_ratings_rating_check CHECK ((rating = ANY (ARRAY['satisfied'::text, 'basically_satisfied'::text, 'dissatisfied'::text])))
+);
+comment on column complaint_ratings.closing_trace_id is 'The closing (its trace row) this rating is of: one rating per closing.';
+CREATE INDEX complaint_ratings_case_idx ON public.complaint_ratings USING btree (case_id, rated_at DESC);
+CREATE TRIGGER complaint_ratings_append_only BEFORE DELETE OR UPDATE ON public.complaint_ratings FOR EACH ROW EXECUTE FUNCTION history_is_append_only();
+alter table complaint_ratings enable row level security;
+create policy "who reads the case reads its ratings" on complaint_ratings as PERMISSIVE for SELECT to authenticated using ((EXISTS ( SELECT 1
+   FROM cases c
+  WHERE (c.id = complaint_ratings.case_id))));
+grant select on complaint_ratings to authenticated;
 
 -- Departments cases are dispatched to (城管, 环保 …); a department officer belongs to one.
 create table departments (
@@ -481,13 +564,17 @@ create table personal_data_views (
   id bigint not null generated always as identity,
   viewer uuid not null,
   viewer_role text not null,
-  entity_id uuid not null,
+  entity_id uuid,
   viewed_at timestamp with time zone not null default now(),
   txid bigint,
+  case_id uuid,
+  constraint personal_data_views_one_subject CHECK ((num_nonnulls(entity_id, case_id) = 1)),
   constraint personal_data_views_pkey PRIMARY KEY (id)
 );
 comment on column personal_data_views.entity_id is 'The person whose fields were seen; kept when the person is deleted.';
 comment on column personal_data_views.txid is 'The transaction that wrote the row: person_personal() accepts only rows of another, committed transaction.';
+comment on column personal_data_views.case_id is 'The complaint case whose complainant''s contact was seen (entity_id is then null); kept when the case goes.';
+CREATE INDEX personal_data_views_case_idx ON public.personal_data_views USING btree (case_id, viewed_at DESC) WHERE (case_id IS NOT NULL);
 CREATE INDEX personal_data_views_entity_idx ON public.personal_data_views USING btree (entity_id, viewed_at DESC);
 CREATE INDEX personal_data_views_viewer_idx ON public.personal_data_views USING btree (viewer, viewed_at DESC);
 CREATE TRIGGER personal_data_views_append_only BEFORE DELETE OR UPDATE ON public.personal_data_views FOR EACH ROW EXECUTE FUNCTION history_is_append_only();
@@ -803,6 +890,70 @@ AS $function$
   select coalesce(array_agg(a.action order by a.action), '{}') from case_actions a where a.from_state = p_state and p_role = any (a.roles)
 $function$;
 -- execute on case_allowed_actions(p_state text, p_role text): authenticated, service_role
+
+-- A complaint's citizen and what was done with them: name and phone in full (after
+-- log_complainant_view has committed, else an error) for administrators, the command centre and the
+-- handling department's officers, masked for grid workers and summoned departments who read the
+-- case, null for everyone else or a case without a complainant; the contact deadline and contact,
+-- whether the caller may record the contact or the rating now, and every rating.
+CREATE OR REPLACE FUNCTION public.case_complainant(p_case uuid)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+declare
+  role text := app_role();
+  c cases%rowtype;
+  k case_complainants%rowtype;
+  full_view boolean;
+  reads boolean;
+begin
+  select * into c from cases where id = p_case;
+  if not found then
+    return null;
+  end if;
+  select * into k from case_complainants where case_id = p_case;
+  if not found then
+    return null;
+  end if;
+  full_view := complainant_shown_in_full(p_case);
+  reads := full_view
+    or (role = 'worker' and (is_own_cell(c.cell_code) or c.reported_by = auth.uid()))
+    or (role = 'department' and member_summoned_to(p_case));
+  if not reads then
+    return null;
+  end if;
+  if full_view and not exists (
+    select 1 from personal_data_views v
+    where v.viewer = auth.uid() and v.case_id = p_case and v.viewed_at > now() - interval '2 minutes'
+      and v.txid is distinct from txid_current_if_assigned()
+  ) then
+    raise exception using errcode = '42501',
+      message = 'the citizen''s contact is given only after the view has been logged',
+      hint = 'call log_complainant_view(case) in a transaction of its own first; it must commit before this read';
+  end if;
+  return jsonb_build_object(
+    'name', case when full_view then k.name else mask_name(k.name) end,
+    'phone', case when full_view then k.phone else mask_phone(k.phone) end,
+    'masked', not full_view,
+    'contactDeadlineAt', k.contact_deadline_at,
+    'contactedAt', k.contacted_at,
+    'contactedByName', k.contacted_by_name,
+    'contactNote', k.contact_note,
+    'contactLate', coalesce(k.contacted_at, now()) > k.contact_deadline_at,
+    'canContact', k.contacted_at is null and c.state in ('dispatched', 'in_progress', 'answered')
+                  and (role in ('admin', 'command') or (role = 'department' and c.department_id = member_department())),
+    'canRate', c.state = 'closed' and role in ('admin', 'command')
+               and not exists (select 1 from complaint_ratings r
+                               where r.closing_trace_id = (select max(t.id) from case_trace t where t.case_id = p_case and t.to_state = 'closed')),
+    'ratings', coalesce((select jsonb_agg(jsonb_build_object(
+                 'id', r.id, 'rating', r.rating, 'solved', r.solved, 'note', r.note, 'reopened', r.reopened,
+                 'ratedByName', r.rated_by_name, 'ratedAt', r.rated_at) order by r.rated_at, r.id)
+               from complaint_ratings r where r.case_id = p_case), '[]'));
+end
+$function$;
+-- execute on case_complainant(p_case uuid): authenticated, service_role
 
 -- A case the caller may read (RLS; null otherwise) with its deadline, working hours left, overdue
 -- flag (decided against now()), the steps the caller may take and the trace, oldest first, each
@@ -1267,6 +1418,115 @@ begin
 end
 $function$;
 -- execute on commit_cell_edit(p_operation text, p_reason text, p_before cells[], p_after jsonb, p_allow_multipart boolean, p_reverts bigint): owner only
+
+-- Whether the caller may see a complaint's citizen contact in full: administrators, the command
+-- centre, the officers of the department the case is dispatched to.
+CREATE OR REPLACE FUNCTION public.complainant_shown_in_full(p_case uuid)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+  select app_role() in ('admin', 'command')
+      or (app_role() = 'department' and exists (select 1 from cases c where c.id = p_case and c.department_id = member_department()))
+$function$;
+-- execute on complainant_shown_in_full(p_case uuid): authenticated, service_role
+
+-- Trigger: at a complaint's first dispatch, the time to contact the citizen starts (the 'contact'
+-- limit in working hours).
+CREATE OR REPLACE FUNCTION public.complaint_contact_clock()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+begin
+  update case_complainants
+  set contact_deadline_at = add_working_hours(now(), case_stage_hours(new.category, new.severity, 'contact'))
+  where case_id = new.id and contact_deadline_at is null and contacted_at is null;
+  return null;
+end
+$function$;
+-- execute on complaint_contact_clock(): owner only
+
+-- The three complaint rates (接诉即办) of the complaints reported in [p_from, p_to), per department
+-- (the one the case is dispatched to) or street: response rate = contacted by the deadline /
+-- complaints whose contact was due (contacted, or the deadline passed); resolution rate = solved /
+-- rated (the latest rating of each case); satisfaction rate = (satisfied × its weight + basically
+-- satisfied × its weight) / rated; score = the rates weighted by complaint_rate_rules; rank by
+-- score (ties share a rank; no score without all three rates). Every member reads it: counts only
+-- (security definer).
+CREATE OR REPLACE FUNCTION public.complaint_rates(p_group text, p_from timestamp with time zone, p_to timestamp with time zone)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+declare
+  rules complaint_rate_rules%rowtype;
+  result jsonb;
+begin
+  if app_role() not in ('admin', 'command', 'worker', 'planner', 'department') then
+    raise exception using errcode = '42501', message = 'only members read the complaint rates';
+  end if;
+  if p_group is null or p_group not in ('department', 'street') then
+    raise exception using errcode = '22023', message = format('complaint rates are grouped by department or street, not "%s"', coalesce(p_group, 'nothing'));
+  end if;
+  if p_from is null or p_to is null or p_to <= p_from then
+    raise exception using errcode = '22023', message = 'the period needs a start before its end';
+  end if;
+  select * into rules from complaint_rate_rules;
+  with complaints as (
+    select c.id, case when p_group = 'department' then c.department_id else left(c.community_code, 9) end as key,
+           k.contact_deadline_at, k.contacted_at,
+           (select r.rating from complaint_ratings r where r.case_id = c.id order by r.rated_at desc, r.id desc limit 1) as rating,
+           (select r.solved from complaint_ratings r where r.case_id = c.id order by r.rated_at desc, r.id desc limit 1) as solved
+    from cases c join case_complainants k on k.case_id = c.id
+    where c.reported_at >= p_from and c.reported_at < p_to
+  ), counted as (
+    select key,
+           count(*) as complaints,
+           count(*) filter (where contacted_at is not null or contact_deadline_at < now()) as due,
+           count(*) filter (where contacted_at <= contact_deadline_at) as responded,
+           count(rating) as rated,
+           count(*) filter (where solved) as solved,
+           count(*) filter (where rating = 'satisfied') as satisfied,
+           count(*) filter (where rating = 'basically_satisfied') as basically_satisfied,
+           count(*) filter (where rating = 'dissatisfied') as dissatisfied
+    from complaints where key is not null
+    group by key
+  ), rated as (
+    select n.*,
+           round(n.responded::numeric / nullif(n.due, 0), 4) as response_rate,
+           round(n.solved::numeric / nullif(n.rated, 0), 4) as resolution_rate,
+           round((n.satisfied * rules.satisfied_weight + n.basically_satisfied * rules.basically_satisfied_weight) / nullif(n.rated, 0), 4) as satisfaction_rate
+    from counted n
+  ), scored as (
+    select r.*, round(rules.response_weight * r.response_rate + rules.resolution_weight * r.resolution_rate
+                      + rules.satisfaction_weight * r.satisfaction_rate, 4) as score
+    from rated r
+  )
+  select jsonb_build_object(
+    'group', p_group, 'from', p_from, 'to', p_to,
+    'rules', jsonb_build_object('satisfiedWeight', rules.satisfied_weight, 'basicallySatisfiedWeight', rules.basically_satisfied_weight,
+                                'responseWeight', rules.response_weight, 'resolutionWeight', rules.resolution_weight,
+                                'satisfactionWeight', rules.satisfaction_weight),
+    'rows', coalesce(jsonb_agg(jsonb_build_object(
+      'key', s.key,
+      'name', coalesce(case when p_group = 'department' then (select d.name from departments d where d.id = s.key)
+                            else (select a.name from admin_areas a where a.code = s.key) end, s.key),
+      'complaints', s.complaints, 'due', s.due, 'responded', s.responded, 'rated', s.rated, 'solved', s.solved,
+      'satisfied', s.satisfied, 'basicallySatisfied', s.basically_satisfied, 'dissatisfied', s.dissatisfied,
+      'responseRate', s.response_rate, 'resolutionRate', s.resolution_rate, 'satisfactionRate', s.satisfaction_rate,
+      'score', s.score,
+      'rank', case when s.score is not null then (select 1 + count(*) from scored o where o.score > s.score) end)
+      order by s.score desc nulls last, s.key), '[]'))
+  into result
+  from scored s;
+  return result;
+end
+$function$;
+-- execute on complaint_rates(p_group text, p_from timestamp with time zone, p_to timestamp with time zone): authenticated, service_role
 
 -- The calling member as {userId, role, displayName}, or null for a non-member.
 CREATE OR REPLACE FUNCTION public.current_member()
@@ -1923,6 +2183,29 @@ begin
 end
 $function$;
 -- execute on lock_cells(p_expected jsonb): owner only
+
+-- Logs that the caller is about to see a complaint's citizen contact in full and returns the log
+-- row's id; null when the caller would not see it in full. Must commit before case_complainant()
+-- gives the contact.
+CREATE OR REPLACE FUNCTION public.log_complainant_view(p_case uuid)
+ RETURNS bigint
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+declare
+  logged bigint;
+begin
+  if not exists (select 1 from case_complainants k where k.case_id = p_case) or not complainant_shown_in_full(p_case) then
+    return null;
+  end if;
+  insert into personal_data_views (viewer, viewer_role, case_id, txid)
+  values (auth.uid(), app_role(), p_case, txid_current())
+  returning id into logged;
+  return logged;
+end
+$function$;
+-- execute on log_complainant_view(p_case uuid): authenticated, service_role
 
 -- Logs that the caller is about to see a person's full personal fields (admins; grid workers for
 -- people in their own cells) and returns the log row's id; null when the caller would not see them
@@ -2581,6 +2864,63 @@ AS $function$
 $function$;
 -- execute on propose_department(p_category text, p_community_code text): authenticated, service_role
 
+-- Records the citizen's rating of a closed complaint at the callback (command centre,
+-- administrators; once per closing): satisfied, basically_satisfied or dissatisfied, solved or not,
+-- a note; a dissatisfied rating with p_reopen takes the case back to in progress (the reopen step,
+-- traced) in the same transaction. Returns {ratingId, reopened, state, version}.
+CREATE OR REPLACE FUNCTION public.rate_complaint(p_case uuid, p_rating text, p_solved boolean, p_note text DEFAULT ''::text, p_reopen boolean DEFAULT false)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+declare
+  role text := app_role();
+  c cases%rowtype;
+  closing bigint;
+  rated complaint_ratings%rowtype;
+  moved jsonb;
+begin
+  if role not in ('admin', 'command') then
+    raise exception using errcode = '42501', message = format('role %s may not record a citizen''s rating', role);
+  end if;
+  select * into c from cases where id = p_case for update;
+  if not found then
+    raise exception using errcode = 'P0002', message = format('no case %s', p_case);
+  end if;
+  if not exists (select 1 from case_complainants k where k.case_id = p_case) then
+    raise exception using errcode = '22023', message = format('case %s is not a complaint: nobody to rate it', c.code);
+  end if;
+  if c.state <> 'closed' then
+    raise exception using errcode = '22023', message = format('case %s is %s: the citizen rates a closed case', c.code, c.state);
+  end if;
+  if p_rating is null or p_rating not in ('satisfied', 'basically_satisfied', 'dissatisfied') then
+    raise exception using errcode = '22023',
+      message = format('"%s" is not a rating (satisfied, basically_satisfied, dissatisfied)', coalesce(p_rating, 'nothing'));
+  end if;
+  if p_solved is null then
+    raise exception using errcode = '22023', message = 'a rating says whether the problem was solved';
+  end if;
+  if coalesce(p_reopen, false) and p_rating <> 'dissatisfied' then
+    raise exception using errcode = '22023', message = format('only a dissatisfied rating reopens a case, not %s', p_rating);
+  end if;
+  select max(t.id) into closing from case_trace t where t.case_id = p_case and t.to_state = 'closed';
+  if exists (select 1 from complaint_ratings r where r.closing_trace_id = closing) then
+    raise exception using errcode = '22023', message = format('case %s was rated already since it was closed', c.code);
+  end if;
+  insert into complaint_ratings (case_id, closing_trace_id, rating, solved, note, reopened, rated_by, rated_by_name)
+  values (p_case, closing, p_rating, p_solved, coalesce(btrim(p_note), ''), coalesce(p_reopen, false), auth.uid(),
+          coalesce((select m.display_name from members m where m.user_id = auth.uid()), ''))
+  returning * into rated;
+  if coalesce(p_reopen, false) then
+    moved := transition_case(p_case, 'reopen', coalesce(nullif(btrim(p_note), ''), 'citizen dissatisfied'), null, c.version);
+  end if;
+  return jsonb_build_object('ratingId', rated.id, 'reopened', rated.reopened,
+                            'state', coalesce(moved ->> 'state', c.state), 'version', coalesce((moved ->> 'version')::int, c.version));
+end
+$function$;
+-- execute on rate_complaint(p_case uuid, p_rating text, p_solved boolean, p_note text, p_reopen boolean): authenticated, service_role
+
 -- Rates a department's response to a whistle call 1–5 with a note (administrators, the command
 -- centre), once it has reported.
 CREATE OR REPLACE FUNCTION public.rate_whistle(p_call bigint, p_rating integer, p_note text DEFAULT ''::text)
@@ -2692,6 +3032,48 @@ end
 $function$;
 -- execute on reclassify_cells(p_codes text[]): owner only
 
+-- Records that the citizen of a complaint was contacted (once; with a note), by the handling
+-- department's officer, the command centre or an administrator, while the case is dispatched, in
+-- progress or answered; returns {contactedAt, late}.
+CREATE OR REPLACE FUNCTION public.record_complaint_contact(p_case uuid, p_note text)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+declare
+  role text := app_role();
+  c cases%rowtype;
+  k case_complainants%rowtype;
+begin
+  select * into c from cases where id = p_case for update;
+  if not found or not (role in ('admin', 'command') or (role = 'department' and c.department_id = member_department())) then
+    raise exception using errcode = 'P0002', message = format('no complaint %s to contact', p_case);
+  end if;
+  select * into k from case_complainants where case_id = p_case for update;
+  if not found then
+    raise exception using errcode = 'P0002', message = format('case %s is not a complaint: it has no citizen to contact', c.code);
+  end if;
+  if k.contacted_at is not null then
+    raise exception using errcode = '22023',
+      message = format('the citizen of %s was contacted already, at %s by %s', c.code, to_char(k.contacted_at at time zone 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'), k.contacted_by_name);
+  end if;
+  if c.state not in ('dispatched', 'in_progress', 'answered') then
+    raise exception using errcode = '22023', message = format('case %s is %s: the citizen is contacted while it is dispatched, in progress or answered', c.code, c.state);
+  end if;
+  if btrim(coalesce(p_note, '')) = '' then
+    raise exception using errcode = '22023', message = 'recording the contact needs a note (what was agreed with the citizen)';
+  end if;
+  update case_complainants
+  set contacted_at = now(), contacted_by = auth.uid(),
+      contacted_by_name = coalesce((select m.display_name from members m where m.user_id = auth.uid()), ''), contact_note = btrim(p_note)
+  where case_id = p_case
+  returning * into k;
+  return jsonb_build_object('contactedAt', k.contacted_at, 'late', k.contacted_at > k.contact_deadline_at);
+end
+$function$;
+-- execute on record_complaint_contact(p_case uuid, p_note text): authenticated, service_role
+
 -- Internal to grid edits: sets each community's shape to the union of its current cells, and each
 -- of their streets' to the union of its communities.
 CREATE OR REPLACE FUNCTION public.refresh_community_shapes(p_codes text[])
@@ -2750,6 +3132,33 @@ begin
 end
 $function$;
 -- execute on report_case(p_source text, p_category text, p_severity integer, p_description text, p_lon double precision, p_lat double precision, p_event_id uuid): authenticated, service_role
+
+-- Reports a complaint (source hotline or complaint) as report_case does, with the citizen's name
+-- and phone (kept without spaces and dashes), in one transaction; returns report_case's answer.
+CREATE OR REPLACE FUNCTION public.report_complaint(p_source text, p_category text, p_severity integer, p_description text, p_lon double precision, p_lat double precision, p_name text, p_phone text)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+declare
+  reported jsonb;
+begin
+  if p_source not in ('hotline', 'complaint') then
+    raise exception using errcode = '22023', message = format('a complaint comes from the hotline or a citizen complaint, not "%s"', p_source);
+  end if;
+  if btrim(coalesce(p_name, '')) = '' then
+    raise exception using errcode = '22023', message = 'a complaint needs the citizen''s name';
+  end if;
+  if coalesce(p_phone, '') !~ '^\+?[0-9][0-9 -]{4,19}$' then
+    raise exception using errcode = '22023', message = format('"%s" is not a phone number (digits, spaces or dashes, 5 to 20)', coalesce(p_phone, ''));
+  end if;
+  reported := report_case(p_source, p_category, p_severity, p_description, p_lon, p_lat, null);
+  insert into case_complainants (case_id, name, phone) values ((reported ->> 'id')::uuid, btrim(p_name), regexp_replace(p_phone, '[ -]', '', 'g'));
+  return reported;
+end
+$function$;
+-- execute on report_complaint(p_source text, p_category text, p_severity integer, p_description text, p_lon double precision, p_lat double precision, p_name text, p_phone text): authenticated, service_role
 
 -- The summoned department reports what it did on a whistle call it acknowledged (a later report
 -- replaces the earlier one until it is rated).
@@ -3163,6 +3572,29 @@ begin
 end
 $function$;
 -- execute on set_case_working_time(p_time_zone text, p_am_start time without time zone, p_am_end time without time zone, p_pm_start time without time zone, p_pm_end time without time zone): authenticated, service_role
+
+-- Changes the complaint rate rules ({satisfiedWeight, basicallySatisfiedWeight, responseWeight,
+-- resolutionWeight, satisfactionWeight}; keys left out stay); command centre and administrators.
+-- The three score weights must sum to 1 (else the check refuses).
+CREATE OR REPLACE FUNCTION public.set_complaint_rate_rules(p_rules jsonb)
+ RETURNS void
+ LANGUAGE plpgsql
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+begin
+  if app_role() not in ('admin', 'command') then
+    raise exception using errcode = '42501', message = 'only the command centre and administrators edit the complaint rate rules';
+  end if;
+  update complaint_rate_rules
+  set satisfied_weight = coalesce((p_rules ->> 'satisfiedWeight')::numeric, satisfied_weight),
+      basically_satisfied_weight = coalesce((p_rules ->> 'basicallySatisfiedWeight')::numeric, basically_satisfied_weight),
+      response_weight = coalesce((p_rules ->> 'responseWeight')::numeric, response_weight),
+      resolution_weight = coalesce((p_rules ->> 'resolutionWeight')::numeric, resolution_weight),
+      satisfaction_weight = coalesce((p_rules ->> 'satisfactionWeight')::numeric, satisfaction_weight),
+      updated_at = now();
+end
+$function$;
+-- execute on set_complaint_rate_rules(p_rules jsonb): authenticated, service_role
 
 -- Puts an event category in a quadrant of the risk × responsibility matrix, with a note.
 -- Administrators only.

@@ -590,6 +590,54 @@ export function backendContract(name: string, make: () => Promise<ContractSubjec
       expect(await backend.open311Request(id)).toEqual([]);
     });
 
+    it('runs a complaint: the citizen in full to command and the handling department (logged), the contact, the rating, the rates', async (ctx) => {
+      if (!subject) return ctx.skip();
+      await signInAs('command');
+      const report = {
+        source: 'hotline' as const,
+        category: '占道经营',
+        severity: 2,
+        description: '夜市占道',
+        lngLat: [112.92, 28.19] as const,
+      };
+      await expect(
+        backend.reportComplaint({ ...report, lngLat: [...report.lngLat] }, { name: '刘桂英', phone: '电话' }),
+      ).rejects.toMatchObject({
+        code: 'invalid',
+      });
+      const { id } = await backend.reportComplaint({ ...report, lngLat: [...report.lngLat] }, { name: '刘桂英', phone: '138-0731-5678' });
+      expect(await backend.getCaseComplainant(id)).toMatchObject({
+        name: '刘桂英',
+        phone: '13807315678',
+        masked: false,
+        contactDeadlineAt: null,
+      });
+      await backend.transitionCase(id, 'register');
+      await backend.transitionCase(id, 'dispatch', { departmentId: 'urban' });
+      await signInAs('department');
+      const shown = await backend.getCaseComplainant(id);
+      expect(shown).toMatchObject({ name: '刘桂英', masked: false, canContact: true, canRate: false });
+      expect(shown?.contactDeadlineAt).not.toBeNull();
+      await backend.recordComplaintContact(id, '已电话联系');
+      await expect(backend.recordComplaintContact(id, '再次联系')).rejects.toMatchObject({ code: 'invalid' });
+      await backend.transitionCase(id, 'start');
+      await backend.transitionCase(id, 'answer', { note: '已清理' });
+      await signInAs('command');
+      await backend.transitionCase(id, 'verify');
+      expect((await backend.getCaseComplainant(id))?.canRate).toBe(true);
+      expect(await backend.rateComplaint(id, { rating: 'dissatisfied', solved: false, note: '仍有摊位', reopen: true })).toMatchObject({
+        state: 'in_progress',
+      });
+      const after = await backend.getCaseComplainant(id);
+      expect(after?.ratings.map((r) => [r.rating, r.reopened])).toEqual([['dissatisfied', true]]);
+      await signInAs('planner');
+      expect(await backend.getCaseComplainant(id)).toBeNull();
+      const rates = await backend.getComplaintRates('department', '2026-01-01T00:00:00Z', '2100-01-01T00:00:00Z');
+      expect(rates.rules.responseWeight + rates.rules.resolutionWeight + rates.rules.satisfactionWeight).toBeCloseTo(1);
+      expect(rates.rows.find((r) => r.key === 'urban')?.complaints).toBeGreaterThan(0);
+      await expect(backend.setComplaintRateRules({ basicallySatisfiedWeight: 1 })).rejects.toMatchObject({ code: 'forbidden' });
+    });
+
     it('gives a signed-out caller nothing', async (ctx) => {
       if (!subject) return ctx.skip();
       const session = await backend.signOut();

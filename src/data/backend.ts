@@ -1,6 +1,7 @@
 import type { FeatureCollection, LineString, MultiLineString, MultiPolygon, Polygon } from 'geojson';
 import type {
   CaseAction,
+  CaseComplainant,
   CaseDetail,
   CaseFilter,
   CaseList,
@@ -10,6 +11,9 @@ import type {
   CaseState,
   CaseTimeLimit,
   CaseWhistle,
+  ComplaintRateRules,
+  ComplaintRates,
+  ComplaintRating,
   Department,
   Open311Query,
   Open311Request,
@@ -386,6 +390,22 @@ export interface Backend {
   setWorkCalendarDay(day: string, kind: 'holiday' | 'workday' | null, name?: string): Promise<void>;
   setCaseRoute(category: string, areaCode: string, departmentId: string | null): Promise<void>;
   setCaseWorkingTime(workingTime: CaseSettings['workingTime']): Promise<void>;
+
+  // Complaints handled at once (接诉即办).
+  /** Reports a complaint (hotline or citizen complaint) with the citizen's name and phone. */
+  reportComplaint(report: CaseReport, citizen: { name: string; phone: string }): Promise<{ id: string; code: string }>;
+  /** The complaint's citizen as the user may see them (a full view is logged first), or null. */
+  getCaseComplainant(caseId: string): Promise<CaseComplainant | null>;
+  /** The handling department (or command) records that the citizen was contacted, once. */
+  recordComplaintContact(caseId: string, note: string): Promise<void>;
+  /** The citizen's rating of a closed complaint (command); a dissatisfied one may reopen it. */
+  rateComplaint(
+    caseId: string,
+    rating: { rating: ComplaintRating; solved: boolean; note: string; reopen: boolean },
+  ): Promise<{ state: CaseState; version: number }>;
+  /** Response, resolution and satisfaction rates per department or street of complaints reported in [from, to). */
+  getComplaintRates(group: 'department' | 'street', from: string, to: string): Promise<ComplaintRates>;
+  setComplaintRateRules(rules: Partial<ComplaintRateRules>): Promise<void>;
 
   // Open311 GeoReport v2 over cases (README: "Open311"): the shapes of the specification.
   open311Services(): Promise<Open311Service[]>;

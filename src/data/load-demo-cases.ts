@@ -180,5 +180,69 @@ export async function loadDemoCases(client: SqlClient, cases: readonly DemoCase[
                       proposed_department_id = propose_department(category, community_code) ->> 'departmentId'
      where deadline_at is null and proposed_department_id is null`,
   );
+  await loadDemoComplaints(client, end);
   return loaded;
+}
+
+/** A surname and given name for the demo's citizens (made up; chosen by a hash of the event). */
+const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗';
+const GIVEN = ['伟', '芳', '娜', '敏', '静', '磊', '洋', '勇', '艳', '杰', '娟', '涛', '明', '超', '秀兰', '建国', '桂英', '志强'];
+
+/**
+ * The demo's complaints (接诉即办): every hotline and complaint case gets a citizen (a made-up
+ * name and phone); where it was dispatched, a contact deadline from its first dispatch and,
+ * mostly, a contact before it (some late, a few never); where it was closed, the citizen's
+ * rating an hour or two later, more often satisfied with some departments than others. Pseudo-
+ * random by a hash of the case's event, so the same demo gives the same complaints.
+ */
+async function loadDemoComplaints(client: SqlClient, end: Date): Promise<void> {
+  await client.query(
+    `with c as (
+       select c.id, c.category, c.severity, ('x' || substr(md5(e.external_id), 1, 12))::bit(48)::bigint as h
+       from cases c join events e on e.id = c.event_id
+       where c.source in ('hotline', 'complaint')
+     )
+     insert into case_complainants (case_id, name, phone, contact_deadline_at, contacted_at, contacted_by_name, contact_note)
+     select c.id,
+            substr($1, 1 + (c.h % char_length($1))::int, 1) || ($2::text[])[1 + ((c.h / 31) % array_length($2::text[], 1))::int],
+            '1' || (array['35', '38', '39', '52', '58', '77', '86', '88'])[1 + ((c.h / 7) % 8)::int] || lpad(((c.h / 101) % 100000000)::text, 8, '0'),
+            dl.deadline,
+            case when dl.deadline is null or (c.h / 13) % 20 = 0 then null
+                 when (c.h / 13) % 20 < 3 then least(dl.deadline + make_interval(mins => 30 + ((c.h / 17) % 600)::int), $3::timestamptz)
+                 else dl.dispatched_at + (dl.deadline - dl.dispatched_at) * (((c.h / 17) % 90) / 100.0 + 0.05) end,
+            case when dl.deadline is not null and (c.h / 13) % 20 <> 0 then coalesce(m.display_name, '') end,
+            case when dl.deadline is not null and (c.h / 13) % 20 <> 0 then '已电话联系诉求人，说明处理安排' end
+     from c
+     left join lateral (
+       select t.at as dispatched_at, add_working_hours(t.at, case_stage_hours(c.category, c.severity, 'contact')) as deadline, t.department_id
+       from case_trace t where t.case_id = c.id and t.action = 'dispatch' order by t.at, t.id limit 1
+     ) dl on true
+     left join members m on m.role = 'department' and m.department_id = dl.department_id`,
+    [SURNAMES, GIVEN, end.toISOString()],
+  );
+  // Contacts the demo placed after its end have not happened yet.
+  await client.query(
+    `update case_complainants set contacted_at = null, contacted_by_name = null, contact_note = null where contacted_at > $1::timestamptz`,
+    [end.toISOString()],
+  );
+  await client.query(
+    `with closed as (
+       select c.id, c.department_id, ('x' || substr(md5(e.external_id || 'rating'), 1, 12))::bit(48)::bigint as h,
+              (select max(t.at) from case_trace t where t.case_id = c.id and t.to_state = 'closed') as closed_at,
+              (select max(t.id) from case_trace t where t.case_id = c.id and t.to_state = 'closed') as closing
+       from cases c join events e on e.id = c.event_id join case_complainants k on k.case_id = c.id
+       where c.state in ('closed', 'evaluated')
+     ), drawn as (
+       select closed.*, (h % 1000) / 1000.0 + 0.04 * coalesce(array_position($2::text[], department_id), 0) as u from closed
+     )
+     insert into complaint_ratings (case_id, closing_trace_id, rating, solved, note, rated_by, rated_by_name, rated_at)
+     select d.id, d.closing,
+            case when d.u < 0.72 then 'satisfied' when d.u < 0.9 then 'basically_satisfied' else 'dissatisfied' end,
+            d.u < 0.72 or (d.u < 0.9 and (d.h / 1000) % 5 <> 0) or (d.u >= 0.9 and (d.h / 1000) % 3 = 0),
+            case when d.u < 0.72 then '回访：群众表示满意' when d.u < 0.9 then '回访：基本满意' else '回访：问题仍未彻底解决' end,
+            $1::uuid, coalesce((select m.display_name from members m where m.user_id = $1::uuid), ''),
+            least(d.closed_at + make_interval(mins => 30 + ((d.h / 7) % 120)::int), $3::timestamptz)
+     from drawn d where d.closed_at is not null`,
+    [member('command'), DEMO_DEPARTMENTS.map((d) => d.id), end.toISOString()],
+  );
 }

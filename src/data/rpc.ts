@@ -1,12 +1,14 @@
 import type { FeatureCollection, MultiPolygon } from 'geojson';
 import { doorPart, normalizeAddress } from '../domain/address';
 import type {
+  CaseComplainant,
   CaseDetail,
   CaseList,
   CasePoints,
   CaseSettings,
   CaseState,
   CaseWhistle,
+  ComplaintRates,
   Department,
   Open311Request,
   Open311Service,
@@ -85,6 +87,13 @@ export const RPC_NAMES = [
   'open311_requests',
   'open311_request',
   'open311_post_request',
+  'report_complaint',
+  'log_complainant_view',
+  'case_complainant',
+  'record_complaint_contact',
+  'rate_complaint',
+  'complaint_rates',
+  'set_complaint_rate_rules',
 ] as const;
 export type RpcName = (typeof RPC_NAMES)[number];
 
@@ -148,6 +157,12 @@ type Reads = Pick<
   | 'open311Requests'
   | 'open311Request'
   | 'open311PostRequest'
+  | 'reportComplaint'
+  | 'getCaseComplainant'
+  | 'recordComplaintContact'
+  | 'rateComplaint'
+  | 'getComplaintRates'
+  | 'setComplaintRateRules'
 >;
 
 /** Returns the read methods of a Backend, implemented once over any RpcTransport. */
@@ -322,6 +337,37 @@ export function rpcReads(transport: RpcTransport): Reads {
     },
     setCaseRoute: async (category, areaCode, departmentId) => {
       await transport.rpc('set_case_route', { p_category: category, p_area_code: areaCode, p_department: departmentId });
+    },
+    reportComplaint: (r, citizen) =>
+      transport.rpc<{ id: string; code: string }>('report_complaint', {
+        p_source: r.source,
+        p_category: r.category,
+        p_severity: r.severity,
+        p_description: r.description,
+        p_lon: r.lngLat[0],
+        p_lat: r.lngLat[1],
+        p_name: citizen.name,
+        p_phone: citizen.phone,
+      }),
+    getCaseComplainant: async (caseId) => {
+      // As a person's: the full view is logged in a call of its own, committed before the read.
+      await transport.rpc<number | null>('log_complainant_view', { p_case: caseId });
+      return transport.rpc<CaseComplainant | null>('case_complainant', { p_case: caseId });
+    },
+    recordComplaintContact: async (caseId, note) => {
+      await transport.rpc('record_complaint_contact', { p_case: caseId, p_note: note });
+    },
+    rateComplaint: (caseId, r) =>
+      transport.rpc<{ state: CaseState; version: number }>('rate_complaint', {
+        p_case: caseId,
+        p_rating: r.rating,
+        p_solved: r.solved,
+        p_note: r.note,
+        p_reopen: r.reopen,
+      }),
+    getComplaintRates: (group, from, to) => transport.rpc<ComplaintRates>('complaint_rates', { p_group: group, p_from: from, p_to: to }),
+    setComplaintRateRules: async (rules) => {
+      await transport.rpc('set_complaint_rate_rules', { p_rules: rules });
     },
     open311Services: () => transport.rpc<Open311Service[]>('open311_services', {}),
     open311Requests: (query = {}) => transport.rpc<Open311Request[]>('open311_requests', { p_query: query }),

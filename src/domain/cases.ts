@@ -175,6 +175,74 @@ export interface CaseWhistle {
   calls: WhistleCall[];
 }
 
+/** The citizen's rating of a closed complaint at the callback (回访). */
+export const COMPLAINT_RATINGS = ['satisfied', 'basically_satisfied', 'dissatisfied'] as const;
+export type ComplaintRating = (typeof COMPLAINT_RATINGS)[number];
+
+/** Sources whose cases are complaints (接诉即办): they carry the citizen's contact. */
+export const COMPLAINT_SOURCES: readonly CaseSource[] = ['hotline', 'complaint'];
+
+/** A complaint's citizen and what was done with them (name and phone masked for some roles). */
+export interface CaseComplainant {
+  name: string;
+  phone: string;
+  masked: boolean;
+  /** The first dispatch plus the 'contact' limit in working hours; null until dispatched. */
+  contactDeadlineAt: string | null;
+  contactedAt: string | null;
+  contactedByName: string | null;
+  contactNote: string | null;
+  /** Contacted after the deadline, or not yet and past it (the database decides). */
+  contactLate: boolean | null;
+  canContact: boolean;
+  canRate: boolean;
+  ratings: {
+    id: number;
+    rating: ComplaintRating;
+    solved: boolean;
+    note: string;
+    reopened: boolean;
+    ratedByName: string;
+    ratedAt: string;
+  }[];
+}
+
+/** How the complaint rates and the score are counted (complaint_rate_rules). */
+export interface ComplaintRateRules {
+  satisfiedWeight: number;
+  basicallySatisfiedWeight: number;
+  responseWeight: number;
+  resolutionWeight: number;
+  satisfactionWeight: number;
+}
+
+/** The three rates of one department or street in a period, its score and rank. */
+export interface ComplaintRateRow {
+  key: string;
+  name: string;
+  complaints: number;
+  due: number;
+  responded: number;
+  rated: number;
+  solved: number;
+  satisfied: number;
+  basicallySatisfied: number;
+  dissatisfied: number;
+  responseRate: number | null;
+  resolutionRate: number | null;
+  satisfactionRate: number | null;
+  score: number | null;
+  rank: number | null;
+}
+
+export interface ComplaintRates {
+  group: 'department' | 'street';
+  from: string;
+  to: string;
+  rules: ComplaintRateRules;
+  rows: ComplaintRateRow[];
+}
+
 /** Open311 GeoReport v2: a service (one per case category). */
 export interface Open311Service {
   service_code: string;

@@ -30,6 +30,7 @@ const MEMBER_HELPERS = [
   'member_summoned_to',
   'whistle_call_for_officer',
   'open311_request_json',
+  'complainant_shown_in_full',
 ];
 
 /** The cases' API (issue 23): the case pages of the app call these, as the SQL tests do now. */
