@@ -1,9 +1,17 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type Backend, BackendError } from '../data/backend';
-import { CASE_ACTIONS_NEEDING_NOTE, type CaseAction, type CaseDetail, type CaseSummary, type Department } from '../domain/cases';
+import {
+  CASE_ACTIONS_NEEDING_NOTE,
+  type CaseAction,
+  type CaseDetail,
+  type CaseSummary,
+  COMPLAINT_SOURCES,
+  type Department,
+} from '../domain/cases';
 import type { AppRole } from '../domain/ids';
 import { categoryLabel } from '../i18n/categories';
+import { CaseComplaint } from './case-complaint';
 import { CaseWhistles } from './case-whistles';
 import { useErrorText } from './error-text';
 import { formatDateTime } from './format';
@@ -228,6 +236,17 @@ export function CasePage({ backend, role, id, departments, onBack, onLocate, onC
             </button>
           </div>
         </form>
+      )}
+      {COMPLAINT_SOURCES.includes(detail.source) && (
+        <CaseComplaint
+          key={`complaint-${detail.id}-${detail.version}`}
+          backend={backend}
+          caseId={detail.id}
+          onCaseChanged={() => {
+            onChanged();
+            void load();
+          }}
+        />
       )}
       <CaseWhistles
         key={`${detail.id}-${detail.version}`}

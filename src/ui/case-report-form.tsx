@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Backend } from '../data/backend';
-import { CASE_SOURCES, type CaseReport } from '../domain/cases';
+import { CASE_SOURCES, type CaseReport, COMPLAINT_SOURCES } from '../domain/cases';
 import type { LngLat } from '../domain/ids';
 import { categoryLabel } from '../i18n/categories';
 import { useErrorText } from './error-text';
@@ -25,6 +25,9 @@ export function CaseReportForm({ backend, categories, draft, pickPoint, onReport
   const [severity, setSeverity] = useState(draft.severity ?? 2);
   const [source, setSource] = useState<CaseReport['source']>(draft.source ?? 'grid_worker');
   const [description, setDescription] = useState(draft.description ?? '');
+  const [citizenName, setCitizenName] = useState('');
+  const [citizenPhone, setCitizenPhone] = useState('');
+  const complaint = COMPLAINT_SOURCES.includes(source);
   const [picking, setPicking] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -48,16 +51,16 @@ export function CaseReportForm({ backend, categories, draft, pickPoint, onReport
       setError(t('cases.report.descriptionRequired'));
       return;
     }
+    if (complaint && (citizenName.trim() === '' || citizenPhone.trim() === '')) {
+      setError(t('cases.report.citizenRequired'));
+      return;
+    }
     setBusy(true);
     try {
-      const reported = await backend.reportCase({
-        source,
-        category,
-        severity,
-        description: description.trim(),
-        lngLat,
-        eventId: draft.eventId ?? null,
-      });
+      const report = { source, category, severity, description: description.trim(), lngLat, eventId: draft.eventId ?? null };
+      const reported = complaint
+        ? await backend.reportComplaint(report, { name: citizenName.trim(), phone: citizenPhone.trim() })
+        : await backend.reportCase(report);
       onReported(reported.id);
     } catch (e) {
       setError(errorText(e));
@@ -124,6 +127,32 @@ export function CaseReportForm({ backend, categories, draft, pickPoint, onReport
           ))}
         </select>
       </label>
+      {complaint && (
+        <fieldset className="case-form-field" data-testid="case-report-citizen">
+          <legend>{t('cases.complaint.citizen')}</legend>
+          <input
+            className="case-input"
+            value={citizenName}
+            onChange={(e) => setCitizenName(e.target.value)}
+            placeholder={t('cases.report.citizenName')}
+            aria-label={t('cases.report.citizenName')}
+            maxLength={60}
+            autoComplete="off"
+            data-testid="case-report-citizen-name"
+          />
+          <input
+            className="case-input"
+            type="tel"
+            value={citizenPhone}
+            onChange={(e) => setCitizenPhone(e.target.value)}
+            placeholder={t('cases.report.citizenPhone')}
+            aria-label={t('cases.report.citizenPhone')}
+            maxLength={20}
+            autoComplete="off"
+            data-testid="case-report-citizen-phone"
+          />
+        </fieldset>
+      )}
       <label className="case-form-field">
         {t('cases.description')}
         <textarea

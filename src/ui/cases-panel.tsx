@@ -15,6 +15,7 @@ import type { AppRole, LngLat } from '../domain/ids';
 import { categoryLabel } from '../i18n/categories';
 import { CasePage } from './case-page';
 import { CaseReportForm } from './case-report-form';
+import { ComplaintRates } from './complaint-rates';
 import { useErrorText } from './error-text';
 import { formatCount, formatDateTime } from './format';
 
@@ -38,7 +39,7 @@ export interface CasesPanelProps {
   onClose(): void;
 }
 
-type View = { kind: 'list' } | { kind: 'case'; id: string } | { kind: 'report'; draft: Partial<CaseReport> };
+type View = { kind: 'list' } | { kind: 'case'; id: string } | { kind: 'report'; draft: Partial<CaseReport> } | { kind: 'rates' };
 
 /** The filter's state choice: every state, the open ones, or one. */
 type StateChoice = 'all' | 'open' | (typeof CASE_STATES)[number];
@@ -127,7 +128,7 @@ export function CasesPanel(props: CasesPanelProps) {
   return (
     <section className="panel cases-panel" aria-label={t('cases.title')} data-testid="cases-panel">
       <header className="cases-head">
-        <h2>{view.kind === 'report' ? t('cases.report.title') : t('cases.title')}</h2>
+        <h2>{view.kind === 'report' ? t('cases.report.title') : view.kind === 'rates' ? t('cases.rates.title') : t('cases.title')}</h2>
         <button type="button" className="cases-close" onClick={onClose} aria-label={t('inspector.close')}>
           ×
         </button>
@@ -151,6 +152,7 @@ export function CasesPanel(props: CasesPanelProps) {
           onChanged={props.onChanged}
         />
       )}
+      {view.kind === 'rates' && <ComplaintRates backend={backend} onBack={() => setView({ kind: 'list' })} />}
       {view.kind === 'report' && (
         <CaseReportForm
           backend={backend}
@@ -270,6 +272,11 @@ export function CasesPanel(props: CasesPanelProps) {
                   ? t('cases.summary', { total: formatCount(list.total, i18n.language), overdue: formatCount(list.overdue, i18n.language) })
                   : ''}
             </span>
+            {role !== 'anon' && (
+              <button type="button" className="btn" onClick={() => setView({ kind: 'rates' })} data-testid="cases-rates-open">
+                {t('cases.rates.open')}
+              </button>
+            )}
             {canReport && (
               <button
                 type="button"

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expect, type Page, test } from '@playwright/test';
 import type { FeatureCollection, MultiPolygon } from 'geojson';
 import { collectErrors, keepScreenshot, waitForCells } from './helpers';
@@ -156,6 +157,92 @@ test('the whistle: command summons two departments, one acknowledges and reports
   expect(errors).toEqual([]);
 });
 
+test('a complaint (接诉即办): the hotline takes the citizen, the department contacts them, a dissatisfied callback reopens it, the rates rank', async ({
+  page,
+}) => {
+  const errors = collectErrors(page);
+  await page.goto('/');
+  await waitForCells(page);
+  const cells = (await (await page.request.get('/demo/cells.geojson')).json()) as Features;
+  const cell = cells.features[cells.features.length - 1]?.properties.code as string;
+  await actAs(page, '指挥中心 · 李强');
+  await page.getByTestId('search-input').fill(cell);
+  await expect(page.getByTestId('search-result').first()).toContainText(cell);
+  await page.getByTestId('search-input').press('Enter');
+  await expect(page.getByTestId('inspector-code')).toHaveText(cell);
+  await page.getByTestId('inspector-report-case').click();
+  await page.getByTestId('case-report-category').selectOption('占道经营');
+  await page.getByTestId('case-report-source').selectOption('hotline');
+  await page.getByTestId('case-report-description').fill('12345 来电：小区门口夜市占道，噪音扰民');
+  // A complaint needs the citizen: the form says so, nothing is reported.
+  await page.getByTestId('case-report-submit').click();
+  await expect(page.getByTestId('case-report')).toContainText('请填写诉求人姓名和联系电话');
+  await page.getByTestId('case-report-citizen-name').fill('刘桂英');
+  await page.getByTestId('case-report-citizen-phone').fill('138 0731 5678');
+  await page.getByTestId('case-report-submit').click();
+  await expect(page.getByTestId('case-state')).toHaveText('待立案');
+  const code = (await page.getByTestId('case-code').textContent()) as string;
+  await expect(page.getByTestId('complaint-citizen')).toHaveText('刘桂英 · 13807315678');
+  await expect(page.getByTestId('complaint-contact')).toContainText('派遣后开始计时');
+  await step(page, 'register', '待派遣');
+  await page.getByTestId('case-action-dispatch').click();
+  await page.getByTestId('case-step-submit').click();
+  await expect(page.getByTestId('case-state')).toHaveText('已派遣');
+  await expect(page.getByTestId('complaint-contact')).not.toContainText('派遣后开始计时');
+
+  // The department handling it sees the citizen in full, records the contact, handles and answers.
+  await actAs(page, '职能部门 · 赵刚');
+  await openCase(page, code);
+  await expect(page.getByTestId('complaint-citizen')).toHaveText('刘桂英 · 13807315678');
+  await page.getByTestId('complaint-contact-submit').click();
+  await expect(page.getByTestId('complaint-error')).toContainText('请填写联系情况');
+  await page.getByTestId('complaint-contact-note').fill('已电话联系刘女士，约定今晚清理');
+  await page.getByTestId('complaint-contact-submit').click();
+  await expect(page.getByTestId('complaint-contact')).toContainText('赵刚 已于');
+  await expect(page.getByTestId('complaint-contact-submit')).toHaveCount(0);
+  await step(page, 'start', '处置中');
+  await step(page, 'answer', '待核查', '已清理占道摊位');
+
+  // The callback: the citizen is dissatisfied and the case goes back to the department.
+  await actAs(page, '指挥中心 · 李强');
+  await openCase(page, code);
+  await step(page, 'verify', '已结案');
+  await page.getByTestId('complaint-rating').selectOption('dissatisfied');
+  await page.getByTestId('complaint-solved').uncheck();
+  await page.getByTestId('complaint-rating-note').fill('回访：摊位次日又出现');
+  await page.getByTestId('complaint-reopen').check();
+  await page.getByTestId('complaint-rate-submit').click();
+  await expect(page.getByTestId('case-state')).toHaveText('处置中');
+  const rating = page.getByTestId('complaint-rating-row');
+  await expect(rating).toHaveCount(1);
+  await expect(rating).toContainText('不满意');
+  await expect(rating).toContainText('已重启');
+  await expect(page.getByTestId('case-trace').locator('li').last()).toContainText('回访：摊位次日又出现');
+  await keepScreenshot(page, '35-complaint');
+
+  // The rates: every department ranked, the rules written out, downloadable.
+  await page.getByTestId('case-back').click();
+  await page.getByTestId('cases-rates-open').click();
+  const urban = page.locator('[data-testid="rates-row"][data-key="urban"]');
+  await expect(urban).toContainText('城市管理局');
+  await expect(page.getByTestId('rates-rules')).toContainText('响应率 × 10%');
+  await expect(page.getByTestId('rates-row').first().locator('td').first()).toHaveText('1');
+  const download = page.waitForEvent('download');
+  await page.getByTestId('rates-download').click();
+  const csv = await (await download).path().then((p) => readFileSync(p, 'utf8'));
+  expect(csv.split('\n')[0]).toContain('响应率');
+  expect(csv).toContain('城市管理局');
+  await page.getByTestId('rates-group').selectOption('street');
+  await expect(page.getByTestId('rates-row').first()).toContainText('街道');
+  await keepScreenshot(page, '36-complaint-rates');
+
+  // A planner reads the rates and the case, never the citizen.
+  await actAs(page, '规划分析 · 陈静');
+  await openCase(page, code);
+  await expect(page.getByTestId('case-complaint')).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
+
 test('on a phone the case list and a case page fill the bottom sheet, with touch-sized steps', async ({ browser }) => {
   const context = await browser.newContext({
     viewport: { width: 390, height: 844 },
@@ -185,6 +272,12 @@ test('on a phone the case list and a case page fill the bottom sheet, with touch
     await page.getByTestId('case-step-submit').tap();
     await expect(page.getByTestId('case-state')).toHaveText('待派遣');
     await expect(page.getByTestId('case-trace').locator('li')).toHaveCount(2);
+    // The complaint rates fit the sheet: the table scrolls within it, the page never sideways.
+    await page.getByTestId('case-back').tap();
+    await page.getByTestId('cases-rates-open').tap();
+    await expect(page.getByTestId('rates-row').first()).toBeVisible();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await keepScreenshot(page, '37-complaint-rates-phone');
   } finally {
     await context.close();
   }

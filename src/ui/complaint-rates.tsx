@@ -1,0 +1,192 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Backend } from '../data/backend';
+import type { ComplaintRates as Rates } from '../domain/cases';
+import { PERIOD_PRESETS, type PeriodPreset, periodOf } from '../domain/periods';
+import { toCsv } from '../import/csv';
+import { useErrorText } from './error-text';
+import { formatCount } from './format';
+import { saveFile } from './save-file';
+
+export interface ComplaintRatesProps {
+  backend: Backend;
+  onBack(): void;
+}
+
+const percent = (v: number | null, language: string) =>
+  v === null ? '—' : new Intl.NumberFormat(language, { style: 'percent', maximumFractionDigits: 1 }).format(v);
+
+/**
+ * Complaints handled at once (接诉即办): the response, resolution and satisfaction rates per
+ * department or street for a period, the score and the ranking, with the rules of the score
+ * (kept in the database) written out beside it; the table downloads as CSV.
+ */
+export function ComplaintRates({ backend, onBack }: ComplaintRatesProps) {
+  const { t, i18n } = useTranslation();
+  const errorText = useErrorText();
+  const [group, setGroup] = useState<'department' | 'street'>('department');
+  const [preset, setPreset] = useState<PeriodPreset>('quarter');
+  const [rates, setRates] = useState<Rates | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(false);
+
+  useEffect(() => {
+    let live = true;
+    const { from, to } = periodOf(preset, new Date());
+    setLoading(true);
+    backend
+      .getComplaintRates(group, from.toISOString(), to.toISOString())
+      .then(
+        (r) => {
+          if (!live) return;
+          setRates(r);
+          setError(null);
+        },
+        (e: unknown) => live && setError(errorText(e)),
+      )
+      .finally(() => live && setLoading(false));
+    return () => {
+      live = false;
+    };
+  }, [backend, group, preset, errorText]);
+
+  const lang = i18n.language;
+  const weight = (w: number) => percent(w, lang);
+  const download = () => {
+    if (!rates) return;
+    const rows = rates.rows.map((r) => ({
+      [t('cases.rates.rank')]: r.rank ?? '',
+      [t(`cases.rates.group.${rates.group}`)]: r.name,
+      [t('cases.rates.complaints')]: r.complaints,
+      [t('cases.rates.due')]: r.due,
+      [t('cases.rates.responded')]: r.responded,
+      [t('cases.rates.rated')]: r.rated,
+      [t('cases.rates.solved')]: r.solved,
+      [t('cases.complaint.ratingValue.satisfied')]: r.satisfied,
+      [t('cases.complaint.ratingValue.basically_satisfied')]: r.basicallySatisfied,
+      [t('cases.complaint.ratingValue.dissatisfied')]: r.dissatisfied,
+      [t('cases.rates.response')]: r.responseRate ?? '',
+      [t('cases.rates.resolution')]: r.resolutionRate ?? '',
+      [t('cases.rates.satisfaction')]: r.satisfactionRate ?? '',
+      [t('cases.rates.score')]: r.score ?? '',
+    }));
+    const columns = rows[0] ? Object.keys(rows[0]) : [];
+    const day = (iso: string) => iso.slice(0, 10);
+    saveFile(
+      [`\uFEFF${toCsv(rows, columns)}`],
+      `complaint-rates-${rates.group}-${day(rates.from)}-${day(rates.to)}.csv`,
+      'text/csv;charset=utf-8',
+    );
+  };
+  const cell = (rate: number | null, n: number, of: number) => (
+    <td>
+      {percent(rate, lang)}
+      <span className="muted rate-count">
+        {formatCount(n, lang)}/{formatCount(of, lang)}
+      </span>
+    </td>
+  );
+
+  return (
+    <div className="complaint-rates" data-testid="complaint-rates">
+      <button type="button" className="link" onClick={onBack} data-testid="rates-back">
+        ← {t('cases.back')}
+      </button>
+      <div className="case-filters">
+        <label className="case-field">
+          {t('cases.rates.groupBy')}
+          <select
+            className="case-input"
+            value={group}
+            onChange={(e) => setGroup(e.target.value as 'department' | 'street')}
+            data-testid="rates-group"
+          >
+            <option value="department">{t('cases.rates.group.department')}</option>
+            <option value="street">{t('cases.rates.group.street')}</option>
+          </select>
+        </label>
+        <label className="case-field">
+          {t('cases.rates.period')}
+          <select
+            className="case-input"
+            value={preset}
+            onChange={(e) => setPreset(e.target.value as PeriodPreset)}
+            data-testid="rates-period"
+          >
+            {PERIOD_PRESETS.map((p) => (
+              <option key={p} value={p}>
+                {t(`cases.rates.preset.${p}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      {loading && !rates && <p className="muted">{t('cases.loading')}</p>}
+      {rates && rates.rows.length === 0 && <p className="muted">{t('cases.rates.none')}</p>}
+      {rates && rates.rows.length > 0 && (
+        <div className="rates-scroll">
+          <table className="rates-table" data-testid="rates-table" aria-busy={loading}>
+            <thead>
+              <tr>
+                <th>{t('cases.rates.rank')}</th>
+                <th>{t(`cases.rates.group.${rates.group}`)}</th>
+                <th>{t('cases.rates.score')}</th>
+                <th>{t('cases.rates.response')}</th>
+                <th>{t('cases.rates.resolution')}</th>
+                <th>{t('cases.rates.satisfaction')}</th>
+                <th>{t('cases.rates.complaints')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rates.rows.map((r) => (
+                <tr key={r.key} data-testid="rates-row" data-key={r.key}>
+                  <td>{r.rank ?? '—'}</td>
+                  <td>{r.name}</td>
+                  <td>
+                    <strong>
+                      {r.score === null ? '—' : new Intl.NumberFormat(lang, { maximumFractionDigits: 1 }).format(r.score * 100)}
+                    </strong>
+                  </td>
+                  {cell(r.responseRate, r.responded, r.due)}
+                  {cell(r.resolutionRate, r.solved, r.rated)}
+                  <td>{percent(r.satisfactionRate, lang)}</td>
+                  <td>{formatCount(r.complaints, lang)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {rates && (
+        <div className="rates-rules" data-testid="rates-rules">
+          <h4>{t('cases.rates.rulesTitle')}</h4>
+          <ul>
+            <li>{t('cases.rates.rule.response')}</li>
+            <li>{t('cases.rates.rule.resolution')}</li>
+            <li>
+              {t('cases.rates.rule.satisfaction', {
+                satisfied: weight(rates.rules.satisfiedWeight),
+                basically: weight(rates.rules.basicallySatisfiedWeight),
+              })}
+            </li>
+            <li>
+              {t('cases.rates.rule.score', {
+                response: weight(rates.rules.responseWeight),
+                resolution: weight(rates.rules.resolutionWeight),
+                satisfaction: weight(rates.rules.satisfactionWeight),
+              })}
+            </li>
+          </ul>
+          <button type="button" className="btn" onClick={download} disabled={rates.rows.length === 0} data-testid="rates-download">
+            {t('cases.rates.download')}
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}
