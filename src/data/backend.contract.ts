@@ -636,6 +636,10 @@ export function backendContract(name: string, make: () => Promise<ContractSubjec
       expect(rates.rules.responseWeight + rates.rules.resolutionWeight + rates.rules.satisfactionWeight).toBeCloseTo(1);
       expect(rates.rows.find((r) => r.key === 'urban')?.complaints).toBeGreaterThan(0);
       await expect(backend.setComplaintRateRules({ basicallySatisfiedWeight: 1 })).rejects.toMatchObject({ code: 'forbidden' });
+      const cards = await backend.getScorecards('department', '2026-01-01T00:00:00Z', '2100-01-01T00:00:00Z');
+      expect(cards.rules.map((r) => r.metric)).toContain('on_time_rate');
+      expect(cards.rows.find((r) => r.key === 'urban')?.answered).toBeGreaterThan(0);
+      await expect(backend.setScorecardRule('department', 'on_time_rate', 50)).rejects.toMatchObject({ code: 'forbidden' });
     });
 
     it('gives a signed-out caller nothing', async (ctx) => {

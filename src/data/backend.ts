@@ -18,6 +18,9 @@ import type {
   Open311Query,
   Open311Request,
   Open311Service,
+  ScorecardGroup,
+  ScorecardMetric,
+  Scorecards,
 } from '../domain/cases';
 import type { RuleSet } from '../domain/classify';
 import type { AppRole, BBox, CellClass, CellCode, CommunityCode, EntityKind, LngLat, PointKind } from '../domain/ids';
@@ -406,6 +409,11 @@ export interface Backend {
   /** Response, resolution and satisfaction rates per department or street of complaints reported in [from, to). */
   getComplaintRates(group: 'department' | 'street', from: string, to: string): Promise<ComplaintRates>;
   setComplaintRateRules(rules: Partial<ComplaintRateRules>): Promise<void>;
+
+  /** Scorecards (评价考核) of the period [from, to) per department, street or grid worker, with the rules of the score. */
+  getScorecards(group: ScorecardGroup, from: string, to: string): Promise<Scorecards>;
+  /** Sets a rate's weight in a group's score (null: it no longer counts); command centre and admins. */
+  setScorecardRule(group: ScorecardGroup, metric: ScorecardMetric, weight: number | null): Promise<void>;
 
   // Open311 GeoReport v2 over cases (README: "Open311"): the shapes of the specification.
   open311Services(): Promise<Open311Service[]>;

@@ -12,6 +12,7 @@ import type {
   Department,
   Open311Request,
   Open311Service,
+  Scorecards,
 } from '../domain/cases';
 import type { CellCode, CommunityCode, EntityKind, PointKind } from '../domain/ids';
 import type { AdminAreaProperties, AdminLevel, CellEditResult, CellProperties, GeocodeCandidate, ImportResult } from '../domain/records';
@@ -94,6 +95,8 @@ export const RPC_NAMES = [
   'rate_complaint',
   'complaint_rates',
   'set_complaint_rate_rules',
+  'case_scorecards',
+  'set_scorecard_rule',
 ] as const;
 export type RpcName = (typeof RPC_NAMES)[number];
 
@@ -163,6 +166,8 @@ type Reads = Pick<
   | 'rateComplaint'
   | 'getComplaintRates'
   | 'setComplaintRateRules'
+  | 'getScorecards'
+  | 'setScorecardRule'
 >;
 
 /** Returns the read methods of a Backend, implemented once over any RpcTransport. */
@@ -368,6 +373,10 @@ export function rpcReads(transport: RpcTransport): Reads {
     getComplaintRates: (group, from, to) => transport.rpc<ComplaintRates>('complaint_rates', { p_group: group, p_from: from, p_to: to }),
     setComplaintRateRules: async (rules) => {
       await transport.rpc('set_complaint_rate_rules', { p_rules: rules });
+    },
+    getScorecards: (group, from, to) => transport.rpc<Scorecards>('case_scorecards', { p_group: group, p_from: from, p_to: to }),
+    setScorecardRule: async (group, metric, weight) => {
+      await transport.rpc('set_scorecard_rule', { p_group: group, p_metric: metric, p_weight: weight });
     },
     open311Services: () => transport.rpc<Open311Service[]>('open311_services', {}),
     open311Requests: (query = {}) => transport.rpc<Open311Request[]>('open311_requests', { p_query: query }),

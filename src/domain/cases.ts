@@ -243,6 +243,56 @@ export interface ComplaintRates {
   rows: ComplaintRateRow[];
 }
 
+/** The groups a scorecard is made for, and the rates that may count in its score. */
+export const SCORECARD_GROUPS = ['department', 'street', 'worker'] as const;
+export type ScorecardGroup = (typeof SCORECARD_GROUPS)[number];
+export const SCORECARD_METRICS = [
+  'on_time_rate',
+  'not_returned_rate',
+  'whistle_ack_rate',
+  'verify_pass_rate',
+  'response_rate',
+  'resolution_rate',
+  'satisfaction_rate',
+] as const;
+export type ScorecardMetric = (typeof SCORECARD_METRICS)[number];
+/** The stages whose median working hours a scorecard gives (the stage a step ended). */
+export const SCORECARD_STAGES = ['reported', 'registered', 'dispatched', 'in_progress', 'answered'] as const;
+
+/** One scorecard of a period (评价考核): what a department, street or grid worker did, and how well. */
+export interface Scorecard {
+  key: string;
+  name: string;
+  received: number;
+  reported: number;
+  answered: number;
+  verified: number;
+  reopened: number;
+  returned: number;
+  steps: number;
+  onTime: number;
+  late: number;
+  overdueNow: number;
+  medianHours: Partial<Record<(typeof SCORECARD_STAGES)[number], number>>;
+  whistleCalls: number;
+  whistleAcknowledgedInTime: number;
+  whistleMissed: number;
+  whistleMeanRating: number | null;
+  complaints: number;
+  rates: Partial<Record<ScorecardMetric, number>>;
+  score: number | null;
+  rank: number | null;
+}
+
+export interface Scorecards {
+  group: ScorecardGroup;
+  from: string;
+  to: string;
+  /** The rates that count in the score and their weights (scorecard_rules). */
+  rules: { metric: ScorecardMetric; weight: number }[];
+  rows: Scorecard[];
+}
+
 /** Open311 GeoReport v2: a service (one per case category). */
 export interface Open311Service {
   service_code: string;

@@ -18,6 +18,7 @@ import { CaseReportForm } from './case-report-form';
 import { ComplaintRates } from './complaint-rates';
 import { useErrorText } from './error-text';
 import { formatCount, formatDateTime } from './format';
+import { Scorecards } from './scorecards';
 
 const PAGE = 50;
 
@@ -39,7 +40,11 @@ export interface CasesPanelProps {
   onClose(): void;
 }
 
-type View = { kind: 'list' } | { kind: 'case'; id: string } | { kind: 'report'; draft: Partial<CaseReport> } | { kind: 'rates' };
+type View =
+  | { kind: 'list' }
+  | { kind: 'case'; id: string }
+  | { kind: 'report'; draft: Partial<CaseReport> }
+  | { kind: 'rates'; tab: 'scorecards' | 'complaints' };
 
 /** The filter's state choice: every state, the open ones, or one. */
 type StateChoice = 'all' | 'open' | (typeof CASE_STATES)[number];
@@ -128,7 +133,7 @@ export function CasesPanel(props: CasesPanelProps) {
   return (
     <section className="panel cases-panel" aria-label={t('cases.title')} data-testid="cases-panel">
       <header className="cases-head">
-        <h2>{view.kind === 'report' ? t('cases.report.title') : view.kind === 'rates' ? t('cases.rates.title') : t('cases.title')}</h2>
+        <h2>{view.kind === 'report' ? t('cases.report.title') : view.kind === 'rates' ? t('cases.evaluation.title') : t('cases.title')}</h2>
         <button type="button" className="cases-close" onClick={onClose} aria-label={t('inspector.close')}>
           ×
         </button>
@@ -152,7 +157,29 @@ export function CasesPanel(props: CasesPanelProps) {
           onChanged={props.onChanged}
         />
       )}
-      {view.kind === 'rates' && <ComplaintRates backend={backend} onBack={() => setView({ kind: 'list' })} />}
+      {view.kind === 'rates' && (
+        <div className="evaluation">
+          <button type="button" className="link" onClick={() => setView({ kind: 'list' })} data-testid="rates-back">
+            ← {t('cases.back')}
+          </button>
+          <div className="evaluation-tabs" role="tablist">
+            {(['scorecards', 'complaints'] as const).map((tab) => (
+              <button
+                key={tab}
+                type="button"
+                role="tab"
+                aria-selected={view.tab === tab}
+                className={view.tab === tab ? 'btn active' : 'btn'}
+                onClick={() => setView({ kind: 'rates', tab })}
+                data-testid={`evaluation-tab-${tab}`}
+              >
+                {t(`cases.evaluation.${tab}`)}
+              </button>
+            ))}
+          </div>
+          {view.tab === 'scorecards' ? <Scorecards backend={backend} /> : <ComplaintRates backend={backend} />}
+        </div>
+      )}
       {view.kind === 'report' && (
         <CaseReportForm
           backend={backend}
@@ -273,7 +300,12 @@ export function CasesPanel(props: CasesPanelProps) {
                   : ''}
             </span>
             {role !== 'anon' && (
-              <button type="button" className="btn" onClick={() => setView({ kind: 'rates' })} data-testid="cases-rates-open">
+              <button
+                type="button"
+                className="btn"
+                onClick={() => setView({ kind: 'rates', tab: 'scorecards' })}
+                data-testid="cases-rates-open"
+              >
                 {t('cases.rates.open')}
               </button>
             )}

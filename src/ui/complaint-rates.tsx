@@ -3,14 +3,12 @@ import { useTranslation } from 'react-i18next';
 import type { Backend } from '../data/backend';
 import type { ComplaintRates as Rates } from '../domain/cases';
 import { PERIOD_PRESETS, type PeriodPreset, periodOf } from '../domain/periods';
-import { toCsv } from '../import/csv';
 import { useErrorText } from './error-text';
 import { formatCount } from './format';
-import { saveFile } from './save-file';
+import { downloadTable } from './table-export';
 
 export interface ComplaintRatesProps {
   backend: Backend;
-  onBack(): void;
 }
 
 const percent = (v: number | null, language: string) =>
@@ -21,7 +19,7 @@ const percent = (v: number | null, language: string) =>
  * department or street for a period, the score and the ranking, with the rules of the score
  * (kept in the database) written out beside it; the table downloads as CSV.
  */
-export function ComplaintRates({ backend, onBack }: ComplaintRatesProps) {
+export function ComplaintRates({ backend }: ComplaintRatesProps) {
   const { t, i18n } = useTranslation();
   const errorText = useErrorText();
   const [group, setGroup] = useState<'department' | 'street'>('department');
@@ -52,31 +50,47 @@ export function ComplaintRates({ backend, onBack }: ComplaintRatesProps) {
 
   const lang = i18n.language;
   const weight = (w: number) => percent(w, lang);
-  const download = () => {
+  const download = (format: 'csv' | 'xlsx') => {
     if (!rates) return;
-    const rows = rates.rows.map((r) => ({
-      [t('cases.rates.rank')]: r.rank ?? '',
-      [t(`cases.rates.group.${rates.group}`)]: r.name,
-      [t('cases.rates.complaints')]: r.complaints,
-      [t('cases.rates.due')]: r.due,
-      [t('cases.rates.responded')]: r.responded,
-      [t('cases.rates.rated')]: r.rated,
-      [t('cases.rates.solved')]: r.solved,
-      [t('cases.complaint.ratingValue.satisfied')]: r.satisfied,
-      [t('cases.complaint.ratingValue.basically_satisfied')]: r.basicallySatisfied,
-      [t('cases.complaint.ratingValue.dissatisfied')]: r.dissatisfied,
-      [t('cases.rates.response')]: r.responseRate ?? '',
-      [t('cases.rates.resolution')]: r.resolutionRate ?? '',
-      [t('cases.rates.satisfaction')]: r.satisfactionRate ?? '',
-      [t('cases.rates.score')]: r.score ?? '',
-    }));
-    const columns = rows[0] ? Object.keys(rows[0]) : [];
+    const columns = [
+      t('cases.rates.rank'),
+      t(`cases.rates.group.${rates.group}`),
+      t('cases.rates.complaints'),
+      t('cases.rates.due'),
+      t('cases.rates.responded'),
+      t('cases.rates.rated'),
+      t('cases.rates.solved'),
+      t('cases.complaint.ratingValue.satisfied'),
+      t('cases.complaint.ratingValue.basically_satisfied'),
+      t('cases.complaint.ratingValue.dissatisfied'),
+      t('cases.rates.response'),
+      t('cases.rates.resolution'),
+      t('cases.rates.satisfaction'),
+      t('cases.rates.score'),
+    ];
+    const rows = rates.rows.map((r) => [
+      r.rank,
+      r.name,
+      r.complaints,
+      r.due,
+      r.responded,
+      r.rated,
+      r.solved,
+      r.satisfied,
+      r.basicallySatisfied,
+      r.dissatisfied,
+      r.responseRate,
+      r.resolutionRate,
+      r.satisfactionRate,
+      r.score,
+    ]);
     const day = (iso: string) => iso.slice(0, 10);
-    saveFile(
-      [`\uFEFF${toCsv(rows, columns)}`],
-      `complaint-rates-${rates.group}-${day(rates.from)}-${day(rates.to)}.csv`,
-      'text/csv;charset=utf-8',
-    );
+    downloadTable(
+      { columns, rows },
+      `complaint-rates-${rates.group}-${day(rates.from)}-${day(rates.to)}`,
+      format,
+      t('cases.rates.title'),
+    ).catch((e: unknown) => setError(errorText(e)));
   };
   const cell = (rate: number | null, n: number, of: number) => (
     <td>
@@ -89,9 +103,6 @@ export function ComplaintRates({ backend, onBack }: ComplaintRatesProps) {
 
   return (
     <div className="complaint-rates" data-testid="complaint-rates">
-      <button type="button" className="link" onClick={onBack} data-testid="rates-back">
-        ← {t('cases.back')}
-      </button>
       <div className="case-filters">
         <label className="case-field">
           {t('cases.rates.groupBy')}
@@ -182,9 +193,26 @@ export function ComplaintRates({ backend, onBack }: ComplaintRatesProps) {
               })}
             </li>
           </ul>
-          <button type="button" className="btn" onClick={download} disabled={rates.rows.length === 0} data-testid="rates-download">
-            {t('cases.rates.download')}
-          </button>
+          <div className="case-form-row">
+            <button
+              type="button"
+              className="btn"
+              onClick={() => download('csv')}
+              disabled={rates.rows.length === 0}
+              data-testid="rates-download"
+            >
+              {t('cases.rates.download')}
+            </button>
+            <button
+              type="button"
+              className="btn"
+              onClick={() => download('xlsx')}
+              disabled={rates.rows.length === 0}
+              data-testid="rates-download-xlsx"
+            >
+              {t('cases.rates.downloadXlsx')}
+            </button>
+          </div>
         </div>
       )}
     </div>

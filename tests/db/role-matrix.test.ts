@@ -230,6 +230,15 @@ const MATRIX: Record<string, Record<Actor, string>> = {
     stranger: 'none/none/none',
     anon: 'denied/denied/denied',
   },
+  scorecard_rules: {
+    admin: 'all/denied/denied',
+    command: 'all/denied/denied',
+    worker: 'all/denied/denied',
+    planner: 'all/denied/denied',
+    department: 'all/denied/denied',
+    stranger: 'none/denied/denied',
+    anon: 'denied/denied/denied',
+  },
   work_calendar: {
     admin: 'all/ok/ok',
     command: 'all/ok/ok',

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, type Page, test } from '@playwright/test';
+import ExcelJS from 'exceljs';
 import type { FeatureCollection, MultiPolygon } from 'geojson';
 import { collectErrors, keepScreenshot, waitForCells } from './helpers';
 
@@ -223,6 +224,22 @@ test('a complaint (接诉即办): the hotline takes the citizen, the department 
   // The rates: every department ranked, the rules written out, downloadable.
   await page.getByTestId('case-back').click();
   await page.getByTestId('cases-rates-open').click();
+  // Scorecards first: departments ranked by the rules in the database; a row opens the sum behind its score.
+  const card = page.locator('[data-testid="scorecard-row"][data-key="urban"]');
+  await expect(card).toContainText('城市管理局');
+  await card.getByTestId('scorecard-open').click();
+  await expect(page.getByTestId('scorecard-sum')).toContainText('按时办理率');
+  await expect(page.getByTestId('scorecards-rules')).toContainText('按时办理率 × 40');
+  const xlsx = page.waitForEvent('download');
+  await page.getByTestId('scorecards-xlsx').click();
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.readFile(await (await xlsx).path());
+  const sheet = workbook.worksheets[0];
+  expect(sheet?.getRow(1).getCell(2).value).toBe('部门');
+  const names = Array.from({ length: (sheet?.rowCount ?? 1) - 1 }, (_, i) => sheet?.getRow(i + 2).getCell(2).value);
+  expect(names).toContain('城市管理局');
+  await keepScreenshot(page, '38-scorecards');
+  await page.getByTestId('evaluation-tab-complaints').click();
   const urban = page.locator('[data-testid="rates-row"][data-key="urban"]');
   await expect(urban).toContainText('城市管理局');
   await expect(page.getByTestId('rates-rules')).toContainText('响应率 × 10%');
@@ -275,6 +292,8 @@ test('on a phone the case list and a case page fill the bottom sheet, with touch
     // The complaint rates fit the sheet: the table scrolls within it, the page never sideways.
     await page.getByTestId('case-back').tap();
     await page.getByTestId('cases-rates-open').tap();
+    await expect(page.getByTestId('scorecard-row').first()).toBeVisible();
+    await page.getByTestId('evaluation-tab-complaints').tap();
     await expect(page.getByTestId('rates-row').first()).toBeVisible();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await keepScreenshot(page, '37-complaint-rates-phone');
