@@ -181,7 +181,64 @@ export async function loadDemoCases(client: SqlClient, cases: readonly DemoCase[
      where deadline_at is null and proposed_department_id is null`,
   );
   await loadDemoComplaints(client, end);
+  await loadDemoWhistles(client, end);
   return loaded;
+}
+
+/**
+ * The demo's whistles (吹哨报到): about one in twelve cases of severity 3 or 4 that reached
+ * a department had the command centre summon it and a second department an hour after the
+ * dispatch; each call has its deadline to acknowledge (two working hours); most acknowledged in
+ * time, some late, a few never; those acknowledged reported what they did, and the command
+ * centre rated the reports of cases since closed. Pseudo-random by a hash of the case's event.
+ */
+async function loadDemoWhistles(client: SqlClient, end: Date): Promise<void> {
+  const departments = DEMO_DEPARTMENTS.map((d) => d.id);
+  await client.query(
+    `with picked as (
+       select c.id, c.department_id, ('x' || substr(md5(e.external_id || 'whistle'), 1, 12))::bit(48)::bigint as h,
+              (select min(t.at) from case_trace t where t.case_id = c.id and t.action = 'dispatch') + interval '1 hour' as blown_at
+       from cases c join events e on e.id = c.event_id
+       where c.severity >= 3 and c.department_id is not null
+     )
+     insert into case_whistles (case_id, note, blown_by, blown_by_name, blown_at)
+     select p.id, '涉及多个部门，请相关部门到场联合处置', $1::uuid, coalesce((select m.display_name from members m where m.user_id = $1::uuid), ''), p.blown_at
+     from picked p where p.h % 12 = 0 and p.blown_at <= $2::timestamptz`,
+    [member('command'), end.toISOString()],
+  );
+  await client.query(
+    `with w as (
+       select w.id, w.blown_at, c.department_id, c.state, ('x' || substr(md5(w.case_id::text), 1, 12))::bit(48)::bigint as h
+       from case_whistles w join cases c on c.id = w.case_id
+       where not exists (select 1 from whistle_calls k where k.whistle_id = w.id)
+     ), calls as (
+       select w.id, d.department_id, w.blown_at, w.state, ('x' || substr(md5(w.id::text || d.department_id), 1, 12))::bit(48)::bigint as h,
+              add_working_hours(w.blown_at, 2) as deadline
+       from w cross join lateral (
+         select w.department_id
+         union all select (array_remove($2::text[], w.department_id))[1 + (w.h % (array_length($2::text[], 1) - 1))::int]
+       ) d(department_id)
+     ), acted as (
+       select calls.*,
+              case when h % 10 = 0 then null
+                   when h % 10 = 1 then deadline + make_interval(mins => 20 + (h / 10 % 180)::int)
+                   else blown_at + (deadline - blown_at) * ((h / 10 % 80) / 100.0 + 0.05) end as acknowledged_at
+       from calls
+     )
+     insert into whistle_calls (whistle_id, department_id, ack_deadline, acknowledged_at, acknowledged_by_name, report, reported_at,
+                                rating, rating_note, rated_at)
+     select a.id, a.department_id, a.deadline, a.acknowledged_at, m.display_name,
+            case when a.acknowledged_at is not null then '已到场会商，明确分工并开展联合处置' end,
+            case when a.acknowledged_at is not null then a.acknowledged_at + interval '3 hours' end,
+            case when a.acknowledged_at is not null and a.state in ('closed', 'evaluated') then (3 + a.h % 3)::smallint end,
+            case when a.acknowledged_at is not null and a.state in ('closed', 'evaluated') then '响应及时，配合到位' end,
+            case when a.acknowledged_at is not null and a.state in ('closed', 'evaluated') then a.acknowledged_at + interval '1 day' end
+     from acted a
+     left join members m on m.role = 'department' and m.department_id = a.department_id
+     where a.acknowledged_at is null or a.acknowledged_at <= $1::timestamptz
+     on conflict (whistle_id, department_id) do nothing`,
+    [end.toISOString(), departments],
+  );
 }
 
 /** A surname and given name for the demo's citizens (made up; chosen by a hash of the event). */

@@ -322,16 +322,18 @@ describeEachDatabase('the role matrix', (db) => {
     `);
     await seedDepartments(db());
     await db().exec(`insert into case_routes (category, department_id) select '*', 'urban' where not exists (select 1 from case_routes)`);
-    // Whistles: one on an open case in the worker's cells summoning urban management, one elsewhere summoning the environment bureau.
+    // Whistles: one on an open case in the worker's cells summoning urban management, one elsewhere summoning the
+    // environment bureau (the demo's whistles may all lie outside the worker's cells).
     await db().exec(`
       insert into case_whistles (case_id, note, blown_by)
       select c.id, 'matrix', '00000000-0000-4000-8000-000000000002' from (
         (select id from cases where cell_code in (select cell_code from worker_cells) limit 1)
         union all (select id from cases where cell_code not in (select cell_code from worker_cells) limit 1)) c
-      where not exists (select 1 from case_whistles);
+      where not exists (select 1 from case_whistles where note = 'matrix');
       insert into whistle_calls (whistle_id, department_id, ack_deadline)
-      select w.id, case when w.id = (select min(id) from case_whistles) then 'urban' else 'env' end, now()
-      from case_whistles w where not exists (select 1 from whistle_calls);
+      select w.id, case when c.cell_code in (select cell_code from worker_cells) then 'urban' else 'env' end, now()
+      from case_whistles w join cases c on c.id = w.case_id
+      where w.note = 'matrix' and not exists (select 1 from whistle_calls k where k.whistle_id = w.id);
     `);
     // Cases: one in the demo worker's cell dispatched to the urban department, one elsewhere to no one.
     if ((await db().query<{ n: number }>('select count(*)::int n from cases')).rows[0]?.n === 0) await makeCases(db());
