@@ -11,7 +11,7 @@ import {
   type Department,
   OPEN_CASE_STATES,
 } from '../domain/cases';
-import type { AppRole, LngLat } from '../domain/ids';
+import type { AppRole, CellCode, LngLat } from '../domain/ids';
 import { categoryLabel } from '../i18n/categories';
 import { CasePage } from './case-page';
 import { CaseReportForm } from './case-report-form';
@@ -66,6 +66,11 @@ export function CasesPanel(props: CasesPanelProps) {
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [departments, setDepartments] = useState<Department[]>([]);
+  const [areas, setAreas] = useState<{ code: string; name: string; level: 'street' | 'community' }[]>([]);
+  const [cell, setCell] = useState('');
+  const [fromDay, setFromDay] = useState('');
+  const [toDay, setToDay] = useState('');
+  const [moreFilters, setMoreFilters] = useState(false);
   const [reload, setReload] = useState(0);
 
   useEffect(() => {
@@ -83,10 +88,43 @@ export function CasesPanel(props: CasesPanelProps) {
     };
   }, [backend, errorText]);
 
+  // Streets and communities for the area filter (names from the database, in code order).
+  useEffect(() => {
+    let live = true;
+    Promise.all([backend.listAdminAreas('street'), backend.listAdminAreas('community')]).then(
+      ([streets, communities]) =>
+        live &&
+        setAreas(
+          [...streets.features, ...communities.features]
+            .map((f) => ({ code: f.properties.code, name: f.properties.name, level: f.properties.level as 'street' | 'community' }))
+            .sort((a, b) => a.code.localeCompare(b.code)),
+        ),
+      (e: unknown) => live && setError(errorText(e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [backend, errorText]);
+
+  const extraFilters = [filter.areaCode, cell.trim(), fromDay, toDay].filter(Boolean).length;
+  const cellCode = /^\d{15}$/.test(cell.trim()) ? (cell.trim() as CellCode) : undefined;
   const effectiveFilter = useCallback((): CaseFilter => {
     const states = stateChoice === 'all' ? undefined : stateChoice === 'open' ? [...OPEN_CASE_STATES] : [stateChoice];
-    return { ...filter, states, text: text.trim() === '' ? undefined : text.trim() };
-  }, [filter, stateChoice, text]);
+    // Days are the user's (local midnight); the last day is included.
+    const dayAfter = (day: string) => {
+      const d = new Date(`${day}T00:00`);
+      d.setDate(d.getDate() + 1);
+      return d.toISOString();
+    };
+    return {
+      ...filter,
+      states,
+      cellCode,
+      from: fromDay ? new Date(`${fromDay}T00:00`).toISOString() : undefined,
+      to: toDay ? dayAfter(toDay) : undefined,
+      text: text.trim() === '' ? undefined : text.trim(),
+    };
+  }, [filter, stateChoice, text, cellCode, fromDay, toDay]);
 
   // The first page again whenever the filter changes (the text after a pause in typing), or on `reload`.
   // biome-ignore lint/correctness/useExhaustiveDependencies: reload is a request to read the list again
@@ -261,6 +299,75 @@ export function CasesPanel(props: CasesPanelProps) {
                 ))}
               </select>
             </label>
+            <button
+              type="button"
+              className="link case-more-filters"
+              aria-expanded={moreFilters}
+              onClick={() => setMoreFilters((m) => !m)}
+              data-testid="cases-more-filters"
+            >
+              {t(moreFilters ? 'cases.filter.fewer' : extraFilters > 0 ? 'cases.filter.moreSet' : 'cases.filter.more', { n: extraFilters })}
+            </button>
+            {moreFilters && (
+              <>
+                <label className="case-field">
+                  {t('cases.filter.area')}
+                  <select
+                    className="case-input"
+                    value={filter.areaCode ?? ''}
+                    onChange={(e) => set({ areaCode: e.target.value || undefined })}
+                    data-testid="cases-area"
+                  >
+                    <option value="">{t('cases.filter.allAreas')}</option>
+                    {(['street', 'community'] as const).map((level) => (
+                      <optgroup key={level} label={t(`cases.filter.${level}`)}>
+                        {areas
+                          .filter((a) => a.level === level)
+                          .map((a) => (
+                            <option key={a.code} value={a.code}>
+                              {a.name}
+                            </option>
+                          ))}
+                      </optgroup>
+                    ))}
+                  </select>
+                </label>
+                <label className="case-field">
+                  {t('cases.filter.cell')}
+                  <input
+                    className="case-input"
+                    inputMode="numeric"
+                    value={cell}
+                    onChange={(e) => setCell(e.target.value)}
+                    placeholder={t('cases.filter.cellHint')}
+                    aria-invalid={cell.trim() !== '' && !cellCode}
+                    data-testid="cases-cell"
+                  />
+                </label>
+                <label className="case-field">
+                  {t('cases.filter.from')}
+                  <input
+                    className="case-input"
+                    type="date"
+                    value={fromDay}
+                    max={toDay || undefined}
+                    onChange={(e) => setFromDay(e.target.value)}
+                    data-testid="cases-from"
+                  />
+                </label>
+                <label className="case-field">
+                  {t('cases.filter.to')}
+                  <input
+                    className="case-input"
+                    type="date"
+                    value={toDay}
+                    min={fromDay || undefined}
+                    onChange={(e) => setToDay(e.target.value)}
+                    data-testid="cases-to"
+                  />
+                </label>
+              </>
+            )}
             <label className="case-field">
               {t('cases.filter.sort')}
               <select

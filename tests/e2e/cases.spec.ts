@@ -261,6 +261,20 @@ test('a complaint (接诉即办): the hotline takes the citizen, the department 
   await expect(page.getByTestId('rates-row').first()).toContainText('街道');
   await keepScreenshot(page, '36-complaint-rates');
 
+  // The list narrowed to the cell and the day: the complaint is there; a period ending before today has none of it.
+  await page.getByTestId('rates-back').click();
+  await page.getByTestId('cases-state').selectOption('all');
+  await page.getByTestId('cases-more-filters').click();
+  await page.getByTestId('cases-cell').fill(cell);
+  const today = await page.evaluate(() => new Date().toLocaleDateString('en-CA'));
+  await page.getByTestId('cases-from').fill(today);
+  const row = page.locator(`[data-testid="case-row"][data-code="${code}"]`);
+  await expect(row).toBeVisible();
+  await expect(page.getByTestId('cases-summary')).toContainText('共 1 件');
+  await page.getByTestId('cases-from').fill('');
+  await page.getByTestId('cases-to').fill('2026-01-01');
+  await expect(row).toHaveCount(0);
+
   // A planner reads the rates and the case, never the citizen.
   await actAs(page, '规划分析 · 陈静');
   await openCase(page, code);
