@@ -338,11 +338,24 @@ export interface Department {
   name: string;
 }
 
+/** The stages a time limit may be set for: the states with a deadline, and contacting a complaint's citizen. */
+export const CASE_DEADLINE_STAGES = [
+  'reported',
+  'registered',
+  'escalated',
+  'dispatched',
+  'in_progress',
+  'answered',
+  'closed',
+  'contact',
+] as const;
+
 export interface CaseTimeLimit {
+  /** '*': any category. */
   category: string;
   /** 0: any severity. */
   severity: number;
-  stage: CaseState;
+  stage: (typeof CASE_DEADLINE_STAGES)[number];
   hours: number;
 }
 

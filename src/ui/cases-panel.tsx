@@ -15,6 +15,7 @@ import type { AppRole, CellCode, LngLat } from '../domain/ids';
 import { categoryLabel } from '../i18n/categories';
 import { CasePage } from './case-page';
 import { CaseReportForm } from './case-report-form';
+import { CaseSettings } from './case-settings';
 import { ComplaintRates } from './complaint-rates';
 import { useErrorText } from './error-text';
 import { formatCount, formatDateTime } from './format';
@@ -44,7 +45,8 @@ type View =
   | { kind: 'list' }
   | { kind: 'case'; id: string }
   | { kind: 'report'; draft: Partial<CaseReport> }
-  | { kind: 'rates'; tab: 'scorecards' | 'complaints' };
+  | { kind: 'rates'; tab: 'scorecards' | 'complaints' }
+  | { kind: 'settings' };
 
 /** The filter's state choice: every state, the open ones, or one. */
 type StateChoice = 'all' | 'open' | (typeof CASE_STATES)[number];
@@ -171,7 +173,15 @@ export function CasesPanel(props: CasesPanelProps) {
   return (
     <section className="panel cases-panel" aria-label={t('cases.title')} data-testid="cases-panel">
       <header className="cases-head">
-        <h2>{view.kind === 'report' ? t('cases.report.title') : view.kind === 'rates' ? t('cases.evaluation.title') : t('cases.title')}</h2>
+        <h2>
+          {view.kind === 'report'
+            ? t('cases.report.title')
+            : view.kind === 'rates'
+              ? t('cases.evaluation.title')
+              : view.kind === 'settings'
+                ? t('settings.title')
+                : t('cases.title')}
+        </h2>
         <button type="button" className="cases-close" onClick={onClose} aria-label={t('inspector.close')}>
           ×
         </button>
@@ -216,6 +226,14 @@ export function CasesPanel(props: CasesPanelProps) {
             ))}
           </div>
           {view.tab === 'scorecards' ? <Scorecards backend={backend} /> : <ComplaintRates backend={backend} />}
+        </div>
+      )}
+      {view.kind === 'settings' && (
+        <div className="evaluation">
+          <button type="button" className="link" onClick={() => setView({ kind: 'list' })} data-testid="settings-back">
+            ← {t('cases.back')}
+          </button>
+          <CaseSettings backend={backend} categories={categories} departments={departments} areas={areas} />
         </div>
       )}
       {view.kind === 'report' && (
@@ -406,6 +424,11 @@ export function CasesPanel(props: CasesPanelProps) {
                   ? t('cases.summary', { total: formatCount(list.total, i18n.language), overdue: formatCount(list.overdue, i18n.language) })
                   : ''}
             </span>
+            {(role === 'admin' || role === 'command') && (
+              <button type="button" className="btn" onClick={() => setView({ kind: 'settings' })} data-testid="cases-settings-open">
+                {t('settings.open')}
+              </button>
+            )}
             {role !== 'anon' && (
               <button
                 type="button"

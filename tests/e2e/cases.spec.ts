@@ -282,6 +282,51 @@ test('a complaint (接诉即办): the hotline takes the citizen, the department 
   expect(errors).toEqual([]);
 });
 
+test('the command centre edits the case rules: a time limit, a holiday, a routing rule; a grid worker has no such screen', async ({
+  page,
+}) => {
+  const errors = collectErrors(page);
+  await page.goto('/');
+  await waitForCells(page);
+  await actAs(page, '网格员 · 王芳');
+  await page.getByTestId('cases-open').click();
+  await expect(page.getByTestId('cases-rates-open')).toBeVisible();
+  await expect(page.getByTestId('cases-settings-open')).toHaveCount(0);
+  await actAs(page, '指挥中心 · 李强');
+  await page.getByTestId('cases-settings-open').click();
+  // The time to contact a complaint's citizen, for any category and severity: 8 working hours, now 4.
+  const contact = page.locator('[data-testid="settings-limit"][data-key="*|0|contact"]');
+  await expect(contact.getByTestId('settings-limit-hours')).toHaveValue('8');
+  await contact.getByTestId('settings-limit-hours').fill('4');
+  await contact.getByTestId('settings-limit-save').click();
+  await expect(page.getByTestId('settings-message')).toHaveText('已保存');
+  await expect(contact.getByTestId('settings-limit-hours')).toHaveValue('4');
+  // A new limit for a stage without one of its own.
+  await page.getByTestId('settings-new-limit-stage').selectOption('escalated');
+  await page.getByTestId('settings-new-limit-hours').fill('3');
+  await page.getByTestId('settings-new-limit').click();
+  await expect(page.locator('[data-testid="settings-limit"][data-key="*|0|escalated"]').getByTestId('settings-limit-hours')).toHaveValue(
+    '3',
+  );
+  // A holiday, then taken back.
+  await page.getByText('工作日历').click();
+  await page.getByTestId('settings-new-day').fill('2026-12-31');
+  await page.getByTestId('settings-new-day-submit').click();
+  const day = page.locator('[data-testid="settings-day"][data-day="2026-12-31"]');
+  await expect(day).toContainText('节假日');
+  await keepScreenshot(page, '39-case-rules');
+  await day.getByTestId('settings-day-remove').click();
+  await expect(day).toHaveCount(0);
+  // A routing rule for a category: the routes list names the department.
+  await page.getByText('派遣规则').click();
+  const routes = await page.getByTestId('settings-route').count();
+  await page.getByTestId('settings-new-route-department').selectOption('police');
+  await page.getByTestId('settings-new-route').click();
+  await expect(page.getByTestId('settings-route')).toHaveCount(routes === 0 ? 1 : routes);
+  await expect(page.getByTestId('settings-routes')).toContainText('全部类别 · 全区 → 公安分局');
+  expect(errors).toEqual([]);
+});
+
 test('on a phone the case list and a case page fill the bottom sheet, with touch-sized steps', async ({ browser }) => {
   const context = await browser.newContext({
     viewport: { width: 390, height: 844 },
