@@ -224,6 +224,9 @@ export const en: Catalogue<typeof zhCN> = {
       complaints: 'Complaint rates',
     },
     scorecards: {
+      ruleMetric: 'Rate',
+      ruleWeight: 'Weight (empty: not counted)',
+      ruleSave: 'Set the weight',
       title: 'Scorecards',
       group: { department: 'Department', street: 'Street', worker: 'Grid worker' },
       score: 'Score',

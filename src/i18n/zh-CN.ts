@@ -212,6 +212,9 @@ export const zhCN = {
       complaints: '接诉即办',
     },
     scorecards: {
+      ruleMetric: '比率',
+      ruleWeight: '权重（留空则不计入）',
+      ruleSave: '设置权重',
       title: '综合考核',
       group: { department: '部门', street: '街道', worker: '网格员' },
       score: '得分',

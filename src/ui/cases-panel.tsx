@@ -225,7 +225,11 @@ export function CasesPanel(props: CasesPanelProps) {
               </button>
             ))}
           </div>
-          {view.tab === 'scorecards' ? <Scorecards backend={backend} /> : <ComplaintRates backend={backend} />}
+          {view.tab === 'scorecards' ? (
+            <Scorecards backend={backend} canEdit={role === 'admin' || role === 'command'} />
+          ) : (
+            <ComplaintRates backend={backend} />
+          )}
         </div>
       )}
       {view.kind === 'settings' && (

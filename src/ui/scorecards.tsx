@@ -1,7 +1,15 @@
 import { Fragment, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Backend } from '../data/backend';
-import { type Scorecards as Cards, SCORECARD_GROUPS, SCORECARD_STAGES, type Scorecard, type ScorecardGroup } from '../domain/cases';
+import {
+  type Scorecards as Cards,
+  SCORECARD_GROUPS,
+  SCORECARD_METRICS,
+  SCORECARD_STAGES,
+  type Scorecard,
+  type ScorecardGroup,
+  type ScorecardMetric,
+} from '../domain/cases';
 import { PERIOD_PRESETS, type PeriodPreset, periodOf } from '../domain/periods';
 import { useErrorText } from './error-text';
 import { formatCount } from './format';
@@ -9,6 +17,8 @@ import { downloadTable } from './table-export';
 
 export interface ScorecardsProps {
   backend: Backend;
+  /** The command centre and administrators change the weights of the score. */
+  canEdit: boolean;
 }
 
 const percent = (v: number | null | undefined, language: string) =>
@@ -22,7 +32,7 @@ const number = (v: number | null | undefined, language: string) =>
  * median working hours per stage, whistle calls, complaint rates) with the score's sum written
  * out rate by rate from the rules in the database. Downloads as CSV or XLSX.
  */
-export function Scorecards({ backend }: ScorecardsProps) {
+export function Scorecards({ backend, canEdit }: ScorecardsProps) {
   const { t, i18n } = useTranslation();
   const errorText = useErrorText();
   const [group, setGroup] = useState<ScorecardGroup>('department');
@@ -31,6 +41,9 @@ export function Scorecards({ backend }: ScorecardsProps) {
   const [open, setOpen] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
+  const [reload, setReload] = useState(0);
+  const [ruleMetric, setRuleMetric] = useState<ScorecardMetric>('on_time_rate');
+  const [ruleWeight, setRuleWeight] = useState('');
   const lang = i18n.language;
 
   useEffect(() => {
@@ -51,7 +64,18 @@ export function Scorecards({ backend }: ScorecardsProps) {
     return () => {
       live = false;
     };
-  }, [backend, group, preset, errorText]);
+  }, [backend, group, preset, errorText, reload]);
+
+  const saveRule = async () => {
+    const weight = ruleWeight.trim() === '' ? null : Number(ruleWeight);
+    try {
+      await backend.setScorecardRule(group, ruleMetric, weight);
+      setRuleWeight('');
+      setReload((n) => n + 1);
+    } catch (e) {
+      setError(errorText(e));
+    }
+  };
 
   const weightSum = cards?.rules.reduce((s, r) => s + Number(r.weight), 0) ?? 0;
   const onTimeOf = (c: Scorecard) => c.rates.on_time_rate ?? null;
@@ -281,6 +305,44 @@ export function Scorecards({ backend }: ScorecardsProps) {
               </li>
             ))}
           </ul>
+          {canEdit && (
+            <form
+              className="case-form-row"
+              onSubmit={(e) => {
+                e.preventDefault();
+                void saveRule();
+              }}
+            >
+              <select
+                className="case-input"
+                value={ruleMetric}
+                onChange={(e) => setRuleMetric(e.target.value as ScorecardMetric)}
+                aria-label={t('cases.scorecards.ruleMetric')}
+                data-testid="scorecards-rule-metric"
+              >
+                {SCORECARD_METRICS.map((m) => (
+                  <option key={m} value={m}>
+                    {t(`cases.scorecards.metric.${m}`)}
+                  </option>
+                ))}
+              </select>
+              <input
+                className="case-input"
+                type="number"
+                min={0.1}
+                max={100}
+                step={0.1}
+                value={ruleWeight}
+                onChange={(e) => setRuleWeight(e.target.value)}
+                placeholder={t('cases.scorecards.ruleWeight')}
+                aria-label={t('cases.scorecards.ruleWeight')}
+                data-testid="scorecards-rule-weight"
+              />
+              <button type="submit" className="btn" data-testid="scorecards-rule-save">
+                {t('cases.scorecards.ruleSave')}
+              </button>
+            </form>
+          )}
           <div className="case-form-row">
             <button
               type="button"

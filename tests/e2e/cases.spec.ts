@@ -238,6 +238,13 @@ test('a complaint (接诉即办): the hotline takes the citizen, the department 
   await card.getByTestId('scorecard-open').click();
   await expect(page.getByTestId('scorecard-sum')).toContainText('按时办理率');
   await expect(page.getByTestId('scorecards-rules')).toContainText('按时办理率 × 40');
+  // The command centre weighs the on-time rate more: the rule and the scores follow.
+  const before = await card.locator('td').nth(2).textContent();
+  await page.getByTestId('scorecards-rule-metric').selectOption('on_time_rate');
+  await page.getByTestId('scorecards-rule-weight').fill('80');
+  await page.getByTestId('scorecards-rule-save').click();
+  await expect(page.getByTestId('scorecards-rules')).toContainText('按时办理率 × 80');
+  await expect(card.locator('td').nth(2)).not.toHaveText(before ?? '');
   const xlsx = page.waitForEvent('download');
   await page.getByTestId('scorecards-xlsx').click();
   const workbook = new ExcelJS.Workbook();
