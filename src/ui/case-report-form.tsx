@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { Backend } from '../data/backend';
 import { CASE_SOURCES, type CaseReport, COMPLAINT_SOURCES } from '../domain/cases';
 import type { LngLat } from '../domain/ids';
-import { categoryLabel } from '../i18n/categories';
+import { CategorySelect } from './category-select';
 import { useErrorText } from './error-text';
 
 export interface CaseReportFormProps {
@@ -18,7 +18,7 @@ export interface CaseReportFormProps {
 
 /** Reports a case: its position (picked on the map or given), category, severity, source and description. */
 export function CaseReportForm({ backend, categories, draft, pickPoint, onReported, onCancel }: CaseReportFormProps) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const errorText = useErrorText();
   const [lngLat, setLngLat] = useState<LngLat | null>(draft.lngLat ?? null);
   const [category, setCategory] = useState(draft.category ?? categories[0] ?? '');
@@ -89,13 +89,7 @@ export function CaseReportForm({ backend, categories, draft, pickPoint, onReport
       </div>
       <label className="case-form-field">
         {t('cases.category')}
-        <select className="case-input" value={category} onChange={(e) => setCategory(e.target.value)} data-testid="case-report-category">
-          {[...new Set([category, ...categories])].filter(Boolean).map((c) => (
-            <option key={c} value={c}>
-              {categoryLabel(c, i18n.language)}
-            </option>
-          ))}
-        </select>
+        <CategorySelect value={category} onChange={setCategory} categories={categories} testId="case-report-category" />
       </label>
       <label className="case-form-field">
         {t('cases.severity')}

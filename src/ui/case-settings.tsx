@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { Backend } from '../data/backend';
 import { CASE_DEADLINE_STAGES, type CaseTimeLimit, type Department, type CaseSettings as Settings } from '../domain/cases';
 import { categoryLabel } from '../i18n/categories';
+import { CategorySelect } from './category-select';
 import { useErrorText } from './error-text';
 
 export interface CaseSettingsProps {
@@ -149,13 +150,12 @@ export function CaseSettings({ backend, categories, departments, areas }: CaseSe
         >
           <label className="case-field">
             {t('cases.category')}
-            <select className="case-input" value={limit.category} onChange={(e) => setLimit({ ...limit, category: e.target.value })}>
-              {['*', ...categories].map((c) => (
-                <option key={c} value={c}>
-                  {category(c)}
-                </option>
-              ))}
-            </select>
+            <CategorySelect
+              value={limit.category}
+              onChange={(c) => setLimit({ ...limit, category: c })}
+              categories={categories}
+              any={{ value: '*', label: t('settings.anyCategory') }}
+            />
           </label>
           <label className="case-field">
             {t('cases.severity')}
@@ -333,13 +333,12 @@ export function CaseSettings({ backend, categories, departments, areas }: CaseSe
         >
           <label className="case-field">
             {t('cases.category')}
-            <select className="case-input" value={route.category} onChange={(e) => setRoute({ ...route, category: e.target.value })}>
-              {['*', ...categories].map((c) => (
-                <option key={c} value={c}>
-                  {category(c)}
-                </option>
-              ))}
-            </select>
+            <CategorySelect
+              value={route.category}
+              onChange={(c) => setRoute({ ...route, category: c })}
+              categories={categories}
+              any={{ value: '*', label: t('settings.anyCategory') }}
+            />
           </label>
           <label className="case-field">
             {t('cases.filter.area')}

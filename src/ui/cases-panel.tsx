@@ -16,6 +16,7 @@ import { categoryLabel } from '../i18n/categories';
 import { CasePage } from './case-page';
 import { CaseReportForm } from './case-report-form';
 import { CaseSettings } from './case-settings';
+import { CategorySelect } from './category-select';
 import { ComplaintRates } from './complaint-rates';
 import { useErrorText } from './error-text';
 import { formatCount, formatDateTime } from './format';
@@ -275,19 +276,13 @@ export function CasesPanel(props: CasesPanelProps) {
             </label>
             <label className="case-field">
               {t('cases.filter.category')}
-              <select
-                className="case-input"
+              <CategorySelect
                 value={filter.category ?? ''}
-                onChange={(e) => set({ category: e.target.value || undefined })}
-                data-testid="cases-category"
-              >
-                <option value="">{t('cases.filter.allCategories')}</option>
-                {categories.map((c) => (
-                  <option key={c} value={c}>
-                    {categoryLabel(c, i18n.language)}
-                  </option>
-                ))}
-              </select>
+                onChange={(c) => set({ category: c || undefined })}
+                categories={categories}
+                any={{ value: '', label: t('cases.filter.allCategories') }}
+                testId="cases-category"
+              />
             </label>
             <label className="case-field">
               {t('cases.filter.department')}

@@ -1,10 +1,11 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Backend } from '../data/backend';
 import type { ComplaintRates as Rates } from '../domain/cases';
-import { PERIOD_PRESETS, type PeriodPreset, periodOf } from '../domain/periods';
+import type { PeriodPreset } from '../domain/periods';
 import { useErrorText } from './error-text';
 import { formatCount } from './format';
+import { PeriodField, usePeriodQuery } from './period-query';
 import { downloadTable } from './table-export';
 
 export interface ComplaintRatesProps {
@@ -24,29 +25,12 @@ export function ComplaintRates({ backend }: ComplaintRatesProps) {
   const errorText = useErrorText();
   const [group, setGroup] = useState<'department' | 'street'>('department');
   const [preset, setPreset] = useState<PeriodPreset>('quarter');
-  const [rates, setRates] = useState<Rates | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
-
-  useEffect(() => {
-    let live = true;
-    const { from, to } = periodOf(preset, new Date());
-    setLoading(true);
-    backend
-      .getComplaintRates(group, from.toISOString(), to.toISOString())
-      .then(
-        (r) => {
-          if (!live) return;
-          setRates(r);
-          setError(null);
-        },
-        (e: unknown) => live && setError(errorText(e)),
-      )
-      .finally(() => live && setLoading(false));
-    return () => {
-      live = false;
-    };
-  }, [backend, group, preset, errorText]);
+  const {
+    data: rates,
+    error,
+    setError,
+    loading,
+  } = usePeriodQuery<Rates>(preset, (from, to) => backend.getComplaintRates(group, from, to), [backend, group]);
 
   const lang = i18n.language;
   const weight = (w: number) => percent(w, lang);
@@ -116,21 +100,7 @@ export function ComplaintRates({ backend }: ComplaintRatesProps) {
             <option value="street">{t('cases.rates.group.street')}</option>
           </select>
         </label>
-        <label className="case-field">
-          {t('cases.rates.period')}
-          <select
-            className="case-input"
-            value={preset}
-            onChange={(e) => setPreset(e.target.value as PeriodPreset)}
-            data-testid="rates-period"
-          >
-            {PERIOD_PRESETS.map((p) => (
-              <option key={p} value={p}>
-                {t(`cases.rates.preset.${p}`)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <PeriodField value={preset} onChange={setPreset} testId="rates-period" />
       </div>
       {error && (
         <p className="error" role="alert">

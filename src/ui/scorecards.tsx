@@ -1,4 +1,4 @@
-import { Fragment, useEffect, useState } from 'react';
+import { Fragment, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Backend } from '../data/backend';
 import {
@@ -10,9 +10,10 @@ import {
   type ScorecardGroup,
   type ScorecardMetric,
 } from '../domain/cases';
-import { PERIOD_PRESETS, type PeriodPreset, periodOf } from '../domain/periods';
+import type { PeriodPreset } from '../domain/periods';
 import { useErrorText } from './error-text';
 import { formatCount } from './format';
+import { PeriodField, usePeriodQuery } from './period-query';
 import { downloadTable } from './table-export';
 
 export interface ScorecardsProps {
@@ -37,34 +38,18 @@ export function Scorecards({ backend, canEdit }: ScorecardsProps) {
   const errorText = useErrorText();
   const [group, setGroup] = useState<ScorecardGroup>('department');
   const [preset, setPreset] = useState<PeriodPreset>('quarter');
-  const [cards, setCards] = useState<Cards | null>(null);
   const [open, setOpen] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
   const [reload, setReload] = useState(0);
   const [ruleMetric, setRuleMetric] = useState<ScorecardMetric>('on_time_rate');
   const [ruleWeight, setRuleWeight] = useState('');
   const lang = i18n.language;
 
-  useEffect(() => {
-    let live = true;
-    const { from, to } = periodOf(preset, new Date());
-    setLoading(true);
-    backend
-      .getScorecards(group, from.toISOString(), to.toISOString())
-      .then(
-        (c) => {
-          if (!live) return;
-          setCards(c);
-          setError(null);
-        },
-        (e: unknown) => live && setError(errorText(e)),
-      )
-      .finally(() => live && setLoading(false));
-    return () => {
-      live = false;
-    };
-  }, [backend, group, preset, errorText, reload]);
+  const {
+    data: cards,
+    error,
+    setError,
+    loading,
+  } = usePeriodQuery<Cards>(preset, (from, to) => backend.getScorecards(group, from, to), [backend, group, reload]);
 
   const saveRule = async () => {
     const weight = ruleWeight.trim() === '' ? null : Number(ruleWeight);
@@ -221,21 +206,7 @@ export function Scorecards({ backend, canEdit }: ScorecardsProps) {
             ))}
           </select>
         </label>
-        <label className="case-field">
-          {t('cases.rates.period')}
-          <select
-            className="case-input"
-            value={preset}
-            onChange={(e) => setPreset(e.target.value as PeriodPreset)}
-            data-testid="scorecards-period"
-          >
-            {PERIOD_PRESETS.map((p) => (
-              <option key={p} value={p}>
-                {t(`cases.rates.preset.${p}`)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <PeriodField value={preset} onChange={setPreset} testId="scorecards-period" />
       </div>
       {error && (
         <p className="error" role="alert">
