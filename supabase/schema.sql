@@ -151,12 +151,16 @@ create table case_trace (
   at timestamp with time zone not null default now(),
   actor_name text not null default ''::text,
   deadline_at timestamp with time zone,
+  stage_hours numeric,
   constraint case_trace_case_id_fkey FOREIGN KEY (case_id) REFERENCES cases(id),
   constraint case_trace_pkey PRIMARY KEY (id)
 );
 comment on column case_trace.deadline_at is 'The deadline of the stage this step ended (null: none); the step was on time when at <= deadline_at.';
+comment on column case_trace.stage_hours is 'Working hours from the step before (when the stage this step ended began) to this step; null for the report. Set when the step is written.';
+CREATE INDEX case_trace_at_idx ON public.case_trace USING btree (at);
 CREATE INDEX case_trace_case_idx ON public.case_trace USING btree (case_id, id);
 CREATE TRIGGER case_trace_append_only BEFORE DELETE OR UPDATE ON public.case_trace FOR EACH ROW EXECUTE FUNCTION history_is_append_only();
+CREATE TRIGGER case_trace_stage_hours BEFORE INSERT ON public.case_trace FOR EACH ROW EXECUTE FUNCTION case_trace_stage_hours();
 alter table case_trace enable row level security;
 create policy "who reads a case reads its trace" on case_trace as PERMISSIVE for SELECT to authenticated using ((EXISTS ( SELECT 1
    FROM cases c
@@ -1055,20 +1059,14 @@ begin
   if p_group <> 'worker' then
     rates := complaint_rates(p_group, p_from, p_to) -> 'rows';
   end if;
-  with steps as (
-    -- Every step with the stage it ended: when that stage began (the step before) and its deadline.
-    select t.*, c.community_code, c.cell_code,
-           lag(t.at) over (partition by t.case_id order by t.at, t.id) as began
-    from case_trace t join cases c on c.id = t.case_id
-  ), mine as (
+  with mine as (
     select s.*,
            case p_group when 'department' then case when s.actor_role = 'department' or s.action = 'dispatch' then s.department_id end
                         when 'street' then left(s.community_code, 9)
                         else case when s.actor_role = 'worker' then s.actor::text end end as key,
            -- The group's own steps: not the report, nor (for a department) the dispatch to it.
            s.action <> 'report' and not (p_group = 'department' and s.action = 'dispatch') as own
-    from steps s
-    where s.at >= p_from and s.at < p_to
+    from (select t.*, c.community_code from case_trace t join cases c on c.id = t.case_id where t.at >= p_from and t.at < p_to) s
   ), counted as (
     select m.key,
            count(*) filter (where m.action = 'dispatch' and p_group = 'department') as received,
@@ -1081,15 +1079,15 @@ begin
            count(*) filter (where m.own and m.deadline_at is not null and m.at <= m.deadline_at) as on_time,
            count(*) filter (where m.own and m.deadline_at is not null and m.at > m.deadline_at) as late,
            jsonb_strip_nulls(jsonb_build_object(
-             'dispatched', percentile_cont(0.5) within group (order by working_hours_between(m.began, m.at))
+             'dispatched', percentile_cont(0.5) within group (order by m.stage_hours)
                              filter (where m.own and m.from_state = 'dispatched'),
-             'in_progress', percentile_cont(0.5) within group (order by working_hours_between(m.began, m.at))
+             'in_progress', percentile_cont(0.5) within group (order by m.stage_hours)
                               filter (where m.own and m.from_state = 'in_progress'),
-             'answered', percentile_cont(0.5) within group (order by working_hours_between(m.began, m.at))
+             'answered', percentile_cont(0.5) within group (order by m.stage_hours)
                            filter (where m.own and m.from_state = 'answered'),
-             'registered', percentile_cont(0.5) within group (order by working_hours_between(m.began, m.at))
+             'registered', percentile_cont(0.5) within group (order by m.stage_hours)
                              filter (where m.own and m.from_state = 'registered'),
-             'reported', percentile_cont(0.5) within group (order by working_hours_between(m.began, m.at))
+             'reported', percentile_cont(0.5) within group (order by m.stage_hours)
                            filter (where m.own and m.from_state = 'reported'))) as median_hours
     from mine m
     where m.key is not null
@@ -1204,6 +1202,21 @@ AS $function$
   limit 1
 $function$;
 -- execute on case_stage_hours(p_category text, p_severity integer, p_stage text): authenticated, service_role
+
+-- Trigger: a new step of a case's trace gets the working hours of the stage it ends (from the
+-- case's latest step before it).
+CREATE OR REPLACE FUNCTION public.case_trace_stage_hours()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+begin
+  new.stage_hours := working_hours_between(
+    (select t.at from case_trace t where t.case_id = new.case_id order by t.at desc, t.id desc limit 1), new.at);
+  return new;
+end
+$function$;
+-- execute on case_trace_stage_hours(): owner only
 
 -- The whistles of a case the caller may read, oldest first, each with its calls: deadline to
 -- acknowledge, acknowledged when and by whom, missed (not acknowledged by the deadline, decided

@@ -4,9 +4,39 @@
 --          per stage, whistle calls acknowledged in time, the three complaint rates. The score is
 --          a weighted mean of rates whose weights are data (scorecard_rules), shown beside it: no
 --          unexplained number.
--- Tables: scorecard_rules (new).
--- Functions: case_scorecards, set_scorecard_rule (new).
--- Destructive: none.
+--          Each step keeps the working hours of the stage it ended (case_trace.stage_hours, set
+--          when the step is written), so that a year of steps is summed, not recounted.
+-- Tables: scorecard_rules (new); case_trace (stage_hours, filled for the steps already written).
+-- Functions: case_scorecards, set_scorecard_rule, case_trace_stage_hours (trigger) (new).
+-- Destructive: none (the backfill of stage_hours writes a derived value into the append-only trace, once, here).
+
+alter table case_trace add column stage_hours numeric;
+comment on column case_trace.stage_hours is
+  'Working hours from the step before (when the stage this step ended began) to this step; null for the report. Set when the step is written.';
+
+create function case_trace_stage_hours() returns trigger
+language plpgsql
+set search_path = public, extensions, pg_temp
+as $$
+begin
+  new.stage_hours := working_hours_between(
+    (select t.at from case_trace t where t.case_id = new.case_id order by t.at desc, t.id desc limit 1), new.at);
+  return new;
+end
+$$;
+comment on function case_trace_stage_hours() is
+  'Trigger: a new step of a case''s trace gets the working hours of the stage it ends (from the case''s latest step before it).';
+revoke all on function case_trace_stage_hours() from public, anon;
+create trigger case_trace_stage_hours before insert on case_trace
+  for each row execute function case_trace_stage_hours();
+
+create index case_trace_at_idx on case_trace (at);
+
+alter table case_trace disable trigger case_trace_append_only;
+update case_trace t set stage_hours = working_hours_between(p.began, t.at)
+from (select id, lag(at) over (partition by case_id order by at, id) as began from case_trace) p
+where p.id = t.id and p.began is not null;
+alter table case_trace enable trigger case_trace_append_only;
 
 create table scorecard_rules (
   group_kind text not null check (group_kind in ('department', 'street', 'worker')),
@@ -69,20 +99,14 @@ begin
   if p_group <> 'worker' then
     rates := complaint_rates(p_group, p_from, p_to) -> 'rows';
   end if;
-  with steps as (
-    -- Every step with the stage it ended: when that stage began (the step before) and its deadline.
-    select t.*, c.community_code, c.cell_code,
-           lag(t.at) over (partition by t.case_id order by t.at, t.id) as began
-    from case_trace t join cases c on c.id = t.case_id
-  ), mine as (
+  with mine as (
     select s.*,
            case p_group when 'department' then case when s.actor_role = 'department' or s.action = 'dispatch' then s.department_id end
                         when 'street' then left(s.community_code, 9)
                         else case when s.actor_role = 'worker' then s.actor::text end end as key,
            -- The group's own steps: not the report, nor (for a department) the dispatch to it.
            s.action <> 'report' and not (p_group = 'department' and s.action = 'dispatch') as own
-    from steps s
-    where s.at >= p_from and s.at < p_to
+    from (select t.*, c.community_code from case_trace t join cases c on c.id = t.case_id where t.at >= p_from and t.at < p_to) s
   ), counted as (
     select m.key,
            count(*) filter (where m.action = 'dispatch' and p_group = 'department') as received,
@@ -95,15 +119,15 @@ begin
            count(*) filter (where m.own and m.deadline_at is not null and m.at <= m.deadline_at) as on_time,
            count(*) filter (where m.own and m.deadline_at is not null and m.at > m.deadline_at) as late,
            jsonb_strip_nulls(jsonb_build_object(
-             'dispatched', percentile_cont(0.5) within group (order by working_hours_between(m.began, m.at))
+             'dispatched', percentile_cont(0.5) within group (order by m.stage_hours)
                              filter (where m.own and m.from_state = 'dispatched'),
-             'in_progress', percentile_cont(0.5) within group (order by working_hours_between(m.began, m.at))
+             'in_progress', percentile_cont(0.5) within group (order by m.stage_hours)
                               filter (where m.own and m.from_state = 'in_progress'),
-             'answered', percentile_cont(0.5) within group (order by working_hours_between(m.began, m.at))
+             'answered', percentile_cont(0.5) within group (order by m.stage_hours)
                            filter (where m.own and m.from_state = 'answered'),
-             'registered', percentile_cont(0.5) within group (order by working_hours_between(m.began, m.at))
+             'registered', percentile_cont(0.5) within group (order by m.stage_hours)
                              filter (where m.own and m.from_state = 'registered'),
-             'reported', percentile_cont(0.5) within group (order by working_hours_between(m.began, m.at))
+             'reported', percentile_cont(0.5) within group (order by m.stage_hours)
                            filter (where m.own and m.from_state = 'reported'))) as median_hours
     from mine m
     where m.key is not null
