@@ -24,6 +24,9 @@
  *    overdue), as the command centre and as a department officer under row level security:
  *    list_cases (filter, count and one page of 50 in the database) against reading every case
  *    the user may see and filtering, sorting and paging in JavaScript.
+ * 10. A year of those cases evaluated (their steps, complaints and callback ratings made up): the
+ *    three complaint rates and the scorecards by department and street in the database, against
+ *    sending every complaint or step to the client and grouping there.
  */
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -163,11 +166,125 @@ for (const c of caseLists) {
     `  ${c.label}: ${listed.ms.toFixed(0)} ms (${(listed.result?.total ?? 0).toLocaleString('en')} match); reading them all and filtering in JavaScript: ${naiveList.ms.toFixed(0)} ms (${naiveList.result.total.toLocaleString('en')}); ratio ${(naiveList.ms / listed.ms).toFixed(1)}×`,
   );
 }
+
+// 10. A year of cases evaluated: the bench's cases get their steps (report → … → evaluate as far as their state),
+// the complaints their citizen, contact and callback rating; then the three rates and the scorecards for the year.
+await db.exec(`
+  alter table case_trace disable trigger case_trace_append_only;
+  insert into case_trace (case_id, action, from_state, to_state, actor, actor_role, actor_name, department_id, note, at, deadline_at)
+  select c.id, p.action, p.from_state, p.to_state, c.reported_by,
+         case when p.action in ('start', 'answer') then 'department' else 'command' end, '',
+         case when p.k >= 3 then c.department_id end, '',
+         c.reported_at + make_interval(hours => p.k * 3),
+         case when p.k > 1 then c.reported_at + make_interval(hours => p.k * 3 + (hashtext(c.id::text || p.k) % 5)) end
+  from cases c
+  join (values (1, 'report', null, 'reported'), (2, 'register', 'reported', 'registered'), (3, 'dispatch', 'registered', 'dispatched'),
+               (4, 'start', 'dispatched', 'in_progress'), (5, 'answer', 'in_progress', 'answered'), (6, 'verify', 'answered', 'closed'),
+               (7, 'evaluate', 'closed', 'evaluated')) as p(k, action, from_state, to_state)
+    on p.k <= array_position(array['reported','registered','dispatched','in_progress','answered','closed','evaluated'], c.state)
+  where c.description like '% #%' and c.state <> 'rejected';
+  alter table case_trace enable trigger case_trace_append_only;
+  insert into case_complainants (case_id, name, phone, contact_deadline_at, contacted_at)
+  select c.id, '市民', '13800000000', c.reported_at + interval '10 hours',
+         case when c.state not in ('reported', 'registered') then c.reported_at + make_interval(hours => 6 + abs(hashtext(c.id::text)) % 8) end
+  from cases c where c.description like '% #%' and c.source in ('hotline', 'complaint')
+  on conflict do nothing;
+  insert into complaint_ratings (case_id, closing_trace_id, rating, solved, rated_by, rated_at)
+  select t.case_id, t.id, (array['satisfied','satisfied','basically_satisfied','dissatisfied'])[1 + abs(hashtext(t.case_id::text)) % 4],
+         abs(hashtext(t.case_id::text)) % 5 <> 0, t.actor, t.at + interval '2 hours'
+  from case_trace t join case_complainants k on k.case_id = t.case_id
+  where t.action = 'verify' and not exists (select 1 from complaint_ratings r where r.case_id = t.case_id);
+  analyze case_trace; analyze case_complainants; analyze complaint_ratings;
+`);
+const traceTotal = (await db.query<{ n: number }>('select count(*)::int n from case_trace')).rows[0]?.n ?? 0;
+const yearFrom = new Date(Date.now() - 366 * 86_400_000).toISOString();
+const yearTo = new Date(Date.now() + 86_400_000).toISOString();
+await db.exec(actAsSql('00000000-0000-4000-8000-000000000002'));
+const rates = await time(
+  async () =>
+    (await db.query<{ r: { rows: unknown[] } }>(`select complaint_rates('department', $1, $2) r`, [yearFrom, yearTo])).rows[0]?.r.rows
+      .length,
+  3,
+);
+const naiveRates = await time(async () => {
+  // Every complaint with its latest rating to the client, grouped there. (Read as the owner: no API role
+  // may read the contact columns of every complaint; the baseline is about moving and grouping the rows.)
+  await db.exec('reset role');
+  const { rows } = await db.query<{
+    key: string | null;
+    due: Date | null;
+    contacted: Date | null;
+    rating: string | null;
+    solved: boolean | null;
+  }>(
+    `select c.department_id key, k.contact_deadline_at due, k.contacted_at contacted,
+            (select r.rating from complaint_ratings r where r.case_id = c.id order by r.rated_at desc limit 1) rating,
+            (select r.solved from complaint_ratings r where r.case_id = c.id order by r.rated_at desc limit 1) solved
+     from cases c join case_complainants k on k.case_id = c.id where c.reported_at >= $1 and c.reported_at < $2`,
+    [yearFrom, yearTo],
+  );
+  const groups = new Map<string, { due: number; responded: number; rated: number; solved: number; satisfied: number }>();
+  const now = Date.now();
+  for (const r of rows) {
+    if (!r.key) continue;
+    const g = groups.get(r.key) ?? { due: 0, responded: 0, rated: 0, solved: 0, satisfied: 0 };
+    if (r.contacted || (r.due && r.due.getTime() < now)) g.due++;
+    if (r.contacted && r.due && r.contacted <= r.due) g.responded++;
+    if (r.rating) g.rated++;
+    if (r.solved) g.solved++;
+    if (r.rating === 'satisfied') g.satisfied++;
+    else if (r.rating === 'basically_satisfied') g.satisfied += 0.8;
+    groups.set(r.key, g);
+  }
+  await db.exec(actAsSql('00000000-0000-4000-8000-000000000002'));
+  return groups.size;
+}, 3);
+const scorecardLines: string[] = [];
+for (const group of ['department', 'street'] as const) {
+  const cards = await time(
+    async () =>
+      (await db.query<{ r: { rows: unknown[] } }>(`select case_scorecards($1, $2, $3) r`, [group, yearFrom, yearTo])).rows[0]?.r.rows
+        .length,
+    1,
+  );
+  const naiveCards = await time(async () => {
+    // Every step of the year to the client, with its stage's working hours, grouped there.
+    const { rows } = await db.query<{ key: string | null; own: boolean; late: boolean | null; hours: number | null; stage: string | null }>(
+      `select case when $1 = 'department' then t.department_id else left(c.community_code, 9) end key,
+              t.action not in ('report', 'dispatch') own, t.at > t.deadline_at late, t.from_state stage,
+              t.stage_hours::float8 hours
+       from case_trace t join cases c on c.id = t.case_id where t.at >= $2 and t.at < $3`,
+      [group, yearFrom, yearTo],
+    );
+    const groups = new Map<string, { onTime: number; late: number; hours: Map<string, number[]> }>();
+    for (const r of rows) {
+      if (!r.key || !r.own) continue;
+      const g = groups.get(r.key) ?? { onTime: 0, late: 0, hours: new Map() };
+      if (r.late === true) g.late++;
+      else if (r.late === false) g.onTime++;
+      if (r.stage && r.hours !== null) {
+        const list = g.hours.get(r.stage) ?? [];
+        list.push(r.hours);
+        g.hours.set(r.stage, list);
+      }
+      groups.set(r.key, g);
+    }
+    for (const g of groups.values()) for (const h of g.hours.values()) h.sort((a, b) => a - b);
+    return groups.size;
+  }, 1);
+  scorecardLines.push(
+    `  scorecards by ${group}: ${cards.ms.toFixed(0)} ms (${cards.result} cards); every step to the client and grouped there: ${naiveCards.ms.toFixed(0)} ms (${naiveCards.result}); ratio ${(naiveCards.ms / cards.ms).toFixed(1)}×`,
+  );
+}
+await db.exec('reset role');
 await db.close();
 
 const lines = [
   `case lists, ${caseTotal.toLocaleString('en')} cases (PGlite + PostGIS, under row level security; a page of 50 with the total)`,
   ...caseLines,
+  `a year of cases evaluated: ${caseTotal.toLocaleString('en')} cases, ${traceTotal.toLocaleString('en')} steps (command centre)`,
+  `  complaint rates by department: ${rates.ms.toFixed(0)} ms (${rates.result} departments); every complaint to the client and grouped there: ${naiveRates.ms.toFixed(0)} ms (${naiveRates.result}); ratio ${(naiveRates.ms / rates.ms).toFixed(1)}×`,
+  ...scorecardLines,
   'point transfer, 20,000 events (PGlite + PostGIS)',
   `  columns:  ${columns.ms.toFixed(1)} ms, ${(columns.result?.length ?? 0) / 1e6} MB`,
   `  GeoJSON:  ${naive.ms.toFixed(1)} ms, ${(naive.result?.length ?? 0) / 1e6} MB (naive baseline)`,
