@@ -41,6 +41,7 @@ export const OPTIMIZED_DEPENDENCIES = [
   '@turf/turf',
   '@xmldom/xmldom',
   'comlink',
+  'exceljs',
   'fflate',
   'flatbush',
   'i18next',
