@@ -86,6 +86,8 @@ test('each role starts where its work is: switching to the grid worker zooms to 
   const foreign = await page.evaluate(() => window.__gridatlas?.cellAt(500)?.code ?? '');
   await page.getByTestId('session-select').selectOption({ label: '网格员 · 王芳' });
   await page.waitForFunction(() => (window.__gridatlas?.cellsLoaded ?? 0) > 0 && (window.__gridatlas?.cellsLoaded ?? 0) < 100);
+  // The map flies to the worker's cells once they are drawn (the map may be idle for a moment before it starts).
+  await page.waitForFunction((z) => (window.__gridatlas?.view()?.zoom ?? 0) > z + 1, district?.zoom ?? 99);
   await page.waitForFunction(() => window.__gridatlas?.mapSettled() === true);
   const worker = await page.evaluate(() => window.__gridatlas?.view() ?? null);
   expect(worker?.zoom).toBeGreaterThan((district?.zoom ?? 99) + 1);
@@ -100,6 +102,7 @@ test('each role starts where its work is: switching to the grid worker zooms to 
   // A reload starts there too (the worker's snapshot, then the database).
   await page.reload();
   await page.waitForFunction(() => (window.__gridatlas?.cellsLoaded ?? 0) > 0);
+  await page.waitForFunction((z) => (window.__gridatlas?.view()?.zoom ?? 0) > z + 1, district?.zoom ?? 99);
   await page.waitForFunction(() => window.__gridatlas?.mapSettled() === true);
   expect((await page.evaluate(() => window.__gridatlas?.view() ?? null))?.zoom).toBeGreaterThan((district?.zoom ?? 99) + 1);
   await page.waitForFunction(() => window.__gridatlas?.bootStage === 'ready');
