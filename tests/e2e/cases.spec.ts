@@ -238,13 +238,23 @@ test('a complaint (接诉即办): the hotline takes the citizen, the department 
   await card.getByTestId('scorecard-open').click();
   await expect(page.getByTestId('scorecard-sum')).toContainText('按时办理率');
   await expect(page.getByTestId('scorecards-rules')).toContainText('按时办理率 × 40');
-  // The command centre weighs the on-time rate more: the rule and the scores follow.
-  const before = await card.locator('td').nth(2).textContent();
+  // The command centre weighs the on-time rate more: the rule, the sum and the score follow.
+  // (The score itself may round to the same figure, so the test redoes the sum shown.)
+  const sum = page.getByTestId('scorecard-sum');
+  const weightsBefore = Number((await sum.locator('tr').last().locator('td').first().textContent())?.match(/÷ ([\d.]+)/)?.[1]);
+  expect(weightsBefore).toBeGreaterThan(40);
   await page.getByTestId('scorecards-rule-metric').selectOption('on_time_rate');
   await page.getByTestId('scorecards-rule-weight').fill('80');
   await page.getByTestId('scorecards-rule-save').click();
   await expect(page.getByTestId('scorecards-rules')).toContainText('按时办理率 × 80');
-  await expect(card.locator('td').nth(2)).not.toHaveText(before ?? '');
+  await expect(sum.locator('tr').last().locator('td').first()).toHaveText(new RegExp(`÷ ${weightsBefore + 40}$`));
+  await expect(sum.locator('tr', { hasText: '按时办理率' })).toContainText('× 80');
+  const lines = await sum.locator('tr').evaluateAll((rows) => rows.map((r) => Array.from(r.cells, (c) => c.textContent ?? '')));
+  const terms = lines.slice(0, -1).map(([, rate, weight]) => [Number.parseFloat(rate ?? '') / 100, Number(weight?.replace('× ', ''))]);
+  const expected = (100 * terms.reduce((s, [r = 0, w = 0]) => s + r * w, 0)) / (weightsBefore + 40);
+  const shown = Number(lines.at(-1)?.[1]);
+  expect(Math.abs(shown - expected)).toBeLessThan(0.2);
+  await expect(card.locator('td').nth(2)).toHaveText(String(shown));
   const xlsx = page.waitForEvent('download');
   await page.getByTestId('scorecards-xlsx').click();
   const workbook = new ExcelJS.Workbook();
