@@ -249,7 +249,9 @@ test('a complaint (接诉即办): the hotline takes the citizen, the department 
   await expect(page.getByTestId('scorecards-rules')).toContainText('按时办理率 × 80');
   await expect(sum.locator('tr').last().locator('td').first()).toHaveText(new RegExp(`÷ ${weightsBefore + 40}$`));
   await expect(sum.locator('tr', { hasText: '按时办理率' })).toContainText('× 80');
-  const lines = await sum.locator('tr').evaluateAll((rows) => rows.map((r) => Array.from(r.cells, (c) => c.textContent ?? '')));
+  const lines = await sum
+    .locator('tr')
+    .evaluateAll((rows) => rows.map((r) => Array.from((r as HTMLTableRowElement).cells, (c) => c.textContent ?? '')));
   const terms = lines.slice(0, -1).map(([, rate, weight]) => [Number.parseFloat(rate ?? '') / 100, Number(weight?.replace('× ', ''))]);
   const expected = (100 * terms.reduce((s, [r = 0, w = 0]) => s + r * w, 0)) / (weightsBefore + 40);
   const shown = Number(lines.at(-1)?.[1]);
