@@ -26,6 +26,8 @@ export interface TestHooks {
   drawReady(): boolean;
   /** Whether the map stands still with everything it was given drawn (handles included). */
   mapSettled(): boolean;
+  /** How many cases the map holds for drawing and picking. */
+  casesOnMap(): number;
   /** Where the map looks: its zoom and the box in view (display coordinates). */
   view(): { zoom: number; bounds: BBox } | null;
   /** How many features a map source holds now (app-isobands, app-hotspots, app-overlay, app-vertices …). */
@@ -63,6 +65,7 @@ export function hooks(): TestHooks {
     project: () => null,
     drawReady: () => false,
     mapSettled: () => false,
+    casesOnMap: () => 0,
     view: () => null,
     sourceFeatures: async () => 0,
     flyTo: () => undefined,
@@ -111,6 +114,7 @@ export function publishMap(c: MapController | null): void {
   hooks().flyTo = (lngLat, zoom) => c?.jumpTo(lngLat, zoom);
   hooks().drawReady = () => c?.drawReady ?? false;
   hooks().mapSettled = () => c?.settled ?? false;
+  hooks().casesOnMap = () => c?.casesOnMap ?? 0;
   hooks().sourceFeatures = async (source) => (await c?.sourceFeatures(source)) ?? 0;
   hooks().view = () => c?.view() ?? null;
 }

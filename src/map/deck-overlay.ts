@@ -38,6 +38,11 @@ export class DeckOverlay {
     this.overlay.setProps({ layers: this.layers(model) });
   }
 
+  /** How many cases the overlay's layers hold (and a click can pick). */
+  get casesShown(): number {
+    return this.model?.cases?.points.ids.length ?? 0;
+  }
+
   private bufferFor(points: PointColumns): PointBuffers {
     let b = this.buffers.get(points);
     if (!b) {

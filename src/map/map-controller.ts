@@ -305,6 +305,11 @@ export class MapController {
     return this.map.loaded() && !this.map.isMoving();
   }
 
+  /** How many cases deck.gl holds for drawing and picking (0 before deck.gl is loaded; for tests). */
+  get casesOnMap(): number {
+    return this.deck?.casesShown ?? 0;
+  }
+
   /** How many features a source of the map holds now (for tests). */
   async sourceFeatures(source: string): Promise<number> {
     const s = this.map.getSource(source) as { getData?: () => Promise<{ features?: unknown[] }> } | undefined;
