@@ -98,6 +98,49 @@ create policy "who reads the case knows it has a complainant" on case_complainan
    FROM cases c
   WHERE (c.id = case_complainants.case_id))));
 
+-- The photos of a case, each with the step (trace row) it came with: a report or a later step. The
+-- bytes are in the row (embedded database) or in Supabase Storage (bucket case-photos,
+-- storage_path). Append-only; written only with the step, by report_case, report_complaint and
+-- transition_case.
+create table case_photos (
+  id uuid not null default gen_random_uuid(),
+  case_id uuid not null,
+  trace_id bigint not null,
+  place smallint not null,
+  name text not null,
+  mime text not null,
+  width integer not null,
+  height integer not null,
+  size_bytes integer not null,
+  bytes bytea,
+  storage_path text,
+  created_by uuid not null,
+  created_at timestamp with time zone not null default now(),
+  constraint case_photos_bytes_or_storage CHECK ((num_nonnulls(bytes, storage_path) = 1)),
+  constraint case_photos_bytes_size CHECK (((bytes IS NULL) OR (length(bytes) = size_bytes))),
+  constraint case_photos_case_id_fkey FOREIGN KEY (case_id) REFERENCES cases(id),
+  constraint case_photos_height_check CHECK (((height >= 1) AND (height <= 4096))),
+  constraint case_photos_mime_check CHECK ((mime = ANY (ARRAY['image/jpeg'::text, 'image/png'::text, 'image/webp'::text]))),
+  constraint case_photos_name_check CHECK (((char_length(name) >= 1) AND (char_length(name) <= 200))),
+  constraint case_photos_pkey PRIMARY KEY (id),
+  constraint case_photos_place_check CHECK (((place >= 1) AND (place <= 6))),
+  constraint case_photos_size_bytes_check CHECK (((size_bytes >= 1) AND (size_bytes <= 2097152))),
+  constraint case_photos_storage_path_key UNIQUE (storage_path),
+  constraint case_photos_trace_id_fkey FOREIGN KEY (trace_id) REFERENCES case_trace(id),
+  constraint case_photos_width_check CHECK (((width >= 1) AND (width <= 4096)))
+);
+comment on column case_photos.place is 'The photo''s place among the photos of its step, from 1.';
+comment on column case_photos.width is 'Pixels across, as sent by the browser that resized it (for the layout of the thumbnails).';
+comment on column case_photos.bytes is 'The image itself when the database keeps it (the embedded database); null when it is in Storage.';
+comment on column case_photos.storage_path is 'The object''s name in the Storage bucket case-photos (uploads/<uploader>/<uuid>.<ext>); null when the bytes are in the row.';
+CREATE UNIQUE INDEX case_photos_step_idx ON public.case_photos USING btree (case_id, trace_id, place);
+CREATE TRIGGER case_photos_append_only BEFORE DELETE OR UPDATE ON public.case_photos FOR EACH ROW EXECUTE FUNCTION history_is_append_only();
+alter table case_photos enable row level security;
+create policy "who reads a case sees its photos" on case_photos as PERMISSIVE for SELECT to authenticated using ((EXISTS ( SELECT 1
+   FROM cases c
+  WHERE (c.id = case_photos.case_id))));
+grant select on case_photos to authenticated;
+
 -- Routing rules: cases of a category ('*': any) in an area (a street's or community's code; '': the
 -- whole district) go to a department. The most specific rule proposes the department: its category
 -- first, then the smallest area.
@@ -700,6 +743,117 @@ end
 $function$;
 -- execute on acknowledge_whistle(p_call bigint): authenticated, service_role
 
+-- Internal to the case writers: stores the photos of one step (a JSON list of at most 6 of {name,
+-- mime, width, height} with data in base64, or path of the user's own upload in the Storage bucket
+-- case-photos), each checked (kind, bytes, size up to 2 MB, the upload present); errors name the
+-- photo by its place in the list.
+CREATE OR REPLACE FUNCTION public.add_case_photos(p_case uuid, p_trace bigint, p_photos jsonb)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+declare
+  photo jsonb;
+  i integer := 0;
+  v_name text;
+  v_mime text;
+  v_width integer;
+  v_height integer;
+  v_data bytea;
+  v_path text;
+  v_size integer;
+  v_stored_mime text;
+  v_ext text;
+begin
+  if p_photos is null or p_photos = 'null'::jsonb then
+    return 0;
+  end if;
+  if jsonb_typeof(p_photos) <> 'array' then
+    raise exception using errcode = '22023', message = 'the photos are a list';
+  end if;
+  if jsonb_array_length(p_photos) > 6 then
+    raise exception using errcode = '22023', message = format('a step takes at most 6 photos, not %s', jsonb_array_length(p_photos));
+  end if;
+  for photo in select value from jsonb_array_elements(p_photos) loop
+    i := i + 1;
+    if jsonb_typeof(photo) <> 'object' then
+      raise exception using errcode = '22023', message = format('photo %s: not a photo (an object with its kind, size and data or path)', i);
+    end if;
+    v_name := coalesce(nullif(btrim(photo ->> 'name'), ''), format('photo %s', i));
+    if char_length(v_name) > 200 then
+      raise exception using errcode = '22023', message = format('photo %s: the name is longer than 200 characters', i);
+    end if;
+    v_mime := photo ->> 'mime';
+    if v_mime is null or v_mime not in ('image/jpeg', 'image/png', 'image/webp') then
+      raise exception using errcode = '22023',
+        message = format('photo %s: "%s" is not a kind of photo taken here (image/jpeg, image/png or image/webp)', i, coalesce(v_mime, 'nothing'));
+    end if;
+    -- Checked as text first, so that no cast fails with a message that names nothing.
+    v_width := case when coalesce(photo ->> 'width', '') ~ '^[0-9]{1,4}$' then (photo ->> 'width')::integer end;
+    v_height := case when coalesce(photo ->> 'height', '') ~ '^[0-9]{1,4}$' then (photo ->> 'height')::integer end;
+    if v_width is null or v_height is null or v_width not between 1 and 4096 or v_height not between 1 and 4096 then
+      raise exception using errcode = '22023',
+        message = format('photo %s: width and height are whole pixels from 1 to 4096, not %s × %s', i,
+                         coalesce(photo ->> 'width', 'nothing'), coalesce(photo ->> 'height', 'nothing'));
+    end if;
+    if (photo ? 'data') = (photo ? 'path') then
+      raise exception using errcode = '22023', message = format('photo %s: give either its data (base64) or the path of its upload, one of them', i);
+    end if;
+    v_data := null;
+    v_path := null;
+    if photo ? 'data' then
+      begin
+        v_data := decode(photo ->> 'data', 'base64');
+      exception when others then
+        raise exception using errcode = '22023', message = format('photo %s: its data is not base64', i);
+      end;
+      v_size := coalesce(length(v_data), 0);
+      if v_size = 0 then
+        raise exception using errcode = '22023', message = format('photo %s: it is empty', i);
+      end if;
+      if not (case v_mime
+                when 'image/jpeg' then substring(v_data from 1 for 3) = '\xffd8ff'::bytea
+                when 'image/png' then substring(v_data from 1 for 8) = '\x89504e470d0a1a0a'::bytea
+                else substring(v_data from 1 for 4) = '\x52494646'::bytea and substring(v_data from 9 for 4) = '\x57454250'::bytea
+              end) then
+        raise exception using errcode = '22023', message = format('photo %s: its bytes are not a %s image', i, v_mime);
+      end if;
+    else
+      v_path := photo ->> 'path';
+      v_ext := case v_mime when 'image/jpeg' then 'jpg' when 'image/png' then 'png' else 'webp' end;
+      if auth.uid() is null
+         or v_path !~ ('^uploads/' || auth.uid()::text || '/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.' || v_ext || '$') then
+        raise exception using errcode = '22023',
+          message = format('photo %s: "%s" is not an upload of yours (uploads/<your id>/<uuid>.%s)', i, coalesce(v_path, ''), v_ext);
+      end if;
+      if to_regclass('storage.objects') is null then
+        raise exception using errcode = '22023', message = format('photo %s: this database keeps no uploaded files; send the photo''s data', i);
+      end if;
+      select (o.metadata ->> 'size')::integer, o.metadata ->> 'mimetype' into v_size, v_stored_mime
+      from storage.objects o where o.bucket_id = 'case-photos' and o.name = v_path;
+      if not found then
+        raise exception using errcode = '22023', message = format('photo %s: nothing was uploaded at %s', i, v_path);
+      end if;
+      if v_stored_mime is distinct from v_mime then
+        raise exception using errcode = '22023', message = format('photo %s: the upload is %s, not %s', i, coalesce(v_stored_mime, 'of no kind'), v_mime);
+      end if;
+      if exists (select 1 from case_photos p where p.storage_path = v_path) then
+        raise exception using errcode = '22023', message = format('photo %s: %s belongs to a step already', i, v_path);
+      end if;
+    end if;
+    if v_size is null or v_size > 2097152 then
+      raise exception using errcode = '22023',
+        message = format('photo %s: %s MB is more than the 2 MB a photo may have', i, round(coalesce(v_size, 0) / 1048576.0, 1));
+    end if;
+    insert into case_photos (case_id, trace_id, place, name, mime, width, height, size_bytes, bytes, storage_path, created_by)
+    values (p_case, p_trace, i, v_name, v_mime, v_width, v_height, v_size, v_data, v_path, auth.uid());
+  end loop;
+  return i;
+end
+$function$;
+-- execute on add_case_photos(p_case uuid, p_trace bigint, p_photos jsonb): owner only
+
 -- The moment a number of working hours after a start: counted in the working periods of working
 -- days (case_working_time, is_working_day); null hours, null.
 CREATE OR REPLACE FUNCTION public.add_working_hours(p_start timestamp with time zone, p_hours numeric)
@@ -1007,6 +1161,64 @@ AS $function$
   from cases c where c.id = p_id
 $function$;
 -- execute on case_detail(p_id uuid): authenticated, service_role
+
+-- The bytes of a photo kept in the database, in base64, when the caller may read its case; null
+-- otherwise (and for a photo in Storage).
+CREATE OR REPLACE FUNCTION public.case_photo_data(p_id uuid)
+ RETURNS text
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+  -- encode() breaks its base64 into lines of 76; the app takes it in one piece.
+  select translate(encode(p.bytes, 'base64'), E'\n', '') from case_photos p where p.id = p_id
+$function$;
+-- execute on case_photo_data(p_id uuid): authenticated, service_role
+
+-- Storage policy helper: an object of the case-photos bucket is readable by who reads the case it
+-- belongs to, and by its uploader.
+CREATE OR REPLACE FUNCTION public.case_photo_readable(p_name text)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+  -- case_photos' policy decides: the photo of a case the caller may read; or the caller's own upload.
+  select exists (select 1 from case_photos p where p.storage_path = p_name)
+      or (auth.uid() is not null and coalesce(p_name, '') like 'uploads/' || auth.uid()::text || '/%')
+$function$;
+-- execute on case_photo_readable(p_name text): authenticated, service_role
+
+-- Storage policy helper: a member who writes cases may upload a photo into their own folder of the
+-- case-photos bucket (uploads/<their id>/<uuid>.jpg|png|webp).
+CREATE OR REPLACE FUNCTION public.case_photo_upload_allowed(p_name text)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+  select auth.uid() is not null
+     and app_role() in ('admin', 'command', 'worker', 'department')
+     and coalesce(p_name, '') ~ ('^uploads/' || auth.uid()::text || '/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.(jpg|png|webp)$')
+$function$;
+-- execute on case_photo_upload_allowed(p_name text): authenticated, service_role
+
+-- The photos of a case the caller may read, without their bytes: id, step (the place of its trace
+-- row in the case's trace, from 0), name, kind, pixels, size and, when in Storage, the path; in
+-- trace order.
+CREATE OR REPLACE FUNCTION public.case_photos(p_case uuid)
+ RETURNS jsonb
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+  select coalesce(jsonb_agg(jsonb_build_object(
+      'id', p.id, 'step', (select count(*) from case_trace t where t.case_id = p.case_id and t.id < p.trace_id),
+      'name', p.name, 'mime', p.mime, 'width', p.width, 'height', p.height, 'size', p.size_bytes,
+      'storagePath', p.storage_path, 'createdAt', p.created_at) order by p.trace_id, p.place), '[]')
+  from case_photos p where p.case_id = p_case
+$function$;
+-- execute on case_photos(p_case uuid): authenticated, service_role
 
 -- The cases the caller may read (RLS) as columns for the map: {ids, lng, lat, states, overdue},
 -- oldest first; overdue decided against now().
@@ -2220,6 +2432,28 @@ end
 $function$;
 -- execute on import_person_private(p_rows jsonb): authenticated, service_role
 
+-- Makes the private Storage bucket case-photos (2 MB, JPEG, PNG or WebP) and its policies on
+-- storage.objects; run by this migration where Supabase Storage is present, and by whoever adds
+-- Storage later.
+CREATE OR REPLACE FUNCTION public.install_case_photo_storage()
+ RETURNS void
+ LANGUAGE plpgsql
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+begin
+  insert into storage.buckets (id, name, public, file_size_limit, allowed_mime_types)
+  values ('case-photos', 'case-photos', false, 2097152, array['image/jpeg', 'image/png', 'image/webp'])
+  on conflict (id) do nothing;
+  drop policy if exists "case photos: members upload into their own folder" on storage.objects;
+  create policy "case photos: members upload into their own folder" on storage.objects for insert to authenticated
+    with check (bucket_id = 'case-photos' and public.case_photo_upload_allowed(name));
+  drop policy if exists "case photos: who reads the case sees them" on storage.objects;
+  create policy "case photos: who reads the case sees them" on storage.objects for select to authenticated
+    using (bucket_id = 'case-photos' and public.case_photo_readable(name));
+end
+$function$;
+-- execute on install_case_photo_storage(): owner only
+
 -- True when the caller is a grid worker assigned to the cell.
 CREATE OR REPLACE FUNCTION public.is_own_cell(p_cell_code text)
  RETURNS boolean
@@ -3273,11 +3507,28 @@ end
 $function$;
 -- execute on refresh_community_shapes(p_codes text[]): owner only
 
--- Reports a case at a WGS-84 position (admins and command anywhere, grid workers in their own
--- cells), state reported, with its first trace row, the deadline to register it and the department
--- the routing rules propose; returns {id, code, state, cellCode, version, deadlineAt,
--- proposedDepartmentId}.
-CREATE OR REPLACE FUNCTION public.report_case(p_source text, p_category text, p_severity integer, p_description text, p_lon double precision, p_lat double precision, p_event_id uuid DEFAULT NULL::uuid)
+-- Reports a case at a position (admins and command anywhere, grid workers in their cells),
+-- optionally from an event, with up to 6 photos (see add_case_photos), in one transaction; returns
+-- its id, code, state, cell, version, deadline and proposed department.
+CREATE OR REPLACE FUNCTION public.report_case(p_source text, p_category text, p_severity integer, p_description text, p_lon double precision, p_lat double precision, p_event_id uuid DEFAULT NULL::uuid, p_photos jsonb DEFAULT '[]'::jsonb)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+declare
+  reported jsonb := report_case_without_photos(p_source, p_category, p_severity, p_description, p_lon, p_lat, p_event_id);
+  new_case uuid := (reported ->> 'id')::uuid;
+begin
+  perform add_case_photos(new_case, (select max(t.id) from case_trace t where t.case_id = new_case), p_photos);
+  return reported;
+end
+$function$;
+-- execute on report_case(p_source text, p_category text, p_severity integer, p_description text, p_lon double precision, p_lat double precision, p_event_id uuid, p_photos jsonb): authenticated, service_role
+
+-- Internal to report_case: reports a case at a position (admins and command anywhere, grid workers
+-- in their cells) with its first trace row, deadline and proposed department.
+CREATE OR REPLACE FUNCTION public.report_case_without_photos(p_source text, p_category text, p_severity integer, p_description text, p_lon double precision, p_lat double precision, p_event_id uuid DEFAULT NULL::uuid)
  RETURNS jsonb
  LANGUAGE plpgsql
  SECURITY DEFINER
@@ -3309,11 +3560,29 @@ begin
                             'version', reported.version, 'deadlineAt', reported.deadline_at, 'proposedDepartmentId', reported.proposed_department_id);
 end
 $function$;
--- execute on report_case(p_source text, p_category text, p_severity integer, p_description text, p_lon double precision, p_lat double precision, p_event_id uuid): authenticated, service_role
+-- execute on report_case_without_photos(p_source text, p_category text, p_severity integer, p_description text, p_lon double precision, p_lat double precision, p_event_id uuid): service_role
 
 -- Reports a complaint (source hotline or complaint) as report_case does, with the citizen's name
--- and phone (kept without spaces and dashes), in one transaction; returns report_case's answer.
-CREATE OR REPLACE FUNCTION public.report_complaint(p_source text, p_category text, p_severity integer, p_description text, p_lon double precision, p_lat double precision, p_name text, p_phone text)
+-- and phone and up to 6 photos, in one transaction; returns report_case's answer.
+CREATE OR REPLACE FUNCTION public.report_complaint(p_source text, p_category text, p_severity integer, p_description text, p_lon double precision, p_lat double precision, p_name text, p_phone text, p_photos jsonb DEFAULT '[]'::jsonb)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+declare
+  reported jsonb := report_complaint_without_photos(p_source, p_category, p_severity, p_description, p_lon, p_lat, p_name, p_phone);
+  new_case uuid := (reported ->> 'id')::uuid;
+begin
+  perform add_case_photos(new_case, (select max(t.id) from case_trace t where t.case_id = new_case), p_photos);
+  return reported;
+end
+$function$;
+-- execute on report_complaint(p_source text, p_category text, p_severity integer, p_description text, p_lon double precision, p_lat double precision, p_name text, p_phone text, p_photos jsonb): authenticated, service_role
+
+-- Internal to report_complaint: reports a complaint (source hotline or complaint) as report_case
+-- does, with the citizen's name and phone.
+CREATE OR REPLACE FUNCTION public.report_complaint_without_photos(p_source text, p_category text, p_severity integer, p_description text, p_lon double precision, p_lat double precision, p_name text, p_phone text)
  RETURNS jsonb
  LANGUAGE plpgsql
  SECURITY DEFINER
@@ -3336,7 +3605,7 @@ begin
   return reported;
 end
 $function$;
--- execute on report_complaint(p_source text, p_category text, p_severity integer, p_description text, p_lon double precision, p_lat double precision, p_name text, p_phone text): authenticated, service_role
+-- execute on report_complaint_without_photos(p_source text, p_category text, p_severity integer, p_description text, p_lon double precision, p_lat double precision, p_name text, p_phone text): service_role
 
 -- The summoned department reports what it did on a whistle call it acknowledged (a later report
 -- replaces the earlier one until it is rated).
@@ -3927,12 +4196,28 @@ end
 $function$;
 -- execute on transfer_cell(p_code text, p_version integer, p_to_code text, p_to_version integer, p_reason text): authenticated, service_role
 
--- Takes a case one step (case_actions): locks it, checks the caller may see it and take the step
--- from its state (else 22023 naming the state and the allowed steps), the reason where one is
--- needed, the department for a dispatch and the version the caller saw (else 40001); writes the
--- state, the new stage's deadline and a trace row (with the deadline of the stage it ended) in one
--- transaction. Returns {id, code, state, departmentId, version, deadlineAt, allowed}.
-CREATE OR REPLACE FUNCTION public.transition_case(p_case uuid, p_action text, p_note text DEFAULT ''::text, p_department text DEFAULT NULL::text, p_expected_version integer DEFAULT NULL::integer)
+-- Takes a case one step (case_actions: illegal steps refused naming the allowed ones; reasons and
+-- departments required where needed; a stale p_expected_version a conflict, 40001) with its trace
+-- row, the next deadline and up to 6 photos, in one transaction under a row lock.
+CREATE OR REPLACE FUNCTION public.transition_case(p_case uuid, p_action text, p_note text DEFAULT ''::text, p_department text DEFAULT NULL::text, p_expected_version integer DEFAULT NULL::integer, p_photos jsonb DEFAULT '[]'::jsonb)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+declare
+  moved jsonb := transition_case_without_photos(p_case, p_action, p_note, p_department, p_expected_version);
+begin
+  -- The case is locked by the step until the transaction ends: the latest trace row is this step's.
+  perform add_case_photos(p_case, (select max(t.id) from case_trace t where t.case_id = p_case), p_photos);
+  return moved;
+end
+$function$;
+-- execute on transition_case(p_case uuid, p_action text, p_note text, p_department text, p_expected_version integer, p_photos jsonb): authenticated, service_role
+
+-- Internal to transition_case: takes a case one step of the state machine (case_actions) under a
+-- row lock, with its trace row and the next deadline.
+CREATE OR REPLACE FUNCTION public.transition_case_without_photos(p_case uuid, p_action text, p_note text DEFAULT ''::text, p_department text DEFAULT NULL::text, p_expected_version integer DEFAULT NULL::integer)
  RETURNS jsonb
  LANGUAGE plpgsql
  SECURITY DEFINER
@@ -3990,7 +4275,7 @@ begin
                             'deadlineAt', c.deadline_at, 'allowed', to_jsonb(case_allowed_actions(c.state, role)));
 end
 $function$;
--- execute on transition_case(p_case uuid, p_action text, p_note text, p_department text, p_expected_version integer): authenticated, service_role
+-- execute on transition_case_without_photos(p_case uuid, p_action text, p_note text, p_department text, p_expected_version integer): service_role
 
 -- The whistle call, locked, when it summons the signed-in department officer's department; else
 -- P0002 (used by acknowledge_whistle and report_whistle).

@@ -1,9 +1,11 @@
 import type { LineString, MultiPolygon, Polygon, Position } from 'geojson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JPEG_1PX, PNG_1PX } from '../../tests/fixtures/photos';
 import { DEMO_RULE_SET } from '../demo/demo-rules';
 import { classifyCells, classReason, type RuleSet } from '../domain/classify';
 import { idCardCheckDigit } from '../domain/id-card';
 import type { CellCode, CommunityCode } from '../domain/ids';
+import { base64ToBytes, type CasePhoto } from '../domain/photos';
 import { moveSharedVertices } from '../geo/move-shared-vertex';
 import type { Backend, BackendError, CellClassInputs, EntityDetail, PointDetail } from './backend';
 import { DEMO_MEMBERS } from './demo-members';
@@ -640,6 +642,44 @@ export function backendContract(name: string, make: () => Promise<ContractSubjec
       expect(cards.rules.map((r) => r.metric)).toContain('on_time_rate');
       expect(cards.rows.find((r) => r.key === 'urban')?.answered).toBeGreaterThan(0);
       await expect(backend.setScorecardRule('department', 'on_time_rate', 50)).rejects.toMatchObject({ code: 'forbidden' });
+    });
+
+    it('keeps photos with the steps of a case: taken at the report and the answer, shown to who reads the case', async (ctx) => {
+      if (!subject) return ctx.skip();
+      await signInAs('command');
+      const jpeg = { name: '现场.jpg', mime: 'image/jpeg' as const, width: 1, height: 1, bytes: base64ToBytes(JPEG_1PX) };
+      const png = { name: '近景.png', mime: 'image/png' as const, width: 1, height: 1, bytes: base64ToBytes(PNG_1PX) };
+      const report = {
+        source: 'camera' as const,
+        category: '占道经营',
+        severity: 2,
+        description: '门口堆物',
+        lngLat: [112.92, 28.19] as [number, number],
+      };
+      // Refused before anything is stored or uploaded: bytes that are not what they say, too many.
+      await expect(backend.reportCase({ ...report, photos: [jpeg, { ...png, mime: 'image/jpeg' }] })).rejects.toMatchObject({
+        code: 'invalid',
+        message: expect.stringMatching(/photo 2/),
+      });
+      await expect(backend.reportCase({ ...report, photos: Array(7).fill(jpeg) })).rejects.toMatchObject({ code: 'invalid' });
+      const { id } = await backend.reportCase({ ...report, photos: [jpeg, png] });
+      await backend.transitionCase(id, 'register');
+      await backend.transitionCase(id, 'dispatch', { departmentId: 'urban' });
+      await signInAs('department');
+      await backend.transitionCase(id, 'start');
+      await backend.transitionCase(id, 'answer', { note: '已清理', photos: [{ ...jpeg, name: '清理后.jpg' }] });
+      const photos = await backend.getCasePhotos(id);
+      expect(photos.map((p) => [p.step, p.name, p.mime, p.size])).toEqual([
+        [0, '现场.jpg', 'image/jpeg', jpeg.bytes.length],
+        [0, '近景.png', 'image/png', png.bytes.length],
+        [4, '清理后.jpg', 'image/jpeg', jpeg.bytes.length],
+      ]);
+      // Supabase keeps them in Storage, the embedded database in its rows.
+      expect(photos.every((p) => (p.storagePath !== null) === (backend.kind === 'supabase'))).toBe(true);
+      await signInAs('planner');
+      const image = await backend.getCasePhotoImage(photos[1] as CasePhoto);
+      expect(new Uint8Array(await image.arrayBuffer())).toEqual(png.bytes);
+      expect(image.type).toBe('image/png');
     });
 
     it('gives a signed-out caller nothing', async (ctx) => {

@@ -24,6 +24,7 @@ import type {
 } from '../domain/cases';
 import type { RuleSet } from '../domain/classify';
 import type { AppRole, BBox, CellClass, CellCode, CommunityCode, EntityKind, LngLat, PointKind } from '../domain/ids';
+import type { CasePhoto, PhotoFile } from '../domain/photos';
 import type {
   AdminAreaProperties,
   AdminLevel,
@@ -366,17 +367,25 @@ export interface Backend {
   listCasePoints(): Promise<CasePoints>;
   /** The case with its trace and the steps the user may take, or null when not visible. */
   getCase(id: string): Promise<CaseDetail | null>;
-  /** Reports a case at a position (admins and command anywhere, grid workers in their cells). */
+  /**
+   * Reports a case at a position (admins and command anywhere, grid workers in their cells), with
+   * its photos (resized; the database keeps their bytes, or they go to Supabase Storage first).
+   */
   reportCase(report: CaseReport): Promise<{ id: string; code: string }>;
   /**
-   * Takes a case one step. Refused with 'invalid' (not a next step, naming the allowed ones; a
-   * reason or department missing) or 'conflict' (someone else moved it since `expectedVersion`).
+   * Takes a case one step, with a note and photos. Refused with 'invalid' (not a next step, naming
+   * the allowed ones; a reason, department or photo wrong) or 'conflict' (someone else moved it
+   * since `expectedVersion`).
    */
   transitionCase(
     id: string,
     action: CaseAction,
-    options?: { note?: string; departmentId?: string | null; expectedVersion?: number },
+    options?: { note?: string; departmentId?: string | null; expectedVersion?: number; photos?: readonly PhotoFile[] },
   ): Promise<{ state: CaseState; version: number }>;
+  /** The photos of a case, each with the place of its step in the trace (no bytes). */
+  getCasePhotos(caseId: string): Promise<CasePhoto[]>;
+  /** A photo's image, from the database or from Storage. */
+  getCasePhotoImage(photo: Pick<CasePhoto, 'id' | 'mime' | 'storagePath'>): Promise<Blob>;
   listDepartments(): Promise<Department[]>;
   /** The whistles of a case (吹哨报到) with the departments summoned. */
   listCaseWhistles(caseId: string): Promise<CaseWhistle[]>;

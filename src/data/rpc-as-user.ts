@@ -14,10 +14,7 @@ export async function rpcAsUser<T>(client: SqlClient, userId: string | null, fn:
     if (!/^p_[a-z_]+$/.test(name)) throw new Error(`bad argument name "${name}" for ${fn}`);
   }
   const call = `select ${fn}(${names.map((n, i) => `${n} => $${i + 1}`).join(', ')}) as result`;
-  return client.transaction(async (tx) => {
-    await tx.exec(userId === null ? 'set local role anon' : 'set local role authenticated');
-    const claims = userId === null ? { role: 'anon' } : { sub: userId, role: 'authenticated' };
-    await tx.query(`select set_config('request.jwt.claims', $1, true)`, [JSON.stringify(claims)]);
+  return asUserTransaction(client, userId, async (tx) => {
     // Objects and arrays travel as JSON text, as in PostgREST's JSON body; the function's
     // parameter types (jsonb) give them their type.
     const params = names.map((n) => {
@@ -26,5 +23,19 @@ export async function rpcAsUser<T>(client: SqlClient, userId: string | null, fn:
     });
     const { rows } = await tx.query<{ result: T }>(call, params);
     return (rows[0]?.result ?? null) as T;
+  });
+}
+
+/**
+ * Runs `fn` in one transaction as a user, the way Supabase's services do: `set local role
+ * authenticated` (or anon when `userId` is null) and `request.jwt.claims` holding `sub`, so that
+ * auth.uid() and every row level security policy see that user. Commits when `fn` resolves.
+ */
+export function asUserTransaction<T>(client: SqlClient, userId: string | null, fn: (tx: SqlClient) => Promise<T>): Promise<T> {
+  return client.transaction(async (tx) => {
+    await tx.exec(userId === null ? 'set local role anon' : 'set local role authenticated');
+    const claims = userId === null ? { role: 'anon' } : { sub: userId, role: 'authenticated' };
+    await tx.query(`select set_config('request.jwt.claims', $1, true)`, [JSON.stringify(claims)]);
+    return fn(tx);
   });
 }

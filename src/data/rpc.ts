@@ -15,6 +15,16 @@ import type {
   Scorecards,
 } from '../domain/cases';
 import type { CellCode, CommunityCode, EntityKind, PointKind } from '../domain/ids';
+import {
+  base64ToBytes,
+  bytesToBase64,
+  type CasePhoto,
+  MAX_PHOTO_BYTES,
+  MAX_PHOTOS_PER_STEP,
+  type PhotoFile,
+  type PhotoMime,
+  sniffImageType,
+} from '../domain/photos';
 import type { AdminAreaProperties, AdminLevel, CellEditResult, CellProperties, GeocodeCandidate, ImportResult } from '../domain/records';
 import type {
   ApplyClassesResult,
@@ -32,6 +42,7 @@ import type {
   RuleSetVersion,
   SearchHit,
 } from './backend';
+import { BackendError } from './backend';
 import { type PointColumnsJson, toPointColumns } from './rows';
 
 /** SQL functions the app may call; each is defined in supabase/migrations. */
@@ -97,6 +108,8 @@ export const RPC_NAMES = [
   'set_complaint_rate_rules',
   'case_scorecards',
   'set_scorecard_rule',
+  'case_photos',
+  'case_photo_data',
 ] as const;
 export type RpcName = (typeof RPC_NAMES)[number];
 
@@ -106,6 +119,37 @@ const IMPORT_BATCH_ROWS = 1_000;
 /** Calls a SQL function by name with named arguments, as the signed-in user (PostgREST style). */
 export interface RpcTransport {
   rpc<T>(fn: RpcName, args: Record<string, unknown>): Promise<T>;
+  /** Where photos go when the database does not keep their bytes (Supabase Storage); absent, the bytes go with the step. */
+  files?: PhotoFiles;
+}
+
+/** A file store for case photos, as the signed-in user. */
+export interface PhotoFiles {
+  /** Uploads a photo into the user's own folder; returns the object's name, or null where there is no store (the bytes then go with the step). */
+  put(bytes: Uint8Array, mime: PhotoMime): Promise<string | null>;
+  get(path: string): Promise<Blob>;
+}
+
+/**
+ * The photos of a step as the case writers take them: their bytes in base64, or uploaded first.
+ * What the database would refuse is refused here first, so that nothing is uploaded for a step
+ * that cannot be taken (the database checks again).
+ */
+async function photoArgs(transport: RpcTransport, photos: readonly PhotoFile[] | undefined) {
+  const list = photos ?? [];
+  if (list.length > MAX_PHOTOS_PER_STEP)
+    throw new BackendError('invalid', `a step takes at most ${MAX_PHOTOS_PER_STEP} photos, not ${list.length}`);
+  list.forEach((p, i) => {
+    if (sniffImageType(p.bytes) !== p.mime) throw new BackendError('invalid', `photo ${i + 1}: its bytes are not a ${p.mime} image`);
+    if (p.bytes.length > MAX_PHOTO_BYTES) throw new BackendError('invalid', `photo ${i + 1}: it is more than the 2 MB a photo may have`);
+  });
+  return Promise.all(
+    list.map(async (p) => {
+      const about = { name: p.name, mime: p.mime, width: p.width, height: p.height };
+      const path = transport.files ? await transport.files.put(p.bytes, p.mime) : null;
+      return path !== null ? { ...about, path } : { ...about, data: bytesToBase64(p.bytes) };
+    }),
+  );
 }
 
 type Reads = Pick<
@@ -145,6 +189,8 @@ type Reads = Pick<
   | 'listCasePoints'
   | 'reportCase'
   | 'transitionCase'
+  | 'getCasePhotos'
+  | 'getCasePhotoImage'
   | 'listDepartments'
   | 'listCaseWhistles'
   | 'blowWhistle'
@@ -301,7 +347,7 @@ export function rpcReads(transport: RpcTransport): Reads {
       transport.rpc<CaseList>('list_cases', { p_filter: filter, p_limit: limit, p_offset: offset }),
     listCasePoints: () => transport.rpc<CasePoints>('case_points', {}),
     getCase: (id) => transport.rpc<CaseDetail | null>('case_detail', { p_id: id }),
-    reportCase: (r) =>
+    reportCase: async (r) =>
       transport.rpc<{ id: string; code: string }>('report_case', {
         p_source: r.source,
         p_category: r.category,
@@ -310,15 +356,27 @@ export function rpcReads(transport: RpcTransport): Reads {
         p_lon: r.lngLat[0],
         p_lat: r.lngLat[1],
         p_event_id: r.eventId ?? null,
+        p_photos: await photoArgs(transport, r.photos),
       }),
-    transitionCase: (id, action, options) =>
+    transitionCase: async (id, action, options) =>
       transport.rpc<{ state: CaseState; version: number }>('transition_case', {
         p_case: id,
         p_action: action,
         p_note: options?.note ?? '',
         p_department: options?.departmentId ?? null,
         p_expected_version: options?.expectedVersion ?? null,
+        p_photos: await photoArgs(transport, options?.photos),
       }),
+    getCasePhotos: (caseId) => transport.rpc<CasePhoto[]>('case_photos', { p_case: caseId }),
+    getCasePhotoImage: async (photo) => {
+      if (photo.storagePath !== null) {
+        if (!transport.files) throw new BackendError('not_found', `photo ${photo.id} is in a file store this connection does not reach`);
+        return transport.files.get(photo.storagePath);
+      }
+      const data = await transport.rpc<string | null>('case_photo_data', { p_id: photo.id });
+      if (data === null) throw new BackendError('not_found', `no photo ${photo.id}`);
+      return new Blob([base64ToBytes(data) as Uint8Array<ArrayBuffer>], { type: photo.mime });
+    },
     listDepartments: () => transport.rpc<Department[]>('list_departments', {}),
     listCaseWhistles: (caseId) => transport.rpc<CaseWhistle[]>('case_whistles', { p_case: caseId }),
     blowWhistle: async (caseId, departmentIds, note, ackHours = 2) => {
@@ -343,7 +401,7 @@ export function rpcReads(transport: RpcTransport): Reads {
     setCaseRoute: async (category, areaCode, departmentId) => {
       await transport.rpc('set_case_route', { p_category: category, p_area_code: areaCode, p_department: departmentId });
     },
-    reportComplaint: (r, citizen) =>
+    reportComplaint: async (r, citizen) =>
       transport.rpc<{ id: string; code: string }>('report_complaint', {
         p_source: r.source,
         p_category: r.category,
@@ -353,6 +411,7 @@ export function rpcReads(transport: RpcTransport): Reads {
         p_lat: r.lngLat[1],
         p_name: citizen.name,
         p_phone: citizen.phone,
+        p_photos: await photoArgs(transport, r.photos),
       }),
     getCaseComplainant: async (caseId) => {
       // As a person's: the full view is logged in a call of its own, committed before the read.

@@ -1,4 +1,5 @@
 import type { CellCode, CommunityCode, LngLat } from './ids';
+import type { PhotoFile } from './photos';
 
 /**
  * Cases (案件): the closed loop from report to evaluation. The states, actions and who may take
@@ -146,6 +147,8 @@ export interface CaseReport {
   description: string;
   lngLat: LngLat;
   eventId?: string | null;
+  /** Photos taken with the report (at most MAX_PHOTOS_PER_STEP, resized). */
+  photos?: readonly PhotoFile[];
 }
 
 /** A department summoned by a whistle (报到): acknowledged, reported, rated. */

@@ -4,6 +4,7 @@ import { rpcAsUser } from '../../src/data/rpc-as-user';
 import { createRpcBackend } from '../../src/data/rpc-backend';
 import { createSupabaseBackend } from '../../src/data/supabase/supabase-backend';
 import { demoPglite, demoPostgres } from './databases';
+import { installFakeStorage } from './fake-storage';
 import { fakeSupabaseFetch } from './fake-supabase';
 
 backendContract('embedded (PGlite + PostGIS)', async () => {
@@ -19,6 +20,7 @@ backendContract('embedded over PostgreSQL + PostGIS (DATABASE_URL)', async () =>
 
 backendContract('supabase (supabase-js over a fake HTTP boundary to PGlite)', async () => {
   const db = await demoPglite();
+  await installFakeStorage(db.client);
   const backend = createSupabaseBackend({
     url: 'http://supabase.test',
     anonKey: 'anon-key',

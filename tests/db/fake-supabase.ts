@@ -1,7 +1,8 @@
 import { DEMO_MEMBERS } from '../../src/data/demo-members';
 import { RPC_NAMES, type RpcName } from '../../src/data/rpc';
-import { rpcAsUser } from '../../src/data/rpc-as-user';
+import { asUserTransaction, rpcAsUser } from '../../src/data/rpc-as-user';
 import type { SqlClient } from '../../src/data/sql-client';
+import { insertStorageObject } from './fake-storage';
 
 const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
@@ -28,9 +29,14 @@ const json = (status: number, body: unknown) =>
 /**
  * Returns a fetch that stands in for a hosted Supabase project at the HTTP boundary: Auth's
  * password grant for the demo members (`<role>@demo.gridatlas.local`) and PostgREST's
- * `/rest/v1/rpc/<fn>`, answered by the real SQL functions on the given database as the JWT's user.
+ * `/rest/v1/rpc/<fn>`, answered by the real SQL functions on the given database as the JWT's user;
+ * and Storage's upload and download of objects (`/storage/v1/object/<bucket>/<name>`), whose rows
+ * in storage.objects are written and read as the JWT's user, so the bucket's policies decide (the
+ * database needs the schema of installFakeStorage); the bytes are kept in memory, as Supabase keeps
+ * them outside the database.
  */
 export function fakeSupabaseFetch(client: SqlClient): typeof fetch {
+  const objects = new Map<string, { bytes: Uint8Array<ArrayBuffer>; mime: string }>();
   return async (input, init) => {
     const request = new Request(input, init);
     const url = new URL(request.url);
@@ -67,6 +73,48 @@ export function fakeSupabaseFetch(client: SqlClient): typeof fetch {
         const e = error as { code?: string; message?: string; detail?: string };
         const status = e.code === '42501' ? (sub ? 403 : 401) : e.code === 'GA409' ? 409 : 400;
         return json(status, { code: e.code, message: e.message, details: e.detail ?? null, hint: null });
+      }
+    }
+    const object = /^\/storage\/v1\/object\/([a-z0-9-]+)\/(.+)$/.exec(url.pathname);
+    // Without the Storage schema this is PostgREST alone: no such route.
+    const storage = object && (await client.query<{ t: string | null }>(`select to_regclass('storage.objects')::text t`)).rows[0]?.t;
+    if (object && storage) {
+      const [bucket, name] = [object[1] as string, decodeURIComponent(object[2] as string)];
+      const sub = subOf(request.headers.get('authorization'));
+      // Storage answers its errors with status 400 and the HTTP status it means in statusCode.
+      const storageError = (statusCode: string, error: string, message: string) => json(400, { statusCode, error, message });
+      if (request.method === 'POST') {
+        const bytes = new Uint8Array(await request.arrayBuffer());
+        const mime = request.headers.get('content-type') ?? 'application/octet-stream';
+        // The bucket's limits, as Storage applies them before any policy.
+        const { rows } = await client.query<{ size: string | null; mimes: string[] | null }>(
+          'select file_size_limit size, allowed_mime_types mimes from storage.buckets where id = $1',
+          [bucket],
+        );
+        const limits = rows[0];
+        if (!limits) return storageError('404', 'Bucket not found', 'Bucket not found');
+        if (limits.size !== null && bytes.length > Number(limits.size))
+          return storageError('413', 'Payload too large', 'The object exceeded the maximum allowed size');
+        if (limits.mimes && !limits.mimes.includes(mime))
+          return storageError('415', 'invalid_mime_type', `mime type ${mime} is not supported`);
+        try {
+          await asUserTransaction(client, sub, (tx) => insertStorageObject(tx, bucket, name, bytes.length, mime));
+        } catch (error) {
+          const e = error as { code?: string; message?: string };
+          if (e.code === '23505') return storageError('409', 'Duplicate', 'The resource already exists');
+          return storageError('403', 'Unauthorized', e.message ?? 'refused');
+        }
+        objects.set(`${bucket}/${name}`, { bytes, mime });
+        return json(200, { Id: name, Key: `${bucket}/${name}` });
+      }
+      if (request.method === 'GET') {
+        const seen = await asUserTransaction(client, sub, async (tx) => {
+          const { rows } = await tx.query('select 1 from storage.objects where bucket_id = $1 and name = $2', [bucket, name]);
+          return rows.length > 0;
+        });
+        const stored = objects.get(`${bucket}/${name}`);
+        if (!seen || !stored) return storageError('404', 'not_found', 'Object not found');
+        return new Response(stored.bytes, { status: 200, headers: { 'content-type': stored.mime } });
       }
     }
     return json(404, { message: `no route for ${request.method} ${url.pathname}` });

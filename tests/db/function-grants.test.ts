@@ -31,6 +31,8 @@ const MEMBER_HELPERS = [
   'whistle_call_for_officer',
   'open311_request_json',
   'complainant_shown_in_full',
+  'case_photo_upload_allowed',
+  'case_photo_readable',
 ];
 
 /** The cases' API (issue 23): the case pages of the app call these, as the SQL tests do now. */

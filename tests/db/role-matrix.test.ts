@@ -50,6 +50,15 @@ const MATRIX: Record<string, Record<Actor, string>> = {
     stranger: 'none/denied/denied',
     anon: 'denied/denied/denied',
   },
+  case_photos: {
+    admin: 'all/denied/denied',
+    command: 'all/denied/denied',
+    worker: 'part/denied/denied',
+    planner: 'all/denied/denied',
+    department: 'part/denied/denied',
+    stranger: 'none/denied/denied',
+    anon: 'denied/denied/denied',
+  },
   case_complainants: {
     admin: 'all/denied/denied',
     command: 'all/denied/denied',
@@ -334,6 +343,13 @@ describeEachDatabase('the role matrix', (db) => {
       select w.id, case when c.cell_code in (select cell_code from worker_cells) then 'urban' else 'env' end, now()
       from case_whistles w join cases c on c.id = w.case_id
       where w.note = 'matrix' and not exists (select 1 from whistle_calls k where k.whistle_id = w.id);
+    `);
+    // Photos on the two whistled cases: urban management reads the one it is summoned to, the worker the one in their cells.
+    await db().exec(`
+      insert into case_photos (case_id, trace_id, place, name, mime, width, height, size_bytes, bytes, created_by)
+      select w.case_id, (select max(t.id) from case_trace t where t.case_id = w.case_id), 1, 'matrix.jpg', 'image/jpeg', 1, 1, 3,
+             '\\xffd8ff'::bytea, '00000000-0000-4000-8000-000000000002'
+      from case_whistles w where w.note = 'matrix' and not exists (select 1 from case_photos);
     `);
     // Cases: one in the demo worker's cell dispatched to the urban department, one elsewhere to no one.
     if ((await db().query<{ n: number }>('select count(*)::int n from cases')).rows[0]?.n === 0) await makeCases(db());

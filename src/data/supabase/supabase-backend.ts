@@ -1,4 +1,5 @@
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import { CASE_PHOTO_BUCKET, newPhotoPath } from '../../domain/photos';
 import type { Backend, Session, SignInRequest } from '../backend';
 import { BackendError } from '../backend';
 import { toBackendError } from '../rows';
@@ -17,6 +18,22 @@ export interface SupabaseOptions {
 
 const anonSession: Session = { userId: null, role: 'anon', displayName: '' };
 
+/** A Storage failure as a BackendError: Storage says the HTTP status it means in statusCode. */
+const storageStatus = (error: { statusCode?: string | number; status?: number }) => String(error.statusCode ?? error.status ?? '');
+
+function storageError(error: { message: string; statusCode?: string | number; status?: number }): BackendError {
+  const status = storageStatus(error);
+  const code =
+    status === '403' || status === '401'
+      ? 'forbidden'
+      : status === '404'
+        ? 'not_found'
+        : status.startsWith('4')
+          ? 'invalid'
+          : 'unavailable';
+  return new BackendError(code, `photo storage: ${error.message}`);
+}
+
 /** Returns a Backend over a Supabase project: PostgREST RPCs for reads, Supabase Auth for sign-in. */
 export function createSupabaseBackend(options: SupabaseOptions): Backend {
   const client: SupabaseClient = createClient(options.url, options.anonKey, {
@@ -29,6 +46,25 @@ export function createSupabaseBackend(options: SupabaseOptions): Backend {
       const { data, error } = await client.rpc(fn, args);
       if (error) throw toBackendError(error);
       return data as T;
+    },
+    // Photos go to Storage first; the step then names them (the database checks the upload).
+    files: {
+      put: async (bytes, mime) => {
+        const { data } = await client.auth.getSession();
+        const userId = data.session?.user.id;
+        if (!userId) throw new BackendError('forbidden', 'sign in to upload photos');
+        const path = newPhotoPath(userId, mime);
+        const { error } = await client.storage.from(CASE_PHOTO_BUCKET).upload(path, bytes, { contentType: mime, upsert: false });
+        // PostgreSQL behind PostgREST alone has no Storage (no route, or no bucket): the database keeps the bytes.
+        if (error && (storageStatus(error) === '404' || /bucket not found/i.test(error.message))) return null;
+        if (error) throw storageError(error);
+        return path;
+      },
+      get: async (path) => {
+        const { data, error } = await client.storage.from(CASE_PHOTO_BUCKET).download(path);
+        if (error) throw storageError(error);
+        return data;
+      },
     },
   };
   const getSession = async (): Promise<Session> => {
