@@ -10,11 +10,14 @@ import {
   type Department,
 } from '../domain/cases';
 import type { AppRole } from '../domain/ids';
+import type { CasePhoto, PhotoFile } from '../domain/photos';
 import { categoryLabel } from '../i18n/categories';
 import { CaseComplaint } from './case-complaint';
+import { PhotoStrip, PhotoViewer, useCasePhotoImages } from './case-photos';
 import { CaseWhistles } from './case-whistles';
 import { useErrorText } from './error-text';
 import { formatDateTime } from './format';
+import { PhotoPicker } from './photo-picker';
 
 export interface CasePageProps {
   backend: Backend;
@@ -44,10 +47,17 @@ export function CasePage({ backend, role, id, departments, onBack, onLocate, onC
   const [note, setNote] = useState('');
   const [department, setDepartment] = useState('');
   const [busy, setBusy] = useState(false);
+  const [stepPhotos, setStepPhotos] = useState<PhotoFile[]>([]);
+  const [photos, setPhotos] = useState<CasePhoto[]>([]);
+  const [viewing, setViewing] = useState<number | null>(null);
+  const images = useCasePhotoImages(backend, photos);
 
   const load = useCallback(async () => {
     try {
-      setDetail(await backend.getCase(id));
+      const [loaded, loadedPhotos] = await Promise.all([backend.getCase(id), backend.getCasePhotos(id)]);
+      setDetail(loaded);
+      // A new list only when it grew: the images already loaded stay.
+      setPhotos((old) => (old.length === loadedPhotos.length && old.every((p, k) => p.id === loadedPhotos[k]?.id) ? old : loadedPhotos));
     } catch (e) {
       setError(errorText(e));
     }
@@ -55,6 +65,8 @@ export function CasePage({ backend, role, id, departments, onBack, onLocate, onC
 
   useEffect(() => {
     setDetail(undefined);
+    setPhotos([]);
+    setViewing(null);
     setAction(null);
     setMessage(null);
     setError(null);
@@ -64,6 +76,7 @@ export function CasePage({ backend, role, id, departments, onBack, onLocate, onC
   const choose = (a: CaseAction) => {
     setAction(a);
     setNote('');
+    setStepPhotos([]);
     setDepartment(a === 'dispatch' ? (detail?.proposedDepartmentId ?? '') : '');
     setError(null);
     setMessage(null);
@@ -86,7 +99,9 @@ export function CasePage({ backend, role, id, departments, onBack, onLocate, onC
         note: note.trim(),
         departmentId: action === 'dispatch' ? department : null,
         expectedVersion: detail.version,
+        photos: stepPhotos,
       });
+      setStepPhotos([]);
       setMessage(t('cases.done', { action: label, code: detail.code, state: t(`cases.state.${next.state}`) }));
       setAction(null);
       setError(null);
@@ -227,6 +242,10 @@ export function CasePage({ backend, role, id, departments, onBack, onLocate, onC
               data-testid="case-step-note"
             />
           </label>
+          <div className="case-form-field">
+            {t('cases.photos.label')}
+            <PhotoPicker photos={stepPhotos} onChange={setStepPhotos} disabled={busy} testId="case-step-photos-picker" />
+          </div>
           <div className="case-form-row">
             <button type="submit" className="btn primary" disabled={busy} data-testid="case-step-submit">
               {t('cases.confirm', { action: t(`cases.action.${action}`) })}
@@ -274,9 +293,11 @@ export function CasePage({ backend, role, id, departments, onBack, onLocate, onC
               {t(`cases.state.${s.toState}`)}
             </div>
             {s.note && s.action !== 'report' && <div className="case-trace-note">{s.note}</div>}
+            <PhotoStrip photos={photos.filter((p) => p.step === k)} images={images} onOpen={(p) => setViewing(photos.indexOf(p))} />
           </li>
         ))}
       </ol>
+      {viewing !== null && <PhotoViewer photos={photos} images={images} index={viewing} onIndex={setViewing} />}
     </div>
   );
 }

@@ -3,8 +3,10 @@ import { useTranslation } from 'react-i18next';
 import type { Backend } from '../data/backend';
 import { CASE_SOURCES, type CaseReport, COMPLAINT_SOURCES } from '../domain/cases';
 import type { LngLat } from '../domain/ids';
+import type { PhotoFile } from '../domain/photos';
 import { CategorySelect } from './category-select';
 import { useErrorText } from './error-text';
+import { PhotoPicker } from './photo-picker';
 
 export interface CaseReportFormProps {
   backend: Backend;
@@ -16,7 +18,7 @@ export interface CaseReportFormProps {
   onCancel(): void;
 }
 
-/** Reports a case: its position (picked on the map or given), category, severity, source and description. */
+/** Reports a case: its position (picked on the map or given), category, severity, source, description and photos. */
 export function CaseReportForm({ backend, categories, draft, pickPoint, onReported, onCancel }: CaseReportFormProps) {
   const { t } = useTranslation();
   const errorText = useErrorText();
@@ -31,6 +33,7 @@ export function CaseReportForm({ backend, categories, draft, pickPoint, onReport
   const [picking, setPicking] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [photos, setPhotos] = useState<PhotoFile[]>([]);
 
   const pick = async () => {
     setPicking(true);
@@ -57,7 +60,7 @@ export function CaseReportForm({ backend, categories, draft, pickPoint, onReport
     }
     setBusy(true);
     try {
-      const report = { source, category, severity, description: description.trim(), lngLat, eventId: draft.eventId ?? null };
+      const report = { source, category, severity, description: description.trim(), lngLat, eventId: draft.eventId ?? null, photos };
       const reported = complaint
         ? await backend.reportComplaint(report, { name: citizenName.trim(), phone: citizenPhone.trim() })
         : await backend.reportCase(report);
@@ -152,12 +155,19 @@ export function CaseReportForm({ backend, categories, draft, pickPoint, onReport
         <textarea
           className="case-input"
           value={description}
-          onChange={(e) => setDescription(e.target.value)}
+          onChange={(e) => {
+            setDescription(e.target.value);
+            setError(null);
+          }}
           rows={3}
           maxLength={4000}
           data-testid="case-report-description"
         />
       </label>
+      <div className="case-form-field">
+        {t('cases.photos.label')}
+        <PhotoPicker photos={photos} onChange={setPhotos} disabled={busy} testId="case-report-photos" />
+      </div>
       {error && (
         <p className="error" role="alert">
           {error}

@@ -229,7 +229,7 @@ export function CasesPanel(props: CasesPanelProps) {
           {view.tab === 'scorecards' ? (
             <Scorecards backend={backend} canEdit={role === 'admin' || role === 'command'} />
           ) : (
-            <ComplaintRates backend={backend} />
+            <ComplaintRates backend={backend} canEdit={role === 'admin' || role === 'command'} />
           )}
         </div>
       )}

@@ -1,7 +1,7 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Backend } from '../data/backend';
-import type { ComplaintRates as Rates } from '../domain/cases';
+import type { ComplaintRateRules, ComplaintRates as Rates } from '../domain/cases';
 import type { PeriodPreset } from '../domain/periods';
 import { useErrorText } from './error-text';
 import { formatCount } from './format';
@@ -10,6 +10,68 @@ import { downloadTable } from './table-export';
 
 export interface ComplaintRatesProps {
   backend: Backend;
+  /** The command centre and administrators edit the rules of the score. */
+  canEdit: boolean;
+}
+
+const RULE_FIELDS = ['satisfiedWeight', 'basicallySatisfiedWeight', 'responseWeight', 'resolutionWeight', 'satisfactionWeight'] as const;
+type RuleField = (typeof RULE_FIELDS)[number];
+const SCORE_FIELDS: readonly RuleField[] = ['responseWeight', 'resolutionWeight', 'satisfactionWeight'];
+
+/** The rules as the form shows them: percent, to one decimal. */
+const asText = (r: ComplaintRateRules) =>
+  Object.fromEntries(RULE_FIELDS.map((f) => [f, String(Math.round(Number(r[f]) * 1000) / 10)])) as Record<RuleField, string>;
+
+/**
+ * The rules of the complaint score as a form in percent: what a satisfied and a basically
+ * satisfied rating count, and the weights of the three rates (which must make 100 %). Saved
+ * through set_complaint_rate_rules; the table is then counted again by the database.
+ */
+function RateRulesForm({ rules, onSave }: { rules: ComplaintRateRules; onSave(rules: ComplaintRateRules): Promise<void> }) {
+  const { t } = useTranslation();
+  const [values, setValues] = useState(() => asText(rules));
+  const [saving, setSaving] = useState(false);
+  useEffect(() => setValues(asText(rules)), [rules]);
+  const numbers = RULE_FIELDS.map((f) => Number(values[f]));
+  const valid = numbers.every((n, k) => values[RULE_FIELDS[k] as RuleField].trim() !== '' && n >= 0 && n <= 100);
+  const sum = SCORE_FIELDS.reduce((s, f) => s + Number(values[f]), 0);
+  const sums = Math.abs(sum - 100) < 1e-6;
+  return (
+    <form
+      className="rate-rules-form"
+      data-testid="rates-rules-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (!valid || !sums) return;
+        setSaving(true);
+        const next = Object.fromEntries(RULE_FIELDS.map((f) => [f, Number(values[f]) / 100])) as unknown as ComplaintRateRules;
+        void onSave(next).finally(() => setSaving(false));
+      }}
+    >
+      <h5 className="rate-rules-title">{t('cases.rates.edit.title')}</h5>
+      {RULE_FIELDS.map((f) => (
+        <label key={f} className="case-field">
+          {t(`cases.rates.edit.${f}`)}
+          <input
+            className="case-input"
+            type="number"
+            min={0}
+            max={100}
+            step={0.1}
+            value={values[f]}
+            onChange={(e) => setValues((v) => ({ ...v, [f]: e.target.value }))}
+            data-testid={`rates-rule-${f}`}
+          />
+        </label>
+      ))}
+      <p className={sums ? 'rate-rules-sum muted' : 'rate-rules-sum error'} data-testid="rates-rule-sum">
+        {t(sums ? 'cases.rates.edit.sumOk' : 'cases.rates.edit.sumWrong', { sum: Math.round(sum * 10) / 10 })}
+      </p>
+      <button type="submit" className="btn" disabled={saving || !valid || !sums} data-testid="rates-rule-save">
+        {t('cases.rates.edit.save')}
+      </button>
+    </form>
+  );
 }
 
 const percent = (v: number | null, language: string) =>
@@ -20,17 +82,18 @@ const percent = (v: number | null, language: string) =>
  * department or street for a period, the score and the ranking, with the rules of the score
  * (kept in the database) written out beside it; the table downloads as CSV.
  */
-export function ComplaintRates({ backend }: ComplaintRatesProps) {
+export function ComplaintRates({ backend, canEdit }: ComplaintRatesProps) {
   const { t, i18n } = useTranslation();
   const errorText = useErrorText();
   const [group, setGroup] = useState<'department' | 'street'>('department');
   const [preset, setPreset] = useState<PeriodPreset>('quarter');
+  const [reload, setReload] = useState(0);
   const {
     data: rates,
     error,
     setError,
     loading,
-  } = usePeriodQuery<Rates>(preset, (from, to) => backend.getComplaintRates(group, from, to), [backend, group]);
+  } = usePeriodQuery<Rates>(preset, (from, to) => backend.getComplaintRates(group, from, to), [backend, group, reload]);
 
   const lang = i18n.language;
   const weight = (w: number) => percent(w, lang);
@@ -163,6 +226,19 @@ export function ComplaintRates({ backend }: ComplaintRatesProps) {
               })}
             </li>
           </ul>
+          {canEdit && (
+            <RateRulesForm
+              rules={rates.rules}
+              onSave={async (rules) => {
+                try {
+                  await backend.setComplaintRateRules(rules);
+                  setReload((n) => n + 1);
+                } catch (e) {
+                  setError(errorText(e));
+                }
+              }}
+            />
+          )}
           <div className="case-form-row">
             <button
               type="button"

@@ -33,6 +33,29 @@ async function step(page: Page, action: string, state: string, note = ''): Promi
   await expect(page.getByTestId('case-state')).toHaveText(state);
 }
 
+/** Draws a picture of `width` × `height` in the page and returns it encoded as `type` (a camera's photo stands in). */
+async function makeImage(page: Page, width: number, height: number, type: 'image/jpeg' | 'image/png'): Promise<Buffer> {
+  const base64 = await page.evaluate(
+    async ([w, h, t]) => {
+      const canvas = new OffscreenCanvas(w, h);
+      const g = canvas.getContext('2d') as OffscreenCanvasRenderingContext2D;
+      const sky = g.createLinearGradient(0, 0, w, h);
+      sky.addColorStop(0, '#7aa7d9');
+      sky.addColorStop(1, '#e8d9a8');
+      g.fillStyle = sky;
+      g.fillRect(0, 0, w, h);
+      g.fillStyle = '#8b3a2b';
+      g.fillRect(w * 0.2, h * 0.5, w * 0.6, h * 0.4);
+      const bytes = new Uint8Array(await (await canvas.convertToBlob({ type: t, quality: 0.92 })).arrayBuffer());
+      let text = '';
+      for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+      return btoa(text);
+    },
+    [width, height, type] as const,
+  );
+  return Buffer.from(base64, 'base64');
+}
+
 test('a case from report to evaluation: the worker reports, command dispatches, the department answers, command closes', async ({
   page,
 }) => {
@@ -58,6 +81,16 @@ test('a case from report to evaluation: the worker reports, command dispatches, 
   await page.getByTestId('case-report-submit').click();
   await expect(page.getByTestId('case-report')).toContainText('请填写描述');
   await page.getByTestId('case-report-description').fill('早市摊贩占用人行道，行人只能走机动车道');
+  // A photo from the camera, 3000 × 2000, comes in resized to 1600 on its long edge; a file that is no image is named and left out.
+  await page.getByTestId('case-report-photos-input').setInputFiles([
+    { name: '现场.jpg', mimeType: 'image/jpeg', buffer: await makeImage(page, 3000, 2000, 'image/jpeg') },
+    { name: '说明.txt', mimeType: 'text/plain', buffer: Buffer.from('不是图片') },
+  ]);
+  await expect(page.getByTestId('case-report-photos-problem')).toContainText('“说明.txt”不是可读取的图片');
+  await expect(page.getByTestId('case-report-photos-count')).toHaveText('1 / 6 张');
+  await expect(page.getByTestId('case-report-photos').locator('.photo-thumb')).toHaveAttribute('data-width', '1600');
+  await expect(page.getByTestId('case-report-photos').locator('.photo-thumb')).toHaveAttribute('data-height', '1067');
+  await keepScreenshot(page, '29-case-report-photos');
   await page.getByTestId('case-report-submit').click();
   await expect(page.getByTestId('case-state')).toHaveText('待立案');
   const code = (await page.getByTestId('case-code').textContent()) as string;
@@ -87,6 +120,12 @@ test('a case from report to evaluation: the worker reports, command dispatches, 
   await page.getByTestId('case-step-submit').click();
   await expect(page.getByTestId('case-error')).toContainText('须填写理由');
   await page.getByTestId('case-step-note').fill('已劝离摊贩，恢复人行道通行，现场照片已留存');
+  await page.getByTestId('case-step-photos-picker-input').setInputFiles({
+    name: '处置后.png',
+    mimeType: 'image/png',
+    buffer: await makeImage(page, 800, 600, 'image/png'),
+  });
+  await expect(page.getByTestId('case-step-photos-picker-count')).toHaveText('1 / 6 张');
   await page.getByTestId('case-step-submit').click();
   await expect(page.getByTestId('case-state')).toHaveText('待核查');
 
@@ -94,19 +133,39 @@ test('a case from report to evaluation: the worker reports, command dispatches, 
   await openCase(page, code);
   await step(page, 'verify', '已结案');
   await step(page, 'evaluate', '已评价');
-  const trace = page.getByTestId('case-trace').locator('li');
+  const trace = page.getByTestId('case-trace').locator(':scope > li');
   await expect(trace).toHaveCount(7);
   await expect(trace.nth(0)).toContainText('王芳（网格员）');
   await expect(trace.nth(2)).toContainText('城市管理局');
   await expect(trace.nth(4)).toContainText('已劝离摊贩');
+  // The photos stay with their steps: the report's and the answer's, each shown in full on a click.
+  await expect(trace.nth(0).getByTestId('case-photo')).toHaveCount(1);
+  await expect(trace.nth(4).getByTestId('case-photo')).toHaveAttribute('data-width', '800');
+  await expect(page.getByTestId('case-photo')).toHaveCount(2);
   await keepScreenshot(page, '31-case-page');
+  await trace.nth(0).getByTestId('case-photo').click();
+  await expect(page.getByTestId('photo-viewer-caption')).toContainText('第 1 / 2 张 · 现场.jpg · 1600 × 1067');
+  await expect
+    .poll(() =>
+      page
+        .getByTestId('photo-viewer')
+        .locator('img')
+        .evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight]),
+    )
+    .toEqual([1600, 1067]);
+  await keepScreenshot(page, '31b-case-photo');
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('photo-viewer-caption')).toContainText('第 2 / 2 张 · 处置后.jpg · 800 × 600');
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('photo-viewer')).toHaveCount(0);
   // On the map: the case layer draws the case where the page centred the map; a click on it opens it.
   await page.getByTestId('case-back').click();
   await page.getByTestId('layer-event').uncheck();
   await page.getByTestId('layer-cases').check();
   await expect(page.getByTestId('legend-cases')).toContainText('超期');
   await expect(page.getByTestId('layer-cases')).toBeChecked();
-  await page.waitForFunction(() => window.__gridatlas?.mapSettled() === true);
+  // A user clicks the dot once it is drawn: the cases are on the map, and the map stands still.
+  await page.waitForFunction(() => (window.__gridatlas?.casesOnMap() ?? 0) > 0 && window.__gridatlas?.mapSettled() === true);
   const box = (await page.getByTestId('map').boundingBox()) as { x: number; y: number; width: number; height: number };
   await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
   await expect(page.getByTestId('case-code')).toHaveText(code);
@@ -226,7 +285,7 @@ test('a complaint (接诉即办): the hotline takes the citizen, the department 
   await expect(rating).toHaveCount(1);
   await expect(rating).toContainText('不满意');
   await expect(rating).toContainText('已重启');
-  await expect(page.getByTestId('case-trace').locator('li').last()).toContainText('回访：摊位次日又出现');
+  await expect(page.getByTestId('case-trace').locator(':scope > li').last()).toContainText('回访：摊位次日又出现');
   await keepScreenshot(page, '35-complaint');
 
   // The rates: every department ranked, the rules written out, downloadable.
@@ -271,6 +330,19 @@ test('a complaint (接诉即办): the hotline takes the citizen, the department 
   await expect(urban).toContainText('城市管理局');
   await expect(page.getByTestId('rates-rules')).toContainText('响应率 × 10%');
   await expect(page.getByTestId('rates-row').first().locator('td').first()).toHaveText('1');
+  // The command centre weighs the response rate more: weights that do not make 100 % are not taken.
+  await page.getByTestId('rates-rule-responseWeight').fill('20');
+  await expect(page.getByTestId('rates-rule-sum')).toHaveText('三率权重合计须为 100%，现为 110%');
+  await expect(page.getByTestId('rates-rule-save')).toBeDisabled();
+  await page.getByTestId('rates-rule-resolutionWeight').fill('40');
+  await page.getByTestId('rates-rule-satisfactionWeight').fill('40');
+  await page.getByTestId('rates-rule-save').click();
+  await expect(page.getByTestId('rates-rules')).toContainText('响应率 × 20% + 解决率 × 40% + 满意率 × 40%');
+  await keepScreenshot(page, '36b-complaint-rules');
+  // Each score is the sum the rules now say, of the rates shown beside it.
+  const rateCells = await urban.locator('td').evaluateAll((cells) => cells.map((c) => c.firstChild?.textContent ?? ''));
+  const [score, response, resolution, satisfaction] = rateCells.slice(2, 6).map((v) => Number.parseFloat(v));
+  expect(Math.abs((score ?? 0) - (0.2 * (response ?? 0) + 0.4 * (resolution ?? 0) + 0.4 * (satisfaction ?? 0)))).toBeLessThan(0.2);
   const download = page.waitForEvent('download');
   await page.getByTestId('rates-download').click();
   const csv = await (await download).path().then((p) => readFileSync(p, 'utf8'));
@@ -374,7 +446,7 @@ test('on a phone the case list and a case page fill the bottom sheet, with touch
     await register.tap();
     await page.getByTestId('case-step-submit').tap();
     await expect(page.getByTestId('case-state')).toHaveText('待派遣');
-    await expect(page.getByTestId('case-trace').locator('li')).toHaveCount(2);
+    await expect(page.getByTestId('case-trace').locator(':scope > li')).toHaveCount(2);
     // The complaint rates fit the sheet: the table scrolls within it, the page never sideways.
     await page.getByTestId('case-back').tap();
     await page.getByTestId('cases-rates-open').tap();
