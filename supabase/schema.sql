@@ -202,6 +202,7 @@ comment on column case_trace.deadline_at is 'The deadline of the stage this step
 comment on column case_trace.stage_hours is 'Working hours from the step before (when the stage this step ended began) to this step; null for the report. Set when the step is written.';
 CREATE INDEX case_trace_at_idx ON public.case_trace USING btree (at);
 CREATE INDEX case_trace_case_idx ON public.case_trace USING btree (case_id, id);
+CREATE INDEX case_trace_start_idx ON public.case_trace USING btree (case_id, id DESC) WHERE (action = 'start'::text);
 CREATE TRIGGER case_trace_append_only BEFORE DELETE OR UPDATE ON public.case_trace FOR EACH ROW EXECUTE FUNCTION history_is_append_only();
 CREATE TRIGGER case_trace_stage_hours BEFORE INSERT ON public.case_trace FOR EACH ROW EXECUTE FUNCTION case_trace_stage_hours();
 alter table case_trace enable row level security;
@@ -1065,6 +1066,19 @@ AS $function$
   select coalesce(array_agg(a.action order by a.action), '{}') from case_actions a where a.from_state = p_state and p_role = any (a.roles)
 $function$;
 -- execute on case_allowed_actions(p_state text, p_role text): authenticated, service_role
+
+-- The members who signed for (签收) cases the caller may read, by name from the trace: [{userId,
+-- name}], for the assignee filter.
+CREATE OR REPLACE FUNCTION public.case_assignees()
+ RETURNS jsonb
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+  select coalesce(jsonb_agg(jsonb_build_object('userId', a.actor, 'name', a.name) order by a.name, a.actor), '[]')
+  from (select t.actor, max(t.actor_name) as name from case_trace t where t.action = 'start' group by t.actor) a
+$function$;
+-- execute on case_assignees(): authenticated, service_role
 
 -- A complaint's citizen and what was done with them: name and phone in full (after
 -- log_complainant_view has committed, else an error) for administrators, the command centre and the
@@ -2480,10 +2494,10 @@ AS $function$
 $function$;
 -- execute on is_working_day(p_day date): authenticated, service_role
 
--- A page of the cases the caller may read (RLS), filtered by {states[], overdue, category, source,
--- severity, cellCode, areaCode (a street's or community's code), departmentId, from, to, text} and
--- sorted by {sort: deadline (open cases by deadline, default) | reported}; {total, overdue, rows}.
--- Overdue is decided here, against now().
+-- A page of the cases the caller may read (RLS), filtered by p_filter {states, overdue, category,
+-- source, severity, cellCode, areaCode, departmentId, from, to, text, assignee (who signed for it),
+-- mine (reported or handled by the caller), sort}: {total, overdue, rows} with each row's assignee,
+-- version and proposed department; overdue decided against now().
 CREATE OR REPLACE FUNCTION public.list_cases(p_filter jsonb DEFAULT '{}'::jsonb, p_limit integer DEFAULT 100, p_offset integer DEFAULT 0)
  RETURNS jsonb
  LANGUAGE plpgsql
@@ -2494,10 +2508,17 @@ declare
   f jsonb := coalesce(p_filter, '{}');
   states text[] := case when jsonb_typeof(f -> 'states') = 'array' then array(select jsonb_array_elements_text(f -> 'states')) end;
   open_states constant text[] := '{reported,registered,escalated,dispatched,in_progress,answered}';
+  assignee uuid;
   result jsonb;
 begin
   if p_limit is null or p_limit < 1 or p_limit > 1000 then
     raise exception using errcode = '22023', message = format('p_limit must be 1 to 1000, not %s', p_limit);
+  end if;
+  if f ->> 'assignee' is not null then
+    if f ->> 'assignee' !~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then
+      raise exception using errcode = '22023', message = format('assignee "%s" is not a member''s id', f ->> 'assignee');
+    end if;
+    assignee := (f ->> 'assignee')::uuid;
   end if;
   with picked as (
     select c.*, (c.state = any (open_states) and c.deadline_at < now()) as overdue
@@ -2513,6 +2534,10 @@ begin
       and (f ->> 'from' is null or c.reported_at >= (f ->> 'from')::timestamptz)
       and (f ->> 'to' is null or c.reported_at < (f ->> 'to')::timestamptz)
       and (f ->> 'text' is null or c.code ilike '%' || (f ->> 'text') || '%' or c.description ilike '%' || (f ->> 'text') || '%')
+      and (assignee is null or (c.state in ('in_progress', 'answered', 'closed', 'evaluated')
+           and (select t.actor from case_trace t where t.case_id = c.id and t.action = 'start' order by t.id desc limit 1) = assignee))
+      and (not coalesce((f ->> 'mine')::boolean, false)
+           or c.reported_by = auth.uid() or exists (select 1 from case_trace t where t.case_id = c.id and t.actor = auth.uid()))
   ), page as (
     select p.*, row_number() over (order by
       case when coalesce(f ->> 'sort', 'deadline') = 'deadline' then (p.state = any (open_states)) end desc nulls last,
@@ -2529,6 +2554,9 @@ begin
       'id', p.id, 'code', p.code, 'state', p.state, 'category', p.category, 'severity', p.severity, 'source', p.source,
       'cellCode', p.cell_code, 'communityCode', p.community_code, 'departmentId', p.department_id,
       'departmentName', (select d.name from departments d where d.id = p.department_id),
+      'proposedDepartmentId', p.proposed_department_id, 'version', p.version,
+      'assigneeName', case when p.state in ('in_progress', 'answered', 'closed', 'evaluated') then
+        (select t.actor_name from case_trace t where t.case_id = p.id and t.action = 'start' order by t.id desc limit 1) end,
       'description', left(p.description, 200), 'reportedAt', p.reported_at, 'updatedAt', p.updated_at,
       'deadlineAt', p.deadline_at, 'overdue', p.overdue, 'lngLat', jsonb_build_array(ST_X(p.geom), ST_Y(p.geom)))
       order by p.ord) from page p), '[]'))

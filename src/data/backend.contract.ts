@@ -674,6 +674,10 @@ export function backendContract(name: string, make: () => Promise<ContractSubjec
         [0, '近景.png', 'image/png', png.bytes.length],
         [4, '清理后.jpg', 'image/jpeg', jpeg.bytes.length],
       ]);
+      // The officer who signed for the case is its assignee, in the list and the filter.
+      expect(await backend.listCaseAssignees()).toContainEqual(expect.objectContaining({ name: expect.any(String) }));
+      const mine = await backend.listCases({ mine: true, text: (await backend.getCase(id))?.code as string });
+      expect(mine.rows.map((r) => [r.id, r.assigneeName !== null])).toEqual([[id, true]]);
       // Supabase keeps them in Storage, the embedded database in its rows.
       expect(photos.every((p) => (p.storagePath !== null) === (backend.kind === 'supabase'))).toBe(true);
       await signInAs('planner');

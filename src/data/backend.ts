@@ -387,6 +387,8 @@ export interface Backend {
   /** A photo's image, from the database or from Storage. */
   getCasePhotoImage(photo: Pick<CasePhoto, 'id' | 'mime' | 'storagePath'>): Promise<Blob>;
   listDepartments(): Promise<Department[]>;
+  /** The members who signed for cases the user may read (the assignee filter). */
+  listCaseAssignees(): Promise<{ userId: string; name: string }[]>;
   /** The whistles of a case (吹哨报到) with the departments summoned. */
   listCaseWhistles(caseId: string): Promise<CaseWhistle[]>;
   /** Summons departments to an open case, each to acknowledge within `ackHours` working hours (command centre, admins). */

@@ -110,6 +110,7 @@ export const RPC_NAMES = [
   'set_scorecard_rule',
   'case_photos',
   'case_photo_data',
+  'case_assignees',
 ] as const;
 export type RpcName = (typeof RPC_NAMES)[number];
 
@@ -190,6 +191,7 @@ type Reads = Pick<
   | 'reportCase'
   | 'transitionCase'
   | 'getCasePhotos'
+  | 'listCaseAssignees'
   | 'getCasePhotoImage'
   | 'listDepartments'
   | 'listCaseWhistles'
@@ -378,6 +380,7 @@ export function rpcReads(transport: RpcTransport): Reads {
       return new Blob([base64ToBytes(data) as Uint8Array<ArrayBuffer>], { type: photo.mime });
     },
     listDepartments: () => transport.rpc<Department[]>('list_departments', {}),
+    listCaseAssignees: () => transport.rpc<{ userId: string; name: string }[]>('case_assignees', {}),
     listCaseWhistles: (caseId) => transport.rpc<CaseWhistle[]>('case_whistles', { p_case: caseId }),
     blowWhistle: async (caseId, departmentIds, note, ackHours = 2) => {
       await transport.rpc('blow_whistle', { p_case: caseId, p_departments: departmentIds, p_note: note, p_ack_hours: ackHours });

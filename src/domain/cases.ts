@@ -74,6 +74,10 @@ export interface CaseFilter {
   to?: string;
   /** Part of the case's code or description. */
   text?: string;
+  /** The member who signed for the case (签收, the assignee while in progress and after). */
+  assignee?: string;
+  /** Only the cases the user reported or took a step on. */
+  mine?: boolean;
   /** 'deadline': open cases first, nearest deadline first (default); 'reported': newest first. */
   sort?: 'deadline' | 'reported';
 }
@@ -95,6 +99,11 @@ export interface CaseSummary {
   deadlineAt: string | null;
   overdue: boolean;
   lngLat: LngLat;
+  /** Who signed for it (in progress and after), by name. */
+  assigneeName: string | null;
+  /** The version the list saw (a step taken from the list is refused if it moved since). */
+  version: number;
+  proposedDepartmentId: string | null;
 }
 
 /** Cases as columns for the map's layer, oldest first. */

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Backend } from '../data/backend';
+import { type Backend, BackendError } from '../data/backend';
 import {
   CASE_SOURCES,
   CASE_STATES,
@@ -75,6 +75,12 @@ export function CasesPanel(props: CasesPanelProps) {
   const [toDay, setToDay] = useState('');
   const [moreFilters, setMoreFilters] = useState(false);
   const [reload, setReload] = useState(0);
+  const [assignees, setAssignees] = useState<{ userId: string; name: string }[]>([]);
+  // Dispatching from the list: the registered cases ticked, and where they go ('' = each to its proposed department).
+  const [ticked, setTicked] = useState<Set<string>>(new Set());
+  const [dispatchTo, setDispatchTo] = useState('');
+  const [dispatching, setDispatching] = useState(false);
+  const [dispatchResult, setDispatchResult] = useState<string | null>(null);
 
   useEffect(() => {
     if (request) setView(request.kind === 'case' ? { kind: 'case', id: request.id } : { kind: 'report', draft: request.draft });
@@ -109,7 +115,20 @@ export function CasesPanel(props: CasesPanelProps) {
     };
   }, [backend, errorText]);
 
-  const extraFilters = [filter.areaCode, cell.trim(), fromDay, toDay].filter(Boolean).length;
+  // Who signed for cases, for the assignee filter (once the extra filters are opened).
+  useEffect(() => {
+    if (!moreFilters || role === 'anon') return;
+    let live = true;
+    backend.listCaseAssignees().then(
+      (a) => live && setAssignees(a),
+      (e: unknown) => live && setError(errorText(e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [backend, errorText, moreFilters, role]);
+
+  const extraFilters = [filter.areaCode, cell.trim(), fromDay, toDay, filter.assignee, filter.mine].filter(Boolean).length;
   const cellCode = /^\d{15}$/.test(cell.trim()) ? (cell.trim() as CellCode) : undefined;
   const effectiveFilter = useCallback((): CaseFilter => {
     const states = stateChoice === 'all' ? undefined : stateChoice === 'open' ? [...OPEN_CASE_STATES] : [stateChoice];
@@ -143,6 +162,7 @@ export function CasesPanel(props: CasesPanelProps) {
             if (!live) return;
             setList(l);
             setError(null);
+            setTicked(new Set());
           },
           (e: unknown) => live && setError(errorText(e)),
         )
@@ -170,6 +190,37 @@ export function CasesPanel(props: CasesPanelProps) {
   const set = (patch: Partial<CaseFilter>) => setFilter((f) => ({ ...f, ...patch }));
   const departmentName = (id: string | null) => departments.find((d) => d.id === id)?.name ?? id ?? '';
   const canReport = role === 'admin' || role === 'command' || role === 'worker';
+  const canDispatch = role === 'admin' || role === 'command';
+  const dispatchable = (c: CaseSummary) => canDispatch && c.state === 'registered';
+
+  /**
+   * Dispatches the ticked cases, each in its own step against the version the list showed, to the
+   * chosen department or each to the one the routing rules propose; says what went and what not.
+   */
+  const dispatchTicked = async () => {
+    const chosen = list?.rows.filter((c) => ticked.has(c.id)) ?? [];
+    setDispatching(true);
+    setDispatchResult(null);
+    const failed: string[] = [];
+    let sent = 0;
+    for (const c of chosen) {
+      const to = dispatchTo || c.proposedDepartmentId;
+      if (!to) {
+        failed.push(t('cases.dispatch.noProposal', { code: c.code }));
+        continue;
+      }
+      try {
+        await backend.transitionCase(c.id, 'dispatch', { departmentId: to, expectedVersion: c.version });
+        sent++;
+      } catch (e) {
+        failed.push(`${c.code}: ${e instanceof BackendError && e.code === 'conflict' ? t('cases.conflict') : errorText(e)}`);
+      }
+    }
+    setDispatching(false);
+    setDispatchResult([t('cases.dispatch.done', { n: sent }), ...failed].join('\n'));
+    if (sent > 0) props.onChanged();
+    setReload((n) => n + 1);
+  };
 
   return (
     <section className="panel cases-panel" aria-label={t('cases.title')} data-testid="cases-panel">
@@ -373,6 +424,31 @@ export function CasesPanel(props: CasesPanelProps) {
                   />
                 </label>
                 <label className="case-field">
+                  {t('cases.filter.assignee')}
+                  <select
+                    className="case-input"
+                    value={filter.assignee ?? ''}
+                    onChange={(e) => set({ assignee: e.target.value || undefined })}
+                    data-testid="cases-assignee"
+                  >
+                    <option value="">{t('cases.filter.anyAssignee')}</option>
+                    {assignees.map((a) => (
+                      <option key={a.userId} value={a.userId}>
+                        {a.name || a.userId}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+                <label className="case-field case-check">
+                  <input
+                    type="checkbox"
+                    checked={filter.mine ?? false}
+                    onChange={(e) => set({ mine: e.target.checked || undefined })}
+                    data-testid="cases-mine"
+                  />
+                  {t('cases.filter.mine')}
+                </label>
+                <label className="case-field">
                   {t('cases.filter.to')}
                   <input
                     className="case-input"
@@ -450,9 +526,67 @@ export function CasesPanel(props: CasesPanelProps) {
             )}
           </div>
           {list && list.rows.length === 0 && <p className="muted">{t('cases.empty')}</p>}
+          {canDispatch && list?.rows.some(dispatchable) && (
+            <div className="case-dispatch-bar" data-testid="cases-dispatch">
+              <label className="case-check">
+                <input
+                  type="checkbox"
+                  checked={list.rows.filter(dispatchable).every((c) => ticked.has(c.id))}
+                  onChange={(e) => setTicked(new Set(e.target.checked ? list.rows.filter(dispatchable).map((c) => c.id) : []))}
+                  data-testid="cases-tick-all"
+                />
+                {t('cases.dispatch.tickAll', { n: list.rows.filter(dispatchable).length })}
+              </label>
+              <select
+                className="case-input"
+                value={dispatchTo}
+                onChange={(e) => setDispatchTo(e.target.value)}
+                aria-label={t('cases.department')}
+                data-testid="cases-dispatch-to"
+              >
+                <option value="">{t('cases.dispatch.proposed')}</option>
+                {departments.map((d) => (
+                  <option key={d.id} value={d.id}>
+                    {d.name}
+                  </option>
+                ))}
+              </select>
+              <button
+                type="button"
+                className="btn primary"
+                disabled={ticked.size === 0 || dispatching}
+                onClick={() => void dispatchTicked()}
+                data-testid="cases-dispatch-submit"
+              >
+                {t('cases.dispatch.submit', { n: ticked.size })}
+              </button>
+            </div>
+          )}
+          {dispatchResult && (
+            <p className="form-ok case-dispatch-result" role="status" data-testid="cases-dispatch-result">
+              {dispatchResult}
+            </p>
+          )}
           <ul className="case-list" data-testid="case-list">
             {list?.rows.map((c) => (
-              <li key={c.id}>
+              <li key={c.id} className={dispatchable(c) ? 'case-item tickable' : 'case-item'}>
+                {dispatchable(c) && (
+                  <input
+                    type="checkbox"
+                    className="case-tick"
+                    checked={ticked.has(c.id)}
+                    onChange={(e) =>
+                      setTicked((s) => {
+                        const next = new Set(s);
+                        if (e.target.checked) next.add(c.id);
+                        else next.delete(c.id);
+                        return next;
+                      })
+                    }
+                    aria-label={t('cases.dispatch.tick', { code: c.code })}
+                    data-testid="case-tick"
+                  />
+                )}
                 <button
                   type="button"
                   onClick={() => {
@@ -471,6 +605,10 @@ export function CasesPanel(props: CasesPanelProps) {
                   <span className="case-row-mid">
                     {categoryLabel(c.category, i18n.language)} · {t(`cases.source.${c.source}`)}
                     {c.departmentId && ` · ${c.departmentName ?? departmentName(c.departmentId)}`}
+                    {c.assigneeName && ` · ${t('cases.assignee', { name: c.assigneeName })}`}
+                    {dispatchable(c) && c.proposedDepartmentId && (
+                      <span className="muted"> · {t('cases.proposed', { name: departmentName(c.proposedDepartmentId) })}</span>
+                    )}
                   </span>
                   <span className="case-row-bottom muted">
                     {c.deadlineAt && OPEN_CASE_STATES.includes(c.state)

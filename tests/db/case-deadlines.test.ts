@@ -217,6 +217,39 @@ describeEachDatabase('cases: deadlines in working hours and routing', (db) => {
     });
   });
 
+  it('list_cases finds the cases a member signed for and the caller’s own; rows say their assignee, version and proposal', async () => {
+    await rolledBack(db(), async (tx) => {
+      await actAs(tx, id('command'));
+      const a = await report(tx, otherCell, '环境污染', 2);
+      const b = await report(tx, otherCell, '环境污染', 2);
+      for (const c of [a, b]) {
+        await step(tx, c.id, 'register');
+        await step(tx, c.id, 'dispatch', '', 'env');
+      }
+      await actAs(tx, ENV_OFFICER);
+      await step(tx, a.id, 'start');
+      const listed = async (filter: Record<string, unknown>) =>
+        (await listCases(tx, filter, 1000)).rows.filter((r) => [a.code, b.code].includes(r.code)) as (ListedCase & {
+          assigneeName: string | null;
+          version: number;
+        })[];
+      const officer = (await tx.query<{ n: string }>('select display_name n from members where user_id = $1', [ENV_OFFICER])).rows[0]?.n;
+      // Reported, registered, dispatched, signed for: version 4.
+      expect((await listed({ assignee: ENV_OFFICER })).map((r) => [r.code, r.assigneeName, r.version])).toEqual([[a.code, officer, 4]]);
+      expect((await listed({})).find((r) => r.code === b.code)?.assigneeName).toBeNull();
+      expect((await listed({ mine: true })).map((r) => r.code)).toEqual([a.code]);
+      expect((await failure(tx, () => listCases(tx, { assignee: 'someone' }))).message).toMatch(/assignee "someone" is not a member's id/);
+      // The command centre reported both: both are its own; it finds who signed for them by name.
+      await actAs(tx, id('command'));
+      expect((await listed({ mine: true })).map((r) => r.code).sort()).toEqual([a.code, b.code].sort());
+      const assignees = (await tx.query<{ a: { userId: string; name: string }[] }>('select case_assignees() a')).rows[0]?.a ?? [];
+      expect(assignees).toContainEqual({ userId: ENV_OFFICER, name: officer });
+      // Names come from the trace the caller may read: someone who reads no case sees no one.
+      await actAs(tx, '00000000-0000-4000-8000-0000000000ff');
+      expect((await tx.query<{ a: unknown[] }>('select case_assignees() a')).rows[0]?.a).toEqual([]);
+    });
+  });
+
   it('the demo cases went through the state machine: every step legal, the trace ending in the state, deadlines set', async () => {
     const { rows } = await db().query<{ problem: string }>(`
       select 'illegal step ' || t.action || ' from ' || t.from_state problem from case_trace t

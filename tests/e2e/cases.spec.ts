@@ -105,10 +105,21 @@ test('a case from report to evaluation: the worker reports, command dispatches, 
   await keepScreenshot(page, '30-case-list');
   await openCase(page, code);
   await step(page, 'register', '待派遣');
-  // The routing rules propose urban management for street vending; the dispatcher confirms.
+  // The routing rules propose urban management for street vending: the page's dispatch form has it
+  // chosen; the dispatcher sends it from the list instead, with the others waiting, each to its proposal.
   await page.getByTestId('case-action-dispatch').click();
   await expect(page.getByTestId('case-step-department')).toHaveValue('urban');
-  await page.getByTestId('case-step-submit').click();
+  await page.getByTestId('case-back').click();
+  await page.getByTestId('cases-state').selectOption('registered');
+  await page.getByTestId('cases-text').fill(code);
+  const row = page.locator('li', { has: page.locator(`[data-testid="case-row"][data-code="${code}"]`) });
+  await expect(row).toContainText('按派遣规则建议：城市管理局');
+  await row.getByTestId('case-tick').check();
+  await expect(page.getByTestId('cases-dispatch-to')).toHaveValue('');
+  await keepScreenshot(page, '30b-case-list-dispatch');
+  await page.getByTestId('cases-dispatch-submit').click();
+  await expect(page.getByTestId('cases-dispatch-result')).toHaveText('已派遣 1 件');
+  await openCase(page, code);
   await expect(page.getByTestId('case-state')).toHaveText('已派遣');
   await expect(page.getByTestId('case-department')).toContainText('城市管理局');
 
@@ -138,6 +149,7 @@ test('a case from report to evaluation: the worker reports, command dispatches, 
   await expect(trace.nth(0)).toContainText('王芳（网格员）');
   await expect(trace.nth(2)).toContainText('城市管理局');
   await expect(trace.nth(4)).toContainText('已劝离摊贩');
+  await expect(trace.nth(2)).toContainText('李强（指挥中心） → 城市管理局');
   // The photos stay with their steps: the report's and the answer's, each shown in full on a click.
   await expect(trace.nth(0).getByTestId('case-photo')).toHaveCount(1);
   await expect(trace.nth(4).getByTestId('case-photo')).toHaveAttribute('data-width', '800');
@@ -158,6 +170,14 @@ test('a case from report to evaluation: the worker reports, command dispatches, 
   await expect(page.getByTestId('photo-viewer-caption')).toContainText('第 2 / 2 张 · 处置后.jpg · 800 × 600');
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('photo-viewer')).toHaveCount(0);
+  // The officer who signed for it is its assignee: the list finds it by them.
+  await page.getByTestId('case-back').click();
+  await page.getByTestId('cases-more-filters').click();
+  await page.getByTestId('cases-assignee').selectOption({ label: '赵刚' });
+  await expect(page.locator(`[data-testid="case-row"][data-code="${code}"]`)).toContainText('经办 赵刚');
+  await page.getByTestId('cases-assignee').selectOption('');
+  await page.getByTestId('cases-more-filters').click();
+  await openCase(page, code);
   // On the map: the case layer draws the case where the page centred the map; a click on it opens it.
   await page.getByTestId('case-back').click();
   await page.getByTestId('layer-event').uncheck();
