@@ -9,6 +9,7 @@ import type { BootSnapshot } from '../data/boot-snapshot';
 import type { BackupSummary } from '../data/embedded/backup';
 import { dropSnapshots } from '../data/embedded/snapshot-store';
 import type { BBox, CellCode, PointKind } from '../domain/ids';
+import { feedKey } from '../domain/live';
 import type { PointColumns } from '../domain/records';
 import { convertForDisplay, convertPointsForDisplay } from '../geo/convert-for-display';
 import { fromWgs84, toWgs84 } from '../geo/crs-china';
@@ -35,6 +36,7 @@ import { useEditHistory } from './use-edit-history';
 import { useGridDrawing } from './use-grid-drawing';
 import { useHeatmap } from './use-heatmap';
 import { useInspector } from './use-inspector';
+import { LIVE_POLL_MS, useDataChanges, useLiveNow } from './use-live-now';
 import { usePoints } from './use-points';
 
 export interface AppProps {
@@ -53,6 +55,7 @@ const ClassifyPanel = lazy(() => import('../ui/classify-panel').then((m) => ({ d
 const GridEditPanel = lazy(() => import('../ui/grid-edit-panel').then((m) => ({ default: m.GridEditPanel })));
 const HeatPanel = lazy(() => import('../ui/heat-panel').then((m) => ({ default: m.HeatPanel })));
 const CasesPanel = lazy(() => import('../ui/cases-panel').then((m) => ({ default: m.CasesPanel })));
+const NowPanel = lazy(() => import('../ui/now-panel').then((m) => ({ default: m.NowPanel })));
 const ImportDialog = lazy(() => import('../ui/import-dialog').then((m) => ({ default: m.ImportDialog })));
 const BackupDialog = lazy(() => import('../ui/backup-dialog').then((m) => ({ default: m.BackupDialog })));
 /** Where a restore leaves its summary for the page that opens after it. */
@@ -103,6 +106,10 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
   /** Counts changes to cases made here: the case layer loads again. */
   const [casesVersion, setCasesVersion] = useState(0);
   const casePoints = useCasePoints(backend, session, ui.layers.cases, casesVersion, setMapError);
+  const [nowOpen, setNowOpen] = useState(false);
+  /** Counts the changes committed anywhere (this page's too): the live view loads again. */
+  const [changeSeq, setChangeSeq] = useState(0);
+  const live = useLiveNow(backend, session, nowOpen, changeSeq);
   const [problemsShown, setProblemsShown] = useState(false);
   /** What the editing panel draws over the cells (display coordinates). */
   const [overlay, setOverlay] = useState<FeatureCollection | null>(null);
@@ -177,14 +184,22 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
     }),
     [displayCells, displayCommunities, heat.hotspots, heat.bands, overlay],
   );
+  // What just happened, ringed on the map while the live view is open.
+  const highlights = useMemo(
+    () =>
+      nowOpen
+        ? [...live.fresh.values()].map((item) => ({ key: feedKey(item), kind: item.kind, lngLat: fromWgs84(item.lngLat, displayCrs) }))
+        : [],
+    [nowOpen, live.fresh, displayCrs],
+  );
   const model = useMemo(
     () =>
       renderModel(
         ui,
-        { points: displayPoints, cases: displayCases, labels, heat: heat.layer, shapes, vertexRings: drawing.vertexRings },
+        { points: displayPoints, cases: displayCases, labels, heat: heat.layer, shapes, vertexRings: drawing.vertexRings, highlights },
         zoom,
       ),
-    [ui, displayPoints, displayCases, labels, heat.layer, zoom, shapes, drawing.vertexRings],
+    [ui, displayPoints, displayCases, labels, heat.layer, zoom, shapes, drawing.vertexRings, highlights],
   );
   usePublishedData(displayCells, displayPoints);
 
@@ -193,6 +208,19 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
     reloadPoints(kind);
     district.reloadOverview().catch((error: unknown) => setMapError(errorText(t, error)));
   };
+
+  // What others commit (another tab; another user in supabase mode) reaches the map and the live view.
+  useDataChanges(
+    backend,
+    (topics) => {
+      hooks().changesHeard += 1;
+      if (topics.has('cases')) setCasesVersion((v) => v + 1);
+      if (topics.has('events') && points.event) reloadKind('event');
+      else if (topics.has('events') || topics.has('entities')) district.reloadOverview().catch(() => undefined);
+      if (topics.has('grid')) void district.reloadGrid();
+    },
+    () => setChangeSeq((n) => n + 1),
+  );
 
   /** Acts as another user, or signs out (null): nothing stays selected or open for editing. */
   const switchSession = async (request: SignInRequest | null) => {
@@ -255,6 +283,7 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
               onClick={() => {
                 setClassifyShow(null);
                 setCasesOpen(false);
+                setNowOpen(false);
                 setClassifyOpen((o) => !o);
               }}
               aria-pressed={classifyOpen}
@@ -263,12 +292,28 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
               {t('classify.open')}
             </button>
           )}
+          {backend && session && (session.role === 'admin' || session.role === 'command') && (
+            <button
+              type="button"
+              className={`header-action${nowOpen ? ' active' : ''}`}
+              onClick={() => {
+                setClassifyOpen(false);
+                setCasesOpen(false);
+                setNowOpen((o) => !o);
+              }}
+              aria-pressed={nowOpen}
+              data-testid="now-open"
+            >
+              {t('now.open')}
+            </button>
+          )}
           {backend && session && session.role !== 'anon' && (
             <button
               type="button"
               className={`header-action${casesOpen ? ' active' : ''}`}
               onClick={() => {
                 setClassifyOpen(false);
+                setNowOpen(false);
                 setCasesRequest(null);
                 setCasesOpen((o) => !o);
               }}
@@ -310,6 +355,7 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
                 // A case on the map opens on its page in the cases panel.
                 if (selection?.type === 'case') {
                   setClassifyOpen(false);
+                  setNowOpen(false);
                   setCasesRequest({ kind: 'case', id: selection.id });
                   setCasesOpen(true);
                 }
@@ -414,6 +460,31 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
               />
             </Suspense>
           )}
+          {nowOpen && backend && session && !ui.editing && (
+            <Suspense fallback={<PanelLoading />}>
+              <NowPanel
+                now={live.now}
+                updatedAt={live.updatedAt}
+                error={live.error}
+                fresh={live.fresh}
+                pushed={live.pushed}
+                staleAfterMs={3 * LIVE_POLL_MS}
+                onCell={(c) => {
+                  controller.current?.jumpTo(fromWgs84(c.lngLat, displayCrs), 16);
+                  dispatch({ type: 'select', selection: { type: 'cell', code: c.code as CellCode } });
+                }}
+                onItem={(item) => {
+                  controller.current?.jumpTo(fromWgs84(item.lngLat, displayCrs), 17);
+                  if (item.caseId) {
+                    setNowOpen(false);
+                    setCasesRequest({ kind: 'case', id: item.caseId });
+                    setCasesOpen(true);
+                  } else if (item.kind === 'event') dispatch({ type: 'select', selection: { type: 'point', kind: 'event', id: item.id } });
+                }}
+                onClose={() => setNowOpen(false)}
+              />
+            </Suspense>
+          )}
           {inspector && !ui.editing && (
             <Inspector
               content={inspector}
@@ -430,6 +501,7 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
                 session && ['admin', 'command', 'worker'].includes(session.role)
                   ? (from) => {
                       setClassifyOpen(false);
+                      setNowOpen(false);
                       setCasesRequest({ kind: 'report', draft: caseDraft(from, cells) });
                       setCasesOpen(true);
                     }

@@ -28,6 +28,10 @@ export interface TestHooks {
   mapSettled(): boolean;
   /** How many cases the map holds for drawing and picking. */
   casesOnMap(): number;
+  /** How many places the map rings as just happened (the live view). */
+  highlightsOnMap(): number;
+  /** How many changes committed elsewhere (another tab, another user) this page has heard. */
+  changesHeard: number;
   /** Where the map looks: its zoom and the box in view (display coordinates). */
   view(): { zoom: number; bounds: BBox } | null;
   /** How many features a map source holds now (app-isobands, app-hotspots, app-overlay, app-vertices …). */
@@ -66,6 +70,8 @@ export function hooks(): TestHooks {
     drawReady: () => false,
     mapSettled: () => false,
     casesOnMap: () => 0,
+    highlightsOnMap: () => 0,
+    changesHeard: 0,
     view: () => null,
     sourceFeatures: async () => 0,
     flyTo: () => undefined,
@@ -115,6 +121,7 @@ export function publishMap(c: MapController | null): void {
   hooks().drawReady = () => c?.drawReady ?? false;
   hooks().mapSettled = () => c?.settled ?? false;
   hooks().casesOnMap = () => c?.casesOnMap ?? 0;
+  hooks().highlightsOnMap = () => c?.highlightsOnMap ?? 0;
   hooks().sourceFeatures = async (source) => (await c?.sourceFeatures(source)) ?? 0;
   hooks().view = () => c?.view() ?? null;
 }

@@ -686,6 +686,33 @@ export function backendContract(name: string, make: () => Promise<ContractSubjec
       expect(image.type).toBe('image/png');
     });
 
+    it("gives the command centre the live view: a case reported counts today and leads the feed; the worker's view is of their cells", async (ctx) => {
+      if (!subject) return ctx.skip();
+      await signInAs('command');
+      const before = await backend.getLiveNow();
+      const { id, code } = await backend.reportCase({
+        source: 'hotline',
+        category: '占道经营',
+        severity: 2,
+        description: '早市占道',
+        lngLat: [112.92, 28.19],
+      });
+      const now = await backend.getLiveNow(10);
+      expect(now.casesToday).toBe(before.casesToday + 1);
+      expect(now.openCases).toBe(before.openCases + 1);
+      expect(now.feed.length).toBeLessThanOrEqual(10);
+      expect(now.feed.find((f) => f.caseId === id)).toMatchObject({
+        kind: 'case',
+        caseCode: code,
+        action: 'report',
+        lngLat: [112.92, 28.19],
+      });
+      expect(Date.parse(now.asOf)).toBeGreaterThanOrEqual(Date.parse(before.asOf));
+      await signInAs('worker');
+      const worker = await backend.getLiveNow();
+      expect(worker.openCases).toBeLessThan(now.openCases);
+    });
+
     it('gives a signed-out caller nothing', async (ctx) => {
       if (!subject) return ctx.skip();
       const session = await backend.signOut();

@@ -24,6 +24,7 @@ import type {
 } from '../domain/cases';
 import type { RuleSet } from '../domain/classify';
 import type { AppRole, BBox, CellClass, CellCode, CommunityCode, EntityKind, LngLat, PointKind } from '../domain/ids';
+import type { LiveNow } from '../domain/live';
 import type { CasePhoto, PhotoFile } from '../domain/photos';
 import type {
   AdminAreaProperties,
@@ -39,6 +40,7 @@ import type {
   PointColumns,
 } from '../domain/records';
 import type { BackupSummary } from './embedded/backup';
+import type { SubscribeChanges } from './live-changes';
 
 /** Something the search box found, with where it is (WGS-84). */
 export interface SearchHit {
@@ -253,6 +255,12 @@ export interface Backend {
   readonly kind: 'embedded' | 'supabase';
   /** The embedded database's backup and restore; absent in supabase mode. */
   readonly databaseFile?: DatabaseFile;
+  /**
+   * Listens to changes committed to the database by anyone the caller may hear of (the other
+   * tabs of this browser in the embedded mode; every user through Realtime in supabase mode);
+   * absent where nothing tells (the tests' direct backends).
+   */
+  readonly subscribeChanges?: SubscribeChanges;
   getSession(): Promise<Session>;
   /** Members a user may act as without a password (embedded demo only; empty on Supabase). */
   listDemoMembers(): Promise<Session[]>;
@@ -425,6 +433,9 @@ export interface Backend {
   getScorecards(group: ScorecardGroup, from: string, to: string): Promise<Scorecards>;
   /** Sets a rate's weight in a group's score (null: it no longer counts); command centre and admins. */
   setScorecardRule(group: ScorecardGroup, metric: ScorecardMetric, weight: number | null): Promise<void>;
+
+  /** The command centre's "now" of what the caller may read: counters, the cells of highest risk, the latest `feedLimit` (30) changes. */
+  getLiveNow(feedLimit?: number): Promise<LiveNow>;
 
   // Open311 GeoReport v2 over cases (README: "Open311"): the shapes of the specification.
   open311Services(): Promise<Open311Service[]>;

@@ -8,6 +8,29 @@ import type { SqlClient } from './sql-client';
  * Returns the function's single result value.
  */
 export async function rpcAsUser<T>(client: SqlClient, userId: string | null, fn: RpcName, args: Record<string, unknown>): Promise<T> {
+  return (await callAsUser<T>(client, userId, fn, args, false)).result;
+}
+
+/**
+ * Returns what rpcAsUser returns and whether the call wrote anything (its transaction was given
+ * an id: PostgreSQL assigns one at the first write, and only then), for telling the live views.
+ */
+export function rpcAsUserWrote<T>(
+  client: SqlClient,
+  userId: string | null,
+  fn: RpcName,
+  args: Record<string, unknown>,
+): Promise<{ result: T; wrote: boolean }> {
+  return callAsUser<T>(client, userId, fn, args, true);
+}
+
+async function callAsUser<T>(
+  client: SqlClient,
+  userId: string | null,
+  fn: RpcName,
+  args: Record<string, unknown>,
+  askWrote: boolean,
+): Promise<{ result: T; wrote: boolean }> {
   if (!RPC_NAMES.includes(fn)) throw new Error(`unknown function "${fn}"`);
   const names = Object.keys(args);
   for (const name of names) {
@@ -22,7 +45,10 @@ export async function rpcAsUser<T>(client: SqlClient, userId: string | null, fn:
       return typeof v === 'object' && v !== null ? JSON.stringify(v) : v;
     });
     const { rows } = await tx.query<{ result: T }>(call, params);
-    return (rows[0]?.result ?? null) as T;
+    const result = (rows[0]?.result ?? null) as T;
+    if (!askWrote) return { result, wrote: false };
+    const wrote = await tx.query<{ wrote: boolean }>('select pg_current_xact_id_if_assigned() is not null as wrote');
+    return { result, wrote: wrote.rows[0]?.wrote === true };
   });
 }
 

@@ -15,6 +15,7 @@ import type {
   Scorecards,
 } from '../domain/cases';
 import type { CellCode, CommunityCode, EntityKind, PointKind } from '../domain/ids';
+import type { LiveNow } from '../domain/live';
 import {
   base64ToBytes,
   bytesToBase64,
@@ -111,6 +112,7 @@ export const RPC_NAMES = [
   'case_photos',
   'case_photo_data',
   'case_assignees',
+  'live_now',
 ] as const;
 export type RpcName = (typeof RPC_NAMES)[number];
 
@@ -216,6 +218,7 @@ type Reads = Pick<
   | 'setComplaintRateRules'
   | 'getScorecards'
   | 'setScorecardRule'
+  | 'getLiveNow'
 >;
 
 /** Returns the read methods of a Backend, implemented once over any RpcTransport. */
@@ -437,6 +440,7 @@ export function rpcReads(transport: RpcTransport): Reads {
       await transport.rpc('set_complaint_rate_rules', { p_rules: rules });
     },
     getScorecards: (group, from, to) => transport.rpc<Scorecards>('case_scorecards', { p_group: group, p_from: from, p_to: to }),
+    getLiveNow: (feedLimit = 30) => transport.rpc<LiveNow>('live_now', { p_feed_limit: feedLimit }),
     setScorecardRule: async (group, metric, weight) => {
       await transport.rpc('set_scorecard_rule', { p_group: group, p_metric: metric, p_weight: weight });
     },

@@ -7,7 +7,14 @@ import type { PointColumns } from '../domain/records';
 import { CASE_GROUP_COLORS, CASE_OVERDUE_COLOR, caseStateGroup } from '../state/palettes';
 import type { Selection } from '../state/ui-state';
 import { interleavePositions, pointColors } from './layers/point-style';
-import type { LabelModel, RenderModel } from './render-model';
+import type { LabelModel, LiveHighlight, RenderModel } from './render-model';
+
+/** Rings of the live view: events amber, case steps blue, whistles magenta (apart from the class and state colours). */
+const HIGHLIGHT_COLORS: Record<LiveHighlight['kind'], [number, number, number]> = {
+  event: [245, 158, 11],
+  case: [37, 99, 235],
+  whistle: [219, 39, 119],
+};
 
 const LABEL_FONTS = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif';
 
@@ -41,6 +48,11 @@ export class DeckOverlay {
   /** How many cases the overlay's layers hold (and a click can pick). */
   get casesShown(): number {
     return this.model?.cases?.points.ids.length ?? 0;
+  }
+
+  /** How many places the overlay rings as just happened. */
+  get highlightsShown(): number {
+    return this.model?.highlights.length ?? 0;
   }
 
   private bufferFor(points: PointColumns): PointBuffers {
@@ -160,6 +172,23 @@ export class DeckOverlay {
         }),
       );
     }
+    if (model.highlights.length > 0)
+      layers.push(
+        new ScatterplotLayer<LiveHighlight>({
+          id: 'live-highlights',
+          data: model.highlights,
+          getPosition: (d) => d.lngLat,
+          radiusUnits: 'pixels',
+          getRadius: 15,
+          filled: true,
+          getFillColor: (d) => [...HIGHLIGHT_COLORS[d.kind], 60],
+          stroked: true,
+          lineWidthUnits: 'pixels',
+          getLineWidth: 3,
+          getLineColor: (d) => [...HIGHLIGHT_COLORS[d.kind], 255],
+          pickable: false,
+        }),
+      );
     layers.push(
       new TextLayer<LabelModel>({
         id: 'labels',

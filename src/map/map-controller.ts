@@ -310,6 +310,11 @@ export class MapController {
     return this.deck?.casesShown ?? 0;
   }
 
+  /** How many places the map rings as just happened (the live view's new events and cases). */
+  get highlightsOnMap(): number {
+    return this.deck?.highlightsShown ?? 0;
+  }
+
   /** How many features a source of the map holds now (for tests). */
   async sourceFeatures(source: string): Promise<number> {
     const s = this.map.getSource(source) as { getData?: () => Promise<{ features?: unknown[] }> } | undefined;

@@ -44,6 +44,15 @@ export interface MapData {
   shapes: MapShapes;
   /** The rings of the cell being edited: their vertices (and edge middles) become draggable handles. */
   vertexRings: readonly (readonly LngLat[])[];
+  /** What just happened (the live view's new events and cases), ringed for a moment (display coordinates). */
+  highlights?: readonly LiveHighlight[];
+}
+
+/** A place the live view rings for a moment: a new event, a case's step, a whistle. */
+export interface LiveHighlight {
+  key: string;
+  kind: 'event' | 'case' | 'whistle';
+  lngLat: LngLat;
 }
 
 export interface PointLayerModel {
@@ -75,9 +84,12 @@ export interface RenderModel {
   selectedPoint: { kind: PointKind; id: string } | null;
   /** Cases over the points, coloured by state, overdue ringed; null when off. */
   cases: { points: CasePoints; radiusPixels: number; selectedId: string | null } | null;
+  /** Rings over what just happened, whatever layers are on. */
+  highlights: readonly LiveHighlight[];
 }
 
 const NO_RINGS: readonly (readonly LngLat[])[] = [];
+const NO_HIGHLIGHTS: readonly LiveHighlight[] = [];
 
 const LABEL_ZOOMS: Record<LabelModel['rank'], [number, number, number]> = {
   // [min zoom, max zoom, size in pixels]
@@ -136,5 +148,6 @@ export function renderModel(state: UiState, data: MapData, zoom: number): Render
             selectedId: selection?.type === 'case' ? selection.id : null,
           }
         : null,
+    highlights: data.highlights ?? NO_HIGHLIGHTS,
   };
 }

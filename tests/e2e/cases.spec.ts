@@ -2,18 +2,9 @@ import { readFileSync } from 'node:fs';
 import { expect, type Page, test } from '@playwright/test';
 import ExcelJS from 'exceljs';
 import type { FeatureCollection, MultiPolygon } from 'geojson';
-import { collectErrors, keepScreenshot, waitForCells } from './helpers';
+import { actAs, collectErrors, keepScreenshot, waitForCells } from './helpers';
 
 type Features = FeatureCollection<MultiPolygon, { code: string; community_code?: string }>;
-
-/** Acts as another demo member; the cases panel, if open, starts again for them. */
-async function actAs(page: Page, label: string): Promise<void> {
-  const select = page.getByTestId('session-select');
-  const userId = (await select.locator('option', { hasText: label }).getAttribute('value')) as string;
-  await select.selectOption({ label });
-  // The menu shows the member once the session has changed (the select is controlled by it).
-  await expect(select).toHaveValue(userId);
-}
 
 /** Opens the cases panel (closed first if open) and the case with `code` from its list. */
 async function openCase(page: Page, code: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import type { Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 
 export const SCREENSHOT_DIR = 'tests/e2e/screenshots';
 
@@ -124,4 +124,13 @@ export async function pickCellForEditing(page: Page, i: number) {
   await page.mouse.click(centre.x, centre.y);
   await page.getByTestId('edit-picked').filter({ hasText: cell.code }).waitFor();
   return cell;
+}
+
+/** Acts as another demo member; the cases panel, if open, starts again for them. */
+export async function actAs(page: Page, label: string): Promise<void> {
+  const select = page.getByTestId('session-select');
+  const userId = (await select.locator('option', { hasText: label }).getAttribute('value')) as string;
+  await select.selectOption({ label });
+  // The menu shows the member once the session has changed (the select is controlled by it).
+  await expect(select).toHaveValue(userId);
 }

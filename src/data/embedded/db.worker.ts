@@ -3,12 +3,17 @@
  * The embedded database: PGlite + PostGIS in a Web Worker, persisted in IndexedDB. The first
  * boot loads the prebuilt demo data directory; later boots reopen the IndexedDB copy and apply
  * any migrations added since. Every call runs as a user under row level security.
+ *
+ * Where the browser has shared workers, one worker serves every tab of the app (each connects
+ * its own port): the tabs share one database, and what one commits the others are told over a
+ * BroadcastChannel, so live views follow it. Elsewhere each tab has its own dedicated worker.
  */
 import { PGlite } from '@electric-sql/pglite';
 import * as Comlink from 'comlink';
+import { changeChannelName, changeTopics } from '../live-changes';
 import { migrate } from '../migrate';
 import type { RpcName } from '../rpc';
-import { rpcAsUser } from '../rpc-as-user';
+import { rpcAsUserWrote } from '../rpc-as-user';
 import { migrationsFromFiles, type SqlClient } from '../sql-client';
 import { BackupError, type BackupSummary, checkBackupArchive, summarizeBackup } from './backup';
 import type { BootProgress } from './boot-progress';
@@ -22,6 +27,21 @@ const migrationFiles = import.meta.glob('../../../supabase/migrations/*.sql', { 
 
 let db: PGlite | null = null;
 let client: SqlClient | null = null;
+
+/** The boot under way or done, which every tab that connects shares. */
+let booted: { name: string; done: Promise<{ reopened: boolean }> } | null = null;
+/** Who hears the boot's progress (one per tab), and the last progress, told to a tab that connects later. */
+const progressListeners = new Set<(p: BootProgress) => void>();
+let lastProgress: BootProgress | null = null;
+/** Where the tabs hear what was committed. */
+let changes: BroadcastChannel | null = null;
+
+function tellProgress(p: BootProgress): void {
+  lastProgress = p;
+  for (const listener of progressListeners) listener(p);
+  // Nothing more comes after the copy is whole: let the tabs' callbacks go.
+  if (p.stage === 'ready' && p.persisted) progressListeners.clear();
+}
 
 async function deleteStoredDatabase(name: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
@@ -77,44 +97,78 @@ async function persisted(instance: PGlite): Promise<void> {
 
 const migrations = () => migrationsFromFiles(migrationFiles);
 
+/**
+ * Opens the database named `name` in IndexedDB, creating it from `dataUrl` (a PGlite data
+ * directory tarball) when absent or unreadable, and applies pending migrations.
+ */
+async function bootDatabase(
+  options: { name: string; dataUrl: string; postgisUrl: string; fresh?: boolean },
+  onProgress: (p: BootProgress) => void,
+): Promise<{ reopened: boolean }> {
+  onProgress({ stage: 'check' });
+  if (options.fresh) await deleteStoredDatabase(options.name);
+  let reopened = await storedDatabaseExists(options.name);
+  const open = async (loadDataDir?: Blob) => {
+    onProgress({ stage: 'start', reopened: !loadDataDir });
+    return openStored(options.name, options.postgisUrl, loadDataDir);
+  };
+  try {
+    db = reopened ? await open() : await open(await download(options.dataUrl, onProgress));
+  } catch (error) {
+    if (!reopened) throw error;
+    await db?.close().catch(() => undefined);
+    await deleteStoredDatabase(options.name);
+    reopened = false;
+    db = await open(await download(options.dataUrl, onProgress));
+  }
+  client = pgliteClient(db);
+  onProgress({ stage: 'migrate', reopened });
+  await migrate(client, migrations());
+  // Writes to IndexedDB are relaxed (started after queries, not awaited). The database is ready
+  // for queries now; the full write of a first boot (80 MB, a second or two) goes on meanwhile,
+  // and says when it is done: a reload before that finds no whole copy and loads the demo again.
+  // PGlite's own syncToFs() does not wait under relaxed durability; its file system's does.
+  onProgress({ stage: 'ready', reopened, persisted: false });
+  void persisted(db).then(
+    () => onProgress({ stage: 'ready', reopened, persisted: true }),
+    () => undefined,
+  );
+  return { reopened };
+}
+
 const api = {
   /**
-   * Opens the database named `name` in IndexedDB, creating it from `dataUrl` (a PGlite data
-   * directory tarball) when absent or unreadable, and applies pending migrations.
+   * Boots the database named `name` (see bootDatabase), or joins the boot another tab started:
+   * `onProgress` hears the progress from where it is. `fresh` starts again from the demo.
    */
   async boot(
     options: { name: string; dataUrl: string; postgisUrl: string; fresh?: boolean },
     onProgress: (p: BootProgress) => void,
   ): Promise<{ reopened: boolean }> {
-    onProgress({ stage: 'check' });
-    if (options.fresh) await deleteStoredDatabase(options.name);
-    let reopened = await storedDatabaseExists(options.name);
-    const open = async (loadDataDir?: Blob) => {
-      onProgress({ stage: 'start', reopened: !loadDataDir });
-      return openStored(options.name, options.postgisUrl, loadDataDir);
-    };
-    try {
-      db = reopened ? await open() : await open(await download(options.dataUrl, onProgress));
-    } catch (error) {
-      if (!reopened) throw error;
-      await db?.close().catch(() => undefined);
-      await deleteStoredDatabase(options.name);
-      reopened = false;
-      db = await open(await download(options.dataUrl, onProgress));
+    progressListeners.add(onProgress);
+    if (booted && booted.name === options.name && !options.fresh) {
+      if (lastProgress) onProgress(lastProgress);
+      // A failed boot is tried again by the tab that asks next.
+      const done = booted.done;
+      try {
+        return await done;
+      } catch {
+        if (booted?.done === done) booted = null;
+        return api.boot(options, onProgress);
+      }
     }
-    client = pgliteClient(db);
-    onProgress({ stage: 'migrate', reopened });
-    await migrate(client, migrations());
-    // Writes to IndexedDB are relaxed (started after queries, not awaited). The database is ready
-    // for queries now; the full write of a first boot (80 MB, a second or two) goes on meanwhile,
-    // and says when it is done: a reload before that finds no whole copy and loads the demo again.
-    // PGlite's own syncToFs() does not wait under relaxed durability; its file system's does.
-    onProgress({ stage: 'ready', reopened, persisted: false });
-    void persisted(db).then(
-      () => onProgress({ stage: 'ready', reopened, persisted: true }),
-      () => undefined,
-    );
-    return { reopened };
+    if (booted) {
+      await booted.done.catch(() => undefined);
+      await db?.close().catch(() => undefined);
+      db = null;
+      client = null;
+    }
+    lastProgress = null;
+    changes?.close();
+    changes = new BroadcastChannel(changeChannelName(options.name));
+    const done = bootDatabase(options, tellProgress);
+    booted = { name: options.name, done };
+    return done;
   },
 
   /** Returns the whole database as a file (a gzipped data directory) that `restore` takes back. */
@@ -165,11 +219,16 @@ const api = {
     return summary;
   },
 
-  /** Calls a SQL function as `userId` (null: anon) and returns its result. */
-  async rpc(userId: string | null, fn: RpcName, args: Record<string, unknown>): Promise<unknown> {
+  /**
+   * Calls a SQL function as `userId` (null: anon) and returns its result. When it wrote, every
+   * tab hears what it touched; `tab` names the caller's, which knows already.
+   */
+  async rpc(userId: string | null, fn: RpcName, args: Record<string, unknown>, tab?: string): Promise<unknown> {
     if (!client) throw new Error('the embedded database is not booted yet');
     try {
-      return await rpcAsUser(client, userId, fn, args);
+      const { result, wrote } = await rpcAsUserWrote(client, userId, fn, args);
+      if (wrote) changes?.postMessage({ topics: changeTopics(fn, args), tab });
+      return result;
     } catch (error) {
       // Comlink sends an Error with its message only: send the SQLSTATE and DETAIL along as a
       // plain object, so the page can tell a conflict or a refusal from a failure.
@@ -181,4 +240,13 @@ const api = {
 
 export type DbWorkerApi = typeof api;
 
-Comlink.expose(api);
+// A shared worker gets a port per tab that connects; a dedicated one talks over itself.
+const scope = self as unknown as { onconnect?: ((event: MessageEvent) => void) | null };
+if ('onconnect' in scope) {
+  scope.onconnect = (event) => {
+    const port = event.ports[0];
+    if (port) Comlink.expose(api, port);
+  };
+} else {
+  Comlink.expose(api);
+}

@@ -1,0 +1,121 @@
+import { useEffect, useRef, useState } from 'react';
+import type { Backend, Session } from '../data/backend';
+import type { ChangeTopic, DataChange } from '../data/live-changes';
+import { feedKey, type LiveFeedItem, type LiveNow, newFeedItems } from '../domain/live';
+
+/** How often the view loads again with nothing heard (deadlines pass, and a missed change is caught). */
+export const LIVE_POLL_MS = 30_000;
+/** How long what just happened stays highlighted in the feed and ringed on the map. */
+export const LIVE_HIGHLIGHT_MS = 10_000;
+/** Changes heard within this time are loaded together. */
+const CHANGE_SETTLE_MS = 250;
+
+/**
+ * Calls `onChange` with the topics of changes committed by others (other tabs, other users),
+ * gathered over a moment; `onAny` hears every change, this page's included. Nothing where the
+ * backend does not tell.
+ */
+export function useDataChanges(
+  backend: Backend | null,
+  onChange: (topics: ReadonlySet<ChangeTopic>) => void,
+  onAny: (change: DataChange) => void,
+): void {
+  const handlers = useRef({ onChange, onAny });
+  handlers.current = { onChange, onAny };
+  useEffect(() => {
+    if (!backend?.subscribeChanges) return;
+    let pending = new Set<ChangeTopic>();
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const stop = backend.subscribeChanges((change) => {
+      handlers.current.onAny(change);
+      if (change.own) return;
+      for (const topic of change.topics) pending.add(topic);
+      timer ??= setTimeout(() => {
+        const topics = pending;
+        pending = new Set();
+        timer = null;
+        handlers.current.onChange(topics);
+      }, CHANGE_SETTLE_MS);
+    });
+    return () => {
+      stop();
+      if (timer) clearTimeout(timer);
+    };
+  }, [backend]);
+}
+
+export interface LiveNowState {
+  now: LiveNow | null;
+  /** When the view was last loaded (ms since the epoch), or null. */
+  updatedAt: number | null;
+  /** The last load's failure, until one succeeds. */
+  error: unknown;
+  /** Feed items that came since the view opened, highlighted until they expire (by feedKey). */
+  fresh: ReadonlyMap<string, LiveFeedItem>;
+  /** Whether changes are heard as they are committed (else the view polls only). */
+  pushed: boolean;
+}
+
+/**
+ * The command centre's "now" while `open`: loaded at once, again `CHANGE_SETTLE_MS` after each
+ * committed change (`changeSeq` counts them) and every LIVE_POLL_MS. Items new to the feed stay
+ * in `fresh` for LIVE_HIGHLIGHT_MS.
+ */
+export function useLiveNow(backend: Backend | null, session: Session | null, open: boolean, changeSeq: number): LiveNowState {
+  const [state, setState] = useState<LiveNowState>({ now: null, updatedAt: null, error: null, fresh: new Map(), pushed: false });
+  const previous = useRef<LiveFeedItem[] | null>(null);
+  const [pollSeq, setPollSeq] = useState(0);
+  const user = session ? `${session.userId}/${session.role}` : null;
+
+  // A new user or a closed view starts over: nothing is new on the first load.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: user is the signal to start over.
+  useEffect(() => {
+    previous.current = null;
+    setState({ now: null, updatedAt: null, error: null, fresh: new Map(), pushed: Boolean(backend?.subscribeChanges) });
+  }, [backend, user, open]);
+
+  useEffect(() => {
+    if (!open) return;
+    const timer = setInterval(() => setPollSeq((n) => n + 1), LIVE_POLL_MS);
+    return () => clearInterval(timer);
+  }, [open]);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: changeSeq, pollSeq and user are the signals to load again.
+  useEffect(() => {
+    if (!open || !backend || !session || session.role === 'anon') return;
+    let live = true;
+    const timer = setTimeout(
+      () => {
+        backend
+          .getLiveNow()
+          .then((now) => {
+            if (!live) return;
+            const added = newFeedItems(previous.current, now.feed);
+            previous.current = now.feed;
+            setState((s) => {
+              const fresh = new Map(s.fresh);
+              for (const item of added) fresh.set(feedKey(item), item);
+              return { ...s, now, updatedAt: Date.now(), error: null, fresh };
+            });
+            if (added.length > 0)
+              setTimeout(() => {
+                setState((s) => {
+                  const fresh = new Map(s.fresh);
+                  for (const item of added) fresh.delete(feedKey(item));
+                  return { ...s, fresh };
+                });
+              }, LIVE_HIGHLIGHT_MS);
+          })
+          .catch((error: unknown) => live && setState((s) => ({ ...s, error })));
+        // The first load at once; after a change, once the changes heard together are in.
+      },
+      previous.current ? CHANGE_SETTLE_MS : 0,
+    );
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [backend, open, changeSeq, pollSeq, user]);
+
+  return state;
+}

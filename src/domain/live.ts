@@ -1,0 +1,66 @@
+import type { CellClass, LngLat } from './ids';
+
+/** One line of the live feed: an event recorded, a case's step, a whistle blown. */
+export interface LiveFeedItem {
+  kind: 'event' | 'case' | 'whistle';
+  /** The event's id, the trace row's or the whistle's (unique within its kind). */
+  id: string;
+  /** When it happened (ISO 8601). */
+  at: string;
+  category: string;
+  severity: number;
+  cellCode: string | null;
+  caseId: string | null;
+  caseCode: string | null;
+  /** A case step's action (report, dispatch, …), 'whistle', or null for an event. */
+  action: string | null;
+  /** The event's status or the case's state after the step. */
+  state: string;
+  lngLat: LngLat;
+}
+
+/** A cell among those of the highest risk index now. */
+export interface LiveTopCell {
+  code: string;
+  name: string;
+  class: CellClass;
+  communityName: string | null;
+  /** As the inspector shows it: the last 90 days' events by severity, halved every 30 days, plus hazard sites, per km². */
+  riskIndex: number;
+  events: number;
+  hazardSites: number;
+  lngLat: LngLat;
+}
+
+/** The command centre's "now": counters, the cells of highest risk and the latest changes, of what the caller may read. */
+export interface LiveNow {
+  asOf: string;
+  dayStart: string;
+  monthStart: string;
+  eventsToday: number;
+  casesToday: number;
+  openCases: number;
+  openByClass: Record<CellClass | 'none', number>;
+  /** Open cases past their deadline, by state. */
+  overdueByStage: Partial<Record<string, number>>;
+  whistlesAwaiting: number;
+  whistlesMissed: number;
+  complaintRates: { complaints: number; responseRate: number | null; resolutionRate: number | null; satisfactionRate: number | null };
+  topCells: LiveTopCell[];
+  feed: LiveFeedItem[];
+}
+
+/** Returns the key of a feed item, unique across kinds (for telling the new ones). */
+export const feedKey = (item: Pick<LiveFeedItem, 'kind' | 'id'>) => `${item.kind}:${item.id}`;
+
+/**
+ * Returns the items of `next` that `previous` did not have, newest first: what the live view
+ * highlights. Nothing is new on the first load (previous null).
+ */
+export function newFeedItems(previous: readonly LiveFeedItem[] | null, next: readonly LiveFeedItem[]): LiveFeedItem[] {
+  if (!previous) return [];
+  const known = new Set(previous.map(feedKey));
+  // An item older than everything the previous feed held fell off its end, and is not new.
+  const oldest = previous.length > 0 ? Math.min(...previous.map((i) => Date.parse(i.at))) : Number.NEGATIVE_INFINITY;
+  return next.filter((i) => !known.has(feedKey(i)) && Date.parse(i.at) >= oldest);
+}

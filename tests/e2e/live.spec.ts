@@ -1,0 +1,87 @@
+import { expect, type Page, test } from '@playwright/test';
+import type { FeatureCollection, MultiPolygon } from 'geojson';
+import { actAs, collectErrors, keepScreenshot, waitForCells } from './helpers';
+
+type Features = FeatureCollection<MultiPolygon, { code: string }>;
+
+const counter = async (page: Page, testId: string) =>
+  Number((await page.getByTestId(testId).locator('strong').textContent())?.replace(/\D/g, ''));
+
+test("two tabs of one browser share the database: a case reported in one reaches the other's live view, feed and map without reload", async ({
+  page,
+  context,
+}) => {
+  const errors = collectErrors(page);
+  await page.goto('/');
+  await waitForCells(page);
+  await actAs(page, '指挥中心 · 李强');
+  await page.getByTestId('now-open').click();
+  await expect(page.getByTestId('now-freshness')).toContainText('实时 · 更新于');
+  await expect(page.getByTestId('now-top').locator('li')).toHaveCount(5);
+  const casesToday = await counter(page, 'now-cases-today');
+  const open = await counter(page, 'now-open');
+
+  // The second tab: the same browser, so the same database (no second boot from the demo).
+  const other = await context.newPage();
+  const otherErrors = collectErrors(other);
+  await other.goto('/');
+  await waitForCells(other);
+  await actAs(other, '网格员 · 王芳');
+  const cells = (await (await other.request.get('/demo/cells.geojson')).json()) as Features;
+  const workerCells = await other.evaluate(() => window.__gridatlas?.cellAt(0)?.code ?? null);
+  const cell = workerCells ?? (cells.features[0]?.properties.code as string);
+  await other.getByTestId('search-input').fill(cell);
+  await expect(other.getByTestId('search-result').first()).toContainText(cell);
+  await other.getByTestId('search-input').press('Enter');
+  await expect(other.getByTestId('inspector-code')).toHaveText(cell);
+  await other.getByTestId('inspector-report-case').click();
+  await other.getByTestId('case-report-category').selectOption('占道经营');
+  await other.getByTestId('case-report-description').fill('商铺门前堆放杂物，占用盲道');
+  await other.getByTestId('case-report-submit').click();
+  await expect(other.getByTestId('case-state')).toHaveText('待立案');
+  const code = (await other.getByTestId('case-code').textContent()) as string;
+
+  // The command centre's tab follows without a reload: the counters, the feed (highlighted), a ring on the map.
+  await expect(page.getByTestId('now-cases-today').locator('strong')).toHaveText(String(casesToday + 1));
+  expect(await counter(page, 'now-open')).toBe(open + 1);
+  const fresh = page.getByTestId('now-feed').locator('li.fresh');
+  await expect(fresh.first()).toContainText(`${code} 占道经营 · 上报`);
+  await expect.poll(() => page.evaluate(() => window.__gridatlas?.highlightsOnMap() ?? 0)).toBeGreaterThan(0);
+  expect(await page.evaluate(() => window.__gridatlas?.changesHeard ?? 0)).toBeGreaterThan(0);
+  await keepScreenshot(page, '40-live-now');
+
+  // The command centre registers it here; the grid worker's tab hears that too (its case page reloads).
+  await page.getByTestId('now-feed').locator('li', { hasText: code }).first().getByRole('button').click();
+  await expect(page.getByTestId('case-code')).toHaveText(code);
+  await page.getByTestId('case-action-register').click();
+  await page.getByTestId('case-step-submit').click();
+  await expect(page.getByTestId('case-state')).toHaveText('待派遣');
+  await page.getByTestId('now-open').click();
+  await expect(page.getByTestId('now-feed').locator('li').first()).toContainText(`${code} 占道经营 · 立案`);
+  await expect.poll(() => other.evaluate(() => window.__gridatlas?.changesHeard ?? 0)).toBeGreaterThan(0);
+  expect(errors).toEqual([]);
+  expect(otherErrors).toEqual([]);
+});
+
+test('the live view at phone width is a bottom sheet with no horizontal scroll', async ({ browser }) => {
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+    deviceScaleFactor: 2,
+    locale: 'zh-CN',
+  });
+  const page = await context.newPage();
+  await page.goto('/');
+  await waitForCells(page);
+  await page.getByTestId('menu-toggle').tap();
+  await actAs(page, '指挥中心 · 李强');
+  if (!(await page.getByTestId('now-open').isVisible())) await page.getByTestId('menu-toggle').tap();
+  await page.getByTestId('now-open').tap();
+  await expect(page.getByTestId('now-top').locator('li')).toHaveCount(5);
+  const box = await page.getByTestId('now-panel').boundingBox();
+  expect(box?.width).toBeLessThanOrEqual(390);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await keepScreenshot(page, '41-live-now-phone');
+  await context.close();
+});
