@@ -56,6 +56,7 @@ export function changeTopics(fn: RpcName, args: Record<string, unknown>): Change
 export const LIVE_TABLES: Readonly<Record<string, ChangeTopic>> = {
   cases: 'cases',
   case_trace: 'cases',
+  case_whistles: 'cases',
   whistle_calls: 'cases',
   events: 'events',
   cells: 'grid',

@@ -2,6 +2,7 @@ import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { CASE_PHOTO_BUCKET, newPhotoPath } from '../../domain/photos';
 import type { Backend, Session, SignInRequest } from '../backend';
 import { BackendError } from '../backend';
+import { type ChangeTopic, LIVE_TABLES } from '../live-changes';
 import { toBackendError } from '../rows';
 import { type RpcName, type RpcTransport, rpcReads } from '../rpc';
 
@@ -72,9 +73,20 @@ export function createSupabaseBackend(options: SupabaseOptions): Backend {
     if (!data.session) return anonSession;
     return (await transport.rpc<Session | null>('current_member', {})) ?? { ...anonSession, userId: data.session.user.id };
   };
+  let channels = 0;
   return {
     kind: 'supabase',
     getSession,
+    // Realtime tells of every committed row of the live tables the user's policies let them read.
+    subscribeChanges: (listener) => {
+      channels += 1;
+      const channel = client.channel(`gridatlas-live-${channels}`);
+      for (const [table, topic] of Object.entries(LIVE_TABLES) as [string, ChangeTopic][]) {
+        channel.on('postgres_changes', { event: '*', schema: 'public', table }, () => listener({ topics: [topic], own: false }));
+      }
+      channel.subscribe();
+      return () => void client.removeChannel(channel);
+    },
     listDemoMembers: async () => [],
     signIn: async (request: SignInRequest) => {
       if (request.kind !== 'password') throw new BackendError('invalid', 'Supabase signs in with email and password');
