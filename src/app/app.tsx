@@ -18,6 +18,7 @@ import type { MapController } from '../map/map-controller';
 import { MapView } from '../map/map-view';
 import { type LabelFeature, renderModel } from '../map/render-model';
 import { initialUiState, uiReducer } from '../state/ui-state';
+import { playAlertSound } from '../ui/alert-sound';
 import { BootStatus } from '../ui/boot-status';
 import type { CasesRequest } from '../ui/cases-panel';
 import { errorText } from '../ui/error-text';
@@ -36,7 +37,7 @@ import { useEditHistory } from './use-edit-history';
 import { useGridDrawing } from './use-grid-drawing';
 import { useHeatmap } from './use-heatmap';
 import { useInspector } from './use-inspector';
-import { LIVE_POLL_MS, useDataChanges, useLiveNow } from './use-live-now';
+import { LIVE_POLL_MS, useAlerts, useDataChanges, useLiveNow } from './use-live-now';
 import { usePoints } from './use-points';
 
 export interface AppProps {
@@ -60,6 +61,8 @@ const ImportDialog = lazy(() => import('../ui/import-dialog').then((m) => ({ def
 const BackupDialog = lazy(() => import('../ui/backup-dialog').then((m) => ({ default: m.BackupDialog })));
 /** Where a restore leaves its summary for the page that opens after it. */
 const RESTORED_KEY = 'gridatlas.restored';
+/** Whether new alerts chime ('off' when switched off). */
+const ALERT_SOUND_KEY = 'gridatlas.alertSound';
 
 /** People are personal: planners get them as counts per cell, never as points (the database gives them none). */
 const PLANNER_COUNTS_ONLY = ['person'] as const;
@@ -110,6 +113,14 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
   /** Counts the changes committed anywhere (this page's too): the live view loads again. */
   const [changeSeq, setChangeSeq] = useState(0);
   const live = useLiveNow(backend, session, nowOpen, changeSeq);
+  const [soundOn, setSoundOn] = useState(() => window.localStorage.getItem(ALERT_SOUND_KEY) !== 'off');
+  // The command centre watches the alerts always (the badge, the chime); an administrator while the live view is open.
+  const alerts = useAlerts(backend, session, session?.role === 'command' || (session?.role === 'admin' && nowOpen), changeSeq, () => {
+    if (!soundOn) return;
+    hooks().alertsSounded += 1;
+    playAlertSound();
+  });
+  const openAlerts = alerts.alerts?.open ?? 0;
   const [problemsShown, setProblemsShown] = useState(false);
   /** What the editing panel draws over the cells (display coordinates). */
   const [overlay, setOverlay] = useState<FeatureCollection | null>(null);
@@ -305,6 +316,11 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
               data-testid="now-open"
             >
               {t('now.open')}
+              {openAlerts > 0 && (
+                <span className="badge" data-testid="alerts-badge" title={t('alerts.title', { n: openAlerts })}>
+                  {formatCount(openAlerts, i18n.language)}
+                </span>
+              )}
             </button>
           )}
           {backend && session && session.role !== 'anon' && (
@@ -469,6 +485,26 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
                 fresh={live.fresh}
                 pushed={live.pushed}
                 staleAfterMs={3 * LIVE_POLL_MS}
+                alerts={{
+                  alerts: alerts.alerts,
+                  error: alerts.error,
+                  categories: caseCategories,
+                  soundOn,
+                  onSound: (on) => {
+                    setSoundOn(on);
+                    window.localStorage.setItem(ALERT_SOUND_KEY, on ? 'on' : 'off');
+                  },
+                  onAcknowledge: alerts.acknowledge,
+                  onSaveRule: alerts.saveRule,
+                  onLocate: (a) => {
+                    if (a.lngLat) controller.current?.jumpTo(fromWgs84(a.lngLat, displayCrs), 16);
+                    if (a.caseId) {
+                      setNowOpen(false);
+                      setCasesRequest({ kind: 'case', id: a.caseId });
+                      setCasesOpen(true);
+                    } else if (a.cellCode) dispatch({ type: 'select', selection: { type: 'cell', code: a.cellCode as CellCode } });
+                  },
+                }}
                 onCell={(c) => {
                   controller.current?.jumpTo(fromWgs84(c.lngLat, displayCrs), 16);
                   dispatch({ type: 'select', selection: { type: 'cell', code: c.code as CellCode } });

@@ -32,6 +32,8 @@ export interface TestHooks {
   highlightsOnMap(): number;
   /** How many changes committed elsewhere (another tab, another user) this page has heard. */
   changesHeard: number;
+  /** How many times new alerts chimed (or would have: the sound switched on, audio allowed or not). */
+  alertsSounded: number;
   /** Where the map looks: its zoom and the box in view (display coordinates). */
   view(): { zoom: number; bounds: BBox } | null;
   /** How many features a map source holds now (app-isobands, app-hotspots, app-overlay, app-vertices …). */
@@ -72,6 +74,7 @@ export function hooks(): TestHooks {
     casesOnMap: () => 0,
     highlightsOnMap: () => 0,
     changesHeard: 0,
+    alertsSounded: 0,
     view: () => null,
     sourceFeatures: async () => 0,
     flyTo: () => undefined,

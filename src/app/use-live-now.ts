@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Backend, Session } from '../data/backend';
 import type { ChangeTopic, DataChange } from '../data/live-changes';
-import { feedKey, type LiveFeedItem, type LiveNow, newFeedItems } from '../domain/live';
+import { type Alert, type AlertsNow, feedKey, type LiveFeedItem, type LiveNow, newFeedItems } from '../domain/live';
 
 /** How often the view loads again with nothing heard (deadlines pass, and a missed change is caught). */
 export const LIVE_POLL_MS = 30_000;
@@ -118,4 +118,92 @@ export function useLiveNow(backend: Backend | null, session: Session | null, ope
   }, [backend, open, changeSeq, pollSeq, user]);
 
   return state;
+}
+
+export interface AlertsState {
+  alerts: AlertsNow | null;
+  error: unknown;
+  /** Acknowledges an alert; the list loads again. */
+  acknowledge(id: number): Promise<void>;
+  /** Adds or switches a rule; the list loads again. */
+  saveRule(rule: Parameters<Backend['saveAlertRule']>[0]): Promise<void>;
+}
+
+/**
+ * The open alerts while `on` (the command centre): the database raises what its rules say now
+ * at each load, at once, after each committed change and every LIVE_POLL_MS. `onNew` hears of
+ * alerts that were not open at the last load (not on the first).
+ */
+export function useAlerts(
+  backend: Backend | null,
+  session: Session | null,
+  on: boolean,
+  changeSeq: number,
+  onNew: (alerts: Alert[]) => void,
+): AlertsState {
+  const [alerts, setAlerts] = useState<AlertsNow | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [seq, setSeq] = useState(0);
+  const known = useRef<Set<number> | null>(null);
+  const onNewRef = useRef(onNew);
+  onNewRef.current = onNew;
+  const user = session ? `${session.userId}/${session.role}` : null;
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: user is the signal to start over.
+  useEffect(() => {
+    known.current = null;
+    setAlerts(null);
+    setError(null);
+  }, [backend, user, on]);
+
+  useEffect(() => {
+    if (!on) return;
+    const timer = setInterval(() => setSeq((n) => n + 1), LIVE_POLL_MS);
+    return () => clearInterval(timer);
+  }, [on]);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: changeSeq, seq and user are the signals to load again.
+  useEffect(() => {
+    if (!on || !backend) return;
+    let live = true;
+    const timer = setTimeout(
+      () => {
+        backend
+          .getAlerts()
+          .then((next) => {
+            if (!live) return;
+            const ids = new Set(next.alerts.map((a) => a.id));
+            const added = known.current ? next.alerts.filter((a) => !known.current?.has(a.id)) : [];
+            known.current = ids;
+            setAlerts(next);
+            setError(null);
+            if (added.length > 0) onNewRef.current(added);
+          })
+          .catch((e: unknown) => live && setError(e));
+      },
+      known.current ? CHANGE_SETTLE_MS : 0,
+    );
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [backend, on, changeSeq, seq, user]);
+
+  return {
+    alerts,
+    error,
+    acknowledge: async (id) => {
+      if (!backend) return;
+      try {
+        await backend.acknowledgeAlert(id);
+      } finally {
+        setSeq((n) => n + 1);
+      }
+    },
+    saveRule: async (rule) => {
+      if (!backend) return;
+      await backend.saveAlertRule(rule);
+      setSeq((n) => n + 1);
+    },
+  };
 }

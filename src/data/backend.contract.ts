@@ -713,6 +713,24 @@ export function backendContract(name: string, make: () => Promise<ContractSubjec
       expect(worker.openCases).toBeLessThan(now.openCases);
     });
 
+    it('raises alerts by the rules for the command centre, who acknowledges each once; others may not', async (ctx) => {
+      if (!subject) return ctx.skip();
+      await signInAs('command');
+      const first = await backend.getAlerts();
+      expect(first.rules.map((r) => r.kind)).toEqual(expect.arrayContaining(['case_overdue', 'cell_events']));
+      const rule = await backend.saveAlertRule({ kind: 'case_overdue', threshold: 1, windowHours: 24 });
+      await expect(backend.saveAlertRule({ kind: 'cell_events', threshold: -1 })).rejects.toMatchObject({ code: 'invalid' });
+      const now = await backend.getAlerts();
+      const mine = now.alerts.filter((a) => a.ruleId === rule);
+      expect(mine.length).toBeGreaterThan(0);
+      expect(mine[0]).toMatchObject({ kind: 'case_overdue', figures: { threshold: 1 } });
+      await backend.acknowledgeAlert(mine[0]?.id as number);
+      await expect(backend.acknowledgeAlert(mine[0]?.id as number)).rejects.toMatchObject({ code: 'conflict' });
+      await backend.saveAlertRule({ id: rule, active: false });
+      await signInAs('planner');
+      await expect(backend.getAlerts()).rejects.toMatchObject({ code: 'forbidden' });
+    });
+
     it('gives a signed-out caller nothing', async (ctx) => {
       if (!subject) return ctx.skip();
       const session = await backend.signOut();

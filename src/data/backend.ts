@@ -24,7 +24,7 @@ import type {
 } from '../domain/cases';
 import type { RuleSet } from '../domain/classify';
 import type { AppRole, BBox, CellClass, CellCode, CommunityCode, EntityKind, LngLat, PointKind } from '../domain/ids';
-import type { LiveNow } from '../domain/live';
+import type { AlertRule, AlertsNow, LiveNow } from '../domain/live';
 import type { CasePhoto, PhotoFile } from '../domain/photos';
 import type {
   AdminAreaProperties,
@@ -436,6 +436,14 @@ export interface Backend {
 
   /** The command centre's "now" of what the caller may read: counters, the cells of highest risk, the latest `feedLimit` (30) changes. */
   getLiveNow(feedLimit?: number): Promise<LiveNow>;
+  /** Raises the alerts the rules say now (in the database), then returns the latest `limit` (50) open ones and the rules; command centre and admins. */
+  getAlerts(limit?: number): Promise<AlertsNow>;
+  /** Adds a rule, or switches one on or off ({id, active}); returns its id. */
+  saveAlertRule(
+    rule: (Pick<AlertRule, 'kind' | 'threshold'> & Partial<Pick<AlertRule, 'windowHours' | 'category'>>) | Pick<AlertRule, 'id' | 'active'>,
+  ): Promise<number>;
+  /** Acknowledges an open alert (a conflict when someone did already). */
+  acknowledgeAlert(id: number): Promise<void>;
 
   // Open311 GeoReport v2 over cases (README: "Open311"): the shapes of the specification.
   open311Services(): Promise<Open311Service[]>;

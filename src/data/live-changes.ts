@@ -1,7 +1,7 @@
 import type { RpcName } from './rpc';
 
 /** What a committed change touched, as the live views reload it. */
-export type ChangeTopic = 'cases' | 'events' | 'entities' | 'grid' | 'settings';
+export type ChangeTopic = 'cases' | 'events' | 'entities' | 'grid' | 'alerts' | 'settings';
 
 /** A change committed by someone (another tab of this browser, or another user in supabase mode). */
 export interface DataChange {
@@ -49,6 +49,8 @@ export function changeTopics(fn: RpcName, args: Record<string, unknown>): Change
   if (CASE_WRITERS.includes(fn)) return ['cases'];
   if (fn === 'import_entities') return args.p_kind === 'event' ? ['events'] : ['entities'];
   if (GRID_WRITERS.includes(fn)) return ['grid'];
+  // Reading the alerts raises what the rules say now: a write when something was raised.
+  if (fn === 'alerts_now' || fn === 'acknowledge_alert' || fn === 'save_alert_rule') return ['alerts'];
   return ['settings'];
 }
 
@@ -60,6 +62,7 @@ export const LIVE_TABLES: Readonly<Record<string, ChangeTopic>> = {
   whistle_calls: 'cases',
   events: 'events',
   cells: 'grid',
+  alerts: 'alerts',
 };
 
 /** Name of the BroadcastChannel over which the embedded database tells every tab what it committed. */

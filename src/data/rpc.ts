@@ -15,7 +15,7 @@ import type {
   Scorecards,
 } from '../domain/cases';
 import type { CellCode, CommunityCode, EntityKind, PointKind } from '../domain/ids';
-import type { LiveNow } from '../domain/live';
+import type { AlertsNow, LiveNow } from '../domain/live';
 import {
   base64ToBytes,
   bytesToBase64,
@@ -113,6 +113,9 @@ export const RPC_NAMES = [
   'case_photo_data',
   'case_assignees',
   'live_now',
+  'alerts_now',
+  'save_alert_rule',
+  'acknowledge_alert',
 ] as const;
 export type RpcName = (typeof RPC_NAMES)[number];
 
@@ -219,6 +222,9 @@ type Reads = Pick<
   | 'getScorecards'
   | 'setScorecardRule'
   | 'getLiveNow'
+  | 'getAlerts'
+  | 'saveAlertRule'
+  | 'acknowledgeAlert'
 >;
 
 /** Returns the read methods of a Backend, implemented once over any RpcTransport. */
@@ -441,6 +447,11 @@ export function rpcReads(transport: RpcTransport): Reads {
     },
     getScorecards: (group, from, to) => transport.rpc<Scorecards>('case_scorecards', { p_group: group, p_from: from, p_to: to }),
     getLiveNow: (feedLimit = 30) => transport.rpc<LiveNow>('live_now', { p_feed_limit: feedLimit }),
+    getAlerts: (limit = 50) => transport.rpc<AlertsNow>('alerts_now', { p_limit: limit }),
+    saveAlertRule: (rule) => transport.rpc<number>('save_alert_rule', { p_rule: rule }),
+    acknowledgeAlert: async (id) => {
+      await transport.rpc('acknowledge_alert', { p_id: id });
+    },
     setScorecardRule: async (group, metric, weight) => {
       await transport.rpc('set_scorecard_rule', { p_group: group, p_metric: metric, p_weight: weight });
     },

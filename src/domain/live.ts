@@ -64,3 +64,52 @@ export function newFeedItems(previous: readonly LiveFeedItem[] | null, next: rea
   const oldest = previous.length > 0 ? Math.min(...previous.map((i) => Date.parse(i.at))) : Number.NEGATIVE_INFINITY;
   return next.filter((i) => !known.has(feedKey(i)) && Date.parse(i.at) >= oldest);
 }
+
+/** What an alert rule watches (README: "实时态势", alerts). */
+export const ALERT_KINDS = ['cell_events', 'category_events', 'cell_risk', 'case_overdue'] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+
+/** A threshold the command centre set. */
+export interface AlertRule {
+  id: number;
+  kind: AlertKind;
+  /** Events counted, the risk index, or hours overdue, by kind. */
+  threshold: number;
+  /** The window events are counted in, and the time before the same subject is alerted again. */
+  windowHours: number;
+  category: string | null;
+  active: boolean;
+}
+
+/** An alert raised by the database, open until acknowledged; `figures` say why. */
+export interface Alert {
+  id: number;
+  ruleId: number;
+  kind: AlertKind;
+  /** A cell's code, a category or a case's id. */
+  subject: string;
+  cellCode: string | null;
+  caseId: string | null;
+  figures: {
+    threshold: number;
+    events?: number;
+    windowHours?: number;
+    category?: string | null;
+    cellName?: string;
+    riskIndex?: number;
+    hazardSites?: number;
+    caseCode?: string;
+    state?: string;
+    hoursOverdue?: number;
+  };
+  raisedAt: string;
+  lngLat: LngLat | null;
+}
+
+/** The open alerts (after the database raised what its rules say now) and the rules. */
+export interface AlertsNow {
+  raised: number;
+  open: number;
+  alerts: Alert[];
+  rules: AlertRule[];
+}

@@ -4,6 +4,7 @@ import { CASE_STATES } from '../domain/cases';
 import { feedKey, type LiveFeedItem, type LiveNow, type LiveTopCell } from '../domain/live';
 import { categoryLabel } from '../i18n/categories';
 import { CELL_CLASS_COLORS } from '../state/palettes';
+import { AlertsSection, type AlertsSectionProps } from './alerts-section';
 import { useErrorText } from './error-text';
 import { formatCount } from './format';
 
@@ -17,6 +18,8 @@ export interface NowPanelProps {
   pushed: boolean;
   /** After this long without a load the data counts as stale (red). */
   staleAfterMs: number;
+  /** The alerts, above the counters (the command centre's and administrators'). */
+  alerts?: AlertsSectionProps;
   onCell(cell: LiveTopCell): void;
   onItem(item: LiveFeedItem): void;
   onClose(): void;
@@ -50,7 +53,7 @@ function ago(ms: number, now: number, language: string): string {
  * rates, the cells of highest risk and the latest changes (what just came highlighted), with how
  * fresh it is (red when the data has stopped coming).
  */
-export function NowPanel({ now, updatedAt, error, fresh, pushed, staleAfterMs, onCell, onItem, onClose }: NowPanelProps) {
+export function NowPanel({ now, updatedAt, error, fresh, pushed, staleAfterMs, alerts, onCell, onItem, onClose }: NowPanelProps) {
   const { t, i18n } = useTranslation();
   const errorText = useErrorText();
   const lang = i18n.language;
@@ -91,6 +94,7 @@ export function NowPanel({ now, updatedAt, error, fresh, pushed, staleAfterMs, o
           {errorText(error)}
         </p>
       )}
+      {alerts && <AlertsSection {...alerts} />}
       {now && (
         <>
           <div className="now-counters">

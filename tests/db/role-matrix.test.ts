@@ -50,6 +50,24 @@ const MATRIX: Record<string, Record<Actor, string>> = {
     stranger: 'none/denied/denied',
     anon: 'denied/denied/denied',
   },
+  alert_rules: {
+    admin: 'all/denied/denied',
+    command: 'all/denied/denied',
+    worker: 'none/denied/denied',
+    planner: 'none/denied/denied',
+    department: 'none/denied/denied',
+    stranger: 'none/denied/denied',
+    anon: 'denied/denied/denied',
+  },
+  alerts: {
+    admin: 'all/denied/denied',
+    command: 'all/denied/denied',
+    worker: 'none/denied/denied',
+    planner: 'none/denied/denied',
+    department: 'none/denied/denied',
+    stranger: 'none/denied/denied',
+    anon: 'denied/denied/denied',
+  },
   case_photos: {
     admin: 'all/denied/denied',
     command: 'all/denied/denied',
@@ -328,6 +346,8 @@ describeEachDatabase('the role matrix', (db) => {
         and not exists (select 1 from personal_data_views) limit 1;
       insert into risk_matrix (category, risk, responsibility)
         select '占道经营', 'high', 'low' where not exists (select 1 from risk_matrix);
+      insert into alerts (rule_id, subject, figures)
+        select id, 'matrix', '{"threshold": 1}' from alert_rules where not exists (select 1 from alerts) order by id limit 1;
     `);
     await seedDepartments(db());
     await db().exec(`insert into case_routes (category, department_id) select '*', 'urban' where not exists (select 1 from case_routes)`);

@@ -94,13 +94,17 @@ it('hears the cases committed by others through Realtime, as the signed-in user:
 });
 
 it("adds the live tables to Supabase's publication supabase_realtime where there is one", async () => {
-  const migration = readFileSync('supabase/migrations/20261202002100_live_now.sql', 'utf8');
-  const block = migration.slice(migration.lastIndexOf('do $$'));
+  const lastBlock = (file: string) => {
+    const migration = readFileSync(`supabase/migrations/${file}`, 'utf8');
+    return migration.slice(migration.lastIndexOf('do $$'));
+  };
+  const block = lastBlock('20261202002100_live_now.sql');
   await rolledBack(db.client, async (tx) => {
     await tx.exec('create publication supabase_realtime');
     await tx.exec(block);
     // Twice: a table already there is left as it is.
     await tx.exec(block);
+    await tx.exec(lastBlock('20261202002200_alerts.sql'));
     const { rows } = await tx.query<{ tablename: string }>(
       `select tablename from pg_publication_tables where pubname = 'supabase_realtime' order by tablename`,
     );

@@ -85,3 +85,47 @@ test('the live view at phone width is a bottom sheet with no horizontal scroll',
   await keepScreenshot(page, '41-live-now-phone');
   await context.close();
 });
+
+test('alerts: the database raises them by the rules, the command centre hears a chime, sees why, acknowledges; a rule added raises its own', async ({
+  page,
+}) => {
+  const errors = collectErrors(page);
+  await page.goto('/');
+  await waitForCells(page);
+  await actAs(page, '指挥中心 · 李强');
+  // The district's rule "a case overdue by a day" finds the demo's old overdue cases: the badge counts them.
+  const badge = page.getByTestId('alerts-badge');
+  await expect(badge).toBeVisible();
+  const before = Number(await badge.textContent());
+  expect(before).toBeGreaterThan(0);
+  await page.getByTestId('now-open').click();
+  const list = page.getByTestId('alert-list').getByTestId('alert');
+  await expect(list.first()).toContainText('已超期');
+  await expect(page.getByTestId('alerts')).toContainText(`告警（${before}）`);
+
+  // A rule on the risk index, just under the top cell's: raised at once, with a chime.
+  const top = page.getByTestId('now-top').locator('li').first();
+  const topName = ((await top.getByRole('button').textContent()) ?? '').replace(/^[ABC]\s*/, '').split(' ')[0] as string;
+  const index = Number(/指数 ([\d.]+)/.exec((await top.textContent()) ?? '')?.[1]);
+  await page.getByTestId('alert-rules-open').click();
+  await page.getByTestId('alert-rule-kind').selectOption('cell_risk');
+  await page.getByTestId('alert-rule-threshold').fill('0');
+  await page.getByTestId('alert-rule-add').click();
+  await expect(page.getByTestId('alerts-problem')).toHaveText('阈值须为大于 0 的数');
+  const threshold = Math.floor(index) - 1;
+  await page.getByTestId('alert-rule-threshold').fill(String(threshold));
+  await page.getByTestId('alert-rule-add').click();
+  await expect(page.getByTestId('alert-rules')).toContainText(`网格风险指数达到 ${threshold.toLocaleString('zh-CN')}`);
+  const risky = page.getByTestId('alert-list').locator('[data-kind="cell_risk"]');
+  await expect(risky.filter({ hasText: `${topName}：风险指数` })).toHaveCount(1);
+  await expect.poll(() => page.evaluate(() => window.__gridatlas?.alertsSounded ?? 0)).toBeGreaterThan(0);
+  const raised = Number(await badge.textContent());
+  expect(raised).toBeGreaterThan(before);
+  await keepScreenshot(page, '42-alerts');
+
+  // Acknowledged: off the list and the badge.
+  await risky.first().getByTestId('alert-ack').click();
+  await expect(badge).toHaveText(String(raised - 1));
+  await expect(page.getByTestId('alert-list').locator('[data-kind="cell_risk"]')).toHaveCount(raised - before - 1);
+  expect(errors).toEqual([]);
+});

@@ -9,6 +9,8 @@ describe('changeTopics', () => {
     expect(changeTopics('import_entities', { p_kind: 'person' })).toEqual(['entities']);
     expect(changeTopics('split_cell', {})).toEqual(['grid']);
     expect(changeTopics('apply_cell_classes', {})).toEqual(['grid']);
+    expect(changeTopics('acknowledge_alert', {})).toEqual(['alerts']);
+    expect(changeTopics('alerts_now', {})).toEqual(['alerts']);
     expect(changeTopics('set_case_route', {})).toEqual(['settings']);
   });
 });
