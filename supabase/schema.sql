@@ -639,6 +639,32 @@ create policy "members read their own row" on members as PERMISSIVE for SELECT t
 grant delete, insert, select, update on members to authenticated;
 grant delete, insert, select, update on members to service_role;
 
+-- Patrols of grid cells by their grid workers (巡查): start, end, the positions along the way and a
+-- note; client_key makes a start sent twice (offline, then again) one patrol. Written by
+-- start_patrol, add_patrol_positions and end_patrol.
+create table patrols (
+  id uuid not null default gen_random_uuid(),
+  client_key uuid not null,
+  cell_code text not null,
+  worker uuid not null,
+  worker_name text not null default ''::text,
+  started_at timestamp with time zone not null default now(),
+  ended_at timestamp with time zone,
+  positions jsonb not null default '[]'::jsonb,
+  note text not null default ''::text,
+  constraint patrols_check CHECK (((ended_at IS NULL) OR (ended_at >= started_at))),
+  constraint patrols_client_key_key UNIQUE (client_key),
+  constraint patrols_note_check CHECK ((char_length(note) <= 2000)),
+  constraint patrols_pkey PRIMARY KEY (id),
+  constraint patrols_positions_check CHECK ((jsonb_typeof(positions) = 'array'::text))
+);
+CREATE INDEX patrols_cell_idx ON public.patrols USING btree (cell_code, started_at DESC);
+CREATE INDEX patrols_open_idx ON public.patrols USING btree (worker) WHERE (ended_at IS NULL);
+alter table patrols enable row level security;
+create policy "admins, command and planners read patrols" on patrols as PERMISSIVE for SELECT to authenticated using ((( SELECT app_role() AS app_role) = ANY (ARRAY['admin'::text, 'command'::text, 'planner'::text])));
+create policy "workers read their own patrols" on patrols as PERMISSIVE for SELECT to authenticated using (((( SELECT app_role() AS app_role) = 'worker'::text) AND (worker = ( SELECT auth.uid() AS uid))));
+grant select on patrols to authenticated;
+
 -- Personal fields of people (ID card, phone, exact address); planners never read them.
 create table person_private (
   entity_id uuid not null,
@@ -931,6 +957,29 @@ begin
 end
 $function$;
 -- execute on add_case_photos(p_case uuid, p_trace bigint, p_photos jsonb): owner only
+
+-- Adds positions to the track of the caller's patrol under way.
+CREATE OR REPLACE FUNCTION public.add_patrol_positions(p_patrol uuid, p_positions jsonb)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+declare
+  v_patrol patrols%rowtype;
+begin
+  select * into v_patrol from patrols where id = p_patrol for update;
+  if not found or v_patrol.worker is distinct from auth.uid() then
+    raise exception using errcode = 'P0002', message = format('there is no patrol %s of yours', p_patrol);
+  end if;
+  if v_patrol.ended_at is not null then
+    raise exception using errcode = '22023', message = format('the patrol of cell %s ended at %s', v_patrol.cell_code, v_patrol.ended_at);
+  end if;
+  update patrols set positions = positions || patrol_positions_checked(p_positions) where id = p_patrol returning * into v_patrol;
+  return patrol_json(v_patrol);
+end
+$function$;
+-- execute on add_patrol_positions(p_patrol uuid, p_positions jsonb): authenticated, service_role
 
 -- The moment a number of working hours after a start: counted in the working periods of working
 -- days (case_working_time, is_working_day); null hours, null.
@@ -1752,6 +1801,19 @@ AS $function$
 $function$;
 -- execute on cell_history(p_code text): authenticated, service_role
 
+-- The latest patrols of a cell the caller may read (RLS), newest first (at most 50).
+CREATE OR REPLACE FUNCTION public.cell_patrols(p_cell text, p_limit integer DEFAULT 5)
+ RETURNS jsonb
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+  select coalesce(jsonb_agg(q.j order by q.started_at desc), '[]')
+  from (select patrol_json(p) j, p.started_at from patrols p where p.cell_code = p_cell
+        order by p.started_at desc limit least(greatest(coalesce(p_limit, 5), 1), 50)) q
+$function$;
+-- execute on cell_patrols(p_cell text, p_limit integer): authenticated, service_role
+
 -- Internal to grid edits: a cell as commit_cell_edit takes it (its columns as JSON, with a new
 -- shape); edits override what they change with ||.
 CREATE OR REPLACE FUNCTION public.cell_with_shape(p_cell cells, p_shape geometry)
@@ -2230,6 +2292,35 @@ begin
 end
 $function$;
 -- execute on edit_conflict(p_code text, p_expected integer): owner only
+
+-- Ends the caller's patrol with a note and its last positions; ended already, returns it as it
+-- ended.
+CREATE OR REPLACE FUNCTION public.end_patrol(p_patrol uuid, p_note text DEFAULT ''::text, p_positions jsonb DEFAULT '[]'::jsonb)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+declare
+  v_patrol patrols%rowtype;
+begin
+  select * into v_patrol from patrols where id = p_patrol for update;
+  if not found or v_patrol.worker is distinct from auth.uid() then
+    raise exception using errcode = 'P0002', message = format('there is no patrol %s of yours', p_patrol);
+  end if;
+  -- Ended already (sent twice): as it ended.
+  if v_patrol.ended_at is not null then
+    return patrol_json(v_patrol);
+  end if;
+  if char_length(coalesce(p_note, '')) > 2000 then
+    raise exception using errcode = '22023', message = 'the note is longer than 2,000 characters';
+  end if;
+  update patrols set ended_at = now(), note = coalesce(p_note, ''), positions = positions || patrol_positions_checked(coalesce(p_positions, '[]'))
+  where id = p_patrol returning * into v_patrol;
+  return patrol_json(v_patrol);
+end
+$function$;
+-- execute on end_patrol(p_patrol uuid, p_note text, p_positions jsonb): authenticated, service_role
 
 -- Raises the alerts of every active rule whose threshold a subject crosses now (once per rule and
 -- subject in the rule's window; a case once); returns how many it raised. Internal: alerts_now runs
@@ -3336,6 +3427,65 @@ begin
 end
 $function$;
 -- execute on override_cell_class(p_code text, p_class text, p_reason text): authenticated, service_role
+
+-- A patrol as the app shows it: cell, worker, start, end, minutes, positions, length of the track
+-- in metres (geodesic), the track as [[lng, lat], …].
+CREATE OR REPLACE FUNCTION public.patrol_json(p patrols)
+ RETURNS jsonb
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+  select jsonb_build_object(
+    'id', p.id, 'cellCode', p.cell_code, 'workerName', p.worker_name, 'startedAt', p.started_at, 'endedAt', p.ended_at,
+    'note', p.note, 'positions', jsonb_array_length(p.positions),
+    'minutes', round((extract(epoch from (coalesce(p.ended_at, now()) - p.started_at)) / 60)::numeric, 1),
+    'lengthMeters', case when jsonb_array_length(p.positions) >= 2 then round(ST_Length(ST_MakeLine(array(
+        select ST_SetSRID(ST_MakePoint((x ->> 0)::float8, (x ->> 1)::float8), 4326) from jsonb_array_elements(p.positions) x))::geography)::numeric, 1)
+      else 0 end,
+    'track', case when jsonb_array_length(p.positions) >= 1 then (select jsonb_agg(jsonb_build_array(x -> 0, x -> 1)) from jsonb_array_elements(p.positions) x) end)
+$function$;
+-- execute on patrol_json(p patrols): authenticated, service_role
+
+-- Returns the positions when each is [lng, lat, epoch ms] in China (at most 500), else fails naming
+-- the first bad one by its place.
+CREATE OR REPLACE FUNCTION public.patrol_positions_checked(p_positions jsonb)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ IMMUTABLE
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+declare
+  v_i integer := 0;
+  v_x jsonb;
+begin
+  if jsonb_typeof(p_positions) is distinct from 'array' or jsonb_array_length(p_positions) > 500 then
+    raise exception using errcode = '22023', message = 'positions come as a list of at most 500 [lng, lat, time] at a time';
+  end if;
+  for v_x in select value from jsonb_array_elements(p_positions) loop
+    v_i := v_i + 1;
+    if jsonb_typeof(v_x) <> 'array' or jsonb_array_length(v_x) <> 3
+       or jsonb_typeof(v_x -> 0) <> 'number' or jsonb_typeof(v_x -> 1) <> 'number' or jsonb_typeof(v_x -> 2) <> 'number'
+       or (v_x ->> 0)::float8 not between 73 and 136 or (v_x ->> 1)::float8 not between 3 and 54 then
+      raise exception using errcode = '22023', message = format('position %s is not [longitude, latitude, time] in China: %s', v_i, v_x);
+    end if;
+  end loop;
+  return p_positions;
+end
+$function$;
+-- execute on patrol_positions_checked(p_positions jsonb): service_role
+
+-- The patrols under way that the caller may read (RLS): the command centre sees every one, a worker
+-- their own.
+CREATE OR REPLACE FUNCTION public.patrols_under_way()
+ RETURNS jsonb
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+  select coalesce(jsonb_agg(patrol_json(p) order by p.started_at desc), '[]') from patrols p where p.ended_at is null
+$function$;
+-- execute on patrols_under_way(): authenticated, service_role
 
 -- People per cell (all residents, and key persons: risk level 2 or more) for every member who may
 -- see the cell's figures: admins, command and planners everywhere, grid workers in their own cells;
@@ -4552,6 +4702,45 @@ begin
 end
 $function$;
 -- execute on split_cell(p_code text, p_version integer, p_line jsonb, p_reason text): authenticated, service_role
+
+-- Starts the caller's patrol of one of their cells (grid workers), with the first positions; the
+-- same key again returns the same patrol (sent twice). Refused while another of theirs is under
+-- way.
+CREATE OR REPLACE FUNCTION public.start_patrol(p_cell text, p_key uuid, p_positions jsonb DEFAULT '[]'::jsonb)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+declare
+  v_patrol patrols%rowtype;
+begin
+  if p_key is null then
+    raise exception using errcode = '22023', message = 'a patrol starts with the key the app made for it';
+  end if;
+  -- Sent again (the phone was offline when the answer came): the patrol it started.
+  select * into v_patrol from patrols where client_key = p_key;
+  if found then
+    if v_patrol.worker is distinct from auth.uid() then
+      raise exception using errcode = '42501', message = 'that key is another member''s patrol';
+    end if;
+    return patrol_json(v_patrol);
+  end if;
+  if app_role() <> 'worker' or not is_own_cell(p_cell) then
+    raise exception using errcode = '42501', message = format('only the grid worker of cell %s patrols it', coalesce(p_cell, ''));
+  end if;
+  if exists (select 1 from patrols where worker = auth.uid() and ended_at is null) then
+    raise exception using errcode = '23505', message = format('a patrol of cell %s is under way: end it first',
+      (select cell_code from patrols where worker = auth.uid() and ended_at is null limit 1));
+  end if;
+  insert into patrols (client_key, cell_code, worker, worker_name, positions)
+  values (p_key, p_cell, auth.uid(), coalesce((select m.display_name from members m where m.user_id = auth.uid()), ''),
+          patrol_positions_checked(coalesce(p_positions, '[]')))
+  returning * into v_patrol;
+  return patrol_json(v_patrol);
+end
+$function$;
+-- execute on start_patrol(p_cell text, p_key uuid, p_positions jsonb): authenticated, service_role
 
 -- Trigger: sets updated_at to now() on every update.
 CREATE OR REPLACE FUNCTION public.touch_updated_at()

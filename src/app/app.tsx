@@ -26,6 +26,7 @@ import { formatCount, formatTime } from '../ui/format';
 import { Header } from '../ui/header';
 import { Inspector } from '../ui/inspector';
 import { LayerPanel } from '../ui/layer-panel';
+import { PatrolBanner } from '../ui/patrol-banner';
 import { SearchBox, type SearchPick } from '../ui/search-box';
 import { SessionMenu } from '../ui/session-menu';
 import { caseDraft } from './case-draft';
@@ -38,6 +39,7 @@ import { useGridDrawing } from './use-grid-drawing';
 import { useHeatmap } from './use-heatmap';
 import { useInspector } from './use-inspector';
 import { LIVE_POLL_MS, useAlerts, useDataChanges, useLiveNow } from './use-live-now';
+import { usePatrol } from './use-patrol';
 import { usePoints } from './use-points';
 
 export interface AppProps {
@@ -121,6 +123,8 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
     playAlertSound();
   });
   const openAlerts = alerts.alerts?.open ?? 0;
+  const patrol = usePatrol(backend, session);
+
   const [problemsShown, setProblemsShown] = useState(false);
   /** What the editing panel draws over the cells (display coordinates). */
   const [overlay, setOverlay] = useState<FeatureCollection | null>(null);
@@ -485,6 +489,13 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
                 fresh={live.fresh}
                 pushed={live.pushed}
                 staleAfterMs={3 * LIVE_POLL_MS}
+                patrols={live.patrols}
+                cellName={(code) => cells?.features.find((f) => f.properties.code === code)?.properties.name ?? null}
+                onPatrol={(p) => {
+                  const last = p.track?.[p.track.length - 1];
+                  if (last) controller.current?.jumpTo(fromWgs84(last, displayCrs), 17);
+                  dispatch({ type: 'select', selection: { type: 'cell', code: p.cellCode as CellCode } });
+                }}
                 alerts={{
                   alerts: alerts.alerts,
                   error: alerts.error,
@@ -543,6 +554,17 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
                     }
                   : undefined
               }
+              patrols={
+                session && ['admin', 'command', 'planner', 'worker'].includes(session.role)
+                  ? {
+                      version: patrol.version,
+                      busy: patrol.busy,
+                      error: patrol.underWay ? null : patrol.error,
+                      // A grid worker sees their own cells only: each is theirs to patrol.
+                      onStart: session.role === 'worker' && !patrol.underWay ? (code) => void patrol.start(code) : undefined,
+                    }
+                  : undefined
+              }
               onCellChanged={() => {
                 void district.reloadGrid();
                 // Select the cell again: the inspector reloads it.
@@ -592,6 +614,16 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
                 ×
               </button>
             </div>
+          )}
+          {patrol.underWay && (
+            <PatrolBanner
+              patrol={patrol.underWay}
+              pending={patrol.pending}
+              busy={patrol.busy}
+              error={patrol.error}
+              cellName={cells?.features.find((f) => f.properties.code === patrol.underWay?.cellCode)?.properties.name ?? null}
+              onEnd={(note) => void patrol.end(note)}
+            />
           )}
           <BootStatus
             progress={district.progress}

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Backend, Session } from '../data/backend';
 import type { ChangeTopic, DataChange } from '../data/live-changes';
-import { type Alert, type AlertsNow, feedKey, type LiveFeedItem, type LiveNow, newFeedItems } from '../domain/live';
+import { type Alert, type AlertsNow, feedKey, type LiveFeedItem, type LiveNow, newFeedItems, type Patrol } from '../domain/live';
 
 /** How often the view loads again with nothing heard (deadlines pass, and a missed change is caught). */
 export const LIVE_POLL_MS = 30_000;
@@ -54,6 +54,8 @@ export interface LiveNowState {
   fresh: ReadonlyMap<string, LiveFeedItem>;
   /** Whether changes are heard as they are committed (else the view polls only). */
   pushed: boolean;
+  /** The grid workers' patrols under way. */
+  patrols: Patrol[];
 }
 
 /**
@@ -62,7 +64,14 @@ export interface LiveNowState {
  * in `fresh` for LIVE_HIGHLIGHT_MS.
  */
 export function useLiveNow(backend: Backend | null, session: Session | null, open: boolean, changeSeq: number): LiveNowState {
-  const [state, setState] = useState<LiveNowState>({ now: null, updatedAt: null, error: null, fresh: new Map(), pushed: false });
+  const [state, setState] = useState<LiveNowState>({
+    now: null,
+    updatedAt: null,
+    error: null,
+    fresh: new Map(),
+    pushed: false,
+    patrols: [],
+  });
   const previous = useRef<LiveFeedItem[] | null>(null);
   const [pollSeq, setPollSeq] = useState(0);
   const user = session ? `${session.userId}/${session.role}` : null;
@@ -71,7 +80,7 @@ export function useLiveNow(backend: Backend | null, session: Session | null, ope
   // biome-ignore lint/correctness/useExhaustiveDependencies: user is the signal to start over.
   useEffect(() => {
     previous.current = null;
-    setState({ now: null, updatedAt: null, error: null, fresh: new Map(), pushed: Boolean(backend?.subscribeChanges) });
+    setState({ now: null, updatedAt: null, error: null, fresh: new Map(), pushed: Boolean(backend?.subscribeChanges), patrols: [] });
   }, [backend, user, open]);
 
   useEffect(() => {
@@ -86,16 +95,15 @@ export function useLiveNow(backend: Backend | null, session: Session | null, ope
     let live = true;
     const timer = setTimeout(
       () => {
-        backend
-          .getLiveNow()
-          .then((now) => {
+        Promise.all([backend.getLiveNow(), backend.listPatrolsUnderWay()])
+          .then(([now, patrols]) => {
             if (!live) return;
             const added = newFeedItems(previous.current, now.feed);
             previous.current = now.feed;
             setState((s) => {
               const fresh = new Map(s.fresh);
               for (const item of added) fresh.set(feedKey(item), item);
-              return { ...s, now, updatedAt: Date.now(), error: null, fresh };
+              return { ...s, now, patrols, updatedAt: Date.now(), error: null, fresh };
             });
             if (added.length > 0)
               setTimeout(() => {

@@ -24,7 +24,7 @@ import type {
 } from '../domain/cases';
 import type { RuleSet } from '../domain/classify';
 import type { AppRole, BBox, CellClass, CellCode, CommunityCode, EntityKind, LngLat, PointKind } from '../domain/ids';
-import type { AlertRule, AlertsNow, LiveNow } from '../domain/live';
+import type { AlertRule, AlertsNow, LiveNow, Patrol, PatrolPosition } from '../domain/live';
 import type { CasePhoto, PhotoFile } from '../domain/photos';
 import type {
   AdminAreaProperties,
@@ -444,6 +444,19 @@ export interface Backend {
   ): Promise<number>;
   /** Acknowledges an open alert (a conflict when someone did already). */
   acknowledgeAlert(id: number): Promise<void>;
+
+  /**
+   * Starts the grid worker's patrol of one of their cells; `key` (a UUID the app made) makes a
+   * start sent twice one patrol. Positions are [lng, lat, epoch ms] in WGS-84.
+   */
+  startPatrol(cellCode: string, key: string, positions?: readonly PatrolPosition[]): Promise<Patrol>;
+  addPatrolPositions(id: string, positions: readonly PatrolPosition[]): Promise<Patrol>;
+  /** Ends the patrol with a note and its last positions (ended already: as it ended). */
+  endPatrol(id: string, note: string, positions?: readonly PatrolPosition[]): Promise<Patrol>;
+  /** The latest `limit` (5) patrols of a cell the caller may read, newest first. */
+  getCellPatrols(code: string, limit?: number): Promise<Patrol[]>;
+  /** The patrols under way the caller may read (the command centre: all). */
+  listPatrolsUnderWay(): Promise<Patrol[]>;
 
   // Open311 GeoReport v2 over cases (README: "Open311"): the shapes of the specification.
   open311Services(): Promise<Open311Service[]>;

@@ -1,7 +1,7 @@
 import type { RpcName } from './rpc';
 
 /** What a committed change touched, as the live views reload it. */
-export type ChangeTopic = 'cases' | 'events' | 'entities' | 'grid' | 'alerts' | 'settings';
+export type ChangeTopic = 'cases' | 'events' | 'entities' | 'grid' | 'alerts' | 'patrols' | 'settings';
 
 /** A change committed by someone (another tab of this browser, or another user in supabase mode). */
 export interface DataChange {
@@ -51,6 +51,7 @@ export function changeTopics(fn: RpcName, args: Record<string, unknown>): Change
   if (GRID_WRITERS.includes(fn)) return ['grid'];
   // Reading the alerts raises what the rules say now: a write when something was raised.
   if (fn === 'alerts_now' || fn === 'acknowledge_alert' || fn === 'save_alert_rule') return ['alerts'];
+  if (fn === 'start_patrol' || fn === 'add_patrol_positions' || fn === 'end_patrol') return ['patrols'];
   return ['settings'];
 }
 
@@ -63,6 +64,7 @@ export const LIVE_TABLES: Readonly<Record<string, ChangeTopic>> = {
   events: 'events',
   cells: 'grid',
   alerts: 'alerts',
+  patrols: 'patrols',
 };
 
 /** Name of the BroadcastChannel over which the embedded database tells every tab what it committed. */

@@ -15,7 +15,7 @@ import type {
   Scorecards,
 } from '../domain/cases';
 import type { CellCode, CommunityCode, EntityKind, PointKind } from '../domain/ids';
-import type { AlertsNow, LiveNow } from '../domain/live';
+import type { AlertsNow, LiveNow, Patrol } from '../domain/live';
 import {
   base64ToBytes,
   bytesToBase64,
@@ -116,6 +116,11 @@ export const RPC_NAMES = [
   'alerts_now',
   'save_alert_rule',
   'acknowledge_alert',
+  'start_patrol',
+  'add_patrol_positions',
+  'end_patrol',
+  'cell_patrols',
+  'patrols_under_way',
 ] as const;
 export type RpcName = (typeof RPC_NAMES)[number];
 
@@ -225,6 +230,11 @@ type Reads = Pick<
   | 'getAlerts'
   | 'saveAlertRule'
   | 'acknowledgeAlert'
+  | 'startPatrol'
+  | 'addPatrolPositions'
+  | 'endPatrol'
+  | 'getCellPatrols'
+  | 'listPatrolsUnderWay'
 >;
 
 /** Returns the read methods of a Backend, implemented once over any RpcTransport. */
@@ -452,6 +462,12 @@ export function rpcReads(transport: RpcTransport): Reads {
     acknowledgeAlert: async (id) => {
       await transport.rpc('acknowledge_alert', { p_id: id });
     },
+    startPatrol: (cellCode, key, positions = []) =>
+      transport.rpc<Patrol>('start_patrol', { p_cell: cellCode, p_key: key, p_positions: positions }),
+    addPatrolPositions: (id, positions) => transport.rpc<Patrol>('add_patrol_positions', { p_patrol: id, p_positions: positions }),
+    endPatrol: (id, note, positions = []) => transport.rpc<Patrol>('end_patrol', { p_patrol: id, p_note: note, p_positions: positions }),
+    getCellPatrols: (code, limit = 5) => transport.rpc<Patrol[]>('cell_patrols', { p_cell: code, p_limit: limit }),
+    listPatrolsUnderWay: () => transport.rpc<Patrol[]>('patrols_under_way', {}),
     setScorecardRule: async (group, metric, weight) => {
       await transport.rpc('set_scorecard_rule', { p_group: group, p_metric: metric, p_weight: weight });
     },

@@ -113,3 +113,23 @@ export interface AlertsNow {
   alerts: Alert[];
   rules: AlertRule[];
 }
+
+/** A position a phone gave during a patrol: [longitude, latitude, epoch milliseconds] (WGS-84). */
+export type PatrolPosition = [number, number, number];
+
+/** A grid worker's patrol of a cell (巡查). */
+export interface Patrol {
+  id: string;
+  cellCode: string;
+  workerName: string;
+  startedAt: string;
+  /** Null while under way. */
+  endedAt: string | null;
+  note: string;
+  /** Positions recorded. */
+  positions: number;
+  minutes: number;
+  /** Length of the track, geodesic. */
+  lengthMeters: number;
+  track: LngLat[] | null;
+}

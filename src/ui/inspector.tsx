@@ -6,6 +6,7 @@ import type { RiskOptions } from '../domain/risk-index';
 import { categoryLabel } from '../i18n/categories';
 import { CELL_CLASS_COLORS } from '../state/palettes';
 import { CellClassSection } from './cell-class-section';
+import { CellPatrols } from './cell-patrols';
 import { formatCount, formatDateTime } from './format';
 
 export type InspectorContent =
@@ -27,6 +28,8 @@ export interface InspectorProps {
   onOpenRuleSet?(ruleSet: { name: string; version: number }): void;
   /** Starts a case in the cell or from the event shown; absent: the user may not report cases. */
   onReportCase?(from: { cellCode: string } | { event: EventDetail }): void;
+  /** A cell's patrols; `onStart` where the grid worker may start one of this cell. */
+  patrols?: { version: unknown; busy: boolean; error: unknown; onStart?(cellCode: string): void };
   onClose(): void;
 }
 
@@ -310,7 +313,7 @@ function PointView({ point }: { point: PointDetail }) {
 }
 
 /** The right-hand panel: details of the selected cell or point. */
-export function Inspector({ content, canOverride = false, onCellChanged, onOpenRuleSet, onReportCase, onClose }: InspectorProps) {
+export function Inspector({ content, canOverride = false, onCellChanged, onOpenRuleSet, onReportCase, patrols, onClose }: InspectorProps) {
   const { t } = useTranslation();
   return (
     <aside className="panel inspector" data-testid="inspector" aria-label={t('inspector.point')}>
@@ -325,6 +328,15 @@ export function Inspector({ content, canOverride = false, onCellChanged, onOpenR
         <CellView cell={content.cell} canOverride={canOverride} onChanged={() => onCellChanged?.()} onOpenRuleSet={onOpenRuleSet} />
       )}
       {content.type === 'point' && <PointView point={content.point} />}
+      {patrols && content.type === 'cell' && (
+        <CellPatrols
+          code={content.cell.code}
+          version={patrols.version}
+          busy={patrols.busy}
+          error={patrols.error}
+          onStart={patrols.onStart ? () => patrols.onStart?.(content.cell.code) : undefined}
+        />
+      )}
       {onReportCase && content.type === 'cell' && (
         <button
           type="button"

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CASE_STATES } from '../domain/cases';
-import { feedKey, type LiveFeedItem, type LiveNow, type LiveTopCell } from '../domain/live';
+import { feedKey, type LiveFeedItem, type LiveNow, type LiveTopCell, type Patrol } from '../domain/live';
 import { categoryLabel } from '../i18n/categories';
 import { CELL_CLASS_COLORS } from '../state/palettes';
 import { AlertsSection, type AlertsSectionProps } from './alerts-section';
@@ -20,6 +20,11 @@ export interface NowPanelProps {
   staleAfterMs: number;
   /** The alerts, above the counters (the command centre's and administrators'). */
   alerts?: AlertsSectionProps;
+  /** The grid workers' patrols under way. */
+  patrols: readonly Patrol[];
+  /** Where a cell is named by its code only (a patrol's): its name. */
+  cellName(code: string): string | null;
+  onPatrol(patrol: Patrol): void;
   onCell(cell: LiveTopCell): void;
   onItem(item: LiveFeedItem): void;
   onClose(): void;
@@ -53,7 +58,21 @@ function ago(ms: number, now: number, language: string): string {
  * rates, the cells of highest risk and the latest changes (what just came highlighted), with how
  * fresh it is (red when the data has stopped coming).
  */
-export function NowPanel({ now, updatedAt, error, fresh, pushed, staleAfterMs, alerts, onCell, onItem, onClose }: NowPanelProps) {
+export function NowPanel({
+  now,
+  updatedAt,
+  error,
+  fresh,
+  pushed,
+  staleAfterMs,
+  alerts,
+  patrols,
+  cellName,
+  onPatrol,
+  onCell,
+  onItem,
+  onClose,
+}: NowPanelProps) {
   const { t, i18n } = useTranslation();
   const errorText = useErrorText();
   const lang = i18n.language;
@@ -149,6 +168,24 @@ export function NowPanel({ now, updatedAt, error, fresh, pushed, staleAfterMs, a
               </span>
             </div>
           </div>
+          <h3>{t('patrol.nowTitle', { n: patrols.length })}</h3>
+          {patrols.length === 0 ? (
+            <p className="muted">{t('patrol.nowNone')}</p>
+          ) : (
+            <ul className="now-patrols" data-testid="now-patrols">
+              {patrols.map((p) => (
+                <li key={p.id}>
+                  <button type="button" className="link" onClick={() => onPatrol(p)}>
+                    {t('patrol.nowItem', {
+                      worker: p.workerName,
+                      cell: cellName(p.cellCode) ?? p.cellCode,
+                      minutes: Math.round((tick - Date.parse(p.startedAt)) / 60_000),
+                    })}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
           <h3>{t('now.topCells')}</h3>
           <ol className="now-top" data-testid="now-top">
             {now.topCells.map((c) => (

@@ -33,6 +33,7 @@ const MEMBER_HELPERS = [
   'complainant_shown_in_full',
   'case_photo_upload_allowed',
   'case_photo_readable',
+  'patrol_json',
 ];
 
 /** The cases' API (issue 23): the case pages of the app call these, as the SQL tests do now. */

@@ -68,6 +68,15 @@ const MATRIX: Record<string, Record<Actor, string>> = {
     stranger: 'none/denied/denied',
     anon: 'denied/denied/denied',
   },
+  patrols: {
+    admin: 'all/denied/denied',
+    command: 'all/denied/denied',
+    worker: 'part/denied/denied',
+    planner: 'all/denied/denied',
+    department: 'none/denied/denied',
+    stranger: 'none/denied/denied',
+    anon: 'denied/denied/denied',
+  },
   case_photos: {
     admin: 'all/denied/denied',
     command: 'all/denied/denied',
@@ -346,6 +355,11 @@ describeEachDatabase('the role matrix', (db) => {
         and not exists (select 1 from personal_data_views) limit 1;
       insert into risk_matrix (category, risk, responsibility)
         select '占道经营', 'high', 'low' where not exists (select 1 from risk_matrix);
+      insert into patrols (client_key, cell_code, worker, worker_name)
+        select gen_random_uuid(), w.cell_code, w.user_id, 'matrix' from (
+          (select cell_code, user_id from worker_cells order by cell_code limit 1)
+          union all (select code, '00000000-0000-4000-8000-000000000002'::uuid from cells where valid_to is null order by code limit 1)) w
+        where not exists (select 1 from patrols);
       insert into alerts (rule_id, subject, figures)
         select id, 'matrix', '{"threshold": 1}' from alert_rules where not exists (select 1 from alerts) order by id limit 1;
     `);

@@ -105,6 +105,7 @@ it("adds the live tables to Supabase's publication supabase_realtime where there
     // Twice: a table already there is left as it is.
     await tx.exec(block);
     await tx.exec(lastBlock('20261202002200_alerts.sql'));
+    await tx.exec(lastBlock('20261202002300_patrols.sql'));
     const { rows } = await tx.query<{ tablename: string }>(
       `select tablename from pg_publication_tables where pubname = 'supabase_realtime' order by tablename`,
     );

@@ -129,3 +129,69 @@ test('alerts: the database raises them by the rules, the command centre hears a 
   await expect(page.getByTestId('alert-list').locator('[data-kind="cell_risk"]')).toHaveCount(raised - before - 1);
   expect(errors).toEqual([]);
 });
+
+test("patrol check-in: the grid worker patrols a cell of theirs from the phone's position, the command centre sees it under way, the inspector when it was last patrolled", async ({
+  browser,
+}) => {
+  const context = await browser.newContext({
+    locale: 'zh-CN',
+    viewport: { width: 1400, height: 900 },
+    permissions: ['geolocation'],
+    geolocation: { longitude: 112.9, latitude: 28.2 },
+  });
+  const command = await context.newPage();
+  const errors = collectErrors(command);
+  await command.goto('/');
+  await waitForCells(command);
+  await actAs(command, '指挥中心 · 李强');
+  await command.getByTestId('now-open').click();
+  await expect(command.getByTestId('now-panel')).toContainText('当前无人巡查');
+
+  const worker = await context.newPage();
+  const workerErrors = collectErrors(worker);
+  await worker.goto('/');
+  await waitForCells(worker);
+  const all = await worker.evaluate(() => window.__gridatlas?.cellsLoaded ?? 0);
+  await actAs(worker, '网格员 · 王芳');
+  // The worker sees only their cells: the first is theirs. The phone stands in it.
+  await worker.waitForFunction((n) => {
+    const loaded = window.__gridatlas?.cellsLoaded ?? 0;
+    return loaded > 0 && loaded < n;
+  }, all);
+  const cell = (await worker.evaluate(() => window.__gridatlas?.cellAt(0) ?? null)) as { code: string; lngLat: [number, number] };
+  await context.setGeolocation({ longitude: cell.lngLat[0], latitude: cell.lngLat[1] });
+  await worker.getByTestId('search-input').fill(cell.code);
+  await expect(worker.getByTestId('search-result').first()).toContainText(cell.code);
+  await worker.getByTestId('search-input').press('Enter');
+  await expect(worker.getByTestId('inspector-code')).toHaveText(cell.code);
+  await expect(worker.getByTestId('cell-patrols-none')).toHaveText('尚无巡查记录');
+  await worker.getByTestId('patrol-start').click();
+  await expect(worker.getByTestId('patrol-banner')).toContainText('巡查中');
+  await expect(worker.getByTestId('patrol-start')).toHaveCount(0);
+
+  // The command centre's tab: under way, without a reload.
+  await expect(command.getByTestId('now-patrols')).toContainText('王芳');
+  await keepScreenshot(worker, '43-patrol-under-way');
+
+  // The phone moves about 100 m; the patrol ends with a note.
+  const positions = async () => Number(/(\d+) 个定位点/.exec((await worker.getByTestId('patrol-banner').textContent()) ?? '')?.[1]);
+  const before = await positions();
+  expect(before).toBeGreaterThanOrEqual(1);
+  await context.setGeolocation({ longitude: cell.lngLat[0], latitude: cell.lngLat[1] + 0.0009 });
+  await expect.poll(positions).toBe(before + 1);
+  await worker.getByTestId('patrol-end').click();
+  await worker.getByTestId('patrol-note').fill('道路通畅，无异常');
+  await worker.getByTestId('patrol-end-confirm').click();
+  await expect(worker.getByTestId('patrol-banner')).toHaveCount(0);
+  const last = worker.getByTestId('cell-patrol').first();
+  await expect(last).toContainText('王芳');
+  await expect(last).toContainText('道路通畅，无异常');
+  const meters = Number(/轨迹 (\d+) 米/.exec((await last.textContent()) ?? '')?.[1]);
+  expect(meters).toBeGreaterThan(90);
+  expect(meters).toBeLessThan(110);
+  await expect(command.getByTestId('now-panel')).toContainText('当前无人巡查');
+  await keepScreenshot(worker, '44-patrol-done');
+  expect(errors).toEqual([]);
+  expect(workerErrors).toEqual([]);
+  await context.close();
+});

@@ -11,6 +11,7 @@ describe('changeTopics', () => {
     expect(changeTopics('apply_cell_classes', {})).toEqual(['grid']);
     expect(changeTopics('acknowledge_alert', {})).toEqual(['alerts']);
     expect(changeTopics('alerts_now', {})).toEqual(['alerts']);
+    expect(changeTopics('end_patrol', {})).toEqual(['patrols']);
     expect(changeTopics('set_case_route', {})).toEqual(['settings']);
   });
 });
