@@ -718,12 +718,13 @@ export function backendContract(name: string, make: () => Promise<ContractSubjec
       await signInAs('command');
       const first = await backend.getAlerts();
       expect(first.rules.map((r) => r.kind)).toEqual(expect.arrayContaining(['case_overdue', 'cell_events']));
-      const rule = await backend.saveAlertRule({ kind: 'case_overdue', threshold: 1, windowHours: 24 });
+      // Any cell with an event in 90 days or a hazard site crosses so low a risk index.
+      const rule = await backend.saveAlertRule({ kind: 'cell_risk', threshold: 0.001, windowHours: 24 });
       await expect(backend.saveAlertRule({ kind: 'cell_events', threshold: -1 })).rejects.toMatchObject({ code: 'invalid' });
       const now = await backend.getAlerts();
       const mine = now.alerts.filter((a) => a.ruleId === rule);
       expect(mine.length).toBeGreaterThan(0);
-      expect(mine[0]).toMatchObject({ kind: 'case_overdue', figures: { threshold: 1 } });
+      expect(mine[0]).toMatchObject({ kind: 'cell_risk', figures: { threshold: 0.001 } });
       await backend.acknowledgeAlert(mine[0]?.id as number);
       await expect(backend.acknowledgeAlert(mine[0]?.id as number)).rejects.toMatchObject({ code: 'conflict' });
       await backend.saveAlertRule({ id: rule, active: false });

@@ -458,7 +458,8 @@ export function rpcReads(transport: RpcTransport): Reads {
     getScorecards: (group, from, to) => transport.rpc<Scorecards>('case_scorecards', { p_group: group, p_from: from, p_to: to }),
     getLiveNow: (feedLimit = 30) => transport.rpc<LiveNow>('live_now', { p_feed_limit: feedLimit }),
     getAlerts: (limit = 50) => transport.rpc<AlertsNow>('alerts_now', { p_limit: limit }),
-    saveAlertRule: (rule) => transport.rpc<number>('save_alert_rule', { p_rule: rule }),
+    // bigint: node-postgres gives it as text.
+    saveAlertRule: async (rule) => Number(await transport.rpc<number | string>('save_alert_rule', { p_rule: rule })),
     acknowledgeAlert: async (id) => {
       await transport.rpc('acknowledge_alert', { p_id: id });
     },

@@ -61,6 +61,12 @@ test('a new visitor sees a frame at once, then inspects a cell from the shipped 
 });
 
 test('a reload inspects a cell from the last visit’s snapshot before the database is up', async ({ page }) => {
+  // A shared worker may outlive the reload, and the database with it (the page then finds it up
+  // at once); without shared workers (the fallback) every reload boots the database again, which
+  // is what this test holds back.
+  await page.addInitScript(() => {
+    Reflect.deleteProperty(window, 'SharedWorker');
+  });
   await page.goto('/');
   await waitForCells(page);
   await page.waitForFunction(() => window.__gridatlas?.persisted === true && (window.__gridatlas?.snapshotsSaved ?? 0) > 0);
