@@ -1814,6 +1814,31 @@ AS $function$
 $function$;
 -- execute on cell_patrols(p_cell text, p_limit integer): authenticated, service_role
 
+-- The risk index of each current cell with events in the last 90 days or hazard sites, of what the
+-- caller may read (RLS): events (the 90 days' count), hazard_sites (places and organisations of
+-- risk level 2 or 3) and risk_index = (Σ severity × 0.5^(age in days / 30) + hazard sites) / area
+-- in km². Cells with neither have index 0 and no row.
+CREATE OR REPLACE FUNCTION public.cell_risk_indexes()
+ RETURNS TABLE(code text, events bigint, hazard_sites bigint, risk_index double precision)
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+  select c.code, coalesce(ev.n, 0), coalesce(h.n, 0),
+         (coalesce(ev.w, 0) + coalesce(h.n, 0)) / greatest(1e-6, ST_Area(c.geom::geography) / 1e6)
+  from cells c
+  left join (select e.cell_code, count(*) n,
+                    sum(e.severity * power(0.5, extract(epoch from (now() - e.occurred_at)) / 86400.0 / 30)) w
+             from events e
+             where e.occurred_at >= now() - interval '90 days' and e.occurred_at < now()
+             group by e.cell_code) ev on ev.cell_code = c.code
+  left join (select en.cell_code, count(*) n from entities en
+             where en.kind in ('place', 'organisation') and en.risk_level >= 2
+             group by en.cell_code) h on h.cell_code = c.code
+  where c.valid_to is null and (ev.n is not null or h.n is not null)
+$function$;
+-- execute on cell_risk_indexes(): authenticated, service_role
+
 -- Internal to grid edits: a cell as commit_cell_edit takes it (its columns as JSON, with a new
 -- shape); edits override what they change with ||.
 CREATE OR REPLACE FUNCTION public.cell_with_shape(p_cell cells, p_shape geometry)
@@ -2361,22 +2386,14 @@ begin
          and not exists (select 1 from alerts a where a.rule_id = v_rule.id and a.subject = v_rule.category
                            and a.raised_at > now() - make_interval(hours => v_rule.window_hours));
     elsif v_rule.kind = 'cell_risk' then
-      -- The risk index of live_now: 90 days of events by severity halved every 30 days, plus hazard sites, per km².
+      -- The risk index of the inspector and live_now (cell_risk_indexes).
       insert into alerts (rule_id, subject, cell_code, figures)
       select v_rule.id, r.code, r.code,
              jsonb_build_object('riskIndex', round(r.risk_index::numeric, 2), 'threshold', v_rule.threshold, 'events', r.events,
                                 'hazardSites', r.hazard_sites, 'cellName', r.name)
       from (
-        select c.code, c.name, coalesce(ev.n, 0) events, coalesce(h.n, 0) hazard_sites,
-               (coalesce(ev.w, 0) + coalesce(h.n, 0)) / greatest(1e-6, ST_Area(c.geom::geography) / 1e6) risk_index
-        from cells c
-        left join (select e.cell_code, count(*) n,
-                          sum(e.severity * power(0.5, extract(epoch from (now() - e.occurred_at)) / 86400.0 / 30)) w
-                   from events e where e.occurred_at >= now() - interval '90 days' and e.occurred_at < now()
-                   group by e.cell_code) ev on ev.cell_code = c.code
-        left join (select en.cell_code, count(*) n from entities en
-                   where en.kind in ('place', 'organisation') and en.risk_level >= 2 group by en.cell_code) h on h.cell_code = c.code
-        where c.valid_to is null
+        select c.code, c.name, r.events, r.hazard_sites, r.risk_index
+        from cell_risk_indexes() r join cells c on c.code = r.code and c.valid_to is null
       ) r
       where r.risk_index >= v_rule.threshold
         and not exists (select 1 from alerts a where a.rule_id = v_rule.id and a.subject = r.code
@@ -2932,22 +2949,12 @@ begin
   with open_cases as (
     select c.state, c.deadline_at, c.cell_code from cases c where c.state = any (v_open)
   ), risk as (
-    -- The risk index as the inspector shows it (riskIndex over cell_class_inputs(now(), 90, 30)):
-    -- the last 90 days' events weighted by severity and halved every 30 days, plus hazard sites
-    -- (places and organisations of risk level 2 or 3) weighing one each, per km² of the cell.
-    select c.code, c.name, c.class, a.name community_name,
-           coalesce(ev.n, 0) events, coalesce(h.n, 0) hazard_sites,
-           (coalesce(ev.w, 0) + coalesce(h.n, 0)) / greatest(1e-6, ST_Area(c.geom::geography) / 1e6) risk_index,
+    -- The risk index as the inspector shows it (cell_risk_indexes).
+    select c.code, c.name, c.class, a.name community_name, r.events, r.hazard_sites, r.risk_index,
            ST_X(ST_PointOnSurface(c.geom)) lon, ST_Y(ST_PointOnSurface(c.geom)) lat
-    from cells c
+    from cell_risk_indexes() r
+    join cells c on c.code = r.code and c.valid_to is null
     left join admin_areas a on a.code = c.community_code
-    left join (select e.cell_code, count(*) n,
-                      sum(e.severity * power(0.5, extract(epoch from (now() - e.occurred_at)) / 86400.0 / 30)) w
-               from events e
-               where e.occurred_at >= now() - interval '90 days' and e.occurred_at < now() group by e.cell_code) ev on ev.cell_code = c.code
-    left join (select en.cell_code, count(*) n from entities en
-               where en.kind in ('place', 'organisation') and en.risk_level >= 2 group by en.cell_code) h on h.cell_code = c.code
-    where c.valid_to is null and (ev.n is not null or h.n is not null)
   ), feed as (
     select * from (
       select 'event' kind, e.id::text id, e.created_at at, e.category, e.severity, e.cell_code,
@@ -2999,6 +3006,68 @@ begin
 end
 $function$;
 -- execute on live_now(p_feed_limit integer): authenticated, service_role
+
+-- Each street's figures for the wall screen, of what the caller may read (RLS): code, name, bbox
+-- [west, south, east, north], cells and cellsA (current cells, class A), openCases and overdue
+-- (open cases in its cells; deadline passed), eventsToday (since the start of today in the case
+-- working time's time zone) and eventsWeek (the last 7 days), topCell (its cell of highest risk
+-- index, cell_risk_indexes) or null. Ordered by code.
+CREATE OR REPLACE FUNCTION public.live_streets()
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+declare
+  v_zone text := coalesce((select w.time_zone from case_working_time w limit 1), 'Asia/Shanghai');
+  v_day_start timestamptz;
+  v_open constant text[] := '{reported,registered,escalated,dispatched,in_progress,answered}';
+begin
+  if app_role() not in ('admin', 'command', 'worker', 'planner', 'department') then
+    raise exception using errcode = '42501', message = 'only members read the live view';
+  end if;
+  v_day_start := date_trunc('day', now() at time zone v_zone) at time zone v_zone;
+  return (
+    with street_cells as (
+      select c.code, c.name, c.class, a.parent_code street_code
+      from cells c join admin_areas a on a.code = c.community_code
+      where c.valid_to is null
+    ), cell_counts as (
+      select s.street_code, count(*) cells, count(*) filter (where s.class = 'A') cells_a
+      from street_cells s group by s.street_code
+    ), open_counts as (
+      select s.street_code, count(*) open_cases, count(*) filter (where o.deadline_at < now()) overdue
+      from cases o join street_cells s on s.code = o.cell_code
+      where o.state = any (v_open) group by s.street_code
+    ), event_counts as (
+      select s.street_code, count(*) filter (where e.occurred_at >= v_day_start) today, count(*) week
+      from events e join street_cells s on s.code = e.cell_code
+      where e.occurred_at >= least(v_day_start, now() - interval '7 days') and e.occurred_at <= now()
+      group by s.street_code
+    ), top_cells as (
+      select distinct on (s.street_code) s.street_code, s.code, s.name, s.class, r.risk_index
+      from cell_risk_indexes() r join street_cells s on s.code = r.code
+      order by s.street_code, r.risk_index desc, s.code
+    )
+    select coalesce(jsonb_agg(jsonb_build_object(
+             'code', a.code, 'name', a.name,
+             'bbox', jsonb_build_array(ST_XMin(a.geom), ST_YMin(a.geom), ST_XMax(a.geom), ST_YMax(a.geom)),
+             'cells', coalesce(cc.cells, 0), 'cellsA', coalesce(cc.cells_a, 0),
+             'openCases', coalesce(oc.open_cases, 0), 'overdue', coalesce(oc.overdue, 0),
+             'eventsToday', coalesce(ec.today, 0), 'eventsWeek', coalesce(ec.week, 0),
+             'topCell', case when t.code is null then null else jsonb_build_object(
+                          'code', t.code, 'name', t.name, 'class', t.class, 'riskIndex', round(t.risk_index::numeric, 2)) end)
+             order by a.code), '[]')
+    from admin_areas a
+    left join cell_counts cc on cc.street_code = a.code
+    left join open_counts oc on oc.street_code = a.code
+    left join event_counts ec on ec.street_code = a.code
+    left join top_cells t on t.street_code = a.code
+    where a.level = 'street'
+  );
+end
+$function$;
+-- execute on live_streets(): authenticated, service_role
 
 -- Internal to grid edits: locks and returns the current rows of p_expected [{code, version}] after
 -- checking the versions (edit_conflict otherwise), locking their communities first so that edits of

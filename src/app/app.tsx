@@ -18,6 +18,7 @@ import type { MapController } from '../map/map-controller';
 import { MapView } from '../map/map-view';
 import { type LabelFeature, renderModel } from '../map/render-model';
 import { initialUiState, uiReducer } from '../state/ui-state';
+import { sceneBBox, WALL_INTERVALS_SECONDS } from '../state/wall';
 import { playAlertSound } from '../ui/alert-sound';
 import { BootStatus } from '../ui/boot-status';
 import type { CasesRequest } from '../ui/cases-panel';
@@ -41,6 +42,7 @@ import { useInspector } from './use-inspector';
 import { LIVE_POLL_MS, useAlerts, useDataChanges, useLiveNow } from './use-live-now';
 import { usePatrol } from './use-patrol';
 import { usePoints } from './use-points';
+import { useWall } from './use-wall';
 
 export interface AppProps {
   config: AppConfig;
@@ -59,6 +61,7 @@ const GridEditPanel = lazy(() => import('../ui/grid-edit-panel').then((m) => ({ 
 const HeatPanel = lazy(() => import('../ui/heat-panel').then((m) => ({ default: m.HeatPanel })));
 const CasesPanel = lazy(() => import('../ui/cases-panel').then((m) => ({ default: m.CasesPanel })));
 const NowPanel = lazy(() => import('../ui/now-panel').then((m) => ({ default: m.NowPanel })));
+const WallScreen = lazy(() => import('../ui/wall-screen').then((m) => ({ default: m.WallScreen })));
 const ImportDialog = lazy(() => import('../ui/import-dialog').then((m) => ({ default: m.ImportDialog })));
 const BackupDialog = lazy(() => import('../ui/backup-dialog').then((m) => ({ default: m.BackupDialog })));
 /** Where a restore leaves its summary for the page that opens after it. */
@@ -114,14 +117,25 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
   const [nowOpen, setNowOpen] = useState(false);
   /** Counts the changes committed anywhere (this page's too): the live view loads again. */
   const [changeSeq, setChangeSeq] = useState(0);
-  const live = useLiveNow(backend, session, nowOpen, changeSeq);
+  /** The wall screen (大屏): on from the live view, or at once with ?wall in the address (a kiosk). */
+  const [wallOn, setWallOn] = useState(false);
+  /** Whether the wall screen's layout is on the page (its map box is measured from it). */
+  const [wallMounted, setWallMounted] = useState(false);
+  const live = useLiveNow(backend, session, nowOpen || wallOn, changeSeq, wallOn);
+  const wall = useWall(wallOn, setWallOn, live.streets);
   const [soundOn, setSoundOn] = useState(() => window.localStorage.getItem(ALERT_SOUND_KEY) !== 'off');
   // The command centre watches the alerts always (the badge, the chime); an administrator while the live view is open.
-  const alerts = useAlerts(backend, session, session?.role === 'command' || (session?.role === 'admin' && nowOpen), changeSeq, () => {
-    if (!soundOn) return;
-    hooks().alertsSounded += 1;
-    playAlertSound();
-  });
+  const alerts = useAlerts(
+    backend,
+    session,
+    session?.role === 'command' || (session?.role === 'admin' && (nowOpen || wallOn)),
+    changeSeq,
+    () => {
+      if (!soundOn) return;
+      hooks().alertsSounded += 1;
+      playAlertSound();
+    },
+  );
   const openAlerts = alerts.alerts?.open ?? 0;
   const patrol = usePatrol(backend, session);
 
@@ -202,10 +216,10 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
   // What just happened, ringed on the map while the live view is open.
   const highlights = useMemo(
     () =>
-      nowOpen
+      nowOpen || wallOn
         ? [...live.fresh.values()].map((item) => ({ key: feedKey(item), kind: item.kind, lngLat: fromWgs84(item.lngLat, displayCrs) }))
         : [],
-    [nowOpen, live.fresh, displayCrs],
+    [nowOpen, wallOn, live.fresh, displayCrs],
   );
   const model = useMemo(
     () =>
@@ -217,6 +231,40 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
     [ui, displayPoints, displayCases, labels, heat.layer, zoom, shapes, drawing.vertexRings, highlights],
   );
   usePublishedData(displayCells, displayPoints);
+
+  // The wall screen's map shows its scene's box in the space its bars and column leave free.
+  const wallAllowed = session?.role === 'admin' || session?.role === 'command';
+  const wallShown = wall.on && Boolean(backend) && wallAllowed;
+  const wallBox = wallShown ? sceneBBox(wall.scene, overview?.bbox ?? null, alerts.alerts?.alerts ?? []) : null;
+  const wallBoxKey = wallBox && wallMounted ? `${wall.index}:${wallBox.join(',')}` : '';
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the key names the box and scene; a new box flies there.
+  useEffect(() => {
+    const map = controller.current;
+    const view = document.querySelector('[data-testid="wall-view"]')?.getBoundingClientRect();
+    const whole = map?.canvas().getBoundingClientRect();
+    if (!wallBox || !map || !view || !whole) return;
+    const [w, s] = fromWgs84([wallBox[0], wallBox[1]], displayCrs);
+    const [e, n] = fromWgs84([wallBox[2], wallBox[3]], displayCrs);
+    map.fitBounds([w, s, e, n], {
+      durationMs: 1200,
+      maxZoom: 16,
+      padding: {
+        top: Math.max(0, view.top - whole.top) + 24,
+        left: Math.max(0, view.left - whole.left) + 24,
+        right: Math.max(0, whole.right - view.right) + 24,
+        bottom: Math.max(0, whole.bottom - view.bottom) + 24,
+      },
+    });
+  }, [wallBoxKey]);
+  // A kiosk opens the wall screen at once with ?wall in the address (once the user may see it).
+  const wallAsked = useRef(new URLSearchParams(window.location.search).has('wall'));
+  // biome-ignore lint/correctness/useExhaustiveDependencies: entering once, when the user may.
+  useEffect(() => {
+    if (wallAsked.current && backend && wallAllowed) {
+      wallAsked.current = false;
+      wall.enter();
+    }
+  }, [backend, wallAllowed]);
 
   /** After an import: the counts and the imported kind's points as they are now. */
   const reloadKind = (kind: PointKind) => {
@@ -275,7 +323,7 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
 
   return (
     <BackendProvider backend={backend}>
-      <div className="app">
+      <div className={wallShown ? 'app wall-on' : 'app'}>
         <Header districtName={overview?.name ?? null} search={<SearchBox backend={backend} onPick={onSearchPick} />}>
           {backend && session?.role === 'admin' && (
             <button
@@ -389,6 +437,31 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
             onVertexDrag={ui.editing ? drawing.onVertexDrag : undefined}
             onController={onController}
           />
+          {wallShown && (
+            <Suspense fallback={<PanelLoading />}>
+              <WallScreen
+                districtName={overview?.name ?? null}
+                scenes={wall.scenes}
+                index={wall.index}
+                paused={wall.paused}
+                intervalSeconds={wall.intervalSeconds}
+                intervals={WALL_INTERVALS_SECONDS}
+                now={live.now}
+                streets={live.streets}
+                alerts={alerts.alerts}
+                updatedAt={live.updatedAt}
+                error={live.error ?? alerts.error}
+                pushed={live.pushed}
+                staleAfterMs={3 * LIVE_POLL_MS}
+                fresh={live.fresh}
+                onMounted={setWallMounted}
+                onStep={wall.step}
+                onPause={wall.setPaused}
+                onInterval={wall.setIntervalSeconds}
+                onExit={wall.exit}
+              />
+            </Suspense>
+          )}
           <LayerPanel
             layers={ui.layers}
             counts={overview?.counts ?? null}
@@ -528,6 +601,7 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
                     setCasesOpen(true);
                   } else if (item.kind === 'event') dispatch({ type: 'select', selection: { type: 'point', kind: 'event', id: item.id } });
                 }}
+                onWall={wall.enter}
                 onClose={() => setNowOpen(false)}
               />
             </Suspense>

@@ -32,6 +32,8 @@ export interface TestHooks {
   highlightsOnMap(): number;
   /** How many changes committed elsewhere (another tab, another user) this page has heard. */
   changesHeard: number;
+  /** The wall screen's scene while it is on (else null). */
+  wall: { index: number; kind: 'district' | 'street' | 'alerts'; code: string | null; scenes: number } | null;
   /** How many times new alerts chimed (or would have: the sound switched on, audio allowed or not). */
   alertsSounded: number;
   /** Where the map looks: its zoom and the box in view (display coordinates). */
@@ -75,6 +77,7 @@ export function hooks(): TestHooks {
     highlightsOnMap: () => 0,
     changesHeard: 0,
     alertsSounded: 0,
+    wall: null,
     view: () => null,
     sourceFeatures: async () => 0,
     flyTo: () => undefined,

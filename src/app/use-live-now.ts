@@ -1,7 +1,16 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Backend, Session } from '../data/backend';
 import type { ChangeTopic, DataChange } from '../data/live-changes';
-import { type Alert, type AlertsNow, feedKey, type LiveFeedItem, type LiveNow, newFeedItems, type Patrol } from '../domain/live';
+import {
+  type Alert,
+  type AlertsNow,
+  feedKey,
+  type LiveFeedItem,
+  type LiveNow,
+  type LiveStreet,
+  newFeedItems,
+  type Patrol,
+} from '../domain/live';
 
 /** How often the view loads again with nothing heard (deadlines pass, and a missed change is caught). */
 export const LIVE_POLL_MS = 30_000;
@@ -56,14 +65,22 @@ export interface LiveNowState {
   pushed: boolean;
   /** The grid workers' patrols under way. */
   patrols: Patrol[];
+  /** Each street's figures (the wall screen's), when asked for. */
+  streets: LiveStreet[] | null;
 }
 
 /**
  * The command centre's "now" while `open`: loaded at once, again `CHANGE_SETTLE_MS` after each
  * committed change (`changeSeq` counts them) and every LIVE_POLL_MS. Items new to the feed stay
- * in `fresh` for LIVE_HIGHLIGHT_MS.
+ * in `fresh` for LIVE_HIGHLIGHT_MS. With `withStreets`, each street's figures load with it.
  */
-export function useLiveNow(backend: Backend | null, session: Session | null, open: boolean, changeSeq: number): LiveNowState {
+export function useLiveNow(
+  backend: Backend | null,
+  session: Session | null,
+  open: boolean,
+  changeSeq: number,
+  withStreets = false,
+): LiveNowState {
   const [state, setState] = useState<LiveNowState>({
     now: null,
     updatedAt: null,
@@ -71,6 +88,7 @@ export function useLiveNow(backend: Backend | null, session: Session | null, ope
     fresh: new Map(),
     pushed: false,
     patrols: [],
+    streets: null,
   });
   const previous = useRef<LiveFeedItem[] | null>(null);
   const [pollSeq, setPollSeq] = useState(0);
@@ -80,7 +98,15 @@ export function useLiveNow(backend: Backend | null, session: Session | null, ope
   // biome-ignore lint/correctness/useExhaustiveDependencies: user is the signal to start over.
   useEffect(() => {
     previous.current = null;
-    setState({ now: null, updatedAt: null, error: null, fresh: new Map(), pushed: Boolean(backend?.subscribeChanges), patrols: [] });
+    setState({
+      now: null,
+      updatedAt: null,
+      error: null,
+      fresh: new Map(),
+      pushed: Boolean(backend?.subscribeChanges),
+      patrols: [],
+      streets: null,
+    });
   }, [backend, user, open]);
 
   useEffect(() => {
@@ -89,21 +115,21 @@ export function useLiveNow(backend: Backend | null, session: Session | null, ope
     return () => clearInterval(timer);
   }, [open]);
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: changeSeq, pollSeq and user are the signals to load again.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: changeSeq, pollSeq, user and withStreets are the signals to load again.
   useEffect(() => {
     if (!open || !backend || !session || session.role === 'anon') return;
     let live = true;
     const timer = setTimeout(
       () => {
-        Promise.all([backend.getLiveNow(), backend.listPatrolsUnderWay()])
-          .then(([now, patrols]) => {
+        Promise.all([backend.getLiveNow(), backend.listPatrolsUnderWay(), withStreets ? backend.getLiveStreets() : null])
+          .then(([now, patrols, streets]) => {
             if (!live) return;
             const added = newFeedItems(previous.current, now.feed);
             previous.current = now.feed;
             setState((s) => {
               const fresh = new Map(s.fresh);
               for (const item of added) fresh.set(feedKey(item), item);
-              return { ...s, now, patrols, updatedAt: Date.now(), error: null, fresh };
+              return { ...s, now, patrols, streets, updatedAt: Date.now(), error: null, fresh };
             });
             if (added.length > 0)
               setTimeout(() => {
@@ -123,7 +149,7 @@ export function useLiveNow(backend: Backend | null, session: Session | null, ope
       live = false;
       clearTimeout(timer);
     };
-  }, [backend, open, changeSeq, pollSeq, user]);
+  }, [backend, open, changeSeq, pollSeq, user, withStreets]);
 
   return state;
 }

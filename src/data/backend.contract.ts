@@ -708,6 +708,12 @@ export function backendContract(name: string, make: () => Promise<ContractSubjec
         lngLat: [112.92, 28.19],
       });
       expect(Date.parse(now.asOf)).toBeGreaterThanOrEqual(Date.parse(before.asOf));
+      // The wall screen's streets: the case is in one of them, whose box holds it.
+      const streets = await backend.getLiveStreets();
+      expect(streets.length).toBeGreaterThan(0);
+      expect(streets.reduce((n, s) => n + s.openCases, 0)).toBeLessThanOrEqual(now.openCases);
+      const holding = streets.filter(({ bbox: [w, s, e, n] }) => w < 112.92 && 112.92 < e && s < 28.19 && 28.19 < n);
+      expect(holding.length).toBeGreaterThan(0);
       await signInAs('worker');
       const worker = await backend.getLiveNow();
       expect(worker.openCases).toBeLessThan(now.openCases);

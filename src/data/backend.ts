@@ -24,7 +24,7 @@ import type {
 } from '../domain/cases';
 import type { RuleSet } from '../domain/classify';
 import type { AppRole, BBox, CellClass, CellCode, CommunityCode, EntityKind, LngLat, PointKind } from '../domain/ids';
-import type { AlertRule, AlertsNow, LiveNow, Patrol, PatrolPosition } from '../domain/live';
+import type { AlertRule, AlertsNow, LiveNow, LiveStreet, Patrol, PatrolPosition } from '../domain/live';
 import type { CasePhoto, PhotoFile } from '../domain/photos';
 import type {
   AdminAreaProperties,
@@ -436,6 +436,8 @@ export interface Backend {
 
   /** The command centre's "now" of what the caller may read: counters, the cells of highest risk, the latest `feedLimit` (30) changes. */
   getLiveNow(feedLimit?: number): Promise<LiveNow>;
+  /** Each street's figures for the wall screen (box, cells, open and overdue cases, events, its cell of highest risk), of what the caller may read. */
+  getLiveStreets(): Promise<LiveStreet[]>;
   /** Raises the alerts the rules say now (in the database), then returns the latest `limit` (50) open ones and the rules; command centre and admins. */
   getAlerts(limit?: number): Promise<AlertsNow>;
   /** Adds a rule, or switches one on or off ({id, active}); returns its id. */

@@ -15,7 +15,7 @@ import type {
   Scorecards,
 } from '../domain/cases';
 import type { CellCode, CommunityCode, EntityKind, PointKind } from '../domain/ids';
-import type { AlertsNow, LiveNow, Patrol } from '../domain/live';
+import type { AlertsNow, LiveNow, LiveStreet, Patrol } from '../domain/live';
 import {
   base64ToBytes,
   bytesToBase64,
@@ -113,6 +113,7 @@ export const RPC_NAMES = [
   'case_photo_data',
   'case_assignees',
   'live_now',
+  'live_streets',
   'alerts_now',
   'save_alert_rule',
   'acknowledge_alert',
@@ -227,6 +228,7 @@ type Reads = Pick<
   | 'getScorecards'
   | 'setScorecardRule'
   | 'getLiveNow'
+  | 'getLiveStreets'
   | 'getAlerts'
   | 'saveAlertRule'
   | 'acknowledgeAlert'
@@ -457,6 +459,7 @@ export function rpcReads(transport: RpcTransport): Reads {
     },
     getScorecards: (group, from, to) => transport.rpc<Scorecards>('case_scorecards', { p_group: group, p_from: from, p_to: to }),
     getLiveNow: (feedLimit = 30) => transport.rpc<LiveNow>('live_now', { p_feed_limit: feedLimit }),
+    getLiveStreets: () => transport.rpc<LiveStreet[]>('live_streets', {}),
     getAlerts: (limit = 50) => transport.rpc<AlertsNow>('alerts_now', { p_limit: limit }),
     // bigint: node-postgres gives it as text.
     saveAlertRule: async (rule) => Number(await transport.rpc<number | string>('save_alert_rule', { p_rule: rule })),

@@ -1,4 +1,4 @@
-import type { CellClass, LngLat } from './ids';
+import type { BBox, CellClass, LngLat } from './ids';
 
 /** One line of the live feed: an event recorded, a case's step, a whistle blown. */
 export interface LiveFeedItem {
@@ -48,6 +48,23 @@ export interface LiveNow {
   complaintRates: { complaints: number; responseRate: number | null; resolutionRate: number | null; satisfactionRate: number | null };
   topCells: LiveTopCell[];
   feed: LiveFeedItem[];
+}
+
+/** A street's figures on the wall screen, of what the caller may read. */
+export interface LiveStreet {
+  code: string;
+  name: string;
+  bbox: BBox;
+  cells: number;
+  cellsA: number;
+  openCases: number;
+  /** Open cases past their deadline. */
+  overdue: number;
+  eventsToday: number;
+  /** Events of the last 7 days. */
+  eventsWeek: number;
+  /** The street's cell of highest risk index (as the inspector shows it), or null. */
+  topCell: { code: string; name: string; class: CellClass; riskIndex: number } | null;
 }
 
 /** Returns the key of a feed item, unique across kinds (for telling the new ones). */

@@ -274,8 +274,24 @@ export class MapController {
     return { center: [c.lng, c.lat], zoom: this.map.getZoom(), bearing: this.map.getBearing() };
   }
 
-  fitBounds(bbox: BBox): void {
-    this.map.fitBounds(bbox, { padding: 24, duration: 0 });
+  /**
+   * Shows a box (display coordinates): at once, or flying there over `durationMs`; `padding` in
+   * CSS pixels keeps room for what covers the map; `maxZoom` bounds a small or empty box.
+   */
+  fitBounds(
+    bbox: BBox,
+    options: {
+      durationMs?: number;
+      padding?: number | { top: number; right: number; bottom: number; left: number };
+      maxZoom?: number;
+    } = {},
+  ): void {
+    // An option given as undefined would replace MapLibre's default (a NaN camera): only those set.
+    this.map.fitBounds(bbox, {
+      padding: options.padding ?? 24,
+      duration: options.durationMs ?? 0,
+      ...(options.maxZoom === undefined ? {} : { maxZoom: options.maxZoom }),
+    });
   }
 
   /** Moves the map to a position and zoom at once (display coordinates). */

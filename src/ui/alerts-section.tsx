@@ -27,23 +27,11 @@ const time = (iso: string, language: string) =>
     timeZone: 'Asia/Shanghai',
   }).format(new Date(iso));
 
-/**
- * The command centre's alerts: the open ones, each saying why (the rule and the figures that
- * crossed it) with its acknowledgement, and the rules (switch on or off, add one).
- */
-export function AlertsSection({ alerts, error, categories, soundOn, onSound, onAcknowledge, onSaveRule, onLocate }: AlertsSectionProps) {
+/** Returns a function saying why an alert was raised: the rule and the figures that crossed it. */
+export function useAlertWhy(): (alert: Alert) => string {
   const { t, i18n } = useTranslation();
-  const errorText = useErrorText();
   const lang = i18n.language;
-  const [rulesOpen, setRulesOpen] = useState(false);
-  const [kind, setKind] = useState<AlertKind>('cell_events');
-  const [threshold, setThreshold] = useState('');
-  const [windowHours, setWindowHours] = useState('24');
-  const [category, setCategory] = useState('');
-  const [problem, setProblem] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const why = (a: Alert) => {
+  return (a: Alert) => {
     const f = a.figures;
     const n = (v: number | undefined) => formatCount(v ?? 0, lang);
     const cat = f.category ? categoryLabel(f.category, lang) : '';
@@ -69,6 +57,25 @@ export function AlertsSection({ alerts, error, categories, soundOn, onSound, onA
         });
     }
   };
+}
+
+/**
+ * The command centre's alerts: the open ones, each saying why (the rule and the figures that
+ * crossed it) with its acknowledgement, and the rules (switch on or off, add one).
+ */
+export function AlertsSection({ alerts, error, categories, soundOn, onSound, onAcknowledge, onSaveRule, onLocate }: AlertsSectionProps) {
+  const { t, i18n } = useTranslation();
+  const errorText = useErrorText();
+  const lang = i18n.language;
+  const [rulesOpen, setRulesOpen] = useState(false);
+  const [kind, setKind] = useState<AlertKind>('cell_events');
+  const [threshold, setThreshold] = useState('');
+  const [windowHours, setWindowHours] = useState('24');
+  const [category, setCategory] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const why = useAlertWhy();
 
   const act = async (fn: () => Promise<void>) => {
     setBusy(true);

@@ -1,12 +1,10 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { CASE_STATES } from '../domain/cases';
 import { feedKey, type LiveFeedItem, type LiveNow, type LiveTopCell, type Patrol } from '../domain/live';
-import { categoryLabel } from '../i18n/categories';
-import { CELL_CLASS_COLORS } from '../state/palettes';
 import { AlertsSection, type AlertsSectionProps } from './alerts-section';
 import { useErrorText } from './error-text';
 import { formatCount } from './format';
+import { classChip, clock, Freshness, NowCounters, useFeedLine } from './now-counters';
 
 export interface NowPanelProps {
   now: LiveNow | null;
@@ -27,29 +25,9 @@ export interface NowPanelProps {
   onPatrol(patrol: Patrol): void;
   onCell(cell: LiveTopCell): void;
   onItem(item: LiveFeedItem): void;
+  /** Enters the wall screen. */
+  onWall(): void;
   onClose(): void;
-}
-
-const percent = (v: number | null, language: string) =>
-  v === null ? '—' : new Intl.NumberFormat(language, { style: 'percent', maximumFractionDigits: 1 }).format(v);
-
-const clock = (iso: string, language: string) =>
-  new Intl.DateTimeFormat(language, {
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hour12: false,
-    timeZone: 'Asia/Shanghai',
-  }).format(new Date(iso));
-
-/** The class's colour, as the map fills it, beside a chip. */
-const chip = (cls: keyof typeof CELL_CLASS_COLORS) => ({ '--chip': CELL_CLASS_COLORS[cls] }) as React.CSSProperties;
-
-/** Returns the time since `ms` as "12 秒前" / "12 seconds ago" in the UI's language. */
-function ago(ms: number, now: number, language: string): string {
-  const seconds = Math.max(0, Math.round((now - ms) / 1000));
-  const format = new Intl.RelativeTimeFormat(language, { numeric: 'always' });
-  return seconds < 90 ? format.format(-seconds, 'second') : format.format(-Math.round(seconds / 60), 'minute');
 }
 
 /**
@@ -71,6 +49,7 @@ export function NowPanel({
   onPatrol,
   onCell,
   onItem,
+  onWall,
   onClose,
 }: NowPanelProps) {
   const { t, i18n } = useTranslation();
@@ -81,29 +60,18 @@ export function NowPanel({
     const timer = setInterval(() => setTick(Date.now()), 1000);
     return () => clearInterval(timer);
   }, []);
-  const stale = error !== null || updatedAt === null || tick - updatedAt > staleAfterMs;
-  const overdue = now ? Object.values(now.overdueByStage).reduce<number>((s, n) => s + (n ?? 0), 0) : 0;
   const n = (v: number) => formatCount(v, lang);
 
-  const feedLine = (item: LiveFeedItem) => {
-    const category = categoryLabel(item.category, lang);
-    if (item.kind === 'event') return t('now.feed.event', { category, status: t(`status.${item.state}`, { defaultValue: item.state }) });
-    if (item.kind === 'whistle') return t('now.feed.whistle', { code: item.caseCode, category });
-    return t('now.feed.case', {
-      code: item.caseCode,
-      category,
-      action: t(`cases.action.${item.action}`, { defaultValue: item.action ?? '' }),
-    });
-  };
+  const feedLine = useFeedLine();
 
   return (
     <section className="panel now-panel" aria-label={t('now.title')} data-testid="now-panel">
       <header className="cases-head">
         <h2>{t('now.title')}</h2>
-        <span className={`now-freshness${stale ? ' stale' : ''}`} data-testid="now-freshness" role="status">
-          <span className="dot" aria-hidden="true" />
-          {updatedAt === null ? t('now.loading') : t(pushed ? 'now.updatedLive' : 'now.updatedPolled', { ago: ago(updatedAt, tick, lang) })}
-        </span>
+        <Freshness updatedAt={updatedAt} error={error} pushed={pushed} staleAfterMs={staleAfterMs} now={tick} />
+        <button type="button" className="now-wall" onClick={onWall} title={t('wall.openHint')} data-testid="wall-open">
+          {t('wall.open')}
+        </button>
         <button type="button" className="cases-close" onClick={onClose} aria-label={t('inspector.close')}>
           ×
         </button>
@@ -116,58 +84,7 @@ export function NowPanel({
       {alerts && <AlertsSection {...alerts} />}
       {now && (
         <>
-          <div className="now-counters">
-            <div className="now-counter" data-testid="now-events-today">
-              <span className="label">{t('now.eventsToday')}</span>
-              <strong>{n(now.eventsToday)}</strong>
-            </div>
-            <div className="now-counter" data-testid="now-cases-today">
-              <span className="label">{t('now.casesToday')}</span>
-              <strong>{n(now.casesToday)}</strong>
-            </div>
-            <div className="now-counter wide" data-testid="now-open">
-              <span className="label">{t('now.openCases')}</span>
-              <strong>{n(now.openCases)}</strong>
-              <span className="parts">
-                {(['A', 'B', 'C'] as const).map((c) => (
-                  <span key={c} className="class-chip" style={chip(c)} data-testid={`now-open-${c}`}>
-                    {t('now.byClass', { cls: c, n: n(now.openByClass[c]) })}
-                  </span>
-                ))}
-                {now.openByClass.none > 0 && <span className="class-chip">{t('now.outside', { n: n(now.openByClass.none) })}</span>}
-              </span>
-            </div>
-            <div className={`now-counter wide${overdue > 0 ? ' alarm' : ''}`} data-testid="now-overdue">
-              <span className="label">{t('now.overdue')}</span>
-              <strong>{n(overdue)}</strong>
-              <span className="parts">
-                {CASE_STATES.filter((s) => (now.overdueByStage[s] ?? 0) > 0).map((s) => (
-                  <span key={s} data-testid={`now-overdue-${s}`}>
-                    {t(`cases.state.${s}`)} {n(now.overdueByStage[s] ?? 0)}
-                  </span>
-                ))}
-              </span>
-            </div>
-            <div className={`now-counter${now.whistlesMissed > 0 ? ' alarm' : ''}`} data-testid="now-whistles">
-              <span className="label">{t('now.whistles')}</span>
-              <strong>{n(now.whistlesAwaiting)}</strong>
-              {now.whistlesMissed > 0 && <span className="parts">{t('now.whistlesMissed', { n: n(now.whistlesMissed) })}</span>}
-            </div>
-            <div className="now-counter" data-testid="now-rates">
-              <span className="label">{t('now.rates', { n: n(now.complaintRates.complaints) })}</span>
-              <span className="rates">
-                <span>
-                  {t('now.response')} {percent(now.complaintRates.responseRate, lang)}
-                </span>
-                <span>
-                  {t('now.resolution')} {percent(now.complaintRates.resolutionRate, lang)}
-                </span>
-                <span>
-                  {t('now.satisfaction')} {percent(now.complaintRates.satisfactionRate, lang)}
-                </span>
-              </span>
-            </div>
-          </div>
+          <NowCounters now={now} />
           <h3>{t('patrol.nowTitle', { n: patrols.length })}</h3>
           {patrols.length === 0 ? (
             <p className="muted">{t('patrol.nowNone')}</p>
@@ -191,7 +108,7 @@ export function NowPanel({
             {now.topCells.map((c) => (
               <li key={c.code}>
                 <button type="button" className="link" onClick={() => onCell(c)}>
-                  <span className="class-chip" style={chip(c.class)}>
+                  <span className="class-chip" style={classChip(c.class)}>
                     {c.class}
                   </span>{' '}
                   {c.name}

@@ -34,6 +34,7 @@ const MEMBER_HELPERS = [
   'case_photo_upload_allowed',
   'case_photo_readable',
   'patrol_json',
+  'cell_risk_indexes',
 ];
 
 /** The cases' API (issue 23): the case pages of the app call these, as the SQL tests do now. */

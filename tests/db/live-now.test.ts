@@ -1,7 +1,7 @@
 import { beforeAll, expect, it } from 'vitest';
 import { DEMO_MEMBERS } from '../../src/data/demo-members';
 import type { SqlClient } from '../../src/data/sql-client';
-import type { LiveNow } from '../../src/domain/live';
+import type { LiveNow, LiveStreet } from '../../src/domain/live';
 import { actAs, failure, pointInWorkerCells, seedDepartments, step, URBAN_OFFICER } from './case-fixtures';
 import { describeEachDatabase, rolledBack } from './each-database';
 
@@ -9,6 +9,18 @@ const id = (role: string) => DEMO_MEMBERS.find((m) => m.role === role)?.userId a
 
 const liveNow = async (tx: SqlClient, feedLimit = 30) =>
   (await tx.query<{ r: LiveNow }>('select live_now($1) r', [feedLimit])).rows[0]?.r as LiveNow;
+
+const liveStreets = async (tx: SqlClient) => (await tx.query<{ r: LiveStreet[] }>('select live_streets() r')).rows[0]?.r as LiveStreet[];
+
+/** The street whose cells hold a point. */
+const streetAt = async (tx: SqlClient, at: { lon: number; lat: number }) =>
+  (
+    await tx.query<{ code: string }>(
+      `select a.parent_code code from cells c join admin_areas a on a.code = c.community_code
+       where c.valid_to is null and ST_Intersects(c.geom, ST_SetSRID(ST_MakePoint($1, $2), 4326))`,
+      [at.lon, at.lat],
+    )
+  ).rows[0]?.code as string;
 
 const reportAt = async (tx: SqlClient, at: { lon: number; lat: number }, category = '环境污染') =>
   (
@@ -166,6 +178,71 @@ describeEachDatabase('the live "now" view', (db) => {
       expect((await failure(tx, () => liveNow(tx))).code).toBe('42501');
       await actAs(tx, id('command'));
       expect((await failure(tx, () => liveNow(tx, 0))).code).toBe('22023');
+    });
+  });
+
+  it("gives each street's figures for the wall screen: cells, open and overdue cases, events, the cell of highest risk", async () => {
+    await rolledBack(db(), async (tx) => {
+      await actAs(tx, id('command'));
+      const before = await liveStreets(tx);
+      const { rows: streets } = await tx.query<{ code: string; cells: number; a: number }>(
+        `select s.code, count(c.code)::int cells, (count(c.code) filter (where c.class = 'A'))::int a
+         from admin_areas s left join admin_areas m on m.parent_code = s.code
+         left join cells c on c.community_code = m.code and c.valid_to is null
+         where s.level = 'street' group by s.code order by s.code`,
+      );
+      expect(before.map((s) => [s.code, s.cells, s.cellsA])).toEqual(streets.map((s) => [s.code, s.cells, s.a]));
+      const code = await streetAt(tx, outside);
+      const street = before.find((s) => s.code === code) as LiveStreet;
+      const [w, s, e, n] = street.bbox;
+      expect(outside.lon).toBeGreaterThan(w);
+      expect(outside.lon).toBeLessThan(e);
+      expect(outside.lat).toBeGreaterThan(s);
+      expect(outside.lat).toBeLessThan(n);
+
+      const reported = await reportAt(tx, outside);
+      await tx.exec('reset role');
+      await tx.query(`update cases set deadline_at = now() - interval '1 hour' where id = $1`, [reported.id]);
+      await tx.query(
+        `insert into events (external_id, category, severity, source, occurred_at, geom)
+         select 'street-' || g, '火灾', 4, 'sensor', now() - interval '1 minute', ST_SetSRID(ST_MakePoint($1, $2), 4326)
+         from generate_series(1, 300) g`,
+        [outside.lon, outside.lat],
+      );
+      await actAs(tx, id('command'));
+      const after = (await liveStreets(tx)).find((s) => s.code === code) as LiveStreet;
+      expect(after.openCases).toBe(street.openCases + 1);
+      expect(after.overdue).toBe(street.overdue + 1);
+      expect(after.eventsToday).toBe(street.eventsToday + 300);
+      expect(after.eventsWeek).toBe(street.eventsWeek + 300);
+      // So many fires make the cell the street's riskiest, as the live view's list ranks it.
+      const top = (await liveNow(tx)).topCells[0];
+      expect(after.topCell).toMatchObject({ code: top?.code, riskIndex: top?.riskIndex });
+      const { rows: indexes } = await tx.query<{ code: string }>(
+        'select code from cell_risk_indexes() order by risk_index desc, code limit 1',
+      );
+      expect(indexes[0]?.code).toBe(top?.code);
+    });
+  });
+
+  it("shows a grid worker the streets' figures of their cells' cases only; anon is refused", async () => {
+    await rolledBack(db(), async (tx) => {
+      await actAs(tx, id('worker'));
+      const workerBefore = await liveStreets(tx);
+      await actAs(tx, id('command'));
+      await reportAt(tx, outside);
+      const code = await streetAt(tx, outside);
+      await actAs(tx, id('worker'));
+      const worker = await liveStreets(tx);
+      expect(worker.find((s) => s.code === code)?.openCases).toBe(workerBefore.find((s) => s.code === code)?.openCases);
+      // The streets count the cells the worker may read, no others.
+      const cells = worker.reduce((n, s) => n + s.cells, 0);
+      const { rows } = await tx.query<{ n: number }>('select count(*)::int n from cells where valid_to is null');
+      expect(cells).toBe(rows[0]?.n);
+      await tx.exec('reset role');
+      await tx.exec('set local role anon');
+      await tx.query(`select set_config('request.jwt.claims', '{"role":"anon"}', true)`);
+      expect((await failure(tx, () => liveStreets(tx))).code).toBe('42501');
     });
   });
 });

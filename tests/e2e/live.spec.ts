@@ -86,6 +86,63 @@ test('the live view at phone width is a bottom sheet with no horizontal scroll',
   await context.close();
 });
 
+test('the wall screen: large figures, a clock and freshness, cycling the district, its streets and the alerts; keys step, Esc leaves, ?wall opens it', async ({
+  browser,
+}) => {
+  const context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  await page.goto('/');
+  await waitForCells(page);
+  await actAs(page, '指挥中心 · 李强');
+  await page.getByTestId('now-open').click();
+  await page.getByTestId('wall-open').click();
+  const wall = page.getByTestId('wall');
+  await expect(wall).toBeVisible();
+  await expect(page.locator('.header')).toBeHidden();
+  await expect(page.getByTestId('wall-scene')).toHaveText('全区总览');
+  await expect(page.getByTestId('wall-clock')).toHaveText(/\d\d:\d\d:\d\d/);
+  await expect(wall.getByTestId('now-freshness')).toContainText('实时 · 更新于');
+  await expect(wall.getByTestId('now-open').locator('strong')).toHaveText(/\d/);
+  const scene = () => page.evaluate(() => window.__gridatlas?.wall ?? null);
+  const zoom = () => page.evaluate(() => window.__gridatlas?.view()?.zoom ?? 0);
+  await expect.poll(() => page.evaluate(() => window.__gridatlas?.mapSettled() ?? false)).toBe(true);
+  const districtZoom = await zoom();
+  await keepScreenshot(page, '45-wall-district');
+
+  // It moves on by itself, at the interval chosen, to the first street: its figures, the map on it.
+  await page.getByTestId('wall-interval').selectOption('10');
+  await expect.poll(async () => (await scene())?.kind, { timeout: 15_000 }).toBe('street');
+  const street = (await scene())?.code as string;
+  expect(street).toMatch(/^\d{9}$/);
+  await expect(page.getByTestId('wall-scene')).not.toHaveText('全区总览');
+  await expect(page.getByTestId('wall-street-open').locator('strong')).toHaveText(/\d/);
+  await expect.poll(zoom).toBeGreaterThan(districtZoom);
+  await keepScreenshot(page, '46-wall-street');
+
+  // Keys: ← twice goes round to the alerts (the demo's overdue cases have raised some), space pauses.
+  await page.getByTestId('wall-scene').click();
+  await page.keyboard.press('ArrowLeft');
+  await expect(page.getByTestId('wall-scene')).toHaveText('全区总览');
+  await page.keyboard.press('ArrowLeft');
+  await expect(page.getByTestId('wall-scene')).toContainText('当前预警');
+  await expect(page.getByTestId('wall-alerts').locator('li').first()).toContainText('已超期');
+  await page.keyboard.press(' ');
+  await expect(page.getByTestId('wall-pause')).toHaveAttribute('aria-pressed', 'true');
+  await keepScreenshot(page, '47-wall-alerts');
+  await page.keyboard.press('Escape');
+  await expect(wall).toBeHidden();
+  await expect(page.locator('.header')).toBeVisible();
+  await expect(page.getByTestId('now-panel')).toBeVisible();
+
+  // A kiosk: the address opens the wall at once for the command centre.
+  await page.goto('/?wall');
+  await expect(page.getByTestId('wall')).toBeVisible();
+  await expect(page.getByTestId('wall-scene')).toHaveText('全区总览');
+  expect(errors).toEqual([]);
+  await context.close();
+});
+
 test('alerts: the database raises them by the rules, the command centre hears a chime, sees why, acknowledges; a rule added raises its own', async ({
   page,
 }) => {
