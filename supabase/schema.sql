@@ -3315,6 +3315,65 @@ end
 $function$;
 -- execute on move_cell(p_code text, p_version integer, p_community_code text, p_reason text): authenticated, service_role
 
+-- The caller's own cells (worker_cells, current cells only) for the grid worker's home screen, of
+-- what the caller may read (RLS): code, name, class, communityName, bbox [west, south, east,
+-- north], lngLat (a point inside), openCases and overdue (deadline passed), nextDeadline (the
+-- nearest deadline of its open cases), eventsWeek (the last 7 days) and lastEventAt, riskIndex
+-- (cell_risk_indexes, 0 without events or hazard sites), lastPatrol {startedAt, endedAt,
+-- workerName} or null. Ordered by code; empty for members with no cells assigned.
+CREATE OR REPLACE FUNCTION public.my_cells()
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+declare
+  v_open constant text[] := '{reported,registered,escalated,dispatched,in_progress,answered}';
+begin
+  if app_role() not in ('admin', 'command', 'worker', 'planner', 'department') then
+    raise exception using errcode = '42501', message = 'only members have cells of their own';
+  end if;
+  return (
+    with mine as (
+      select c.code, c.name, c.class, c.geom, a.name community_name
+      from worker_cells w
+      join cells c on c.code = w.cell_code and c.valid_to is null
+      left join admin_areas a on a.code = c.community_code
+      where w.user_id = auth.uid()
+    ), open_counts as (
+      select o.cell_code, count(*) open_cases, count(*) filter (where o.deadline_at < now()) overdue,
+             min(o.deadline_at) filter (where o.deadline_at is not null) next_deadline
+      from cases o join mine m on m.code = o.cell_code
+      where o.state = any (v_open) group by o.cell_code
+    ), event_counts as (
+      select e.cell_code, count(*) filter (where e.occurred_at >= now() - interval '7 days') week, max(e.occurred_at) last_at
+      from events e join mine m on m.code = e.cell_code
+      where e.occurred_at <= now() group by e.cell_code
+    ), last_patrols as (
+      select distinct on (p.cell_code) p.cell_code, p.started_at, p.ended_at, p.worker_name
+      from patrols p join mine m on m.code = p.cell_code
+      order by p.cell_code, p.started_at desc, p.id
+    )
+    select coalesce(jsonb_agg(jsonb_build_object(
+             'code', m.code, 'name', m.name, 'class', m.class, 'communityName', m.community_name,
+             'bbox', jsonb_build_array(ST_XMin(m.geom), ST_YMin(m.geom), ST_XMax(m.geom), ST_YMax(m.geom)),
+             'lngLat', jsonb_build_array(ST_X(ST_PointOnSurface(m.geom)), ST_Y(ST_PointOnSurface(m.geom))),
+             'openCases', coalesce(oc.open_cases, 0), 'overdue', coalesce(oc.overdue, 0), 'nextDeadline', oc.next_deadline,
+             'eventsWeek', coalesce(ec.week, 0), 'lastEventAt', ec.last_at,
+             'riskIndex', round(coalesce(r.risk_index, 0)::numeric, 2),
+             'lastPatrol', case when lp.cell_code is null then null else jsonb_build_object(
+                             'startedAt', lp.started_at, 'endedAt', lp.ended_at, 'workerName', lp.worker_name) end)
+             order by m.code), '[]')
+    from mine m
+    left join open_counts oc on oc.cell_code = m.code
+    left join event_counts ec on ec.cell_code = m.code
+    left join cell_risk_indexes() r on r.code = m.code
+    left join last_patrols lp on lp.cell_code = m.code
+  );
+end
+$function$;
+-- execute on my_cells(): authenticated, service_role
+
 -- Internal to grid edits: one new code per shape in a community, after the highest the community
 -- ever had (so a retired code is not handed out again; the last three digits of a code allow 999
 -- per community), in cell-numbering order of the shapes: north to south, then west to east.
@@ -4332,6 +4391,127 @@ begin
 end
 $function$;
 -- execute on revert_cell_edit(p_edit_id bigint, p_reason text): authenticated, service_role
+
+-- The five stages of risk governance for a cell (p_cell; null: the district) and an event category
+-- (p_category; null: all) over the last p_days days, of what the caller may read (RLS): identify
+-- {events, bySource, byCategory (top 8), firstAt, lastAt, hazardSites}, assess {riskIndex
+-- (cell_risk_indexes; null for the district), districtMedian, rank (1 = highest), cells,
+-- bySeverity}, classify {class, classSource, classReason (the cell's), byClass (the district's),
+-- quadrant (the category's risk × responsibility, or null)}, decide {cases reported in the period,
+-- registered, rejected, dispatched, escalated (cases with such a step), whistles, byDepartment},
+-- carryOut {open, overdue, inProgress, answered, closed, evaluated, medianHoursToClose (report to
+-- closed), patrols (started in the period), lastPatrolAt}. P0002 for a cell that is not current or
+-- not readable.
+CREATE OR REPLACE FUNCTION public.risk_governance(p_cell text DEFAULT NULL::text, p_category text DEFAULT NULL::text, p_days integer DEFAULT 90)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+declare
+  v_from timestamptz;
+  v_cell cells%rowtype;
+  v_result jsonb;
+begin
+  if app_role() not in ('admin', 'command', 'worker', 'planner', 'department') then
+    raise exception using errcode = '42501', message = 'only members read the risk governance stages';
+  end if;
+  if p_days is null or p_days < 1 or p_days > 3660 then
+    raise exception using errcode = '22023', message = format('p_days must be 1 to 3660, not %s', p_days);
+  end if;
+  if p_cell is not null then
+    select * into v_cell from cells c where c.code = p_cell and c.valid_to is null;
+    if not found then
+      raise exception using errcode = 'P0002', message = format('no current cell %s that you may read', p_cell);
+    end if;
+  end if;
+  v_from := now() - make_interval(days => p_days);
+  with ev as (
+    select e.category, e.source, e.severity, e.occurred_at
+    from events e
+    where e.occurred_at >= v_from and e.occurred_at <= now()
+      and (p_cell is null or e.cell_code = p_cell)
+      and (p_category is null or e.category = p_category)
+  ), cs as (
+    select c.id, c.state, c.department_id, c.reported_at, c.deadline_at
+    from cases c
+    where c.reported_at >= v_from and c.reported_at <= now()
+      and (p_cell is null or c.cell_code = p_cell)
+      and (p_category is null or c.category = p_category)
+  ), steps as (
+    select t.case_id, t.action, t.to_state, t.at from case_trace t join cs on cs.id = t.case_id
+  ), closed as (
+    select cs.id, extract(epoch from (min(s.at) - cs.reported_at)) / 3600 hours
+    from cs join steps s on s.case_id = cs.id and s.to_state = 'closed'
+    group by cs.id, cs.reported_at
+  ), risk as (
+    select r.code, r.risk_index from cell_risk_indexes() r
+  ), all_cells as (
+    select c.code, coalesce(r.risk_index, 0) risk_index
+    from cells c left join risk r on r.code = c.code where c.valid_to is null
+  )
+  select jsonb_build_object(
+    'scope', jsonb_build_object('cellCode', p_cell, 'cellName', v_cell.name, 'category', p_category,
+                                'days', p_days, 'from', v_from, 'to', now()),
+    'identify', jsonb_build_object(
+      'events', (select count(*) from ev),
+      'bySource', (select coalesce(jsonb_object_agg(s.source, s.n), '{}') from (
+                     select ev.source, count(*) n from ev group by ev.source) s),
+      'byCategory', (select coalesce(jsonb_agg(jsonb_build_object('category', s.category, 'events', s.n) order by s.n desc, s.category), '[]')
+                     from (select ev.category, count(*) n from ev group by ev.category order by count(*) desc, ev.category limit 8) s),
+      'firstAt', (select min(ev.occurred_at) from ev),
+      'lastAt', (select max(ev.occurred_at) from ev),
+      'hazardSites', (select count(*) from entities en
+                      where en.kind in ('place', 'organisation') and en.risk_level >= 2
+                        and (p_cell is null or en.cell_code = p_cell))),
+    'assess', jsonb_build_object(
+      'riskIndex', case when p_cell is null then null
+                        else round(coalesce((select r.risk_index from risk r where r.code = p_cell), 0)::numeric, 2) end,
+      'districtMedian', (select round(percentile_cont(0.5) within group (order by a.risk_index)::numeric, 2) from all_cells a),
+      'rank', case when p_cell is null then null
+                   else (select count(*) + 1 from all_cells a
+                         where a.risk_index > coalesce((select r.risk_index from risk r where r.code = p_cell), 0)) end,
+      'cells', (select count(*) from all_cells),
+      'bySeverity', (select jsonb_build_object(
+                       '1', count(*) filter (where ev.severity = 1), '2', count(*) filter (where ev.severity = 2),
+                       '3', count(*) filter (where ev.severity = 3), '4', count(*) filter (where ev.severity = 4)) from ev)),
+    'classify', jsonb_build_object(
+      'class', v_cell.class,
+      'classSource', v_cell.class_source,
+      'classReason', v_cell.class_reason,
+      'byClass', case when p_cell is not null then null else (
+                   select jsonb_build_object('A', count(*) filter (where c.class = 'A'), 'B', count(*) filter (where c.class = 'B'),
+                                             'C', count(*) filter (where c.class = 'C'))
+                   from cells c where c.valid_to is null) end,
+      'quadrant', (select jsonb_build_object('risk', m.risk, 'responsibility', m.responsibility, 'note', m.note)
+                   from risk_matrix m where m.category = p_category)),
+    'decide', jsonb_build_object(
+      'cases', (select count(*) from cs),
+      'registered', (select count(distinct s.case_id) from steps s where s.action = 'register'),
+      'rejected', (select count(distinct s.case_id) from steps s where s.action = 'reject'),
+      'dispatched', (select count(distinct s.case_id) from steps s where s.action = 'dispatch'),
+      'escalated', (select count(distinct s.case_id) from steps s where s.action = 'escalate'),
+      'whistles', (select count(*) from case_whistles w join cs on cs.id = w.case_id),
+      'byDepartment', (select coalesce(jsonb_agg(jsonb_build_object('departmentId', d.department_id, 'name', coalesce(p.name, d.department_id), 'cases', d.n)
+                                                 order by d.n desc, d.department_id), '[]')
+                       from (select cs.department_id, count(*) n from cs where cs.department_id is not null group by cs.department_id) d
+                       left join departments p on p.id = d.department_id)),
+    'carryOut', jsonb_build_object(
+      'open', (select count(*) from cs where cs.state in ('reported', 'registered', 'escalated', 'dispatched', 'in_progress', 'answered')),
+      'overdue', (select count(*) from cs where cs.state in ('reported', 'registered', 'escalated', 'dispatched', 'in_progress', 'answered')
+                                            and cs.deadline_at < now()),
+      'inProgress', (select count(*) from cs where cs.state = 'in_progress'),
+      'answered', (select count(*) from cs where cs.state = 'answered'),
+      'closed', (select count(*) from cs where cs.state in ('closed', 'evaluated')),
+      'evaluated', (select count(*) from cs where cs.state = 'evaluated'),
+      'medianHoursToClose', (select round(percentile_cont(0.5) within group (order by closed.hours)::numeric, 1) from closed),
+      'patrols', (select count(*) from patrols p where p.started_at >= v_from and (p_cell is null or p.cell_code = p_cell)),
+      'lastPatrolAt', (select max(coalesce(p.ended_at, p.started_at)) from patrols p where p_cell is null or p.cell_code = p_cell))
+  ) into v_result;
+  return v_result;
+end
+$function$;
+-- execute on risk_governance(p_cell text, p_category text, p_days integer): authenticated, service_role
 
 -- The risk × responsibility matrix, one entry per event category: [{category, risk, responsibility,
 -- note}].

@@ -43,6 +43,7 @@ import { LIVE_POLL_MS, useAlerts, useDataChanges, useLiveNow } from './use-live-
 import { usePatrol } from './use-patrol';
 import { usePoints } from './use-points';
 import { useWall } from './use-wall';
+import { useWorkerHome } from './use-worker-home';
 
 export interface AppProps {
   config: AppConfig;
@@ -61,6 +62,8 @@ const GridEditPanel = lazy(() => import('../ui/grid-edit-panel').then((m) => ({ 
 const HeatPanel = lazy(() => import('../ui/heat-panel').then((m) => ({ default: m.HeatPanel })));
 const CasesPanel = lazy(() => import('../ui/cases-panel').then((m) => ({ default: m.CasesPanel })));
 const NowPanel = lazy(() => import('../ui/now-panel').then((m) => ({ default: m.NowPanel })));
+const GovernancePanel = lazy(() => import('../ui/governance-panel').then((m) => ({ default: m.GovernancePanel })));
+const WorkerHome = lazy(() => import('../ui/worker-home').then((m) => ({ default: m.WorkerHome })));
 const WallScreen = lazy(() => import('../ui/wall-screen').then((m) => ({ default: m.WallScreen })));
 const ImportDialog = lazy(() => import('../ui/import-dialog').then((m) => ({ default: m.ImportDialog })));
 const BackupDialog = lazy(() => import('../ui/backup-dialog').then((m) => ({ default: m.BackupDialog })));
@@ -71,6 +74,23 @@ const ALERT_SOUND_KEY = 'gridatlas.alertSound';
 
 /** People are personal: planners get them as counts per cell, never as points (the database gives them none). */
 const PLANNER_COUNTS_ONLY = ['person'] as const;
+
+/** Whether the page is as narrow as a phone's (panels are bottom sheets, one at a time). */
+const isPhone = () => window.matchMedia('(max-width: 640px)').matches;
+
+/**
+ * Room to leave around a box the map shows beside the panels: on a phone above the bottom sheet
+ * (70 % of the height at most); on a desktop right of the home screen and left of the inspector.
+ */
+function besidePanels(canvas: HTMLElement): { top: number; right: number; bottom: number; left: number } {
+  const map = canvas.getBoundingClientRect();
+  if (isPhone()) return { top: 24, left: 24, right: 24, bottom: Math.round(map.height * 0.7) };
+  const home = document.querySelector('[data-testid="worker-home"]')?.getBoundingClientRect();
+  const left = home ? Math.max(24, home.right - map.left + 24) : 24;
+  // The inspector (about 340 px) opens on the right; a window too narrow for both shows the box whole.
+  const right = 360;
+  return map.width - left - right >= 240 ? { top: 24, bottom: 24, left, right } : { top: 24, bottom: 24, left: 24, right: 24 };
+}
 
 /** Stands in for a panel while its code loads. */
 function PanelLoading() {
@@ -138,6 +158,16 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
   );
   const openAlerts = alerts.alerts?.open ?? 0;
   const patrol = usePatrol(backend, session);
+  /** The grid worker's home screen (工作台): theirs on a phone from the start. */
+  const [homeOpen, setHomeOpen] = useState(false);
+  /** The risk governance stages, of a cell (or the district, cell null) when open. */
+  const [governance, setGovernance] = useState<{ cell: { code: string; name: string } | null } | null>(null);
+  const home = useWorkerHome(backend, session, homeOpen, changeSeq + casesVersion + patrol.version);
+  const worker = session?.role === 'worker';
+  useEffect(() => {
+    setHomeOpen(worker && isPhone());
+    if (worker && isPhone()) setCasesOpen(false);
+  }, [worker]);
 
   const [problemsShown, setProblemsShown] = useState(false);
   /** What the editing panel draws over the cells (display coordinates). */
@@ -291,6 +321,7 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
     if (ui.editing) dispatch({ type: 'toggle-editing' });
     // The cases panel stays open, on the new user's list.
     setCasesRequest(null);
+    setGovernance(null);
     await district.switchSession(request);
   };
 
@@ -325,6 +356,21 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
     <BackendProvider backend={backend}>
       <div className={wallShown ? 'app wall-on' : 'app'}>
         <Header districtName={overview?.name ?? null} search={<SearchBox backend={backend} onPick={onSearchPick} />}>
+          {backend && worker && (
+            <button
+              type="button"
+              className={`header-action${homeOpen ? ' active' : ''}`}
+              onClick={() => {
+                setCasesOpen(false);
+                setGovernance(null);
+                setHomeOpen((o) => !o);
+              }}
+              aria-pressed={homeOpen}
+              data-testid="home-open"
+            >
+              {t('home.open')}
+            </button>
+          )}
           {backend && session?.role === 'admin' && (
             <button
               type="button"
@@ -347,6 +393,7 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
                 setClassifyShow(null);
                 setCasesOpen(false);
                 setNowOpen(false);
+                setGovernance(null);
                 setClassifyOpen((o) => !o);
               }}
               aria-pressed={classifyOpen}
@@ -362,6 +409,7 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
               onClick={() => {
                 setClassifyOpen(false);
                 setCasesOpen(false);
+                setGovernance(null);
                 setNowOpen((o) => !o);
               }}
               aria-pressed={nowOpen}
@@ -382,6 +430,8 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
               onClick={() => {
                 setClassifyOpen(false);
                 setNowOpen(false);
+                setHomeOpen(false);
+                setGovernance(null);
                 setCasesRequest(null);
                 setCasesOpen((o) => !o);
               }}
@@ -545,11 +595,63 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
                 onLocate={(c) => {
                   controller.current?.jumpTo(fromWgs84(c.lngLat, displayCrs), 17);
                   // The cell's inspector beside the case; on a phone the case keeps the sheet.
-                  if (c.cellCode && !window.matchMedia('(max-width: 640px)').matches)
-                    dispatch({ type: 'select', selection: { type: 'cell', code: c.cellCode as CellCode } });
+                  if (c.cellCode && !isPhone()) dispatch({ type: 'select', selection: { type: 'cell', code: c.cellCode as CellCode } });
                 }}
                 onChanged={() => setCasesVersion((v) => v + 1)}
-                onClose={() => setCasesOpen(false)}
+                onClose={() => {
+                  setCasesOpen(false);
+                  // On a phone the grid worker goes back to their home screen.
+                  if (worker && isPhone()) setHomeOpen(true);
+                }}
+              />
+            </Suspense>
+          )}
+          {governance && backend && session && !ui.editing && (
+            <Suspense fallback={<PanelLoading />}>
+              <GovernancePanel
+                key={`${session.userId}:${governance.cell?.code ?? ''}`}
+                backend={backend}
+                cell={governance.cell}
+                categories={caseCategories}
+                onClose={() => setGovernance(null)}
+              />
+            </Suspense>
+          )}
+          {homeOpen && backend && worker && !casesOpen && !governance && (
+            <Suspense fallback={<PanelLoading />}>
+              <WorkerHome
+                cells={home.cells}
+                cases={home.cases}
+                error={home.error}
+                patrol={patrol.underWay}
+                patrolBusy={patrol.busy}
+                onReport={() => {
+                  setHomeOpen(false);
+                  setCasesRequest({ kind: 'report', draft: { source: 'grid_worker' }, locate: true });
+                  setCasesOpen(true);
+                }}
+                onAllCases={() => {
+                  setHomeOpen(false);
+                  setCasesRequest(null);
+                  setCasesOpen(true);
+                }}
+                onCase={(c) => {
+                  setHomeOpen(false);
+                  controller.current?.jumpTo(fromWgs84(c.lngLat, displayCrs), 17);
+                  setCasesRequest({ kind: 'case', id: c.id });
+                  setCasesOpen(true);
+                }}
+                onCell={(c) => {
+                  const map = controller.current;
+                  const [w, s] = fromWgs84([c.bbox[0], c.bbox[1]], displayCrs);
+                  const [e, n] = fromWgs84([c.bbox[2], c.bbox[3]], displayCrs);
+                  if (map) map.fitBounds([w, s, e, n], { maxZoom: 17, padding: besidePanels(map.canvas()) });
+                  dispatch({ type: 'select', selection: { type: 'cell', code: c.code as CellCode } });
+                  // On a phone the cell's inspector takes the sheet.
+                  if (isPhone()) setHomeOpen(false);
+                }}
+                onPatrol={(c) => void patrol.start(c.code)}
+                onClose={() => setHomeOpen(false)}
               />
             </Suspense>
           )}
@@ -636,6 +738,16 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
                       error: patrol.underWay ? null : patrol.error,
                       // A grid worker sees their own cells only: each is theirs to patrol.
                       onStart: session.role === 'worker' && !patrol.underWay ? (code) => void patrol.start(code) : undefined,
+                    }
+                  : undefined
+              }
+              onGovernance={
+                session && ['admin', 'command', 'planner', 'worker'].includes(session.role)
+                  ? (cell) => {
+                      setClassifyOpen(false);
+                      setNowOpen(false);
+                      setCasesOpen(false);
+                      setGovernance({ cell });
                     }
                   : undefined
               }

@@ -717,6 +717,15 @@ export function backendContract(name: string, make: () => Promise<ContractSubjec
       await signInAs('worker');
       const worker = await backend.getLiveNow();
       expect(worker.openCases).toBeLessThan(now.openCases);
+      // The grid worker's home: their own cells, whose open cases are theirs to see.
+      const mine = await backend.getMyCells();
+      expect(mine.length).toBeGreaterThan(0);
+      expect(mine.reduce((n, c) => n + c.openCases, 0)).toBeLessThanOrEqual(worker.openCases);
+      // The risk governance stages of one of them, and of the district as the worker may read it.
+      const stages = await backend.getRiskGovernance(mine[0]?.code ?? null, null, 90);
+      expect(stages.scope).toMatchObject({ cellCode: mine[0]?.code, days: 90 });
+      expect(Object.values(stages.assess.bySeverity).reduce((a, b) => a + b, 0)).toBe(stages.identify.events);
+      expect((await backend.getRiskGovernance(null, null, 365)).assess.riskIndex).toBeNull();
     });
 
     it('raises alerts by the rules for the command centre, who acknowledges each once; others may not', async (ctx) => {

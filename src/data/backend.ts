@@ -23,8 +23,9 @@ import type {
   Scorecards,
 } from '../domain/cases';
 import type { RuleSet } from '../domain/classify';
+import type { RiskGovernance } from '../domain/governance';
 import type { AppRole, BBox, CellClass, CellCode, CommunityCode, EntityKind, LngLat, PointKind } from '../domain/ids';
-import type { AlertRule, AlertsNow, LiveNow, LiveStreet, Patrol, PatrolPosition } from '../domain/live';
+import type { AlertRule, AlertsNow, LiveNow, LiveStreet, MyCell, Patrol, PatrolPosition } from '../domain/live';
 import type { CasePhoto, PhotoFile } from '../domain/photos';
 import type {
   AdminAreaProperties,
@@ -438,6 +439,10 @@ export interface Backend {
   getLiveNow(feedLimit?: number): Promise<LiveNow>;
   /** Each street's figures for the wall screen (box, cells, open and overdue cases, events, its cell of highest risk), of what the caller may read. */
   getLiveStreets(): Promise<LiveStreet[]>;
+  /** The caller's own cells (a grid worker's assignments) with their open cases, events and last patrol. */
+  getMyCells(): Promise<MyCell[]>;
+  /** The five stages of risk governance for a cell (null: the district) and a category (null: all) over the last `days`. */
+  getRiskGovernance(cellCode: string | null, category: string | null, days: number): Promise<RiskGovernance>;
   /** Raises the alerts the rules say now (in the database), then returns the latest `limit` (50) open ones and the rules; command centre and admins. */
   getAlerts(limit?: number): Promise<AlertsNow>;
   /** Adds a rule, or switches one on or off ({id, active}); returns its id. */

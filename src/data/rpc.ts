@@ -14,8 +14,9 @@ import type {
   Open311Service,
   Scorecards,
 } from '../domain/cases';
+import type { RiskGovernance } from '../domain/governance';
 import type { CellCode, CommunityCode, EntityKind, PointKind } from '../domain/ids';
-import type { AlertsNow, LiveNow, LiveStreet, Patrol } from '../domain/live';
+import type { AlertsNow, LiveNow, LiveStreet, MyCell, Patrol } from '../domain/live';
 import {
   base64ToBytes,
   bytesToBase64,
@@ -114,6 +115,8 @@ export const RPC_NAMES = [
   'case_assignees',
   'live_now',
   'live_streets',
+  'my_cells',
+  'risk_governance',
   'alerts_now',
   'save_alert_rule',
   'acknowledge_alert',
@@ -229,6 +232,8 @@ type Reads = Pick<
   | 'setScorecardRule'
   | 'getLiveNow'
   | 'getLiveStreets'
+  | 'getMyCells'
+  | 'getRiskGovernance'
   | 'getAlerts'
   | 'saveAlertRule'
   | 'acknowledgeAlert'
@@ -460,6 +465,9 @@ export function rpcReads(transport: RpcTransport): Reads {
     getScorecards: (group, from, to) => transport.rpc<Scorecards>('case_scorecards', { p_group: group, p_from: from, p_to: to }),
     getLiveNow: (feedLimit = 30) => transport.rpc<LiveNow>('live_now', { p_feed_limit: feedLimit }),
     getLiveStreets: () => transport.rpc<LiveStreet[]>('live_streets', {}),
+    getMyCells: () => transport.rpc<MyCell[]>('my_cells', {}),
+    getRiskGovernance: (cellCode, category, days) =>
+      transport.rpc<RiskGovernance>('risk_governance', { p_cell: cellCode, p_category: category, p_days: days }),
     getAlerts: (limit = 50) => transport.rpc<AlertsNow>('alerts_now', { p_limit: limit }),
     // bigint: node-postgres gives it as text.
     saveAlertRule: async (rule) => Number(await transport.rpc<number | string>('save_alert_rule', { p_rule: rule })),

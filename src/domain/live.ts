@@ -67,6 +67,27 @@ export interface LiveStreet {
   topCell: { code: string; name: string; class: CellClass; riskIndex: number } | null;
 }
 
+/** One of a grid worker's own cells, with what they plan their day by (my_cells). */
+export interface MyCell {
+  code: string;
+  name: string;
+  class: CellClass | null;
+  communityName: string | null;
+  bbox: BBox;
+  /** A point inside the cell. */
+  lngLat: LngLat;
+  openCases: number;
+  /** Open cases past their deadline. */
+  overdue: number;
+  /** The nearest deadline of its open cases, or null. */
+  nextDeadline: string | null;
+  /** Events of the last 7 days. */
+  eventsWeek: number;
+  lastEventAt: string | null;
+  riskIndex: number;
+  lastPatrol: { startedAt: string; endedAt: string | null; workerName: string } | null;
+}
+
 /** Returns the key of a feed item, unique across kinds (for telling the new ones). */
 export const feedKey = (item: Pick<LiveFeedItem, 'kind' | 'id'>) => `${item.kind}:${item.id}`;
 

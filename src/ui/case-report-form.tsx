@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Backend } from '../data/backend';
 import { CASE_SOURCES, type CaseReport, COMPLAINT_SOURCES } from '../domain/cases';
@@ -13,13 +13,15 @@ export interface CaseReportFormProps {
   categories: string[];
   /** What is known already: from an event, or a cell's position. */
   draft: Partial<CaseReport>;
+  /** Takes the device's position at once (a report made on the spot). */
+  locate?: boolean;
   pickPoint(): Promise<LngLat | null>;
   onReported(id: string): void;
   onCancel(): void;
 }
 
 /** Reports a case: its position (picked on the map or given), category, severity, source, description and photos. */
-export function CaseReportForm({ backend, categories, draft, pickPoint, onReported, onCancel }: CaseReportFormProps) {
+export function CaseReportForm({ backend, categories, draft, locate, pickPoint, onReported, onCancel }: CaseReportFormProps) {
   const { t } = useTranslation();
   const errorText = useErrorText();
   const [lngLat, setLngLat] = useState<LngLat | null>(draft.lngLat ?? null);
@@ -34,6 +36,34 @@ export function CaseReportForm({ backend, categories, draft, pickPoint, onReport
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [photos, setPhotos] = useState<PhotoFile[]>([]);
+  /** The device's position: being taken, its accuracy in metres once taken, or why it failed. */
+  const [device, setDevice] = useState<
+    { state: 'locating' } | { state: 'located'; meters: number } | { state: 'failed'; why: string } | null
+  >(null);
+  const geolocation = typeof navigator !== 'undefined' ? navigator.geolocation : undefined;
+
+  const locateMe = () => {
+    if (!geolocation) return;
+    setDevice({ state: 'locating' });
+    geolocation.getCurrentPosition(
+      (p) => {
+        setLngLat([p.coords.longitude, p.coords.latitude]);
+        setDevice({ state: 'located', meters: Math.round(p.coords.accuracy) });
+        setError(null);
+      },
+      (e) =>
+        setDevice({
+          state: 'failed',
+          why: t(e.code === e.PERMISSION_DENIED ? 'cases.report.locateDenied' : 'cases.report.locateFailed'),
+        }),
+      { enableHighAccuracy: true, timeout: 20_000, maximumAge: 30_000 },
+    );
+  };
+  // A report made on the spot starts from where the device is.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once, when the form opens
+  useEffect(() => {
+    if (locate) locateMe();
+  }, []);
 
   const pick = async () => {
     setPicking(true);
@@ -84,8 +114,31 @@ export function CaseReportForm({ backend, categories, draft, pickPoint, onReport
       <div className="case-form-field">
         <span>{t('cases.report.position')}</span>
         <span className="muted" data-testid="case-report-position">
-          {picking ? t('cases.report.picking') : lngLat ? `${lngLat[0].toFixed(6)}, ${lngLat[1].toFixed(6)}` : t('cases.report.noPosition')}
+          {picking
+            ? t('cases.report.picking')
+            : device?.state === 'locating'
+              ? t('cases.report.locating')
+              : lngLat
+                ? `${lngLat[0].toFixed(6)}, ${lngLat[1].toFixed(6)}`
+                : t('cases.report.noPosition')}
+          {device?.state === 'located' && device.meters > 0 && ` · ${t('cases.report.accuracy', { meters: device.meters })}`}
         </span>
+        {device?.state === 'failed' && (
+          <span className="error" role="alert" data-testid="case-report-locate-failed">
+            {device.why}
+          </span>
+        )}
+        {geolocation && (
+          <button
+            type="button"
+            className="btn"
+            onClick={locateMe}
+            disabled={picking || busy || device?.state === 'locating'}
+            data-testid="case-report-locate"
+          >
+            {t('cases.report.locate')}
+          </button>
+        )}
         <button type="button" className="btn" onClick={() => void pick()} disabled={picking || busy} data-testid="case-report-pick">
           {t('cases.report.pick')}
         </button>

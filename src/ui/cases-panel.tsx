@@ -25,7 +25,7 @@ import { Scorecards } from './scorecards';
 const PAGE = 50;
 
 /** What the panel is asked to show when opened from elsewhere: a case, or a report to start. */
-export type CasesRequest = { kind: 'case'; id: string } | { kind: 'report'; draft: Partial<CaseReport> };
+export type CasesRequest = { kind: 'case'; id: string } | { kind: 'report'; draft: Partial<CaseReport>; locate?: boolean };
 
 export interface CasesPanelProps {
   backend: Backend;
@@ -45,7 +45,7 @@ export interface CasesPanelProps {
 type View =
   | { kind: 'list' }
   | { kind: 'case'; id: string }
-  | { kind: 'report'; draft: Partial<CaseReport> }
+  | { kind: 'report'; draft: Partial<CaseReport>; locate?: boolean }
   | { kind: 'rates'; tab: 'scorecards' | 'complaints' }
   | { kind: 'settings' };
 
@@ -83,7 +83,10 @@ export function CasesPanel(props: CasesPanelProps) {
   const [dispatchResult, setDispatchResult] = useState<string | null>(null);
 
   useEffect(() => {
-    if (request) setView(request.kind === 'case' ? { kind: 'case', id: request.id } : { kind: 'report', draft: request.draft });
+    if (request)
+      setView(
+        request.kind === 'case' ? { kind: 'case', id: request.id } : { kind: 'report', draft: request.draft, locate: request.locate },
+      );
   }, [request]);
 
   useEffect(() => {
@@ -297,6 +300,7 @@ export function CasesPanel(props: CasesPanelProps) {
           backend={backend}
           categories={categories}
           draft={view.draft}
+          locate={view.locate}
           pickPoint={props.pickPoint}
           onReported={(id) => {
             props.onChanged();

@@ -29,3 +29,17 @@ export const formatTime = (ms: number, language: string, hours: boolean) =>
     ...(hours ? { hour: '2-digit', minute: '2-digit' } : {}),
     timeZone: 'Asia/Shanghai',
   }).format(new Date(ms));
+
+/**
+ * Returns how far `ms` is from `now` in the UI's language, in the largest unit that reads well:
+ * "3 小时后" / "in 3 hours", "2 天前" / "2 days ago" (minutes under 90 minutes, hours under 48 hours,
+ * days beyond).
+ */
+export function formatRelative(ms: number, now: number, language: string): string {
+  const format = new Intl.RelativeTimeFormat(language, { numeric: 'always' });
+  const minutes = (ms - now) / 60_000;
+  const size = Math.abs(minutes);
+  if (size < 90) return format.format(Math.round(minutes), 'minute');
+  if (size < 48 * 60) return format.format(Math.round(minutes / 60), 'hour');
+  return format.format(Math.round(minutes / 1440), 'day');
+}

@@ -28,6 +28,8 @@ export interface InspectorProps {
   onOpenRuleSet?(ruleSet: { name: string; version: number }): void;
   /** Starts a case in the cell or from the event shown; absent: the user may not report cases. */
   onReportCase?(from: { cellCode: string } | { event: EventDetail }): void;
+  /** Opens the risk governance stages of a cell. */
+  onGovernance?(cell: { code: string; name: string }): void;
   /** A cell's patrols; `onStart` where the grid worker may start one of this cell. */
   patrols?: { version: unknown; busy: boolean; error: unknown; onStart?(cellCode: string): void };
   onClose(): void;
@@ -42,7 +44,14 @@ function Row({ label, children, testId }: { label: string; children: React.React
   );
 }
 
-function ClassReason({ cell, onOpenRuleSet }: { cell: CellDetail; onOpenRuleSet?: InspectorProps['onOpenRuleSet'] }) {
+/** Why a cell has its class, in words: the rule set's inputs, score and cut-offs, or the manual reason. */
+export function ClassReason({
+  cell,
+  onOpenRuleSet,
+}: {
+  cell: Pick<CellDetail, 'classSource' | 'classReason'>;
+  onOpenRuleSet?: InspectorProps['onOpenRuleSet'];
+}) {
   const { t } = useTranslation();
   if (cell.classSource === 'manual') return <>{cell.classReason}</>;
   try {
@@ -313,7 +322,16 @@ function PointView({ point }: { point: PointDetail }) {
 }
 
 /** The right-hand panel: details of the selected cell or point. */
-export function Inspector({ content, canOverride = false, onCellChanged, onOpenRuleSet, onReportCase, patrols, onClose }: InspectorProps) {
+export function Inspector({
+  content,
+  canOverride = false,
+  onCellChanged,
+  onOpenRuleSet,
+  onReportCase,
+  onGovernance,
+  patrols,
+  onClose,
+}: InspectorProps) {
   const { t } = useTranslation();
   return (
     <aside className="panel inspector" data-testid="inspector" aria-label={t('inspector.point')}>
@@ -345,6 +363,16 @@ export function Inspector({ content, canOverride = false, onCellChanged, onOpenR
           data-testid="inspector-report-case"
         >
           {t('cases.report.fromCell')}
+        </button>
+      )}
+      {onGovernance && content.type === 'cell' && (
+        <button
+          type="button"
+          className="btn inspector-case"
+          onClick={() => onGovernance({ code: content.cell.code, name: content.cell.name })}
+          data-testid="inspector-governance"
+        >
+          {t('governance.open')}
         </button>
       )}
       {onReportCase && content.type === 'point' && content.point.kind === 'event' && (

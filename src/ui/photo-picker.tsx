@@ -34,6 +34,9 @@ function usePhotoUrls(photos: readonly PhotoFile[]): string[] {
 export function PhotoPicker({ photos, onChange, disabled = false, testId }: PhotoPickerProps) {
   const { t } = useTranslation();
   const input = useRef<HTMLInputElement>(null);
+  const camera = useRef<HTMLInputElement>(null);
+  // A touch device has a camera to open straight away (the file chooser offers it less directly).
+  const [touch] = useState(() => typeof window !== 'undefined' && window.matchMedia?.('(pointer: coarse)').matches === true);
   const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
   const [problems, setProblems] = useState<string[]>([]);
   const urls = usePhotoUrls(photos);
@@ -67,6 +70,12 @@ export function PhotoPicker({ photos, onChange, disabled = false, testId }: Phot
     if (added.length > 0) onChange([...photos, ...added]);
   };
 
+  const pick = (e: React.ChangeEvent<HTMLInputElement>) => {
+    const files = Array.from(e.target.files ?? []);
+    e.target.value = '';
+    if (files.length > 0) void add(files);
+  };
+
   return (
     <div className="photo-picker" data-testid={testId}>
       <div className="photo-picker-head">
@@ -79,6 +88,17 @@ export function PhotoPicker({ photos, onChange, disabled = false, testId }: Phot
         >
           {t('cases.photos.add')}
         </button>
+        {touch && (
+          <button
+            type="button"
+            className="btn photo-add"
+            onClick={() => camera.current?.click()}
+            disabled={disabled || room <= 0 || progress !== null}
+            data-testid={`${testId}-camera`}
+          >
+            {t('cases.photos.camera')}
+          </button>
+        )}
         <input
           ref={input}
           hidden
@@ -86,12 +106,18 @@ export function PhotoPicker({ photos, onChange, disabled = false, testId }: Phot
           accept="image/*"
           multiple
           disabled={disabled || room <= 0 || progress !== null}
-          onChange={(e) => {
-            const files = Array.from(e.target.files ?? []);
-            e.target.value = '';
-            if (files.length > 0) void add(files);
-          }}
+          onChange={pick}
           data-testid={`${testId}-input`}
+        />
+        <input
+          ref={camera}
+          hidden
+          type="file"
+          accept="image/*"
+          capture="environment"
+          disabled={disabled || room <= 0 || progress !== null}
+          onChange={pick}
+          data-testid={`${testId}-camera-input`}
         />
         <span className="muted" data-testid={`${testId}-count`}>
           {t('cases.photos.count', { count: photos.length, max: MAX_PHOTOS_PER_STEP })}

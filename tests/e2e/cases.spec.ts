@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { expect, type Page, test } from '@playwright/test';
 import ExcelJS from 'exceljs';
 import type { FeatureCollection, MultiPolygon } from 'geojson';
-import { actAs, collectErrors, keepScreenshot, waitForCells } from './helpers';
+import { actAs, collectErrors, keepScreenshot, makeImage, waitForCells } from './helpers';
 
 type Features = FeatureCollection<MultiPolygon, { code: string; community_code?: string }>;
 
@@ -22,29 +22,6 @@ async function step(page: Page, action: string, state: string, note = ''): Promi
   if (note) await page.getByTestId('case-step-note').fill(note);
   await page.getByTestId('case-step-submit').click();
   await expect(page.getByTestId('case-state')).toHaveText(state);
-}
-
-/** Draws a picture of `width` × `height` in the page and returns it encoded as `type` (a camera's photo stands in). */
-async function makeImage(page: Page, width: number, height: number, type: 'image/jpeg' | 'image/png'): Promise<Buffer> {
-  const base64 = await page.evaluate(
-    async ([w, h, t]) => {
-      const canvas = new OffscreenCanvas(w, h);
-      const g = canvas.getContext('2d') as OffscreenCanvasRenderingContext2D;
-      const sky = g.createLinearGradient(0, 0, w, h);
-      sky.addColorStop(0, '#7aa7d9');
-      sky.addColorStop(1, '#e8d9a8');
-      g.fillStyle = sky;
-      g.fillRect(0, 0, w, h);
-      g.fillStyle = '#8b3a2b';
-      g.fillRect(w * 0.2, h * 0.5, w * 0.6, h * 0.4);
-      const bytes = new Uint8Array(await (await canvas.convertToBlob({ type: t, quality: 0.92 })).arrayBuffer());
-      let text = '';
-      for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-      return btoa(text);
-    },
-    [width, height, type] as const,
-  );
-  return Buffer.from(base64, 'base64');
 }
 
 test('a case from report to evaluation: the worker reports, command dispatches, the department answers, command closes', async ({

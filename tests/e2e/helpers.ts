@@ -134,3 +134,26 @@ export async function actAs(page: Page, label: string): Promise<void> {
   // The menu shows the member once the session has changed (the select is controlled by it).
   await expect(select).toHaveValue(userId);
 }
+
+/** Draws a picture of `width` × `height` in the page and returns it encoded as `type` (a camera's photo stands in). */
+export async function makeImage(page: Page, width: number, height: number, type: 'image/jpeg' | 'image/png'): Promise<Buffer> {
+  const base64 = await page.evaluate(
+    async ([w, h, t]) => {
+      const canvas = new OffscreenCanvas(w, h);
+      const g = canvas.getContext('2d') as OffscreenCanvasRenderingContext2D;
+      const sky = g.createLinearGradient(0, 0, w, h);
+      sky.addColorStop(0, '#7aa7d9');
+      sky.addColorStop(1, '#e8d9a8');
+      g.fillStyle = sky;
+      g.fillRect(0, 0, w, h);
+      g.fillStyle = '#8b3a2b';
+      g.fillRect(w * 0.2, h * 0.5, w * 0.6, h * 0.4);
+      const bytes = new Uint8Array(await (await canvas.convertToBlob({ type: t, quality: 0.92 })).arrayBuffer());
+      let text = '';
+      for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+      return btoa(text);
+    },
+    [width, height, type] as const,
+  );
+  return Buffer.from(base64, 'base64');
+}

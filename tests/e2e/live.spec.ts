@@ -252,3 +252,49 @@ test("patrol check-in: the grid worker patrols a cell of theirs from the phone's
   expect(workerErrors).toEqual([]);
   await context.close();
 });
+
+test('the risk governance stages of a cell, then of a category across the district: identified, assessed, classified, decided, carried out', async ({
+  page,
+}) => {
+  const errors = collectErrors(page);
+  await page.goto('/');
+  await waitForCells(page);
+  await actAs(page, '指挥中心 · 李强');
+  // The cell of highest risk, from the live view.
+  await page.getByTestId('now-open').click();
+  const top = page.getByTestId('now-top').locator('li').first();
+  await top.locator('button').first().click();
+  const code = (await page.getByTestId('inspector-code').textContent()) as string;
+  expect(code).toMatch(/^\d{15}$/);
+  await page.getByTestId('inspector-governance').click();
+  const panel = page.getByTestId('governance-panel');
+  await expect(page.getByTestId('now-panel')).toBeHidden();
+  await expect(panel.locator('.gov-stage')).toHaveCount(5);
+  await expect(panel.locator('.gov-stage-head strong')).toHaveText([
+    '风险识别',
+    '风险评估',
+    '风险分类',
+    '风险控制决策',
+    '风险控制措施实施',
+  ]);
+  // The riskiest cell: events identified, ranked first of the district.
+  await expect(page.getByTestId('governance-stage-identify')).toHaveAttribute('data-progress', 'done');
+  await expect(page.getByTestId('governance-risk')).toContainText('排第 1');
+  await expect(page.getByTestId('governance-stage-classify')).toContainText(/[ABC] 类/);
+  await expect(page.getByTestId('governance-decide')).toContainText(/上报案件 \d+ 件：立案 \d+/);
+  await page.getByTestId('governance-days').selectOption('365');
+  await expect(page.getByTestId('governance-carry-out')).toContainText(/已结案 \d+/);
+  await keepScreenshot(page, '51-governance-cell');
+
+  // One category across the district: its place in the risk × responsibility matrix.
+  await page.getByTestId('governance-district').click();
+  await expect(page.getByTestId('governance-risk')).toHaveCount(0);
+  await expect(page.getByTestId('governance-stage-assess')).toContainText('风险指数中位数');
+  await page.getByTestId('governance-category').selectOption({ label: '市容环境' });
+  await expect(page.getByTestId('governance-quadrant')).toBeVisible();
+  const quadrant = (await page.getByTestId('governance-quadrant').textContent()) ?? '';
+  expect(quadrant).toMatch(/风险 · .责任|尚未放入风险责任矩阵/);
+  await expect(page.getByTestId('governance-stage-identify')).not.toContainText('占道经营');
+  await keepScreenshot(page, '52-governance-category');
+  expect(errors).toEqual([]);
+});
