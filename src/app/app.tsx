@@ -139,6 +139,8 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
   const [changeSeq, setChangeSeq] = useState(0);
   /** The wall screen (大屏): on from the live view, or at once with ?wall in the address (a kiosk). */
   const [wallOn, setWallOn] = useState(false);
+  /** The wall screen's street, outlined on the map (WGS-84), or null. */
+  const [wallFocus, setWallFocus] = useState<FeatureCollection | null>(null);
   /** Whether the wall screen's layout is on the page (its map box is measured from it). */
   const [wallMounted, setWallMounted] = useState(false);
   const live = useLiveNow(backend, session, nowOpen || wallOn, changeSeq, wallOn);
@@ -239,9 +241,10 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
       communities: displayCommunities,
       hotspots: heat.hotspots?.shapes ?? null,
       isobands: heat.bands ?? null,
-      overlay,
+      // The wall screen's street in place of the editing panel's shapes (the two never show together).
+      overlay: wallOn && wallFocus ? convertForDisplay(wallFocus, displayCrs) : overlay,
     }),
-    [displayCells, displayCommunities, heat.hotspots, heat.bands, overlay],
+    [displayCells, displayCommunities, heat.hotspots, heat.bands, overlay, wallOn, wallFocus, displayCrs],
   );
   // What just happened, ringed on the map while the live view is open.
   const highlights = useMemo(
@@ -505,6 +508,8 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
                 staleAfterMs={3 * LIVE_POLL_MS}
                 fresh={live.fresh}
                 onMounted={setWallMounted}
+                communities={communities}
+                onFocus={setWallFocus}
                 onStep={wall.step}
                 onPause={wall.setPaused}
                 onInterval={wall.setIntervalSeconds}

@@ -1,7 +1,7 @@
 import type { FeatureCollection } from 'geojson';
 import type maplibregl from 'maplibre-gl';
 import type { GeoJSONSource } from 'maplibre-gl';
-import { CELL_CLASS_COLORS, HEAT_COLORS, PROBLEM_COLOR, SELECTED_CELL_COLOR } from '../state/palettes';
+import { CELL_CLASS_COLORS, FOCUS_COLOR, HEAT_COLORS, PROBLEM_COLOR, SELECTED_CELL_COLOR } from '../state/palettes';
 import { CELL_FILL_OPACITY_STOPS, hatchImage, MUTED_CELL_FILL_OPACITY } from './cell-style';
 import type { MapShapes, RenderModel } from './render-model';
 
@@ -93,8 +93,8 @@ export function addAppLayers(map: maplibregl.Map, shapes: MapShapes, handles: Fe
     source: 'app-overlay',
     filter: ['!=', ['get', 'kind'], 'problem'],
     paint: {
-      'fill-color': ['match', ['get', 'kind'], 'history', '#2f6fde', 'preview', '#2e7d32', 'cut', '#f2a900', '#888'],
-      'fill-opacity': ['match', ['get', 'kind'], 'history', 0.18, 'preview', 0.35, 'cut', 0.25, 0.4],
+      'fill-color': ['match', ['get', 'kind'], 'history', '#2f6fde', 'preview', '#2e7d32', 'cut', '#f2a900', 'focus', FOCUS_COLOR, '#888'],
+      'fill-opacity': ['match', ['get', 'kind'], 'history', 0.18, 'preview', 0.35, 'cut', 0.25, 'focus', 0.08, 0.4],
     },
   });
   // Topology problems in a colour no class uses, hatched, so that they read over any fill.
@@ -111,8 +111,20 @@ export function addAppLayers(map: maplibregl.Map, shapes: MapShapes, handles: Fe
     type: 'line',
     source: 'app-overlay',
     paint: {
-      'line-color': ['match', ['get', 'kind'], 'history', '#2f6fde', 'preview', '#2e7d32', 'cut', '#b07a00', PROBLEM_COLOR],
-      'line-width': ['match', ['get', 'kind'], 'problem', 3, 2.5],
+      'line-color': [
+        'match',
+        ['get', 'kind'],
+        'history',
+        '#2f6fde',
+        'preview',
+        '#2e7d32',
+        'cut',
+        '#b07a00',
+        'focus',
+        FOCUS_COLOR,
+        PROBLEM_COLOR,
+      ],
+      'line-width': ['match', ['get', 'kind'], 'problem', 3, 'focus', 5, 2.5],
       'line-dasharray': ['match', ['get', 'kind'], 'history', ['literal', [2, 1]], 'problem', ['literal', [3, 1.5]], ['literal', [1, 0]]],
     },
   });

@@ -13,6 +13,9 @@ export const CELL_CLASS_COLORS: Record<CellClass, string> = {
 /** Outline of the selected cell. */
 export const SELECTED_CELL_COLOR = '#1d3f9a';
 
+/** The street the wall screen shows, outlined over the dark map (no class, risk or problem uses it). */
+export const FOCUS_COLOR = '#00e5ff';
+
 /** Topology problems (gaps, overlaps, slivers …): a colour no class uses, hatched, dashed outline. */
 export const PROBLEM_COLOR = '#7b2fbf';
 

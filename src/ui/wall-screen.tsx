@@ -1,6 +1,9 @@
-import { useEffect, useState } from 'react';
+import type { FeatureCollection, MultiPolygon } from 'geojson';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type AlertsNow, feedKey, type LiveNow, type LiveStreet } from '../domain/live';
+import type { AdminAreaProperties } from '../domain/records';
+import { streetShape } from '../geo/street-shape';
 import type { WallScene } from '../state/wall';
 import { useAlertWhy } from './alerts-section';
 import { useErrorText } from './error-text';
@@ -25,6 +28,10 @@ export interface WallScreenProps {
   fresh: ReadonlyMap<string, unknown>;
   /** Told when the layout is on the page (true) and gone (false). */
   onMounted(mounted: boolean): void;
+  /** The communities (WGS-84): the street shown is outlined from them. */
+  communities: FeatureCollection<MultiPolygon, AdminAreaProperties> | null;
+  /** What the map should outline for the scene (the street's shape, WGS-84), or null. */
+  onFocus(shape: FeatureCollection | null): void;
   onStep(by: number): void;
   onPause(paused: boolean): void;
   onInterval(seconds: number): void;
@@ -56,6 +63,8 @@ export function WallScreen({
   staleAfterMs,
   fresh,
   onMounted,
+  communities,
+  onFocus,
   onStep,
   onPause,
   onInterval,
@@ -75,8 +84,15 @@ export function WallScreen({
     onMounted(true);
     return () => onMounted(false);
   }, [onMounted]);
-  const n = (v: number) => formatCount(v, lang);
   const scene = scenes[index] as WallScene;
+  // The street shown, outlined on the map (its communities merged); nothing for the other scenes.
+  const streetCode = scene?.kind === 'street' ? scene.code : null;
+  const shape = useMemo(() => (streetCode && communities ? streetShape(communities, streetCode) : null), [streetCode, communities]);
+  useEffect(() => {
+    onFocus(shape);
+  }, [shape, onFocus]);
+  useEffect(() => () => onFocus(null), [onFocus]);
+  const n = (v: number) => formatCount(v, lang);
   const sceneTitle = (s: WallScene) =>
     s.kind === 'street' ? s.name : s.kind === 'alerts' ? t('wall.alerts', { n: alerts?.open ?? 0 }) : t('wall.district');
   const street = scene.kind === 'street' ? streets?.find((s) => s.code === scene.code) : undefined;

@@ -118,6 +118,9 @@ test('the wall screen: large figures, a clock and freshness, cycling the distric
   await expect(page.getByTestId('wall-scene')).not.toHaveText('全区总览');
   await expect(page.getByTestId('wall-street-open').locator('strong')).toHaveText(/\d/);
   await expect.poll(zoom).toBeGreaterThan(districtZoom);
+  // The street is outlined: its communities merged into one shape on the map.
+  const outlined = () => page.evaluate(() => window.__gridatlas?.sourceFeatures('app-overlay') ?? 0);
+  await expect.poll(outlined).toBe(1);
   await keepScreenshot(page, '46-wall-street');
 
   // Keys: ← twice goes round to the alerts (the demo's overdue cases have raised some), space pauses.
@@ -130,6 +133,7 @@ test('the wall screen: large figures, a clock and freshness, cycling the distric
   await page.keyboard.press(' ');
   await expect(page.getByTestId('wall-pause')).toHaveAttribute('aria-pressed', 'true');
   await keepScreenshot(page, '47-wall-alerts');
+  expect(await outlined()).toBe(0);
   await page.keyboard.press('Escape');
   await expect(wall).toBeHidden();
   await expect(page.locator('.header')).toBeVisible();

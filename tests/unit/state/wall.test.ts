@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BBox } from '../../../src/domain/ids';
+import { streetShape } from '../../../src/geo/street-shape';
 import { sceneBBox, stepScene, wallScenes } from '../../../src/state/wall';
 
 const district: BBox = [112.8, 28.1, 113.0, 28.3];
@@ -25,5 +26,47 @@ describe('wall screen scenes', () => {
     expect(sceneBBox({ kind: 'alerts' }, district, [{ lngLat: [112.91, 28.2] }, { lngLat: null }, { lngLat: [112.93, 28.16] }])).toEqual([
       112.91, 28.16, 112.93, 28.2,
     ]);
+  });
+});
+
+describe("a street's outline", () => {
+  const square = (code: string, parentCode: string, x: number) => ({
+    type: 'Feature' as const,
+    properties: { code, parentCode },
+    geometry: {
+      type: 'MultiPolygon' as const,
+      coordinates: [
+        [
+          [
+            [x, 0],
+            [x + 1, 0],
+            [x + 1, 1],
+            [x, 1],
+            [x, 0],
+          ],
+        ],
+      ],
+    },
+  });
+  const communities = {
+    type: 'FeatureCollection' as const,
+    features: [square('430199001001', '430199001', 0), square('430199001002', '430199001', 1), square('430199002001', '430199002', 2)],
+  };
+
+  it("merges the street's communities into one shape without the edge they share, and leaves the others out", () => {
+    const shape = streetShape(communities, '430199001');
+    expect(shape.features).toHaveLength(1);
+    expect(shape.features[0]?.properties).toEqual({ kind: 'focus', code: '430199001' });
+    const polygons = shape.features[0]?.geometry.coordinates ?? [];
+    expect(polygons).toHaveLength(1);
+    const xs = polygons[0]?.[0]?.map((p) => p[0] as number) ?? [];
+    expect(Math.min(...xs)).toBe(0);
+    expect(Math.max(...xs)).toBe(2);
+    // The corners of a 2 × 1 rectangle (closed), no vertex left on the shared edge's middle.
+    expect(new Set(polygons[0]?.[0]?.map((p) => p.join(',')))).toEqual(new Set(['0,0', '2,0', '2,1', '0,1']));
+  });
+
+  it('is empty for a street with no community loaded', () => {
+    expect(streetShape(communities, '430199009').features).toEqual([]);
   });
 });
