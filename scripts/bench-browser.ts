@@ -7,11 +7,16 @@
  * 16.7 ms at 60 Hz) and the main thread's long tasks. Baseline in the same run: the same
  * frames with the pointer moving over the map without a tool, with a dot following it (the least
  * a visible change costs), and while panning (every frame redraws the cells).
+ * Then a change reaching another tab: a second page of the same browser opens the live view while
+ * the first reports cases from a cell's inspector; timed from the click on 上报 to the other page
+ * hearing the commit and to its feed showing the case, against the wait the live view would have
+ * with polling alone (LIVE_POLL_MS, on average half of it).
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { chromium, type Page } from '@playwright/test';
 import type { FeatureCollection, MultiPolygon } from 'geojson';
+import { LIVE_POLL_MS } from '../src/app/use-live-now';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, servePreview } from './browser';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -89,7 +94,9 @@ const show = (label: string, s: FrameStats) =>
 const { url: URL_ROOT, stop: stopServer } = await servePreview(root, 'dist-bench', 4188);
 try {
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-  const page = await browser.newPage({ viewport: { width: 1920, height: 1080 }, locale: 'zh-CN' });
+  // A context of its own: the second page below shares its storage and shared workers (a second tab).
+  const context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'zh-CN' });
+  const page = await context.newPage();
   page.setDefaultTimeout(120_000);
   const bootStart = Date.now();
   await page.goto(URL_ROOT);
@@ -230,6 +237,49 @@ try {
   const draw = await stopRecording(page);
   await page.keyboard.press('Escape');
 
+  // A change in one tab reaching another (both pages share the embedded database in a shared worker).
+  await page.getByTestId('edit-open').click();
+  const other = await context.newPage();
+  other.setDefaultTimeout(120_000);
+  await other.goto(URL_ROOT);
+  await other.waitForFunction(() => (window.__gridatlas?.cellsLoaded ?? 0) > 4000);
+  await other.getByTestId('now-open').click();
+  await other.getByTestId('now-feed').locator('li').first().waitFor();
+  await page.mouse.click(pickAt.x, pickAt.y);
+  await page.getByTestId('inspector-report-case').waitFor();
+  const reach: { committed: number; heard: number; shown: number }[] = [];
+  for (let k = 0; k < 5; k++) {
+    await page.getByTestId('inspector-report-case').click();
+    await page.getByTestId('case-report-description').fill(`基准测试：跨标签页送达 ${k + 1}`);
+    // The other page notes when it hears of the commit and when its feed's first line changes.
+    await other.evaluate(`(() => {
+      const first = () => document.querySelector('[data-testid="now-feed"] li')?.textContent ?? '';
+      const w = window;
+      w.__reach = { heard: null, shown: null, heard0: w.__gridatlas.changesHeard, first: first() };
+      const tick = () => {
+        const r = w.__reach;
+        if (r.heard === null && w.__gridatlas.changesHeard > r.heard0) r.heard = Date.now();
+        if (r.shown === null && first() !== r.first) r.shown = Date.now();
+        if (r.heard === null || r.shown === null) requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    })()`);
+    const clicked = Date.now();
+    await page.getByTestId('case-report-submit').click();
+    await page.getByTestId('case-code').waitFor();
+    const committed = Date.now() - clicked;
+    await other.waitForFunction(() => {
+      const r = (window as unknown as { __reach: { heard: number | null; shown: number | null } }).__reach;
+      return r.heard !== null && r.shown !== null;
+    });
+    const seen = (await other.evaluate('window.__reach')) as { heard: number; shown: number };
+    reach.push({ committed, heard: seen.heard - clicked, shown: seen.shown - clicked });
+    await page.getByTestId('cases-panel').getByRole('button', { name: '关闭' }).click();
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+  const shownMs = median(reach.map((r) => r.shown));
+  await other.close();
+
   const lines = [
     `editing with ${loaded.toLocaleString('en')} cells, ${onScreen.toLocaleString('en')} of them on screen, Chromium (SwiftShader) 1920 × 1080`,
     `  first boot (download, IndexedDB, draw): ${bootSeconds.toFixed(1)} s`,
@@ -238,6 +288,9 @@ try {
     show('panning the map by as much as the drag (baseline: every frame redraws the cells)', pan),
     show(`dragging a shared corner of ${picked.code}`, drag),
     show('drawing a cell, corners snapping', draw),
+    `a case reported in one tab reaching another's live view (median of ${reach.length}, from the click on 上报)`,
+    `  committed in the first tab: ${median(reach.map((r) => r.committed))} ms; heard in the other: ${median(reach.map((r) => r.heard))} ms; in its feed: ${shownMs} ms`,
+    `  polling alone (every ${LIVE_POLL_MS / 1000} s) would show it after ${(LIVE_POLL_MS / 2000).toFixed(0)} s on average: ratio ${(LIVE_POLL_MS / 2 / shownMs).toFixed(0)}×`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   await browser.close();

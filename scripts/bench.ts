@@ -27,6 +27,11 @@
  * 10. A year of those cases evaluated (their steps, complaints and callback ratings made up): the
  *    three complaint rates and the scorecards by department and street in the database, against
  *    sending every complaint or step to the client and grouping there.
+ * 11. The live view over those 100,000 cases, as the command centre: live_now (today's counts, open
+ *    cases by class, overdue by stage, whistles, the month's rates, top cells, the feed),
+ *    live_streets (each street's figures) and risk_governance for the district (the five stages
+ *    over a year), each in the database, against reading the rows they count to the client and
+ *    counting there.
  */
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -276,6 +281,90 @@ for (const group of ['department', 'street'] as const) {
     `  scorecards by ${group}: ${cards.ms.toFixed(0)} ms (${cards.result} cards); every step to the client and grouped there: ${naiveCards.ms.toFixed(0)} ms (${naiveCards.result}); ratio ${(naiveCards.ms / cards.ms).toFixed(1)}×`,
   );
 }
+
+// 11. The live view, each street and the governance stages over the same cases, as the command centre.
+const liveNow = await time(async () => (await db.query<{ r: { openCases: number } }>('select live_now(30) r')).rows[0]?.r.openCases, 3);
+const naiveNow = await time(async () => {
+  const { rows } = await db.query<{ state: string; deadline: Date | null; reported: Date; class: string | null }>(
+    `select c.state, c.deadline_at deadline, c.reported_at reported, l.class
+     from cases c left join cells l on l.code = c.cell_code and l.valid_to is null`,
+  );
+  const { rows: events } = await db.query<{ at: Date }>('select occurred_at at from events');
+  const now = Date.now();
+  const day = new Date(now);
+  day.setHours(0, 0, 0, 0);
+  const byClass = new Map<string, number>();
+  const overdue = new Map<string, number>();
+  let open = 0;
+  let today = 0;
+  for (const r of rows) {
+    if (r.reported.getTime() >= day.getTime()) today++;
+    if (!OPEN.has(r.state)) continue;
+    open++;
+    byClass.set(r.class ?? 'none', (byClass.get(r.class ?? 'none') ?? 0) + 1);
+    if (r.deadline && r.deadline.getTime() < now) overdue.set(r.state, (overdue.get(r.state) ?? 0) + 1);
+  }
+  const eventsToday = events.filter((e) => e.at.getTime() >= day.getTime() && e.at.getTime() <= now).length;
+  return { open, today, eventsToday, classes: byClass.size };
+}, 3);
+const streets = await time(async () => (await db.query<{ r: unknown[] }>('select live_streets() r')).rows[0]?.r.length ?? 0, 3);
+const naiveStreets = await time(async () => {
+  const { rows } = await db.query<{ street: string; state: string; deadline: Date | null }>(
+    `select left(c.cell_code, 9) street, c.state, c.deadline_at deadline from cases c where c.cell_code is not null`,
+  );
+  const { rows: events } = await db.query<{ street: string; at: Date }>(
+    `select left(e.cell_code, 9) street, e.occurred_at at from events e where e.cell_code is not null`,
+  );
+  const now = Date.now();
+  const groups = new Map<string, { open: number; overdue: number; week: number }>();
+  const of = (k: string) =>
+    groups.get(k) ?? (groups.set(k, { open: 0, overdue: 0, week: 0 }).get(k) as { open: number; overdue: number; week: number });
+  for (const r of rows) {
+    if (!OPEN.has(r.state)) continue;
+    const g = of(r.street);
+    g.open++;
+    if (r.deadline && r.deadline.getTime() < now) g.overdue++;
+  }
+  for (const e of events) if (now - e.at.getTime() < 7 * 86_400_000 && e.at.getTime() <= now) of(e.street).week++;
+  return groups.size;
+}, 3);
+const stages = await time(
+  async () => (await db.query<{ r: { decide: { cases: number } } }>('select risk_governance(null, null, 365) r')).rows[0]?.r.decide.cases,
+  3,
+);
+const naiveStages = await time(async () => {
+  const { rows } = await db.query<{ id: string; state: string; deadline: Date | null }>(
+    `select id, state, deadline_at deadline from cases where reported_at >= now() - interval '365 days' and reported_at <= now()`,
+  );
+  const inPeriod = new Set(rows.map((r) => r.id));
+  const { rows: steps } = await db.query<{ case_id: string; action: string }>('select case_id, action from case_trace');
+  const { rows: events } = await db.query<{ source: string; severity: number }>(
+    `select source, severity from events where occurred_at >= now() - interval '365 days' and occurred_at <= now()`,
+  );
+  const decided = new Map<string, Set<string>>();
+  for (const st of steps) {
+    if (!inPeriod.has(st.case_id)) continue;
+    const set = decided.get(st.action) ?? new Set<string>();
+    set.add(st.case_id);
+    decided.set(st.action, set);
+  }
+  const bySource = new Map<string, number>();
+  for (const e of events) bySource.set(e.source, (bySource.get(e.source) ?? 0) + 1);
+  const now = Date.now();
+  const open = rows.filter((r) => OPEN.has(r.state));
+  return {
+    cases: rows.length,
+    open: open.length,
+    overdue: open.filter((r) => r.deadline && r.deadline.getTime() < now).length,
+    decided: decided.size,
+  };
+}, 3);
+const liveLines = [
+  `the live view over ${caseTotal.toLocaleString('en')} cases and 20,000 events (command centre, under row level security)`,
+  `  live_now: ${liveNow.ms.toFixed(0)} ms (${(liveNow.result ?? 0).toLocaleString('en')} open); every case and event to the client and counted there: ${naiveNow.ms.toFixed(0)} ms (${naiveNow.result.open.toLocaleString('en')} open); ratio ${(naiveNow.ms / liveNow.ms).toFixed(1)}×`,
+  `  live_streets: ${streets.ms.toFixed(0)} ms (${streets.result} streets); every case and event to the client and grouped by street: ${naiveStreets.ms.toFixed(0)} ms (${naiveStreets.result}); ratio ${(naiveStreets.ms / streets.ms).toFixed(1)}×`,
+  `  risk_governance, district, 365 days: ${stages.ms.toFixed(0)} ms (${(stages.result ?? 0).toLocaleString('en')} cases); cases, steps and events to the client and counted there: ${naiveStages.ms.toFixed(0)} ms (${naiveStages.result.cases.toLocaleString('en')}); ratio ${(naiveStages.ms / stages.ms).toFixed(1)}×`,
+];
 await db.exec('reset role');
 await db.close();
 
@@ -285,6 +374,7 @@ const lines = [
   `a year of cases evaluated: ${caseTotal.toLocaleString('en')} cases, ${traceTotal.toLocaleString('en')} steps (command centre)`,
   `  complaint rates by department: ${rates.ms.toFixed(0)} ms (${rates.result} departments); every complaint to the client and grouped there: ${naiveRates.ms.toFixed(0)} ms (${naiveRates.result}); ratio ${(naiveRates.ms / rates.ms).toFixed(1)}×`,
   ...scorecardLines,
+  ...liveLines,
   'point transfer, 20,000 events (PGlite + PostGIS)',
   `  columns:  ${columns.ms.toFixed(1)} ms, ${(columns.result?.length ?? 0) / 1e6} MB`,
   `  GeoJSON:  ${naive.ms.toFixed(1)} ms, ${(naive.result?.length ?? 0) / 1e6} MB (naive baseline)`,

@@ -4438,12 +4438,18 @@ begin
     where c.reported_at >= v_from and c.reported_at <= now()
       and (p_cell is null or c.cell_code = p_cell)
       and (p_category is null or c.category = p_category)
-  ), steps as (
-    select t.case_id, t.action, t.to_state, t.at from case_trace t join cs on cs.id = t.case_id
-  ), closed as (
-    select cs.id, extract(epoch from (min(s.at) - cs.reported_at)) / 3600 hours
-    from cs join steps s on s.case_id = cs.id and s.to_state = 'closed'
-    group by cs.id, cs.reported_at
+  ), per_case as (
+    -- One pass over the steps: what was decided on each case, and when it was first closed.
+    select t.case_id, bool_or(t.action = 'register') registered, bool_or(t.action = 'reject') rejected,
+           bool_or(t.action = 'dispatch') dispatched, bool_or(t.action = 'escalate') escalated,
+           extract(epoch from (min(t.at) filter (where t.to_state = 'closed') - min(cs.reported_at))) / 3600 hours_to_close
+    from case_trace t join cs on cs.id = t.case_id
+    group by t.case_id
+  ), decided as (
+    select count(*) filter (where p.registered) registered, count(*) filter (where p.rejected) rejected,
+           count(*) filter (where p.dispatched) dispatched, count(*) filter (where p.escalated) escalated,
+           percentile_cont(0.5) within group (order by p.hours_to_close) median_hours
+    from per_case p
   ), risk as (
     select r.code, r.risk_index from cell_risk_indexes() r
   ), all_cells as (
@@ -4487,10 +4493,10 @@ begin
                    from risk_matrix m where m.category = p_category)),
     'decide', jsonb_build_object(
       'cases', (select count(*) from cs),
-      'registered', (select count(distinct s.case_id) from steps s where s.action = 'register'),
-      'rejected', (select count(distinct s.case_id) from steps s where s.action = 'reject'),
-      'dispatched', (select count(distinct s.case_id) from steps s where s.action = 'dispatch'),
-      'escalated', (select count(distinct s.case_id) from steps s where s.action = 'escalate'),
+      'registered', (select d.registered from decided d),
+      'rejected', (select d.rejected from decided d),
+      'dispatched', (select d.dispatched from decided d),
+      'escalated', (select d.escalated from decided d),
       'whistles', (select count(*) from case_whistles w join cs on cs.id = w.case_id),
       'byDepartment', (select coalesce(jsonb_agg(jsonb_build_object('departmentId', d.department_id, 'name', coalesce(p.name, d.department_id), 'cases', d.n)
                                                  order by d.n desc, d.department_id), '[]')
@@ -4504,7 +4510,7 @@ begin
       'answered', (select count(*) from cs where cs.state = 'answered'),
       'closed', (select count(*) from cs where cs.state in ('closed', 'evaluated')),
       'evaluated', (select count(*) from cs where cs.state = 'evaluated'),
-      'medianHoursToClose', (select round(percentile_cont(0.5) within group (order by closed.hours)::numeric, 1) from closed),
+      'medianHoursToClose', (select round(d.median_hours::numeric, 1) from decided d),
       'patrols', (select count(*) from patrols p where p.started_at >= v_from and (p_cell is null or p.cell_code = p_cell)),
       'lastPatrolAt', (select max(coalesce(p.ended_at, p.started_at)) from patrols p where p_cell is null or p.cell_code = p_cell))
   ) into v_result;
