@@ -233,6 +233,19 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
   useEffect(() => {
     hooks().hotspots = heat.hotspots ? { classes: heat.hotspots.classes, trends: heat.hotspots.trends } : null;
   }, [heat.hotspots]);
+  /** Each significant cell's hot-spot class and trend, as the heatmap last computed them (for the governance stages). */
+  const hotspotByCell = useMemo(
+    () =>
+      heat.hotspots
+        ? new Map(
+            heat.hotspots.shapes.features.map((f) => [
+              String(f.properties?.code),
+              { bin: Number(f.properties?.hotspot), trend: (f.properties?.trend as string | null) ?? null },
+            ]),
+          )
+        : null,
+    [heat.hotspots],
+  );
   const drawing = useGridDrawing({ controller, displayCells, displayCrs, editing: ui.editing, editCodes: ui.editCodes });
   // Everything the map shows, in one model: a new map (another language or basemap) gets it whole.
   const shapes = useMemo(
@@ -618,6 +631,7 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
                 backend={backend}
                 cell={governance.cell}
                 categories={caseCategories}
+                hotspots={hotspotByCell}
                 onClose={() => setGovernance(null)}
               />
             </Suspense>

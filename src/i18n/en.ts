@@ -188,6 +188,9 @@ export const en: Catalogue<typeof zhCN> = {
     identify: {
       events: '{{n}} events identified',
       last: 'latest {{at}}',
+      hotspot: 'Hot-spot analysis: {{bin}}{{trend}}',
+      hotspotNone: 'Hot-spot analysis: not significant',
+      hotspotOff: 'Hot-spot analysis is off (turn it on under the risk heatmap)',
       hazards: '{{n}} hazard sites',
     },
     assess: {

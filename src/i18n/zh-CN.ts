@@ -176,6 +176,9 @@ export const zhCN = {
     identify: {
       events: '识别事件 {{n}} 起',
       last: '最近 {{at}}',
+      hotspot: '热点分析：{{bin}}{{trend}}',
+      hotspotNone: '热点分析：不显著',
+      hotspotOff: '热点分析未开启（在“风险热力”中勾选热点分析）',
       hazards: '风险场所与组织 {{n}} 处',
     },
     assess: {

@@ -17,6 +17,11 @@ export interface GovernancePanelProps {
   /** The cell the panel opened on (null: the district). */
   cell: { code: string; name: string } | null;
   categories: readonly string[];
+  /**
+   * The hot-spot analysis as the heatmap last computed it (in the browser): each significant
+   * cell's class (−3..3) and trend; null when it is not on.
+   */
+  hotspots: ReadonlyMap<string, { bin: number; trend: string | null }> | null;
   onClose(): void;
 }
 
@@ -27,7 +32,7 @@ export interface GovernancePanelProps {
  * stage marked done, under way or empty. Figures come from the database (risk_governance), of
  * what the user may read.
  */
-export function GovernancePanel({ backend, cell, categories, onClose }: GovernancePanelProps) {
+export function GovernancePanel({ backend, cell, categories, hotspots, onClose }: GovernancePanelProps) {
   const { t, i18n } = useTranslation();
   const errorText = useErrorText();
   const lang = i18n.language;
@@ -84,6 +89,20 @@ export function GovernancePanel({ backend, cell, categories, onClose }: Governan
                 {categoryLabel(c.category, lang)} {n(c.events)}
               </span>
             ))}
+          </p>
+        )}
+        {g.scope.cellCode && (
+          <p data-testid="governance-hotspot">
+            {hotspots === null
+              ? t('governance.identify.hotspotOff')
+              : (() => {
+                  const h = hotspots.get(g.scope.cellCode);
+                  if (!h) return t('governance.identify.hotspotNone');
+                  return t('governance.identify.hotspot', {
+                    bin: t(`heat.bin.${h.bin}`),
+                    trend: h.trend ? ` · ${t(`heat.trend.${h.trend}`)}` : '',
+                  });
+                })()}
           </p>
         )}
         {/* Hazard sites have no category: they count toward every one, so they show for all categories only. */}

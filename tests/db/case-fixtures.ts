@@ -26,6 +26,17 @@ export async function pointInWorkerCells(client: SqlClient, own: boolean): Promi
   return rows[0] as { lon: number; lat: number };
 }
 
+/** The demo grid worker's first cell (by code), with a point inside it. */
+export async function ownCell(client: SqlClient): Promise<{ code: string; lon: number; lat: number }> {
+  const worker = DEMO_MEMBERS.find((m) => m.role === 'worker')?.userId as string;
+  const { rows } = await client.query<{ code: string; lon: number; lat: number }>(
+    `select c.code, ST_X(ST_PointOnSurface(c.geom)) lon, ST_Y(ST_PointOnSurface(c.geom)) lat from cells c
+     join worker_cells w on w.cell_code = c.code where c.valid_to is null and w.user_id = $1 order by c.code limit 1`,
+    [worker],
+  );
+  return rows[0] as { code: string; lon: number; lat: number };
+}
+
 /** Acts as `userId` from here on in the transaction (PostgREST's role and claims). */
 export async function actAs(tx: SqlClient, userId: string): Promise<void> {
   await tx.exec('reset role');

@@ -2,7 +2,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { DEMO_MEMBERS } from '../../src/data/demo-members';
 import type { SqlClient } from '../../src/data/sql-client';
 import type { RiskGovernance } from '../../src/domain/governance';
-import { actAs, failure, seedDepartments, step, URBAN_OFFICER } from './case-fixtures';
+import { actAs, failure, ownCell, seedDepartments, step, URBAN_OFFICER } from './case-fixtures';
 import { describeEachDatabase, rolledBack } from './each-database';
 
 const id = (role: string) => DEMO_MEMBERS.find((m) => m.role === role)?.userId as string;
@@ -17,12 +17,7 @@ describeEachDatabase('the risk governance stages', (db) => {
   let own: { code: string; lon: number; lat: number } = { code: '', lon: 0, lat: 0 };
   beforeAll(async () => {
     await seedDepartments(db());
-    const { rows } = await db().query<{ code: string; lon: number; lat: number }>(
-      `select c.code, ST_X(ST_PointOnSurface(c.geom)) lon, ST_Y(ST_PointOnSurface(c.geom)) lat from cells c
-       join worker_cells w on w.cell_code = c.code where c.valid_to is null and w.user_id = $1 order by c.code limit 1`,
-      [id('worker')],
-    );
-    own = rows[0] as typeof own;
+    own = await ownCell(db());
   });
 
   it("counts a cell's events by source and category as identified, its risk index against the district's as assessed, its class as classified", async () => {

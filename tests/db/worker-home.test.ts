@@ -3,7 +3,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { DEMO_MEMBERS } from '../../src/data/demo-members';
 import type { SqlClient } from '../../src/data/sql-client';
 import type { MyCell } from '../../src/domain/live';
-import { actAs, failure, seedDepartments } from './case-fixtures';
+import { actAs, failure, ownCell, seedDepartments } from './case-fixtures';
 import { describeEachDatabase, rolledBack } from './each-database';
 
 const id = (role: string) => DEMO_MEMBERS.find((m) => m.role === role)?.userId as string;
@@ -14,12 +14,7 @@ describeEachDatabase("the grid worker's own cells", (db) => {
   let own: { code: string; lon: number; lat: number } = { code: '', lon: 0, lat: 0 };
   beforeAll(async () => {
     await seedDepartments(db());
-    const { rows } = await db().query<{ code: string; lon: number; lat: number }>(
-      `select c.code, ST_X(ST_PointOnSurface(c.geom)) lon, ST_Y(ST_PointOnSurface(c.geom)) lat from cells c
-       join worker_cells w on w.cell_code = c.code where c.valid_to is null and w.user_id = $1 order by c.code limit 1`,
-      [id('worker')],
-    );
-    own = rows[0] as typeof own;
+    own = await ownCell(db());
   });
 
   it('lists exactly the cells assigned to the worker, with class, community, box and a point inside', async () => {

@@ -288,7 +288,14 @@ test('the risk governance stages of a cell, then of a category across the distri
   await expect(page.getByTestId('governance-decide')).toContainText(/上报案件 \d+ 件：立案 \d+/);
   await page.getByTestId('governance-days').selectOption('365');
   await expect(page.getByTestId('governance-carry-out')).toContainText(/已结案 \d+/);
+  // Hot spots are computed in the browser: off until the heatmap's analysis is on, then the cell's class.
+  await expect(page.getByTestId('governance-hotspot')).toContainText('热点分析未开启');
+  await page.getByTestId('layer-heat').check();
+  await page.getByTestId('heat-hotspots').check();
+  await page.waitForFunction(() => window.__gridatlas?.hotspots != null);
+  await expect(page.getByTestId('governance-hotspot')).toContainText('热点分析：热点');
   await keepScreenshot(page, '51-governance-cell');
+  await page.getByTestId('layer-heat').uncheck();
 
   // One category across the district: its place in the risk × responsibility matrix.
   await page.getByTestId('governance-district').click();
