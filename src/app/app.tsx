@@ -632,6 +632,7 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
                 cell={governance.cell}
                 categories={caseCategories}
                 hotspots={hotspotByCell}
+                ownCellsOnly={session.role === 'worker'}
                 onClose={() => setGovernance(null)}
               />
             </Suspense>

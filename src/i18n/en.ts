@@ -172,6 +172,7 @@ export const en: Catalogue<typeof zhCN> = {
     open: 'Risk governance',
     title: 'Risk governance, stage by stage',
     scope: 'Scope',
+    mine: 'All my cells',
     district: 'Whole district',
     category: 'Event category',
     allCategories: 'All categories',
@@ -194,6 +195,8 @@ export const en: Catalogue<typeof zhCN> = {
       hazards: '{{n}} hazard sites',
     },
     assess: {
+      cellMine: 'Risk index {{index}} (median of my cells {{median}}), ranked {{rank}} of my {{cells}} cells',
+      districtMine: 'My {{cells}} cells, median risk index {{median}}',
       cell: 'Risk index {{index}} (district median {{median}}), ranked {{rank}} of {{cells}} cells',
       district: '{{cells}} cells, median risk index {{median}}',
     },

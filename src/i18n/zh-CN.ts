@@ -160,6 +160,7 @@ export const zhCN = {
     open: '风险治理流程',
     title: '风险治理全过程',
     scope: '范围',
+    mine: '我的全部网格',
     district: '全区',
     category: '事件类别',
     allCategories: '全部类别',
@@ -182,6 +183,8 @@ export const zhCN = {
       hazards: '风险场所与组织 {{n}} 处',
     },
     assess: {
+      cellMine: '风险指数 {{index}}（我的网格中位数 {{median}}），我的 {{cells}} 个网格中排第 {{rank}}',
+      districtMine: '我的 {{cells}} 个网格，风险指数中位数 {{median}}',
       cell: '风险指数 {{index}}（全区中位数 {{median}}），全区 {{cells}} 个网格中排第 {{rank}}',
       district: '全区 {{cells}} 个网格，风险指数中位数 {{median}}',
     },

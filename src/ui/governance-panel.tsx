@@ -22,6 +22,8 @@ export interface GovernancePanelProps {
    * cell's class (−3..3) and trend; null when it is not on.
    */
   hotspots: ReadonlyMap<string, { bin: number; trend: string | null }> | null;
+  /** The user reads their own cells only (a grid worker): the wider scope is theirs, not the district. */
+  ownCellsOnly?: boolean;
   onClose(): void;
 }
 
@@ -32,7 +34,7 @@ export interface GovernancePanelProps {
  * stage marked done, under way or empty. Figures come from the database (risk_governance), of
  * what the user may read.
  */
-export function GovernancePanel({ backend, cell, categories, hotspots, onClose }: GovernancePanelProps) {
+export function GovernancePanel({ backend, cell, categories, hotspots, ownCellsOnly = false, onClose }: GovernancePanelProps) {
   const { t, i18n } = useTranslation();
   const errorText = useErrorText();
   const lang = i18n.language;
@@ -113,7 +115,7 @@ export function GovernancePanel({ backend, cell, categories, hotspots, onClose }
       <>
         {g.assess.riskIndex !== null ? (
           <p data-testid="governance-risk">
-            {t('governance.assess.cell', {
+            {t(ownCellsOnly ? 'governance.assess.cellMine' : 'governance.assess.cell', {
               index: g.assess.riskIndex,
               median: g.assess.districtMedian ?? '—',
               rank: n(g.assess.rank ?? 0),
@@ -121,7 +123,12 @@ export function GovernancePanel({ backend, cell, categories, hotspots, onClose }
             })}
           </p>
         ) : (
-          <p>{t('governance.assess.district', { median: g.assess.districtMedian ?? '—', cells: n(g.assess.cells) })}</p>
+          <p>
+            {t(ownCellsOnly ? 'governance.assess.districtMine' : 'governance.assess.district', {
+              median: g.assess.districtMedian ?? '—',
+              cells: n(g.assess.cells),
+            })}
+          </p>
         )}
         <p className="gov-parts">
           {(['1', '2', '3', '4'] as const).map((s) => (
@@ -244,7 +251,7 @@ export function GovernancePanel({ backend, cell, categories, hotspots, onClose }
               onClick={() => setWhole(true)}
               data-testid="governance-district"
             >
-              {t('governance.district')}
+              {t(ownCellsOnly ? 'governance.mine' : 'governance.district')}
             </button>
           </fieldset>
         )}

@@ -82,6 +82,11 @@ test("the grid worker's phone opens on their home screen: open cases by deadline
     await row.getByTestId('home-cell-open').tap();
     await expect(page.getByTestId('inspector-code')).toHaveText(cell.code);
     await expect(home).toBeHidden();
+    // Its risk governance stages, ranked among the worker's own cells (all they may read).
+    await page.getByTestId('inspector-governance').tap();
+    await expect(page.getByTestId('governance-risk')).toContainText(`我的 ${own} 个网格中排第`);
+    await expect(page.getByTestId('governance-district')).toHaveText('我的全部网格');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     expect(errors).toEqual([]);
   } finally {
     await context.close();
