@@ -325,6 +325,7 @@ create table cases (
   stage_started_at timestamp with time zone not null default now(),
   deadline_at timestamp with time zone,
   proposed_department_id text,
+  client_key uuid,
   constraint cases_category_check CHECK ((length(btrim(category)) > 0)),
   constraint cases_code_key UNIQUE (code),
   constraint cases_department_id_fkey FOREIGN KEY (department_id) REFERENCES departments(id),
@@ -340,12 +341,14 @@ create table cases (
 comment on column cases.version is 'Counts the case''s transitions: a transition may name the version it saw, and is refused as a conflict when another came first.';
 comment on column cases.deadline_at is 'When the current stage''s time limit runs out (working hours, set by the database when the stage began); null: no limit.';
 comment on column cases.proposed_department_id is 'The department the routing rules propose; the dispatcher confirms or changes it.';
+comment on column cases.client_key is 'The key the reporting page made for this report: the same member sending it again with the key gets this case, not a second one.';
 CREATE INDEX cases_cell_idx ON public.cases USING btree (cell_code);
 CREATE INDEX cases_deadline_idx ON public.cases USING btree (deadline_at);
 CREATE INDEX cases_department_idx ON public.cases USING btree (department_id);
 CREATE INDEX cases_geom_idx ON public.cases USING gist (geom);
 CREATE INDEX cases_reported_at_idx ON public.cases USING btree (reported_at);
 CREATE INDEX cases_state_idx ON public.cases USING btree (state);
+CREATE UNIQUE INDEX cases_client_key_idx ON public.cases USING btree (reported_by, client_key) WHERE (client_key IS NOT NULL);
 CREATE TRIGGER cases_assign_cell BEFORE INSERT OR UPDATE OF geom, cell_code, community_code, outside_district ON public.cases FOR EACH ROW EXECUTE FUNCTION assign_cell();
 CREATE TRIGGER cases_complaint_contact_clock AFTER UPDATE OF state ON public.cases FOR EACH ROW WHEN (((new.state = 'dispatched'::text) AND (old.state IS DISTINCT FROM 'dispatched'::text))) EXECUTE FUNCTION complaint_contact_clock();
 alter table cases enable row level security;
@@ -4132,9 +4135,37 @@ $function$;
 -- execute on refresh_community_shapes(p_codes text[]): owner only
 
 -- Reports a case at a position (admins and command anywhere, grid workers in their cells),
--- optionally from an event, with up to 6 photos (see add_case_photos), in one transaction; returns
--- its id, code, state, cell, version, deadline and proposed department.
-CREATE OR REPLACE FUNCTION public.report_case(p_source text, p_category text, p_severity integer, p_description text, p_lon double precision, p_lat double precision, p_event_id uuid DEFAULT NULL::uuid, p_photos jsonb DEFAULT '[]'::jsonb)
+-- optionally from an event, with up to 6 photos, in one transaction; returns its id, code, state,
+-- cell, version, deadline and proposed department. With p_key, the same member sending the report
+-- again gets the same case ("repeated": true), never a second one.
+CREATE OR REPLACE FUNCTION public.report_case(p_source text, p_category text, p_severity integer, p_description text, p_lon double precision, p_lat double precision, p_event_id uuid DEFAULT NULL::uuid, p_photos jsonb DEFAULT '[]'::jsonb, p_key uuid DEFAULT NULL::uuid)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+declare
+  v_reported jsonb;
+begin
+  if p_key is not null then
+    -- Two sends of one report at once: the second waits for the first, then finds its case.
+    perform pg_advisory_xact_lock(hashtext('report:' || p_key::text));
+    v_reported := reported_with_key(p_key);
+    if v_reported is not null then
+      return v_reported;
+    end if;
+  end if;
+  v_reported := report_case_unkeyed(p_source, p_category, p_severity, p_description, p_lon, p_lat, p_event_id, p_photos);
+  if p_key is not null then
+    update cases set client_key = p_key where id = (v_reported ->> 'id')::uuid;
+  end if;
+  return v_reported;
+end
+$function$;
+-- execute on report_case(p_source text, p_category text, p_severity integer, p_description text, p_lon double precision, p_lat double precision, p_event_id uuid, p_photos jsonb, p_key uuid): authenticated, service_role
+
+-- Internal to report_case: reports a case with its photos, without a client key.
+CREATE OR REPLACE FUNCTION public.report_case_unkeyed(p_source text, p_category text, p_severity integer, p_description text, p_lon double precision, p_lat double precision, p_event_id uuid DEFAULT NULL::uuid, p_photos jsonb DEFAULT '[]'::jsonb)
  RETURNS jsonb
  LANGUAGE plpgsql
  SECURITY DEFINER
@@ -4148,7 +4179,7 @@ begin
   return reported;
 end
 $function$;
--- execute on report_case(p_source text, p_category text, p_severity integer, p_description text, p_lon double precision, p_lat double precision, p_event_id uuid, p_photos jsonb): authenticated, service_role
+-- execute on report_case_unkeyed(p_source text, p_category text, p_severity integer, p_description text, p_lon double precision, p_lat double precision, p_event_id uuid, p_photos jsonb): service_role
 
 -- Internal to report_case: reports a case at a position (admins and command anywhere, grid workers
 -- in their cells) with its first trace row, deadline and proposed department.
@@ -4187,8 +4218,35 @@ $function$;
 -- execute on report_case_without_photos(p_source text, p_category text, p_severity integer, p_description text, p_lon double precision, p_lat double precision, p_event_id uuid): service_role
 
 -- Reports a complaint (source hotline or complaint) as report_case does, with the citizen's name
--- and phone and up to 6 photos, in one transaction; returns report_case's answer.
-CREATE OR REPLACE FUNCTION public.report_complaint(p_source text, p_category text, p_severity integer, p_description text, p_lon double precision, p_lat double precision, p_name text, p_phone text, p_photos jsonb DEFAULT '[]'::jsonb)
+-- and phone and up to 6 photos, in one transaction. With p_key, the same member sending it again
+-- gets the same case ("repeated": true).
+CREATE OR REPLACE FUNCTION public.report_complaint(p_source text, p_category text, p_severity integer, p_description text, p_lon double precision, p_lat double precision, p_name text, p_phone text, p_photos jsonb DEFAULT '[]'::jsonb, p_key uuid DEFAULT NULL::uuid)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+declare
+  v_reported jsonb;
+begin
+  if p_key is not null then
+    perform pg_advisory_xact_lock(hashtext('report:' || p_key::text));
+    v_reported := reported_with_key(p_key);
+    if v_reported is not null then
+      return v_reported;
+    end if;
+  end if;
+  v_reported := report_complaint_unkeyed(p_source, p_category, p_severity, p_description, p_lon, p_lat, p_name, p_phone, p_photos);
+  if p_key is not null then
+    update cases set client_key = p_key where id = (v_reported ->> 'id')::uuid;
+  end if;
+  return v_reported;
+end
+$function$;
+-- execute on report_complaint(p_source text, p_category text, p_severity integer, p_description text, p_lon double precision, p_lat double precision, p_name text, p_phone text, p_photos jsonb, p_key uuid): authenticated, service_role
+
+-- Internal to report_complaint: reports a complaint with its photos, without a client key.
+CREATE OR REPLACE FUNCTION public.report_complaint_unkeyed(p_source text, p_category text, p_severity integer, p_description text, p_lon double precision, p_lat double precision, p_name text, p_phone text, p_photos jsonb DEFAULT '[]'::jsonb)
  RETURNS jsonb
  LANGUAGE plpgsql
  SECURITY DEFINER
@@ -4202,7 +4260,7 @@ begin
   return reported;
 end
 $function$;
--- execute on report_complaint(p_source text, p_category text, p_severity integer, p_description text, p_lon double precision, p_lat double precision, p_name text, p_phone text, p_photos jsonb): authenticated, service_role
+-- execute on report_complaint_unkeyed(p_source text, p_category text, p_severity integer, p_description text, p_lon double precision, p_lat double precision, p_name text, p_phone text, p_photos jsonb): service_role
 
 -- Internal to report_complaint: reports a complaint (source hotline or complaint) as report_case
 -- does, with the citizen's name and phone.
@@ -4253,6 +4311,20 @@ begin
 end
 $function$;
 -- execute on report_whistle(p_call bigint, p_report text): authenticated, service_role
+
+-- Internal to report_case and report_complaint: the case the calling member reported with this
+-- client key, as report_case answers it with "repeated": true; null when there is none.
+CREATE OR REPLACE FUNCTION public.reported_with_key(p_key uuid)
+ RETURNS jsonb
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+  select jsonb_build_object('id', c.id, 'code', c.code, 'state', c.state, 'cellCode', c.cell_code, 'version', c.version,
+                            'deadlineAt', c.deadline_at, 'proposedDepartmentId', c.proposed_department_id, 'repeated', true)
+  from cases c where c.reported_by = auth.uid() and c.client_key = p_key
+$function$;
+-- execute on reported_with_key(p_key uuid): owner only
 
 -- Raises 42501 unless the caller is a grid administrator; the first line of every grid edit.
 CREATE OR REPLACE FUNCTION public.require_grid_admin()

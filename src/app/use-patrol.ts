@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Backend, Session } from '../data/backend';
 import type { Patrol, PatrolPosition } from '../domain/live';
+import { randomKey } from '../domain/random-key';
 
 /** Positions are sent this often while a patrol is under way (and all at its end). */
 const FLUSH_MS = 15_000;
@@ -100,7 +101,7 @@ export function usePatrol(backend: Backend | null, session: Session | null): Pat
           );
         });
         last.current = first[0] ?? null;
-        setUnderWay(await backend.startPatrol(cellCode, crypto.randomUUID(), first));
+        setUnderWay(await backend.startPatrol(cellCode, randomKey(), first));
         setVersion((v) => v + 1);
       } catch (e) {
         setError(e);

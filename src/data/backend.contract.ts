@@ -6,6 +6,7 @@ import { classifyCells, classReason, type RuleSet } from '../domain/classify';
 import { idCardCheckDigit } from '../domain/id-card';
 import type { CellCode, CommunityCode } from '../domain/ids';
 import { base64ToBytes, type CasePhoto } from '../domain/photos';
+import { randomKey } from '../domain/random-key';
 import { moveSharedVertices } from '../geo/move-shared-vertex';
 import type { Backend, BackendError, CellClassInputs, EntityDetail, PointDetail } from './backend';
 import { DEMO_MEMBERS } from './demo-members';
@@ -684,6 +685,23 @@ export function backendContract(name: string, make: () => Promise<ContractSubjec
       const image = await backend.getCasePhotoImage(photos[1] as CasePhoto);
       expect(new Uint8Array(await image.arrayBuffer())).toEqual(png.bytes);
       expect(image.type).toBe('image/png');
+    });
+
+    it('takes a report sent again with its key as the same case', async (ctx) => {
+      if (!subject) return ctx.skip();
+      await signInAs('command');
+      const report = {
+        source: 'hotline' as const,
+        category: '占道经营',
+        severity: 2,
+        description: '重发的上报',
+        lngLat: [112.92, 28.19] as [number, number],
+        key: randomKey(),
+      };
+      const first = await backend.reportCase(report);
+      const again = await backend.reportCase(report);
+      expect(again.id).toBe(first.id);
+      expect(again.code).toBe(first.code);
     });
 
     it("gives the command centre the live view: a case reported counts today and leads the feed; the worker's view is of their cells", async (ctx) => {

@@ -385,6 +385,7 @@ export function rpcReads(transport: RpcTransport): Reads {
         p_lat: r.lngLat[1],
         p_event_id: r.eventId ?? null,
         p_photos: await photoArgs(transport, r.photos),
+        p_key: r.key ?? null,
       }),
     transitionCase: async (id, action, options) =>
       transport.rpc<{ state: CaseState; version: number }>('transition_case', {
@@ -441,6 +442,7 @@ export function rpcReads(transport: RpcTransport): Reads {
         p_name: citizen.name,
         p_phone: citizen.phone,
         p_photos: await photoArgs(transport, r.photos),
+        p_key: r.key ?? null,
       }),
     getCaseComplainant: async (caseId) => {
       // As a person's: the full view is logged in a call of its own, committed before the read.

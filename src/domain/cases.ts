@@ -158,6 +158,8 @@ export interface CaseReport {
   eventId?: string | null;
   /** Photos taken with the report (at most MAX_PHOTOS_PER_STEP, resized). */
   photos?: readonly PhotoFile[];
+  /** The report's key (a random UUID the page made): sent again with it, by the same member, it is the same case. */
+  key?: string;
 }
 
 /** A department summoned by a whistle (报到): acknowledged, reported, rated. */

@@ -4,6 +4,8 @@
  * file is not taken, and the arithmetic of resizing a photo before it is sent.
  */
 
+import { randomKey } from './random-key';
+
 export const PHOTO_MIME_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
 export type PhotoMime = (typeof PHOTO_MIME_TYPES)[number];
 
@@ -78,16 +80,7 @@ export function base64ToBytes(base64: string): Uint8Array {
 /** The Storage bucket of case photos (made by the migration on Supabase). */
 export const CASE_PHOTO_BUCKET = 'case-photos';
 
-/**
- * A new object name for a photo in the user's own folder of the bucket, as the bucket's policy
- * and the database expect: uploads/<user id>/<random uuid>.<ext>. (getRandomValues, not
- * randomUUID: a phone on the local network is not a secure context.)
- */
+/** A new object name for a photo in the user's own folder of the bucket, as the bucket's policy and the database expect: uploads/<user id>/<random uuid>.<ext>. */
 export function newPhotoPath(userId: string, mime: PhotoMime): string {
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = ((b[6] as number) & 0x0f) | 0x40;
-  b[8] = ((b[8] as number) & 0x3f) | 0x80;
-  const hex = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-  const uuid = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-  return `uploads/${userId}/${uuid}.${photoExtension(mime)}`;
+  return `uploads/${userId}/${randomKey()}.${photoExtension(mime)}`;
 }

@@ -4,6 +4,7 @@ import type { Backend } from '../data/backend';
 import { CASE_SOURCES, type CaseReport, COMPLAINT_SOURCES } from '../domain/cases';
 import type { LngLat } from '../domain/ids';
 import type { PhotoFile } from '../domain/photos';
+import { randomKey } from '../domain/random-key';
 import { CategorySelect } from './category-select';
 import { useErrorText } from './error-text';
 import { PhotoPicker } from './photo-picker';
@@ -36,6 +37,8 @@ export function CaseReportForm({ backend, categories, draft, locate, pickPoint, 
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [photos, setPhotos] = useState<PhotoFile[]>([]);
+  /** This report's key: pressing 上报 again after a lost answer sends the same report, not a second case. */
+  const [key] = useState(randomKey);
   /** The device's position: being taken, its accuracy in metres once taken, or why it failed. */
   const [device, setDevice] = useState<
     { state: 'locating' } | { state: 'located'; meters: number } | { state: 'failed'; why: string } | null
@@ -90,7 +93,7 @@ export function CaseReportForm({ backend, categories, draft, locate, pickPoint, 
     }
     setBusy(true);
     try {
-      const report = { source, category, severity, description: description.trim(), lngLat, eventId: draft.eventId ?? null, photos };
+      const report = { source, category, severity, description: description.trim(), lngLat, eventId: draft.eventId ?? null, photos, key };
       const reported = complaint
         ? await backend.reportComplaint(report, { name: citizenName.trim(), phone: citizenPhone.trim() })
         : await backend.reportCase(report);
