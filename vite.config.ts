@@ -1,4 +1,7 @@
+import { createHash } from 'node:crypto';
+import { readdirSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
+import { join } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { type Connect, defineConfig, type Plugin } from 'vite';
 
@@ -32,6 +35,41 @@ function gzipArchivesAsFiles(): Plugin {
   };
 }
 
+/** Files of the build the service worker keeps as the app shell: pages, scripts, styles, icons, the manifest. */
+export const isShellFile = (fileName: string) =>
+  /\.(html|js|css|svg|png|webmanifest|woff2?)$/.test(fileName) && fileName !== 'sw.js' && !/^(demo|pglite)(-[a-z0-9]+)*\//.test(fileName);
+
+/**
+ * Builds the service worker (src/workers/service-worker.ts) as `sw.js` at the root of the
+ * build, and prepends the list of the shell's files and a version named after them, so that
+ * a new build's worker fetches the new shell and drops the old one.
+ */
+function serviceWorker(): Plugin {
+  let publicFiles: string[] = [];
+  return {
+    name: 'gridatlas-service-worker',
+    apply: 'build',
+    configResolved(config) {
+      const root = config.publicDir;
+      const walk = (dir: string, prefix: string): string[] =>
+        readdirSync(join(root, dir), { withFileTypes: true }).flatMap((d) =>
+          d.isDirectory() ? walk(join(dir, d.name), `${prefix}${d.name}/`) : [`${prefix}${d.name}`],
+        );
+      publicFiles = root ? walk('', '') : [];
+    },
+    buildStart() {
+      this.emitFile({ type: 'chunk', id: 'src/workers/service-worker.ts', fileName: 'sw.js' });
+    },
+    generateBundle(_options, bundle) {
+      const files = [...new Set([...Object.keys(bundle), ...publicFiles])].filter(isShellFile).sort();
+      const version = createHash('sha256').update(files.join('\n')).digest('hex').slice(0, 12);
+      const sw = bundle['sw.js'];
+      if (sw?.type !== 'chunk') throw new Error('the service worker was not built');
+      sw.code = `self.__GRIDATLAS_SHELL=${JSON.stringify({ version, files: ['./', ...files.filter((f) => f !== 'index.html'), 'index.html'] })};\n${sw.code}`;
+    },
+  };
+}
+
 /** The packages (and entry points) the browser code imports, pre-bundled by the dev server. */
 export const OPTIMIZED_DEPENDENCIES = [
   '@deck.gl/layers',
@@ -61,7 +99,7 @@ export const OPTIMIZED_DEPENDENCIES = [
 ];
 
 export default defineConfig({
-  plugins: [react(), gzipArchivesAsFiles()],
+  plugins: [react(), gzipArchivesAsFiles(), serviceWorker()],
   optimizeDeps: {
     // PGlite loads its .wasm, .data and extension .tar.gz by URL: keep it out of pre-bundling.
     exclude: ['@electric-sql/pglite', '@electric-sql/pglite-postgis'],

@@ -6,6 +6,7 @@
 import { actingUser } from './app/acting-user';
 import { loadBackend } from './app/load-backend';
 import { loadSnapshot } from './app/load-snapshot';
+import { registerServiceWorker } from './app/register-service-worker';
 import { readConfig } from './config';
 import { storedDatabaseExists } from './data/embedded/stored-database';
 
@@ -37,6 +38,7 @@ async function start(): Promise<void> {
   const snapshot = loadSnapshot(config, actingAs, hadDatabase);
   const { startApp } = await import('./app/start-app');
   await startApp(root, config, { actingAs, snapshot, storage: storage() });
+  registerServiceWorker(config);
 }
 
 void start();

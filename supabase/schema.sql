@@ -213,6 +213,31 @@ create policy "command and admins edit the routes" on case_routes as PERMISSIVE 
 create policy "members read the routes" on case_routes as PERMISSIVE for SELECT to authenticated using ((( SELECT app_role() AS app_role) = ANY (ARRAY['admin'::text, 'command'::text, 'worker'::text, 'planner'::text, 'department'::text])));
 grant delete, insert, select, update on case_routes to authenticated;
 
+-- The key the page made for each step a member took with one (transition_case p_key): the same
+-- member sending the step again gets the case as it is, not a second step. Written only by
+-- transition_case; each member reads their own.
+create table case_step_keys (
+  actor uuid not null,
+  client_key uuid not null,
+  case_id uuid not null,
+  trace_id bigint not null,
+  at timestamp with time zone not null default now(),
+  constraint case_step_keys_case_id_fkey FOREIGN KEY (case_id) REFERENCES cases(id),
+  constraint case_step_keys_pkey PRIMARY KEY (actor, client_key),
+  constraint case_step_keys_trace_id_fkey FOREIGN KEY (trace_id) REFERENCES case_trace(id)
+);
+comment on column case_step_keys.actor is 'The member who took the step.';
+comment on column case_step_keys.client_key is 'The key the page made for the step.';
+comment on column case_step_keys.case_id is 'The case the step moved.';
+comment on column case_step_keys.trace_id is 'The trace row the step wrote.';
+comment on column case_step_keys.at is 'When the step was taken.';
+CREATE INDEX case_step_keys_case_idx ON public.case_step_keys USING btree (case_id);
+CREATE INDEX case_step_keys_trace_idx ON public.case_step_keys USING btree (trace_id);
+alter table case_step_keys enable row level security;
+create policy case_step_keys_own on case_step_keys as PERMISSIVE for SELECT to authenticated using ((actor = ( SELECT auth.uid() AS uid)));
+grant select on case_step_keys to authenticated;
+grant insert, select on case_step_keys to service_role;
+
 -- Working hours a case may stay in a stage, by category ('*': any) and severity (0: any); the most
 -- specific row applies (category and severity both named, before one of them, before neither), and
 -- of two as specific the shorter limit. A stage without a row has no deadline.
@@ -5108,8 +5133,49 @@ $function$;
 
 -- Takes a case one step (case_actions: illegal steps refused naming the allowed ones; reasons and
 -- departments required where needed; a stale p_expected_version a conflict, 40001) with its trace
--- row, the next deadline and up to 6 photos, in one transaction under a row lock.
-CREATE OR REPLACE FUNCTION public.transition_case(p_case uuid, p_action text, p_note text DEFAULT ''::text, p_department text DEFAULT NULL::text, p_expected_version integer DEFAULT NULL::integer, p_photos jsonb DEFAULT '[]'::jsonb)
+-- row, the next deadline and up to 6 photos, in one transaction under a row lock. With p_key, the
+-- same member sending the step again gets the case as it is now ("repeated": true), never a second
+-- step.
+CREATE OR REPLACE FUNCTION public.transition_case(p_case uuid, p_action text, p_note text DEFAULT ''::text, p_department text DEFAULT NULL::text, p_expected_version integer DEFAULT NULL::integer, p_photos jsonb DEFAULT '[]'::jsonb, p_key uuid DEFAULT NULL::uuid)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+declare
+  v_taken case_step_keys%rowtype;
+  v_case cases%rowtype;
+  v_moved jsonb;
+begin
+  if p_key is not null then
+    -- Two sends of one step at once: the second waits for the first, then finds its key.
+    perform pg_advisory_xact_lock(hashtext('step:' || p_key::text));
+    select * into v_taken from case_step_keys k where k.actor = auth.uid() and k.client_key = p_key;
+    if found then
+      if v_taken.case_id <> p_case then
+        raise exception using errcode = '22023',
+          message = format('the step key %s was used for another case; a new step needs a new key', p_key);
+      end if;
+      select * into v_case from cases c where c.id = p_case;
+      return jsonb_build_object('id', v_case.id, 'code', v_case.code, 'state', v_case.state, 'departmentId', v_case.department_id,
+                                'version', v_case.version, 'deadlineAt', v_case.deadline_at,
+                                'allowed', to_jsonb(case_allowed_actions(v_case.state, app_role())), 'repeated', true);
+    end if;
+  end if;
+  v_moved := transition_case_unkeyed(p_case, p_action, p_note, p_department, p_expected_version, p_photos);
+  if p_key is not null then
+    -- The case is locked by the step until the transaction ends: the latest trace row is this step's.
+    insert into case_step_keys (actor, client_key, case_id, trace_id)
+    values (auth.uid(), p_key, p_case, (select max(t.id) from case_trace t where t.case_id = p_case));
+  end if;
+  return v_moved;
+end
+$function$;
+-- execute on transition_case(p_case uuid, p_action text, p_note text, p_department text, p_expected_version integer, p_photos jsonb, p_key uuid): authenticated, service_role
+
+-- Internal to transition_case: takes a case one step with its trace row, the next deadline and its
+-- photos, without a client key.
+CREATE OR REPLACE FUNCTION public.transition_case_unkeyed(p_case uuid, p_action text, p_note text DEFAULT ''::text, p_department text DEFAULT NULL::text, p_expected_version integer DEFAULT NULL::integer, p_photos jsonb DEFAULT '[]'::jsonb)
  RETURNS jsonb
  LANGUAGE plpgsql
  SECURITY DEFINER
@@ -5123,7 +5189,7 @@ begin
   return moved;
 end
 $function$;
--- execute on transition_case(p_case uuid, p_action text, p_note text, p_department text, p_expected_version integer, p_photos jsonb): authenticated, service_role
+-- execute on transition_case_unkeyed(p_case uuid, p_action text, p_note text, p_department text, p_expected_version integer, p_photos jsonb): service_role
 
 -- Internal to transition_case: takes a case one step of the state machine (case_actions) under a
 -- row lock, with its trace row and the next deadline.

@@ -27,6 +27,8 @@ import { formatCount, formatTime } from '../ui/format';
 import { Header } from '../ui/header';
 import { Inspector } from '../ui/inspector';
 import { LayerPanel } from '../ui/layer-panel';
+import { OutboxContext } from '../ui/outbox-context';
+import { OutboxPanel } from '../ui/outbox-panel';
 import { PatrolBanner } from '../ui/patrol-banner';
 import { SearchBox, type SearchPick } from '../ui/search-box';
 import { SessionMenu } from '../ui/session-menu';
@@ -40,6 +42,7 @@ import { useGridDrawing } from './use-grid-drawing';
 import { useHeatmap } from './use-heatmap';
 import { useInspector } from './use-inspector';
 import { LIVE_POLL_MS, useAlerts, useDataChanges, useLiveNow } from './use-live-now';
+import { useOutbox } from './use-outbox';
 import { usePatrol } from './use-patrol';
 import { usePoints } from './use-points';
 import { useWall } from './use-wall';
@@ -165,6 +168,22 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
   /** The risk governance stages, of a cell (or the district, cell null) when open. */
   const [governance, setGovernance] = useState<{ cell: { code: string; name: string } | null } | null>(null);
   const home = useWorkerHome(backend, session, homeOpen, changeSeq + casesVersion + patrol.version);
+  /** Reports and steps made without a network, sent when it is back. */
+  const [outboxOpen, setOutboxOpen] = useState(false);
+  const [outboxNotice, setOutboxNotice] = useState<string | null>(null);
+  const outbox = useOutbox(backend, session?.userId ?? null, (result) => {
+    setCasesVersion((v) => v + 1);
+    const said = [
+      result.sent.length > 0 ? t('outbox.sent', { count: result.sent.length }) : '',
+      result.refused.length > 0 ? t('outbox.refusedNotice', { count: result.refused.length }) : '',
+    ];
+    setOutboxNotice(said.filter(Boolean).join(' '));
+  });
+  useEffect(() => {
+    if (!outboxNotice) return;
+    const timer = window.setTimeout(() => setOutboxNotice(null), 8000);
+    return () => window.clearTimeout(timer);
+  }, [outboxNotice]);
   const worker = session?.role === 'worker';
   useEffect(() => {
     setHomeOpen(worker && isPhone());
@@ -370,483 +389,523 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
 
   return (
     <BackendProvider backend={backend}>
-      <div className={wallShown ? 'app wall-on' : 'app'}>
-        <Header districtName={overview?.name ?? null} search={<SearchBox backend={backend} onPick={onSearchPick} />}>
-          {backend && worker && (
-            <button
-              type="button"
-              className={`header-action${homeOpen ? ' active' : ''}`}
-              onClick={() => {
-                setCasesOpen(false);
-                setGovernance(null);
-                setHomeOpen((o) => !o);
-              }}
-              aria-pressed={homeOpen}
-              data-testid="home-open"
-            >
-              {t('home.open')}
-            </button>
-          )}
-          {backend && session?.role === 'admin' && (
-            <button
-              type="button"
-              className={`header-action${ui.editing ? ' active' : ''}`}
-              onClick={() => {
-                setOverlay(null);
-                dispatch({ type: 'toggle-editing' });
-              }}
-              data-testid="edit-open"
-              aria-pressed={ui.editing}
-            >
-              {t('edit.open')}
-            </button>
-          )}
-          {backend && session && ['admin', 'command', 'planner'].includes(session.role) && (
-            <button
-              type="button"
-              className={`header-action${classifyOpen ? ' active' : ''}`}
-              onClick={() => {
-                setClassifyShow(null);
-                setCasesOpen(false);
-                setNowOpen(false);
-                setGovernance(null);
-                setClassifyOpen((o) => !o);
-              }}
-              aria-pressed={classifyOpen}
-              data-testid="classify-open"
-            >
-              {t('classify.open')}
-            </button>
-          )}
-          {backend && session && (session.role === 'admin' || session.role === 'command') && (
-            <button
-              type="button"
-              className={`header-action${nowOpen ? ' active' : ''}`}
-              onClick={() => {
-                setClassifyOpen(false);
-                setCasesOpen(false);
-                setGovernance(null);
-                setNowOpen((o) => !o);
-              }}
-              aria-pressed={nowOpen}
-              data-testid="now-open"
-            >
-              {t('now.open')}
-              {openAlerts > 0 && (
-                <span className="badge" data-testid="alerts-badge" title={t('alerts.title', { n: openAlerts })}>
-                  {formatCount(openAlerts, i18n.language)}
-                </span>
-              )}
-            </button>
-          )}
-          {backend && session && session.role !== 'anon' && (
-            <button
-              type="button"
-              className={`header-action${casesOpen ? ' active' : ''}`}
-              onClick={() => {
-                setClassifyOpen(false);
-                setNowOpen(false);
-                setHomeOpen(false);
-                setGovernance(null);
-                setCasesRequest(null);
-                setCasesOpen((o) => !o);
-              }}
-              aria-pressed={casesOpen}
-              data-testid="cases-open"
-            >
-              {t('cases.open')}
-            </button>
-          )}
-          {backend && (session?.role === 'admin' || session?.role === 'worker') && (
-            <button type="button" className="header-action" onClick={() => setImportOpen(true)} data-testid="import-open">
-              {t('import.open')}
-            </button>
-          )}
-          {backend?.databaseFile && session?.role === 'admin' && (
-            <button type="button" className="header-action" onClick={() => setBackupOpen(true)} data-testid="backup-open">
-              {t('backup.open')}
-            </button>
-          )}
-          <SessionMenu
-            session={session}
-            demoMembers={district.demoMembers}
-            disabled={!backend}
-            onSignIn={switchSession}
-            onSignOut={() => switchSession(null)}
-          />
-        </Header>
-        <main className="workspace">
-          <MapView
-            style={style}
-            initialBounds={initialBounds}
-            locale={mapLocale}
-            fitTo={district.fitTo}
-            model={model}
-            onSelect={(selection, { additive }) => {
-              if (ui.editing) dispatch({ type: 'edit-pick', code: selection?.type === 'cell' ? selection.code : null, additive });
-              else {
-                dispatch({ type: 'select', selection });
-                // A case on the map opens on its page in the cases panel.
-                if (selection?.type === 'case') {
-                  setClassifyOpen(false);
-                  setNowOpen(false);
-                  setCasesRequest({ kind: 'case', id: selection.id });
-                  setCasesOpen(true);
-                }
-              }
-            }}
-            onZoom={setZoom}
-            onError={(m) => setMapError(t('map.basemapError', { message: m }))}
-            onIdle={({ cellsDrawn }) => {
-              hooks().cellsDrawn = cellsDrawn;
-            }}
-            onVertexDrag={ui.editing ? drawing.onVertexDrag : undefined}
-            onController={onController}
-          />
-          {wallShown && (
-            <Suspense fallback={<PanelLoading />}>
-              <WallScreen
-                districtName={overview?.name ?? null}
-                scenes={wall.scenes}
-                index={wall.index}
-                paused={wall.paused}
-                intervalSeconds={wall.intervalSeconds}
-                intervals={WALL_INTERVALS_SECONDS}
-                now={live.now}
-                streets={live.streets}
-                alerts={alerts.alerts}
-                updatedAt={live.updatedAt}
-                error={live.error ?? alerts.error}
-                pushed={live.pushed}
-                staleAfterMs={3 * LIVE_POLL_MS}
-                fresh={live.fresh}
-                onMounted={setWallMounted}
-                communities={communities}
-                onFocus={setWallFocus}
-                onStep={wall.step}
-                onPause={wall.setPaused}
-                onInterval={wall.setIntervalSeconds}
-                onExit={wall.exit}
-              />
-            </Suspense>
-          )}
-          <LayerPanel
-            layers={ui.layers}
-            counts={overview?.counts ?? null}
-            loading={{ ...loadingLayers, cases: casePoints.loading }}
-            extraCounts={casePoints.cases ? { cases: casePoints.cases.ids.length } : undefined}
-            onToggle={(layer) => dispatch({ type: 'toggle-layer', layer })}
-            onExport={cells && cells.features.length > 0 ? (format) => void downloadCells(cells, format) : undefined}
-            problemsShown={ui.editing && problemsShown}
-            countsOnly={session?.role === 'planner' ? PLANNER_COUNTS_ONLY : undefined}
-          />
-          {ui.editing && backend && cells && (
-            <Suspense fallback={<PanelLoading />}>
-              <GridEditPanel
-                backend={backend}
-                cells={cells}
-                communities={communities}
-                picked={ui.editCodes}
-                vertexMove={drawing.vertexMove}
-                vertexToleranceDegrees={displayCrs === 'wgs84' ? 1e-9 : 1e-7}
-                onPick={(codes) => dispatch({ type: 'edit-set', codes })}
-                drawLine={drawing.drawLine}
-                drawPolygon={drawing.drawPolygon}
-                onOverlay={(shapes) => {
-                  setProblemsShown(shapes.features.some((f) => f.properties?.kind === 'problem'));
-                  setOverlay(convertForDisplay(shapes, displayCrs));
+      <OutboxContext.Provider value={outbox}>
+        <div className={wallShown ? 'app wall-on' : 'app'}>
+          <Header
+            districtName={overview?.name ?? null}
+            search={<SearchBox backend={backend} onPick={onSearchPick} />}
+            status={
+              backend &&
+              (outbox.items.length > 0 || !outbox.online) && (
+                <button
+                  type="button"
+                  className={`header-action outbox-toggle${outbox.online ? '' : ' offline'}${outboxOpen ? ' active' : ''}`}
+                  onClick={() => setOutboxOpen((o) => !o)}
+                  aria-pressed={outboxOpen}
+                  data-testid="outbox-toggle"
+                >
+                  {outbox.online ? t('outbox.open') : t('outbox.offlineBadge')}
+                  {outbox.items.length > 0 && (
+                    <span className="badge" data-testid="outbox-count">
+                      {formatCount(outbox.items.length, i18n.language)}
+                    </span>
+                  )}
+                </button>
+              )
+            }
+          >
+            {backend && worker && (
+              <button
+                type="button"
+                className={`header-action${homeOpen ? ' active' : ''}`}
+                onClick={() => {
+                  setCasesOpen(false);
+                  setGovernance(null);
+                  setHomeOpen((o) => !o);
                 }}
-                zoomTo={(lngLat) => controller.current?.jumpTo(fromWgs84(lngLat, displayCrs), 17)}
-                onChanged={district.reloadGrid}
-                history={editHistory}
-                onHistory={editHistoryDispatch}
-                onClose={() => {
-                  controller.current?.cancelDraw();
+                aria-pressed={homeOpen}
+                data-testid="home-open"
+              >
+                {t('home.open')}
+              </button>
+            )}
+            {backend && session?.role === 'admin' && (
+              <button
+                type="button"
+                className={`header-action${ui.editing ? ' active' : ''}`}
+                onClick={() => {
                   setOverlay(null);
                   dispatch({ type: 'toggle-editing' });
                 }}
-              />
-            </Suspense>
-          )}
-          {ui.layers.heat && (
-            <Suspense fallback={<PanelLoading />}>
-              <HeatPanel
-                settings={ui.heat}
-                range={heat.range}
-                categories={heat.categories}
-                status={heat.status}
-                hotspots={heat.hotspots}
-                chart={heat.chart}
-                chartScopes={heat.chartScopes}
-                playing={heat.playing}
-                recording={heat.recording}
-                onChange={(settings) => dispatch({ type: 'heat-set', settings })}
-                onChartScope={heat.setChartScope}
-                onPlay={heat.play}
-                onRecord={() => heat.record(t('heat.recordUnsupported'))}
-                onClose={() => dispatch({ type: 'set-layer', layer: 'heat', visible: false })}
-              />
-            </Suspense>
-          )}
-          {classifyOpen && backend && !ui.editing && (
-            <Suspense fallback={<PanelLoading />}>
-              <ClassifyPanel
-                backend={backend}
-                canApply={session?.role === 'admin'}
-                categories={heat.categories}
-                show={classifyShow}
-                onSelectCell={(code) => dispatch({ type: 'select', selection: { type: 'cell', code } })}
-                onApplied={() => void district.reloadGrid()}
-                onClose={() => setClassifyOpen(false)}
-              />
-            </Suspense>
-          )}
-          {casesOpen && backend && session && !ui.editing && (
-            <Suspense fallback={<PanelLoading />}>
-              <CasesPanel
-                key={session.userId ?? 'anon'}
-                backend={backend}
-                role={session.role}
-                categories={caseCategories}
-                request={casesRequest}
-                pickPoint={pickPoint}
-                onLocate={(c) => {
-                  controller.current?.jumpTo(fromWgs84(c.lngLat, displayCrs), 17);
-                  // The cell's inspector beside the case; on a phone the case keeps the sheet.
-                  if (c.cellCode && !isPhone()) dispatch({ type: 'select', selection: { type: 'cell', code: c.cellCode as CellCode } });
-                }}
-                onChanged={() => setCasesVersion((v) => v + 1)}
-                onClose={() => {
+                data-testid="edit-open"
+                aria-pressed={ui.editing}
+              >
+                {t('edit.open')}
+              </button>
+            )}
+            {backend && session && ['admin', 'command', 'planner'].includes(session.role) && (
+              <button
+                type="button"
+                className={`header-action${classifyOpen ? ' active' : ''}`}
+                onClick={() => {
+                  setClassifyShow(null);
                   setCasesOpen(false);
-                  // On a phone the grid worker goes back to their home screen.
-                  if (worker && isPhone()) setHomeOpen(true);
+                  setNowOpen(false);
+                  setGovernance(null);
+                  setClassifyOpen((o) => !o);
                 }}
-              />
-            </Suspense>
-          )}
-          {governance && backend && session && !ui.editing && (
-            <Suspense fallback={<PanelLoading />}>
-              <GovernancePanel
-                key={`${session.userId}:${governance.cell?.code ?? ''}`}
-                backend={backend}
-                cell={governance.cell}
-                categories={caseCategories}
-                hotspots={hotspotByCell}
-                ownCellsOnly={session.role === 'worker'}
-                onClose={() => setGovernance(null)}
-              />
-            </Suspense>
-          )}
-          {homeOpen && backend && worker && !casesOpen && !governance && (
-            <Suspense fallback={<PanelLoading />}>
-              <WorkerHome
-                cells={home.cells}
-                cases={home.cases}
-                error={home.error}
-                patrol={patrol.underWay}
-                patrolBusy={patrol.busy}
-                onReport={() => {
-                  setHomeOpen(false);
-                  setCasesRequest({ kind: 'report', draft: { source: 'grid_worker' }, locate: true });
-                  setCasesOpen(true);
+                aria-pressed={classifyOpen}
+                data-testid="classify-open"
+              >
+                {t('classify.open')}
+              </button>
+            )}
+            {backend && session && (session.role === 'admin' || session.role === 'command') && (
+              <button
+                type="button"
+                className={`header-action${nowOpen ? ' active' : ''}`}
+                onClick={() => {
+                  setClassifyOpen(false);
+                  setCasesOpen(false);
+                  setGovernance(null);
+                  setNowOpen((o) => !o);
                 }}
-                onAllCases={() => {
+                aria-pressed={nowOpen}
+                data-testid="now-open"
+              >
+                {t('now.open')}
+                {openAlerts > 0 && (
+                  <span className="badge" data-testid="alerts-badge" title={t('alerts.title', { n: openAlerts })}>
+                    {formatCount(openAlerts, i18n.language)}
+                  </span>
+                )}
+              </button>
+            )}
+            {backend && session && session.role !== 'anon' && (
+              <button
+                type="button"
+                className={`header-action${casesOpen ? ' active' : ''}`}
+                onClick={() => {
+                  setClassifyOpen(false);
+                  setNowOpen(false);
                   setHomeOpen(false);
+                  setGovernance(null);
                   setCasesRequest(null);
-                  setCasesOpen(true);
+                  setCasesOpen((o) => !o);
                 }}
-                onCase={(c) => {
-                  setHomeOpen(false);
-                  controller.current?.jumpTo(fromWgs84(c.lngLat, displayCrs), 17);
-                  setCasesRequest({ kind: 'case', id: c.id });
-                  setCasesOpen(true);
-                }}
-                onCell={(c) => {
-                  const map = controller.current;
-                  const [w, s] = fromWgs84([c.bbox[0], c.bbox[1]], displayCrs);
-                  const [e, n] = fromWgs84([c.bbox[2], c.bbox[3]], displayCrs);
-                  if (map) map.fitBounds([w, s, e, n], { maxZoom: 17, padding: besidePanels(map.canvas()) });
-                  dispatch({ type: 'select', selection: { type: 'cell', code: c.code as CellCode } });
-                  // On a phone the cell's inspector takes the sheet.
-                  if (isPhone()) setHomeOpen(false);
-                }}
-                onPatrol={(c) => void patrol.start(c.code)}
-                onClose={() => setHomeOpen(false)}
-              />
-            </Suspense>
-          )}
-          {nowOpen && backend && session && !ui.editing && (
-            <Suspense fallback={<PanelLoading />}>
-              <NowPanel
-                now={live.now}
-                updatedAt={live.updatedAt}
-                error={live.error}
-                fresh={live.fresh}
-                pushed={live.pushed}
-                staleAfterMs={3 * LIVE_POLL_MS}
-                patrols={live.patrols}
-                cellName={(code) => cells?.features.find((f) => f.properties.code === code)?.properties.name ?? null}
-                onPatrol={(p) => {
-                  const last = p.track?.[p.track.length - 1];
-                  if (last) controller.current?.jumpTo(fromWgs84(last, displayCrs), 17);
-                  dispatch({ type: 'select', selection: { type: 'cell', code: p.cellCode as CellCode } });
-                }}
-                alerts={{
-                  alerts: alerts.alerts,
-                  error: alerts.error,
-                  categories: caseCategories,
-                  soundOn,
-                  onSound: (on) => {
-                    setSoundOn(on);
-                    window.localStorage.setItem(ALERT_SOUND_KEY, on ? 'on' : 'off');
-                  },
-                  onAcknowledge: alerts.acknowledge,
-                  onSaveRule: alerts.saveRule,
-                  onLocate: (a) => {
-                    if (a.lngLat) controller.current?.jumpTo(fromWgs84(a.lngLat, displayCrs), 16);
-                    if (a.caseId) {
-                      setNowOpen(false);
-                      setCasesRequest({ kind: 'case', id: a.caseId });
-                      setCasesOpen(true);
-                    } else if (a.cellCode) dispatch({ type: 'select', selection: { type: 'cell', code: a.cellCode as CellCode } });
-                  },
-                }}
-                onCell={(c) => {
-                  controller.current?.jumpTo(fromWgs84(c.lngLat, displayCrs), 16);
-                  dispatch({ type: 'select', selection: { type: 'cell', code: c.code as CellCode } });
-                }}
-                onItem={(item) => {
-                  controller.current?.jumpTo(fromWgs84(item.lngLat, displayCrs), 17);
-                  if (item.caseId) {
+                aria-pressed={casesOpen}
+                data-testid="cases-open"
+              >
+                {t('cases.open')}
+              </button>
+            )}
+            {backend && (session?.role === 'admin' || session?.role === 'worker') && (
+              <button type="button" className="header-action" onClick={() => setImportOpen(true)} data-testid="import-open">
+                {t('import.open')}
+              </button>
+            )}
+            {backend?.databaseFile && session?.role === 'admin' && (
+              <button type="button" className="header-action" onClick={() => setBackupOpen(true)} data-testid="backup-open">
+                {t('backup.open')}
+              </button>
+            )}
+            <SessionMenu
+              session={session}
+              demoMembers={district.demoMembers}
+              disabled={!backend}
+              onSignIn={switchSession}
+              onSignOut={() => switchSession(null)}
+            />
+          </Header>
+          <main className="workspace">
+            <MapView
+              style={style}
+              initialBounds={initialBounds}
+              locale={mapLocale}
+              fitTo={district.fitTo}
+              model={model}
+              onSelect={(selection, { additive }) => {
+                if (ui.editing) dispatch({ type: 'edit-pick', code: selection?.type === 'cell' ? selection.code : null, additive });
+                else {
+                  dispatch({ type: 'select', selection });
+                  // A case on the map opens on its page in the cases panel.
+                  if (selection?.type === 'case') {
+                    setClassifyOpen(false);
                     setNowOpen(false);
-                    setCasesRequest({ kind: 'case', id: item.caseId });
+                    setCasesRequest({ kind: 'case', id: selection.id });
                     setCasesOpen(true);
-                  } else if (item.kind === 'event') dispatch({ type: 'select', selection: { type: 'point', kind: 'event', id: item.id } });
-                }}
-                onWall={wall.enter}
-                onClose={() => setNowOpen(false)}
-              />
-            </Suspense>
-          )}
-          {inspector && !ui.editing && (
-            <Inspector
-              content={inspector}
-              canOverride={session?.role === 'admin'}
-              onOpenRuleSet={
-                session && ['admin', 'command', 'planner'].includes(session.role)
-                  ? (ruleSet) => {
-                      setClassifyShow(ruleSet);
-                      setClassifyOpen(true);
-                    }
-                  : undefined
-              }
-              onReportCase={
-                session && ['admin', 'command', 'worker'].includes(session.role)
-                  ? (from) => {
-                      setClassifyOpen(false);
-                      setNowOpen(false);
-                      setCasesRequest({ kind: 'report', draft: caseDraft(from, cells) });
-                      setCasesOpen(true);
-                    }
-                  : undefined
-              }
-              patrols={
-                session && ['admin', 'command', 'planner', 'worker'].includes(session.role)
-                  ? {
-                      version: patrol.version,
-                      busy: patrol.busy,
-                      error: patrol.underWay ? null : patrol.error,
-                      // A grid worker sees their own cells only: each is theirs to patrol.
-                      onStart: session.role === 'worker' && !patrol.underWay ? (code) => void patrol.start(code) : undefined,
-                    }
-                  : undefined
-              }
-              onGovernance={
-                session && ['admin', 'command', 'planner', 'worker'].includes(session.role)
-                  ? (cell) => {
-                      setClassifyOpen(false);
-                      setNowOpen(false);
-                      setCasesOpen(false);
-                      setGovernance({ cell });
-                    }
-                  : undefined
-              }
-              onCellChanged={() => {
-                void district.reloadGrid();
-                // Select the cell again: the inspector reloads it.
-                if (ui.selection) dispatch({ type: 'select', selection: { ...ui.selection } });
+                  }
+                }
               }}
-              onClose={() => dispatch({ type: 'select', selection: null })}
+              onZoom={setZoom}
+              onError={(m) => setMapError(t('map.basemapError', { message: m }))}
+              onIdle={({ cellsDrawn }) => {
+                hooks().cellsDrawn = cellsDrawn;
+              }}
+              onVertexDrag={ui.editing ? drawing.onVertexDrag : undefined}
+              onController={onController}
             />
-          )}
-          {importOpen && backend && (
-            <Suspense fallback={<PanelLoading />}>
-              <ImportDialog
-                backend={backend}
-                geocoder={config.geocoder}
-                cells={cells}
-                pickPoint={pickPoint}
-                onImported={reloadKind}
-                onClose={() => setImportOpen(false)}
-              />
-            </Suspense>
-          )}
-          {backupOpen && backend?.databaseFile && (
-            <Suspense fallback={<PanelLoading />}>
-              <BackupDialog
-                databaseFile={backend.databaseFile}
-                onRestored={(summary) => {
-                  // The snapshots and everything on the page describe the database replaced: start again.
-                  const name = config.backend.kind === 'embedded' ? config.backend.databaseName : '';
-                  void dropSnapshots(name)
-                    .catch(() => undefined)
-                    .then(() => {
-                      window.sessionStorage.setItem(RESTORED_KEY, JSON.stringify(summary));
-                      window.location.reload();
-                    });
+            {wallShown && (
+              <Suspense fallback={<PanelLoading />}>
+                <WallScreen
+                  districtName={overview?.name ?? null}
+                  scenes={wall.scenes}
+                  index={wall.index}
+                  paused={wall.paused}
+                  intervalSeconds={wall.intervalSeconds}
+                  intervals={WALL_INTERVALS_SECONDS}
+                  now={live.now}
+                  streets={live.streets}
+                  alerts={alerts.alerts}
+                  updatedAt={live.updatedAt}
+                  error={live.error ?? alerts.error}
+                  pushed={live.pushed}
+                  staleAfterMs={3 * LIVE_POLL_MS}
+                  fresh={live.fresh}
+                  onMounted={setWallMounted}
+                  communities={communities}
+                  onFocus={setWallFocus}
+                  onStep={wall.step}
+                  onPause={wall.setPaused}
+                  onInterval={wall.setIntervalSeconds}
+                  onExit={wall.exit}
+                />
+              </Suspense>
+            )}
+            <LayerPanel
+              layers={ui.layers}
+              counts={overview?.counts ?? null}
+              loading={{ ...loadingLayers, cases: casePoints.loading }}
+              extraCounts={casePoints.cases ? { cases: casePoints.cases.ids.length } : undefined}
+              onToggle={(layer) => dispatch({ type: 'toggle-layer', layer })}
+              onExport={cells && cells.features.length > 0 ? (format) => void downloadCells(cells, format) : undefined}
+              problemsShown={ui.editing && problemsShown}
+              countsOnly={session?.role === 'planner' ? PLANNER_COUNTS_ONLY : undefined}
+            />
+            {ui.editing && backend && cells && (
+              <Suspense fallback={<PanelLoading />}>
+                <GridEditPanel
+                  backend={backend}
+                  cells={cells}
+                  communities={communities}
+                  picked={ui.editCodes}
+                  vertexMove={drawing.vertexMove}
+                  vertexToleranceDegrees={displayCrs === 'wgs84' ? 1e-9 : 1e-7}
+                  onPick={(codes) => dispatch({ type: 'edit-set', codes })}
+                  drawLine={drawing.drawLine}
+                  drawPolygon={drawing.drawPolygon}
+                  onOverlay={(shapes) => {
+                    setProblemsShown(shapes.features.some((f) => f.properties?.kind === 'problem'));
+                    setOverlay(convertForDisplay(shapes, displayCrs));
+                  }}
+                  zoomTo={(lngLat) => controller.current?.jumpTo(fromWgs84(lngLat, displayCrs), 17)}
+                  onChanged={district.reloadGrid}
+                  history={editHistory}
+                  onHistory={editHistoryDispatch}
+                  onClose={() => {
+                    controller.current?.cancelDraw();
+                    setOverlay(null);
+                    dispatch({ type: 'toggle-editing' });
+                  }}
+                />
+              </Suspense>
+            )}
+            {ui.layers.heat && (
+              <Suspense fallback={<PanelLoading />}>
+                <HeatPanel
+                  settings={ui.heat}
+                  range={heat.range}
+                  categories={heat.categories}
+                  status={heat.status}
+                  hotspots={heat.hotspots}
+                  chart={heat.chart}
+                  chartScopes={heat.chartScopes}
+                  playing={heat.playing}
+                  recording={heat.recording}
+                  onChange={(settings) => dispatch({ type: 'heat-set', settings })}
+                  onChartScope={heat.setChartScope}
+                  onPlay={heat.play}
+                  onRecord={() => heat.record(t('heat.recordUnsupported'))}
+                  onClose={() => dispatch({ type: 'set-layer', layer: 'heat', visible: false })}
+                />
+              </Suspense>
+            )}
+            {classifyOpen && backend && !ui.editing && (
+              <Suspense fallback={<PanelLoading />}>
+                <ClassifyPanel
+                  backend={backend}
+                  canApply={session?.role === 'admin'}
+                  categories={heat.categories}
+                  show={classifyShow}
+                  onSelectCell={(code) => dispatch({ type: 'select', selection: { type: 'cell', code } })}
+                  onApplied={() => void district.reloadGrid()}
+                  onClose={() => setClassifyOpen(false)}
+                />
+              </Suspense>
+            )}
+            {casesOpen && backend && session && !ui.editing && (
+              <Suspense fallback={<PanelLoading />}>
+                <CasesPanel
+                  key={session.userId ?? 'anon'}
+                  backend={backend}
+                  role={session.role}
+                  categories={caseCategories}
+                  request={casesRequest}
+                  pickPoint={pickPoint}
+                  onLocate={(c) => {
+                    controller.current?.jumpTo(fromWgs84(c.lngLat, displayCrs), 17);
+                    // The cell's inspector beside the case; on a phone the case keeps the sheet.
+                    if (c.cellCode && !isPhone()) dispatch({ type: 'select', selection: { type: 'cell', code: c.cellCode as CellCode } });
+                  }}
+                  onChanged={() => setCasesVersion((v) => v + 1)}
+                  onClose={() => {
+                    setCasesOpen(false);
+                    // On a phone the grid worker goes back to their home screen.
+                    if (worker && isPhone()) setHomeOpen(true);
+                  }}
+                />
+              </Suspense>
+            )}
+            {governance && backend && session && !ui.editing && (
+              <Suspense fallback={<PanelLoading />}>
+                <GovernancePanel
+                  key={`${session.userId}:${governance.cell?.code ?? ''}`}
+                  backend={backend}
+                  cell={governance.cell}
+                  categories={caseCategories}
+                  hotspots={hotspotByCell}
+                  ownCellsOnly={session.role === 'worker'}
+                  onClose={() => setGovernance(null)}
+                />
+              </Suspense>
+            )}
+            {homeOpen && backend && worker && !casesOpen && !governance && (
+              <Suspense fallback={<PanelLoading />}>
+                <WorkerHome
+                  cells={home.cells}
+                  cases={home.cases}
+                  error={home.error}
+                  patrol={patrol.underWay}
+                  patrolBusy={patrol.busy}
+                  onReport={() => {
+                    setHomeOpen(false);
+                    setCasesRequest({ kind: 'report', draft: { source: 'grid_worker' }, locate: true });
+                    setCasesOpen(true);
+                  }}
+                  onAllCases={() => {
+                    setHomeOpen(false);
+                    setCasesRequest(null);
+                    setCasesOpen(true);
+                  }}
+                  onCase={(c) => {
+                    setHomeOpen(false);
+                    controller.current?.jumpTo(fromWgs84(c.lngLat, displayCrs), 17);
+                    setCasesRequest({ kind: 'case', id: c.id });
+                    setCasesOpen(true);
+                  }}
+                  onCell={(c) => {
+                    const map = controller.current;
+                    const [w, s] = fromWgs84([c.bbox[0], c.bbox[1]], displayCrs);
+                    const [e, n] = fromWgs84([c.bbox[2], c.bbox[3]], displayCrs);
+                    if (map) map.fitBounds([w, s, e, n], { maxZoom: 17, padding: besidePanels(map.canvas()) });
+                    dispatch({ type: 'select', selection: { type: 'cell', code: c.code as CellCode } });
+                    // On a phone the cell's inspector takes the sheet.
+                    if (isPhone()) setHomeOpen(false);
+                  }}
+                  onPatrol={(c) => void patrol.start(c.code)}
+                  onClose={() => setHomeOpen(false)}
+                />
+              </Suspense>
+            )}
+            {nowOpen && backend && session && !ui.editing && (
+              <Suspense fallback={<PanelLoading />}>
+                <NowPanel
+                  now={live.now}
+                  updatedAt={live.updatedAt}
+                  error={live.error}
+                  fresh={live.fresh}
+                  pushed={live.pushed}
+                  staleAfterMs={3 * LIVE_POLL_MS}
+                  patrols={live.patrols}
+                  cellName={(code) => cells?.features.find((f) => f.properties.code === code)?.properties.name ?? null}
+                  onPatrol={(p) => {
+                    const last = p.track?.[p.track.length - 1];
+                    if (last) controller.current?.jumpTo(fromWgs84(last, displayCrs), 17);
+                    dispatch({ type: 'select', selection: { type: 'cell', code: p.cellCode as CellCode } });
+                  }}
+                  alerts={{
+                    alerts: alerts.alerts,
+                    error: alerts.error,
+                    categories: caseCategories,
+                    soundOn,
+                    onSound: (on) => {
+                      setSoundOn(on);
+                      window.localStorage.setItem(ALERT_SOUND_KEY, on ? 'on' : 'off');
+                    },
+                    onAcknowledge: alerts.acknowledge,
+                    onSaveRule: alerts.saveRule,
+                    onLocate: (a) => {
+                      if (a.lngLat) controller.current?.jumpTo(fromWgs84(a.lngLat, displayCrs), 16);
+                      if (a.caseId) {
+                        setNowOpen(false);
+                        setCasesRequest({ kind: 'case', id: a.caseId });
+                        setCasesOpen(true);
+                      } else if (a.cellCode) dispatch({ type: 'select', selection: { type: 'cell', code: a.cellCode as CellCode } });
+                    },
+                  }}
+                  onCell={(c) => {
+                    controller.current?.jumpTo(fromWgs84(c.lngLat, displayCrs), 16);
+                    dispatch({ type: 'select', selection: { type: 'cell', code: c.code as CellCode } });
+                  }}
+                  onItem={(item) => {
+                    controller.current?.jumpTo(fromWgs84(item.lngLat, displayCrs), 17);
+                    if (item.caseId) {
+                      setNowOpen(false);
+                      setCasesRequest({ kind: 'case', id: item.caseId });
+                      setCasesOpen(true);
+                    } else if (item.kind === 'event')
+                      dispatch({ type: 'select', selection: { type: 'point', kind: 'event', id: item.id } });
+                  }}
+                  onWall={wall.enter}
+                  onClose={() => setNowOpen(false)}
+                />
+              </Suspense>
+            )}
+            {inspector && !ui.editing && (
+              <Inspector
+                content={inspector}
+                canOverride={session?.role === 'admin'}
+                onOpenRuleSet={
+                  session && ['admin', 'command', 'planner'].includes(session.role)
+                    ? (ruleSet) => {
+                        setClassifyShow(ruleSet);
+                        setClassifyOpen(true);
+                      }
+                    : undefined
+                }
+                onReportCase={
+                  session && ['admin', 'command', 'worker'].includes(session.role)
+                    ? (from) => {
+                        setClassifyOpen(false);
+                        setNowOpen(false);
+                        setCasesRequest({ kind: 'report', draft: caseDraft(from, cells) });
+                        setCasesOpen(true);
+                      }
+                    : undefined
+                }
+                patrols={
+                  session && ['admin', 'command', 'planner', 'worker'].includes(session.role)
+                    ? {
+                        version: patrol.version,
+                        busy: patrol.busy,
+                        error: patrol.underWay ? null : patrol.error,
+                        // A grid worker sees their own cells only: each is theirs to patrol.
+                        onStart: session.role === 'worker' && !patrol.underWay ? (code) => void patrol.start(code) : undefined,
+                      }
+                    : undefined
+                }
+                onGovernance={
+                  session && ['admin', 'command', 'planner', 'worker'].includes(session.role)
+                    ? (cell) => {
+                        setClassifyOpen(false);
+                        setNowOpen(false);
+                        setCasesOpen(false);
+                        setGovernance({ cell });
+                      }
+                    : undefined
+                }
+                onCellChanged={() => {
+                  void district.reloadGrid();
+                  // Select the cell again: the inspector reloads it.
+                  if (ui.selection) dispatch({ type: 'select', selection: { ...ui.selection } });
                 }}
-                onClose={() => setBackupOpen(false)}
+                onClose={() => dispatch({ type: 'select', selection: null })}
               />
-            </Suspense>
-          )}
-          {restored && restoredShown && (
-            <div className="map-error restored" role="status" data-testid="backup-restored">
-              {t('backup.restored', {
-                cells: formatCount(restored.cells, i18n.language),
-                entities: formatCount(restored.entities, i18n.language),
-                events: formatCount(restored.events, i18n.language),
-              })}
-              <button type="button" onClick={() => setRestoredShown(false)} aria-label={t('inspector.close')}>
-                ×
-              </button>
-            </div>
-          )}
-          {patrol.underWay && (
-            <PatrolBanner
-              patrol={patrol.underWay}
-              pending={patrol.pending}
-              busy={patrol.busy}
-              error={patrol.error}
-              cellName={cells?.features.find((f) => f.properties.code === patrol.underWay?.cellCode)?.properties.name ?? null}
-              onEnd={(note) => void patrol.end(note)}
+            )}
+            {importOpen && backend && (
+              <Suspense fallback={<PanelLoading />}>
+                <ImportDialog
+                  backend={backend}
+                  geocoder={config.geocoder}
+                  cells={cells}
+                  pickPoint={pickPoint}
+                  onImported={reloadKind}
+                  onClose={() => setImportOpen(false)}
+                />
+              </Suspense>
+            )}
+            {backupOpen && backend?.databaseFile && (
+              <Suspense fallback={<PanelLoading />}>
+                <BackupDialog
+                  databaseFile={backend.databaseFile}
+                  onRestored={(summary) => {
+                    // The snapshots and everything on the page describe the database replaced: start again.
+                    const name = config.backend.kind === 'embedded' ? config.backend.databaseName : '';
+                    void dropSnapshots(name)
+                      .catch(() => undefined)
+                      .then(() => {
+                        window.sessionStorage.setItem(RESTORED_KEY, JSON.stringify(summary));
+                        window.location.reload();
+                      });
+                  }}
+                  onClose={() => setBackupOpen(false)}
+                />
+              </Suspense>
+            )}
+            {restored && restoredShown && (
+              <div className="map-error restored" role="status" data-testid="backup-restored">
+                {t('backup.restored', {
+                  cells: formatCount(restored.cells, i18n.language),
+                  entities: formatCount(restored.entities, i18n.language),
+                  events: formatCount(restored.events, i18n.language),
+                })}
+                <button type="button" onClick={() => setRestoredShown(false)} aria-label={t('inspector.close')}>
+                  ×
+                </button>
+              </div>
+            )}
+            {patrol.underWay && (
+              <PatrolBanner
+                patrol={patrol.underWay}
+                pending={patrol.pending}
+                busy={patrol.busy}
+                error={patrol.error}
+                cellName={cells?.features.find((f) => f.properties.code === patrol.underWay?.cellCode)?.properties.name ?? null}
+                onEnd={(note) => void patrol.end(note)}
+              />
+            )}
+            <BootStatus
+              progress={district.progress}
+              error={district.bootError}
+              onRetry={() => district.reboot(false)}
+              onReset={() => district.reboot(true)}
             />
-          )}
-          <BootStatus
-            progress={district.progress}
-            error={district.bootError}
-            onRetry={() => district.reboot(false)}
-            onReset={() => district.reboot(true)}
-          />
-          {mapError && (
-            <div className="map-error" role="alert">
-              {mapError}
-              <button type="button" onClick={() => setMapError(null)} aria-label={t('inspector.close')}>
-                ×
-              </button>
-            </div>
-          )}
-        </main>
-      </div>
+            {mapError && (
+              <div className="map-error" role="alert">
+                {mapError}
+                <button type="button" onClick={() => setMapError(null)} aria-label={t('inspector.close')}>
+                  ×
+                </button>
+              </div>
+            )}
+            {outboxOpen && (
+              <OutboxPanel
+                items={outbox.items}
+                online={outbox.online}
+                sending={outbox.sending}
+                onSend={() => void outbox.sendNow()}
+                onDiscard={(id) => void outbox.discard(id)}
+                onClose={() => setOutboxOpen(false)}
+              />
+            )}
+            {outboxNotice && (
+              <div className="outbox-notice" role="status" data-testid="outbox-notice">
+                {outboxNotice}
+              </div>
+            )}
+          </main>
+        </div>
+      </OutboxContext.Provider>
     </BackendProvider>
   );
 }

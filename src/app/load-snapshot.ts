@@ -24,10 +24,24 @@ export async function loadSnapshot(config: AppConfig, userId: string, hadDatabas
   }
 }
 
-/** Keeps `snapshot` for the next visit (embedded mode only); failures only cost that visit's head start. */
+/** The name a snapshot is kept under: the embedded database's, or the Supabase project's. */
+const keptAs = (config: AppConfig, userId: string | null) =>
+  snapshotKey(config.backend.kind === 'embedded' ? config.backend.databaseName : `supabase:${config.backend.url}`, userId);
+
+/**
+ * Keeps `snapshot` for the next visit: in embedded mode, to draw while the database boots; on
+ * Supabase, to open without a network. Failures only cost that visit's head start.
+ */
 export async function saveSnapshot(config: AppConfig, snapshot: BootSnapshot): Promise<void> {
-  if (config.backend.kind !== 'embedded') return;
-  await writeSnapshotText(snapshotKey(config.backend.databaseName, snapshot.session.userId), JSON.stringify(snapshot)).catch(
-    () => undefined,
-  );
+  await writeSnapshotText(keptAs(config, snapshot.session.userId), JSON.stringify(snapshot)).catch(() => undefined);
+}
+
+/** Returns the snapshot kept for `userId` on Supabase (what the app last read), to open with when the network is gone; null when there is none. */
+export async function loadOfflineSnapshot(config: AppConfig, userId: string | null): Promise<BootSnapshot | null> {
+  if (config.backend.kind !== 'supabase' || !userId) return null;
+  try {
+    return parseBootSnapshot(await readSnapshotText(keptAs(config, userId)), userId);
+  } catch {
+    return null;
+  }
 }

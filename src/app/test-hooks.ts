@@ -19,6 +19,8 @@ export interface TestHooks {
   cellsDrawn: boolean;
   pointsLoaded: Partial<Record<PointKind, number>>;
   reopened: boolean;
+  /** On Supabase without a network, the app opened with the member's kept snapshot. */
+  offlineSnapshot: boolean;
   /** Whether the database's stored copy is whole (a reload reopens it). */
   persisted: boolean;
   project(lngLat: LngLat): [number, number] | null;
@@ -69,6 +71,7 @@ export function hooks(): TestHooks {
     cellsDrawn: false,
     pointsLoaded: {},
     reopened: false,
+    offlineSnapshot: false,
     persisted: false,
     project: () => null,
     drawReady: () => false,

@@ -2,7 +2,7 @@ import type { FeatureCollection, MultiPolygon } from 'geojson';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppConfig } from '../config';
-import type { Backend, DistrictOverview, Session, SignInRequest } from '../data/backend';
+import { type Backend, BackendError, type DistrictOverview, type Session, type SignInRequest } from '../data/backend';
 import { type BootSnapshot, readBootSnapshot } from '../data/boot-snapshot';
 import { DEMO_MEMBERS } from '../data/demo-members';
 import type { BootProgress } from '../data/embedded/boot-progress';
@@ -11,7 +11,7 @@ import type { AdminAreaProperties, CellProperties } from '../domain/records';
 import { errorText } from '../ui/error-text';
 import { ACTING_AS_KEY } from './acting-user';
 import { loadBackend } from './load-backend';
-import { saveSnapshot } from './load-snapshot';
+import { loadOfflineSnapshot, saveSnapshot } from './load-snapshot';
 import { hooks } from './test-hooks';
 import { userArea } from './user-area';
 
@@ -144,8 +144,35 @@ export function useDistrict(
 
   useEffect(() => {
     if (!backend) return;
-    loadAll(backend, 'boot').catch((error: unknown) => setBootError(errorText(t, error)));
-  }, [backend, loadAll, t]);
+    let offline = false;
+    const load = () =>
+      loadAll(backend, 'boot').then(
+        () => {
+          offline = false;
+          hooks().offlineSnapshot = false;
+        },
+        async (error: unknown) => {
+          // On Supabase without a network: what this member last read, kept on the device, until the network is back.
+          const kept =
+            error instanceof BackendError && error.code === 'unavailable'
+              ? await loadOfflineSnapshot(config, (await backend.getSession().catch(() => null))?.userId ?? null)
+              : null;
+          if (!kept) {
+            setBootError(errorText(t, error));
+            return;
+          }
+          offline = true;
+          hooks().offlineSnapshot = true;
+          if (!fromDatabase.current) showSnapshot(kept, 'snapshot', true);
+        },
+      );
+    void load();
+    const online = () => {
+      if (offline) void load();
+    };
+    window.addEventListener('online', online);
+    return () => window.removeEventListener('online', online);
+  }, [backend, loadAll, t, config, showSnapshot]);
 
   const reloadGrid = async () => {
     if (!backend) return;

@@ -704,6 +704,24 @@ export function backendContract(name: string, make: () => Promise<ContractSubjec
       expect(again.code).toBe(first.code);
     });
 
+    it('takes a step sent again with its key once', async (ctx) => {
+      if (!subject) return ctx.skip();
+      await signInAs('command');
+      const { id } = await backend.reportCase({
+        source: 'hotline',
+        category: '占道经营',
+        severity: 2,
+        description: '重发的登记',
+        lngLat: [112.92, 28.19],
+      });
+      const key = randomKey();
+      const first = await backend.transitionCase(id, 'register', { key });
+      const again = await backend.transitionCase(id, 'register', { key });
+      expect(first.repeated).toBeUndefined();
+      expect(again).toMatchObject({ state: 'registered', version: first.version, repeated: true });
+      expect((await backend.getCase(id))?.trace.map((t) => t.action)).toEqual(['report', 'register']);
+    });
+
     it("gives the command centre the live view: a case reported counts today and leads the feed; the worker's view is of their cells", async (ctx) => {
       if (!subject) return ctx.skip();
       await signInAs('command');

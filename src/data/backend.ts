@@ -389,8 +389,15 @@ export interface Backend {
   transitionCase(
     id: string,
     action: CaseAction,
-    options?: { note?: string; departmentId?: string | null; expectedVersion?: number; photos?: readonly PhotoFile[] },
-  ): Promise<{ state: CaseState; version: number }>;
+    options?: {
+      note?: string;
+      departmentId?: string | null;
+      expectedVersion?: number;
+      photos?: readonly PhotoFile[];
+      /** The key the page made for this step: sent again with it, the step is not taken twice (`repeated`). */
+      key?: string;
+    },
+  ): Promise<{ state: CaseState; version: number; repeated?: boolean }>;
   /** The photos of a case, each with the place of its step in the trace (no bytes). */
   getCasePhotos(caseId: string): Promise<CasePhoto[]>;
   /** A photo's image, from the database or from Storage. */

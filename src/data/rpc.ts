@@ -388,13 +388,14 @@ export function rpcReads(transport: RpcTransport): Reads {
         p_key: r.key ?? null,
       }),
     transitionCase: async (id, action, options) =>
-      transport.rpc<{ state: CaseState; version: number }>('transition_case', {
+      transport.rpc<{ state: CaseState; version: number; repeated?: boolean }>('transition_case', {
         p_case: id,
         p_action: action,
         p_note: options?.note ?? '',
         p_department: options?.departmentId ?? null,
         p_expected_version: options?.expectedVersion ?? null,
         p_photos: await photoArgs(transport, options?.photos),
+        p_key: options?.key ?? null,
       }),
     getCasePhotos: (caseId) => transport.rpc<CasePhoto[]>('case_photos', { p_case: caseId }),
     getCasePhotoImage: async (photo) => {

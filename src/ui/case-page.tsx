@@ -11,12 +11,14 @@ import {
 } from '../domain/cases';
 import type { AppRole } from '../domain/ids';
 import type { CasePhoto, PhotoFile } from '../domain/photos';
+import { randomKey } from '../domain/random-key';
 import { categoryLabel } from '../i18n/categories';
 import { CaseComplaint } from './case-complaint';
 import { PhotoStrip, PhotoViewer, useCasePhotoImages } from './case-photos';
 import { CaseWhistles } from './case-whistles';
 import { useErrorText } from './error-text';
 import { formatDateTime } from './format';
+import { useOutboxQueue } from './outbox-context';
 import { PhotoPicker } from './photo-picker';
 
 export interface CasePageProps {
@@ -51,6 +53,7 @@ export function CasePage({ backend, role, id, departments, onBack, onLocate, onC
   const [photos, setPhotos] = useState<CasePhoto[]>([]);
   const [viewing, setViewing] = useState<number | null>(null);
   const images = useCasePhotoImages(backend, photos);
+  const outbox = useOutboxQueue();
 
   const load = useCallback(async () => {
     try {
@@ -94,23 +97,40 @@ export function CasePage({ backend, role, id, departments, onBack, onLocate, onC
       return;
     }
     setBusy(true);
+    // The step's key: sent again (a lost answer, or from the outbox), it is not taken twice.
+    const options = {
+      note: note.trim(),
+      departmentId: action === 'dispatch' ? department : null,
+      expectedVersion: detail.version,
+      photos: stepPhotos,
+      key: randomKey(),
+    };
+    let offline = false;
     try {
-      const next = await backend.transitionCase(detail.id, action, {
-        note: note.trim(),
-        departmentId: action === 'dispatch' ? department : null,
-        expectedVersion: detail.version,
-        photos: stepPhotos,
-      });
+      const next = await backend.transitionCase(detail.id, action, options);
       setStepPhotos([]);
       setMessage(t('cases.done', { action: label, code: detail.code, state: t(`cases.state.${next.state}`) }));
       setAction(null);
       setError(null);
       onChanged();
     } catch (e) {
-      setError(e instanceof BackendError && e.code === 'conflict' ? t('cases.conflict') : errorText(e));
+      if (e instanceof BackendError && e.code === 'unavailable' && outbox) {
+        // No network: the step waits in the outbox and goes, once, when the network is back.
+        try {
+          await outbox.step({ caseId: detail.id, caseCode: detail.code, action, options });
+          setStepPhotos([]);
+          setMessage(t('outbox.stepQueued', { action: label, code: detail.code }));
+          setAction(null);
+          setError(null);
+        } catch (kept) {
+          setError(errorText(kept));
+        }
+        offline = true;
+      } else setError(e instanceof BackendError && e.code === 'conflict' ? t('cases.conflict') : errorText(e));
     } finally {
       setBusy(false);
-      await load();
+      // Without a network the page keeps the case as it last read it.
+      if (!offline) await load();
     }
   };
 

@@ -1,12 +1,13 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Backend } from '../data/backend';
+import { type Backend, BackendError } from '../data/backend';
 import { CASE_SOURCES, type CaseReport, COMPLAINT_SOURCES } from '../domain/cases';
 import type { LngLat } from '../domain/ids';
 import type { PhotoFile } from '../domain/photos';
 import { randomKey } from '../domain/random-key';
 import { CategorySelect } from './category-select';
 import { useErrorText } from './error-text';
+import { useOutboxQueue } from './outbox-context';
 import { PhotoPicker } from './photo-picker';
 
 export interface CaseReportFormProps {
@@ -39,6 +40,9 @@ export function CaseReportForm({ backend, categories, draft, locate, pickPoint, 
   const [photos, setPhotos] = useState<PhotoFile[]>([]);
   /** This report's key: pressing 上报 again after a lost answer sends the same report, not a second case. */
   const [key] = useState(randomKey);
+  /** Kept in the outbox for want of a network: the form says so instead of asking again. */
+  const [queued, setQueued] = useState(false);
+  const outbox = useOutboxQueue();
   /** The device's position: being taken, its accuracy in metres once taken, or why it failed. */
   const [device, setDevice] = useState<
     { state: 'locating' } | { state: 'located'; meters: number } | { state: 'failed'; why: string } | null
@@ -92,18 +96,44 @@ export function CaseReportForm({ backend, categories, draft, locate, pickPoint, 
       return;
     }
     setBusy(true);
+    const report = { source, category, severity, description: description.trim(), lngLat, eventId: draft.eventId ?? null, photos, key };
     try {
-      const report = { source, category, severity, description: description.trim(), lngLat, eventId: draft.eventId ?? null, photos, key };
       const reported = complaint
         ? await backend.reportComplaint(report, { name: citizenName.trim(), phone: citizenPhone.trim() })
         : await backend.reportCase(report);
       onReported(reported.id);
     } catch (e) {
+      // No network: the report waits in the outbox, with its key, and goes when the network is back.
+      if (e instanceof BackendError && e.code === 'unavailable' && outbox) {
+        try {
+          await outbox.report(report, complaint ? { name: citizenName.trim(), phone: citizenPhone.trim() } : null);
+          setQueued(true);
+          return;
+        } catch (kept) {
+          setError(errorText(kept));
+          return;
+        }
+      }
       setError(errorText(e));
     } finally {
       setBusy(false);
     }
   };
+
+  if (queued)
+    return (
+      <div className="case-form outbox-queued" data-testid="case-report-queued" role="status">
+        <p>
+          <strong>{t('outbox.reportQueued')}</strong>
+        </p>
+        <p className="muted">{t('outbox.reportQueuedHint')}</p>
+        <div className="case-form-row">
+          <button type="button" className="btn" onClick={onCancel}>
+            {t('outbox.close')}
+          </button>
+        </div>
+      </div>
+    );
 
   return (
     <form

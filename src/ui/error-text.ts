@@ -7,6 +7,8 @@ import { BackendError } from '../data/backend';
  * 数据冲突 …) followed by what it says, any other error's message. The one place errors are worded.
  */
 export function errorText(t: (key: string) => string, error: unknown): string {
+  // No network: what to do, not the browser's words for it.
+  if (error instanceof BackendError && error.code === 'unavailable') return t('error.noNetwork');
   if (error instanceof BackendError) return `${t(`error.${error.code}`)}: ${error.message}`;
   if (error instanceof Error) return error.message;
   // Errors from workers arrive as plain objects with a message.

@@ -6,6 +6,8 @@ export interface HeaderProps {
   districtName: string | null;
   /** The search box: always in view, also on a phone. */
   search?: ReactNode;
+  /** Status the user must see at once (the outbox): in the bar also on a phone. */
+  status?: ReactNode;
   /** Actions and the session switch: in the bar on a desktop, behind the menu button on a phone. */
   children?: ReactNode;
 }
@@ -14,7 +16,7 @@ export interface HeaderProps {
  * Title bar: app name, district, search, then the actions, session controls and the language
  * switch. At phone width it keeps to one line: the actions fold into a menu.
  */
-export function Header({ districtName, search, children }: HeaderProps) {
+export function Header({ districtName, search, status, children }: HeaderProps) {
   const { t, i18n } = useTranslation();
   const language = i18n.language as Language;
   const [menuOpen, setMenuOpen] = useState(false);
@@ -31,6 +33,7 @@ export function Header({ districtName, search, children }: HeaderProps) {
       )}
       <div className="spacer" />
       {search}
+      {status}
       <button
         type="button"
         className="menu-toggle"
@@ -49,7 +52,10 @@ export function Header({ districtName, search, children }: HeaderProps) {
         onClickCapture={(e) => {
           if ((e.target as HTMLElement).closest('button')) setMenuOpen(false);
         }}
-        onChangeCapture={() => setMenuOpen(false)}
+        onChangeCapture={(e) => {
+          // A choice (the member to act as) closes it; typing in the sign-in form does not.
+          if ((e.target as HTMLElement).tagName === 'SELECT') setMenuOpen(false);
+        }}
       >
         {children}
         <fieldset className="language">

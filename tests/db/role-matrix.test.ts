@@ -104,6 +104,15 @@ const MATRIX: Record<string, Record<Actor, string>> = {
     stranger: 'none/none/none',
     anon: 'denied/denied/denied',
   },
+  case_step_keys: {
+    admin: 'none/denied/denied',
+    command: 'part/denied/denied',
+    worker: 'part/denied/denied',
+    planner: 'none/denied/denied',
+    department: 'none/denied/denied',
+    stranger: 'none/denied/denied',
+    anon: 'denied/denied/denied',
+  },
   case_time_limits: {
     admin: 'all/ok/ok',
     command: 'all/ok/ok',
@@ -387,6 +396,14 @@ describeEachDatabase('the role matrix', (db) => {
     `);
     // Cases: one in the demo worker's cell dispatched to the urban department, one elsewhere to no one.
     if ((await db().query<{ n: number }>('select count(*)::int n from cases')).rows[0]?.n === 0) await makeCases(db());
+    // Step keys: one of the worker's and one of the command centre's; each reads their own.
+    await db().exec(`
+      insert into case_step_keys (actor, client_key, case_id, trace_id)
+      select u.actor, gen_random_uuid(), t.case_id, t.id
+      from (select id, case_id from case_trace order by id limit 1) t,
+           (values ('${userOf('worker')}'::uuid), ('${userOf('command')}'::uuid)) u (actor)
+      where not exists (select 1 from case_step_keys);
+    `);
     const tables = (await projectTables(db())).sort();
     const actual: Record<string, Record<string, string>> = {};
     for (const table of tables) {

@@ -44,7 +44,10 @@ export function createSupabaseBackend(options: SupabaseOptions): Backend {
   });
   const transport: RpcTransport = {
     rpc: async <T>(fn: RpcName, args: Record<string, unknown>) => {
-      const { data, error } = await client.rpc(fn, args);
+      const { data, error, status } = await client.rpc(fn, args);
+      // No answer at all (status 0: no network), or a gateway with no server behind it.
+      if (error && (status === 0 || (status >= 502 && status <= 504) || status === 408))
+        throw new BackendError('unavailable', `no connection to the server (${fn}): ${error.message}`);
       if (error) throw toBackendError(error);
       return data as T;
     },
@@ -68,10 +71,22 @@ export function createSupabaseBackend(options: SupabaseOptions): Backend {
       },
     },
   };
+  // The member last read for a signed-in user: without a network the app opens as them (their outbox with it).
+  const kept = (userId: string) => `gridatlas-member:${userId}`;
+  const storage = typeof localStorage === 'undefined' ? null : localStorage;
   const getSession = async (): Promise<Session> => {
     const { data } = await client.auth.getSession();
     if (!data.session) return anonSession;
-    return (await transport.rpc<Session | null>('current_member', {})) ?? { ...anonSession, userId: data.session.user.id };
+    const userId = data.session.user.id;
+    try {
+      const member = (await transport.rpc<Session | null>('current_member', {})) ?? { ...anonSession, userId };
+      storage?.setItem(kept(userId), JSON.stringify(member));
+      return member;
+    } catch (error) {
+      const last = storage?.getItem(kept(userId));
+      if (error instanceof BackendError && error.code === 'unavailable' && last) return JSON.parse(last) as Session;
+      throw error;
+    }
   };
   let channels = 0;
   return {

@@ -15,6 +15,12 @@ describe('errorText', () => {
     expect(errorText(tOf(en), refused)).toMatch(/^[A-Z][^:]+: only grid administrators/);
   });
 
+  it('says what to do without a network, not the browser’s words for it', () => {
+    const down = new BackendError('unavailable', 'no connection to the server (my_cells): TypeError: Failed to fetch');
+    expect(errorText(tOf(zhCN), down)).toBe('无法连接服务器：请检查网络，联网后会自动重试。');
+    expect(errorText(tOf(en), down)).toMatch(/^Cannot reach the server/);
+  });
+
   it('gives other errors as they are, also plain objects sent by workers', () => {
     expect(errorText(tOf(zhCN), new Error('文件不是 CSV'))).toBe('文件不是 CSV');
     expect(errorText(tOf(zhCN), { message: 'worker failed' })).toBe('worker failed');
