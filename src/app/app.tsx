@@ -523,6 +523,8 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
               initialBounds={initialBounds}
               locale={mapLocale}
               fitTo={district.fitTo}
+              // A grid worker's phone opens on the home sheet: their cells are shown above it.
+              fitPadding={(map) => (worker && isPhone() ? besidePanels(map) : 24)}
               model={model}
               onSelect={(selection, { additive }) => {
                 if (ui.editing) dispatch({ type: 'edit-pick', code: selection?.type === 'cell' ? selection.code : null, additive });

@@ -12,6 +12,8 @@ export interface MapViewProps {
   /** MapLibre UI strings; a new locale rebuilds the map where it was. */
   locale: Record<string, string>;
   fitTo: BBox | null;
+  /** Room to keep around `fitTo` for what covers the map then (CSS pixels; 24 when not given). */
+  fitPadding?(map: HTMLElement): number | { top: number; right: number; bottom: number; left: number };
   /** All the map shows (one channel): a new map is given the latest model. */
   model: RenderModel;
   onSelect(selection: Selection, modifiers: { additive: boolean }): void;
@@ -61,7 +63,8 @@ export function MapView(props: MapViewProps) {
     controller.current?.update(props.model);
   }, [props.model]);
   useEffect(() => {
-    if (props.fitTo) controller.current?.fitBounds(props.fitTo);
+    const map = container.current;
+    if (props.fitTo && map) controller.current?.fitBounds(props.fitTo, { padding: callbacks.current.fitPadding?.(map) ?? 24 });
   }, [props.fitTo]);
 
   return <div ref={container} className="map" data-testid="map" />;

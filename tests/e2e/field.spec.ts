@@ -46,6 +46,22 @@ test("the grid worker's phone opens on their home screen: open cases by deadline
     }
     expect((await page.getByTestId('home-case').first().boundingBox())?.height).toBeGreaterThanOrEqual(44);
     expect((await home.boundingBox())?.width).toBeGreaterThanOrEqual(388);
+    // The map shows the worker's cells above the home sheet, not under it.
+    const sheetTop = (await home.boundingBox())?.y ?? 0;
+    const mapTop = (await page.getByTestId('map').boundingBox())?.y ?? 0;
+    await expect
+      .poll(() =>
+        page.evaluate(
+          ({ n, top, sheetTop }) =>
+            Array.from({ length: n }, (_, i) => {
+              const c = window.__gridatlas?.cellAt(i);
+              const p = c && window.__gridatlas?.project(c.lngLat);
+              return p ? p[1] + top : Number.NaN;
+            }).filter((y) => !(y > top && y < sheetTop)).length,
+          { n: own, top: mapTop, sheetTop },
+        ),
+      )
+      .toBe(0);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await keepScreenshot(page, '48-worker-home-phone');
 
