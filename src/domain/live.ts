@@ -104,14 +104,16 @@ export function newFeedItems(previous: readonly LiveFeedItem[] | null, next: rea
 }
 
 /** What an alert rule watches (README: "实时态势", alerts). */
-export const ALERT_KINDS = ['cell_events', 'category_events', 'cell_risk', 'case_overdue'] as const;
+export const ALERT_KINDS = ['cell_events', 'category_events', 'cell_risk', 'case_overdue', 'hotspot_new', 'hotspot_intensifying'] as const;
+/** Alert kinds on a cell turning a hot spot (Gi* over the window against the window before); their threshold is the least class, 1 to 3. */
+export const HOTSPOT_ALERT_KINDS: readonly AlertKind[] = ['hotspot_new', 'hotspot_intensifying'];
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 /** A threshold the command centre set. */
 export interface AlertRule {
   id: number;
   kind: AlertKind;
-  /** Events counted, the risk index, or hours overdue, by kind. */
+  /** Events counted, the risk index, hours overdue, or the least hot-spot class (1 to 3), by kind. */
   threshold: number;
   /** The window events are counted in, and the time before the same subject is alerted again. */
   windowHours: number;
@@ -139,6 +141,13 @@ export interface Alert {
     caseCode?: string;
     state?: string;
     hoursOverdue?: number;
+    /** Hot spots: the trend, and the Gi* class and z-score of the window before and of this one. */
+    trend?: 'new' | 'intensifying';
+    classBefore?: number;
+    classAfter?: number;
+    zBefore?: number;
+    zAfter?: number;
+    eventsBefore?: number;
   };
   raisedAt: string;
   lngLat: LngLat | null;

@@ -118,12 +118,18 @@ export const zhCN = {
     none: '没有待确认的告警',
     sound: '声音',
     acknowledge: '确认',
+    class: { '-3': '冷点 99%', '-2': '冷点 95%', '-1': '冷点 90%', '0': '不显著', '1': '热点 90%', '2': '热点 95%', '3': '热点 99%' },
     why: {
       cellEvents: '{{cell}}：{{hours}} 小时内事件 {{events}} 起，达到阈值 {{threshold}}',
       cellEventsOf: '{{cell}}：{{hours}} 小时内{{category}}事件 {{events}} 起，达到阈值 {{threshold}}',
       categoryEvents: '{{category}}：全区 {{hours}} 小时内 {{events}} 起，达到阈值 {{threshold}}',
       cellRisk: '{{cell}}：风险指数 {{index}}，达到阈值 {{threshold}}',
       caseOverdue: '案件 {{code}}（{{state}}）已超期 {{hours}} 小时，阈值 {{threshold}} 小时',
+      hotspotNew:
+        '{{cell}}：新热点——近 {{hours}} 小时{{of}}事件 {{events}} 起（此前同样时长 {{eventsBefore}} 起），热点分级 {{before}} → {{after}}（z {{zBefore}} → {{zAfter}}）',
+      hotspotIntensifying:
+        '{{cell}}：热点增强——近 {{hours}} 小时{{of}}事件 {{events}} 起（此前同样时长 {{eventsBefore}} 起），热点分级 {{before}} → {{after}}（z {{zBefore}} → {{zAfter}}）',
+      ofCategory: '{{category}}',
     },
     rules: {
       title: '告警规则',
@@ -133,18 +139,24 @@ export const zhCN = {
         category_events: '类别事件数（全区）',
         cell_risk: '网格风险指数',
         case_overdue: '案件超期',
+        hotspot_new: '新热点（Gi*，与前一时段比较）',
+        hotspot_intensifying: '热点增强（Gi*，与前一时段比较）',
       },
       threshold: {
         cell_events: '事件数达到',
         category_events: '事件数达到',
         cell_risk: '风险指数达到',
         case_overdue: '超期小时数达到',
+        hotspot_new: '置信度至少',
+        hotspot_intensifying: '置信度至少',
       },
       describe: {
         cell_events: '网格 {{hours}} 小时内{{category}}事件达到 {{threshold}} 起',
         category_events: '{{category}} 全区 {{hours}} 小时内达到 {{threshold}} 起',
         cell_risk: '网格风险指数达到 {{threshold}}',
         case_overdue: '案件超期 {{threshold}} 小时',
+        hotspot_new: '网格{{category}}事件 {{hours}} 小时内成为新热点（{{klass}} 及以上）',
+        hotspot_intensifying: '网格{{category}}事件 {{hours}} 小时内热点增强（{{klass}} 及以上）',
       },
       window: '时间窗（小时）',
       category: '事件类别',
@@ -154,6 +166,8 @@ export const zhCN = {
       badThreshold: '阈值须为大于 0 的数',
       badWindow: '时间窗须为 1 到 8760 的整数小时',
       needCategory: '类别事件数规则须选择类别',
+      chooseClass: '请选择置信度',
+      badClass: '热点告警须选择置信度：90%、95% 或 99%',
     },
   },
   governance: {

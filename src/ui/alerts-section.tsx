@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Backend } from '../data/backend';
-import { ALERT_KINDS, type Alert, type AlertKind, type AlertsNow } from '../domain/live';
+import { ALERT_KINDS, type Alert, type AlertKind, type AlertsNow, HOTSPOT_ALERT_KINDS } from '../domain/live';
 import { categoryLabel } from '../i18n/categories';
 import { useErrorText } from './error-text';
 import { formatCount } from './format';
@@ -48,6 +48,19 @@ export function useAlertWhy(): (alert: Alert) => string {
         return t('alerts.why.categoryEvents', { category: cat, hours: f.windowHours, events: n(f.events), threshold: n(f.threshold) });
       case 'cell_risk':
         return t('alerts.why.cellRisk', { cell: f.cellName ?? a.subject, index: f.riskIndex, threshold: f.threshold });
+      case 'hotspot_new':
+      case 'hotspot_intensifying':
+        return t(a.kind === 'hotspot_new' ? 'alerts.why.hotspotNew' : 'alerts.why.hotspotIntensifying', {
+          cell: f.cellName ?? a.subject,
+          hours: f.windowHours,
+          of: cat ? t('alerts.why.ofCategory', { category: cat }) : '',
+          before: t(`alerts.class.${f.classBefore ?? 0}`),
+          after: t(`alerts.class.${f.classAfter ?? 0}`),
+          zBefore: f.zBefore,
+          zAfter: f.zAfter,
+          eventsBefore: n(f.eventsBefore),
+          events: n(f.events),
+        });
       default:
         return t('alerts.why.caseOverdue', {
           code: f.caseCode,
@@ -92,7 +105,9 @@ export function AlertsSection({ alerts, error, categories, soundOn, onSound, onA
   const addRule = () => {
     const value = Number(threshold);
     const hours = Number(windowHours);
-    if (!(value > 0)) return setProblem(t('alerts.rules.badThreshold'));
+    const hotspot = HOTSPOT_ALERT_KINDS.includes(kind);
+    if (hotspot ? ![1, 2, 3].includes(value) : !(value > 0))
+      return setProblem(t(hotspot ? 'alerts.rules.badClass' : 'alerts.rules.badThreshold'));
     if (!Number.isInteger(hours) || hours < 1 || hours > 8760) return setProblem(t('alerts.rules.badWindow'));
     if (kind === 'category_events' && !category) return setProblem(t('alerts.rules.needCategory'));
     void act(async () => {
@@ -100,7 +115,7 @@ export function AlertsSection({ alerts, error, categories, soundOn, onSound, onA
         kind,
         threshold: value,
         windowHours: hours,
-        category: kind === 'cell_events' || kind === 'category_events' ? category || null : null,
+        category: kind === 'cell_events' || kind === 'category_events' || hotspot ? category || null : null,
       });
       setThreshold('');
     });
@@ -172,6 +187,7 @@ export function AlertsSection({ alerts, error, categories, soundOn, onSound, onA
                   />
                   {t(`alerts.rules.describe.${r.kind}`, {
                     threshold: formatCount(r.threshold, lang),
+                    klass: t(`alerts.class.${r.threshold}`, { defaultValue: String(r.threshold) }),
                     hours: r.windowHours,
                     category: r.category ? categoryLabel(r.category, lang) : t('alerts.rules.anyCategory'),
                   })}
@@ -192,17 +208,31 @@ export function AlertsSection({ alerts, error, categories, soundOn, onSound, onA
                 </option>
               ))}
             </select>
-            <label>
-              {t(`alerts.rules.threshold.${kind}`)}
-              <input
-                type="number"
-                min="0"
-                step="any"
-                value={threshold}
-                onChange={(e) => setThreshold(e.target.value)}
-                data-testid="alert-rule-threshold"
-              />
-            </label>
+            {HOTSPOT_ALERT_KINDS.includes(kind) ? (
+              <label>
+                {t(`alerts.rules.threshold.${kind}`)}
+                <select value={threshold} onChange={(e) => setThreshold(e.target.value)} data-testid="alert-rule-threshold">
+                  <option value="">{t('alerts.rules.chooseClass')}</option>
+                  {[1, 2, 3].map((c) => (
+                    <option key={c} value={c}>
+                      {t(`alerts.class.${c}`)}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            ) : (
+              <label>
+                {t(`alerts.rules.threshold.${kind}`)}
+                <input
+                  type="number"
+                  min="0"
+                  step="any"
+                  value={threshold}
+                  onChange={(e) => setThreshold(e.target.value)}
+                  data-testid="alert-rule-threshold"
+                />
+              </label>
+            )}
             {kind !== 'case_overdue' && kind !== 'cell_risk' && (
               <>
                 <label>

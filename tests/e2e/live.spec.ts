@@ -188,6 +188,19 @@ test('alerts: the database raises them by the rules, the command centre hears a 
   await risky.first().getByTestId('alert-ack').click();
   await expect(badge).toHaveText(String(raised - 1));
   await expect(page.getByTestId('alert-list').locator('[data-kind="cell_risk"]')).toHaveCount(raised - before - 1);
+
+  // Cells turning new hot spots over 120 days against the 120 before (Gi*, in the database): raised, each saying why.
+  await page.getByTestId('alert-rule-kind').selectOption('hotspot_new');
+  await page.getByTestId('alert-rule-window').fill('2880');
+  await page.getByTestId('alert-rule-add').click();
+  await expect(page.getByTestId('alerts-problem')).toHaveText('热点告警须选择置信度：90%、95% 或 99%');
+  await page.getByTestId('alert-rule-threshold').selectOption('1');
+  await page.getByTestId('alert-rule-add').click();
+  await expect(page.getByTestId('alert-rules')).toContainText('2880 小时内成为新热点（热点 90% 及以上）');
+  const hot = page.getByTestId('alert-list').locator('[data-kind="hotspot_new"]');
+  await expect(hot.first()).toContainText('新热点——近 2880 小时');
+  await expect(hot.first()).toContainText(/热点分级 (不显著|冷点 \d+%) → 热点 \d+%/);
+  await keepScreenshot(page, '57-hotspot-alerts');
   expect(errors).toEqual([]);
 });
 
