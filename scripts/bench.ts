@@ -29,8 +29,8 @@
  *    sending every complaint or step to the client and grouping there.
  * 11. The live view over those 100,000 cases, as the command centre: live_now (today's counts, open
  *    cases by class, overdue by stage, whistles, the month's rates, top cells, the feed),
- *    live_streets (each street's figures) and risk_governance for the district (the five stages
- *    over a year), each in the database, against reading the rows they count to the client and
+ *    live_streets (each street's figures), cell_hotspot_trends (the hot-spot alerts' Gi*) and
+ *    risk_governance for the district (the five stages over a year), each in the database, against reading the rows they count to the client and
  *    counting there.
  */
 import { readFileSync } from 'node:fs';
@@ -366,6 +366,48 @@ const liveLines = [
   `  risk_governance, district, 365 days: ${stages.ms.toFixed(0)} ms (${(stages.result ?? 0).toLocaleString('en')} cases); cases, steps and events to the client and counted there: ${naiveStages.ms.toFixed(0)} ms (${naiveStages.result.cases.toLocaleString('en')}); ratio ${(naiveStages.ms / stages.ms).toFixed(1)}×`,
 ];
 await db.exec('reset role');
+// Hot-spot trends for the alerts (Gi* of 120 days against the 120 before, every cell), in the
+// database, against reading the cells' shapes and the events to the client and running the
+// browser's Gi* there (what the alerts did before: in one tab's worker only). As the owner, as
+// evaluate_alerts runs it.
+const trendHours = 24 * 120;
+const trends = await time(
+  async () =>
+    (
+      await db.query<{ n: number }>(`select count(*)::int n from cell_hotspot_trends($1) where trend in ('new', 'intensifying')`, [
+        trendHours,
+      ])
+    ).rows[0]?.n ?? 0,
+  3,
+);
+const naiveTrends = await time(async () => {
+  const { rows: cellRows } = await db.query<{ code: string; geometry: string }>(
+    'select code, ST_AsGeoJSON(geom) geometry from cells where valid_to is null order by code',
+  );
+  const { rows: eventRows } = await db.query<{ cell: string; at: Date }>(
+    `select cell_code cell, occurred_at at from events where occurred_at > now() - make_interval(hours => 2 * $1::int) and occurred_at <= now()`,
+    [trendHours],
+  );
+  const position = new Map(cellRows.map((c, i) => [c.code, i]));
+  const before = new Float64Array(cellRows.length);
+  const after = new Float64Array(cellRows.length);
+  const split = Date.now() - trendHours * 3_600_000;
+  for (const e of eventRows) {
+    const i = position.get(e.cell);
+    if (i === undefined) continue;
+    if (e.at.getTime() > split) after[i] = (after[i] as number) + 1;
+    else before[i] = (before[i] as number) + 1;
+  }
+  const weights = queenWeights(cellRows.map((c) => JSON.parse(c.geometry) as MultiPolygon));
+  const zBefore = giStar(before, weights).z;
+  const zAfter = giStar(after, weights).z;
+  let rising = 0;
+  for (let i = 0; i < cellRows.length; i++) if ((zAfter[i] as number) > 1.6449 && (zAfter[i] as number) > (zBefore[i] as number)) rising++;
+  return rising;
+}, 3);
+liveLines.push(
+  `  cell_hotspot_trends (the hot-spot alerts), 120 days against the 120 before, every cell: ${trends.ms.toFixed(0)} ms (${trends.result} new or intensifying); shapes and events to the client and the browser's Gi* run there: ${naiveTrends.ms.toFixed(0)} ms; ratio ${(naiveTrends.ms / trends.ms).toFixed(1)}×`,
+);
 await db.close();
 
 const lines = [
