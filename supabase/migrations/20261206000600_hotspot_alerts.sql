@@ -42,16 +42,20 @@ as $$
     select count(*)::double precision n, avg(v_after)::double precision m_after, stddev_pop(v_after)::double precision s_after,
            avg(v_before)::double precision m_before, stddev_pop(v_before)::double precision s_before
     from counts
+  ), neighbours as materialized (
+    -- Queen contiguity: cells touching within 5 cm, as the browser's weights (on the table: the
+    -- spatial index finds them).
+    select a.code, b.code neighbour
+    from cells a join cells b on b.valid_to is null and b.code <> a.code and ST_DWithin(a.geom, b.geom, 0.05 / 111320.0)
+    where a.valid_to is null
   ), local as (
-    -- Each cell's own count plus its neighbours' (queen: touching within 5 cm, as the browser's weights).
+    -- Each cell's own count plus its neighbours'.
     select k.code, k.name, k.v_before, k.v_after,
            k.v_after + coalesce(sum(x.v_after), 0) l_after, k.v_before + coalesce(sum(x.v_before), 0) l_before,
            1 + count(x.code) w
     from counts k
-    join cells a on a.code = k.code and a.valid_to is null
-    -- On the table, not the CTE: the spatial index finds the neighbours.
-    left join cells b on b.valid_to is null and b.code <> a.code and ST_DWithin(a.geom, b.geom, 0.05 / 111320.0)
-    left join counts x on x.code = b.code
+    left join neighbours n on n.code = k.code
+    left join counts x on x.code = n.neighbour
     group by k.code, k.name, k.v_before, k.v_after
   ), z as (
     select l.code, l.name, l.v_before, l.v_after,
