@@ -65,7 +65,7 @@ export function OutboxPanel({ items, online, sending, onSend, onDiscard, onClose
                 {now - Date.parse(item.createdAt) < 60_000
                   ? t('outbox.madeJustNow')
                   : t('outbox.made', { when: formatRelative(Date.parse(item.createdAt), now, i18n.language) })}
-                {item.state === 'waiting' && ` · ${t('outbox.tries', { n: item.attempts })}`}
+                {item.state === 'waiting' && ` · ${t('outbox.tries', { count: item.attempts })}`}
               </div>
               {item.state === 'refused' && (
                 <p className="error" role="alert">
