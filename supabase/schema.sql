@@ -27,6 +27,7 @@ CREATE INDEX addresses_cell_idx ON public.addresses USING btree (cell_code);
 CREATE INDEX addresses_geom_idx ON public.addresses USING gist (geom);
 CREATE INDEX addresses_normalized_trgm_idx ON public.addresses USING gin (normalized gin_trgm_ops);
 CREATE TRIGGER addresses_assign_cell BEFORE INSERT OR UPDATE OF geom, cell_code, community_code, outside_district ON public.addresses FOR EACH ROW EXECUTE FUNCTION assign_cell();
+CREATE TRIGGER addresses_issue_plate AFTER INSERT ON public.addresses FOR EACH ROW EXECUTE FUNCTION issue_house_plate();
 alter table addresses enable row level security;
 create policy "admins manage addresses" on addresses as PERMISSIVE for ALL to authenticated using ((( SELECT app_role() AS app_role) = 'admin'::text)) with check ((( SELECT app_role() AS app_role) = 'admin'::text));
 create policy "members read addresses" on addresses as PERMISSIVE for SELECT to authenticated using ((( SELECT app_role() AS app_role) = ANY (ARRAY['admin'::text, 'command'::text, 'worker'::text, 'planner'::text])));
@@ -600,6 +601,7 @@ create table entities (
   constraint entities_risk_level_check CHECK (((risk_level >= 0) AND (risk_level <= 3)))
 );
 comment on column entities.attributes is 'Per-kind attributes, e.g. person: gender, birth_year, key_person; place: place_type.';
+CREATE INDEX entities_address_idx ON public.entities USING btree (((attributes ->> 'address'::text))) WHERE (kind = ANY (ARRAY['place'::text, 'organisation'::text]));
 CREATE INDEX entities_cell_idx ON public.entities USING btree (cell_code);
 CREATE INDEX entities_geom_idx ON public.entities USING gist (geom);
 CREATE INDEX entities_kind_idx ON public.entities USING btree (kind);
@@ -651,6 +653,22 @@ create policy "workers read events in their own cells" on events as PERMISSIVE f
 create policy "workers report events in their own cells" on events as PERMISSIVE for INSERT to authenticated with check (((( SELECT app_role() AS app_role) = 'worker'::text) AND is_own_cell(cell_code) AND (reported_by = auth.uid())));
 grant delete, insert, select, update on events to authenticated;
 grant delete, insert, select, update on events to service_role;
+
+-- Digital house plates (数字门牌): one per door address or building of the gazetteer, with an opaque
+-- random code (12 hex digits) that the plate's QR carries with the app's address; never personal
+-- data. Issued by the trigger on addresses.
+create table house_plates (
+  code text not null,
+  address_id text not null,
+  issued_at timestamp with time zone not null default now(),
+  constraint house_plates_address_id_fkey FOREIGN KEY (address_id) REFERENCES addresses(id) ON DELETE CASCADE,
+  constraint house_plates_address_id_key UNIQUE (address_id),
+  constraint house_plates_code_check CHECK ((code ~ '^[0-9A-F]{12}$'::text)),
+  constraint house_plates_pkey PRIMARY KEY (code)
+);
+alter table house_plates enable row level security;
+create policy "members read house plates" on house_plates as PERMISSIVE for SELECT to authenticated using ((( SELECT app_role() AS app_role) = ANY (ARRAY['admin'::text, 'command'::text, 'worker'::text, 'planner'::text])));
+grant select on house_plates to authenticated;
 
 -- Application users and their role; the role decides every policy below.
 create table members (
@@ -707,6 +725,7 @@ create table person_private (
   constraint person_private_id_card_number_check CHECK ((id_card_number ~ '^([0-9]{17}[0-9X])?$'::text)),
   constraint person_private_pkey PRIMARY KEY (entity_id)
 );
+CREATE INDEX person_private_address_prefix_idx ON public.person_private USING btree (address text_pattern_ops);
 alter table person_private enable row level security;
 create policy "admins manage personal fields" on person_private as PERMISSIVE for ALL to authenticated using ((( SELECT app_role() AS app_role) = 'admin'::text)) with check ((( SELECT app_role() AS app_role) = 'admin'::text));
 create policy "workers read personal fields in their own cells" on person_private as PERMISSIVE for SELECT to authenticated using (((( SELECT app_role() AS app_role) = 'worker'::text) AND (EXISTS ( SELECT 1
@@ -776,6 +795,35 @@ create table scorecard_rules (
 alter table scorecard_rules enable row level security;
 create policy "members read the scorecard rules" on scorecard_rules as PERMISSIVE for SELECT to authenticated using ((( SELECT app_role() AS app_role) = ANY (ARRAY['admin'::text, 'command'::text, 'worker'::text, 'planner'::text, 'department'::text])));
 grant select on scorecard_rules to authenticated;
+
+-- The tenancy register (租住登记) of house plates: who moved in at a door address and when, and when
+-- they moved out; moved_in_on is null for a resident who was there before the register. Personal:
+-- admins and the grid worker of the cell read it. Written by record_move_in and record_move_out.
+create table tenancies (
+  id uuid not null default gen_random_uuid(),
+  address_id text not null,
+  cell_code text,
+  person_id uuid,
+  person_name text not null,
+  room text not null default ''::text,
+  moved_in_on date,
+  moved_out_on date,
+  recorded_by uuid not null,
+  recorded_at timestamp with time zone not null default clock_timestamp(),
+  moved_out_by uuid,
+  constraint tenancies_address_id_fkey FOREIGN KEY (address_id) REFERENCES addresses(id) ON DELETE CASCADE,
+  constraint tenancies_check CHECK (((moved_out_on IS NULL) OR (moved_in_on IS NULL) OR (moved_out_on >= moved_in_on))),
+  constraint tenancies_person_id_fkey FOREIGN KEY (person_id) REFERENCES entities(id) ON DELETE SET NULL,
+  constraint tenancies_person_name_check CHECK (((char_length(btrim(person_name)) >= 1) AND (char_length(btrim(person_name)) <= 50))),
+  constraint tenancies_pkey PRIMARY KEY (id),
+  constraint tenancies_room_check CHECK ((char_length(room) <= 30))
+);
+CREATE INDEX tenancies_address_idx ON public.tenancies USING btree (address_id, moved_out_on);
+CREATE INDEX tenancies_person_idx ON public.tenancies USING btree (person_id) WHERE (moved_out_on IS NULL);
+alter table tenancies enable row level security;
+create policy "admins read tenancies" on tenancies as PERMISSIVE for SELECT to authenticated using ((( SELECT app_role() AS app_role) = 'admin'::text));
+create policy "workers read tenancies in their own cells" on tenancies as PERMISSIVE for SELECT to authenticated using (((( SELECT app_role() AS app_role) = 'worker'::text) AND is_own_cell(cell_code)));
+grant select on tenancies to authenticated;
 
 -- The departments a whistle summons (报到): each acknowledges by its deadline (working hours),
 -- reports what it did and is rated 1–5; written by the whistle functions only.
@@ -2912,6 +2960,25 @@ AS $function$
 $function$;
 -- execute on is_working_day(p_day date): authenticated, service_role
 
+-- Trigger on addresses: issues a house plate with a random opaque code for a new door or building
+-- address.
+CREATE OR REPLACE FUNCTION public.issue_house_plate()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+begin
+  if new.kind in ('door', 'building') then
+    insert into house_plates (code, address_id)
+    values (upper(substr(md5(gen_random_uuid()::text), 1, 12)), new.id)
+    on conflict (address_id) do nothing;
+  end if;
+  return new;
+end
+$function$;
+-- execute on issue_house_plate(): owner only
+
 -- A page of the cases the caller may read (RLS), filtered by p_filter {states, overdue, category,
 -- source, severity, cellCode, areaCode, departmentId, from, to, text, assignee (who signed for it),
 -- mine (reported or handled by the caller), sort}: {total, overdue, rows} with each row's assignee,
@@ -3865,6 +3932,190 @@ AS $function$
 $function$;
 -- execute on person_points(): authenticated, service_role
 
+-- The address of a house plate when the caller may record tenancies there (admins, the grid worker
+-- of its cell); otherwise fails saying why.
+CREATE OR REPLACE FUNCTION public.plate_for_recording(p_code text)
+ RETURNS addresses
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+declare
+  v_addr addresses%rowtype;
+begin
+  select a.* into v_addr from house_plates h join addresses a on a.id = h.address_id where h.code = upper(btrim(coalesce(p_code, '')));
+  if not found then
+    raise exception using errcode = 'P0002', message = format('no house plate %s', coalesce(p_code, ''));
+  end if;
+  if not (app_role() = 'admin' or (app_role() = 'worker' and is_own_cell(v_addr.cell_code))) then
+    raise exception using errcode = '42501', message = format('only the grid worker of cell %s records who lives at %s', coalesce(v_addr.cell_code, ''), v_addr.address);
+  end if;
+  return v_addr;
+end
+$function$;
+-- execute on plate_for_recording(p_code text): service_role
+
+-- A house plate's page (what its QR opens): address, cell, community, street, the cell's grid
+-- workers, residents (admins and the cell's grid worker: names, gender, birth year, room,
+-- household; the command centre: masked names; planners and other grid workers: counts only),
+-- places and organisations at the address, open cases within 30 m the caller may read, and the
+-- tenancy register, latest move first, 50 at most (admins and the cell's grid worker). Null for an
+-- unknown code.
+CREATE OR REPLACE FUNCTION public.plate_page(p_code text)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+declare
+  v_role text := app_role();
+  v_plate house_plates%rowtype;
+  v_addr addresses%rowtype;
+  v_own boolean;
+  v_full boolean;
+  v_masked boolean;
+  v_people jsonb;
+begin
+  if v_role is null or v_role not in ('admin', 'command', 'worker', 'planner') then
+    raise exception using errcode = '42501', message = 'only members open house plates';
+  end if;
+  select * into v_plate from house_plates where code = upper(btrim(p_code));
+  if not found then
+    return null;
+  end if;
+  select * into v_addr from addresses where id = v_plate.address_id;
+  v_own := v_role = 'worker' and is_own_cell(v_addr.cell_code);
+  v_full := v_role = 'admin' or v_own;
+  v_masked := v_role = 'command';
+
+  select jsonb_build_object(
+           'residents', count(*), 'households', count(distinct coalesce(e.attributes ->> 'household_id', r.room)),
+           'floating', count(*) filter (where e.category = '流动人口' or (e.attributes ->> 'floating')::boolean),
+           'keyPersons', count(*) filter (where e.risk_level >= 2),
+           'people', case when v_full or v_masked then coalesce(jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
+               'id', e.id,
+               'name', case when v_full then e.name else mask_name(e.name) end,
+               'category', e.category,
+               'keyPerson', e.risk_level >= 2,
+               'householdId', e.attributes ->> 'household_id',
+               'gender', case when v_full then e.attributes ->> 'gender' end,
+               'birthYear', case when v_full then (e.attributes ->> 'birth_year')::integer end,
+               'room', case when v_full then r.room end,
+               'movedInOn', case when v_full then t.moved_in_on end))
+             order by case when v_full then r.room end, e.attributes ->> 'household_id', e.external_id) filter (where e.id is not null), '[]'::jsonb) end)
+  into v_people
+  from plate_residents(v_addr.address) r
+  join entities e on e.id = r.person_id and e.kind = 'person'
+  left join tenancies t on t.person_id = e.id and t.moved_out_on is null and t.address_id = v_addr.id;
+
+  return jsonb_build_object(
+    'code', v_plate.code, 'issuedAt', v_plate.issued_at,
+    'address', v_addr.address, 'kind', v_addr.kind,
+    'lngLat', jsonb_build_array(ST_X(v_addr.geom), ST_Y(v_addr.geom)),
+    'cellCode', v_addr.cell_code,
+    'cellName', (select c.name from cells c where c.code = v_addr.cell_code and c.valid_to is null),
+    'cellClass', (select c.class from cells c where c.code = v_addr.cell_code and c.valid_to is null),
+    'communityName', (select a.name from admin_areas a where a.code = v_addr.community_code),
+    'streetName', (select s.name from admin_areas a join admin_areas s on s.code = a.parent_code where a.code = v_addr.community_code),
+    'workers', coalesce((select jsonb_agg(m.display_name order by m.display_name)
+                         from worker_cells w join members m on m.user_id = w.user_id
+                         where w.cell_code = v_addr.cell_code and m.role = 'worker'), '[]'::jsonb),
+    'canRecord', v_full,
+    -- Planners and the grid workers of other cells: counts only.
+    'residents', case when v_role = 'planner' or v_full or v_masked then jsonb_build_object(
+        'total', v_people -> 'residents', 'households', v_people -> 'households',
+        'floating', v_people -> 'floating', 'keyPersons', v_people -> 'keyPersons') end,
+    'people', v_people -> 'people',
+    'namesMasked', v_masked,
+    'entities', coalesce((
+      select jsonb_agg(jsonb_build_object('id', e.id, 'kind', e.kind, 'name', e.name, 'category', e.category, 'riskLevel', e.risk_level)
+                       order by e.kind, e.name)
+      from entities e
+      where e.kind in ('place', 'organisation') and e.attributes ->> 'address' = v_addr.address), '[]'::jsonb),
+    -- Open cases at the door (30 m), as the caller may read cases.
+    'openCases', coalesce((
+      select jsonb_agg(jsonb_build_object('id', k.id, 'code', k.code, 'category', k.category, 'state', k.state,
+                                          'reportedAt', k.reported_at, 'deadlineAt', k.deadline_at,
+                                          'meters', round(ST_Distance(k.geom::geography, v_addr.geom::geography)::numeric, 1))
+                       order by k.deadline_at nulls last, k.reported_at)
+      from cases k
+      where k.state in ('reported', 'registered', 'escalated', 'dispatched', 'in_progress', 'answered')
+        and k.geom && ST_Expand(v_addr.geom, 0.001) and ST_DWithin(k.geom::geography, v_addr.geom::geography, 30)
+        and (v_role in ('admin', 'command', 'planner') or is_own_cell(k.cell_code) or k.reported_by = auth.uid())), '[]'::jsonb),
+    'tenancies', case when v_full then coalesce((
+      select jsonb_agg(jsonb_build_object('id', t.id, 'personId', t.person_id, 'name', t.person_name, 'room', t.room,
+                                          'movedInOn', t.moved_in_on, 'movedOutOn', t.moved_out_on, 'recordedAt', t.recorded_at)
+                       order by greatest(t.moved_in_on, t.moved_out_on) desc, t.recorded_at desc)
+      from (select * from tenancies where address_id = v_addr.id
+            order by greatest(moved_in_on, moved_out_on) desc, recorded_at desc limit 50) t), '[]'::jsonb) end
+  );
+end
+$function$;
+-- execute on plate_page(p_code text): authenticated, service_role
+
+-- The people whose address (person_private) starts with a door address, with the rest of it (unit
+-- and room). Internal: callers decide what of them a member sees.
+CREATE OR REPLACE FUNCTION public.plate_residents(p_address text)
+ RETURNS TABLE(person_id uuid, room text)
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+  select p.entity_id, btrim(substr(p.address, char_length(p_address) + 1))
+  from person_private p
+  -- The range (byte order, as the index keeps it) finds them by the index; chr(1114111) sorts last.
+  where p.address ~>=~ p_address and p.address ~<~ (p_address || chr(1114111))
+$function$;
+-- execute on plate_residents(p_address text): service_role
+
+-- The house plates of one cell or one community, in address order, as a sheet prints them: plate
+-- code, address, cell code and name, community and the names of the cell's grid workers (no
+-- personal data). Members; a grid worker only their own cells.
+CREATE OR REPLACE FUNCTION public.plates_sheet(p_cell text DEFAULT NULL::text, p_community text DEFAULT NULL::text)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+declare
+  v_role text := app_role();
+begin
+  if v_role is null or v_role not in ('admin', 'command', 'worker', 'planner') then
+    raise exception using errcode = '42501', message = 'only members print house plates';
+  end if;
+  if (p_cell is null) = (p_community is null) then
+    raise exception using errcode = '22023', message = 'plates print for one cell or one community';
+  end if;
+  if v_role = 'worker' and p_cell is not null and not is_own_cell(p_cell) then
+    raise exception using errcode = '42501', message = format('cell %s is not one of yours', p_cell);
+  end if;
+  if p_cell is not null and not exists (select 1 from cells c where c.code = p_cell and c.valid_to is null) then
+    raise exception using errcode = 'P0002', message = format('no cell %s', p_cell);
+  end if;
+  if p_community is not null and not exists (select 1 from admin_areas a where a.code = p_community and a.level = 'community') then
+    raise exception using errcode = 'P0002', message = format('no community %s', p_community);
+  end if;
+  return (
+    select coalesce(jsonb_agg(jsonb_build_object(
+             'code', h.code, 'address', a.address, 'kind', a.kind,
+             'cellCode', a.cell_code, 'cellName', c.name, 'communityName', cm.name,
+             'workers', coalesce((select jsonb_agg(m.display_name order by m.display_name)
+                                  from worker_cells w join members m on m.user_id = w.user_id
+                                  where w.cell_code = a.cell_code and m.role = 'worker'), '[]'::jsonb))
+             order by a.cell_code, a.road, nullif(regexp_replace(a.house_number, '\D', '', 'g'), '')::integer nulls last, a.address), '[]'::jsonb)
+    from house_plates h
+    join addresses a on a.id = h.address_id
+    left join cells c on c.code = a.cell_code and c.valid_to is null
+    left join admin_areas cm on cm.code = a.community_code
+    where (p_cell is null or a.cell_code = p_cell)
+      and (p_community is null or a.community_code = p_community)
+      -- A grid worker prints their own cells' plates.
+      and (v_role <> 'worker' or is_own_cell(a.cell_code))
+  );
+end
+$function$;
+-- execute on plates_sheet(p_cell text, p_community text): authenticated, service_role
+
 -- One entity or event by kind and id with its cell; a person through person_detail (name masked for
 -- the command centre, personal fields as person_personal gives them). Null when the caller may not
 -- see it.
@@ -4223,6 +4474,142 @@ begin
 end
 $function$;
 -- execute on record_complaint_contact(p_case uuid, p_note text): authenticated, service_role
+
+-- Records a tenant moving in at a house plate's address (admins; the grid worker of its cell): a
+-- new person registered there as floating population (gender and birth year from the ID card), or,
+-- when the ID card is already registered elsewhere in the district, that person moved here (their
+-- open tenancy ends). The room joins the household already in it. Returns the tenancy, the person,
+-- whether they moved, the household.
+CREATE OR REPLACE FUNCTION public.record_move_in(p_code text, p_name text, p_id_card text, p_phone text DEFAULT ''::text, p_room text DEFAULT ''::text, p_moved_in_on date DEFAULT NULL::date)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+declare
+  v_addr addresses%rowtype := plate_for_recording(p_code);
+  v_id_card text := upper(btrim(coalesce(p_id_card, '')));
+  v_name text := btrim(coalesce(p_name, ''));
+  v_room text := btrim(coalesce(p_room, ''));
+  v_on date := coalesce(p_moved_in_on, current_date);
+  v_person uuid;
+  v_household text;
+  v_moved boolean := false;
+  v_tenancy uuid;
+begin
+  if char_length(v_name) not between 1 and 50 then
+    raise exception using errcode = '22023', message = 'name: 1 to 50 characters';
+  end if;
+  if v_id_card !~ '^[0-9]{17}[0-9X]$' then
+    raise exception using errcode = '22023', message = format('ID card number: 18 characters, 17 digits and a digit or X (got %s)', char_length(v_id_card));
+  end if;
+  -- The check character (GB 11643-1999, ISO 7064 MOD 11-2), as src/domain/id-card.ts checks it.
+  if substr('10X98765432', (select sum(substr(v_id_card, i, 1)::integer * ((2 ^ (18 - i))::integer % 11)) from generate_series(1, 17) i)::integer % 11 + 1, 1)
+     <> substr(v_id_card, 18, 1) then
+    raise exception using errcode = '22023', message = format('ID card number %s: its check character is wrong', v_id_card);
+  end if;
+  if char_length(v_room) > 30 then
+    raise exception using errcode = '22023', message = 'room: at most 30 characters';
+  end if;
+  if char_length(coalesce(p_phone, '')) > 30 then
+    raise exception using errcode = '22023', message = 'phone: at most 30 characters';
+  end if;
+  if v_on > current_date then
+    raise exception using errcode = '22023', message = format('moved in on %s: a day to come', v_on);
+  end if;
+
+  select e.id into v_person
+  from person_private p join entities e on e.id = p.entity_id and e.kind = 'person'
+  where upper(p.id_card_number) = v_id_card
+  order by e.external_id limit 1;
+  if v_person is not null then
+    if exists (select 1 from plate_residents(v_addr.address) r where r.person_id = v_person) then
+      raise exception using errcode = '23505', message = format('ID card %s already lives at %s', v_id_card, v_addr.address);
+    end if;
+    -- Moving within the district: the same person, at their new door; their last tenancy ends.
+    v_moved := true;
+    update tenancies set moved_out_on = greatest(v_on, coalesce(moved_in_on, v_on)), moved_out_by = auth.uid()
+    where person_id = v_person and moved_out_on is null;
+  end if;
+
+  -- A household is a room: join the one already there, or start one.
+  select e.attributes ->> 'household_id' into v_household
+  from plate_residents(v_addr.address) r join entities e on e.id = r.person_id
+  where r.room = v_room and v_room <> '' and e.attributes ? 'household_id'
+  order by e.external_id limit 1;
+  v_household := coalesce(v_household, 'H-' || upper(substr(md5(gen_random_uuid()::text), 1, 10)));
+
+  if v_moved then
+    update entities set geom = v_addr.geom, name = v_name, updated_at = now(),
+                        attributes = attributes || jsonb_build_object('household_id', v_household)
+    where id = v_person;
+    update person_private set address = v_addr.address || v_room, phone = coalesce(nullif(btrim(p_phone), ''), phone)
+    where entity_id = v_person;
+  else
+    insert into entities (kind, external_id, name, category, risk_level, attributes, geom)
+    values ('person', 'T' || upper(substr(md5(gen_random_uuid()::text), 1, 11)), v_name, '流动人口', 1,
+            jsonb_build_object('gender', case when substr(v_id_card, 17, 1)::integer % 2 = 1 then '男' else '女' end,
+                               'birth_year', substr(v_id_card, 7, 4)::integer, 'floating', true,
+                               'key_person', false, 'household_id', v_household),
+            v_addr.geom)
+    returning id into v_person;
+    insert into person_private (entity_id, id_card_number, phone, address)
+    values (v_person, v_id_card, btrim(coalesce(p_phone, '')), v_addr.address || v_room);
+  end if;
+
+  insert into tenancies (address_id, cell_code, person_id, person_name, room, moved_in_on, recorded_by)
+  values (v_addr.id, v_addr.cell_code, v_person, v_name, v_room, v_on, auth.uid())
+  returning id into v_tenancy;
+  return jsonb_build_object('tenancyId', v_tenancy, 'personId', v_person, 'moved', v_moved, 'householdId', v_household);
+end
+$function$;
+-- execute on record_move_in(p_code text, p_name text, p_id_card text, p_phone text, p_room text, p_moved_in_on date): authenticated, service_role
+
+-- Records a resident of a house plate's address moving out (admins; the grid worker of its cell):
+-- their tenancy ends (one is written for a resident from before the register) and they leave the
+-- register of people (their entity and personal fields are deleted; the tenancy keeps name, room
+-- and dates).
+CREATE OR REPLACE FUNCTION public.record_move_out(p_code text, p_person uuid, p_moved_out_on date DEFAULT NULL::date)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'public', 'extensions', 'pg_temp'
+AS $function$
+declare
+  v_addr addresses%rowtype := plate_for_recording(p_code);
+  v_on date := coalesce(p_moved_out_on, current_date);
+  v_room text;
+  v_name text;
+  v_tenancy uuid;
+begin
+  select r.room, e.name into v_room, v_name
+  from plate_residents(v_addr.address) r join entities e on e.id = r.person_id and e.kind = 'person'
+  where r.person_id = p_person;
+  if not found then
+    raise exception using errcode = 'P0002', message = format('nobody with id %s lives at %s', coalesce(p_person::text, ''), v_addr.address);
+  end if;
+  if v_on > current_date then
+    raise exception using errcode = '22023', message = format('moved out on %s: a day to come', v_on);
+  end if;
+  update tenancies set moved_out_on = v_on, moved_out_by = auth.uid()
+  where person_id = p_person and moved_out_on is null and address_id = v_addr.id
+    and (moved_in_on is null or moved_in_on <= v_on)
+  returning id into v_tenancy;
+  if v_tenancy is null then
+    if exists (select 1 from tenancies where person_id = p_person and moved_out_on is null and address_id = v_addr.id) then
+      raise exception using errcode = '22023', message = format('moved out on %s: before they moved in', v_on);
+    end if;
+    -- A resident from before the register: the record starts with their leaving.
+    insert into tenancies (address_id, cell_code, person_id, person_name, room, moved_in_on, moved_out_on, recorded_by, moved_out_by)
+    values (v_addr.id, v_addr.cell_code, p_person, v_name, v_room, null, v_on, auth.uid(), auth.uid())
+    returning id into v_tenancy;
+  end if;
+  -- They leave the register of people; the tenancy keeps who and when.
+  delete from entities where id = p_person;
+  return jsonb_build_object('tenancyId', v_tenancy, 'movedOutOn', v_on);
+end
+$function$;
+-- execute on record_move_out(p_code text, p_person uuid, p_moved_out_on date): authenticated, service_role
 
 -- Internal to grid edits: sets each community's shape to the union of its current cells, and each
 -- of their streets' to the union of its communities.

@@ -6,6 +6,7 @@ import { classifyCells, classReason, type RuleSet } from '../domain/classify';
 import { idCardCheckDigit } from '../domain/id-card';
 import type { CellCode, CommunityCode } from '../domain/ids';
 import { base64ToBytes, type CasePhoto } from '../domain/photos';
+import type { PlatePage, PlateSheetEntry } from '../domain/plates';
 import { randomKey } from '../domain/random-key';
 import { moveSharedVertices } from '../geo/move-shared-vertex';
 import type { Backend, BackendError, CellClassInputs, EntityDetail, PointDetail } from './backend';
@@ -781,6 +782,38 @@ export function backendContract(name: string, make: () => Promise<ContractSubjec
       await backend.saveAlertRule({ id: rule, active: false });
       await signInAs('planner');
       await expect(backend.getAlerts()).rejects.toMatchObject({ code: 'forbidden' });
+    });
+
+    it('prints a cell’s house plates, opens a plate and records a tenant moving in and out, by role', async (ctx) => {
+      if (!subject) return ctx.skip();
+      await signInAs('worker');
+      const [cell] = await backend.getMyCells();
+      const plates = await backend.getPlatesSheet({ cellCode: cell?.code as string });
+      expect(plates.length).toBeGreaterThan(0);
+      const plate = plates[0] as PlateSheetEntry;
+      expect(plate).toMatchObject({ cellCode: cell?.code, workers: ['王芳'] });
+      const page = (await backend.getPlatePage(plate.code)) as PlatePage;
+      expect(page).toMatchObject({ address: plate.address, canRecord: true });
+      const card = `43010419970315002${idCardCheckDigit('43010419970315002')}`;
+      const moved = await backend.recordMoveIn(plate.code, { name: '孙可', idCardNumber: card, phone: '', room: '9单元909室' });
+      await expect(
+        backend.recordMoveIn(plate.code, { name: '孙可', idCardNumber: card, phone: '', room: '9单元909室' }),
+      ).rejects.toMatchObject({
+        code: 'conflict',
+      });
+      await expect(backend.recordMoveIn(plate.code, { name: '', idCardNumber: card, phone: '', room: '9单元909室' })).rejects.toMatchObject(
+        { code: 'invalid' },
+      );
+      const after = (await backend.getPlatePage(plate.code)) as PlatePage;
+      expect(after.people?.find((p) => p.id === moved.personId)).toMatchObject({ name: '孙可', room: '9单元909室', gender: '女' });
+      await signInAs('planner');
+      const counted = (await backend.getPlatePage(plate.code)) as PlatePage;
+      expect(counted).toMatchObject({ people: null, residents: { total: after.residents?.total } });
+      await expect(backend.recordMoveOut(plate.code, moved.personId)).rejects.toMatchObject({ code: 'forbidden' });
+      await signInAs('worker');
+      await backend.recordMoveOut(plate.code, moved.personId);
+      expect((await backend.getPlatePage(plate.code))?.residents?.total).toBe(page.residents?.total);
+      expect(await backend.getPlatePage('000000000000')).toBeNull();
     });
 
     it('gives a signed-out caller nothing', async (ctx) => {

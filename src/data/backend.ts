@@ -27,6 +27,7 @@ import type { RiskGovernance } from '../domain/governance';
 import type { AppRole, BBox, CellClass, CellCode, CommunityCode, EntityKind, LngLat, PointKind } from '../domain/ids';
 import type { AlertRule, AlertsNow, LiveNow, LiveStreet, MyCell, Patrol, PatrolPosition } from '../domain/live';
 import type { CasePhoto, PhotoFile } from '../domain/photos';
+import type { MoveIn, MoveInResult, PlatePage, PlateSheetEntry } from '../domain/plates';
 import type {
   AdminAreaProperties,
   AdminLevel,
@@ -471,6 +472,15 @@ export interface Backend {
   getCellPatrols(code: string, limit?: number): Promise<Patrol[]>;
   /** The patrols under way the caller may read (the command centre: all). */
   listPatrolsUnderWay(): Promise<Patrol[]>;
+
+  /** The house plates (数字门牌) of one cell or one community, in address order, to print; a grid worker's only of their cells. */
+  getPlatesSheet(scope: { cellCode: string } | { communityCode: string }): Promise<PlateSheetEntry[]>;
+  /** A house plate's page (what its QR opens), as the caller may see it; null for an unknown code. */
+  getPlatePage(code: string): Promise<PlatePage | null>;
+  /** Records a tenant moving in at a plate's address (admins, the cell's grid worker). */
+  recordMoveIn(code: string, moveIn: MoveIn): Promise<MoveInResult>;
+  /** Records a resident of a plate's address moving out (YYYY-MM-DD; today when absent): they leave the register of people. */
+  recordMoveOut(code: string, personId: string, movedOutOn?: string): Promise<void>;
 
   // Open311 GeoReport v2 over cases (README: "Open311"): the shapes of the specification.
   open311Services(): Promise<Open311Service[]>;

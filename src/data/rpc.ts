@@ -27,6 +27,7 @@ import {
   type PhotoMime,
   sniffImageType,
 } from '../domain/photos';
+import type { MoveInResult, PlatePage, PlateSheetEntry } from '../domain/plates';
 import type { AdminAreaProperties, AdminLevel, CellEditResult, CellProperties, GeocodeCandidate, ImportResult } from '../domain/records';
 import type {
   ApplyClassesResult,
@@ -125,6 +126,10 @@ export const RPC_NAMES = [
   'end_patrol',
   'cell_patrols',
   'patrols_under_way',
+  'plates_sheet',
+  'plate_page',
+  'record_move_in',
+  'record_move_out',
 ] as const;
 export type RpcName = (typeof RPC_NAMES)[number];
 
@@ -242,6 +247,10 @@ type Reads = Pick<
   | 'endPatrol'
   | 'getCellPatrols'
   | 'listPatrolsUnderWay'
+  | 'getPlatesSheet'
+  | 'getPlatePage'
+  | 'recordMoveIn'
+  | 'recordMoveOut'
 >;
 
 /** Returns the read methods of a Backend, implemented once over any RpcTransport. */
@@ -483,6 +492,24 @@ export function rpcReads(transport: RpcTransport): Reads {
     endPatrol: (id, note, positions = []) => transport.rpc<Patrol>('end_patrol', { p_patrol: id, p_note: note, p_positions: positions }),
     getCellPatrols: (code, limit = 5) => transport.rpc<Patrol[]>('cell_patrols', { p_cell: code, p_limit: limit }),
     listPatrolsUnderWay: () => transport.rpc<Patrol[]>('patrols_under_way', {}),
+    getPlatesSheet: (scope) =>
+      transport.rpc<PlateSheetEntry[]>('plates_sheet', {
+        p_cell: 'cellCode' in scope ? scope.cellCode : null,
+        p_community: 'communityCode' in scope ? scope.communityCode : null,
+      }),
+    getPlatePage: (code) => transport.rpc<PlatePage | null>('plate_page', { p_code: code }),
+    recordMoveIn: (code, m) =>
+      transport.rpc<MoveInResult>('record_move_in', {
+        p_code: code,
+        p_name: m.name,
+        p_id_card: m.idCardNumber,
+        p_phone: m.phone,
+        p_room: m.room,
+        p_moved_in_on: m.movedInOn ?? null,
+      }),
+    recordMoveOut: async (code, personId, movedOutOn) => {
+      await transport.rpc('record_move_out', { p_code: code, p_person: personId, p_moved_out_on: movedOutOn ?? null });
+    },
     setScorecardRule: async (group, metric, weight) => {
       await transport.rpc('set_scorecard_rule', { p_group: group, p_metric: metric, p_weight: weight });
     },

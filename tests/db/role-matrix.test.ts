@@ -239,6 +239,15 @@ const MATRIX: Record<string, Record<Actor, string>> = {
     stranger: 'none/none/none',
     anon: 'denied/denied/denied',
   },
+  house_plates: {
+    admin: 'all/denied/denied',
+    command: 'all/denied/denied',
+    worker: 'all/denied/denied',
+    planner: 'all/denied/denied',
+    department: 'none/denied/denied',
+    stranger: 'none/denied/denied',
+    anon: 'denied/denied/denied',
+  },
   members: {
     admin: 'all/ok/ok',
     command: 'part/none/none',
@@ -291,6 +300,15 @@ const MATRIX: Record<string, Record<Actor, string>> = {
     planner: 'all/none/none',
     department: 'all/none/none',
     stranger: 'none/none/none',
+    anon: 'denied/denied/denied',
+  },
+  tenancies: {
+    admin: 'all/denied/denied',
+    command: 'none/denied/denied',
+    worker: 'part/denied/denied',
+    planner: 'none/denied/denied',
+    department: 'none/denied/denied',
+    stranger: 'none/denied/denied',
     anon: 'denied/denied/denied',
   },
   whistle_calls: {
@@ -403,6 +421,14 @@ describeEachDatabase('the role matrix', (db) => {
       from (select id, case_id from case_trace order by id limit 1) t,
            (values ('${userOf('worker')}'::uuid), ('${userOf('command')}'::uuid)) u (actor)
       where not exists (select 1 from case_step_keys);
+    `);
+    // Tenancies: one at a door in the demo worker's cells, one elsewhere; the worker reads theirs.
+    await db().exec(`
+      insert into tenancies (address_id, cell_code, person_name, room, moved_in_on, recorded_by)
+      select a.id, a.cell_code, '矩阵', '1室', current_date, '${userOf('admin')}'::uuid
+      from ((select * from addresses where kind = 'door' and cell_code in (select cell_code from worker_cells) limit 1)
+            union all (select * from addresses where kind = 'door' and cell_code not in (select cell_code from worker_cells) limit 1)) a
+      where not exists (select 1 from tenancies);
     `);
     const tables = (await projectTables(db())).sort();
     const actual: Record<string, Record<string, string>> = {};
