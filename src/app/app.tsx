@@ -10,6 +10,7 @@ import type { BackupSummary } from '../data/embedded/backup';
 import { dropSnapshots } from '../data/embedded/snapshot-store';
 import type { BBox, CellCode, PointKind } from '../domain/ids';
 import { feedKey } from '../domain/live';
+import { PLATE_PARAM, plateCodeOf } from '../domain/plates';
 import type { PointColumns } from '../domain/records';
 import { convertForDisplay, convertPointsForDisplay } from '../geo/convert-for-display';
 import { fromWgs84, toWgs84 } from '../geo/crs-china';
@@ -67,6 +68,8 @@ const CasesPanel = lazy(() => import('../ui/cases-panel').then((m) => ({ default
 const NowPanel = lazy(() => import('../ui/now-panel').then((m) => ({ default: m.NowPanel })));
 const GovernancePanel = lazy(() => import('../ui/governance-panel').then((m) => ({ default: m.GovernancePanel })));
 const WorkerHome = lazy(() => import('../ui/worker-home').then((m) => ({ default: m.WorkerHome })));
+const PlatePage = lazy(() => import('../ui/plate-page').then((m) => ({ default: m.PlatePage })));
+const PlateSheet = lazy(() => import('../ui/plate-sheet').then((m) => ({ default: m.PlateSheet })));
 const WallScreen = lazy(() => import('../ui/wall-screen').then((m) => ({ default: m.WallScreen })));
 const ImportDialog = lazy(() => import('../ui/import-dialog').then((m) => ({ default: m.ImportDialog })));
 const BackupDialog = lazy(() => import('../ui/backup-dialog').then((m) => ({ default: m.BackupDialog })));
@@ -167,6 +170,22 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
   const [homeOpen, setHomeOpen] = useState(false);
   /** The risk governance stages, of a cell (or the district, cell null) when open. */
   const [governance, setGovernance] = useState<{ cell: { code: string; name: string } | null } | null>(null);
+  /** The house plate whose page is open: a scanned QR opens the app on it (?plate=CODE). */
+  const [plateCode, setPlateCode] = useState<string | null>(() => plateCodeOf(window.location.href));
+  /** The sheet of house plates to print, of a cell (and its community). */
+  const [plateSheet, setPlateSheet] = useState<{
+    cell: { code: string; name: string };
+    community: { code: string; name: string } | null;
+  } | null>(null);
+  const closePlate = useCallback(() => {
+    setPlateCode(null);
+    // The address bar no longer opens the plate on a reload.
+    const url = new URL(window.location.href);
+    if (url.searchParams.has(PLATE_PARAM)) {
+      url.searchParams.delete(PLATE_PARAM);
+      window.history.replaceState(window.history.state, '', url);
+    }
+  }, []);
   const home = useWorkerHome(backend, session, homeOpen, changeSeq + casesVersion + patrol.version);
   /** Reports and steps made without a network, sent when it is back. */
   const [outboxOpen, setOutboxOpen] = useState(false);
@@ -668,6 +687,54 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
                 />
               </Suspense>
             )}
+            {plateCode && backend && session && session.role !== 'anon' && !casesOpen && !ui.editing && (
+              <Suspense fallback={<PanelLoading />}>
+                <PlatePage
+                  key={`${session.userId}:${plateCode}`}
+                  backend={backend}
+                  code={plateCode}
+                  onLocate={(at, cellCode) => {
+                    const map = controller.current;
+                    const [w, s] = fromWgs84([at[0] - 0.0012, at[1] - 0.001], displayCrs);
+                    const [e, n] = fromWgs84([at[0] + 0.0012, at[1] + 0.001], displayCrs);
+                    if (map) map.fitBounds([w, s, e, n], { maxZoom: 18, padding: besidePanels(map.canvas()) });
+                    if (cellCode && !isPhone()) dispatch({ type: 'select', selection: { type: 'cell', code: cellCode as CellCode } });
+                  }}
+                  onReport={(draft) => {
+                    setClassifyOpen(false);
+                    setNowOpen(false);
+                    setHomeOpen(false);
+                    setCasesRequest({ kind: 'report', draft: { ...draft, source: 'grid_worker' } });
+                    setCasesOpen(true);
+                  }}
+                  onCase={(id) => {
+                    setCasesRequest({ kind: 'case', id });
+                    setCasesOpen(true);
+                  }}
+                  onClose={() => {
+                    closePlate();
+                    if (worker && isPhone()) setHomeOpen(true);
+                  }}
+                />
+              </Suspense>
+            )}
+            {plateSheet && backend && (
+              <Suspense fallback={<PanelLoading />}>
+                <PlateSheet
+                  backend={backend}
+                  cell={plateSheet.cell}
+                  community={plateSheet.community}
+                  appUrl={new URL(import.meta.env.BASE_URL, window.location.href).toString()}
+                  onOpen={(code) => {
+                    setPlateSheet(null);
+                    setGovernance(null);
+                    setCasesOpen(false);
+                    setPlateCode(code);
+                  }}
+                  onClose={() => setPlateSheet(null)}
+                />
+              </Suspense>
+            )}
             {governance && backend && session && !ui.editing && (
               <Suspense fallback={<PanelLoading />}>
                 <GovernancePanel
@@ -681,7 +748,7 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
                 />
               </Suspense>
             )}
-            {homeOpen && backend && worker && !casesOpen && !governance && (
+            {homeOpen && backend && worker && !casesOpen && !governance && !plateCode && (
               <Suspense fallback={<PanelLoading />}>
                 <WorkerHome
                   cells={home.cells}
@@ -814,6 +881,15 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
                         setCasesOpen(false);
                         setGovernance({ cell });
                       }
+                    : undefined
+                }
+                onPlates={
+                  session && ['admin', 'command', 'planner', 'worker'].includes(session.role)
+                    ? (cell) =>
+                        setPlateSheet({
+                          cell: { code: cell.code, name: cell.name },
+                          community: cell.communityName ? { code: cell.communityCode, name: cell.communityName } : null,
+                        })
                     : undefined
                 }
                 onCellChanged={() => {

@@ -7,6 +7,8 @@ export interface PlateSheetEntry {
   code: string;
   address: string;
   kind: 'door' | 'building';
+  /** Road, number and building (枫溪巷7号), the plate's large line; null when the gazetteer splits none. */
+  door: string | null;
   cellCode: string | null;
   cellName: string | null;
   communityName: string | null;

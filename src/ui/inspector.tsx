@@ -30,6 +30,8 @@ export interface InspectorProps {
   onReportCase?(from: { cellCode: string } | { event: EventDetail }): void;
   /** Opens the risk governance stages of a cell. */
   onGovernance?(cell: { code: string; name: string }): void;
+  /** Opens the sheet of the cell's house plates (门牌) to print. */
+  onPlates?(cell: { code: string; name: string; communityCode: string; communityName: string | null }): void;
   /** A cell's patrols; `onStart` where the grid worker may start one of this cell. */
   patrols?: { version: unknown; busy: boolean; error: unknown; onStart?(cellCode: string): void };
   onClose(): void;
@@ -329,6 +331,7 @@ export function Inspector({
   onOpenRuleSet,
   onReportCase,
   onGovernance,
+  onPlates,
   patrols,
   onClose,
 }: InspectorProps) {
@@ -373,6 +376,23 @@ export function Inspector({
           data-testid="inspector-governance"
         >
           {t('governance.open')}
+        </button>
+      )}
+      {onPlates && content.type === 'cell' && (
+        <button
+          type="button"
+          className="btn inspector-case"
+          onClick={() =>
+            onPlates({
+              code: content.cell.code,
+              name: content.cell.name,
+              communityCode: content.cell.communityCode,
+              communityName: content.cell.communityName,
+            })
+          }
+          data-testid="inspector-plates"
+        >
+          {t('plates.openSheet')}
         </button>
       )}
       {onReportCase && content.type === 'point' && content.point.kind === 'event' && (

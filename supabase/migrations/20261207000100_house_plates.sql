@@ -127,6 +127,7 @@ begin
   return (
     select coalesce(jsonb_agg(jsonb_build_object(
              'code', h.code, 'address', a.address, 'kind', a.kind,
+             'door', nullif(a.road || a.house_number || a.building, ''),
              'cellCode', a.cell_code, 'cellName', c.name, 'communityName', cm.name,
              'workers', coalesce((select jsonb_agg(m.display_name order by m.display_name)
                                   from worker_cells w join members m on m.user_id = w.user_id
@@ -144,7 +145,7 @@ begin
 end
 $$;
 comment on function plates_sheet(text, text) is
-  'The house plates of one cell or one community, in address order, as a sheet prints them: plate code, address, cell code and name, community and the names of the cell''s grid workers (no personal data). Members; a grid worker only their own cells.';
+  'The house plates of one cell or one community, in address order, as a sheet prints them: plate code, address, the door (road, number, building), cell code and name, community and the names of the cell''s grid workers (no personal data). Members; a grid worker only their own cells.';
 revoke all on function plates_sheet(text, text) from public, anon;
 grant execute on function plates_sheet(text, text) to authenticated, service_role;
 
