@@ -145,8 +145,12 @@ export interface RpcTransport {
 
 /** A file store for case photos, as the signed-in user. */
 export interface PhotoFiles {
-  /** Uploads a photo into the user's own folder; returns the object's name, or null where there is no store (the bytes then go with the step). */
-  put(bytes: Uint8Array, mime: PhotoMime): Promise<string | null>;
+  /**
+   * Uploads a photo into the user's own folder; returns the object's name, or null where there is
+   * no store (the bytes then go with the step). With the step's key and the photo's place (from 1)
+   * the name is always the same, and an object already there under it is the one to name.
+   */
+  put(bytes: Uint8Array, mime: PhotoMime, keyed?: { key: string; place: number }): Promise<string | null>;
   get(path: string): Promise<Blob>;
 }
 
@@ -155,7 +159,7 @@ export interface PhotoFiles {
  * What the database would refuse is refused here first, so that nothing is uploaded for a step
  * that cannot be taken (the database checks again).
  */
-async function photoArgs(transport: RpcTransport, photos: readonly PhotoFile[] | undefined) {
+async function photoArgs(transport: RpcTransport, photos: readonly PhotoFile[] | undefined, key: string | null | undefined) {
   const list = photos ?? [];
   if (list.length > MAX_PHOTOS_PER_STEP)
     throw new BackendError('invalid', `a step takes at most ${MAX_PHOTOS_PER_STEP} photos, not ${list.length}`);
@@ -164,9 +168,9 @@ async function photoArgs(transport: RpcTransport, photos: readonly PhotoFile[] |
     if (p.bytes.length > MAX_PHOTO_BYTES) throw new BackendError('invalid', `photo ${i + 1}: it is more than the 2 MB a photo may have`);
   });
   return Promise.all(
-    list.map(async (p) => {
+    list.map(async (p, i) => {
       const about = { name: p.name, mime: p.mime, width: p.width, height: p.height };
-      const path = transport.files ? await transport.files.put(p.bytes, p.mime) : null;
+      const path = transport.files ? await transport.files.put(p.bytes, p.mime, key ? { key, place: i + 1 } : undefined) : null;
       return path !== null ? { ...about, path } : { ...about, data: bytesToBase64(p.bytes) };
     }),
   );
@@ -393,7 +397,7 @@ export function rpcReads(transport: RpcTransport): Reads {
         p_lon: r.lngLat[0],
         p_lat: r.lngLat[1],
         p_event_id: r.eventId ?? null,
-        p_photos: await photoArgs(transport, r.photos),
+        p_photos: await photoArgs(transport, r.photos, r.key),
         p_key: r.key ?? null,
       }),
     transitionCase: async (id, action, options) =>
@@ -403,7 +407,7 @@ export function rpcReads(transport: RpcTransport): Reads {
         p_note: options?.note ?? '',
         p_department: options?.departmentId ?? null,
         p_expected_version: options?.expectedVersion ?? null,
-        p_photos: await photoArgs(transport, options?.photos),
+        p_photos: await photoArgs(transport, options?.photos, options?.key),
         p_key: options?.key ?? null,
       }),
     getCasePhotos: (caseId) => transport.rpc<CasePhoto[]>('case_photos', { p_case: caseId }),
@@ -451,7 +455,7 @@ export function rpcReads(transport: RpcTransport): Reads {
         p_lat: r.lngLat[1],
         p_name: citizen.name,
         p_phone: citizen.phone,
-        p_photos: await photoArgs(transport, r.photos),
+        p_photos: await photoArgs(transport, r.photos, r.key),
         p_key: r.key ?? null,
       }),
     getCaseComplainant: async (caseId) => {

@@ -84,3 +84,21 @@ export const CASE_PHOTO_BUCKET = 'case-photos';
 export function newPhotoPath(userId: string, mime: PhotoMime): string {
   return `uploads/${userId}/${randomKey()}.${photoExtension(mime)}`;
 }
+
+/**
+ * Returns the object name of the `place`-th photo (from 1) of a step sent with `key`: the same key
+ * and place give the same name, so a step sent again after its answer was lost uploads onto the
+ * object it uploaded before instead of leaving that one unused. The name is a UUID (version 8, from
+ * SHA-256 of key and place), as the bucket's policy and the database expect; where the platform has
+ * no SubtleCrypto (a page served without TLS), a random one.
+ * @example await keyedPhotoPath(uid, 'image/jpeg', key, 1) // 'uploads/<uid>/3f1c…-…-8…-…-….jpg', the same every time
+ */
+export async function keyedPhotoPath(userId: string, mime: PhotoMime, key: string, place: number): Promise<string> {
+  const subtle = globalThis.crypto?.subtle;
+  if (!subtle) return newPhotoPath(userId, mime);
+  const digest = new Uint8Array(await subtle.digest('SHA-256', new TextEncoder().encode(`${key}:${place}`)));
+  const hex = Array.from(digest.subarray(0, 16), (b) => b.toString(16).padStart(2, '0')).join('');
+  const variant = ((Number.parseInt(hex[16] as string, 16) & 0x3) | 0x8).toString(16);
+  const uuid = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  return `uploads/${userId}/${uuid}.${photoExtension(mime)}`;
+}

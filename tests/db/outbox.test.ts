@@ -104,6 +104,12 @@ it('sends what waited, oldest first, once each, when the network is back; a lost
   // The photo went with it, once.
   const photos = await db.client.query<{ n: number }>('select count(*)::int n from case_photos where case_id = $1', [first?.id]);
   expect(photos.rows[0]?.n).toBe(1);
+  // Uploaded once too: the send after the lost answer uploaded onto the same object, none is left unused.
+  const unused = await db.client.query<{ n: number; all: number }>(
+    `select count(*) filter (where not exists (select 1 from case_photos p where p.storage_path = o.name))::int n, count(*)::int "all"
+     from storage.objects o where o.bucket_id = 'case-photos'`,
+  );
+  expect(unused.rows[0]).toEqual({ n: 0, all: 2 });
 });
 
 it('keeps what the database refuses, with its reason, and sends the rest; another member’s items stay', async () => {

@@ -1,5 +1,5 @@
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
-import { CASE_PHOTO_BUCKET, newPhotoPath } from '../../domain/photos';
+import { CASE_PHOTO_BUCKET, keyedPhotoPath, newPhotoPath } from '../../domain/photos';
 import type { Backend, Session, SignInRequest } from '../backend';
 import { BackendError } from '../backend';
 import { type ChangeTopic, LIVE_TABLES } from '../live-changes';
@@ -53,14 +53,16 @@ export function createSupabaseBackend(options: SupabaseOptions): Backend {
     },
     // Photos go to Storage first; the step then names them (the database checks the upload).
     files: {
-      put: async (bytes, mime) => {
+      put: async (bytes, mime, keyed) => {
         const { data } = await client.auth.getSession();
         const userId = data.session?.user.id;
         if (!userId) throw new BackendError('forbidden', 'sign in to upload photos');
-        const path = newPhotoPath(userId, mime);
+        const path = keyed ? await keyedPhotoPath(userId, mime, keyed.key, keyed.place) : newPhotoPath(userId, mime);
         const { error } = await client.storage.from(CASE_PHOTO_BUCKET).upload(path, bytes, { contentType: mime, upsert: false });
         // PostgreSQL behind PostgREST alone has no Storage (no route, or no bucket): the database keeps the bytes.
         if (error && (storageStatus(error) === '404' || /bucket not found/i.test(error.message))) return null;
+        // Uploaded by an earlier send of the same step (the answer was lost after it): that object is this photo.
+        if (error && keyed && storageStatus(error) === '409') return path;
         if (error) throw storageError(error);
         return path;
       },

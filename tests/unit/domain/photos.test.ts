@@ -4,6 +4,7 @@ import {
   base64ToBytes,
   bytesToBase64,
   fitWithin,
+  keyedPhotoPath,
   MAX_PHOTO_BYTES,
   newPhotoPath,
   PHOTO_MAX_EDGE,
@@ -65,5 +66,31 @@ describe('photos', () => {
     expect(a).toMatch(new RegExp(`^uploads/${user}/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\\.jpg$`));
     expect(newPhotoPath(user, 'image/png')).toMatch(/\.png$/);
     expect(newPhotoPath(user, 'image/jpeg')).not.toBe(a);
+  });
+});
+
+describe('keyedPhotoPath', () => {
+  const user = '00000000-0000-4000-8000-000000000003';
+  const key = '6f1f7c1e-1c2a-4b7e-9d3f-0a1b2c3d4e5f';
+  // What the database and the bucket's policy take as an upload's name (migration 20261202001900).
+  const upload = new RegExp(`^uploads/${user}/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\.(jpg|png|webp)$`);
+
+  it('gives the same name for the same key and place, every time', async () => {
+    const a = await keyedPhotoPath(user, 'image/jpeg', key, 1);
+    expect(await keyedPhotoPath(user, 'image/jpeg', key, 1)).toBe(a);
+    expect(a).toMatch(upload);
+  });
+
+  it('gives another name for another place or key, in the form the database takes', async () => {
+    const names = new Set(
+      await Promise.all([
+        keyedPhotoPath(user, 'image/jpeg', key, 1),
+        keyedPhotoPath(user, 'image/jpeg', key, 2),
+        keyedPhotoPath(user, 'image/jpeg', '6f1f7c1e-1c2a-4b7e-9d3f-0a1b2c3d4e60', 1),
+      ]),
+    );
+    expect(names.size).toBe(3);
+    expect(await keyedPhotoPath(user, 'image/png', key, 2)).toMatch(/\.png$/);
+    for (const n of names) expect(n).toMatch(upload);
   });
 });
