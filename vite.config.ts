@@ -88,6 +88,7 @@ export const OPTIMIZED_DEPENDENCIES = [
   'papaparse',
   'pmtiles',
   'polyclip-ts',
+  'qrcode',
   'react',
   'react-dom',
   'react-dom/client',

@@ -8,7 +8,7 @@ import { BackendProvider } from '../data/backend-context';
 import type { BootSnapshot } from '../data/boot-snapshot';
 import type { BackupSummary } from '../data/embedded/backup';
 import { dropSnapshots } from '../data/embedded/snapshot-store';
-import type { BBox, CellCode, PointKind } from '../domain/ids';
+import type { BBox, CellCode, LngLat, PointKind } from '../domain/ids';
 import { feedKey } from '../domain/live';
 import { PLATE_PARAM, plateCodeOf } from '../domain/plates';
 import type { PointColumns } from '../domain/records';
@@ -17,7 +17,7 @@ import { fromWgs84, toWgs84 } from '../geo/crs-china';
 import { EVENT_CATEGORY_NAMES } from '../i18n/categories';
 import type { MapController } from '../map/map-controller';
 import { MapView } from '../map/map-view';
-import { type LabelFeature, renderModel } from '../map/render-model';
+import { type LabelFeature, type LiveHighlight, renderModel } from '../map/render-model';
 import { initialUiState, uiReducer } from '../state/ui-state';
 import { sceneBBox, WALL_INTERVALS_SECONDS } from '../state/wall';
 import { playAlertSound } from '../ui/alert-sound';
@@ -86,12 +86,13 @@ const isPhone = () => window.matchMedia('(max-width: 640px)').matches;
 
 /**
  * Room to leave around a box the map shows beside the panels: on a phone above the bottom sheet
- * (70 % of the height at most); on a desktop right of the home screen and left of the inspector.
+ * (70 % of the height at most); on a desktop right of the home screen (or a plate's page) and left of the inspector.
  */
 function besidePanels(canvas: HTMLElement): { top: number; right: number; bottom: number; left: number } {
   const map = canvas.getBoundingClientRect();
   if (isPhone()) return { top: 24, left: 24, right: 24, bottom: Math.round(map.height * 0.7) };
-  const home = document.querySelector('[data-testid="worker-home"]')?.getBoundingClientRect();
+  // The panel open on the left: the home screen, or a house plate's page.
+  const home = document.querySelector('[data-testid="worker-home"], [data-testid="plate-page"]')?.getBoundingClientRect();
   const left = home ? Math.max(24, home.right - map.left + 24) : 24;
   // The inspector (about 340 px) opens on the right; a window too narrow for both shows the box whole.
   const right = 360;
@@ -177,8 +178,11 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
     cell: { code: string; name: string };
     community: { code: string; name: string } | null;
   } | null>(null);
+  /** Where the open plate's door is (WGS-84), ringed on the map. */
+  const [plateDoor, setPlateDoor] = useState<LngLat | null>(null);
   const closePlate = useCallback(() => {
     setPlateCode(null);
+    setPlateDoor(null);
     // The address bar no longer opens the plate on a reload.
     const url = new URL(window.location.href);
     if (url.searchParams.has(PLATE_PARAM)) {
@@ -297,13 +301,15 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
     }),
     [displayCells, displayCommunities, heat.hotspots, heat.bands, overlay, wallOn, wallFocus, displayCrs],
   );
-  // What just happened, ringed on the map while the live view is open.
+  // What just happened, ringed on the map while the live view is open; the door of an open house plate.
   const highlights = useMemo(
-    () =>
-      nowOpen || wallOn
+    (): LiveHighlight[] => [
+      ...(nowOpen || wallOn
         ? [...live.fresh.values()].map((item) => ({ key: feedKey(item), kind: item.kind, lngLat: fromWgs84(item.lngLat, displayCrs) }))
-        : [],
-    [nowOpen, wallOn, live.fresh, displayCrs],
+        : []),
+      ...(plateCode && plateDoor ? [{ key: `plate:${plateCode}`, kind: 'plate' as const, lngLat: fromWgs84(plateDoor, displayCrs) }] : []),
+    ],
+    [nowOpen, wallOn, live.fresh, displayCrs, plateCode, plateDoor],
   );
   const model = useMemo(
     () =>
@@ -694,23 +700,29 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
                   backend={backend}
                   code={plateCode}
                   onLocate={(at, cellCode) => {
+                    setPlateDoor(at);
                     const map = controller.current;
                     const [w, s] = fromWgs84([at[0] - 0.0012, at[1] - 0.001], displayCrs);
                     const [e, n] = fromWgs84([at[0] + 0.0012, at[1] + 0.001], displayCrs);
                     if (map) map.fitBounds([w, s, e, n], { maxZoom: 18, padding: besidePanels(map.canvas()) });
                     if (cellCode && !isPhone()) dispatch({ type: 'select', selection: { type: 'cell', code: cellCode as CellCode } });
                   }}
-                  onReport={(draft) => {
-                    setClassifyOpen(false);
-                    setNowOpen(false);
-                    setHomeOpen(false);
-                    setCasesRequest({ kind: 'report', draft: { ...draft, source: 'grid_worker' } });
-                    setCasesOpen(true);
-                  }}
+                  onReport={
+                    ['admin', 'command', 'worker'].includes(session.role)
+                      ? (draft) => {
+                          setClassifyOpen(false);
+                          setNowOpen(false);
+                          setHomeOpen(false);
+                          setCasesRequest({ kind: 'report', draft });
+                          setCasesOpen(true);
+                        }
+                      : undefined
+                  }
                   onCase={(id) => {
                     setCasesRequest({ kind: 'case', id });
                     setCasesOpen(true);
                   }}
+                  onPeopleChanged={() => reloadKind('person')}
                   onClose={() => {
                     closePlate();
                     if (worker && isPhone()) setHomeOpen(true);

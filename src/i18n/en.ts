@@ -272,7 +272,7 @@ export const en: Catalogue<typeof zhCN> = {
     report: 'Report from this plate',
     reportDescription: '{{address}}: ',
     residents: 'Households and residents',
-    counts: '{{households}} households · {{residents}} residents ({{floating}} floating, {{keyPersons}} key persons)',
+    counts: 'Households {{households}} · residents {{residents}} (floating {{floating}}, key persons {{keyPersons}})',
     countsOnly: 'Counts only, as your role allows.',
     notYours: 'Not your cell: its grid worker sees who lives here.',
     masked: 'Names are masked.',

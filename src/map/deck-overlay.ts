@@ -14,6 +14,8 @@ const HIGHLIGHT_COLORS: Record<LiveHighlight['kind'], [number, number, number]> 
   event: [245, 158, 11],
   case: [37, 99, 235],
   whistle: [219, 39, 119],
+  // The door of the house plate whose page is open: the plates' navy.
+  plate: [31, 58, 104],
 };
 
 const LABEL_FONTS = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif';

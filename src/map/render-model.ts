@@ -51,7 +51,7 @@ export interface MapData {
 /** A place the live view rings for a moment: a new event, a case's step, a whistle. */
 export interface LiveHighlight {
   key: string;
-  kind: 'event' | 'case' | 'whistle';
+  kind: 'event' | 'case' | 'whistle' | 'plate';
   lngLat: LngLat;
 }
 

@@ -15,10 +15,12 @@ export interface PlatePageProps {
   code: string;
   /** Shows the door on the map. */
   onLocate(at: LngLat, cellCode: string | null): void;
-  /** Starts a report at the door. */
-  onReport(draft: { lngLat: LngLat; description: string }): void;
+  /** Starts a report at the door; absent for those who do not report (planners). */
+  onReport?(draft: { lngLat: LngLat; description: string }): void;
   /** Opens a case's page. */
   onCase(id: string): void;
+  /** Someone moved in or out: the people on the map and the counts change. */
+  onPeopleChanged(): void;
   onClose(): void;
 }
 
@@ -34,7 +36,7 @@ function today(): string {
  * there, open cases at the door and the tenancy register; the cell's grid worker records a
  * tenant moving in or a resident moving out, and anyone who reports starts a report at the door.
  */
-export function PlatePage({ backend, code, onLocate, onReport, onCase, onClose }: PlatePageProps) {
+export function PlatePage({ backend, code, onLocate, onReport, onCase, onPeopleChanged, onClose }: PlatePageProps) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const errorText = useErrorText();
@@ -69,10 +71,14 @@ export function PlatePage({ backend, code, onLocate, onReport, onCase, onClose }
     onLocate(page.lngLat, page.cellCode);
   }, [page, onLocate]);
 
-  const reload = useCallback((message: string) => {
-    setNotice(message);
-    setVersion((v) => v + 1);
-  }, []);
+  const reload = useCallback(
+    (message: string) => {
+      setNotice(message);
+      setVersion((v) => v + 1);
+      onPeopleChanged();
+    },
+    [onPeopleChanged],
+  );
 
   const n = (v: number) => formatCount(v, lang);
   const header = (
@@ -109,9 +115,9 @@ export function PlatePage({ backend, code, onLocate, onReport, onCase, onClose }
   return (
     <section className="panel plate-page" aria-label={t('plates.page')} data-testid="plate-page">
       {header}
-      <h3 className="plate-address" data-testid="plate-address">
+      <p className="plate-address" data-testid="plate-address">
         {page.address}
-      </h3>
+      </p>
       <dl className="plate-facts">
         <dt>{t('plates.cell')}</dt>
         <dd data-testid="plate-cell">
@@ -131,14 +137,16 @@ export function PlatePage({ backend, code, onLocate, onReport, onCase, onClose }
         <button type="button" className="btn" onClick={() => onLocate(page.lngLat, page.cellCode)} data-testid="plate-locate">
           {t('plates.locate')}
         </button>
-        <button
-          type="button"
-          className="btn primary"
-          onClick={() => onReport({ lngLat: page.lngLat, description: t('plates.reportDescription', { address: page.address }) })}
-          data-testid="plate-report"
-        >
-          {t('plates.report')}
-        </button>
+        {onReport && (
+          <button
+            type="button"
+            className="btn primary"
+            onClick={() => onReport({ lngLat: page.lngLat, description: t('plates.reportDescription', { address: page.address }) })}
+            data-testid="plate-report"
+          >
+            {t('plates.report')}
+          </button>
+        )}
       </div>
       {notice && (
         <p className="plate-notice" role="status" data-testid="plate-notice">
@@ -146,7 +154,7 @@ export function PlatePage({ backend, code, onLocate, onReport, onCase, onClose }
         </p>
       )}
 
-      <h3>{t('plates.residents')}</h3>
+      <h3 className="plate-heading">{t('plates.residents')}</h3>
       {page.residents ? (
         <p data-testid="plate-counts">
           {t('plates.counts', {
@@ -183,9 +191,9 @@ export function PlatePage({ backend, code, onLocate, onReport, onCase, onClose }
       {households.length > 0 && (
         <ul className="plate-households" data-testid="plate-households">
           {households.map((h) => (
-            <li key={h.key}>
+            <li key={h.key} className="plate-household">
               {h.room !== null && <div className="plate-room">{h.room || t('plates.noRoom')}</div>}
-              <ul>
+              <ul className="plate-people">
                 {h.people.map((p) => (
                   <li key={p.id} className="plate-person" data-testid="plate-person">
                     <span className="plate-person-name">{p.name}</span>
@@ -229,7 +237,7 @@ export function PlatePage({ backend, code, onLocate, onReport, onCase, onClose }
 
       {page.entities.length > 0 && (
         <>
-          <h3>{t('plates.entities')}</h3>
+          <h3 className="plate-heading">{t('plates.entities')}</h3>
           <ul className="plate-list" data-testid="plate-entities">
             {page.entities.map((e) => (
               <li key={e.id}>
@@ -243,7 +251,7 @@ export function PlatePage({ backend, code, onLocate, onReport, onCase, onClose }
         </>
       )}
 
-      <h3>{t('plates.openCases')}</h3>
+      <h3 className="plate-heading">{t('plates.openCases')}</h3>
       {page.openCases.length === 0 ? (
         <p className="muted" data-testid="plate-no-cases">
           {t('plates.noCases')}
@@ -264,26 +272,26 @@ export function PlatePage({ backend, code, onLocate, onReport, onCase, onClose }
 
       {page.tenancies && (
         <>
-          <h3>{t('plates.register')}</h3>
+          <h3 className="plate-heading">{t('plates.register')}</h3>
           {page.tenancies.length === 0 ? (
             <p className="muted">{t('plates.registerEmpty')}</p>
           ) : (
             <table className="plate-register" data-testid="plate-register">
               <thead>
                 <tr>
-                  <th>{t('plates.name')}</th>
-                  <th>{t('plates.room')}</th>
-                  <th>{t('plates.in')}</th>
-                  <th>{t('plates.out')}</th>
+                  <th className="plate-register-cell">{t('plates.name')}</th>
+                  <th className="plate-register-cell">{t('plates.room')}</th>
+                  <th className="plate-register-cell">{t('plates.in')}</th>
+                  <th className="plate-register-cell">{t('plates.out')}</th>
                 </tr>
               </thead>
               <tbody>
                 {page.tenancies.map((r) => (
                   <tr key={r.id}>
-                    <td>{r.name}</td>
-                    <td>{r.room || '—'}</td>
-                    <td>{r.movedInOn ?? t('plates.before')}</td>
-                    <td>{r.movedOutOn ?? '—'}</td>
+                    <td className="plate-register-cell">{r.name}</td>
+                    <td className="plate-register-cell">{r.room || '—'}</td>
+                    <td className="plate-register-cell">{r.movedInOn ?? t('plates.before')}</td>
+                    <td className="plate-register-cell">{r.movedOutOn ?? '—'}</td>
                   </tr>
                 ))}
               </tbody>

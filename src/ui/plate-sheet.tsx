@@ -56,7 +56,7 @@ export function PlateSheet({ backend, cell, community, appUrl, onOpen, onClose }
   return createPortal(
     <div className="plate-sheet" role="dialog" aria-label={t('plates.sheet')} data-testid="plate-sheet">
       <div className="plate-sheet-toolbar">
-        <h2>{t('plates.sheetOf', { name: title })}</h2>
+        <h2 className="plate-sheet-title">{t('plates.sheetOf', { name: title })}</h2>
         {community && (
           <select
             value={scope}

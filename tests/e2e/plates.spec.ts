@@ -129,6 +129,8 @@ test('house plates: a cell’s sheet prints as A4 PDF with every plate; its QR, 
     await expect(mobile.getByTestId('plate-address')).toHaveText(address);
     await expect(mobile.getByTestId('plate-cell')).toContainText(cell);
     await expect(mobile.getByTestId('plate-workers')).toHaveText('王芳');
+    // The door ringed on the map.
+    await expect.poll(() => mobile.evaluate(() => window.__gridatlas?.highlightsOnMap() ?? 0)).toBe(1);
     await expect(mobile.getByTestId('plate-counts')).toHaveText(/^\d+ 户 · \d+ 人/);
     const residents = () =>
       mobile
