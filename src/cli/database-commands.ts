@@ -108,18 +108,19 @@ export const restoreBackupCommand: Command = {
       };
       const expected = await countRows(source);
       const { pgDump } = await import('@electric-sql/pglite-tools/pg_dump');
-      const parts: string[] = [];
+      const parts: { table: string; sql: string }[] = [];
       // One table at a time, in the order the rows can be written back.
       for (const table of tables) {
         const dump = await (await pgDump({ pg: db, args: ['--data-only', '-t', `public.${table}`] })).text();
         // Plain SQL only (pg_dump may add psql meta-commands such as \restrict), and none of the
         // settings PostgreSQL 17's pg_dump writes that older servers do not know.
-        parts.push(
-          dump
+        parts.push({
+          table,
+          sql: dump
             .split('\n')
             .filter((line) => !line.startsWith('\\') && !line.startsWith('SET transaction_timeout'))
             .join('\n'),
-        );
+        });
       }
       const copied = await withDatabase(url, async (target) => {
         await migrate(target, migrations);
@@ -128,7 +129,12 @@ export const restoreBackupCommand: Command = {
         await target.transaction(async (tx) => {
           // What the migrations seeded (the risk matrix, a rule set) is in the backup too.
           await tx.exec(`truncate ${tables.join(', ')} restart identity cascade`);
-          for (const part of parts) await tx.exec(part);
+          for (const part of parts) {
+            // Rows a trigger made while an earlier table was copied (a house plate for each
+            // address) give way to the backup's own.
+            await tx.exec(`delete from public.${part.table}`);
+            await tx.exec(part.sql);
+          }
           // pg_dump empties search_path for the session; the pool's connection must get it back.
           await tx.exec('reset search_path');
         });
