@@ -72,6 +72,7 @@ const PlatePage = lazy(() => import('../ui/plate-page').then((m) => ({ default: 
 const PlateSheet = lazy(() => import('../ui/plate-sheet').then((m) => ({ default: m.PlateSheet })));
 const WallScreen = lazy(() => import('../ui/wall-screen').then((m) => ({ default: m.WallScreen })));
 const ImportDialog = lazy(() => import('../ui/import-dialog').then((m) => ({ default: m.ImportDialog })));
+const ExportDialog = lazy(() => import('../ui/export-dialog').then((m) => ({ default: m.ExportDialog })));
 const BackupDialog = lazy(() => import('../ui/backup-dialog').then((m) => ({ default: m.BackupDialog })));
 /** Where a restore leaves its summary for the page that opens after it. */
 const RESTORED_KEY = 'gridatlas.restored';
@@ -171,6 +172,7 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
   const [homeOpen, setHomeOpen] = useState(false);
   /** The risk governance stages, of a cell (or the district, cell null) when open. */
   const [governance, setGovernance] = useState<{ cell: { code: string; name: string } | null } | null>(null);
+  const [exportOpen, setExportOpen] = useState(false);
   /** The house plate whose page is open: a scanned QR opens the app on it (?plate=CODE). */
   const [plateCode, setPlateCode] = useState<string | null>(() => plateCodeOf(window.location.href));
   /** The sheet of house plates to print, of a cell (and its community). */
@@ -606,6 +608,7 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
               extraCounts={casePoints.cases ? { cases: casePoints.cases.ids.length } : undefined}
               onToggle={(layer) => dispatch({ type: 'toggle-layer', layer })}
               onExport={cells && cells.features.length > 0 ? (format) => void downloadCells(cells, format) : undefined}
+              onExportData={backend && session && session.role !== 'anon' ? () => setExportOpen(true) : undefined}
               problemsShown={ui.editing && problemsShown}
               countsOnly={session?.role === 'planner' ? PLANNER_COUNTS_ONLY : undefined}
             />
@@ -921,6 +924,26 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
                   pickPoint={pickPoint}
                   onImported={reloadKind}
                   onClose={() => setImportOpen(false)}
+                />
+              </Suspense>
+            )}
+            {exportOpen && backend && session && (
+              <Suspense fallback={<PanelLoading />}>
+                <ExportDialog
+                  key={session.userId ?? 'anon'}
+                  backend={backend}
+                  role={session.role}
+                  cell={
+                    inspector?.type === 'cell'
+                      ? {
+                          code: inspector.cell.code,
+                          name: inspector.cell.name,
+                          communityCode: inspector.cell.communityCode,
+                          communityName: inspector.cell.communityName,
+                        }
+                      : null
+                  }
+                  onClose={() => setExportOpen(false)}
                 />
               </Suspense>
             )}

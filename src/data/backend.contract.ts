@@ -816,6 +816,20 @@ export function backendContract(name: string, make: () => Promise<ContractSubjec
       expect(await backend.getPlatePage('000000000000')).toBeNull();
     });
 
+    it('exports a point layer in pages as the role allows: a grid worker their cells, planners no people', async (ctx) => {
+      if (!subject) return ctx.skip();
+      await signInAs('worker');
+      const mine = new Set((await backend.getMyCells()).map((c) => c.code));
+      const first = await backend.exportPoints('event', {}, null, 100);
+      expect(first).toHaveLength(100);
+      expect(first.every((r) => mine.has(String(r.props.cell_code)) && typeof r.lon === 'number')).toBe(true);
+      const next = await backend.exportPoints('event', {}, first[99]?.id, 100);
+      expect(String(next[0]?.id) > String(first[99]?.id)).toBe(true);
+      await signInAs('planner');
+      await expect(backend.exportPoints('person', {})).rejects.toMatchObject({ code: 'forbidden' });
+      expect((await backend.exportPoints('place', {}, null, 10)).length).toBe(10);
+    });
+
     it('gives a signed-out caller nothing', async (ctx) => {
       if (!subject) return ctx.skip();
       const session = await backend.signOut();

@@ -73,6 +73,26 @@ export interface DistrictOverview {
   counts: Record<PointKind | 'cells', number>;
 }
 
+/** What an export takes: one cell or community, one category, a period [from, to) (events by occurrence, cases by report). */
+export interface ExportFilter {
+  cellCode?: string;
+  communityCode?: string;
+  category?: string;
+  from?: string;
+  to?: string;
+}
+
+/** The point layers that export: the entities and events, and cases. */
+export type ExportKind = PointKind | 'case';
+
+/** A point as exported: id, WGS-84 position, the layer's columns. */
+export interface ExportRow {
+  id: string;
+  lon: number;
+  lat: number;
+  props: Record<string, string | number | boolean | null>;
+}
+
 export interface CellDetail extends CellProperties {
   streetName: string | null;
   /** Rule output as JSON text (classSource 'rule') or the reason typed by an admin ('manual'). */
@@ -472,6 +492,13 @@ export interface Backend {
   getCellPatrols(code: string, limit?: number): Promise<Patrol[]>;
   /** The patrols under way the caller may read (the command centre: all). */
   listPatrolsUnderWay(): Promise<Patrol[]>;
+
+  /**
+   * One page of a point layer as the caller may export it (the database decides: a grid worker's
+   * own cells; people masked for the command centre and refused to planners; never personal
+   * fields): `limit` rows (10,000; at most 50,000) after the id `after`, in id order.
+   */
+  exportPoints(kind: ExportKind, filter: ExportFilter, after?: string | null, limit?: number): Promise<ExportRow[]>;
 
   /** The house plates (数字门牌) of one cell or one community, in address order, to print; a grid worker's only of their cells. */
   getPlatesSheet(scope: { cellCode: string } | { communityCode: string }): Promise<PlateSheetEntry[]>;

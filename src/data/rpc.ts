@@ -40,6 +40,7 @@ import type {
   ClassChange,
   DistrictOverview,
   EntityImport,
+  ExportRow,
   PointDetail,
   RiskMatrixEntry,
   RuleSetVersion,
@@ -130,6 +131,7 @@ export const RPC_NAMES = [
   'plate_page',
   'record_move_in',
   'record_move_out',
+  'export_points',
 ] as const;
 export type RpcName = (typeof RPC_NAMES)[number];
 
@@ -255,6 +257,7 @@ type Reads = Pick<
   | 'getPlatePage'
   | 'recordMoveIn'
   | 'recordMoveOut'
+  | 'exportPoints'
 >;
 
 /** Returns the read methods of a Backend, implemented once over any RpcTransport. */
@@ -501,6 +504,8 @@ export function rpcReads(transport: RpcTransport): Reads {
         p_cell: 'cellCode' in scope ? scope.cellCode : null,
         p_community: 'communityCode' in scope ? scope.communityCode : null,
       }),
+    exportPoints: (kind, filter, after = null, limit = 10_000) =>
+      transport.rpc<ExportRow[]>('export_points', { p_kind: kind, p_filter: filter, p_after: after, p_limit: limit }),
     getPlatePage: (code) => transport.rpc<PlatePage | null>('plate_page', { p_code: code }),
     recordMoveIn: (code, m) =>
       transport.rpc<MoveInResult>('record_move_in', {

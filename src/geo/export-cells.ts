@@ -2,6 +2,7 @@ import { strToU8, zipSync } from 'fflate';
 import type { MultiPolygon, Polygon, Position } from 'geojson';
 import { toCsv } from '../import/csv';
 import { polygonsOf, ringSignedArea2 } from './planar';
+import { writeDbf } from './write-dbf';
 
 /** A cell as exported: its attributes and its WGS-84 shape. */
 export interface ExportCell {
@@ -122,67 +123,18 @@ function shpFiles(cells: readonly ExportCell[]): { shp: Uint8Array; shx: Uint8Ar
   return { shp: new Uint8Array(shp.buffer), shx: new Uint8Array(shx.buffer) };
 }
 
-/** dBASE III table with UTF-8 text (announced by the .cpg). Text longer than 254 bytes is cut at a character boundary. */
+/** The cells' attribute table (UTF-8, announced by the .cpg). */
 function dbfFile(cells: readonly ExportCell[]): Uint8Array {
-  const encoder = new TextEncoder();
-  const cut = (text: string, max: number) => {
-    let bytes = encoder.encode(text);
-    let s = text;
-    while (bytes.length > max) {
-      s = s.slice(0, -1);
-      bytes = encoder.encode(s);
-    }
-    return bytes;
-  };
-  const rows = cells.map((c) => [
-    cut(c.code, 254),
-    cut(c.name, 254),
-    cut(c.communityCode, 254),
-    cut(c.class, 254),
-    encoder.encode(String(Math.round(c.households))),
-  ]);
-  const fields: { name: string; type: 'C' | 'N'; length: number }[] = [
-    { name: 'code', type: 'C', length: 15 },
-    { name: 'name', type: 'C', length: 1 },
-    { name: 'community', type: 'C', length: 12 },
-    { name: 'class', type: 'C', length: 1 },
-    { name: 'households', type: 'N', length: 10 },
-  ];
-  fields.forEach((f, k) => {
-    for (const r of rows) f.length = Math.min(254, Math.max(f.length, (r[k] as Uint8Array).length));
-  });
-  const recordLength = 1 + fields.reduce((n, f) => n + f.length, 0);
-  const headerLength = 32 + 32 * fields.length + 1;
-  const out = new Uint8Array(headerLength + recordLength * cells.length + 1);
-  const view = new DataView(out.buffer);
-  const today = new Date();
-  out[0] = 0x03;
-  out[1] = today.getFullYear() - 1900;
-  out[2] = today.getMonth() + 1;
-  out[3] = today.getDate();
-  view.setUint32(4, cells.length, true);
-  view.setUint16(8, headerLength, true);
-  view.setUint16(10, recordLength, true);
-  fields.forEach((f, k) => {
-    const at = 32 + 32 * k;
-    out.set(encoder.encode(f.name).slice(0, 10), at);
-    out[at + 11] = f.type.charCodeAt(0);
-    out[at + 16] = f.length;
-  });
-  out[headerLength - 1] = 0x0d;
-  rows.forEach((r, i) => {
-    let at = headerLength + recordLength * i;
-    out[at++] = 0x20;
-    fields.forEach((f, k) => {
-      const value = r[k] as Uint8Array;
-      out.fill(0x20, at, at + f.length);
-      // Text left-aligned, numbers right-aligned, both padded with spaces.
-      out.set(value, f.type === 'N' ? at + f.length - value.length : at);
-      at += f.length;
-    });
-  });
-  out[out.length - 1] = 0x1a;
-  return out;
+  return writeDbf(
+    [
+      { name: 'code', type: 'C' },
+      { name: 'name', type: 'C' },
+      { name: 'community', type: 'C' },
+      { name: 'class', type: 'C' },
+      { name: 'households', type: 'N' },
+    ],
+    cells.map((c) => [c.code, c.name, c.communityCode, c.class, c.households]),
+  );
 }
 
 /** Cells as a zipped shapefile: .shp, .shx, .dbf (UTF-8), .prj (WGS-84) and .cpg ("UTF-8"). */

@@ -2,10 +2,16 @@ import { useTranslation } from 'react-i18next';
 import { CHINA_CRS, type ChinaCrs } from '../geo/crs-china';
 
 /** The labelled choice of a file's coordinate system (WGS-84/CGCS2000, GCJ-02, BD-09). */
-export function CrsSelect(props: { value: ChinaCrs; disabled: boolean; onChange(crs: ChinaCrs): void; testId: string }) {
+export function CrsSelect(props: {
+  value: ChinaCrs;
+  disabled: boolean;
+  onChange(crs: ChinaCrs): void;
+  testId: string;
+  className?: string;
+}) {
   const { t } = useTranslation();
   return (
-    <label>
+    <label className={props.className}>
       {t('import.crs')}
       <select
         value={props.value}

@@ -20,6 +20,8 @@ export interface LayerPanelProps {
   onToggle(layer: LayerKey): void;
   /** Downloads the cells in a format; absent when there are no cells to export. */
   onExport?(format: 'geojson' | 'shp' | 'csv'): void;
+  /** Opens the export of point layers; absent for those who may not export. */
+  onExportData?(): void;
   /** Topology problems are drawn on the map (a check found some). */
   problemsShown?: boolean;
   /** Layers the user's role sees as counts only, never as points (planners: people). */
@@ -44,6 +46,7 @@ export function LayerPanel({
   loading,
   onToggle,
   onExport,
+  onExportData,
   problemsShown = false,
   countsOnly = [],
   extraCounts,
@@ -103,6 +106,13 @@ export function LayerPanel({
               {t(`layers.exportAs.${f}`)}
             </button>
           ))}
+        </div>
+      )}
+      {onExportData && (
+        <div className="export-cells">
+          <button type="button" className="secondary" onClick={onExportData} data-testid="export-data-open">
+            {t('exports.open')}
+          </button>
         </div>
       )}
       {/* The legend says what is on the map now. */}

@@ -1,7 +1,9 @@
 import * as Comlink from 'comlink';
 import type { FeatureCollection, LineString, MultiLineString, MultiPolygon, Polygon } from 'geojson';
+import type { ExportRow } from '../data/backend';
 import { type EventFilter, eventWeights } from '../domain/event-weights';
 import type { ChinaCrs } from '../geo/crs-china';
+import { type ExportFormat, exportPointsOf, pointsToCsv, pointsToGeoJson, pointsToShapefileZip, pointsToXlsx } from '../geo/export-points';
 import { type FixedCell, fixTiling } from '../geo/fix-tiling';
 import { giStar, hotspotClasses, type SpatialWeights, spaceTimeTrend } from '../geo/gi-star';
 import { densityIsobands } from '../geo/heat-isobands';
@@ -66,6 +68,19 @@ const api = {
   /** Reads a boundary file (GeoJSON, zipped Shapefile, KML) into WGS-84 polygons. */
   readBoundaries(fileName: string, bytes: Uint8Array, crs: ChinaCrs): Promise<BoundaryFile> {
     return readBoundaries(fileName, bytes, crs);
+  },
+  /** Writes exported points as a file (CSV, XLSX, GeoJSON or a zipped shapefile), positions in `crs`; the bytes are transferred. */
+  async writeExport(rows: ExportRow[], format: ExportFormat, crs: ChinaCrs, baseName: string): Promise<Uint8Array> {
+    const points = exportPointsOf(rows);
+    const bytes =
+      format === 'csv'
+        ? new TextEncoder().encode(pointsToCsv(points, crs))
+        : format === 'geojson'
+          ? new TextEncoder().encode(pointsToGeoJson(points, crs))
+          : format === 'shp'
+            ? pointsToShapefileZip(points, crs, baseName)
+            : await pointsToXlsx(points, crs, baseName);
+    return Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer]);
   },
   validate(cells: TilingCell[], options: TilingOptions): TilingProblem[] {
     return validateTiling(cells, options);

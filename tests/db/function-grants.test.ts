@@ -35,6 +35,8 @@ const MEMBER_HELPERS = [
   'case_photo_readable',
   'patrol_json',
   'cell_risk_indexes',
+  'export_people_masked',
+  'export_point_rows',
 ];
 
 /** The cases' API (issue 23): the case pages of the app call these, as the SQL tests do now. */

@@ -1,0 +1,73 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, type Page, test } from '@playwright/test';
+import { unzipSync } from 'fflate';
+import { actAs, collectErrors, keepScreenshot, waitForCells } from './helpers';
+
+type Features = { features: { properties: Record<string, string> }[] };
+
+/** Runs the export as chosen and returns where the downloaded file was saved. */
+async function exportTo(page: Page, dir: string): Promise<string> {
+  const download = page.waitForEvent('download');
+  await page.getByTestId('export-run').click();
+  const file = await download;
+  const path = join(dir, file.suggestedFilename());
+  await file.saveAs(path);
+  await expect(page.getByTestId('export-done')).toContainText(file.suggestedFilename());
+  return path;
+}
+
+test('exports by role: a grid worker takes their cell’s people as a GCJ-02 shapefile without personal fields; a planner takes events but never people', async ({
+  page,
+}) => {
+  const errors = collectErrors(page);
+  const dir = mkdtempSync(join(tmpdir(), 'exports-'));
+  await page.goto('/');
+  await waitForCells(page);
+  const communities = (await (await page.request.get('/demo/communities.geojson')).json()) as Features;
+  const cells = (await (await page.request.get('/demo/cells.geojson')).json()) as Features;
+  const community = communities.features[0]?.properties.code as string;
+  const cell = cells.features.find((f) => f.properties.community_code === community)?.properties.code as string;
+
+  await actAs(page, '网格员 · 王芳');
+  await page.getByTestId('search-input').fill(cell);
+  await expect(page.getByTestId('search-result').first()).toContainText(cell);
+  await page.getByTestId('search-input').press('Enter');
+  await expect(page.getByTestId('inspector-code')).toHaveText(cell);
+  const people = Number(
+    (await page.getByTestId('inspector').locator('tr', { hasText: '人员' }).locator('td').last().textContent())?.replace(/\D/g, ''),
+  );
+  expect(people).toBeGreaterThan(0);
+
+  await page.getByTestId('export-data-open').click();
+  await page.getByTestId('export-kind').selectOption('person');
+  await page.getByTestId('export-format').selectOption('shp');
+  await page.getByTestId('export-crs').selectOption('gcj02');
+  await page.getByTestId('export-scope').selectOption('cell');
+  await keepScreenshot(page, '65-export-dialog');
+  const zip = await exportTo(page, dir);
+  for (const [name, bytes] of Object.entries(unzipSync(readFileSync(zip)))) writeFileSync(join(dir, name), bytes);
+  const shp = zip.replace(/\.zip$/, '.shp');
+  const info = execFileSync('ogrinfo', ['-ro', '-al', shp], { encoding: 'utf8' });
+  expect(info).toContain(`Feature Count: ${people}`);
+  expect(info).toMatch(/Geometry: Point/);
+  expect(info).toContain('name (String)');
+  expect(info).toContain(`cell_code (String) = ${cell}`);
+  // Never a personal field: no ID card number, phone or address in any form.
+  expect(info).not.toMatch(/id_card|phone|address|\d{17}[\dX]/);
+  expect(shp).toContain('-gcj02-');
+
+  // A planner: people are not offered (counts only); events of the community as GeoJSON.
+  await page.getByTestId('export-dialog').getByRole('button', { name: '关闭' }).click();
+  await actAs(page, '规划分析 · 陈静');
+  await page.getByTestId('export-data-open').click();
+  await expect(page.getByTestId('export-kind').locator('option')).toHaveText(['事件', '案件', '场所', '部件', '组织']);
+  await page.getByTestId('export-format').selectOption('geojson');
+  const geojson = await exportTo(page, dir);
+  const events = JSON.parse(readFileSync(geojson, 'utf8')) as { features: { properties: Record<string, unknown> }[] };
+  expect(events.features).toHaveLength(20_000);
+  expect(execFileSync('ogrinfo', ['-ro', '-so', '-al', geojson], { encoding: 'utf8' })).toContain('Feature Count: 20000');
+  expect(errors).toEqual([]);
+});
