@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { expect, type Page, test } from '@playwright/test';
 import ExcelJS from 'exceljs';
 import type { FeatureCollection, MultiPolygon } from 'geojson';
-import { actAs, collectErrors, keepScreenshot, makeImage, waitForCells } from './helpers';
+import { actAs, collectErrors, inspectCell, keepScreenshot, makeImage, waitForCells, workerCell } from './helpers';
 
 type Features = FeatureCollection<MultiPolygon, { code: string; community_code?: string }>;
 
@@ -31,17 +31,9 @@ test('a case from report to evaluation: the worker reports, command dispatches, 
   await page.goto('/');
   await waitForCells(page);
   // A cell of the demo grid worker: the cells of the first community.
-  const communities = (await (await page.request.get('/demo/communities.geojson')).json()) as Features;
-  const cells = (await (await page.request.get('/demo/cells.geojson')).json()) as Features;
-  const community = communities.features[0]?.properties.code;
-  const cell = cells.features.find((f) => f.properties.community_code === community)?.properties.code as string;
-  expect(cell).toBeTruthy();
-
+  const cell = await workerCell(page);
   await actAs(page, '网格员 · 王芳');
-  await page.getByTestId('search-input').fill(cell);
-  await expect(page.getByTestId('search-result').first()).toContainText(cell);
-  await page.getByTestId('search-input').press('Enter');
-  await expect(page.getByTestId('inspector-code')).toHaveText(cell);
+  await inspectCell(page, cell);
   await page.getByTestId('inspector-report-case').click();
   await expect(page.getByTestId('case-report-position')).toContainText('112.');
   await page.getByTestId('case-report-category').selectOption('占道经营');
@@ -222,10 +214,7 @@ test('a complaint (接诉即办): the hotline takes the citizen, the department 
   const cells = (await (await page.request.get('/demo/cells.geojson')).json()) as Features;
   const cell = cells.features[cells.features.length - 1]?.properties.code as string;
   await actAs(page, '指挥中心 · 李强');
-  await page.getByTestId('search-input').fill(cell);
-  await expect(page.getByTestId('search-result').first()).toContainText(cell);
-  await page.getByTestId('search-input').press('Enter');
-  await expect(page.getByTestId('inspector-code')).toHaveText(cell);
+  await inspectCell(page, cell);
   await page.getByTestId('inspector-report-case').click();
   await page.getByTestId('case-report-category').selectOption('占道经营');
   await page.getByTestId('case-report-source').selectOption('hotline');

@@ -4,9 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
 import { unzipSync } from 'fflate';
-import { actAs, collectErrors, keepScreenshot, waitForCells } from './helpers';
-
-type Features = { features: { properties: Record<string, string> }[] };
+import { actAs, collectErrors, inspectCell, keepScreenshot, waitForCells, workerCell } from './helpers';
 
 /** Runs the export as chosen and returns where the downloaded file was saved. */
 async function exportTo(page: Page, dir: string): Promise<string> {
@@ -26,16 +24,9 @@ test('exports by role: a grid worker takes their cell’s people as a GCJ-02 sha
   const dir = mkdtempSync(join(tmpdir(), 'exports-'));
   await page.goto('/');
   await waitForCells(page);
-  const communities = (await (await page.request.get('/demo/communities.geojson')).json()) as Features;
-  const cells = (await (await page.request.get('/demo/cells.geojson')).json()) as Features;
-  const community = communities.features[0]?.properties.code as string;
-  const cell = cells.features.find((f) => f.properties.community_code === community)?.properties.code as string;
-
+  const cell = await workerCell(page);
   await actAs(page, '网格员 · 王芳');
-  await page.getByTestId('search-input').fill(cell);
-  await expect(page.getByTestId('search-result').first()).toContainText(cell);
-  await page.getByTestId('search-input').press('Enter');
-  await expect(page.getByTestId('inspector-code')).toHaveText(cell);
+  await inspectCell(page, cell);
   const people = Number(
     (await page.getByTestId('inspector').locator('tr', { hasText: '人员' }).locator('td').last().textContent())?.replace(/\D/g, ''),
   );

@@ -1,16 +1,11 @@
 import { expect, test } from '@playwright/test';
-import { actAs, collectErrors, keepScreenshot, makeImage, waitForCells } from './helpers';
+import { actAs, collectErrors, keepScreenshot, makeImage, PHONE, waitForCells } from './helpers';
 
 test("the grid worker's phone opens on their home screen: open cases by deadline, their cells; a report on the spot with the device's position and a photo from the camera", async ({
   browser,
 }) => {
   const context = await browser.newContext({
-    viewport: { width: 390, height: 844 },
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
+    ...PHONE,
     permissions: ['geolocation'],
     geolocation: { longitude: 112.9, latitude: 28.2 },
   });

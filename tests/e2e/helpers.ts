@@ -157,3 +157,33 @@ export async function makeImage(page: Page, width: number, height: number, type:
   );
   return Buffer.from(base64, 'base64');
 }
+
+type Features = { features: { properties: Record<string, string> }[] };
+
+/** Returns the code of a cell of the demo grid worker (the first cell of the first community). */
+export async function workerCell(page: Page): Promise<string> {
+  const communities = (await (await page.request.get('/demo/communities.geojson')).json()) as Features;
+  const cells = (await (await page.request.get('/demo/cells.geojson')).json()) as Features;
+  const community = communities.features[0]?.properties.code;
+  const cell = cells.features.find((f) => f.properties.community_code === community)?.properties.code;
+  if (!cell) throw new Error('the demo has no cell in its first community');
+  return cell;
+}
+
+/** Finds a cell by its code in the search box and opens it in the inspector. */
+export async function inspectCell(page: Page, code: string): Promise<void> {
+  await page.getByTestId('search-input').fill(code);
+  await expect(page.getByTestId('search-result').first()).toContainText(code);
+  await page.getByTestId('search-input').press('Enter');
+  await expect(page.getByTestId('inspector-code')).toHaveText(code);
+}
+
+/** What a phone gives a page: 390 × 844 at twice the pixels, touch, Chinese, China's time zone. */
+export const PHONE = {
+  viewport: { width: 390, height: 844 },
+  deviceScaleFactor: 2,
+  isMobile: true,
+  hasTouch: true,
+  locale: 'zh-CN',
+  timezoneId: 'Asia/Shanghai',
+} as const;

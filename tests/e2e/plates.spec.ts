@@ -5,9 +5,7 @@ import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
 import jsQR from 'jsqr';
 import { idCardCheckDigit } from '../../src/domain/id-card';
-import { actAs, collectErrors, keepScreenshot, waitForCells } from './helpers';
-
-type Features = { features: { properties: Record<string, string> }[] };
+import { actAs, collectErrors, inspectCell, keepScreenshot, PHONE, waitForCells, workerCell } from './helpers';
 
 /** Reads the QR in a picture of the page (a PNG screenshot), as a phone's camera would: by its pixels. */
 async function readQr(page: Page, png: Buffer): Promise<string | null> {
@@ -32,16 +30,9 @@ test('house plates: a cell’s sheet prints as A4 PDF with every plate; its QR, 
   const errors = collectErrors(page);
   await page.goto('/');
   await waitForCells(page);
-  // A cell of the demo grid worker (the first community's).
-  const communities = (await (await page.request.get('/demo/communities.geojson')).json()) as Features;
-  const cells = (await (await page.request.get('/demo/cells.geojson')).json()) as Features;
-  const community = communities.features[0]?.properties.code;
-  const cell = cells.features.find((f) => f.properties.community_code === community)?.properties.code as string;
+  const cell = await workerCell(page);
   await actAs(page, '网格员 · 王芳');
-  await page.getByTestId('search-input').fill(cell);
-  await expect(page.getByTestId('search-result').first()).toContainText(cell);
-  await page.getByTestId('search-input').press('Enter');
-  await expect(page.getByTestId('inspector-code')).toHaveText(cell);
+  await inspectCell(page, cell);
 
   // The sheet: every plate of the cell, eight to an A4 page, each with the cell's worker.
   await page.getByTestId('inspector-plates').click();
@@ -109,14 +100,7 @@ test('house plates: a cell’s sheet prints as A4 PDF with every plate; its QR, 
   expect(errors).toEqual([]);
 
   // The plate scanned with a phone: the app opens on the building's page.
-  const phone = await browser.newContext({
-    viewport: { width: 390, height: 844 },
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-  });
+  const phone = await browser.newContext(PHONE);
   const mobile = await phone.newPage();
   const mobileErrors = collectErrors(mobile);
   try {
