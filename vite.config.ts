@@ -95,6 +95,7 @@ export const OPTIMIZED_DEPENDENCIES = [
   'react-i18next',
   'read-excel-file/universal',
   'shapefile',
+  'sql.js/dist/sql-wasm-inline.js',
   'terra-draw',
   'terra-draw-maplibre-gl-adapter',
 ];

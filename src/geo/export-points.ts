@@ -16,7 +16,7 @@ export interface ExportPoints {
 }
 
 /** The formats a layer exports to. */
-export const EXPORT_FORMATS = ['csv', 'xlsx', 'geojson', 'shp'] as const;
+export const EXPORT_FORMATS = ['csv', 'xlsx', 'geojson', 'shp', 'gpkg'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /** Returns the points' columns gathered from rows of {id, lon, lat, props} (columns in order of first appearance). */

@@ -253,7 +253,7 @@ export const en: Catalogue<typeof zhCN> = {
     aboutPlanner: 'Exported as your role allows: people only as counts per cell (export the cells); personal fields are never exported.',
     layer: 'Layer',
     format: 'Format',
-    formats: { csv: 'CSV (opens in Excel)', xlsx: 'Excel workbook (XLSX)', geojson: 'GeoJSON', shp: 'Shapefile (ZIP)' },
+    formats: { csv: 'CSV (opens in Excel)', xlsx: 'Excel workbook (XLSX)', geojson: 'GeoJSON', shp: 'Shapefile (ZIP)', gpkg: 'GeoPackage' },
     scope: 'Area',
     scopeDistrict: 'the district',
     scopeCell: 'the selected cell ({{name}})',

@@ -18,8 +18,9 @@ const MIME: Record<ExportFormat, string> = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   geojson: 'application/geo+json',
   shp: 'application/zip',
+  gpkg: 'application/geopackage+sqlite3',
 };
-const EXTENSION: Record<ExportFormat, string> = { csv: 'csv', xlsx: 'xlsx', geojson: 'geojson', shp: 'zip' };
+const EXTENSION: Record<ExportFormat, string> = { csv: 'csv', xlsx: 'xlsx', geojson: 'geojson', shp: 'zip', gpkg: 'gpkg' };
 
 export interface ExportDialogProps {
   backend: Backend;
@@ -37,7 +38,7 @@ export function exportKinds(role: AppRole | 'anon'): ExportKind[] {
 
 /**
  * Exports a point layer (events, cases, places, things, organisations, people) as CSV, XLSX,
- * GeoJSON or a zipped shapefile, in WGS-84, GCJ-02 or BD-09, for the district, the selected
+ * GeoJSON, a zipped shapefile or a GeoPackage, in WGS-84, GCJ-02 or BD-09, for the district, the selected
  * cell or its community, one category and a period. The database decides what the user may take
  * (their cells, masked names, never personal fields); rows are read page by page with progress,
  * and the file is written in a Web Worker.

@@ -9,6 +9,7 @@ import { giStar, hotspotClasses, type SpatialWeights, spaceTimeTrend } from '../
 import { densityIsobands } from '../geo/heat-isobands';
 import { countByCell, formatWeightsSpec, spatialWeights, type WeightsSpec } from '../geo/hotspots';
 import type { DensityOptions, RasterFrame } from '../geo/kernel-density';
+import { pointsToGeoPackage } from '../geo/points-to-geopackage';
 import { buildSnapTargets, type SnapTargetBuffers, snapTargetBuffers } from '../geo/snap-position';
 import { type TilingCell, type TilingOptions, type TilingProblem, validateTiling } from '../geo/validate-tiling';
 import { type BoundaryFile, readBoundaries } from '../import/read-boundaries';
@@ -69,7 +70,7 @@ const api = {
   readBoundaries(fileName: string, bytes: Uint8Array, crs: ChinaCrs): Promise<BoundaryFile> {
     return readBoundaries(fileName, bytes, crs);
   },
-  /** Writes exported points as a file (CSV, XLSX, GeoJSON or a zipped shapefile), positions in `crs`; the bytes are transferred. */
+  /** Writes exported points as a file (CSV, XLSX, GeoJSON, a zipped shapefile or a GeoPackage), positions in `crs`; the bytes are transferred. */
   async writeExport(rows: ExportRow[], format: ExportFormat, crs: ChinaCrs, baseName: string): Promise<Uint8Array> {
     const points = exportPointsOf(rows);
     const bytes =
@@ -79,7 +80,9 @@ const api = {
           ? new TextEncoder().encode(pointsToGeoJson(points, crs))
           : format === 'shp'
             ? pointsToShapefileZip(points, crs, baseName)
-            : await pointsToXlsx(points, crs, baseName);
+            : format === 'gpkg'
+              ? await pointsToGeoPackage(points, crs, baseName)
+              : await pointsToXlsx(points, crs, baseName);
     return Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer]);
   },
   validate(cells: TilingCell[], options: TilingOptions): TilingProblem[] {

@@ -17,7 +17,7 @@ async function exportTo(page: Page, dir: string): Promise<string> {
   return path;
 }
 
-test('exports by role: a grid worker takes their cell’s people as a GCJ-02 shapefile without personal fields; a planner takes events but never people', async ({
+test('exports by role: a grid worker takes their cell’s people as a GCJ-02 shapefile without personal fields; a planner takes events but never people; the command centre a GeoPackage of masked names', async ({
   page,
 }) => {
   const errors = collectErrors(page);
@@ -60,5 +60,22 @@ test('exports by role: a grid worker takes their cell’s people as a GCJ-02 sha
   const events = JSON.parse(readFileSync(geojson, 'utf8')) as { features: { properties: Record<string, unknown> }[] };
   expect(events.features).toHaveLength(20_000);
   expect(execFileSync('ogrinfo', ['-ro', '-so', '-al', geojson], { encoding: 'utf8' })).toContain('Feature Count: 20000');
+
+  // The command centre: the community's people as a GeoPackage, where they are but not who (names masked).
+  await page.getByTestId('export-dialog').getByRole('button', { name: '关闭' }).click();
+  await actAs(page, '指挥中心 · 李强');
+  await inspectCell(page, cell);
+  await page.getByTestId('export-data-open').click();
+  await page.getByTestId('export-kind').selectOption('person');
+  await page.getByTestId('export-format').selectOption('gpkg');
+  await page.getByTestId('export-scope').selectOption('community');
+  const gpkg = await exportTo(page, dir);
+  const masked = execFileSync('ogrinfo', ['-ro', '-al', gpkg], { encoding: 'utf8' });
+  expect(masked).toMatch(/Feature Count: [1-9]\d*/);
+  expect(masked).toMatch(/Geometry: Point/);
+  const names = [...masked.matchAll(/^ {2}name \(String\) = (.*)$/gm)].map((m) => m[1] as string);
+  expect(names.length).toBeGreaterThan(0);
+  expect(names.every((n) => /^.\*+$/.test(n))).toBe(true);
+  expect(masked).not.toMatch(/gender|birth_year|id_card|phone|address/);
   expect(errors).toEqual([]);
 });

@@ -14,6 +14,7 @@ import {
   pointsToShapefileZip,
   pointsToXlsx,
 } from '../../../src/geo/export-points';
+import { pointsToGeoPackage } from '../../../src/geo/points-to-geopackage';
 
 /** Three events as export_points gives them: Chinese text, a formula-like description, a null. */
 const rows = [
@@ -129,5 +130,33 @@ describe('pointsToXlsx', () => {
     expect(sheet?.getRow(2).getCell(7).value).toBe('=HYPERLINK("http://x")');
     expect(sheet?.getRow(2).getCell(7).formula).toBeUndefined();
     expect(sheet?.rowCount).toBe(4);
+  });
+});
+
+describe('pointsToGeoPackage', () => {
+  it('is a GeoPackage GDAL reads: one point layer in EPSG:4326, typed columns, Chinese text, every point', async () => {
+    const file = join(dir, 'events.gpkg');
+    writeFileSync(file, await pointsToGeoPackage(points, 'wgs84', 'events'));
+    const info = ogrinfo(file);
+    expect(info).toContain('Layer name: events');
+    expect(info).toContain('Feature Count: 3');
+    expect(info).toMatch(/Geometry: Point/);
+    expect(info).toMatch(/ID\["EPSG",4326\]|AUTHORITY\["EPSG","4326"\]/);
+    expect(info).toContain('severity (Integer64)');
+    expect(info).toContain('category (String)');
+    expect(info).toContain('key_person (Integer64)');
+    expect(info).toContain('治安隐患');
+    expect(info).toContain('POINT (112.9012345 28.1954321)');
+    // GDAL's own validation of the file's structure finds nothing to say.
+    expect(execFileSync('ogrinfo', ['-ro', '-q', '-sql', 'PRAGMA integrity_check', file], { encoding: 'utf8' })).toContain('ok');
+  });
+
+  it('writes an empty layer, and BD-09 positions when asked', async () => {
+    const empty = join(dir, 'empty.gpkg');
+    writeFileSync(empty, await pointsToGeoPackage(exportPointsOf([]), 'wgs84', 'empty'));
+    expect(ogrinfo(empty)).toContain('Feature Count: 0');
+    const bd = join(dir, 'bd.gpkg');
+    writeFileSync(bd, await pointsToGeoPackage(points, 'bd09', 'events'));
+    expect(ogrinfo(bd)).not.toContain('POINT (112.9012345 28.1954321)');
   });
 });
