@@ -933,6 +933,7 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
                   key={session.userId ?? 'anon'}
                   backend={backend}
                   role={session.role}
+                  cells={cells}
                   cell={
                     inspector?.type === 'cell'
                       ? {

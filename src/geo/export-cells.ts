@@ -1,8 +1,11 @@
 import { strToU8, zipSync } from 'fflate';
 import type { MultiPolygon, Polygon, Position } from 'geojson';
 import { toCsv } from '../import/csv';
+import type { ChinaCrs } from './crs-china';
+import { fromWgs84 } from './crs-china';
 import { polygonsOf, ringSignedArea2 } from './planar';
 import { writeDbf } from './write-dbf';
+import { multiPolygonWkb, writeGeoPackage } from './write-geopackage';
 
 /** A cell as exported: its attributes and its WGS-84 shape. */
 export interface ExportCell {
@@ -147,4 +150,53 @@ export function cellsToShapefileZip(cells: readonly ExportCell[], baseName = 'ce
     [`${baseName}.prj`]: strToU8(WGS84_PRJ),
     [`${baseName}.cpg`]: strToU8('UTF-8'),
   });
+}
+
+/**
+ * Returns the cells with their shapes in `crs` (GCJ-02 and BD-09: the offsets Chinese map services
+ * use; positions rounded to 1e-7°), for the writers above, which write what they are given.
+ */
+export function cellsInCrs(cells: readonly ExportCell[], crs: ChinaCrs): ExportCell[] {
+  if (crs === 'wgs84') return [...cells];
+  const round = (v: number) => Math.round(v * 1e7) / 1e7;
+  const move = (p: Position): Position => {
+    const [x, y] = fromWgs84([p[0] as number, p[1] as number], crs);
+    return [round(x), round(y)];
+  };
+  return cells.map((c) => ({
+    ...c,
+    geometry: { type: 'MultiPolygon', coordinates: polygonsOf(c.geometry).map((rings) => rings.map((r) => r.map(move))) },
+  }));
+}
+
+/** Cells as a GeoPackage: one MULTIPOLYGON table named `tableName` in EPSG:4326 with the cells' attributes. */
+export function cellsToGeoPackage(cells: readonly ExportCell[], tableName: string): Promise<Uint8Array> {
+  let bounds: [number, number, number, number] | null = null;
+  for (const c of cells)
+    for (const rings of polygonsOf(c.geometry))
+      for (const [x, y] of rings[0] ?? []) {
+        const [px, py] = [x as number, y as number];
+        bounds = bounds
+          ? [Math.min(bounds[0], px), Math.min(bounds[1], py), Math.max(bounds[2], px), Math.max(bounds[3], py)]
+          : [px, py, px, py];
+      }
+  return writeGeoPackage({
+    tableName,
+    geometryType: 'MULTIPOLYGON',
+    columns: ['code', 'name', 'community_code', 'class', 'households'],
+    geometries: cells.map((c) => multiPolygonWkb(polygonsOf(c.geometry))),
+    values: cells.map((c) => [c.code, c.name, c.communityCode, c.class, c.households]),
+    bounds,
+  });
+}
+
+/** Cells as an XLSX workbook (ExcelJS): their attributes and the shape as WKT, texts never formulas. */
+export async function cellsToXlsx(cells: readonly ExportCell[], sheetName: string): Promise<Uint8Array> {
+  const { default: ExcelJS } = await import('exceljs');
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet(sheetName.replace(/[[\]:*?/\\]/g, ' ').slice(0, 31));
+  sheet.addRow(['code', 'name', 'community_code', 'class', 'households', 'wkt']).font = { bold: true };
+  for (const c of cells) sheet.addRow([c.code, c.name, c.communityCode, c.class, c.households, toWkt(c.geometry)]);
+  sheet.views = [{ state: 'frozen', ySplit: 1 }];
+  return new Uint8Array(await workbook.xlsx.writeBuffer());
 }

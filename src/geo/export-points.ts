@@ -4,6 +4,7 @@ import { toCsv } from '../import/csv';
 import { type ChinaCrs, fromWgs84 } from './crs-china';
 import { WGS84_PRJ } from './export-cells';
 import { type DbfField, writeDbf } from './write-dbf';
+import { pointWkb, writeGeoPackage } from './write-geopackage';
 
 /** Points of a layer as exported: ids, WGS-84 positions and each point's columns, in columns. */
 export interface ExportPoints {
@@ -176,4 +177,23 @@ export async function pointsToXlsx(points: ExportPoints, crs: ChinaCrs, sheetNam
   });
   sheet.views = [{ state: 'frozen', ySplit: 1 }];
   return new Uint8Array(await workbook.xlsx.writeBuffer());
+}
+
+/**
+ * Returns the points as a GeoPackage: one point table named `tableName` in EPSG:4326 (positions in
+ * `crs`: GCJ-02 and BD-09 are offsets of WGS-84, as in the other formats), the id and every column.
+ */
+export function pointsToGeoPackage(points: ExportPoints, crs: ChinaCrs, tableName: string): Promise<Uint8Array> {
+  const at = positions(points, crs);
+  let bounds: [number, number, number, number] | null = null;
+  for (const [x, y] of at)
+    bounds = bounds ? [Math.min(bounds[0], x), Math.min(bounds[1], y), Math.max(bounds[2], x), Math.max(bounds[3], y)] : [x, y, x, y];
+  return writeGeoPackage({
+    tableName,
+    geometryType: 'POINT',
+    columns: ['id', ...points.columns],
+    geometries: at.map(([x, y]) => pointWkb(x, y)),
+    values: points.ids.map((id, i) => [id, ...(points.values[i] ?? [])]),
+    bounds,
+  });
 }

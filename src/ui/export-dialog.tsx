@@ -1,7 +1,9 @@
+import type { FeatureCollection, MultiPolygon } from 'geojson';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Backend, ExportFilter, ExportKind, ExportRow } from '../data/backend';
 import type { AppRole } from '../domain/ids';
+import type { CellProperties } from '../domain/records';
 import type { ChinaCrs } from '../geo/crs-china';
 import { EXPORT_FORMATS, type ExportFormat } from '../geo/export-points';
 import { inGeoWorker } from '../workers/geo-client';
@@ -25,29 +27,35 @@ const EXTENSION: Record<ExportFormat, string> = { csv: 'csv', xlsx: 'xlsx', geoj
 export interface ExportDialogProps {
   backend: Backend;
   role: AppRole | 'anon';
+  /** The cells the user sees (their own for a grid worker), WGS-84. */
+  cells: FeatureCollection<MultiPolygon, CellProperties> | null;
   /** The cell selected on the map (offered as the scope, with its community). */
   cell: { code: string; name: string; communityCode: string; communityName: string | null } | null;
   onClose(): void;
 }
 
-/** The layers a role may export as points (planners and departments: people only as counts, in the cells' export). */
-export function exportKinds(role: AppRole | 'anon'): ExportKind[] {
-  const all: ExportKind[] = ['event', 'case', 'place', 'thing', 'organisation', 'person'];
+/** What a layer of the export is: the cells, or a point layer. */
+type Layer = 'cell' | ExportKind;
+
+/** The layers a role may export (planners and departments: people only as counts, in the cells' export). */
+export function exportKinds(role: AppRole | 'anon'): Layer[] {
+  const all: Layer[] = ['cell', 'event', 'case', 'place', 'thing', 'organisation', 'person'];
   return role === 'planner' || role === 'department' ? all.filter((k) => k !== 'person') : all;
 }
 
 /**
- * Exports a point layer (events, cases, places, things, organisations, people) as CSV, XLSX,
+ * Exports the cells (with their shapes) or a point layer (events, cases, places, things,
+ * organisations, people) as CSV, XLSX,
  * GeoJSON, a zipped shapefile or a GeoPackage, in WGS-84, GCJ-02 or BD-09, for the district, the selected
  * cell or its community, one category and a period. The database decides what the user may take
  * (their cells, masked names, never personal fields); rows are read page by page with progress,
  * and the file is written in a Web Worker.
  */
-export function ExportDialog({ backend, role, cell, onClose }: ExportDialogProps) {
+export function ExportDialog({ backend, role, cells, cell, onClose }: ExportDialogProps) {
   const { t, i18n } = useTranslation();
   const errorText = useErrorText();
   const kinds = exportKinds(role);
-  const [kind, setKind] = useState<ExportKind>(kinds[0] ?? 'event');
+  const [kind, setKind] = useState<Layer>(kinds[0] ?? 'event');
   const [format, setFormat] = useState<ExportFormat>('csv');
   const [crs, setCrs] = useState<ChinaCrs>('wgs84');
   const [scope, setScope] = useState<'district' | 'cell' | 'community'>('district');
@@ -75,6 +83,34 @@ export function ExportDialog({ backend, role, cell, onClose }: ExportDialogProps
       ...(dated && to ? { to: new Date(`${to}T00:00:00`).toISOString() } : {}),
     };
     try {
+      const stamp = new Date().toISOString().slice(0, 10);
+      const base = `${kind}-${scope === 'cell' && cell ? cell.code : scope === 'community' && cell ? cell.communityCode : 'district'}-${crs}-${stamp}`;
+      if (kind === 'cell') {
+        // The cells the map has (what the role may read), in the chosen area.
+        const chosen = (cells?.features ?? [])
+          .filter((f) =>
+            scope === 'cell'
+              ? f.properties.code === cell?.code
+              : scope === 'community'
+                ? f.properties.communityCode === cell?.communityCode
+                : true,
+          )
+          .map((f) => ({
+            code: f.properties.code,
+            name: f.properties.name,
+            communityCode: f.properties.communityCode,
+            class: f.properties.class,
+            households: f.properties.households,
+            geometry: f.geometry,
+          }));
+        setProgress({ rows: chosen.length, writing: true });
+        const bytes = await inGeoWorker((api) => api.writeCellsExport(chosen, format, crs, base), controller.signal);
+        if (controller.signal.aborted) return;
+        const name = `${base}.${EXTENSION[format]}`;
+        saveFile([bytes as Uint8Array<ArrayBuffer>], name, MIME[format]);
+        setDone({ rows: chosen.length, name });
+        return;
+      }
       const rows: ExportRow[] = [];
       for (let after: string | null = null; ; ) {
         const page: ExportRow[] = await backend.exportPoints(kind, filter, after, PAGE_ROWS);
@@ -85,8 +121,6 @@ export function ExportDialog({ backend, role, cell, onClose }: ExportDialogProps
         after = page[page.length - 1]?.id ?? null;
       }
       setProgress({ rows: rows.length, writing: true });
-      const stamp = new Date().toISOString().slice(0, 10);
-      const base = `${kind}-${scope === 'cell' && cell ? cell.code : scope === 'community' && cell ? cell.communityCode : 'district'}-${crs}-${stamp}`;
       const bytes = await inGeoWorker((api) => api.writeExport(rows, format, crs, base), controller.signal);
       if (controller.signal.aborted) return;
       const name = `${base}.${EXTENSION[format]}`;
@@ -115,10 +149,10 @@ export function ExportDialog({ backend, role, cell, onClose }: ExportDialogProps
         <div className="export-fields">
           <label className="export-field">
             {t('exports.layer')}
-            <select value={kind} disabled={busy} onChange={(e) => setKind(e.target.value as ExportKind)} data-testid="export-kind">
+            <select value={kind} disabled={busy} onChange={(e) => setKind(e.target.value as Layer)} data-testid="export-kind">
               {kinds.map((k) => (
                 <option key={k} value={k}>
-                  {t(k === 'case' ? 'layers.cases' : `kind.${k}`)}
+                  {t(k === 'case' ? 'layers.cases' : k === 'cell' ? 'layers.cells' : `kind.${k}`)}
                 </option>
               ))}
             </select>
@@ -142,16 +176,18 @@ export function ExportDialog({ backend, role, cell, onClose }: ExportDialogProps
               {cell?.communityName && <option value="community">{t('exports.scopeCommunity', { name: cell.communityName })}</option>}
             </select>
           </label>
-          <label className="export-field">
-            {t('exports.category')}
-            <input
-              value={category}
-              disabled={busy}
-              onChange={(e) => setCategory(e.target.value)}
-              placeholder={t('exports.anyCategory')}
-              data-testid="export-category"
-            />
-          </label>
+          {kind !== 'cell' && (
+            <label className="export-field">
+              {t('exports.category')}
+              <input
+                value={category}
+                disabled={busy}
+                onChange={(e) => setCategory(e.target.value)}
+                placeholder={t('exports.anyCategory')}
+                data-testid="export-category"
+              />
+            </label>
+          )}
           {dated && (
             <>
               <label className="export-field">

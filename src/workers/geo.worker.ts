@@ -3,13 +3,29 @@ import type { FeatureCollection, LineString, MultiLineString, MultiPolygon, Poly
 import type { ExportRow } from '../data/backend';
 import { type EventFilter, eventWeights } from '../domain/event-weights';
 import type { ChinaCrs } from '../geo/crs-china';
-import { type ExportFormat, exportPointsOf, pointsToCsv, pointsToGeoJson, pointsToShapefileZip, pointsToXlsx } from '../geo/export-points';
+import {
+  cellsInCrs,
+  cellsToCsvWkt,
+  cellsToGeoJson,
+  cellsToGeoPackage,
+  cellsToShapefileZip,
+  cellsToXlsx,
+  type ExportCell,
+} from '../geo/export-cells';
+import {
+  type ExportFormat,
+  exportPointsOf,
+  pointsToCsv,
+  pointsToGeoJson,
+  pointsToGeoPackage,
+  pointsToShapefileZip,
+  pointsToXlsx,
+} from '../geo/export-points';
 import { type FixedCell, fixTiling } from '../geo/fix-tiling';
 import { giStar, hotspotClasses, type SpatialWeights, spaceTimeTrend } from '../geo/gi-star';
 import { densityIsobands } from '../geo/heat-isobands';
 import { countByCell, formatWeightsSpec, spatialWeights, type WeightsSpec } from '../geo/hotspots';
 import type { DensityOptions, RasterFrame } from '../geo/kernel-density';
-import { pointsToGeoPackage } from '../geo/points-to-geopackage';
 import { buildSnapTargets, type SnapTargetBuffers, snapTargetBuffers } from '../geo/snap-position';
 import { type TilingCell, type TilingOptions, type TilingProblem, validateTiling } from '../geo/validate-tiling';
 import { type BoundaryFile, readBoundaries } from '../import/read-boundaries';
@@ -83,6 +99,21 @@ const api = {
             : format === 'gpkg'
               ? await pointsToGeoPackage(points, crs, baseName)
               : await pointsToXlsx(points, crs, baseName);
+    return Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer]);
+  },
+  /** Writes cells as a file (CSV with WKT, XLSX, GeoJSON, a zipped shapefile or a GeoPackage), shapes in `crs`; the bytes are transferred. */
+  async writeCellsExport(cells: ExportCell[], format: ExportFormat, crs: ChinaCrs, baseName: string): Promise<Uint8Array> {
+    const moved = cellsInCrs(cells, crs);
+    const bytes =
+      format === 'csv'
+        ? new TextEncoder().encode(cellsToCsvWkt(moved))
+        : format === 'geojson'
+          ? new TextEncoder().encode(cellsToGeoJson(moved))
+          : format === 'shp'
+            ? cellsToShapefileZip(moved, baseName)
+            : format === 'gpkg'
+              ? await cellsToGeoPackage(moved, baseName)
+              : await cellsToXlsx(moved, baseName);
     return Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer]);
   },
   validate(cells: TilingCell[], options: TilingOptions): TilingProblem[] {

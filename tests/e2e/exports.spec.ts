@@ -50,11 +50,24 @@ test('exports by role: a grid worker takes their cell’s people as a GCJ-02 sha
   expect(info).not.toMatch(/id_card|phone|address|\d{17}[\dX]/);
   expect(shp).toContain('-gcj02-');
 
+  // The worker's cells (theirs only) as a GeoPackage of polygons.
+  await page.getByTestId('export-kind').selectOption('cell');
+  await page.getByTestId('export-format').selectOption('gpkg');
+  await page.getByTestId('export-crs').selectOption('wgs84');
+  await page.getByTestId('export-scope').selectOption('district');
+  const own = await page.evaluate(() => window.__gridatlas?.cellsLoaded ?? 0);
+  const cellsFile = await exportTo(page, dir);
+  const cellsInfo = execFileSync('ogrinfo', ['-ro', '-al', '-so', cellsFile], { encoding: 'utf8' });
+  expect(cellsInfo).toContain(`Feature Count: ${own}`);
+  expect(cellsInfo).toMatch(/Geometry: Multi Polygon/);
+  expect(own).toBeLessThan(570);
+
   // A planner: people are not offered (counts only); events of the community as GeoJSON.
   await page.getByTestId('export-dialog').getByRole('button', { name: '关闭' }).click();
   await actAs(page, '规划分析 · 陈静');
   await page.getByTestId('export-data-open').click();
-  await expect(page.getByTestId('export-kind').locator('option')).toHaveText(['事件', '案件', '场所', '部件', '组织']);
+  await expect(page.getByTestId('export-kind').locator('option')).toHaveText(['网格', '事件', '案件', '场所', '部件', '组织']);
+  await page.getByTestId('export-kind').selectOption('event');
   await page.getByTestId('export-format').selectOption('geojson');
   const geojson = await exportTo(page, dir);
   const events = JSON.parse(readFileSync(geojson, 'utf8')) as { features: { properties: Record<string, unknown> }[] };

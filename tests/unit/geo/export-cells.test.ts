@@ -1,8 +1,23 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import type { MultiPolygon, Polygon } from 'geojson';
 import { read } from 'shapefile';
 import { describe, expect, it } from 'vitest';
-import { cellsToCsvWkt, cellsToGeoJson, cellsToShapefileZip, type ExportCell, toWkt, WGS84_PRJ } from '../../../src/geo/export-cells';
+import { wgs84ToGcj02 } from '../../../src/geo/crs-china';
+import {
+  cellsInCrs,
+  cellsToCsvWkt,
+  cellsToGeoJson,
+  cellsToGeoPackage,
+  cellsToShapefileZip,
+  cellsToXlsx,
+  type ExportCell,
+  toWkt,
+  WGS84_PRJ,
+} from '../../../src/geo/export-cells';
 import { ringSignedArea2 } from '../../../src/geo/planar';
 
 const square = (x: number, y: number, s: number) => [
@@ -73,5 +88,59 @@ describe('cell export', () => {
       households: 120,
     });
     expect(gj.features[1].geometry).toEqual(twoParts);
+  });
+});
+
+describe('cells in other formats and coordinate systems', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'export-cells-'));
+  const cells: ExportCell[] = [
+    {
+      code: '430199001001001',
+      name: '牌楼社区第1网格',
+      communityCode: '430199001001',
+      class: 'A',
+      households: 120,
+      geometry: {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [112.9, 28.2],
+            [112.91, 28.2],
+            [112.91, 28.21],
+            [112.9, 28.21],
+            [112.9, 28.2],
+          ],
+        ],
+      },
+    },
+  ];
+
+  it('moves the shapes into GCJ-02 and leaves WGS-84 as it is', () => {
+    const [moved] = cellsInCrs(cells, 'gcj02');
+    const first = (moved?.geometry as MultiPolygon).coordinates[0]?.[0]?.[0] as number[];
+    const [x, y] = wgs84ToGcj02([112.9, 28.2]);
+    expect(first[0]).toBeCloseTo(x, 7);
+    expect(first[1]).toBeCloseTo(y, 7);
+    expect(cellsInCrs(cells, 'wgs84')[0]?.geometry).toBe(cells[0]?.geometry);
+  });
+
+  it('writes a GeoPackage of multipolygons GDAL reads, Chinese names intact', async () => {
+    const file = join(dir, 'cells.gpkg');
+    writeFileSync(file, await cellsToGeoPackage(cells, 'cells'));
+    const info = execFileSync('ogrinfo', ['-ro', '-al', file], { encoding: 'utf8' });
+    expect(info).toContain('Feature Count: 1');
+    expect(info).toMatch(/Geometry: Multi Polygon/);
+    expect(info).toContain('牌楼社区第1网格');
+    expect(info).toContain('households (Integer64) = 120');
+    expect(info).toContain('MULTIPOLYGON (((112.9 28.2,112.91 28.2,112.91 28.21,112.9 28.21,112.9 28.2)))');
+  });
+
+  it('writes an XLSX sheet with the shape as WKT', async () => {
+    const { default: ExcelJS } = await import('exceljs');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load((await cellsToXlsx(cells, '网格')).buffer as ArrayBuffer);
+    const row = workbook.getWorksheet('网格')?.getRow(2);
+    expect(row?.getCell(2).value).toBe('牌楼社区第1网格');
+    expect(String(row?.getCell(6).value)).toMatch(/^MULTIPOLYGON \(\(\(112\.9 28\.2, /);
   });
 });

@@ -11,10 +11,10 @@ import {
   exportPointsOf,
   pointsToCsv,
   pointsToGeoJson,
+  pointsToGeoPackage,
   pointsToShapefileZip,
   pointsToXlsx,
 } from '../../../src/geo/export-points';
-import { pointsToGeoPackage } from '../../../src/geo/points-to-geopackage';
 
 /** Three events as export_points gives them: Chinese text, a formula-like description, a null. */
 const rows = [
