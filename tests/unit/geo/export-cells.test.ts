@@ -116,8 +116,8 @@ describe('cells in other formats and coordinate systems', () => {
   ];
 
   it('moves the shapes into GCJ-02 and leaves WGS-84 as it is', () => {
-    const [moved] = cellsInCrs(cells, 'gcj02');
-    const first = (moved?.geometry as MultiPolygon).coordinates[0]?.[0]?.[0] as number[];
+    const moved = cellsInCrs(cells, 'gcj02')[0] as ExportCell;
+    const first = (moved.geometry as MultiPolygon).coordinates[0]?.[0]?.[0] as number[];
     const [x, y] = wgs84ToGcj02([112.9, 28.2]);
     expect(first[0]).toBeCloseTo(x, 7);
     expect(first[1]).toBeCloseTo(y, 7);
