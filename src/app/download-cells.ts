@@ -4,15 +4,8 @@ import { saveFile } from '../ui/save-file';
 
 /** Downloads the current cells (WGS-84) as GeoJSON, a zipped shapefile or CSV with WKT. */
 export async function downloadCells(cells: FeatureCollection<MultiPolygon, CellProperties>, format: 'geojson' | 'shp' | 'csv') {
-  const { cellsToCsvWkt, cellsToGeoJson, cellsToShapefileZip } = await import('../geo/export-cells');
-  const rows = cells.features.map((f) => ({
-    code: f.properties.code,
-    name: f.properties.name,
-    communityCode: f.properties.communityCode,
-    class: f.properties.class,
-    households: f.properties.households,
-    geometry: f.geometry,
-  }));
+  const { cellsToCsvWkt, cellsToGeoJson, cellsToShapefileZip, exportCellsOf } = await import('../geo/export-cells');
+  const rows = exportCellsOf(cells.features);
   const stamp = new Date().toISOString().slice(0, 10);
   const [body, type, name] =
     format === 'geojson'

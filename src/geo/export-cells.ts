@@ -1,5 +1,6 @@
 import { strToU8, zipSync } from 'fflate';
-import type { MultiPolygon, Polygon, Position } from 'geojson';
+import type { Feature, MultiPolygon, Polygon, Position } from 'geojson';
+import type { CellProperties } from '../domain/records';
 import { toCsv } from '../import/csv';
 import type { ChinaCrs } from './crs-china';
 import { fromWgs84 } from './crs-china';
@@ -15,6 +16,18 @@ export interface ExportCell {
   class: string;
   households: number;
   geometry: Polygon | MultiPolygon;
+}
+
+/** Returns cells as the app holds them (GeoJSON features) as the writers take them. */
+export function exportCellsOf(features: readonly Feature<MultiPolygon, CellProperties>[]): ExportCell[] {
+  return features.map((f) => ({
+    code: f.properties.code,
+    name: f.properties.name,
+    communityCode: f.properties.communityCode,
+    class: f.properties.class,
+    households: f.properties.households,
+    geometry: f.geometry,
+  }));
 }
 
 /** WGS-84 (CGCS2000 is treated as WGS-84), as ArcGIS and QGIS write it in a .prj. */

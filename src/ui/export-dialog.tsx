@@ -5,6 +5,7 @@ import type { Backend, ExportFilter, ExportKind, ExportRow } from '../data/backe
 import type { AppRole } from '../domain/ids';
 import type { CellProperties } from '../domain/records';
 import type { ChinaCrs } from '../geo/crs-china';
+import { exportCellsOf } from '../geo/export-cells';
 import { EXPORT_FORMATS, type ExportFormat } from '../geo/export-points';
 import { inGeoWorker } from '../workers/geo-client';
 import { CrsSelect } from './crs-select';
@@ -87,22 +88,15 @@ export function ExportDialog({ backend, role, cells, cell, onClose }: ExportDial
       const base = `${kind}-${scope === 'cell' && cell ? cell.code : scope === 'community' && cell ? cell.communityCode : 'district'}-${crs}-${stamp}`;
       if (kind === 'cell') {
         // The cells the map has (what the role may read), in the chosen area.
-        const chosen = (cells?.features ?? [])
-          .filter((f) =>
+        const chosen = exportCellsOf(
+          (cells?.features ?? []).filter((f) =>
             scope === 'cell'
               ? f.properties.code === cell?.code
               : scope === 'community'
                 ? f.properties.communityCode === cell?.communityCode
                 : true,
-          )
-          .map((f) => ({
-            code: f.properties.code,
-            name: f.properties.name,
-            communityCode: f.properties.communityCode,
-            class: f.properties.class,
-            households: f.properties.households,
-            geometry: f.geometry,
-          }));
+          ),
+        );
         setProgress({ rows: chosen.length, writing: true });
         const bytes = await inGeoWorker((api) => api.writeCellsExport(chosen, format, crs, base), controller.signal);
         if (controller.signal.aborted) return;
