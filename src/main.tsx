@@ -29,6 +29,9 @@ async function start(): Promise<void> {
     return;
   }
   const { config } = result;
+  // The app's code (most of the download and compile) is fetched from the start, beside the
+  // database check below rather than after it.
+  const app = import('./app/start-app');
   const actingAs = actingUser(storage());
   // Whether this browser holds the database already decides which snapshot may stand in for it:
   // asked before the database's boot creates it.
@@ -36,7 +39,7 @@ async function start(): Promise<void> {
   // The database boots in its worker while the app loads and paints.
   loadBackend(config, { attempt: 0, fresh: false, userId: actingAs }, () => undefined).unsubscribe();
   const snapshot = loadSnapshot(config, actingAs, hadDatabase);
-  const { startApp } = await import('./app/start-app');
+  const { startApp } = await app;
   await startApp(root, config, { actingAs, snapshot, storage: storage() });
   registerServiceWorker(config);
 }

@@ -830,6 +830,20 @@ export function backendContract(name: string, make: () => Promise<ContractSubjec
       expect((await backend.exportPoints('place', {}, null, 10)).length).toBe(10);
     });
 
+    it('gives the cells’ figures of a period: a grid worker their own cells, planners every cell with people counted', async (ctx) => {
+      if (!subject) return ctx.skip();
+      await signInAs('worker');
+      const mine = (await backend.getMyCells()).map((c) => c.code).sort();
+      const own = await backend.getCellFigures('2000-01-01T00:00:00Z', '2100-01-01T00:00:00Z');
+      expect(own.map((f) => f.code)).toEqual(mine);
+      await signInAs('planner');
+      const all = await backend.getCellFigures('2000-01-01T00:00:00Z', '2100-01-01T00:00:00Z');
+      expect(all.length).toBeGreaterThan(own.length);
+      expect(all.reduce((n, f) => n + f.people, 0)).toBeGreaterThan(0);
+      expect(all.reduce((n, f) => n + f.events, 0)).toBeGreaterThan(0);
+      await expect(backend.getCellFigures('2100-01-01T00:00:00Z', '2000-01-01T00:00:00Z')).rejects.toMatchObject({ code: 'invalid' });
+    });
+
     it('gives a signed-out caller nothing', async (ctx) => {
       if (!subject) return ctx.skip();
       const session = await backend.signOut();

@@ -33,6 +33,7 @@ import type {
   AdminLevel,
   CellEditOperation,
   CellEditResult,
+  CellFigures,
   CellImportRow,
   CellProperties,
   CellVersion,
@@ -499,6 +500,9 @@ export interface Backend {
    * fields): `limit` rows (10,000; at most 50,000) after the id `after`, in id order.
    */
   exportPoints(kind: ExportKind, filter: ExportFilter, after?: string | null, limit?: number): Promise<ExportRow[]>;
+
+  /** The figures of every cell the caller may see for the period [from, to) (ISO times), by code. */
+  getCellFigures(from: string, to: string): Promise<CellFigures[]>;
 
   /** The house plates (数字门牌) of one cell or one community, in address order, to print; a grid worker's only of their cells. */
   getPlatesSheet(scope: { cellCode: string } | { communityCode: string }): Promise<PlateSheetEntry[]>;

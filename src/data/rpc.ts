@@ -28,7 +28,15 @@ import {
   sniffImageType,
 } from '../domain/photos';
 import type { MoveInResult, PlatePage, PlateSheetEntry } from '../domain/plates';
-import type { AdminAreaProperties, AdminLevel, CellEditResult, CellProperties, GeocodeCandidate, ImportResult } from '../domain/records';
+import type {
+  AdminAreaProperties,
+  AdminLevel,
+  CellEditResult,
+  CellFigures,
+  CellProperties,
+  GeocodeCandidate,
+  ImportResult,
+} from '../domain/records';
 import type {
   ApplyClassesResult,
   Backend,
@@ -132,6 +140,7 @@ export const RPC_NAMES = [
   'record_move_in',
   'record_move_out',
   'export_points',
+  'cell_figures',
 ] as const;
 export type RpcName = (typeof RPC_NAMES)[number];
 
@@ -258,6 +267,7 @@ type Reads = Pick<
   | 'recordMoveIn'
   | 'recordMoveOut'
   | 'exportPoints'
+  | 'getCellFigures'
 >;
 
 /** Returns the read methods of a Backend, implemented once over any RpcTransport. */
@@ -506,6 +516,7 @@ export function rpcReads(transport: RpcTransport): Reads {
       }),
     exportPoints: (kind, filter, after = null, limit = 10_000) =>
       transport.rpc<ExportRow[]>('export_points', { p_kind: kind, p_filter: filter, p_after: after, p_limit: limit }),
+    getCellFigures: (from, to) => transport.rpc<CellFigures[]>('cell_figures', { p_from: from, p_to: to }),
     getPlatePage: (code) => transport.rpc<PlatePage | null>('plate_page', { p_code: code }),
     recordMoveIn: (code, m) =>
       transport.rpc<MoveInResult>('record_move_in', {

@@ -102,3 +102,34 @@ export interface CellEditResult {
 }
 
 export type CellEditOperation = 'split' | 'merge' | 'transfer' | 'move' | 'reshape' | 'fix' | 'draw' | 'import' | 'undo' | 'redo';
+
+/** One cell's figures for a period (cell_figures): what the zone reports, the comparison and the cells' exports carry. */
+export interface CellFigures {
+  code: string;
+  name: string;
+  class: CellClass;
+  communityCode: string | null;
+  communityName: string | null;
+  streetName: string | null;
+  households: number | null;
+  areaSquareMeters: number;
+  /** Counts only (every member who sees the cell may count its people). */
+  people: number;
+  keyPersons: number;
+  places: number;
+  things: number;
+  organisations: number;
+  /** Events that occurred in the period. */
+  events: number;
+  /** Cases reported in the period. */
+  casesReported: number;
+  /** Cases open now, and of those past their deadline. */
+  casesOpen: number;
+  casesOverdue: number;
+  /** Cases first closed in the period, and their median hours from report to closing (null: none). */
+  casesClosed: number;
+  medianHandlingHours: number | null;
+  /** The risk index now (cell_risk_indexes). */
+  riskIndex: number;
+  lastPatrolAt: string | null;
+}

@@ -1,11 +1,11 @@
 import { strToU8, zipSync } from 'fflate';
 import type { Feature, MultiPolygon, Polygon, Position } from 'geojson';
-import type { CellProperties } from '../domain/records';
+import type { CellFigures, CellProperties } from '../domain/records';
 import { toCsv } from '../import/csv';
 import type { ChinaCrs } from './crs-china';
 import { fromWgs84 } from './crs-china';
 import { polygonsOf, ringSignedArea2 } from './planar';
-import { writeDbf } from './write-dbf';
+import { type DbfField, dbfNames, writeDbf } from './write-dbf';
 import { multiPolygonWkb, writeGeoPackage } from './write-geopackage';
 
 /** A cell as exported: its attributes and its WGS-84 shape. */
@@ -16,37 +16,81 @@ export interface ExportCell {
   class: string;
   households: number;
   geometry: Polygon | MultiPolygon;
+  /** More columns (the cells' figures of a period), the same names for every cell, in column order. */
+  figures?: Record<string, string | number | null>;
+}
+
+/** The figures of a cell as export columns (names of at most 10 characters, for a shapefile's table). */
+export function cellFigureColumns(f: CellFigures): Record<string, string | number | null> {
+  return {
+    street: f.streetName,
+    comm_name: f.communityName,
+    area_m2: f.areaSquareMeters,
+    people: f.people,
+    key_people: f.keyPersons,
+    places: f.places,
+    things: f.things,
+    orgs: f.organisations,
+    events: f.events,
+    cases_rep: f.casesReported,
+    cases_open: f.casesOpen,
+    overdue: f.casesOverdue,
+    closed: f.casesClosed,
+    median_hrs: f.medianHandlingHours,
+    risk_index: f.riskIndex,
+    patrolled: f.lastPatrolAt,
+  };
 }
 
 /** Returns cells as the app holds them (GeoJSON features) as the writers take them. */
-export function exportCellsOf(features: readonly Feature<MultiPolygon, CellProperties>[]): ExportCell[] {
-  return features.map((f) => ({
-    code: f.properties.code,
-    name: f.properties.name,
-    communityCode: f.properties.communityCode,
-    class: f.properties.class,
-    households: f.properties.households,
-    geometry: f.geometry,
-  }));
+export function exportCellsOf(features: readonly Feature<MultiPolygon, CellProperties>[], figures?: readonly CellFigures[]): ExportCell[] {
+  const byCode = new Map(figures?.map((f) => [f.code, f]));
+  const none = figures?.[0] ? Object.fromEntries(Object.keys(cellFigureColumns(figures[0])).map((k) => [k, null])) : undefined;
+  return features.map((f) => {
+    const known = byCode.get(f.properties.code);
+    return {
+      code: f.properties.code,
+      name: f.properties.name,
+      communityCode: f.properties.communityCode,
+      class: f.properties.class,
+      households: f.properties.households,
+      geometry: f.geometry,
+      ...(figures ? { figures: known ? cellFigureColumns(known) : none } : {}),
+    };
+  });
 }
 
 /** WGS-84 (CGCS2000 is treated as WGS-84), as ArcGIS and QGIS write it in a .prj. */
 export const WGS84_PRJ =
   'GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137,298.257223563]],PRIMEM["Greenwich",0],UNIT["Degree",0.017453292519943295]]';
 
-const attributes = (c: ExportCell) => ({
-  code: c.code,
-  name: c.name,
-  community_code: c.communityCode,
-  class: c.class,
-  households: c.households,
-});
+/** The attribute columns of these cells: theirs, then their figures' (if any). */
+const columnsOf = (cells: readonly ExportCell[]) => [
+  'code',
+  'name',
+  'community_code',
+  'class',
+  'households',
+  ...Object.keys(cells[0]?.figures ?? {}),
+];
+const valuesOf = (c: ExportCell): (string | number | null)[] => [
+  c.code,
+  c.name,
+  c.communityCode,
+  c.class,
+  c.households,
+  ...Object.values(c.figures ?? {}),
+];
+const attributes = (c: ExportCell, columns: readonly string[]) => {
+  const values = valuesOf(c);
+  return Object.fromEntries(columns.map((k, i) => [k, values[i] ?? null]));
+};
 
 /** Cells as a GeoJSON FeatureCollection (text). */
 export function cellsToGeoJson(cells: readonly ExportCell[]): string {
   return JSON.stringify({
     type: 'FeatureCollection',
-    features: cells.map((c) => ({ type: 'Feature', properties: attributes(c), geometry: c.geometry })),
+    features: cells.map((c) => ({ type: 'Feature', properties: attributes(c, columnsOf(cells)), geometry: c.geometry })),
   });
 }
 
@@ -61,8 +105,8 @@ export function toWkt(geometry: Polygon | MultiPolygon): string {
 /** Cells as CSV with a WKT column (UTF-8 with a byte-order mark, so that Excel keeps the Chinese names). */
 export function cellsToCsvWkt(cells: readonly ExportCell[]): string {
   return `\uFEFF${toCsv(
-    cells.map((c) => ({ ...attributes(c), wkt: toWkt(c.geometry) })),
-    ['code', 'name', 'community_code', 'class', 'households', 'wkt'],
+    cells.map((c) => ({ ...attributes(c, columnsOf(cells)), wkt: toWkt(c.geometry) })),
+    [...columnsOf(cells), 'wkt'],
   )}`;
 }
 
@@ -141,16 +185,22 @@ function shpFiles(cells: readonly ExportCell[]): { shp: Uint8Array; shx: Uint8Ar
 
 /** The cells' attribute table (UTF-8, announced by the .cpg). */
 function dbfFile(cells: readonly ExportCell[]): Uint8Array {
-  return writeDbf(
-    [
-      { name: 'code', type: 'C' },
-      { name: 'name', type: 'C' },
-      { name: 'community', type: 'C' },
-      { name: 'class', type: 'C' },
-      { name: 'households', type: 'N' },
-    ],
-    cells.map((c) => [c.code, c.name, c.communityCode, c.class, c.households]),
-  );
+  const values = cells.map(valuesOf);
+  const names = dbfNames(columnsOf(cells).map((c) => (c === 'community_code' ? 'community' : c)));
+  // Numbers as numbers (with as many decimals as they have, up to 4); everything else as text.
+  const fields: DbfField[] = names.map((name, k) => {
+    let numeric = false;
+    let decimals = 0;
+    for (const row of values) {
+      const v = row[k];
+      if (v === null || v === undefined) continue;
+      if (typeof v !== 'number') return { name, type: 'C' };
+      numeric = true;
+      decimals = Math.max(decimals, Math.min(4, (String(v).split('.')[1] ?? '').length));
+    }
+    return numeric ? { name, type: 'N', decimals } : { name, type: 'C' };
+  });
+  return writeDbf(fields, values);
 }
 
 /** Cells as a zipped shapefile: .shp, .shx, .dbf (UTF-8), .prj (WGS-84) and .cpg ("UTF-8"). */
@@ -196,9 +246,9 @@ export function cellsToGeoPackage(cells: readonly ExportCell[], tableName: strin
   return writeGeoPackage({
     tableName,
     geometryType: 'MULTIPOLYGON',
-    columns: ['code', 'name', 'community_code', 'class', 'households'],
+    columns: columnsOf(cells),
     geometries: cells.map((c) => multiPolygonWkb(polygonsOf(c.geometry))),
-    values: cells.map((c) => [c.code, c.name, c.communityCode, c.class, c.households]),
+    values: cells.map(valuesOf),
     bounds,
   });
 }
@@ -208,8 +258,8 @@ export async function cellsToXlsx(cells: readonly ExportCell[], sheetName: strin
   const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet(sheetName.replace(/[[\]:*?/\\]/g, ' ').slice(0, 31));
-  sheet.addRow(['code', 'name', 'community_code', 'class', 'households', 'wkt']).font = { bold: true };
-  for (const c of cells) sheet.addRow([c.code, c.name, c.communityCode, c.class, c.households, toWkt(c.geometry)]);
+  sheet.addRow([...columnsOf(cells), 'wkt']).font = { bold: true };
+  for (const c of cells) sheet.addRow([...valuesOf(c), toWkt(c.geometry)]);
   sheet.views = [{ state: 'frozen', ySplit: 1 }];
   return new Uint8Array(await workbook.xlsx.writeBuffer());
 }

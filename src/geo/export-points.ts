@@ -3,7 +3,7 @@ import type { LngLat } from '../domain/ids';
 import { toCsv } from '../import/csv';
 import { type ChinaCrs, fromWgs84 } from './crs-china';
 import { WGS84_PRJ } from './export-cells';
-import { type DbfField, writeDbf } from './write-dbf';
+import { type DbfField, dbfNames, writeDbf } from './write-dbf';
 import { pointWkb, writeGeoPackage } from './write-geopackage';
 
 /** Points of a layer as exported: ids, WGS-84 positions and each point's columns, in columns. */
@@ -81,20 +81,6 @@ export function pointsToGeoJson(points: ExportPoints, crs: ChinaCrs): string {
       properties: { id, ...Object.fromEntries(points.columns.map((c, k) => [c, points.values[i]?.[k] ?? null])) },
       geometry: { type: 'Point', coordinates: at[i] },
     })),
-  });
-}
-
-/**
- * Returns dBASE column names for the given ones: at most 10 bytes, unique (a cut name that would
- * repeat another ends in a number instead).
- */
-export function dbfNames(columns: readonly string[]): string[] {
-  const taken = new Set<string>();
-  return columns.map((c) => {
-    let name = c.slice(0, 10);
-    for (let n = 1; taken.has(name.toLowerCase()); n++) name = `${c.slice(0, 10 - String(n).length)}${n}`;
-    taken.add(name.toLowerCase());
-    return name;
   });
 }
 

@@ -1,8 +1,25 @@
-/** A column of a dBASE table: text (C) or a whole number (N). */
+/** A column of a dBASE table: text (C) or a number (N, whole unless it has decimals). */
 export interface DbfField {
   /** At most 10 bytes (longer names are cut). */
   name: string;
   type: 'C' | 'N';
+  /** N only: digits after the decimal point (none: whole numbers, rounded). */
+  decimals?: number;
+}
+
+/**
+ * Returns column names as a dBASE table takes them: at most 10 characters, unique regardless of
+ * case (a cut name that collides gets a number at its end).
+ * @example dbfNames(['occurred_at', 'occurred_at_end']) // ['occurred_a', 'occurred_1']
+ */
+export function dbfNames(columns: readonly string[]): string[] {
+  const taken = new Set<string>();
+  return columns.map((c) => {
+    let name = c.slice(0, 10);
+    for (let n = 1; taken.has(name.toLowerCase()); n++) name = `${c.slice(0, 10 - String(n).length)}${n}`;
+    taken.add(name.toLowerCase());
+    return name;
+  });
 }
 
 const encoder = new TextEncoder();
@@ -23,7 +40,7 @@ function cut(text: string, max: number): Uint8Array {
  * Returns a dBASE III table (a shapefile's .dbf) with UTF-8 text, as a .cpg of "UTF-8" announces
  * it: each column as wide as its widest value (at most 254 bytes; longer text is cut at a
  * character boundary), text left-aligned and numbers right-aligned, both padded with spaces;
- * null is blank. Numbers are written whole (rounded).
+ * null is blank. Numbers are written whole (rounded), or with their column's decimals.
  * @example writeDbf([{ name: 'code', type: 'C' }, { name: 'n', type: 'N' }], [['A1', 3]])
  */
 export function writeDbf(fields: readonly DbfField[], rows: readonly (readonly (string | number | null)[])[]): Uint8Array {
@@ -31,7 +48,8 @@ export function writeDbf(fields: readonly DbfField[], rows: readonly (readonly (
     fields.map((f, k) => {
       const v = r[k];
       if (v === null || v === undefined || (typeof v === 'number' && !Number.isFinite(v))) return new Uint8Array();
-      return f.type === 'N' ? encoder.encode(String(Math.round(Number(v)))) : cut(String(v), 254);
+      if (f.type === 'C') return cut(String(v), 254);
+      return encoder.encode(f.decimals ? Number(v).toFixed(f.decimals) : String(Math.round(Number(v))));
     }),
   );
   // Each column as wide as its widest value (a loop: a spread over 10⁶ rows would overflow the stack).
@@ -57,6 +75,7 @@ export function writeDbf(fields: readonly DbfField[], rows: readonly (readonly (
     out.set(encoder.encode(f.name).slice(0, 10), at);
     out[at + 11] = f.type.charCodeAt(0);
     out[at + 16] = lengths[k] as number;
+    out[at + 17] = f.type === 'N' ? (f.decimals ?? 0) : 0;
   });
   out[headerLength - 1] = 0x0d;
   values.forEach((r, i) => {

@@ -262,6 +262,9 @@ export const en: Catalogue<typeof zhCN> = {
     anyCategory: 'every category',
     fromEvent: 'Occurred from',
     fromCase: 'Reported from',
+    fromFigures: 'Figures from',
+    figuresNote:
+      'Each cell comes with its figures for the period chosen (people, places, things, organisations, events, cases, handling time, risk index, last patrol); no dates: all time.',
     to: 'to (before)',
     run: 'Export',
     stop: 'Stop',

@@ -247,6 +247,8 @@ export const zhCN = {
     anyCategory: '全部类别',
     fromEvent: '发生日期自',
     fromCase: '上报日期自',
+    fromFigures: '统计时段自',
+    figuresNote: '每个网格附带所选时段的统计数字（人口、场所、部件、组织、事件、案件、办结时长、风险指数、最近巡查）；不选日期即全部时段。',
     to: '至（不含）',
     run: '导出',
     stop: '停止',

@@ -68,7 +68,7 @@ export function ExportDialog({ backend, role, cells, cell, onClose }: ExportDial
   const [error, setError] = useState<unknown>(null);
   const stop = useRef<AbortController | null>(null);
   const busy = progress !== null;
-  const dated = kind === 'event' || kind === 'case';
+  const dated = kind === 'event' || kind === 'case' || kind === 'cell';
 
   const run = async () => {
     const controller = new AbortController();
@@ -88,15 +88,21 @@ export function ExportDialog({ backend, role, cells, cell, onClose }: ExportDial
       const base = `${kind}-${scope === 'cell' && cell ? cell.code : scope === 'community' && cell ? cell.communityCode : 'district'}-${crs}-${stamp}`;
       if (kind === 'cell') {
         // The cells the map has (what the role may read), in the chosen area.
-        const chosen = exportCellsOf(
-          (cells?.features ?? []).filter((f) =>
-            scope === 'cell'
-              ? f.properties.code === cell?.code
-              : scope === 'community'
-                ? f.properties.communityCode === cell?.communityCode
-                : true,
-          ),
+        const inArea = (cells?.features ?? []).filter((f) =>
+          scope === 'cell'
+            ? f.properties.code === cell?.code
+            : scope === 'community'
+              ? f.properties.communityCode === cell?.communityCode
+              : true,
         );
+        setProgress({ rows: 0, writing: false });
+        // The figures of the period (all time when no dates are chosen), the database's as the role allows.
+        const figures = await backend.getCellFigures(
+          filter.from ?? new Date(0).toISOString(),
+          filter.to ?? new Date(Date.now() + 86_400_000).toISOString(),
+        );
+        if (controller.signal.aborted) return;
+        const chosen = exportCellsOf(inArea, figures);
         setProgress({ rows: chosen.length, writing: true });
         const bytes = await inGeoWorker((api) => api.writeCellsExport(chosen, format, crs, base), controller.signal);
         if (controller.signal.aborted) return;
@@ -185,7 +191,7 @@ export function ExportDialog({ backend, role, cells, cell, onClose }: ExportDial
           {dated && (
             <>
               <label className="export-field">
-                {t(kind === 'event' ? 'exports.fromEvent' : 'exports.fromCase')}
+                {t(kind === 'event' ? 'exports.fromEvent' : kind === 'case' ? 'exports.fromCase' : 'exports.fromFigures')}
                 <input type="date" value={from} disabled={busy} onChange={(e) => setFrom(e.target.value)} data-testid="export-from" />
               </label>
               <label className="export-field">
@@ -195,6 +201,11 @@ export function ExportDialog({ backend, role, cells, cell, onClose }: ExportDial
             </>
           )}
         </div>
+        {kind === 'cell' && (
+          <p className="export-note" data-testid="export-figures-note">
+            {t('exports.figuresNote')}
+          </p>
+        )}
         <p className="export-actions">
           <button type="button" className="btn primary" disabled={busy} onClick={() => void run()} data-testid="export-run">
             {t('exports.run')}

@@ -60,6 +60,11 @@ test('exports by role: a grid worker takes their cell’s people as a GCJ-02 sha
   const cellsInfo = execFileSync('ogrinfo', ['-ro', '-al', '-so', cellsFile], { encoding: 'utf8' });
   expect(cellsInfo).toContain(`Feature Count: ${own}`);
   expect(cellsInfo).toMatch(/Geometry: Multi Polygon/);
+  // With the cells' figures (all time: no dates chosen) as columns.
+  await expect(page.getByTestId('export-figures-note')).toBeVisible();
+  expect(cellsInfo).toMatch(/events: Integer/);
+  expect(cellsInfo).toMatch(/people: Integer/);
+  expect(cellsInfo).toMatch(/risk_index: Real/);
   expect(own).toBeLessThan(570);
 
   // A planner: people are not offered (counts only); events of the community as GeoJSON.

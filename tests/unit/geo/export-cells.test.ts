@@ -3,9 +3,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
-import type { MultiPolygon, Polygon } from 'geojson';
+import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { read } from 'shapefile';
 import { describe, expect, it } from 'vitest';
+import type { CellCode, CommunityCode } from '../../../src/domain/ids';
+import type { CellFigures, CellProperties } from '../../../src/domain/records';
 import { wgs84ToGcj02 } from '../../../src/geo/crs-china';
 import {
   cellsInCrs,
@@ -15,6 +17,7 @@ import {
   cellsToShapefileZip,
   cellsToXlsx,
   type ExportCell,
+  exportCellsOf,
   toWkt,
   WGS84_PRJ,
 } from '../../../src/geo/export-cells';
@@ -142,5 +145,84 @@ describe('cells in other formats and coordinate systems', () => {
     const row = workbook.getWorksheet('网格')?.getRow(2);
     expect(row?.getCell(2).value).toBe('牌楼社区第1网格');
     expect(String(row?.getCell(6).value)).toMatch(/^MULTIPOLYGON \(\(\(112\.9 28\.2, /);
+  });
+});
+
+describe('cells with their figures', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'export-cell-figures-'));
+  const figure = (code: string, events: number, closed: number, median: number | null): CellFigures => ({
+    code,
+    name: code,
+    class: 'A',
+    communityCode: '430199001001',
+    communityName: '牌楼社区',
+    streetName: '城南街道',
+    households: 120,
+    areaSquareMeters: 10234.5,
+    people: 310,
+    keyPersons: 4,
+    places: 12,
+    things: 30,
+    organisations: 2,
+    events,
+    casesReported: 9,
+    casesOpen: 3,
+    casesOverdue: 1,
+    casesClosed: closed,
+    medianHandlingHours: median,
+    riskIndex: 12.34,
+    lastPatrolAt: null,
+  });
+  const features: Feature<MultiPolygon, CellProperties>[] = cells.map((c) => ({
+    type: 'Feature' as const,
+    properties: {
+      code: c.code as CellCode,
+      name: c.name,
+      communityCode: c.communityCode as CommunityCode,
+      communityName: '牌楼社区',
+      class: c.class as 'A',
+      classSource: 'rule' as const,
+      households: c.households,
+      version: 1,
+    },
+    geometry: (c.geometry.type === 'Polygon'
+      ? { type: 'MultiPolygon', coordinates: [c.geometry.coordinates] }
+      : c.geometry) as MultiPolygon,
+  }));
+  // The second cell has no figures (the database gave none): its columns are empty, not missing.
+  const withFigures = exportCellsOf(features, [figure('430199001001001', 57, 2, 30.5)]);
+
+  it('adds the figures as columns after the cells’ own, the same for every cell', () => {
+    expect(withFigures[0]?.figures).toMatchObject({ events: 57, median_hrs: 30.5, risk_index: 12.34, street: '城南街道' });
+    expect(Object.keys(withFigures[1]?.figures ?? {})).toEqual(Object.keys(withFigures[0]?.figures ?? {}));
+    expect(Object.values(withFigures[1]?.figures ?? {}).every((v) => v === null)).toBe(true);
+    const [header] = cellsToCsvWkt(withFigures).replace('\uFEFF', '').split(/\r?\n/);
+    expect(header).toBe(
+      'code,name,community_code,class,households,street,comm_name,area_m2,people,key_people,places,things,orgs,events,cases_rep,cases_open,overdue,closed,median_hrs,risk_index,patrolled,wkt',
+    );
+    expect(exportCellsOf(features)[0]?.figures).toBeUndefined();
+  });
+
+  it('writes them into a shapefile GDAL reads: whole numbers as integers, decimals as reals, blanks as null', () => {
+    const files = unzipSync(cellsToShapefileZip(withFigures, 'figures'));
+    for (const [name, bytes] of Object.entries(files)) writeFileSync(join(dir, name), bytes);
+    const info = execFileSync('ogrinfo', ['-ro', '-al', join(dir, 'figures.shp')], { encoding: 'utf8' });
+    expect(info).toMatch(/events: Integer/);
+    expect(info).toMatch(/risk_index: Real \(\d+\.2\)/);
+    expect(info).toContain('events (Integer) = 57');
+    expect(info).toContain('median_hrs (Real) = 30.5');
+    expect(info).toContain('risk_index (Real) = 12.34');
+    expect(info).toContain('street (String) = 城南街道');
+    expect(info).toMatch(/events \(Integer\) = \(null\)/);
+  });
+
+  it('writes them into a GeoPackage with typed columns', async () => {
+    const file = join(dir, 'figures.gpkg');
+    writeFileSync(file, await cellsToGeoPackage(withFigures, 'figures'));
+    const info = execFileSync('ogrinfo', ['-ro', '-al', file], { encoding: 'utf8' });
+    expect(info).toContain('Feature Count: 2');
+    expect(info).toContain('events (Integer64) = 57');
+    expect(info).toContain('risk_index (Real) = 12.34');
+    expect(info).toContain('comm_name (String) = 牌楼社区');
   });
 });

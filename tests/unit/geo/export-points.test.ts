@@ -6,7 +6,6 @@ import { unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { wgs84ToGcj02 } from '../../../src/geo/crs-china';
 import {
-  dbfNames,
   type ExportPoints,
   exportPointsOf,
   pointsToCsv,
@@ -15,6 +14,7 @@ import {
   pointsToShapefileZip,
   pointsToXlsx,
 } from '../../../src/geo/export-points';
+import { dbfNames } from '../../../src/geo/write-dbf';
 
 /** Three events as export_points gives them: Chinese text, a formula-like description, a null. */
 const rows = [
