@@ -1,3 +1,4 @@
+import { bbox } from '@turf/turf';
 import type { FeatureCollection } from 'geojson';
 import type { StyleSpecification } from 'maplibre-gl';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
@@ -66,6 +67,7 @@ const GridEditPanel = lazy(() => import('../ui/grid-edit-panel').then((m) => ({ 
 const HeatPanel = lazy(() => import('../ui/heat-panel').then((m) => ({ default: m.HeatPanel })));
 const CasesPanel = lazy(() => import('../ui/cases-panel').then((m) => ({ default: m.CasesPanel })));
 const NowPanel = lazy(() => import('../ui/now-panel').then((m) => ({ default: m.NowPanel })));
+const ComparePanel = lazy(() => import('../ui/compare-panel').then((m) => ({ default: m.ComparePanel })));
 const GovernancePanel = lazy(() => import('../ui/governance-panel').then((m) => ({ default: m.GovernancePanel })));
 const WorkerHome = lazy(() => import('../ui/worker-home').then((m) => ({ default: m.WorkerHome })));
 const PlatePage = lazy(() => import('../ui/plate-page').then((m) => ({ default: m.PlatePage })));
@@ -97,7 +99,10 @@ function besidePanels(canvas: HTMLElement): { top: number; right: number; bottom
   const left = home ? Math.max(24, home.right - map.left + 24) : 24;
   // The inspector (about 340 px) opens on the right; a window too narrow for both shows the box whole.
   const right = 360;
-  return map.width - left - right >= 240 ? { top: 24, bottom: 24, left, right } : { top: 24, bottom: 24, left: 24, right: 24 };
+  // The comparison docked at the map's foot.
+  const docked = document.querySelector('[data-testid="compare-panel"]')?.getBoundingClientRect();
+  const bottom = docked ? Math.max(24, Math.min(map.height - 200, map.bottom - docked.top + 24)) : 24;
+  return map.width - left - right >= 240 ? { top: 24, bottom, left, right } : { top: 24, bottom, left: 24, right: 24 };
 }
 
 /** Stands in for a panel while its code loads. */
@@ -173,6 +178,8 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
   /** The risk governance stages, of a cell (or the district, cell null) when open. */
   const [governance, setGovernance] = useState<{ cell: { code: string; name: string } | null } | null>(null);
   const [exportOpen, setExportOpen] = useState(false);
+  /** The comparison of cells or communities (docked at the map's foot). */
+  const [compareOpen, setCompareOpen] = useState(false);
   /** The house plate whose page is open: a scanned QR opens the app on it (?plate=CODE). */
   const [plateCode, setPlateCode] = useState<string | null>(() => plateCodeOf(window.location.href));
   /** The sheet of house plates to print, of a cell (and its community). */
@@ -487,6 +494,17 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
                 {t('classify.open')}
               </button>
             )}
+            {backend && session && ['admin', 'command', 'planner', 'worker'].includes(session.role) && (
+              <button
+                type="button"
+                className={`header-action${compareOpen ? ' active' : ''}`}
+                onClick={() => setCompareOpen((o) => !o)}
+                aria-pressed={compareOpen}
+                data-testid="compare-open"
+              >
+                {t('compare.open')}
+              </button>
+            )}
             {backend && session && (session.role === 'admin' || session.role === 'command') && (
               <button
                 type="button"
@@ -747,6 +765,28 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
                     setPlateCode(code);
                   }}
                   onClose={() => setPlateSheet(null)}
+                />
+              </Suspense>
+            )}
+            {compareOpen && backend && session && !ui.editing && (
+              <Suspense fallback={<PanelLoading />}>
+                <ComparePanel
+                  key={session.userId ?? 'anon'}
+                  backend={backend}
+                  selectedCode={ui.selection?.type === 'cell' ? ui.selection.code : null}
+                  onLocate={(group, code) => {
+                    const map = controller.current;
+                    const shapes = group === 'cell' ? cells : communities;
+                    const features = shapes?.features.filter((f) => f.properties.code === code) ?? [];
+                    if (map && features.length > 0) {
+                      const box = bbox({ type: 'FeatureCollection', features });
+                      const [w, s] = fromWgs84([box[0], box[1]], displayCrs);
+                      const [e, n] = fromWgs84([box[2], box[3]], displayCrs);
+                      map.fitBounds([w, s, e, n], { maxZoom: 17, padding: besidePanels(map.canvas()) });
+                    }
+                    if (group === 'cell') dispatch({ type: 'select', selection: { type: 'cell', code: code as CellCode } });
+                  }}
+                  onClose={() => setCompareOpen(false)}
                 />
               </Suspense>
             )}

@@ -1,0 +1,118 @@
+import type { CellClass } from './ids';
+import type { CellFigures } from './records';
+
+/** The figures a comparison shows, in column order. */
+export const FIGURE_METRICS = [
+  'people',
+  'places',
+  'things',
+  'organisations',
+  'events',
+  'casesReported',
+  'casesOpen',
+  'casesOverdue',
+  'casesClosed',
+  'medianHandlingHours',
+  'riskIndex',
+] as const;
+export type FigureMetric = (typeof FIGURE_METRICS)[number];
+
+/** The figures of a period (the others are counts as of now), compared between two periods. */
+export const PERIOD_METRICS: readonly FigureMetric[] = ['events', 'casesReported', 'casesClosed', 'medianHandlingHours'];
+
+/** One row of a comparison: a cell, or a community summed over its cells. */
+export interface FigureRow {
+  /** The cell's or the community's code. */
+  key: string;
+  name: string;
+  /** The cell's community (null for a community's row). */
+  community: string | null;
+  /** The cell's class (null for a community's row). */
+  cls: CellClass | null;
+  /** The cells the row covers (1 for a cell). */
+  cells: number;
+  values: Record<FigureMetric, number | null>;
+  /** The earlier period's figures (when two periods are compared). */
+  before?: Record<FigureMetric, number | null>;
+}
+
+const valuesOf = (f: CellFigures): Record<FigureMetric, number | null> =>
+  Object.fromEntries(FIGURE_METRICS.map((m) => [m, f[m]])) as Record<FigureMetric, number | null>;
+
+/** One row per cell. */
+export function cellRows(figures: readonly CellFigures[]): FigureRow[] {
+  return figures.map((f) => ({ key: f.code, name: f.name, community: f.communityName, cls: f.class, cells: 1, values: valuesOf(f) }));
+}
+
+/**
+ * One row per community, over its cells: counts summed; the risk index as the community's own
+ * (the cells' indexes weighted by their areas, as the index is a density); the median handling
+ * time is not made from the cells' medians (it is not a sum), so it stays empty.
+ */
+export function communityRows(figures: readonly CellFigures[]): FigureRow[] {
+  const groups = new Map<string, CellFigures[]>();
+  for (const f of figures) {
+    const key = f.communityCode ?? '';
+    groups.set(key, [...(groups.get(key) ?? []), f]);
+  }
+  return [...groups.entries()].map(([key, cells]) => {
+    const sum = (m: FigureMetric) => cells.reduce((s, c) => s + Number(c[m] ?? 0), 0);
+    const area = cells.reduce((s, c) => s + c.areaSquareMeters, 0);
+    const values = Object.fromEntries(FIGURE_METRICS.map((m) => [m, sum(m)])) as Record<FigureMetric, number | null>;
+    values.medianHandlingHours = null;
+    values.riskIndex = area > 0 ? Math.round((cells.reduce((s, c) => s + c.riskIndex * c.areaSquareMeters, 0) / area) * 100) / 100 : 0;
+    return { key, name: cells[0]?.communityName ?? key, community: null, cls: null, cells: cells.length, values };
+  });
+}
+
+/** The rows with the earlier period's figures beside them (a row missing then has none). */
+export function withBefore(rows: readonly FigureRow[], earlier: readonly FigureRow[]): FigureRow[] {
+  const then = new Map(earlier.map((r) => [r.key, r.values]));
+  return rows.map((r) => {
+    const before = then.get(r.key);
+    return before ? { ...r, before } : { ...r };
+  });
+}
+
+/** How much a figure changed since the earlier period; null when either is missing. */
+export function figureDelta(row: FigureRow, metric: FigureMetric): number | null {
+  const now = row.values[metric];
+  const then = row.before?.[metric];
+  if (now === null || then === null || then === undefined) return null;
+  return Math.round((now - then) * 100) / 100;
+}
+
+/** What a comparison is sorted by: the code or name, a figure, or its change. */
+export type FigureSort = { by: 'key' | 'name' } | { by: 'metric' | 'delta'; metric: FigureMetric };
+
+/** The rows sorted (missing figures last, either way), ties by code. */
+export function sortRows(rows: readonly FigureRow[], sort: FigureSort, descending: boolean): FigureRow[] {
+  const value = (r: FigureRow): string | number | null => {
+    if (sort.by === 'metric') return r.values[sort.metric];
+    if (sort.by === 'delta') return figureDelta(r, sort.metric);
+    return sort.by === 'key' ? r.key : r.name;
+  };
+  return [...rows].sort((a, b) => {
+    const [x, y] = [value(a), value(b)];
+    if (x === null || y === null) return x === y ? a.key.localeCompare(b.key) : x === null ? 1 : -1;
+    const order = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y), 'zh-CN');
+    return (descending ? -order : order) || a.key.localeCompare(b.key);
+  });
+}
+
+/** The rows whose code, name or community contains `text` (any case), of the classes given (none: all). */
+export function filterRows(rows: readonly FigureRow[], text: string, classes: readonly CellClass[]): FigureRow[] {
+  const needle = text.trim().toLowerCase();
+  return rows.filter(
+    (r) =>
+      (needle === '' || [r.key, r.name, r.community ?? ''].some((s) => s.toLowerCase().includes(needle))) &&
+      (classes.length === 0 || (r.cls !== null && classes.includes(r.cls))),
+  );
+}
+
+/** The period of the same length just before [from, to) (ISO times). */
+export function previousPeriod(from: string, to: string): { from: string; to: string } {
+  const start = Date.parse(from);
+  const length = Date.parse(to) - start;
+  return { from: new Date(start - length).toISOString(), to: new Date(start).toISOString() };
+}

@@ -1,0 +1,101 @@
+import { readFileSync } from 'node:fs';
+import { expect, type Locator, test } from '@playwright/test';
+import { actAs, collectErrors, inspectCell, keepScreenshot, PHONE, waitForCells, workerCell } from './helpers';
+
+const number = async (cell: Locator) => Number((await cell.innerText()).replace(/[,\s]/g, ''));
+
+test('a planner compares cells and communities: figures of a period as the inspector counts them, sorted, filtered, linked to the map, charted, compared with the period before and exported', async ({
+  page,
+}) => {
+  const errors = collectErrors(page);
+  await page.goto('/');
+  await waitForCells(page);
+  await actAs(page, '规划分析 · 陈静');
+  const code = await workerCell(page);
+  await inspectCell(page, code);
+  const inspected = await number(page.getByTestId('inspector-counts').locator('tr', { hasText: '事件' }).locator('td'));
+  await page.getByRole('button', { name: '关闭' }).first().click();
+
+  await page.getByTestId('compare-open').click();
+  const table = page.getByTestId('compare-table');
+  // All time: a cell's events are the inspector's.
+  await page.getByTestId('compare-from').fill('2000-01-01');
+  await expect(page.getByTestId('compare-count')).toHaveText('570 行');
+  await page.getByTestId('compare-filter').fill(code);
+  await expect(table.locator('tbody tr')).toHaveCount(1);
+  expect(await number(table.locator(`tr[data-row="${code}"] [data-metric="events"]`))).toBe(inspected);
+  expect(inspected).toBeGreaterThan(0);
+
+  // Sorted by events (the default, most first); by class A only.
+  await page.getByTestId('compare-filter').fill('');
+  await page.getByTestId('compare-class-A').check();
+  const rows = table.locator('tbody tr');
+  const firstTwo = [
+    await number(rows.nth(0).locator('[data-metric="events"]')),
+    await number(rows.nth(1).locator('[data-metric="events"]')),
+  ];
+  expect(firstTwo[0]).toBeGreaterThanOrEqual(firstTwo[1] as number);
+  const classes = await table.locator('tbody tr td:nth-child(4)').allInnerTexts();
+  expect(new Set(classes)).toEqual(new Set(['A']));
+  // Sorted by name, then back.
+  await table.getByRole('button', { name: '名称' }).click();
+  await expect(table.locator('th[aria-sort="ascending"]')).toContainText('名称');
+
+  // A row shows its cell on the map, in the inspector; the map's cell marks its row.
+  const second = (await rows.nth(1).getAttribute('data-row')) as string;
+  await rows.nth(1).click();
+  await expect(page.getByTestId('inspector-code')).toHaveText(second);
+  await expect(table.locator(`tr[data-row="${second}"]`)).toHaveAttribute('aria-selected', 'true');
+
+  // Two rows ticked: the chart shows them, bar by bar.
+  await rows.nth(0).locator('input[type="checkbox"]').check();
+  await rows.nth(1).locator('input[type="checkbox"]').check();
+  const bars = page.getByTestId('compare-chart').locator('rect.now[data-value]');
+  await expect(bars).toHaveCount(2);
+  const ticked = [await number(rows.nth(0).locator('[data-metric="events"]')), await number(rows.nth(1).locator('[data-metric="events"]'))];
+  expect((await bars.evaluateAll((rs) => rs.map((r) => Number(r.getAttribute('data-value'))))).sort()).toEqual(ticked.sort());
+
+  // The period before: the change beside each period's figure.
+  await page.getByTestId('compare-from').fill('2026-08-01');
+  await page.getByTestId('compare-to').fill('2026-09-01');
+  await page.getByTestId('compare-previous').check();
+  await expect(page.getByText('前一时段：2026-06-30')).toBeVisible();
+  await expect(table.locator('th', { hasText: '事件 变化' })).toBeVisible();
+  const row = table.locator('tbody tr').first();
+  await expect(row.locator('[data-delta="events"]')).not.toHaveText('—');
+  await expect(page.getByTestId('compare-chart').locator('rect.before[data-value]')).toHaveCount(2);
+  await keepScreenshot(page, '66-compare-cells');
+
+  // Communities: one row each, the cells counted.
+  await page.getByTestId('compare-group').selectOption('community');
+  const communities = (await (await page.request.get('/demo/communities.geojson')).json()) as { features: unknown[] };
+  await expect(page.getByTestId('compare-count')).toHaveText(`${communities.features.length} 行`);
+
+  // The table as CSV: the rows on screen, the figures as columns.
+  const download = page.waitForEvent('download');
+  await page.getByTestId('compare-csv').click();
+  const file = await download;
+  const text = readFileSync((await file.path()) as string, 'utf8');
+  const lines = text.replace('\uFEFF', '').trim().split(/\r?\n/);
+  expect(lines[0]).toContain('事件 变化');
+  expect(lines).toHaveLength(communities.features.length + 1);
+  expect(errors).toEqual([]);
+});
+
+test('the comparison on a phone: a bottom sheet as wide as the screen, no sideways scroll of the page', async ({ browser }) => {
+  const context = await browser.newContext(PHONE);
+  const page = await context.newPage();
+  await page.goto('/');
+  await waitForCells(page);
+  await page.getByTestId('menu-toggle').click();
+  await actAs(page, '规划分析 · 陈静');
+  if ((await page.getByTestId('menu-toggle').getAttribute('aria-expanded')) !== 'true') await page.getByTestId('menu-toggle').click();
+  await page.getByTestId('compare-open').click();
+  const panel = page.getByTestId('compare-panel');
+  await expect(page.getByTestId('compare-table').locator('tbody tr').first()).toBeVisible();
+  const box = await panel.boundingBox();
+  expect(box?.width).toBe(390);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await keepScreenshot(page, '67-compare-phone');
+  await context.close();
+});

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import {
+  cellRows,
+  communityRows,
+  type FigureRow,
+  figureDelta,
+  filterRows,
+  previousPeriod,
+  sortRows,
+  withBefore,
+} from '../../../src/domain/figures';
+import type { CellFigures } from '../../../src/domain/records';
+
+const figures = (code: string, community: string, over: Partial<CellFigures> = {}): CellFigures => ({
+  code,
+  name: `网格${code.slice(-3)}`,
+  class: 'B',
+  communityCode: community,
+  communityName: `社区${community.slice(-1)}`,
+  streetName: '城南街道',
+  households: 10,
+  areaSquareMeters: 1000,
+  people: 10,
+  keyPersons: 1,
+  places: 2,
+  things: 3,
+  organisations: 1,
+  events: 5,
+  casesReported: 2,
+  casesOpen: 1,
+  casesOverdue: 0,
+  casesClosed: 1,
+  medianHandlingHours: 12,
+  riskIndex: 4,
+  lastPatrolAt: null,
+  ...over,
+});
+
+const cells = [
+  figures('001', 'c1', { events: 9, class: 'A', riskIndex: 10, areaSquareMeters: 3000 }),
+  figures('002', 'c1', { events: 1, medianHandlingHours: null, casesClosed: 0 }),
+  figures('003', 'c2', { events: 4, class: 'C' }),
+];
+
+describe('comparison rows', () => {
+  it('sums communities over their cells, the risk index weighted by area, no median of medians', () => {
+    const [c1, c2] = communityRows(cells);
+    expect(c1).toMatchObject({ key: 'c1', name: '社区1', cells: 2, cls: null });
+    expect(c1?.values).toMatchObject({ events: 10, people: 20, casesClosed: 1, medianHandlingHours: null, riskIndex: 8.5 });
+    expect(c2?.values.events).toBe(4);
+  });
+
+  it('sets the period before beside each row and gives the change', () => {
+    const now = cellRows(cells);
+    const rows = withBefore(now, cellRows([figures('001', 'c1', { events: 4 })]));
+    expect(figureDelta(rows[0] as FigureRow, 'events')).toBe(5);
+    // A cell not there before has no change; a missing median has none either.
+    expect(figureDelta(rows[1] as FigureRow, 'events')).toBeNull();
+    expect(figureDelta(rows[0] as FigureRow, 'medianHandlingHours')).toBe(0);
+  });
+
+  it('sorts by a figure, its change, the code or the name, missing values last either way', () => {
+    const rows = withBefore(cellRows(cells), cellRows([figures('001', 'c1', { events: 4 }), figures('003', 'c2', { events: 8 })]));
+    expect(sortRows(rows, { by: 'metric', metric: 'events' }, true).map((r) => r.key)).toEqual(['001', '003', '002']);
+    expect(sortRows(rows, { by: 'metric', metric: 'events' }, false).map((r) => r.key)).toEqual(['002', '003', '001']);
+    expect(sortRows(rows, { by: 'delta', metric: 'events' }, true).map((r) => r.key)).toEqual(['001', '003', '002']);
+    expect(sortRows(rows, { by: 'delta', metric: 'events' }, false).map((r) => r.key)).toEqual(['003', '001', '002']);
+    expect(sortRows(rows, { by: 'metric', metric: 'medianHandlingHours' }, false).map((r) => r.key)).toEqual(['001', '003', '002']);
+    expect(sortRows(rows, { by: 'key' }, true).map((r) => r.key)).toEqual(['003', '002', '001']);
+  });
+
+  it('filters by code, name or community and by class', () => {
+    const rows = cellRows(cells);
+    expect(filterRows(rows, '社区2', []).map((r) => r.key)).toEqual(['003']);
+    expect(filterRows(rows, ' 002 ', []).map((r) => r.key)).toEqual(['002']);
+    expect(filterRows(rows, '', ['A', 'C']).map((r) => r.key)).toEqual(['001', '003']);
+    // Communities have no class: a class filter leaves none.
+    expect(filterRows(communityRows(cells), '', ['A'])).toEqual([]);
+  });
+
+  it('takes the period of the same length just before', () => {
+    expect(previousPeriod('2026-08-01T00:00:00.000Z', '2026-09-01T00:00:00.000Z')).toEqual({
+      from: '2026-07-01T00:00:00.000Z',
+      to: '2026-08-01T00:00:00.000Z',
+    });
+  });
+});
