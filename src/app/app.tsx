@@ -68,6 +68,7 @@ const HeatPanel = lazy(() => import('../ui/heat-panel').then((m) => ({ default: 
 const CasesPanel = lazy(() => import('../ui/cases-panel').then((m) => ({ default: m.CasesPanel })));
 const NowPanel = lazy(() => import('../ui/now-panel').then((m) => ({ default: m.NowPanel })));
 const ComparePanel = lazy(() => import('../ui/compare-panel').then((m) => ({ default: m.ComparePanel })));
+const ZoneReport = lazy(() => import('../ui/zone-report').then((m) => ({ default: m.ZoneReport })));
 const GovernancePanel = lazy(() => import('../ui/governance-panel').then((m) => ({ default: m.GovernancePanel })));
 const WorkerHome = lazy(() => import('../ui/worker-home').then((m) => ({ default: m.WorkerHome })));
 const PlatePage = lazy(() => import('../ui/plate-page').then((m) => ({ default: m.PlatePage })));
@@ -180,6 +181,8 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
   const [exportOpen, setExportOpen] = useState(false);
   /** The comparison of cells or communities (docked at the map's foot). */
   const [compareOpen, setCompareOpen] = useState(false);
+  /** The cell whose zone report is open. */
+  const [zoneReport, setZoneReport] = useState<string | null>(null);
   /** The house plate whose page is open: a scanned QR opens the app on it (?plate=CODE). */
   const [plateCode, setPlateCode] = useState<string | null>(() => plateCodeOf(window.location.href));
   /** The sheet of house plates to print, of a cell (and its community). */
@@ -768,6 +771,18 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
                 />
               </Suspense>
             )}
+            {zoneReport && backend && session && cells && (
+              <Suspense fallback={<PanelLoading />}>
+                <ZoneReport
+                  key={`${session.userId}:${zoneReport}`}
+                  backend={backend}
+                  code={zoneReport}
+                  cells={cells}
+                  ownCellsOnly={session.role === 'worker'}
+                  onClose={() => setZoneReport(null)}
+                />
+              </Suspense>
+            )}
             {compareOpen && backend && session && !ui.editing && (
               <Suspense fallback={<PanelLoading />}>
                 <ComparePanel
@@ -938,6 +953,7 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
                       }
                     : undefined
                 }
+                onZoneReport={session && ['admin', 'command', 'planner', 'worker'].includes(session.role) ? setZoneReport : undefined}
                 onPlates={
                   session && ['admin', 'command', 'planner', 'worker'].includes(session.role)
                     ? (cell) =>

@@ -116,3 +116,56 @@ export function previousPeriod(from: string, to: string): { from: string; to: st
   const length = Date.parse(to) - start;
   return { from: new Date(start - length).toISOString(), to: new Date(start).toISOString() };
 }
+
+/** The median of the numbers given (the mean of the middle two for an even count); null for none. */
+export function median(values: readonly (number | null)[]): number | null {
+  const xs = values.filter((v): v is number => v !== null).sort((a, b) => a - b);
+  if (xs.length === 0) return null;
+  const m = Math.floor(xs.length / 2);
+  return xs.length % 2 ? (xs[m] as number) : ((xs[m - 1] as number) + (xs[m] as number)) / 2;
+}
+
+/** A figure of one cell beside the medians of its community's cells and of every cell given. */
+export interface FigureComparison {
+  metric: FigureMetric;
+  cell: number | null;
+  community: number | null;
+  all: number | null;
+}
+
+/** Each figure of the cell `code` beside its community's and all the cells' medians (null: the cell is not among them). */
+export function reportComparison(figures: readonly CellFigures[], code: string): FigureComparison[] | null {
+  const cell = figures.find((f) => f.code === code);
+  if (!cell) return null;
+  const neighbours = figures.filter((f) => f.communityCode === cell.communityCode);
+  return FIGURE_METRICS.map((metric) => ({
+    metric,
+    cell: cell[metric],
+    community: median(neighbours.map((f) => f[metric])),
+    all: median(figures.map((f) => f[metric])),
+  }));
+}
+
+/**
+ * Counts of the times given (ISO) by calendar month (UTC+8, China's time), every month of the
+ * period [from, to) listed, empty ones as 0; of a period longer than two years, from the first
+ * month with any (a chart of all time starts where the data does).
+ */
+export function countsByMonth(times: readonly string[], from: string, to: string): { month: string; count: number }[] {
+  const CHINA = 8 * 3600_000;
+  const month = (ms: number) => new Date(ms + CHINA).toISOString().slice(0, 7);
+  const counts = new Map<string, number>();
+  const start = new Date(Date.parse(from) + CHINA);
+  const end = Date.parse(to) + CHINA;
+  for (let y = start.getUTCFullYear(), m = start.getUTCMonth(); Date.UTC(y, m, 1) < end; m++) {
+    counts.set(new Date(Date.UTC(y, m, 1)).toISOString().slice(0, 7), 0);
+  }
+  for (const t of times) {
+    const key = month(Date.parse(t));
+    if (counts.has(key)) counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const months = [...counts.entries()].map(([m, count]) => ({ month: m, count }));
+  if (months.length <= 24) return months;
+  const first = months.findIndex((m) => m.count > 0);
+  return first < 0 ? months.slice(-12) : months.slice(first);
+}

@@ -32,6 +32,8 @@ export interface InspectorProps {
   onGovernance?(cell: { code: string; name: string }): void;
   /** Opens the sheet of the cell's house plates (门牌) to print. */
   onPlates?(cell: { code: string; name: string; communityCode: string; communityName: string | null }): void;
+  /** Opens the cell's zone report (A4, to print). */
+  onZoneReport?(code: string): void;
   /** A cell's patrols; `onStart` where the grid worker may start one of this cell. */
   patrols?: { version: unknown; busy: boolean; error: unknown; onStart?(cellCode: string): void };
   onClose(): void;
@@ -332,6 +334,7 @@ export function Inspector({
   onReportCase,
   onGovernance,
   onPlates,
+  onZoneReport,
   patrols,
   onClose,
 }: InspectorProps) {
@@ -376,6 +379,16 @@ export function Inspector({
           data-testid="inspector-governance"
         >
           {t('governance.open')}
+        </button>
+      )}
+      {onZoneReport && content.type === 'cell' && (
+        <button
+          type="button"
+          className="btn inspector-case"
+          onClick={() => onZoneReport(content.cell.code)}
+          data-testid="inspector-zone-report"
+        >
+          {t('report.open')}
         </button>
       )}
       {onPlates && content.type === 'cell' && (

@@ -2,10 +2,13 @@ import { describe, expect, it } from 'vitest';
 import {
   cellRows,
   communityRows,
+  countsByMonth,
   type FigureRow,
   figureDelta,
   filterRows,
+  median,
   previousPeriod,
+  reportComparison,
   sortRows,
   withBefore,
 } from '../../../src/domain/figures';
@@ -83,5 +86,35 @@ describe('comparison rows', () => {
       from: '2026-07-01T00:00:00.000Z',
       to: '2026-08-01T00:00:00.000Z',
     });
+  });
+});
+
+describe('report figures', () => {
+  const cellsOf = [
+    figures('001', 'c1', { events: 9 }),
+    figures('002', 'c1', { events: 1 }),
+    figures('003', 'c1', { events: 4 }),
+    figures('004', 'c2', { events: 20 }),
+  ];
+
+  it('sets a cell beside its community’s and all the cells’ medians', () => {
+    const rows = reportComparison(cellsOf, '002');
+    expect(rows?.find((r) => r.metric === 'events')).toEqual({ metric: 'events', cell: 1, community: 4, all: 6.5 });
+    expect(reportComparison(cellsOf, '999')).toBeNull();
+    expect(median([])).toBeNull();
+    expect(median([null, 3, null])).toBe(3);
+  });
+
+  it('counts by month in China’s time, empty months as 0, and a long period from its first month with any', () => {
+    const times = ['2026-05-31T17:00:00Z', '2026-06-15T00:00:00Z', '2026-07-01T01:00:00Z'];
+    // 2026-05-31T17:00Z is June 1st in China.
+    expect(countsByMonth(times, '2026-04-30T16:00:00Z', '2026-07-31T16:00:00Z')).toEqual([
+      { month: '2026-05', count: 0 },
+      { month: '2026-06', count: 2 },
+      { month: '2026-07', count: 1 },
+    ]);
+    const allTime = countsByMonth(times, '2000-01-01T00:00:00Z', '2026-12-08T00:00:00Z');
+    expect(allTime[0]).toEqual({ month: '2026-06', count: 2 });
+    expect(allTime.at(-1)?.month).toBe('2026-12');
   });
 });

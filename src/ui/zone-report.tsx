@@ -1,0 +1,346 @@
+import type { FeatureCollection, MultiPolygon } from 'geojson';
+import { useEffect, useMemo, useState } from 'react';
+import { createPortal } from 'react-dom';
+import { useTranslation } from 'react-i18next';
+import type { Backend, CellDetail, CellHistoryEntry, ExportRow } from '../data/backend';
+import { countsByMonth, FIGURE_METRICS, type FigureMetric, reportComparison } from '../domain/figures';
+import type { CellFigures, CellProperties } from '../domain/records';
+import { categoryLabel } from '../i18n/categories';
+import { framePath, framePoint, inFrame, printFrame, scaleBar } from '../map/report-map';
+import { CELL_CLASS_COLORS, SEVERITY_COLORS } from '../state/palettes';
+import { useErrorText } from './error-text';
+import { formatCount, formatDateTime } from './format';
+import { ClassReason } from './inspector';
+
+export interface ZoneReportProps {
+  backend: Backend;
+  /** The cell reported on. */
+  code: string;
+  /** The cells the user sees (for the map: the cell and its neighbours). */
+  cells: FeatureCollection<MultiPolygon, CellProperties>;
+  /** The user compares with their own cells only (a grid worker), not the district's. */
+  ownCellsOnly: boolean;
+  onClose(): void;
+}
+
+const DAY = 86_400_000;
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const dayStart = (day: string) => new Date(`${day}T00:00:00`).toISOString();
+/** The map on the page, in millimetres. */
+const MAP = { width: 186, height: 96 };
+
+interface ReportData {
+  detail: CellDetail;
+  figures: CellFigures[];
+  history: CellHistoryEntry[];
+  events: ExportRow[];
+  asOf: string;
+}
+
+/**
+ * A cell's zone report (网格区域报告) as a print-ready A4 page: a map of the cell with its
+ * neighbours and the period's events (north arrow, scale bar, legend); code, community, street,
+ * class and why; its figures for the period beside its community's and the district's medians;
+ * events by month and by category; the last patrol and the cell's change history. Everything from
+ * the database, of what the user may read. 打印 prints it (or saves it as PDF) through the browser.
+ */
+export function ZoneReport({ backend, code, cells, ownCellsOnly, onClose }: ZoneReportProps) {
+  const { t, i18n } = useTranslation();
+  const errorText = useErrorText();
+  const lang = i18n.language;
+  const [to, setTo] = useState(() => isoDay(Date.now() + DAY));
+  const [from, setFrom] = useState(() => isoDay(Date.now() + DAY - 365 * DAY));
+  const [data, setData] = useState<ReportData | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const valid = from !== '' && to !== '' && from < to;
+  const periodFrom = valid ? dayStart(from) : null;
+  const periodTo = valid ? dayStart(to) : null;
+
+  useEffect(() => {
+    if (!periodFrom || !periodTo) return;
+    let live = true;
+    setData(null);
+    setError(null);
+    Promise.all([
+      backend.getCellDetail(code as CellDetail['code']),
+      backend.getCellFigures(periodFrom, periodTo),
+      backend.getCellHistory(code as CellDetail['code']),
+      backend.exportPoints('event', { cellCode: code, from: periodFrom, to: periodTo }, null, 50_000),
+    ]).then(
+      ([detail, figures, history, events]) => {
+        if (!live) return;
+        if (!detail) setError(new Error(t('report.missing', { code })));
+        else setData({ detail, figures, history, events, asOf: new Date().toISOString() });
+      },
+      (e: unknown) => live && setError(e),
+    );
+    return () => {
+      live = false;
+    };
+  }, [backend, code, periodFrom, periodTo, t]);
+
+  const cell = cells.features.find((f) => f.properties.code === code) ?? null;
+  const comparison = data ? reportComparison(data.figures, code) : null;
+  const own = data?.figures.find((f) => f.code === code) ?? null;
+  const months =
+    data && periodFrom && periodTo
+      ? countsByMonth(
+          data.events.map((e) => String(e.props.occurred_at)),
+          periodFrom,
+          periodTo,
+        )
+      : [];
+  const categories = useMemo(() => {
+    const counts = new Map<string, number>();
+    for (const e of data?.events ?? []) counts.set(String(e.props.category), (counts.get(String(e.props.category)) ?? 0) + 1);
+    return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 6);
+  }, [data]);
+  const n = (v: number | null, metric?: FigureMetric) =>
+    v === null
+      ? '—'
+      : metric === 'medianHandlingHours' || metric === 'riskIndex'
+        ? v.toFixed(metric === 'riskIndex' ? 2 : 1)
+        : formatCount(v, lang);
+
+  return createPortal(
+    <div className="plate-sheet report-sheet" role="dialog" aria-label={t('report.title')} data-testid="zone-report">
+      <div className="plate-sheet-toolbar">
+        <h2 className="plate-sheet-title">{t('report.titleOf', { name: cell?.properties.name ?? code })}</h2>
+        <label>
+          {t('compare.from')} <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} data-testid="report-from" />
+        </label>
+        <label>
+          {t('compare.to')} <input type="date" value={to} onChange={(e) => setTo(e.target.value)} data-testid="report-to" />
+        </label>
+        <button type="button" className="btn primary" disabled={!data} onClick={() => window.print()} data-testid="report-print">
+          {t('plates.print')}
+        </button>
+        <button type="button" className="btn" onClick={onClose} data-testid="report-close">
+          {t('inspector.close')}
+        </button>
+      </div>
+      {error !== null && (
+        <p className="error" role="alert">
+          {errorText(error)}
+        </p>
+      )}
+      {!data && error === null && <p className="plate-sheet-empty">{t('inspector.loading')}</p>}
+      {data && (
+        <article className="plate-page-a4 report-page" data-testid="report-page">
+          <header className="report-head">
+            <div className="report-kicker">{t('report.title')}</div>
+            <h1 className="report-name">{data.detail.name}</h1>
+            <p className="report-line">
+              {t('report.code')} <b data-testid="report-code">{data.detail.code}</b> · {data.detail.communityName ?? '—'} ·{' '}
+              {data.detail.streetName ?? '—'}
+            </p>
+            <p className="report-line muted">
+              {t('report.period', { from, to })} · {t('report.asOf', { at: formatDateTime(data.asOf, lang) })}
+            </p>
+          </header>
+          {cell && <ReportMap cell={cell} cells={cells} events={data.events} />}
+          <section className="report-section">
+            <h3 className="report-h3">{t('report.class')}</h3>
+            <p className="report-p">
+              <span className="report-class" style={{ background: CELL_CLASS_COLORS[data.detail.class] }}>
+                {data.detail.class}
+              </span>{' '}
+              {data.detail.classSource === 'manual' && `${t('risk.source.manual')} · `}
+              <ClassReason cell={data.detail} />
+            </p>
+            <p className="report-p">
+              {t('report.households', { n: formatCount(data.detail.households, lang) })} ·{' '}
+              {t('report.area', { km2: (data.detail.areaSquareMeters / 1e6).toFixed(3) })}
+              {own && ` · ${t('report.lastPatrol', { at: own.lastPatrolAt ? formatDateTime(own.lastPatrolAt, lang) : '—' })}`}
+            </p>
+          </section>
+          {comparison && (
+            <section className="report-section">
+              <h3 className="report-h3">{t('report.figures')}</h3>
+              <table className="report-table" data-testid="report-figures">
+                <thead>
+                  <tr>
+                    <th className="report-cell" />
+                    <th className="report-cell">{t('report.thisCell')}</th>
+                    <th className="report-cell">{t('report.communityMedian')}</th>
+                    <th className="report-cell">{t(ownCellsOnly ? 'report.ownMedian' : 'report.districtMedian')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {FIGURE_METRICS.map((m) => {
+                    const row = comparison.find((c) => c.metric === m);
+                    return (
+                      <tr key={m} data-metric={m}>
+                        <th scope="row" className="report-cell report-label">
+                          {t(`compare.metric.${m}`)}
+                        </th>
+                        <td className="report-cell">{n(row?.cell ?? null, m)}</td>
+                        <td className="report-cell">{n(row?.community ?? null, m)}</td>
+                        <td className="report-cell">{n(row?.all ?? null, m)}</td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+              <p className="report-p muted report-note">{t('compare.periodNote')}</p>
+            </section>
+          )}
+          <section className="report-section report-events">
+            <h3 className="report-h3">{t('report.eventsByMonth', { n: formatCount(data.events.length, lang) })}</h3>
+            <MonthChart months={months} />
+            <p className="report-categories">
+              {categories.map(([c, k]) => (
+                <span key={c} className="report-category">
+                  {categoryLabel(c, lang)} {formatCount(k, lang)}
+                </span>
+              ))}
+            </p>
+          </section>
+          <section className="report-section">
+            <h3 className="report-h3">{t('report.history')}</h3>
+            <ol className="report-history">
+              {[...data.history]
+                .reverse()
+                .slice(0, 6)
+                .map((h) => (
+                  <li key={h.version}>
+                    v{h.version} · {formatDateTime(h.validFrom, lang)} ·{' '}
+                    {h.operation ? t(`edit.operation.${h.operation}`) : t('edit.operation.original')}
+                    {h.reason && ` · ${h.reason}`}
+                    {h.actorName && ` · ${h.actorName}`}
+                  </li>
+                ))}
+            </ol>
+          </section>
+        </article>
+      )}
+    </div>,
+    document.body,
+  );
+}
+
+/** The cell (ringed) among its neighbours (by class) with the period's events, a north arrow, a scale bar and a legend. */
+function ReportMap({
+  cell,
+  cells,
+  events,
+}: {
+  cell: FeatureCollection<MultiPolygon, CellProperties>['features'][number];
+  cells: FeatureCollection<MultiPolygon, CellProperties>;
+  events: readonly ExportRow[];
+}) {
+  const { t } = useTranslation();
+  const frame = useMemo(() => printFrame(boxOf(cell.geometry), MAP.width, MAP.height, 0.6), [cell]);
+  const neighbours = useMemo(() => cells.features.filter((f) => inFrame(frame, boxOf(f.geometry))), [cells, frame]);
+  const bar = scaleBar(frame);
+  const severity = (s: unknown) => SEVERITY_COLORS[(Number(s) || 1) as 1 | 2 | 3 | 4] ?? SEVERITY_COLORS[1];
+  return (
+    <figure className="report-map">
+      <svg
+        viewBox={`0 0 ${MAP.width} ${MAP.height}`}
+        width={`${MAP.width}mm`}
+        height={`${MAP.height}mm`}
+        role="img"
+        className="report-svg"
+        aria-label={t('report.map')}
+        data-testid="report-map"
+      >
+        <clipPath id="report-frame">
+          <rect width={MAP.width} height={MAP.height} />
+        </clipPath>
+        <rect width={MAP.width} height={MAP.height} fill="#efece6" />
+        <g clipPath="url(#report-frame)">
+          {neighbours.map((f) => (
+            <path
+              key={f.properties.code}
+              d={framePath(frame, f.geometry)}
+              fill={CELL_CLASS_COLORS[f.properties.class]}
+              fillOpacity={0.32}
+              fillRule="evenodd"
+              stroke="#5a5560"
+              strokeWidth={0.2}
+            />
+          ))}
+          {events.map((e) => {
+            const [x, y] = framePoint(frame, [e.lon, e.lat]);
+            const [r, g, b] = severity(e.props.severity);
+            return <circle key={e.id} cx={x} cy={y} r={0.7} fill={`rgb(${r},${g},${b})`} stroke="#fff" strokeWidth={0.12} />;
+          })}
+          <path d={framePath(frame, cell.geometry)} fill="none" stroke="#1d3fbf" strokeWidth={0.8} fillRule="evenodd" />
+        </g>
+        <g transform={`translate(${MAP.width - 10} 4)`} aria-label={t('report.north')}>
+          <path d="M4 0 L7.5 9 L4 7 L0.5 9 Z" fill="#222" />
+          <text x={4} y={13.5} textAnchor="middle" fontSize={4} fontWeight="bold">
+            N
+          </text>
+        </g>
+        <g transform={`translate(4 ${MAP.height - 6})`}>
+          <rect width={bar.length} height={1.6} fill="#222" />
+          <rect width={bar.length / 2} height={1.6} fill="#fff" stroke="#222" strokeWidth={0.2} />
+          <text y={-1.2} fontSize={3}>
+            {bar.metres >= 1000 ? `${bar.metres / 1000} km` : `${bar.metres} m`}
+          </text>
+        </g>
+      </svg>
+      <figcaption className="report-legend">
+        <span>
+          <i style={{ borderColor: '#1d3fbf' }} className="report-swatch ring" /> {t('report.thisCell')}
+        </span>
+        {(['A', 'B', 'C'] as const).map((c) => (
+          <span key={c}>
+            <i className="report-swatch" style={{ background: CELL_CLASS_COLORS[c], opacity: 0.5 }} /> {t('home.class', { cls: c })}
+          </span>
+        ))}
+        <span>
+          <i className="report-swatch dot" /> {t('report.events')}
+        </span>
+      </figcaption>
+    </figure>
+  );
+}
+
+/** Events by month as columns, each labelled with its count. */
+function MonthChart({ months }: { months: readonly { month: string; count: number }[] }) {
+  const max = Math.max(1, ...months.map((m) => m.count));
+  const width = 186;
+  const height = 34;
+  const step = width / Math.max(1, months.length);
+  return (
+    <svg
+      viewBox={`0 0 ${width} ${height + 8}`}
+      width={`${width}mm`}
+      height={`${height + 8}mm`}
+      className="report-svg"
+      role="img"
+      aria-label={months.map((m) => `${m.month} ${m.count}`).join(', ')}
+      data-testid="report-months"
+    >
+      {months.map((m, i) => {
+        const h = (m.count / max) * (height - 5);
+        return (
+          <g key={m.month} transform={`translate(${i * step} 0)`}>
+            <rect x={step * 0.15} y={height - h} width={step * 0.7} height={h} fill="#5b3f99" />
+            <text x={step / 2} y={height - h - 1} textAnchor="middle" fontSize={2.6}>
+              {m.count}
+            </text>
+            <text x={step / 2} y={height + 4} textAnchor="middle" fontSize={2.6}>
+              {m.month.slice(2)}
+            </text>
+          </g>
+        );
+      })}
+    </svg>
+  );
+}
+
+function boxOf(geometry: MultiPolygon): [number, number, number, number] {
+  let [w, s, e, n] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const polygon of geometry.coordinates)
+    for (const [x, y] of polygon[0] ?? []) {
+      w = Math.min(w, x as number);
+      s = Math.min(s, y as number);
+      e = Math.max(e, x as number);
+      n = Math.max(n, y as number);
+    }
+  return [w, s, e, n];
+}

@@ -1,0 +1,84 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, type Page, test } from '@playwright/test';
+import { actAs, collectErrors, inspectCell, keepScreenshot, waitForCells, workerCell } from './helpers';
+
+/** Counts the pixels of a PNG (decoded by the page) in a box that are near an RGB colour, and those in colour (not white, grey or the map's pale ground). */
+async function pixels(page: Page, png: Buffer, box: { x: number; y: number; w: number; h: number }, rgb: [number, number, number]) {
+  return page.evaluate(
+    async ({ base64, box, rgb }) => {
+      const image = new Image();
+      image.src = `data:image/png;base64,${base64}`;
+      await image.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = image.naturalWidth;
+      canvas.height = image.naturalHeight;
+      const context = canvas.getContext('2d') as CanvasRenderingContext2D;
+      context.drawImage(image, 0, 0);
+      const { data } = context.getImageData(box.x, box.y, box.w, box.h);
+      let near = 0;
+      let coloured = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        const [r, g, b] = [data[i] as number, data[i + 1] as number, data[i + 2] as number];
+        if (Math.abs(r - rgb[0]) + Math.abs(g - rgb[1]) + Math.abs(b - rgb[2]) < 60) near++;
+        if (Math.max(r, g, b) - Math.min(r, g, b) > 20) coloured++;
+      }
+      return { near, coloured, all: data.length / 4 };
+    },
+    { base64: png.toString('base64'), box, rgb },
+  );
+}
+
+test('a cell’s zone report prints as A4 PDF: the figures the inspector counts beside the medians, the map drawn, the chart and history, no app around it', async ({
+  page,
+}) => {
+  const errors = collectErrors(page);
+  await page.goto('/');
+  await waitForCells(page);
+  await actAs(page, '规划分析 · 陈静');
+  const code = await workerCell(page);
+  await inspectCell(page, code);
+  const events = Number(
+    (await page.getByTestId('inspector-counts').locator('tr', { hasText: '事件' }).locator('td').innerText()).replace(/[,\s]/g, ''),
+  );
+  await page.getByTestId('inspector-zone-report').click();
+  // All time: the report's events are the inspector's.
+  await page.getByTestId('report-from').fill('2000-01-01');
+  const report = page.getByTestId('report-page');
+  await expect(report.getByTestId('report-code')).toHaveText(code);
+  await expect(report.locator('tr[data-metric="events"] td').first()).toHaveText(String(events));
+  const months = await report.getByTestId('report-months').locator('rect').count();
+  expect(months).toBeGreaterThan(0);
+  expect(months).toBeLessThanOrEqual(24);
+  const name = (await report.locator('.report-name').innerText()).trim();
+  await keepScreenshot(page, '68-zone-report');
+
+  const dir = mkdtempSync(join(tmpdir(), 'report-'));
+  const pdf = join(dir, 'report.pdf');
+  writeFileSync(pdf, await page.pdf({ preferCSSPageSize: true, printBackground: true }));
+  const info = execFileSync('pdfinfo', [pdf], { encoding: 'utf8' });
+  expect(Number(/Pages:\s+(\d+)/.exec(info)?.[1])).toBeGreaterThanOrEqual(1);
+  expect(
+    /Page size:\s+([\d.]+) x ([\d.]+) pts/
+      .exec(info)
+      ?.slice(1)
+      .map((v) => Math.round(Number(v))),
+  ).toEqual([595, 842]);
+  const text = execFileSync('pdftotext', [pdf, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
+  for (const s of ['网格区域报告', code, name.replace(/\s+/g, ''), '社区中位数', '全区中位数', '网格变更记录', '风险指数'])
+    expect(text).toContain(s);
+  expect(text).toContain(`时段内事件${events}件`);
+  expect(text).not.toContain('切换身份');
+
+  // The map on the first page, by its pixels (50 dpi: about 2 px a millimetre): cells filled by class, the cell ringed in blue.
+  execFileSync('pdftoppm', ['-r', '50', '-png', '-f', '1', '-l', '1', pdf, join(dir, 'page')]);
+  const png = readFileSync(join(dir, 'page-1.png'));
+  const map = await pixels(page, png, { x: 24, y: 80, w: 360, h: 180 }, [29, 63, 191]);
+  expect(map.coloured / map.all).toBeGreaterThan(0.3);
+  expect(map.near).toBeGreaterThan(50);
+  await page.getByTestId('report-close').click();
+  await expect(page.getByTestId('zone-report')).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
