@@ -1,27 +1,10 @@
 /**
- * What the browser tests and benchmarks share: Debian's Chromium and its flags, and a preview
- * server of a built app.
+ * What the browser tests and benchmarks share: Debian's Chromium and its flags (src/cli/chromium.ts,
+ * which the CLI's reports use too), and a preview server of a built app.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 
-/** Debian's Chromium (never a downloaded browser); CHROMIUM_PATH names another. */
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-/**
- * Chromium's flags here: WebGL 2 in software (SwiftShader), and no background requests (the
- * closed network otherwise floods Chromium with refused connections).
- */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-  '--ignore-gpu-blocklist',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
+export { CHROMIUM_ARGS, CHROMIUM_PATH } from '../src/cli/chromium';
 
 /**
  * Serves the built app in `outDir` with `vite preview` on 127.0.0.1:`port` and returns its root

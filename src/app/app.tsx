@@ -13,6 +13,7 @@ import type { BBox, CellCode, LngLat, PointKind } from '../domain/ids';
 import { feedKey } from '../domain/live';
 import { PLATE_PARAM, plateCodeOf } from '../domain/plates';
 import type { PointColumns } from '../domain/records';
+import { type ReportRequest, reportRequestOf, withoutReport } from '../domain/reports';
 import { convertForDisplay, convertPointsForDisplay } from '../geo/convert-for-display';
 import { fromWgs84, toWgs84 } from '../geo/crs-china';
 import { EVENT_CATEGORY_NAMES } from '../i18n/categories';
@@ -181,8 +182,13 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
   const [exportOpen, setExportOpen] = useState(false);
   /** The comparison of cells or communities (docked at the map's foot). */
   const [compareOpen, setCompareOpen] = useState(false);
-  /** The cell whose zone report is open. */
-  const [zoneReport, setZoneReport] = useState<string | null>(null);
+  /** The cell whose zone report is open (?report=CODE&from=…&to=… opens one, as the CLI does). */
+  const [zoneReport, setZoneReport] = useState<ReportRequest | null>(() => reportRequestOf(window.location.href));
+  const closeZoneReport = useCallback(() => {
+    setZoneReport(null);
+    // The address bar no longer opens the report on a reload.
+    if (reportRequestOf(window.location.href)) window.history.replaceState(window.history.state, '', withoutReport(window.location.href));
+  }, []);
   /** The house plate whose page is open: a scanned QR opens the app on it (?plate=CODE). */
   const [plateCode, setPlateCode] = useState<string | null>(() => plateCodeOf(window.location.href));
   /** The sheet of house plates to print, of a cell (and its community). */
@@ -774,12 +780,13 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
             {zoneReport && backend && session && cells && (
               <Suspense fallback={<PanelLoading />}>
                 <ZoneReport
-                  key={`${session.userId}:${zoneReport}`}
+                  key={`${session.userId}:${zoneReport.code}`}
                   backend={backend}
-                  code={zoneReport}
+                  code={zoneReport.code}
+                  period={zoneReport}
                   cells={cells}
                   ownCellsOnly={session.role === 'worker'}
-                  onClose={() => setZoneReport(null)}
+                  onClose={closeZoneReport}
                 />
               </Suspense>
             )}
@@ -953,7 +960,11 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
                       }
                     : undefined
                 }
-                onZoneReport={session && ['admin', 'command', 'planner', 'worker'].includes(session.role) ? setZoneReport : undefined}
+                onZoneReport={
+                  session && ['admin', 'command', 'planner', 'worker'].includes(session.role)
+                    ? (code) => setZoneReport({ code })
+                    : undefined
+                }
                 onPlates={
                   session && ['admin', 'command', 'planner', 'worker'].includes(session.role)
                     ? (cell) =>

@@ -7,6 +7,7 @@ import { demoCommand } from './demo-command';
 import { exportCommand } from './export-command';
 import { heatmapCommand } from './heatmap-command';
 import { hotspotsCommand } from './hotspots-command';
+import { reportCommand } from './report-command';
 import { validateCommand } from './validate-command';
 
 const COMMANDS: Command[] = [
@@ -17,6 +18,7 @@ const COMMANDS: Command[] = [
   hotspotsCommand,
   classifyCommand,
   exportCommand,
+  reportCommand,
   migrateCommand,
   loadDemoCommand,
   restoreBackupCommand,

@@ -16,6 +16,8 @@ export interface ZoneReportProps {
   backend: Backend;
   /** The cell reported on. */
   code: string;
+  /** The period to start with (days, `to` exclusive); the last year when not given. */
+  period?: { from?: string; to?: string };
   /** The cells the user sees (for the map: the cell and its neighbours). */
   cells: FeatureCollection<MultiPolygon, CellProperties>;
   /** The user compares with their own cells only (a grid worker), not the district's. */
@@ -44,12 +46,12 @@ interface ReportData {
  * events by month and by category; the last patrol and the cell's change history. Everything from
  * the database, of what the user may read. 打印 prints it (or saves it as PDF) through the browser.
  */
-export function ZoneReport({ backend, code, cells, ownCellsOnly, onClose }: ZoneReportProps) {
+export function ZoneReport({ backend, code, period, cells, ownCellsOnly, onClose }: ZoneReportProps) {
   const { t, i18n } = useTranslation();
   const errorText = useErrorText();
   const lang = i18n.language;
-  const [to, setTo] = useState(() => isoDay(Date.now() + DAY));
-  const [from, setFrom] = useState(() => isoDay(Date.now() + DAY - 365 * DAY));
+  const [to, setTo] = useState(() => period?.to ?? isoDay(Date.now() + DAY));
+  const [from, setFrom] = useState(() => period?.from ?? isoDay(Date.parse(period?.to ?? isoDay(Date.now() + DAY)) - 365 * DAY));
   const [data, setData] = useState<ReportData | null>(null);
   const [error, setError] = useState<unknown>(null);
   const valid = from !== '' && to !== '' && from < to;

@@ -1,0 +1,70 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { pdfPages } from '../../../src/cli/report-command';
+import { serveApp } from '../../../src/cli/serve-app';
+import { reportRequestOf, reportUrl, withoutReport } from '../../../src/domain/reports';
+
+function cli(...args: string[]) {
+  const r = spawnSync('node_modules/.bin/tsx', ['src/cli/main.ts', ...args], { encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('report command', () => {
+  it('refuses what it cannot print, with a clear message and exit 2, before starting a browser', () => {
+    const out = join(tmpdir(), 'r.pdf');
+    expect(cli('report', '--out', out).stderr).toContain('--cell must be a 15-digit cell code, got ""');
+    expect(cli('report', '--cell', '4301', '--out', out).stderr).toContain('--cell must be a 15-digit cell code, got "4301"');
+    expect(cli('report', '--cell', '430199001001001').stderr).toContain('--out FILE.pdf is required');
+    const day = cli('report', '--cell', '430199001001001', '--out', out, '--from', '2026/01/01');
+    expect(day.code).toBe(2);
+    expect(day.stderr).toContain('--from must be a day as YYYY-MM-DD, got "2026/01/01"');
+    expect(cli('report', '--cell', '430199001001001', '--out', out, '--from', '2026-02-01', '--to', '2026-01-01').stderr).toContain(
+      '--from 2026-02-01 must come before --to 2026-01-01',
+    );
+    const noApp = cli('report', '--cell', '430199001001001', '--out', out, '--app', join(tmpdir(), 'no-such-app'));
+    expect(noApp.code).toBe(2);
+    expect(noApp.stderr).toContain('index.html missing): run npm run build first');
+  });
+
+  it('counts a PDF’s pages by their page objects', () => {
+    const pdf = new TextEncoder().encode(
+      '%PDF-1.4\n1 0 obj <</Type /Pages /Count 2>>\n2 0 obj <</Type /Page>>\n3 0 obj <</Type/Page /Parent 1 0 R>>',
+    );
+    expect(pdfPages(pdf)).toBe(2);
+  });
+
+  it('opens the app on a report and back: the cell and the period in the address', () => {
+    const url = reportUrl('http://127.0.0.1:4173/', { code: '430199001001001', from: '2026-01-01', to: '2026-07-01' });
+    expect(url).toBe('http://127.0.0.1:4173/?report=430199001001001&from=2026-01-01&to=2026-07-01');
+    expect(reportRequestOf(url)).toEqual({ code: '430199001001001', from: '2026-01-01', to: '2026-07-01' });
+    expect(reportRequestOf('http://x/?report=430199001001001&from=yesterday')).toEqual({ code: '430199001001001' });
+    expect(reportRequestOf('http://x/?plate=abc')).toBeNull();
+    expect(withoutReport(`${url}&plate=abc`)).toBe('http://127.0.0.1:4173/?plate=abc');
+  });
+
+  it('serves a built app: files by path with their types, archives as files, nothing outside it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'app-'));
+    mkdirSync(join(dir, 'assets'));
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>app</title>');
+    writeFileSync(join(dir, 'assets', 'a.wasm'), new Uint8Array([0, 97, 115, 109]));
+    writeFileSync(join(dir, 'assets', 'b.tar.gz'), new Uint8Array([31, 139]));
+    writeFileSync(join(tmpdir(), 'secret.txt'), 'no');
+    const app = await serveApp(dir);
+    try {
+      const index = await fetch(app.url);
+      expect(index.headers.get('content-type')).toContain('text/html');
+      expect(await index.text()).toContain('<title>app</title>');
+      expect((await fetch(`${app.url}assets/a.wasm`)).headers.get('content-type')).toBe('application/wasm');
+      const archive = await fetch(`${app.url}assets/b.tar.gz`);
+      expect(archive.headers.get('content-type')).toBe('application/gzip');
+      expect(archive.headers.get('content-encoding')).toBeNull();
+      expect((await fetch(`${app.url}assets/none.js`)).status).toBe(404);
+      expect((await fetch(`${app.url}..%2fsecret.txt`)).status).toBe(404);
+    } finally {
+      await app.close();
+    }
+  });
+});
