@@ -13,7 +13,7 @@ import type { BBox, CellCode, LngLat, PointKind } from '../domain/ids';
 import { feedKey } from '../domain/live';
 import { PLATE_PARAM, plateCodeOf } from '../domain/plates';
 import type { PointColumns } from '../domain/records';
-import { type ReportRequest, reportRequestOf, withoutReport } from '../domain/reports';
+import { type AtlasRequest, atlasRequestOf, type ReportRequest, reportRequestOf, withoutReport } from '../domain/reports';
 import { convertForDisplay, convertPointsForDisplay } from '../geo/convert-for-display';
 import { fromWgs84, toWgs84 } from '../geo/crs-china';
 import { EVENT_CATEGORY_NAMES } from '../i18n/categories';
@@ -69,6 +69,7 @@ const HeatPanel = lazy(() => import('../ui/heat-panel').then((m) => ({ default: 
 const CasesPanel = lazy(() => import('../ui/cases-panel').then((m) => ({ default: m.CasesPanel })));
 const NowPanel = lazy(() => import('../ui/now-panel').then((m) => ({ default: m.NowPanel })));
 const ComparePanel = lazy(() => import('../ui/compare-panel').then((m) => ({ default: m.ComparePanel })));
+const AtlasSheet = lazy(() => import('../ui/atlas-sheet').then((m) => ({ default: m.AtlasSheet })));
 const ZoneReport = lazy(() => import('../ui/zone-report').then((m) => ({ default: m.ZoneReport })));
 const GovernancePanel = lazy(() => import('../ui/governance-panel').then((m) => ({ default: m.GovernancePanel })));
 const WorkerHome = lazy(() => import('../ui/worker-home').then((m) => ({ default: m.WorkerHome })));
@@ -184,10 +185,14 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
   const [compareOpen, setCompareOpen] = useState(false);
   /** The cell whose zone report is open (?report=CODE&from=…&to=… opens one, as the CLI does). */
   const [zoneReport, setZoneReport] = useState<ReportRequest | null>(() => reportRequestOf(window.location.href));
+  /** The atlas open (?atlas=community:CODE|class:A|cells:CODE,…&from=…&to=… opens one, as the CLI does). */
+  const [atlas, setAtlas] = useState<AtlasRequest | null>(() => atlasRequestOf(window.location.href));
   const closeZoneReport = useCallback(() => {
     setZoneReport(null);
+    setAtlas(null);
     // The address bar no longer opens the report on a reload.
-    if (reportRequestOf(window.location.href)) window.history.replaceState(window.history.state, '', withoutReport(window.location.href));
+    if (reportRequestOf(window.location.href) || atlasRequestOf(window.location.href))
+      window.history.replaceState(window.history.state, '', withoutReport(window.location.href));
   }, []);
   /** The house plate whose page is open: a scanned QR opens the app on it (?plate=CODE). */
   const [plateCode, setPlateCode] = useState<string | null>(() => plateCodeOf(window.location.href));
@@ -777,6 +782,21 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
                 />
               </Suspense>
             )}
+            {atlas && backend && session && cells && (
+              <Suspense fallback={<PanelLoading />}>
+                <AtlasSheet
+                  key={session.userId ?? 'anon'}
+                  backend={backend}
+                  scope={atlas.scope}
+                  period={atlas}
+                  cells={cells}
+                  communities={communities}
+                  districtName={overview?.name ?? null}
+                  ownCellsOnly={session.role === 'worker'}
+                  onClose={closeZoneReport}
+                />
+              </Suspense>
+            )}
             {zoneReport && backend && session && cells && (
               <Suspense fallback={<PanelLoading />}>
                 <ZoneReport
@@ -808,6 +828,7 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
                     }
                     if (group === 'cell') dispatch({ type: 'select', selection: { type: 'cell', code: code as CellCode } });
                   }}
+                  onAtlas={(scope) => setAtlas({ scope })}
                   onClose={() => setCompareOpen(false)}
                 />
               </Suspense>

@@ -7,7 +7,7 @@ import { demoCommand } from './demo-command';
 import { exportCommand } from './export-command';
 import { heatmapCommand } from './heatmap-command';
 import { hotspotsCommand } from './hotspots-command';
-import { reportCommand } from './report-command';
+import { atlasCommand, reportCommand } from './report-command';
 import { validateCommand } from './validate-command';
 
 const COMMANDS: Command[] = [
@@ -19,6 +19,7 @@ const COMMANDS: Command[] = [
   classifyCommand,
   exportCommand,
   reportCommand,
+  atlasCommand,
   migrateCommand,
   loadDemoCommand,
   restoreBackupCommand,

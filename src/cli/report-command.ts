@@ -1,82 +1,198 @@
 import { writeFile } from 'node:fs/promises';
-import { chromium } from '@playwright/test';
-import { type ReportRequest, reportUrl } from '../domain/reports';
+import { chromium, type Page } from '@playwright/test';
+import { type AtlasRequest, type AtlasScope, atlasUrl, type ReportRequest, reportUrl } from '../domain/reports';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium';
-import { type Command, UsageError } from './command';
+import { type Command, type CommandResult, UsageError } from './command';
 import { serveApp } from './serve-app';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
-/** How long the app may take to boot its database and draw the report (a new profile: the demo unpacked). */
-const TIMEOUT_MS = 300_000;
+const CELL = /^\d{15}$/;
+/** How long the app may take to boot its database and draw the pages (a new profile: the demo unpacked; an atlas of hundreds of cells). */
+const TIMEOUT_MS = 900_000;
 
 /** Returns the pages of a PDF as its page objects count them. */
 export function pdfPages(pdf: Uint8Array): number {
   return (new TextDecoder('latin1').decode(pdf).match(/\/Type\s*\/Page(?![s\w])/g) ?? []).length;
 }
 
+/** The period options (days, `to` exclusive), checked. */
+function periodOf(values: Record<string, string | boolean | undefined>): { from?: string; to?: string } {
+  const period: { from?: string; to?: string } = {};
+  for (const key of ['from', 'to'] as const) {
+    const v = values[key];
+    if (v === undefined) continue;
+    if (typeof v !== 'string' || !DAY.test(v) || Number.isNaN(Date.parse(v)))
+      throw new UsageError(`--${key} must be a day as YYYY-MM-DD, got "${String(v)}"`);
+    period[key] = v;
+  }
+  if (period.from && period.to && period.from >= period.to)
+    throw new UsageError(`--from ${period.from} must come before --to ${period.to}`);
+  return period;
+}
+
+function outOf(values: Record<string, string | boolean | undefined>): string {
+  const out = values.out;
+  if (typeof out !== 'string' || out === '') throw new UsageError('--out FILE.pdf is required');
+  return out;
+}
+
+/**
+ * Serves the built app, opens `path(url)` in Debian's Chromium on a new profile, lets `ready`
+ * wait for the pages (null) or say why there are none (a message), and prints them to `out`.
+ */
+async function printApp(
+  name: string,
+  appDir: unknown,
+  path: (appUrl: string) => string,
+  ready: (page: Page, progress: (line: string) => void) => Promise<string | null>,
+  out: string,
+): Promise<{ pages: number } | { refused: string }> {
+  const progress = (line: string) => process.stderr.write(`${name}: ${line}\n`);
+  let server: Awaited<ReturnType<typeof serveApp>>;
+  try {
+    server = await serveApp(typeof appDir === 'string' ? appDir : 'dist');
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    page.setDefaultTimeout(TIMEOUT_MS);
+    progress(`opening ${server.url} (the database starts in the browser)`);
+    await page.goto(path(server.url));
+    const refused = await ready(page, progress);
+    if (refused !== null) return { refused };
+    await page.evaluate(() => document.fonts.ready);
+    progress('printing');
+    const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
+    await writeFile(out, pdf);
+    return { pages: pdfPages(pdf) };
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+const APP_HELP = [
+  '--from, --to DAY     the period (to exclusive); the year before --to (default: tomorrow) when not given',
+  '--app DIR            the built app to render (default dist, made by npm run build); it opens on its',
+  '                     embedded database as the demo administrator, as a new browser would',
+  'Chromium: CHROMIUM_PATH (default /usr/bin/chromium). Progress goes to stderr.',
+];
+
 export const reportCommand: Command = {
   name: 'report',
   summary: "print a cell's zone report (A4 PDF) from the built app in Debian's Chromium",
   usage: 'report --cell CODE --out FILE.pdf [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--app DIR] [--json]',
   options: { cell: { type: 'string' }, out: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, app: { type: 'string' } },
-  help: [
-    '--cell CODE          the cell (its 15-digit code)',
-    '--out FILE.pdf       where to write the PDF',
-    '--from, --to DAY     the period (to exclusive); the year before --to (default: tomorrow) when not given',
-    '--app DIR            the built app to render (default dist, made by npm run build); it opens on its',
-    '                     embedded database as the demo administrator, as a new browser would',
-    'Chromium: CHROMIUM_PATH (default /usr/bin/chromium). Progress goes to stderr.',
-  ],
-  async run(values) {
+  help: ['--cell CODE          the cell (its 15-digit code)', '--out FILE.pdf       where to write the PDF', ...APP_HELP],
+  async run(values): Promise<CommandResult> {
     const code = values.cell;
-    if (typeof code !== 'string' || !/^\d{15}$/.test(code))
+    if (typeof code !== 'string' || !CELL.test(code))
       throw new UsageError(`--cell must be a 15-digit cell code, got "${String(code ?? '')}"`);
-    const out = values.out;
-    if (typeof out !== 'string' || out === '') throw new UsageError('--out FILE.pdf is required');
-    const request: ReportRequest = { code };
-    for (const key of ['from', 'to'] as const) {
-      const v = values[key];
-      if (v === undefined) continue;
-      if (typeof v !== 'string' || !DAY.test(v) || Number.isNaN(Date.parse(v)))
-        throw new UsageError(`--${key} must be a day as YYYY-MM-DD, got "${String(v)}"`);
-      request[key] = v;
-    }
-    if (request.from && request.to && request.from >= request.to)
-      throw new UsageError(`--from ${request.from} must come before --to ${request.to}`);
-    const progress = (line: string) => process.stderr.write(`report: ${line}\n`);
-    let server: Awaited<ReturnType<typeof serveApp>>;
-    try {
-      server = await serveApp(typeof values.app === 'string' ? values.app : 'dist');
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
-    const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-    try {
-      const page = await browser.newPage({ viewport: { width: 1200, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-      progress(`opening ${server.url} (the database starts in the browser)`);
-      await page.goto(reportUrl(server.url, request));
-      const report = page.getByTestId('report-page');
-      const refused = page.getByTestId('zone-report').getByRole('alert');
-      await Promise.race([report.waitFor({ timeout: TIMEOUT_MS }), refused.waitFor({ timeout: TIMEOUT_MS })]);
-      if (await refused.isVisible())
-        return {
-          json: { cell: code, error: await refused.innerText() },
-          lines: [`cell ${code}: ${await refused.innerText()}`],
-          exitCode: 1,
-        };
-      await page.evaluate(() => document.fonts.ready);
-      progress('printing');
-      const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
-      await writeFile(out, pdf);
-      const pages = pdfPages(pdf);
-      return {
-        json: { cell: code, out, pages, from: request.from ?? null, to: request.to ?? null },
-        lines: [`wrote the zone report of ${code} to ${out} (${pages} A4 page${pages === 1 ? '' : 's'})`],
-        exitCode: 0,
-      };
-    } finally {
-      await browser.close();
-      await server.close();
-    }
+    const out = outOf(values);
+    const request: ReportRequest = { code, ...periodOf(values) };
+    const result = await printApp(
+      'report',
+      values.app,
+      (url) => reportUrl(url, request),
+      async (page) => {
+        const report = page.getByTestId('report-page');
+        const refused = page.getByTestId('zone-report').getByRole('alert');
+        await Promise.race([report.waitFor({ timeout: TIMEOUT_MS }), refused.waitFor({ timeout: TIMEOUT_MS })]);
+        return (await refused.isVisible()) ? refused.innerText() : null;
+      },
+      out,
+    );
+    if ('refused' in result)
+      return { json: { cell: code, error: result.refused }, lines: [`cell ${code}: ${result.refused}`], exitCode: 1 };
+    return {
+      json: { cell: code, out, pages: result.pages, from: request.from ?? null, to: request.to ?? null },
+      lines: [`wrote the zone report of ${code} to ${out} (${result.pages} A4 page${result.pages === 1 ? '' : 's'})`],
+      exitCode: 0,
+    };
+  },
+};
+
+/** The scope an atlas's options name: exactly one of --community, --class, --cells. */
+function scopeOf(values: Record<string, string | boolean | undefined>): AtlasScope {
+  const given = (['community', 'class', 'cells'] as const).filter((k) => values[k] !== undefined);
+  if (given.length !== 1) throw new UsageError('give exactly one of --community CODE, --class A|B|C, --cells CODE,CODE,…');
+  const value = String(values[given[0] as string]);
+  if (given[0] === 'community') {
+    if (!/^\d{12}$/.test(value)) throw new UsageError(`--community must be a 12-digit community code, got "${value}"`);
+    return { kind: 'community', code: value };
+  }
+  if (given[0] === 'class') {
+    if (value !== 'A' && value !== 'B' && value !== 'C') throw new UsageError(`--class must be A, B or C, got "${value}"`);
+    return { kind: 'class', cls: value };
+  }
+  const codes = value
+    .split(',')
+    .map((c) => c.trim())
+    .filter((c) => c !== '');
+  const bad = codes.find((c) => !CELL.test(c));
+  if (codes.length === 0 || bad !== undefined)
+    throw new UsageError(`--cells must be 15-digit cell codes separated by commas, got "${bad ?? value}"`);
+  return { kind: 'cells', codes: [...new Set(codes)] };
+}
+
+export const atlasCommand: Command = {
+  name: 'atlas',
+  summary: 'print an atlas of cells (cover, summary, contents, a page per cell; A4 PDF) in Chromium',
+  usage: 'atlas (--community CODE | --class A|B|C | --cells CODE,CODE,…) --out FILE.pdf [--from …] [--to …] [--app DIR] [--json]',
+  options: {
+    community: { type: 'string' },
+    class: { type: 'string' },
+    cells: { type: 'string' },
+    out: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    app: { type: 'string' },
+  },
+  help: [
+    '--community CODE     the cells of a community (its 12-digit code)',
+    '--class A|B|C        the cells of a class',
+    '--cells CODE,…       the cells named (15-digit codes)',
+    '--out FILE.pdf       where to write the PDF',
+    ...APP_HELP,
+  ],
+  async run(values): Promise<CommandResult> {
+    const scope = scopeOf(values);
+    const out = outOf(values);
+    const request: AtlasRequest = { scope, ...periodOf(values) };
+    const result = await printApp(
+      'atlas',
+      values.app,
+      (url) => atlasUrl(url, request),
+      async (page, progress) => {
+        const sheet = page.getByTestId('atlas-sheet');
+        await sheet.waitFor({ timeout: TIMEOUT_MS });
+        const status = page.getByTestId('atlas-progress');
+        const started = Date.now();
+        let said = '';
+        for (;;) {
+          if (await page.getByTestId('atlas-sheet').getByRole('alert').isVisible())
+            return page.getByTestId('atlas-sheet').getByRole('alert').innerText();
+          if ((await sheet.getAttribute('data-ready')) === 'true') {
+            if ((await page.getByTestId('atlas-cover').count()) === 0) return status.innerText();
+            progress(await status.innerText());
+            return null;
+          }
+          const now = await status.innerText().catch(() => '');
+          if (now !== said) progress(now);
+          said = now;
+          if (Date.now() - started > TIMEOUT_MS) throw new Error(`the atlas was not ready after ${TIMEOUT_MS / 1000} s: ${said}`);
+          await page.waitForTimeout(500);
+        }
+      },
+      out,
+    );
+    if ('refused' in result) return { json: { scope, error: result.refused }, lines: [`atlas: ${result.refused}`], exitCode: 1 };
+    return {
+      json: { scope, out, pages: result.pages, from: request.from ?? null, to: request.to ?? null },
+      lines: [`wrote the atlas to ${out} (${result.pages} A4 pages)`],
+      exitCode: 0,
+    };
   },
 };

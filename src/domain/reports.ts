@@ -28,9 +28,89 @@ export function reportUrl(appUrl: string, request: ReportRequest): string {
   return url.toString();
 }
 
-/** The address without a zone report's parameters (what the address bar shows once it is closed). */
+/** The address without a zone report's or an atlas's parameters (what the address bar shows once it is closed). */
 export function withoutReport(href: string): string {
   const url = new URL(href);
-  for (const p of [REPORT_PARAM, 'from', 'to']) url.searchParams.delete(p);
+  for (const p of [REPORT_PARAM, ATLAS_PARAM, 'from', 'to']) url.searchParams.delete(p);
   return url.toString();
+}
+
+/** The parameter that opens an atlas: `community:CODE`, `class:A` or `cells:CODE,CODE,…`. */
+export const ATLAS_PARAM = 'atlas';
+
+/** The cells an atlas covers: a community's, a class's, or the ones named. */
+export type AtlasScope = { kind: 'community'; code: string } | { kind: 'class'; cls: 'A' | 'B' | 'C' } | { kind: 'cells'; codes: string[] };
+
+/** An atlas to open: what it covers, and the period (days, `to` exclusive) when given. */
+export interface AtlasRequest {
+  scope: AtlasScope;
+  from?: string;
+  to?: string;
+}
+
+/** Returns the scope an atlas parameter names, or null when it names none. */
+export function atlasScopeOf(value: string): AtlasScope | null {
+  const [kind, rest = ''] = [value.slice(0, value.indexOf(':')), value.slice(value.indexOf(':') + 1).trim()];
+  if (kind === 'community' && rest !== '') return { kind, code: rest };
+  if (kind === 'class' && (rest === 'A' || rest === 'B' || rest === 'C')) return { kind, cls: rest };
+  const codes = rest
+    .split(',')
+    .map((c) => c.trim())
+    .filter((c) => c !== '');
+  if (kind === 'cells' && codes.length > 0) return { kind, codes: [...new Set(codes)] };
+  return null;
+}
+
+/** The atlas parameter of a scope. */
+export function atlasParam(scope: AtlasScope): string {
+  return scope.kind === 'community'
+    ? `community:${scope.code}`
+    : scope.kind === 'class'
+      ? `class:${scope.cls}`
+      : `cells:${scope.codes.join(',')}`;
+}
+
+/** Returns the atlas an address opens (`?atlas=…&from=…&to=…`), or null. */
+export function atlasRequestOf(href: string): AtlasRequest | null {
+  const params = new URL(href).searchParams;
+  const scope = atlasScopeOf(params.get(ATLAS_PARAM) ?? '');
+  if (!scope) return null;
+  const from = params.get('from') ?? '';
+  const to = params.get('to') ?? '';
+  return { scope, ...(DAY.test(from) ? { from } : {}), ...(DAY.test(to) ? { to } : {}) };
+}
+
+/** The address of the app at `appUrl` opened on an atlas. */
+export function atlasUrl(appUrl: string, request: AtlasRequest): string {
+  const url = new URL(appUrl);
+  url.searchParams.set(ATLAS_PARAM, atlasParam(request.scope));
+  if (request.from) url.searchParams.set('from', request.from);
+  if (request.to) url.searchParams.set('to', request.to);
+  return url.toString();
+}
+
+/** The codes of the cells an atlas covers, of the cells given, in code order (named cells that are not there are left out). */
+export function cellsInScope(cells: readonly { code: string; communityCode: string; class: string }[], scope: AtlasScope): string[] {
+  const named = scope.kind === 'cells' ? new Set(scope.codes) : null;
+  return cells
+    .filter((c) =>
+      scope.kind === 'community' ? c.communityCode === scope.code : scope.kind === 'class' ? c.class === scope.cls : named?.has(c.code),
+    )
+    .map((c) => c.code)
+    .sort();
+}
+
+/** The most cells an atlas takes (a page each). */
+export const ATLAS_MAX_CELLS = 1000;
+
+/** Rows of the table of contents on a page. */
+export const TOC_ROWS = 40;
+
+/**
+ * The pages of an atlas of `cells` cells, one a page: the cover (1), the summary with the overview
+ * map (2), the table of contents, then the cells.
+ */
+export function atlasLayout(cells: number, tocRows = TOC_ROWS): { tocPages: number; firstCellPage: number; pages: number } {
+  const tocPages = Math.max(1, Math.ceil(cells / tocRows));
+  return { tocPages, firstCellPage: 3 + tocPages, pages: 2 + tocPages + cells };
 }

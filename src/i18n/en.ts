@@ -190,6 +190,22 @@ export const en: Catalogue<typeof zhCN> = {
       badClass: 'A hot-spot alert needs a confidence: 90%, 95% or 99%',
     },
   },
+  atlas: {
+    title: 'Atlas of cells',
+    ofCommunity: 'Atlas of {{name}}',
+    ofClass: 'Atlas of class {{cls}} cells',
+    ofCells: 'Atlas of the cells chosen',
+    reading: 'Reading {{done}} of {{n}} cells…',
+    ready: '{{n}} cells, {{pages}} pages',
+    none: 'No cell matches',
+    cells: '{{n}} cells',
+    printed: 'printed {{at}}',
+    summary: 'Summary',
+    overview: 'The atlas’s cells (by class) in the district',
+    toc: 'Contents',
+    page: 'page {{page}} of {{pages}}',
+    open: 'Print atlas',
+  },
   report: {
     open: 'Zone report',
     title: 'Zone report',
@@ -211,7 +227,7 @@ export const en: Catalogue<typeof zhCN> = {
     districtMedian: 'District median',
     ownMedian: 'Median of my cells',
     eventsByMonth: '{{n}} events in the period (by month)',
-    history: 'Change history (last 6)',
+    history: 'Change history (last 4)',
   },
   compare: {
     open: 'Compare',
@@ -244,6 +260,8 @@ export const en: Catalogue<typeof zhCN> = {
     chartNow: 'Period chosen',
     pick: 'Tick {{name}} to compare',
     exportCsv: 'Export CSV',
+    atlasHint:
+      'Print the cells the table shows (by community: the first row’s community) as an atlas: cover, summary, contents, a page per cell',
     exportXlsx: 'Export XLSX',
     close: 'Close',
     metric: {

@@ -17,6 +17,7 @@ import {
 } from '../domain/figures';
 import type { CellClass } from '../domain/ids';
 import type { CellFigures } from '../domain/records';
+import { ATLAS_MAX_CELLS, type AtlasScope } from '../domain/reports';
 import { useErrorText } from './error-text';
 import { formatCount } from './format';
 import { classChip } from './now-counters';
@@ -28,6 +29,8 @@ export interface ComparePanelProps {
   selectedCode: string | null;
   /** A row chosen: the map shows the cell (selected) or the community. */
   onLocate(group: 'cell' | 'community', code: string): void;
+  /** Prints an atlas of the cells the table shows (or of the community shown). */
+  onAtlas?(scope: AtlasScope): void;
   onClose(): void;
 }
 
@@ -44,7 +47,7 @@ const dayStart = (day: string) => new Date(`${day}T00:00:00`).toISOString();
  * class, linked to the map (a row shows its cell; the map's cell marks its row), a chart of the
  * rows ticked, the change since the period before, and the table as CSV or XLSX.
  */
-export function ComparePanel({ backend, selectedCode, onLocate, onClose }: ComparePanelProps) {
+export function ComparePanel({ backend, selectedCode, onLocate, onAtlas, onClose }: ComparePanelProps) {
   const { t, i18n } = useTranslation();
   const errorText = useErrorText();
   const lang = i18n.language;
@@ -201,6 +204,24 @@ export function ComparePanel({ backend, selectedCode, onLocate, onClose }: Compa
           </fieldset>
         )}
         <span className="compare-export">
+          {onAtlas && (
+            <button
+              type="button"
+              className="btn"
+              disabled={rows.length === 0 || rows.length > ATLAS_MAX_CELLS}
+              title={t('compare.atlasHint')}
+              onClick={() =>
+                onAtlas(
+                  group === 'cell'
+                    ? { kind: 'cells', codes: rows.map((r) => r.key) }
+                    : { kind: 'community', code: (rows[0] as FigureRow).key },
+                )
+              }
+              data-testid="compare-atlas"
+            >
+              {t('atlas.open')}
+            </button>
+          )}
           <button type="button" className="btn" disabled={rows.length === 0} onClick={() => exportAs('csv')} data-testid="compare-csv">
             {t('compare.exportCsv')}
           </button>

@@ -29,14 +29,33 @@ const DAY = 86_400_000;
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const dayStart = (day: string) => new Date(`${day}T00:00:00`).toISOString();
 /** The map on the page, in millimetres. */
-const MAP = { width: 186, height: 96 };
+const MAP = { width: 186, height: 72 };
 
-interface ReportData {
+/** What a cell's report page shows, read from the database. */
+export interface ReportData {
   detail: CellDetail;
+  /** Every cell's figures the user may read (for the medians). */
   figures: CellFigures[];
   history: CellHistoryEntry[];
   events: ExportRow[];
   asOf: string;
+}
+
+/** Reads a cell's report for the period [from, to) (ISO); `figures` when already read (an atlas reads them once). Null: no such cell for this user. */
+export async function loadCellReport(
+  backend: Backend,
+  code: string,
+  from: string,
+  to: string,
+  figures?: CellFigures[],
+): Promise<ReportData | null> {
+  const [detail, all, history, events] = await Promise.all([
+    backend.getCellDetail(code as CellDetail['code']),
+    figures ?? backend.getCellFigures(from, to),
+    backend.getCellHistory(code as CellDetail['code']),
+    backend.exportPoints('event', { cellCode: code, from, to }, null, 50_000),
+  ]);
+  return detail ? { detail, figures: all, history, events, asOf: new Date().toISOString() } : null;
 }
 
 /**
@@ -47,9 +66,8 @@ interface ReportData {
  * the database, of what the user may read. 打印 prints it (or saves it as PDF) through the browser.
  */
 export function ZoneReport({ backend, code, period, cells, ownCellsOnly, onClose }: ZoneReportProps) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const errorText = useErrorText();
-  const lang = i18n.language;
   const [to, setTo] = useState(() => period?.to ?? isoDay(Date.now() + DAY));
   const [from, setFrom] = useState(() => period?.from ?? isoDay(Date.parse(period?.to ?? isoDay(Date.now() + DAY)) - 365 * DAY));
   const [data, setData] = useState<ReportData | null>(null);
@@ -63,16 +81,11 @@ export function ZoneReport({ backend, code, period, cells, ownCellsOnly, onClose
     let live = true;
     setData(null);
     setError(null);
-    Promise.all([
-      backend.getCellDetail(code as CellDetail['code']),
-      backend.getCellFigures(periodFrom, periodTo),
-      backend.getCellHistory(code as CellDetail['code']),
-      backend.exportPoints('event', { cellCode: code, from: periodFrom, to: periodTo }, null, 50_000),
-    ]).then(
-      ([detail, figures, history, events]) => {
+    loadCellReport(backend, code, periodFrom, periodTo).then(
+      (report) => {
         if (!live) return;
-        if (!detail) setError(new Error(t('report.missing', { code })));
-        else setData({ detail, figures, history, events, asOf: new Date().toISOString() });
+        if (!report) setError(new Error(t('report.missing', { code })));
+        else setData(report);
       },
       (e: unknown) => live && setError(e),
     );
@@ -82,27 +95,6 @@ export function ZoneReport({ backend, code, period, cells, ownCellsOnly, onClose
   }, [backend, code, periodFrom, periodTo, t]);
 
   const cell = cells.features.find((f) => f.properties.code === code) ?? null;
-  const comparison = data ? reportComparison(data.figures, code) : null;
-  const own = data?.figures.find((f) => f.code === code) ?? null;
-  const months =
-    data && periodFrom && periodTo
-      ? countsByMonth(
-          data.events.map((e) => String(e.props.occurred_at)),
-          periodFrom,
-          periodTo,
-        )
-      : [];
-  const categories = useMemo(() => {
-    const counts = new Map<string, number>();
-    for (const e of data?.events ?? []) counts.set(String(e.props.category), (counts.get(String(e.props.category)) ?? 0) + 1);
-    return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 6);
-  }, [data]);
-  const n = (v: number | null, metric?: FigureMetric) =>
-    v === null
-      ? '—'
-      : metric === 'medianHandlingHours' || metric === 'riskIndex'
-        ? v.toFixed(metric === 'riskIndex' ? 2 : 1)
-        : formatCount(v, lang);
 
   return createPortal(
     <div className="plate-sheet report-sheet" role="dialog" aria-label={t('report.title')} data-testid="zone-report">
@@ -127,97 +119,147 @@ export function ZoneReport({ backend, code, period, cells, ownCellsOnly, onClose
         </p>
       )}
       {!data && error === null && <p className="plate-sheet-empty">{t('inspector.loading')}</p>}
-      {data && (
-        <article className="plate-page-a4 report-page" data-testid="report-page">
-          <header className="report-head">
-            <div className="report-kicker">{t('report.title')}</div>
-            <h1 className="report-name">{data.detail.name}</h1>
-            <p className="report-line">
-              {t('report.code')} <b data-testid="report-code">{data.detail.code}</b> · {data.detail.communityName ?? '—'} ·{' '}
-              {data.detail.streetName ?? '—'}
-            </p>
-            <p className="report-line muted">
-              {t('report.period', { from, to })} · {t('report.asOf', { at: formatDateTime(data.asOf, lang) })}
-            </p>
-          </header>
-          {cell && <ReportMap cell={cell} cells={cells} events={data.events} />}
-          <section className="report-section">
-            <h3 className="report-h3">{t('report.class')}</h3>
-            <p className="report-p">
-              <span className="report-class" style={{ background: CELL_CLASS_COLORS[data.detail.class] }}>
-                {data.detail.class}
-              </span>{' '}
-              {data.detail.classSource === 'manual' && `${t('risk.source.manual')} · `}
-              <ClassReason cell={data.detail} />
-            </p>
-            <p className="report-p">
-              {t('report.households', { n: formatCount(data.detail.households, lang) })} ·{' '}
-              {t('report.area', { km2: (data.detail.areaSquareMeters / 1e6).toFixed(3) })}
-              {own && ` · ${t('report.lastPatrol', { at: own.lastPatrolAt ? formatDateTime(own.lastPatrolAt, lang) : '—' })}`}
-            </p>
-          </section>
-          {comparison && (
-            <section className="report-section">
-              <h3 className="report-h3">{t('report.figures')}</h3>
-              <table className="report-table" data-testid="report-figures">
-                <thead>
-                  <tr>
-                    <th className="report-cell" />
-                    <th className="report-cell">{t('report.thisCell')}</th>
-                    <th className="report-cell">{t('report.communityMedian')}</th>
-                    <th className="report-cell">{t(ownCellsOnly ? 'report.ownMedian' : 'report.districtMedian')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {FIGURE_METRICS.map((m) => {
-                    const row = comparison.find((c) => c.metric === m);
-                    return (
-                      <tr key={m} data-metric={m}>
-                        <th scope="row" className="report-cell report-label">
-                          {t(`compare.metric.${m}`)}
-                        </th>
-                        <td className="report-cell">{n(row?.cell ?? null, m)}</td>
-                        <td className="report-cell">{n(row?.community ?? null, m)}</td>
-                        <td className="report-cell">{n(row?.all ?? null, m)}</td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-              <p className="report-p muted report-note">{t('compare.periodNote')}</p>
-            </section>
-          )}
-          <section className="report-section report-events">
-            <h3 className="report-h3">{t('report.eventsByMonth', { n: formatCount(data.events.length, lang) })}</h3>
-            <MonthChart months={months} />
-            <p className="report-categories">
-              {categories.map(([c, k]) => (
-                <span key={c} className="report-category">
-                  {categoryLabel(c, lang)} {formatCount(k, lang)}
-                </span>
-              ))}
-            </p>
-          </section>
-          <section className="report-section">
-            <h3 className="report-h3">{t('report.history')}</h3>
-            <ol className="report-history">
-              {[...data.history]
-                .reverse()
-                .slice(0, 6)
-                .map((h) => (
-                  <li key={h.version}>
-                    v{h.version} · {formatDateTime(h.validFrom, lang)} ·{' '}
-                    {h.operation ? t(`edit.operation.${h.operation}`) : t('edit.operation.original')}
-                    {h.reason && ` · ${h.reason}`}
-                    {h.actorName && ` · ${h.actorName}`}
-                  </li>
-                ))}
-            </ol>
-          </section>
-        </article>
-      )}
+      {data && <CellReportPage data={data} cells={cells} from={from} to={to} ownCellsOnly={ownCellsOnly} />}
     </div>,
     document.body,
+  );
+}
+
+/**
+ * One cell's report as one A4 page (in a single report or an atlas): the map, class and why,
+ * figures beside the medians, events by month and category, last patrol and changes.
+ */
+export function CellReportPage({
+  data,
+  cells,
+  from,
+  to,
+  ownCellsOnly,
+  footer,
+}: {
+  data: ReportData;
+  cells: FeatureCollection<MultiPolygon, CellProperties>;
+  /** The period as days (`to` exclusive). */
+  from: string;
+  to: string;
+  ownCellsOnly: boolean;
+  /** The page's foot (an atlas: its title and page number). */
+  footer?: React.ReactNode;
+}) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const code = data.detail.code;
+  const cell = cells.features.find((f) => f.properties.code === code) ?? null;
+  const periodFrom = dayStart(from);
+  const periodTo = dayStart(to);
+  const comparison = reportComparison(data.figures, code);
+  const own = data.figures.find((f) => f.code === code) ?? null;
+  const months = countsByMonth(
+    data.events.map((e) => String(e.props.occurred_at)),
+    periodFrom,
+    periodTo,
+  );
+  const categories = useMemo(() => {
+    const counts = new Map<string, number>();
+    for (const e of data.events) counts.set(String(e.props.category), (counts.get(String(e.props.category)) ?? 0) + 1);
+    return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 6);
+  }, [data]);
+  const n = (v: number | null, metric?: FigureMetric) =>
+    v === null
+      ? '—'
+      : metric === 'medianHandlingHours' || metric === 'riskIndex'
+        ? v.toFixed(metric === 'riskIndex' ? 2 : 1)
+        : formatCount(v, lang);
+
+  return (
+    <article className="plate-page-a4 report-page" data-testid="report-page" data-cell={code}>
+      <header className="report-head">
+        <div className="report-kicker">{t('report.title')}</div>
+        <h1 className="report-name">{data.detail.name}</h1>
+        <p className="report-line">
+          {t('report.code')} <b data-testid="report-code">{data.detail.code}</b> · {data.detail.communityName ?? '—'} ·{' '}
+          {data.detail.streetName ?? '—'}
+        </p>
+        <p className="report-line muted">
+          {t('report.period', { from, to })} · {t('report.asOf', { at: formatDateTime(data.asOf, lang) })}
+        </p>
+      </header>
+      {cell && <ReportMap cell={cell} cells={cells} events={data.events} />}
+      <section className="report-section">
+        <h3 className="report-h3">{t('report.class')}</h3>
+        <p className="report-p">
+          <span className="report-class" style={{ background: CELL_CLASS_COLORS[data.detail.class] }}>
+            {data.detail.class}
+          </span>{' '}
+          {data.detail.classSource === 'manual' && `${t('risk.source.manual')} · `}
+          <ClassReason cell={data.detail} />
+        </p>
+        <p className="report-p">
+          {t('report.households', { n: formatCount(data.detail.households, lang) })} ·{' '}
+          {t('report.area', { km2: (data.detail.areaSquareMeters / 1e6).toFixed(3) })}
+          {own && ` · ${t('report.lastPatrol', { at: own.lastPatrolAt ? formatDateTime(own.lastPatrolAt, lang) : '—' })}`}
+        </p>
+      </section>
+      {comparison && (
+        <section className="report-section">
+          <h3 className="report-h3">{t('report.figures')}</h3>
+          <table className="report-table" data-testid="report-figures">
+            <thead>
+              <tr>
+                <th className="report-cell" />
+                <th className="report-cell">{t('report.thisCell')}</th>
+                <th className="report-cell">{t('report.communityMedian')}</th>
+                <th className="report-cell">{t(ownCellsOnly ? 'report.ownMedian' : 'report.districtMedian')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {FIGURE_METRICS.map((m) => {
+                const row = comparison.find((c) => c.metric === m);
+                return (
+                  <tr key={m} data-metric={m}>
+                    <th scope="row" className="report-cell report-label">
+                      {t(`compare.metric.${m}`)}
+                    </th>
+                    <td className="report-cell">{n(row?.cell ?? null, m)}</td>
+                    <td className="report-cell">{n(row?.community ?? null, m)}</td>
+                    <td className="report-cell">{n(row?.all ?? null, m)}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+          <p className="report-p muted report-note">{t('compare.periodNote')}</p>
+        </section>
+      )}
+      <section className="report-section report-events">
+        <h3 className="report-h3">{t('report.eventsByMonth', { n: formatCount(data.events.length, lang) })}</h3>
+        <MonthChart months={months} />
+        <p className="report-categories">
+          {categories.map(([c, k]) => (
+            <span key={c} className="report-category">
+              {categoryLabel(c, lang)} {formatCount(k, lang)}
+            </span>
+          ))}
+        </p>
+      </section>
+      <section className="report-section">
+        <h3 className="report-h3">{t('report.history')}</h3>
+        <ol className="report-history">
+          {[...data.history]
+            .reverse()
+            .slice(0, 4)
+            .map((h) => (
+              <li key={h.version}>
+                v{h.version} · {formatDateTime(h.validFrom, lang)} ·{' '}
+                {h.operation ? t(`edit.operation.${h.operation}`) : t('edit.operation.original')}
+                {h.reason && ` · ${h.reason}`}
+                {h.actorName && ` · ${h.actorName}`}
+              </li>
+            ))}
+        </ol>
+      </section>
+      {footer && <footer className="report-footer">{footer}</footer>}
+    </article>
   );
 }
 
@@ -305,7 +347,7 @@ function ReportMap({
 function MonthChart({ months }: { months: readonly { month: string; count: number }[] }) {
   const max = Math.max(1, ...months.map((m) => m.count));
   const width = 186;
-  const height = 34;
+  const height = 22;
   const step = width / Math.max(1, months.length);
   return (
     <svg

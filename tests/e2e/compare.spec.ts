@@ -62,9 +62,21 @@ test('a planner compares cells and communities: figures of a period as the inspe
   await expect(page.getByText('前一时段：2026-06-30')).toBeVisible();
   await expect(table.locator('th', { hasText: '事件 变化' })).toBeVisible();
   const row = table.locator('tbody tr').first();
+  const firstCommunity = (await row.locator('td').nth(2).locator('.muted').innerText()).replace(/^\s*·\s*/, '');
   await expect(row.locator('[data-delta="events"]')).not.toHaveText('—');
   await expect(page.getByTestId('compare-chart').locator('rect.before[data-value]')).toHaveCount(2);
   await keepScreenshot(page, '66-compare-cells');
+
+  // The cells shown as an atlas: a page each after the cover, summary and contents.
+  await page.getByTestId('compare-filter').fill(firstCommunity);
+  const shown = await rows.count();
+  await page.getByTestId('compare-atlas').click();
+  await expect(page.getByTestId('atlas-sheet')).toHaveAttribute('data-ready', 'true');
+  await expect(page.getByTestId('atlas-sheet').getByTestId('report-page')).toHaveCount(shown);
+  await expect(page.getByTestId('atlas-sheet').locator('.report-page')).toHaveCount(shown + 3);
+  await expect(page.getByTestId('atlas-page-number').last()).toHaveText(`第 ${shown + 3} 页 / 共 ${shown + 3} 页`);
+  await page.getByTestId('atlas-close').click();
+  await page.getByTestId('compare-filter').fill('');
 
   // Communities: one row each, the cells counted.
   await page.getByTestId('compare-group').selectOption('community');

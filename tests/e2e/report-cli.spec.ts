@@ -41,3 +41,42 @@ test('npm run cli -- report prints a cell’s zone report from the built app in 
   expect('code' in missing ? missing.code : 0).toBe(1);
   expect(missing.stdout).toContain('430199999999999');
 });
+
+test('npm run cli -- atlas prints a community’s cells as one PDF: cover, summary, contents with page numbers, a page a cell', async ({
+  page,
+}) => {
+  type Features = { features: { properties: Record<string, string> }[] };
+  const communities = (await (await page.request.get('/demo/communities.geojson')).json()) as Features;
+  const cells = (await (await page.request.get('/demo/cells.geojson')).json()) as Features;
+  const community = communities.features[1]?.properties as Record<string, string>;
+  const codes = cells.features
+    .map((f) => f.properties)
+    .filter((p) => p.community_code === community.code)
+    .map((p) => p.code as string)
+    .sort();
+  expect(codes.length).toBeGreaterThan(1);
+  const out = join(mkdtempSync(join(tmpdir(), 'atlas-cli-')), 'atlas.pdf');
+  const { stdout, stderr } = await run(
+    'node_modules/.bin/tsx',
+    ['src/cli/main.ts', 'atlas', '--community', community.code as string, '--out', out, '--app', 'dist', '--json'],
+    { encoding: 'utf8', timeout: 300_000 },
+  );
+  // Progress as the cells are read.
+  expect(stderr).toMatch(/atlas: 正在读取 \d+ \/ \d+ 个网格/);
+  const pages = 3 + codes.length;
+  expect(JSON.parse(stdout)).toMatchObject({ pages });
+  expect(Number(/Pages:\s+(\d+)/.exec((await run('pdfinfo', [out], { encoding: 'utf8' })).stdout)?.[1])).toBe(pages);
+  const page1 = (await run('pdftotext', ['-f', '1', '-l', '1', out, '-'], { encoding: 'utf8' })).stdout;
+  expect(page1).toContain(`${community.name} 网格图集`);
+  expect(page1).toContain(`共 ${codes.length} 个网格`);
+  expect(page1).toContain(`第 1 页 / 共 ${pages} 页`);
+  // The contents: every cell with the page it is on, and that page is the cell's.
+  const contents = (await run('pdftotext', ['-layout', '-f', '3', '-l', '3', out, '-'], { encoding: 'utf8' })).stdout;
+  expect(contents).toContain('目录');
+  for (const [i, code] of codes.entries()) {
+    expect(contents).toMatch(new RegExp(`${code}.*\\s${4 + i}\\s*\\n`));
+    const cellPage = (await run('pdftotext', ['-f', String(4 + i), '-l', String(4 + i), out, '-'], { encoding: 'utf8' })).stdout;
+    expect(cellPage).toContain(code);
+    expect(cellPage).toContain(`第 ${4 + i} 页 / 共 ${pages} 页`);
+  }
+});

@@ -75,7 +75,7 @@ test('a cell’s zone report prints as A4 PDF: the figures the inspector counts 
   // The map on the first page, by its pixels (50 dpi: about 2 px a millimetre): cells filled by class, the cell ringed in blue.
   execFileSync('pdftoppm', ['-r', '50', '-png', '-f', '1', '-l', '1', pdf, join(dir, 'page')]);
   const png = readFileSync(join(dir, 'page-1.png'));
-  const map = await pixels(page, png, { x: 24, y: 80, w: 360, h: 180 }, [29, 63, 191]);
+  const map = await pixels(page, png, { x: 24, y: 80, w: 360, h: 120 }, [29, 63, 191]);
   expect(map.coloured / map.all).toBeGreaterThan(0.3);
   expect(map.near).toBeGreaterThan(50);
   await page.getByTestId('report-close').click();

@@ -5,7 +5,18 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pdfPages } from '../../../src/cli/report-command';
 import { serveApp } from '../../../src/cli/serve-app';
-import { reportRequestOf, reportUrl, withoutReport } from '../../../src/domain/reports';
+import {
+  type AtlasScope,
+  atlasLayout,
+  atlasParam,
+  atlasRequestOf,
+  atlasScopeOf,
+  atlasUrl,
+  cellsInScope,
+  reportRequestOf,
+  reportUrl,
+  withoutReport,
+} from '../../../src/domain/reports';
 
 function cli(...args: string[]) {
   const r = spawnSync('node_modules/.bin/tsx', ['src/cli/main.ts', ...args], { encoding: 'utf8' });
@@ -66,5 +77,57 @@ describe('report command', () => {
     } finally {
       await app.close();
     }
+  });
+});
+
+describe('atlas command', () => {
+  it('takes exactly one set of cells, each checked, before starting a browser', () => {
+    const out = join(tmpdir(), 'a.pdf');
+    expect(cli('atlas', '--out', out).stderr).toContain('give exactly one of --community CODE, --class A|B|C, --cells CODE,CODE,…');
+    expect(cli('atlas', '--class', 'A', '--community', '430199001001', '--out', out).stderr).toContain('give exactly one of');
+    expect(cli('atlas', '--class', 'D', '--out', out).stderr).toContain('--class must be A, B or C, got "D"');
+    expect(cli('atlas', '--community', '4301', '--out', out).stderr).toContain('--community must be a 12-digit community code, got "4301"');
+    const cells = cli('atlas', '--cells', '430199001001001,x', '--out', out);
+    expect(cells.code).toBe(2);
+    expect(cells.stderr).toContain('--cells must be 15-digit cell codes separated by commas, got "x"');
+    expect(cli('atlas', '--class', 'A').stderr).toContain('--out FILE.pdf is required');
+  });
+});
+
+describe('atlas scope and pages', () => {
+  const cells = [
+    { code: '430199001001002', communityCode: '430199001001', class: 'A' },
+    { code: '430199001001001', communityCode: '430199001001', class: 'C' },
+    { code: '430199001002001', communityCode: '430199001002', class: 'A' },
+  ];
+
+  it('reads and writes the scope in the address', () => {
+    const scopes: AtlasScope[] = [
+      { kind: 'community', code: '430199001001' },
+      { kind: 'class', cls: 'A' },
+      { kind: 'cells', codes: ['430199001001001', '430199001002001'] },
+    ];
+    for (const scope of scopes) {
+      const url = atlasUrl('http://127.0.0.1:4173/', { scope, from: '2026-01-01' });
+      expect(atlasRequestOf(url)).toEqual({ scope, from: '2026-01-01' });
+      expect(atlasScopeOf(atlasParam(scope))).toEqual(scope);
+    }
+    expect(atlasScopeOf('class:D')).toBeNull();
+    expect(atlasScopeOf('cells:')).toBeNull();
+    expect(atlasScopeOf('nothing')).toBeNull();
+    expect(atlasScopeOf('cells:1,1,2')).toEqual({ kind: 'cells', codes: ['1', '2'] });
+    expect(withoutReport('http://x/?atlas=class:A&from=2026-01-01&plate=p')).toBe('http://x/?plate=p');
+  });
+
+  it('picks the cells of a community, a class or a list, in code order', () => {
+    expect(cellsInScope(cells, { kind: 'community', code: '430199001001' })).toEqual(['430199001001001', '430199001001002']);
+    expect(cellsInScope(cells, { kind: 'class', cls: 'A' })).toEqual(['430199001001002', '430199001002001']);
+    expect(cellsInScope(cells, { kind: 'cells', codes: ['430199001002001', '999'] })).toEqual(['430199001002001']);
+  });
+
+  it('numbers the pages: cover, summary, contents, then a page a cell', () => {
+    expect(atlasLayout(11)).toEqual({ tocPages: 1, firstCellPage: 4, pages: 14 });
+    expect(atlasLayout(100, 40)).toEqual({ tocPages: 3, firstCellPage: 6, pages: 105 });
+    expect(atlasLayout(0)).toEqual({ tocPages: 1, firstCellPage: 4, pages: 3 });
   });
 });

@@ -1,0 +1,264 @@
+import type { FeatureCollection, MultiPolygon } from 'geojson';
+import { useEffect, useMemo, useState } from 'react';
+import { createPortal } from 'react-dom';
+import { useTranslation } from 'react-i18next';
+import type { Backend } from '../data/backend';
+import type { AdminAreaProperties, CellProperties } from '../domain/records';
+import { ATLAS_MAX_CELLS, type AtlasScope, atlasLayout, cellsInScope, TOC_ROWS } from '../domain/reports';
+import { framePath, printFrame } from '../map/report-map';
+import { CELL_CLASS_COLORS } from '../state/palettes';
+import { useErrorText } from './error-text';
+import { formatCount, formatDateTime } from './format';
+import { CellReportPage, loadCellReport, type ReportData } from './zone-report';
+
+export interface AtlasSheetProps {
+  backend: Backend;
+  scope: AtlasScope;
+  /** The period to start with (days, `to` exclusive); the last year when not given. */
+  period?: { from?: string; to?: string };
+  cells: FeatureCollection<MultiPolygon, CellProperties>;
+  communities: FeatureCollection<MultiPolygon, AdminAreaProperties> | null;
+  districtName: string | null;
+  ownCellsOnly: boolean;
+  onClose(): void;
+}
+
+const DAY = 86_400_000;
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const dayStart = (day: string) => new Date(`${day}T00:00:00`).toISOString();
+/** Cells read at once (each is three small reads). */
+const PARALLEL = 4;
+
+/**
+ * An atlas (网格图集) of a set of cells as one print-ready document, like a print layout's atlas in
+ * QGIS: a cover, a summary with an overview map and the totals, a table of contents, then one A4
+ * page per cell (its zone report), every page numbered, with the date and the data's as-of time.
+ * The cells are read with progress (a few at a time); 打印 prints it or saves it as PDF.
+ */
+export function AtlasSheet({ backend, scope, period, cells, communities, districtName, ownCellsOnly, onClose }: AtlasSheetProps) {
+  const { t, i18n } = useTranslation();
+  const errorText = useErrorText();
+  const lang = i18n.language;
+  const to = period?.to ?? isoDay(Date.now() + DAY);
+  const from = period?.from ?? isoDay(Date.parse(to) - 365 * DAY);
+  const codes = useMemo(
+    () =>
+      cellsInScope(
+        cells.features.map((f) => f.properties),
+        scope,
+      ).slice(0, ATLAS_MAX_CELLS),
+    [cells, scope],
+  );
+  const [reports, setReports] = useState<ReportData[]>([]);
+  const [done, setDone] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [asOf] = useState(() => new Date().toISOString());
+
+  useEffect(() => {
+    let live = true;
+    setReports([]);
+    setDone(false);
+    setError(null);
+    const periodFrom = dayStart(from);
+    const periodTo = dayStart(to);
+    (async () => {
+      const figures = await backend.getCellFigures(periodFrom, periodTo);
+      const read: ReportData[] = [];
+      for (let i = 0; i < codes.length && live; i += PARALLEL) {
+        const batch = await Promise.all(codes.slice(i, i + PARALLEL).map((c) => loadCellReport(backend, c, periodFrom, periodTo, figures)));
+        for (const r of batch) if (r) read.push(r);
+        if (live) setReports([...read]);
+      }
+      if (live) setDone(true);
+    })().catch((e: unknown) => live && setError(e));
+    return () => {
+      live = false;
+    };
+  }, [backend, codes, from, to]);
+
+  const title =
+    scope.kind === 'community'
+      ? t('atlas.ofCommunity', { name: communities?.features.find((f) => f.properties.code === scope.code)?.properties.name ?? scope.code })
+      : scope.kind === 'class'
+        ? t('atlas.ofClass', { cls: scope.cls })
+        : t('atlas.ofCells');
+  const layout = atlasLayout(reports.length);
+  const pageOf = (i: number) => layout.firstCellPage + i;
+  const foot = (page: number) => (
+    <>
+      <span>
+        {title} · {t('report.period', { from, to })}
+      </span>
+      <span data-testid="atlas-page-number">{t('atlas.page', { page, pages: layout.pages })}</span>
+    </>
+  );
+  const chosen = useMemo(() => {
+    const set = new Set(codes);
+    return cells.features.filter((f) => set.has(f.properties.code));
+  }, [cells, codes]);
+  const total = (k: 'people' | 'events' | 'casesReported' | 'casesOpen' | 'casesOverdue' | 'casesClosed') =>
+    reports.reduce((s, r) => s + (r.figures.find((f) => f.code === r.detail.code)?.[k] ?? 0), 0);
+  const tocPages: ReportData[][] = [];
+  for (let i = 0; i < reports.length; i += TOC_ROWS) tocPages.push(reports.slice(i, i + TOC_ROWS));
+  if (tocPages.length === 0) tocPages.push([]);
+
+  return createPortal(
+    <div
+      className="plate-sheet report-sheet"
+      role="dialog"
+      aria-label={t('atlas.title')}
+      data-testid="atlas-sheet"
+      data-ready={done && error === null ? 'true' : undefined}
+    >
+      <div className="plate-sheet-toolbar">
+        <h2 className="plate-sheet-title">{title}</h2>
+        <span className="muted" role="status" data-testid="atlas-progress">
+          {done
+            ? t('atlas.ready', { n: formatCount(reports.length, lang), pages: formatCount(layout.pages, lang) })
+            : t('atlas.reading', { done: formatCount(reports.length, lang), n: formatCount(codes.length, lang) })}
+        </span>
+        <button type="button" className="btn primary" disabled={!done} onClick={() => window.print()} data-testid="atlas-print">
+          {t('plates.print')}
+        </button>
+        <button type="button" className="btn" onClick={onClose} data-testid="atlas-close">
+          {t('inspector.close')}
+        </button>
+      </div>
+      {error !== null && (
+        <p className="error" role="alert">
+          {errorText(error)}
+        </p>
+      )}
+      {codes.length === 0 && <p className="plate-sheet-empty">{t('atlas.none')}</p>}
+      {done && codes.length > 0 && (
+        <>
+          <article className="plate-page-a4 report-page atlas-cover" data-testid="atlas-cover">
+            <div className="report-kicker">{t('atlas.title')}</div>
+            <h1 className="atlas-title">{title}</h1>
+            <p className="report-line">{districtName ?? ''}</p>
+            <p className="report-line">{t('report.period', { from, to })}</p>
+            <p className="report-line">{t('atlas.cells', { n: formatCount(reports.length, lang) })}</p>
+            <p className="report-line muted">
+              {t('atlas.printed', { at: formatDateTime(asOf, lang) })} · {t('report.asOf', { at: formatDateTime(asOf, lang) })}
+            </p>
+            <footer className="report-footer">{foot(1)}</footer>
+          </article>
+          <article className="plate-page-a4 report-page" data-testid="atlas-summary">
+            <h2 className="report-name">{t('atlas.summary')}</h2>
+            <OverviewMap chosen={chosen} cells={cells} />
+            <table className="report-table">
+              <tbody>
+                {(['people', 'events', 'casesReported', 'casesOpen', 'casesOverdue', 'casesClosed'] as const).map((k) => (
+                  <tr key={k}>
+                    <th scope="row" className="report-cell report-label">
+                      {t(`compare.metric.${k}`)}
+                    </th>
+                    <td className="report-cell">{formatCount(total(k), lang)}</td>
+                  </tr>
+                ))}
+                <tr>
+                  <th scope="row" className="report-cell report-label">
+                    {t('compare.class')}
+                  </th>
+                  <td className="report-cell">
+                    {(['A', 'B', 'C'] as const)
+                      .map((c) => `${c} ${formatCount(reports.filter((r) => r.detail.class === c).length, lang)}`)
+                      .join(' · ')}
+                  </td>
+                </tr>
+              </tbody>
+            </table>
+            <footer className="report-footer">{foot(2)}</footer>
+          </article>
+          {tocPages.map((rows, p) => (
+            <article
+              // biome-ignore lint/suspicious/noArrayIndexKey: pages are positions, not items
+              key={p}
+              className="plate-page-a4 report-page"
+              data-testid="atlas-toc"
+            >
+              <h2 className="report-name">{t('atlas.toc')}</h2>
+              <table className="report-table atlas-toc">
+                <tbody>
+                  {rows.map((r, i) => (
+                    <tr key={r.detail.code}>
+                      <td className="report-cell atlas-toc-code">{r.detail.code}</td>
+                      <td className="report-cell atlas-toc-name">
+                        {r.detail.name} · {r.detail.communityName ?? ''}
+                      </td>
+                      <td className="report-cell">{r.detail.class}</td>
+                      <td className="report-cell">{pageOf(p * TOC_ROWS + i)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              <footer className="report-footer">{foot(3 + p)}</footer>
+            </article>
+          ))}
+          {reports.map((r, i) => (
+            <CellReportPage
+              key={r.detail.code}
+              data={r}
+              cells={cells}
+              from={from}
+              to={to}
+              ownCellsOnly={ownCellsOnly}
+              footer={foot(pageOf(i))}
+            />
+          ))}
+        </>
+      )}
+    </div>,
+    document.body,
+  );
+}
+
+/** The atlas's cells filled by class among the rest (faint), framed to the chosen ones. */
+function OverviewMap({
+  chosen,
+  cells,
+}: {
+  chosen: FeatureCollection<MultiPolygon, CellProperties>['features'];
+  cells: FeatureCollection<MultiPolygon, CellProperties>;
+}) {
+  const { t } = useTranslation();
+  const width = 186;
+  const height = 150;
+  const frame = useMemo(() => {
+    let [w, s, e, n] = [Infinity, Infinity, -Infinity, -Infinity];
+    for (const f of chosen)
+      for (const polygon of f.geometry.coordinates)
+        for (const [x, y] of polygon[0] ?? []) {
+          w = Math.min(w, x as number);
+          s = Math.min(s, y as number);
+          e = Math.max(e, x as number);
+          n = Math.max(n, y as number);
+        }
+    return printFrame([w, s, e, n], width, height, 0.05);
+  }, [chosen]);
+  const set = new Set(chosen.map((f) => f.properties.code));
+  return (
+    <svg
+      viewBox={`0 0 ${width} ${height}`}
+      width={`${width}mm`}
+      height={`${height}mm`}
+      className="report-svg"
+      role="img"
+      aria-label={t('atlas.overview')}
+      data-testid="atlas-overview"
+    >
+      <rect width={width} height={height} fill="#efece6" />
+      {cells.features.map((f) => (
+        <path
+          key={f.properties.code}
+          d={framePath(frame, f.geometry)}
+          fill={set.has(f.properties.code) ? CELL_CLASS_COLORS[f.properties.class] : '#ffffff'}
+          fillOpacity={set.has(f.properties.code) ? 0.55 : 0.5}
+          fillRule="evenodd"
+          stroke={set.has(f.properties.code) ? '#3b2f63' : '#b9b4c0'}
+          strokeWidth={set.has(f.properties.code) ? 0.3 : 0.15}
+        />
+      ))}
+    </svg>
+  );
+}
