@@ -7,8 +7,8 @@ import type { AdminAreaProperties, CellProperties } from '../domain/records';
 import { ATLAS_MAX_CELLS, type AtlasScope, atlasLayout, cellsInScope, TOC_ROWS } from '../domain/reports';
 import { framePath, printFrame } from '../map/report-map';
 import { CELL_CLASS_COLORS } from '../state/palettes';
-import { useErrorText } from './error-text';
 import { formatCount, formatDateTime } from './format';
+import { SheetActions, SheetError } from './sheet-actions';
 import { CellReportPage, loadCellReport, type ReportData } from './zone-report';
 
 export interface AtlasSheetProps {
@@ -37,7 +37,6 @@ const PARALLEL = 4;
  */
 export function AtlasSheet({ backend, scope, period, cells, communities, districtName, ownCellsOnly, onClose }: AtlasSheetProps) {
   const { t, i18n } = useTranslation();
-  const errorText = useErrorText();
   const lang = i18n.language;
   const to = period?.to ?? isoDay(Date.now() + DAY);
   const from = period?.from ?? isoDay(Date.parse(to) - 365 * DAY);
@@ -117,18 +116,9 @@ export function AtlasSheet({ backend, scope, period, cells, communities, distric
             ? t('atlas.ready', { n: formatCount(reports.length, lang), pages: formatCount(layout.pages, lang) })
             : t('atlas.reading', { done: formatCount(reports.length, lang), n: formatCount(codes.length, lang) })}
         </span>
-        <button type="button" className="btn primary" disabled={!done} onClick={() => window.print()} data-testid="atlas-print">
-          {t('plates.print')}
-        </button>
-        <button type="button" className="btn" onClick={onClose} data-testid="atlas-close">
-          {t('inspector.close')}
-        </button>
+        <SheetActions canPrint={done} testId="atlas" onClose={onClose} />
       </div>
-      {error !== null && (
-        <p className="error" role="alert">
-          {errorText(error)}
-        </p>
-      )}
+      <SheetError error={error} />
       {codes.length === 0 && <p className="plate-sheet-empty">{t('atlas.none')}</p>}
       {done && codes.length > 0 && (
         <>

@@ -600,6 +600,7 @@ export function CasesPanel(props: CasesPanelProps) {
                   className="case-row"
                   data-testid="case-row"
                   data-code={c.code}
+                  data-state={c.state}
                 >
                   <span className="case-row-top">
                     <strong>{c.code}</strong>

@@ -8,9 +8,9 @@ import type { CellFigures, CellProperties } from '../domain/records';
 import { categoryLabel } from '../i18n/categories';
 import { framePath, framePoint, inFrame, printFrame, scaleBar } from '../map/report-map';
 import { CELL_CLASS_COLORS, SEVERITY_COLORS } from '../state/palettes';
-import { useErrorText } from './error-text';
 import { formatCount, formatDateTime } from './format';
 import { ClassReason } from './inspector';
+import { SheetActions, SheetError } from './sheet-actions';
 
 export interface ZoneReportProps {
   backend: Backend;
@@ -67,7 +67,6 @@ export async function loadCellReport(
  */
 export function ZoneReport({ backend, code, period, cells, ownCellsOnly, onClose }: ZoneReportProps) {
   const { t } = useTranslation();
-  const errorText = useErrorText();
   const [to, setTo] = useState(() => period?.to ?? isoDay(Date.now() + DAY));
   const [from, setFrom] = useState(() => period?.from ?? isoDay(Date.parse(period?.to ?? isoDay(Date.now() + DAY)) - 365 * DAY));
   const [data, setData] = useState<ReportData | null>(null);
@@ -106,18 +105,9 @@ export function ZoneReport({ backend, code, period, cells, ownCellsOnly, onClose
         <label>
           {t('compare.to')} <input type="date" value={to} onChange={(e) => setTo(e.target.value)} data-testid="report-to" />
         </label>
-        <button type="button" className="btn primary" disabled={!data} onClick={() => window.print()} data-testid="report-print">
-          {t('plates.print')}
-        </button>
-        <button type="button" className="btn" onClick={onClose} data-testid="report-close">
-          {t('inspector.close')}
-        </button>
+        <SheetActions canPrint={data !== null} testId="report" onClose={onClose} />
       </div>
-      {error !== null && (
-        <p className="error" role="alert">
-          {errorText(error)}
-        </p>
-      )}
+      <SheetError error={error} />
       {!data && error === null && <p className="plate-sheet-empty">{t('inspector.loading')}</p>}
       {data && <CellReportPage data={data} cells={cells} from={from} to={to} ownCellsOnly={ownCellsOnly} />}
     </div>,

@@ -160,6 +160,9 @@ test('the whistle: command summons two departments, one acknowledges and reports
   await actAs(page, '指挥中心 · 李强');
   await page.getByTestId('cases-open').click();
   await page.getByTestId('cases-state').selectOption('in_progress');
+  // The list reloads with the filter: wait for it before picking a row.
+  await expect(page.getByTestId('case-row').first()).toBeVisible();
+  await expect(page.locator('[data-testid="case-row"]:not([data-state="in_progress"])')).toHaveCount(0);
   // A case in progress that no whistle has summoned anyone to yet (the demo blew some).
   let code = '';
   for (let k = 0; k < 10 && code === ''; k++) {
@@ -413,6 +416,9 @@ test('on a phone the case list and a case page fill the bottom sheet, with touch
     await page.getByTestId('menu-toggle').tap();
     await page.getByTestId('cases-open').tap();
     await page.getByTestId('cases-state').selectOption('reported');
+    // The list reloads with the filter: wait for it before picking a row.
+    await expect(page.getByTestId('case-row').first()).toBeVisible();
+    await expect(page.locator('[data-testid="case-row"]:not([data-state="reported"])')).toHaveCount(0);
     const first = page.getByTestId('case-row').first();
     const code = (await first.getAttribute('data-code')) as string;
     await first.tap();

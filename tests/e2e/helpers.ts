@@ -187,3 +187,26 @@ export const PHONE = {
   locale: 'zh-CN',
   timezoneId: 'Asia/Shanghai',
 } as const;
+
+/** Decodes a PNG (a screenshot, a page rendered by pdftoppm) in the page: its size and RGBA pixels, a box of it when given. */
+export async function pngPixels(
+  page: Page,
+  png: Buffer,
+  box?: { x: number; y: number; w: number; h: number },
+): Promise<{ width: number; height: number; data: number[] }> {
+  return page.evaluate(
+    async ({ base64, box }) => {
+      const image = new Image();
+      image.src = `data:image/png;base64,${base64}`;
+      await image.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = image.naturalWidth;
+      canvas.height = image.naturalHeight;
+      const context = canvas.getContext('2d') as CanvasRenderingContext2D;
+      context.drawImage(image, 0, 0);
+      const b = box ?? { x: 0, y: 0, w: canvas.width, h: canvas.height };
+      return { width: b.w, height: b.h, data: Array.from(context.getImageData(b.x, b.y, b.w, b.h).data) };
+    },
+    { base64: png.toString('base64'), box },
+  );
+}

@@ -5,21 +5,11 @@ import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
 import jsQR from 'jsqr';
 import { idCardCheckDigit } from '../../src/domain/id-card';
-import { actAs, collectErrors, inspectCell, keepScreenshot, PHONE, waitForCells, workerCell } from './helpers';
+import { actAs, collectErrors, inspectCell, keepScreenshot, PHONE, pngPixels, waitForCells, workerCell } from './helpers';
 
 /** Reads the QR in a picture of the page (a PNG screenshot), as a phone's camera would: by its pixels. */
 async function readQr(page: Page, png: Buffer): Promise<string | null> {
-  const { width, height, data } = await page.evaluate(async (base64) => {
-    const image = new Image();
-    image.src = `data:image/png;base64,${base64}`;
-    await image.decode();
-    const canvas = document.createElement('canvas');
-    canvas.width = image.naturalWidth;
-    canvas.height = image.naturalHeight;
-    const context = canvas.getContext('2d') as CanvasRenderingContext2D;
-    context.drawImage(image, 0, 0);
-    return { width: canvas.width, height: canvas.height, data: Array.from(context.getImageData(0, 0, canvas.width, canvas.height).data) };
-  }, png.toString('base64'));
+  const { width, height, data } = await pngPixels(page, png);
   return jsQR(new Uint8ClampedArray(data), width, height)?.data ?? null;
 }
 

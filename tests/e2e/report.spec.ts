@@ -3,32 +3,19 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
-import { actAs, collectErrors, inspectCell, keepScreenshot, waitForCells, workerCell } from './helpers';
+import { actAs, collectErrors, inspectCell, keepScreenshot, pngPixels, waitForCells, workerCell } from './helpers';
 
-/** Counts the pixels of a PNG (decoded by the page) in a box that are near an RGB colour, and those in colour (not white, grey or the map's pale ground). */
+/** Counts the pixels of a PNG in a box that are near an RGB colour, and those in colour (not white, grey or the map's pale ground). */
 async function pixels(page: Page, png: Buffer, box: { x: number; y: number; w: number; h: number }, rgb: [number, number, number]) {
-  return page.evaluate(
-    async ({ base64, box, rgb }) => {
-      const image = new Image();
-      image.src = `data:image/png;base64,${base64}`;
-      await image.decode();
-      const canvas = document.createElement('canvas');
-      canvas.width = image.naturalWidth;
-      canvas.height = image.naturalHeight;
-      const context = canvas.getContext('2d') as CanvasRenderingContext2D;
-      context.drawImage(image, 0, 0);
-      const { data } = context.getImageData(box.x, box.y, box.w, box.h);
-      let near = 0;
-      let coloured = 0;
-      for (let i = 0; i < data.length; i += 4) {
-        const [r, g, b] = [data[i] as number, data[i + 1] as number, data[i + 2] as number];
-        if (Math.abs(r - rgb[0]) + Math.abs(g - rgb[1]) + Math.abs(b - rgb[2]) < 60) near++;
-        if (Math.max(r, g, b) - Math.min(r, g, b) > 20) coloured++;
-      }
-      return { near, coloured, all: data.length / 4 };
-    },
-    { base64: png.toString('base64'), box, rgb },
-  );
+  const { data } = await pngPixels(page, png, box);
+  let near = 0;
+  let coloured = 0;
+  for (let i = 0; i < data.length; i += 4) {
+    const [r, g, b] = [data[i] as number, data[i + 1] as number, data[i + 2] as number];
+    if (Math.abs(r - rgb[0]) + Math.abs(g - rgb[1]) + Math.abs(b - rgb[2]) < 60) near++;
+    if (Math.max(r, g, b) - Math.min(r, g, b) > 20) coloured++;
+  }
+  return { near, coloured, all: data.length / 4 };
 }
 
 test('a cell’s zone report prints as A4 PDF: the figures the inspector counts beside the medians, the map drawn, the chart and history, no app around it', async ({
