@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { chromium, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { type AtlasRequest, type AtlasScope, atlasUrl, type ReportRequest, reportUrl } from '../domain/reports';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium';
 import { type Command, type CommandResult, UsageError } from './command';
@@ -54,6 +54,8 @@ async function printApp(
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
+  // Playwright is loaded only to print (the other commands run in small heaps).
+  const { chromium } = await import('@playwright/test');
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   try {
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
