@@ -844,6 +844,21 @@ export function backendContract(name: string, make: () => Promise<ContractSubjec
       await expect(backend.getCellFigures('2100-01-01T00:00:00Z', '2000-01-01T00:00:00Z')).rejects.toMatchObject({ code: 'invalid' });
     });
 
+    it('gives a zone’s stage times and complaint rates to every member, the same counts for each', async (ctx) => {
+      if (!subject) return ctx.skip();
+      await signInAs('worker');
+      const mine = (await backend.getMyCells()).map((c) => c.code);
+      const own = await backend.getZoneCaseFigures(mine, '2000-01-01T00:00:00Z', '2100-01-01T00:00:00Z');
+      await signInAs('planner');
+      expect(await backend.getZoneCaseFigures(mine, '2000-01-01T00:00:00Z', '2100-01-01T00:00:00Z')).toEqual(own);
+      const district = await backend.getZoneCaseFigures(null, '2000-01-01T00:00:00Z', '2100-01-01T00:00:00Z');
+      expect(district.complaints).toBeGreaterThanOrEqual(own.complaints);
+      expect(district.stages.dispatched?.steps ?? 0).toBeGreaterThan(0);
+      await expect(backend.getZoneCaseFigures(null, '2100-01-01T00:00:00Z', '2000-01-01T00:00:00Z')).rejects.toMatchObject({
+        code: 'invalid',
+      });
+    });
+
     it('gives a signed-out caller nothing', async (ctx) => {
       if (!subject) return ctx.skip();
       const session = await backend.signOut();

@@ -21,6 +21,7 @@ import type {
   ScorecardGroup,
   ScorecardMetric,
   Scorecards,
+  ZoneCaseFigures,
 } from '../domain/cases';
 import type { RuleSet } from '../domain/classify';
 import type { RiskGovernance } from '../domain/governance';
@@ -503,6 +504,11 @@ export interface Backend {
 
   /** The figures of every cell the caller may see for the period [from, to) (ISO times), by code. */
   getCellFigures(from: string, to: string): Promise<CellFigures[]>;
+  /**
+   * The cases of a zone (the cells `cells`; null: the district) in [from, to): median working hours
+   * per stage and the three complaint rates. Counts and medians only: every member reads them.
+   */
+  getZoneCaseFigures(cells: readonly string[] | null, from: string, to: string): Promise<ZoneCaseFigures>;
 
   /** The house plates (数字门牌) of one cell or one community, in address order, to print; a grid worker's only of their cells. */
   getPlatesSheet(scope: { cellCode: string } | { communityCode: string }): Promise<PlateSheetEntry[]>;

@@ -13,6 +13,7 @@ import type {
   Open311Request,
   Open311Service,
   Scorecards,
+  ZoneCaseFigures,
 } from '../domain/cases';
 import type { RiskGovernance } from '../domain/governance';
 import type { CellCode, CommunityCode, EntityKind, PointKind } from '../domain/ids';
@@ -141,6 +142,7 @@ export const RPC_NAMES = [
   'record_move_out',
   'export_points',
   'cell_figures',
+  'zone_case_figures',
 ] as const;
 export type RpcName = (typeof RPC_NAMES)[number];
 
@@ -268,6 +270,7 @@ type Reads = Pick<
   | 'recordMoveOut'
   | 'exportPoints'
   | 'getCellFigures'
+  | 'getZoneCaseFigures'
 >;
 
 /** Returns the read methods of a Backend, implemented once over any RpcTransport. */
@@ -517,6 +520,8 @@ export function rpcReads(transport: RpcTransport): Reads {
     exportPoints: (kind, filter, after = null, limit = 10_000) =>
       transport.rpc<ExportRow[]>('export_points', { p_kind: kind, p_filter: filter, p_after: after, p_limit: limit }),
     getCellFigures: (from, to) => transport.rpc<CellFigures[]>('cell_figures', { p_from: from, p_to: to }),
+    getZoneCaseFigures: (cells, from, to) =>
+      transport.rpc<ZoneCaseFigures>('zone_case_figures', { p_cells: cells ? [...cells] : null, p_from: from, p_to: to }),
     getPlatePage: (code) => transport.rpc<PlatePage | null>('plate_page', { p_code: code }),
     recordMoveIn: (code, m) =>
       transport.rpc<MoveInResult>('record_move_in', {

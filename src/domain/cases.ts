@@ -257,6 +257,27 @@ export interface ComplaintRates {
   rows: ComplaintRateRow[];
 }
 
+/**
+ * A zone's cases for a period (zone_case_figures): per stage a step ended, the steps taken in the
+ * period and their median working hours; the complaints reported in the period and the three
+ * rates, counted as complaint_rates counts them (null without any).
+ */
+export interface ZoneCaseFigures {
+  from: string;
+  to: string;
+  stages: Partial<Record<(typeof SCORECARD_STAGES)[number], { steps: number; medianHours: number }>>;
+  complaints: number;
+  due: number;
+  responded: number;
+  rated: number;
+  solved: number;
+  satisfied: number;
+  basicallySatisfied: number;
+  responseRate: number | null;
+  resolutionRate: number | null;
+  satisfactionRate: number | null;
+}
+
 /** The groups a scorecard is made for, and the rates that may count in its score. */
 export const SCORECARD_GROUPS = ['department', 'street', 'worker'] as const;
 export type ScorecardGroup = (typeof SCORECARD_GROUPS)[number];

@@ -1,7 +1,15 @@
 import type { MultiPolygon, Polygon } from 'geojson';
 import type { LngLat } from '../domain/ids';
 import { assignPoints } from './assign-points';
-import { distanceBandWeights, giStar, hotspotClasses, queenWeights, type SpatialWeights } from './gi-star';
+import {
+  distanceBandWeights,
+  giStar,
+  hotspotClasses,
+  queenWeights,
+  type SpaceTimeTrend,
+  type SpatialWeights,
+  spaceTimeTrend,
+} from './gi-star';
 import { interiorPoint } from './interior-point';
 import { areaSquareMeters, polygonsOf } from './planar';
 import { buildCellIndex } from './spatial-index';
@@ -131,4 +139,44 @@ export function hotspotDataProblem(counts: readonly number[]): string | null {
   const cellsWithEvents = counts.filter((c) => c > 0).length;
   if (events >= MIN_HOTSPOT_EVENTS && cellsWithEvents >= 3) return null;
   return `too few events to find hot spots: ${events} in ${cellsWithEvents} of ${counts.length} cells (Gi* needs at least ${MIN_HOTSPOT_EVENTS} events in at least 3 cells)`;
+}
+
+/** A cell's hot-spot class (−3..3) in a period and its trend against the period before. */
+export interface PeriodHotspot {
+  hotspot: number;
+  z: number;
+  trend: SpaceTimeTrend;
+}
+
+/**
+ * Gi* hot spots of a period from each cell's event count (`now`, in the cells' order), with queen
+ * neighbours and the FDR correction, and each cell's trend against the period before (`before`).
+ * Returns why the events are too thin instead (hotspotDataProblem), as a report must not call one
+ * event a hot spot.
+ */
+export function periodHotspots(
+  cells: readonly { code: string; geometry: Polygon | MultiPolygon }[],
+  now: readonly number[],
+  before: readonly number[],
+): { cells: Map<string, PeriodHotspot>; problem: null } | { cells: null; problem: string } {
+  const problem = hotspotDataProblem(now);
+  if (problem) return { cells: null, problem };
+  const weights = spatialWeights(cells, { kind: 'queen' });
+  const gi = giStar(now, weights);
+  const bins = hotspotClasses(gi, true);
+  const was = giStar(before, weights);
+  const wasBins = hotspotClasses(was, true);
+  return {
+    cells: new Map(
+      cells.map((c, i) => [
+        c.code,
+        {
+          hotspot: bins[i] as number,
+          z: gi.z[i] as number,
+          trend: spaceTimeTrend(wasBins[i] as number, bins[i] as number, was.z[i] as number, gi.z[i] as number),
+        },
+      ]),
+    ),
+    problem: null,
+  };
 }

@@ -9,7 +9,7 @@ import { framePath, printFrame } from '../map/report-map';
 import { CELL_CLASS_COLORS } from '../state/palettes';
 import { formatCount, formatDateTime } from './format';
 import { SheetActions, SheetError } from './sheet-actions';
-import { CellReportPage, loadCellReport, type ReportData } from './zone-report';
+import { CellReportPage, loadCellReport, loadReportContext, type ReportData } from './zone-report';
 
 export interface AtlasSheetProps {
   backend: Backend;
@@ -61,10 +61,10 @@ export function AtlasSheet({ backend, scope, period, cells, communities, distric
     const periodFrom = dayStart(from);
     const periodTo = dayStart(to);
     (async () => {
-      const figures = await backend.getCellFigures(periodFrom, periodTo);
+      const context = await loadReportContext(backend, cells, periodFrom, periodTo);
       const read: ReportData[] = [];
       for (let i = 0; i < codes.length && live; i += PARALLEL) {
-        const batch = await Promise.all(codes.slice(i, i + PARALLEL).map((c) => loadCellReport(backend, c, periodFrom, periodTo, figures)));
+        const batch = await Promise.all(codes.slice(i, i + PARALLEL).map((c) => loadCellReport(backend, c, periodFrom, periodTo, context)));
         for (const r of batch) if (r) read.push(r);
         if (live) setReports([...read]);
       }
@@ -73,7 +73,7 @@ export function AtlasSheet({ backend, scope, period, cells, communities, distric
     return () => {
       live = false;
     };
-  }, [backend, codes, from, to]);
+  }, [backend, cells, codes, from, to]);
 
   const title =
     scope.kind === 'community'
@@ -96,7 +96,7 @@ export function AtlasSheet({ backend, scope, period, cells, communities, distric
     return cells.features.filter((f) => set.has(f.properties.code));
   }, [cells, codes]);
   const total = (k: 'people' | 'events' | 'casesReported' | 'casesOpen' | 'casesOverdue' | 'casesClosed') =>
-    reports.reduce((s, r) => s + (r.figures.find((f) => f.code === r.detail.code)?.[k] ?? 0), 0);
+    reports.reduce((s, r) => s + (r.context.figures.find((f) => f.code === r.detail.code)?.[k] ?? 0), 0);
   const tocPages: ReportData[][] = [];
   for (let i = 0; i < reports.length; i += TOC_ROWS) tocPages.push(reports.slice(i, i + TOC_ROWS));
   if (tocPages.length === 0) tocPages.push([]);

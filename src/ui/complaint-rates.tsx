@@ -4,7 +4,7 @@ import type { Backend } from '../data/backend';
 import type { ComplaintRateRules, ComplaintRates as Rates } from '../domain/cases';
 import type { PeriodPreset } from '../domain/periods';
 import { useErrorText } from './error-text';
-import { formatCount } from './format';
+import { formatCount, formatPercent } from './format';
 import { PeriodField, usePeriodQuery } from './period-query';
 import { downloadTable } from './table-export';
 
@@ -74,9 +74,6 @@ function RateRulesForm({ rules, onSave }: { rules: ComplaintRateRules; onSave(ru
   );
 }
 
-const percent = (v: number | null, language: string) =>
-  v === null ? '—' : new Intl.NumberFormat(language, { style: 'percent', maximumFractionDigits: 1 }).format(v);
-
 /**
  * Complaints handled at once (接诉即办): the response, resolution and satisfaction rates per
  * department or street for a period, the score and the ranking, with the rules of the score
@@ -96,7 +93,7 @@ export function ComplaintRates({ backend, canEdit }: ComplaintRatesProps) {
   } = usePeriodQuery<Rates>(preset, (from, to) => backend.getComplaintRates(group, from, to), [backend, group, reload]);
 
   const lang = i18n.language;
-  const weight = (w: number) => percent(w, lang);
+  const weight = (w: number) => formatPercent(w, lang);
   const download = (format: 'csv' | 'xlsx') => {
     if (!rates) return;
     const columns = [
@@ -141,7 +138,7 @@ export function ComplaintRates({ backend, canEdit }: ComplaintRatesProps) {
   };
   const cell = (rate: number | null, n: number, of: number) => (
     <td>
-      {percent(rate, lang)}
+      {formatPercent(rate, lang)}
       <span className="muted rate-count">
         {formatCount(n, lang)}/{formatCount(of, lang)}
       </span>
@@ -198,7 +195,7 @@ export function ComplaintRates({ backend, canEdit }: ComplaintRatesProps) {
                   </td>
                   {cell(r.responseRate, r.responded, r.due)}
                   {cell(r.resolutionRate, r.solved, r.rated)}
-                  <td>{percent(r.satisfactionRate, lang)}</td>
+                  <td>{formatPercent(r.satisfactionRate, lang)}</td>
                   <td>{formatCount(r.complaints, lang)}</td>
                 </tr>
               ))}

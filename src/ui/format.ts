@@ -10,6 +10,11 @@ export function formatCount(n: number, language: string): string {
   return new Intl.NumberFormat(language).format(n);
 }
 
+/** Returns a rate (0..1) as a percent with one decimal in the UI's language; a dash for none. */
+export function formatPercent(v: number | null | undefined, language: string): string {
+  return v === null || v === undefined ? '—' : new Intl.NumberFormat(language, { style: 'percent', maximumFractionDigits: 1 }).format(v);
+}
+
 /** Returns a timestamp as local date and time in the UI's language (China Standard Time). */
 export function formatDateTime(iso: string, language: string): string {
   return new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Shanghai' }).format(new Date(iso));

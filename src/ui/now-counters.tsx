@@ -3,10 +3,7 @@ import { CASE_STATES } from '../domain/cases';
 import type { LiveFeedItem, LiveNow } from '../domain/live';
 import { categoryLabel } from '../i18n/categories';
 import { CELL_CLASS_COLORS } from '../state/palettes';
-import { formatCount } from './format';
-
-const percent = (v: number | null, language: string) =>
-  v === null ? '—' : new Intl.NumberFormat(language, { style: 'percent', maximumFractionDigits: 1 }).format(v);
+import { formatCount, formatPercent } from './format';
 
 /** Returns a time as 14:05:09 where the cases are worked (Asia/Shanghai). */
 export const clock = (iso: string, language: string) =>
@@ -106,13 +103,13 @@ export function NowCounters({ now }: { now: LiveNow }) {
         <span className="label">{t('now.rates', { n: n(now.complaintRates.complaints) })}</span>
         <span className="rates">
           <span>
-            {t('now.response')} {percent(now.complaintRates.responseRate, lang)}
+            {t('now.response')} {formatPercent(now.complaintRates.responseRate, lang)}
           </span>
           <span>
-            {t('now.resolution')} {percent(now.complaintRates.resolutionRate, lang)}
+            {t('now.resolution')} {formatPercent(now.complaintRates.resolutionRate, lang)}
           </span>
           <span>
-            {t('now.satisfaction')} {percent(now.complaintRates.satisfactionRate, lang)}
+            {t('now.satisfaction')} {formatPercent(now.complaintRates.satisfactionRate, lang)}
           </span>
         </span>
       </div>

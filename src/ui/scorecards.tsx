@@ -12,7 +12,7 @@ import {
 } from '../domain/cases';
 import type { PeriodPreset } from '../domain/periods';
 import { useErrorText } from './error-text';
-import { formatCount } from './format';
+import { formatCount, formatPercent } from './format';
 import { PeriodField, usePeriodQuery } from './period-query';
 import { downloadTable } from './table-export';
 
@@ -22,8 +22,6 @@ export interface ScorecardsProps {
   canEdit: boolean;
 }
 
-const percent = (v: number | null | undefined, language: string) =>
-  v === null || v === undefined ? '—' : new Intl.NumberFormat(language, { style: 'percent', maximumFractionDigits: 1 }).format(v);
 const number = (v: number | null | undefined, language: string) =>
   v === null || v === undefined ? '—' : new Intl.NumberFormat(language, { maximumFractionDigits: 1 }).format(v);
 
@@ -165,7 +163,7 @@ export function Scorecards({ backend, canEdit }: ScorecardsProps) {
             {counted.map((r) => (
               <tr key={r.metric}>
                 <td>{t(`cases.scorecards.metric.${r.metric}`)}</td>
-                <td>{percent(c.rates[r.metric], lang)}</td>
+                <td>{formatPercent(c.rates[r.metric], lang)}</td>
                 <td>× {number(Number(r.weight), lang)}</td>
               </tr>
             ))}
@@ -247,7 +245,7 @@ export function Scorecards({ backend, canEdit }: ScorecardsProps) {
                       <strong>{number(c.score, lang)}</strong>
                     </td>
                     <td>
-                      {percent(onTimeOf(c), lang)}
+                      {formatPercent(onTimeOf(c), lang)}
                       <span className="muted rate-count">
                         {formatCount(c.onTime, lang)}/{formatCount(c.onTime + c.late, lang)}
                       </span>

@@ -3,12 +3,14 @@ import { useEffect, useMemo, useState } from 'react';
 import { createPortal } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import type { Backend, CellDetail, CellHistoryEntry, ExportRow } from '../data/backend';
-import { countsByMonth, FIGURE_METRICS, type FigureMetric, reportComparison } from '../domain/figures';
+import { SCORECARD_STAGES, type ZoneCaseFigures } from '../domain/cases';
+import { countsByMonth, FIGURE_METRICS, type FigureMetric, previousPeriod, reportComparison } from '../domain/figures';
 import type { CellFigures, CellProperties } from '../domain/records';
+import { type PeriodHotspot, periodHotspots } from '../geo/hotspots';
 import { categoryLabel } from '../i18n/categories';
 import { framePath, framePoint, inFrame, printFrame, scaleBar } from '../map/report-map';
 import { CELL_CLASS_COLORS, SEVERITY_COLORS } from '../state/palettes';
-import { formatCount, formatDateTime } from './format';
+import { formatCount, formatDateTime, formatPercent } from './format';
 import { ClassReason } from './inspector';
 import { SheetActions, SheetError } from './sheet-actions';
 
@@ -29,33 +31,66 @@ const DAY = 86_400_000;
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const dayStart = (day: string) => new Date(`${day}T00:00:00`).toISOString();
 /** The map on the page, in millimetres. */
-const MAP = { width: 186, height: 72 };
+const MAP = { width: 186, height: 56 };
+
+/**
+ * What every page of a report or an atlas shares, read once: every cell's figures the user may
+ * read for the period (for the medians), and the period's hot spots (Gi* on the cells' event
+ * counts, queen neighbours, FDR) with each cell's trend against the period before, or why the
+ * events are too few for them.
+ */
+export interface ReportContext {
+  figures: CellFigures[];
+  hotspots: Map<string, PeriodHotspot> | null;
+  hotspotProblem: string | null;
+}
+
+/** Reads the report context of the period [from, to) (ISO) over the cells the user sees. */
+export async function loadReportContext(
+  backend: Backend,
+  cells: FeatureCollection<MultiPolygon, CellProperties>,
+  from: string,
+  to: string,
+): Promise<ReportContext> {
+  const before = previousPeriod(from, to);
+  const [figures, earlier] = await Promise.all([backend.getCellFigures(from, to), backend.getCellFigures(before.from, before.to)]);
+  const shapes = new Map<string, MultiPolygon>(cells.features.map((f) => [f.properties.code, f.geometry]));
+  const counted = figures.filter((f) => shapes.has(f.code));
+  const was = new Map(earlier.map((f) => [f.code, f.events]));
+  const hot = periodHotspots(
+    counted.map((f) => ({ code: f.code, geometry: shapes.get(f.code) as MultiPolygon })),
+    counted.map((f) => f.events),
+    counted.map((f) => was.get(f.code) ?? 0),
+  );
+  return { figures, hotspots: hot.cells, hotspotProblem: hot.problem };
+}
 
 /** What a cell's report page shows, read from the database. */
 export interface ReportData {
   detail: CellDetail;
-  /** Every cell's figures the user may read (for the medians). */
-  figures: CellFigures[];
+  context: ReportContext;
+  /** The cell's cases: median working hours per stage and the complaint rates. */
+  cases: ZoneCaseFigures;
   history: CellHistoryEntry[];
   events: ExportRow[];
   asOf: string;
 }
 
-/** Reads a cell's report for the period [from, to) (ISO); `figures` when already read (an atlas reads them once). Null: no such cell for this user. */
+/** Reads a cell's report for the period [from, to) (ISO), with the context shared by its pages. Null: no such cell for this user. */
 export async function loadCellReport(
   backend: Backend,
   code: string,
   from: string,
   to: string,
-  figures?: CellFigures[],
+  context: ReportContext,
 ): Promise<ReportData | null> {
-  const [detail, all, history, events] = await Promise.all([
+  const [detail, cases, history, events] = await Promise.all([
     backend.getCellDetail(code as CellDetail['code']),
-    figures ?? backend.getCellFigures(from, to),
+    backend.getZoneCaseFigures([code], from, to),
     backend.getCellHistory(code as CellDetail['code']),
     backend.exportPoints('event', { cellCode: code, from, to }, null, 50_000),
   ]);
-  return detail ? { detail, figures: all, history, events, asOf: new Date().toISOString() } : null;
+  return detail ? { detail, context, cases, history, events, asOf: new Date().toISOString() } : null;
 }
 
 /**
@@ -80,18 +115,20 @@ export function ZoneReport({ backend, code, period, cells, ownCellsOnly, onClose
     let live = true;
     setData(null);
     setError(null);
-    loadCellReport(backend, code, periodFrom, periodTo).then(
-      (report) => {
-        if (!live) return;
-        if (!report) setError(new Error(t('report.missing', { code })));
-        else setData(report);
-      },
-      (e: unknown) => live && setError(e),
-    );
+    loadReportContext(backend, cells, periodFrom, periodTo)
+      .then((context) => loadCellReport(backend, code, periodFrom, periodTo, context))
+      .then(
+        (report) => {
+          if (!live) return;
+          if (!report) setError(new Error(t('report.missing', { code })));
+          else setData(report);
+        },
+        (e: unknown) => live && setError(e),
+      );
     return () => {
       live = false;
     };
-  }, [backend, code, periodFrom, periodTo, t]);
+  }, [backend, cells, code, periodFrom, periodTo, t]);
 
   const cell = cells.features.find((f) => f.properties.code === code) ?? null;
 
@@ -142,8 +179,9 @@ export function CellReportPage({
   const cell = cells.features.find((f) => f.properties.code === code) ?? null;
   const periodFrom = dayStart(from);
   const periodTo = dayStart(to);
-  const comparison = reportComparison(data.figures, code);
-  const own = data.figures.find((f) => f.code === code) ?? null;
+  const comparison = reportComparison(data.context.figures, code);
+  const own = data.context.figures.find((f) => f.code === code) ?? null;
+  const hot = data.context.hotspots?.get(code) ?? null;
   const months = countsByMonth(
     data.events.map((e) => String(e.props.occurred_at)),
     periodFrom,
@@ -189,6 +227,15 @@ export function CellReportPage({
           {t('report.area', { km2: (data.detail.areaSquareMeters / 1e6).toFixed(3) })}
           {own && ` · ${t('report.lastPatrol', { at: own.lastPatrolAt ? formatDateTime(own.lastPatrolAt, lang) : '—' })}`}
         </p>
+        <p className="report-p" data-testid="report-hotspot">
+          {data.context.hotspotProblem
+            ? t('report.hotspotThin')
+            : hot && hot.hotspot !== 0
+              ? t('report.hotspot', { bin: t(`heat.bin.${hot.hotspot}`), z: hot.z.toFixed(2) })
+              : t('report.notHotspot')}
+          {hot?.trend && ` · ${t('report.trend', { trend: t(`heat.trend.${hot.trend}`) })}`}
+          {!data.context.hotspotProblem && ` · ${t(ownCellsOnly ? 'report.hotspotOwn' : 'report.hotspotHow')}`}
+        </p>
       </section>
       {comparison && (
         <section className="report-section">
@@ -221,6 +268,7 @@ export function CellReportPage({
           <p className="report-p muted report-note">{t('compare.periodNote')}</p>
         </section>
       )}
+      <CasesSection cases={data.cases} />
       <section className="report-section report-events">
         <h3 className="report-h3">{t('report.eventsByMonth', { n: formatCount(data.events.length, lang) })}</h3>
         <MonthChart months={months} />
@@ -250,6 +298,56 @@ export function CellReportPage({
       </section>
       {footer && <footer className="report-footer">{footer}</footer>}
     </article>
+  );
+}
+
+/** A zone's cases: the steps of each stage and their median working hours, and the complaint rates. */
+function CasesSection({ cases }: { cases: ZoneCaseFigures }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  return (
+    <section className="report-section">
+      <h3 className="report-h3">{t('report.cases')}</h3>
+      <table className="report-table" data-testid="report-stages">
+        <thead>
+          <tr>
+            <th className="report-cell report-label">{t('report.stage')}</th>
+            {SCORECARD_STAGES.map((s) => (
+              <th key={s} className="report-cell">
+                {t(`cases.state.${s}`)}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          <tr>
+            <th scope="row" className="report-cell report-label">
+              {t('report.stageSteps')}
+            </th>
+            {SCORECARD_STAGES.map((s) => (
+              <td key={s} className="report-cell" data-stage={s}>
+                {formatCount(cases.stages[s]?.steps ?? 0, lang)}
+              </td>
+            ))}
+          </tr>
+          <tr>
+            <th scope="row" className="report-cell report-label">
+              {t('report.stageMedian')}
+            </th>
+            {SCORECARD_STAGES.map((s) => (
+              <td key={s} className="report-cell" data-stage-median={s}>
+                {cases.stages[s] ? cases.stages[s].medianHours.toFixed(1) : '—'}
+              </td>
+            ))}
+          </tr>
+        </tbody>
+      </table>
+      <p className="report-p" data-testid="report-complaints">
+        {t('report.complaints', { n: formatCount(cases.complaints, lang) })} · {t('cases.rates.response')}{' '}
+        {formatPercent(cases.responseRate, lang)} · {t('cases.rates.resolution')} {formatPercent(cases.resolutionRate, lang)} ·{' '}
+        {t('cases.rates.satisfaction')} {formatPercent(cases.satisfactionRate, lang)}
+      </p>
+    </section>
   );
 }
 
@@ -337,7 +435,7 @@ function ReportMap({
 function MonthChart({ months }: { months: readonly { month: string; count: number }[] }) {
   const max = Math.max(1, ...months.map((m) => m.count));
   const width = 186;
-  const height = 22;
+  const height = 15;
   const step = width / Math.max(1, months.length);
   return (
     <svg

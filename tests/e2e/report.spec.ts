@@ -39,6 +39,11 @@ test('a cell’s zone report prints as A4 PDF: the figures the inspector counts 
   const months = await report.getByTestId('report-months').locator('rect').count();
   expect(months).toBeGreaterThan(0);
   expect(months).toBeLessThanOrEqual(24);
+  // Cases by stage and the complaint rates; the hot-spot line; and nothing cut off the one A4 page.
+  await expect(report.getByTestId('report-stages').locator('td[data-stage]')).toHaveCount(5);
+  await expect(report.getByTestId('report-complaints')).toContainText('响应率');
+  await expect(report.getByTestId('report-hotspot')).toContainText(/热点：/);
+  expect(await report.evaluate((el) => el.scrollHeight - el.clientHeight)).toBeLessThanOrEqual(1);
   const name = (await report.locator('.report-name').innerText()).trim();
   await keepScreenshot(page, '68-zone-report');
 
@@ -54,7 +59,7 @@ test('a cell’s zone report prints as A4 PDF: the figures the inspector counts 
       .map((v) => Math.round(Number(v))),
   ).toEqual([595, 842]);
   const text = execFileSync('pdftotext', [pdf, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
-  for (const s of ['网格区域报告', code, name.replace(/\s+/g, ''), '社区中位数', '全区中位数', '网格变更记录', '风险指数'])
+  for (const s of ['网格区域报告', code, name.replace(/\s+/g, ''), '社区中位数', '全区中位数', '网格变更记录', '风险指数', '案件办理', '用时中位数', '满意率'])
     expect(text).toContain(s);
   expect(text).toContain(`时段内事件${events}件`);
   expect(text).not.toContain('切换身份');

@@ -10,7 +10,7 @@ import {
   type SpatialWeights,
   spaceTimeTrend,
 } from '../../../src/geo/gi-star';
-import { formatWeightsSpec, parseWeightsSpec, spatialWeights } from '../../../src/geo/hotspots';
+import { formatWeightsSpec, parseWeightsSpec, periodHotspots, spatialWeights } from '../../../src/geo/hotspots';
 
 const square = (x: number, y: number, size = 0.001): Polygon => ({
   type: 'Polygon',
@@ -151,5 +151,32 @@ describe('spaceTimeTrend', () => {
     expect(spaceTimeTrend(2, 2, 2.0, 2.05)).toBe('persistent');
     expect(spaceTimeTrend(3, 0, 3.0, 0.4)).toBe('diminishing');
     expect(spaceTimeTrend(-2, 0, -2, 0)).toBeNull();
+  });
+});
+
+describe('periodHotspots', () => {
+  const cells = lattice(9).map((geometry, i) => ({ code: `c${i}`, geometry }));
+  /** Counts with a cluster of `n` events in each cell of the 3 × 3 block whose south-west cell is (x, y), 1 elsewhere. */
+  const cluster = (x: number, y: number, n: number) =>
+    cells.map((_, i) => (Math.abs((i % 9) - (x + 1)) <= 1 && Math.abs(Math.floor(i / 9) - (y + 1)) <= 1 ? n : 1));
+
+  it('finds this period’s hot spots and their trend against the period before', () => {
+    // Before: a cluster in the south-west corner; now: in the centre, and a weaker one still in the corner.
+    const before = cluster(0, 0, 30);
+    const now = cluster(3, 3, 30).map((v, i) => Math.max(v, (before[i] as number) > 1 ? 8 : 1));
+    const result = periodHotspots(cells, now, before);
+    if (!result.cells) throw new Error(result.problem);
+    const centre = result.cells.get('c40');
+    expect(centre?.hotspot).toBe(3);
+    expect(centre?.trend).toBe('new');
+    expect(result.cells.get('c10')?.trend).toBe('diminishing');
+    // Far from both: neither hot nor a trend.
+    expect(result.cells.get('c80')).toMatchObject({ trend: null });
+    expect(result.cells.get('c80')?.hotspot).toBeLessThanOrEqual(0);
+  });
+
+  it('says why when the period has too few events, rather than calling one event a hot spot', () => {
+    const now = cells.map((_, i) => (i === 40 ? 5 : 0));
+    expect(periodHotspots(cells, now, now)).toEqual({ cells: null, problem: expect.stringMatching(/too few events.*5 in 1 of 81 cells/) });
   });
 });
