@@ -59,7 +59,18 @@ test('a cell’s zone report prints as A4 PDF: the figures the inspector counts 
       .map((v) => Math.round(Number(v))),
   ).toEqual([595, 842]);
   const text = execFileSync('pdftotext', [pdf, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
-  for (const s of ['网格区域报告', code, name.replace(/\s+/g, ''), '社区中位数', '全区中位数', '网格变更记录', '风险指数', '案件办理', '用时中位数', '满意率'])
+  for (const s of [
+    '网格区域报告',
+    code,
+    name.replace(/\s+/g, ''),
+    '社区中位数',
+    '全区中位数',
+    '网格变更记录',
+    '风险指数',
+    '案件办理',
+    '用时中位数',
+    '满意率',
+  ])
     expect(text).toContain(s);
   expect(text).toContain(`时段内事件${events}件`);
   expect(text).not.toContain('切换身份');
