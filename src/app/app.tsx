@@ -828,7 +828,7 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
                     }
                     if (group === 'cell') dispatch({ type: 'select', selection: { type: 'cell', code: code as CellCode } });
                   }}
-                  onAtlas={(scope) => setAtlas({ scope })}
+                  onAtlas={(scope, period) => setAtlas({ scope, ...period })}
                   onClose={() => setCompareOpen(false)}
                 />
               </Suspense>

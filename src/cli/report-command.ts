@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
-import { type AtlasRequest, type AtlasScope, atlasUrl, type ReportRequest, reportUrl } from '../domain/reports';
+import { type AtlasRequest, type AtlasScope, atlasUrl, hotspotLevelOf, type ReportRequest, reportUrl } from '../domain/reports';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium';
 import { type Command, type CommandResult, UsageError } from './command';
 import { serveApp } from './serve-app';
@@ -116,11 +116,17 @@ export const reportCommand: Command = {
   },
 };
 
-/** The scope an atlas's options name: exactly one of --community, --class, --cells. */
+/** The scope an atlas's options name: exactly one of --community, --class, --cells, --hotspot. */
 function scopeOf(values: Record<string, string | boolean | undefined>): AtlasScope {
-  const given = (['community', 'class', 'cells'] as const).filter((k) => values[k] !== undefined);
-  if (given.length !== 1) throw new UsageError('give exactly one of --community CODE, --class A|B|C, --cells CODE,CODE,…');
+  const given = (['community', 'class', 'cells', 'hotspot'] as const).filter((k) => values[k] !== undefined);
+  if (given.length !== 1)
+    throw new UsageError('give exactly one of --community CODE, --class A|B|C, --cells CODE,CODE,…, --hotspot 90|95|99');
   const value = String(values[given[0] as string]);
+  if (given[0] === 'hotspot') {
+    const level = hotspotLevelOf(value);
+    if (level === null) throw new UsageError(`--hotspot must be a confidence of 90, 95 or 99 (percent), got "${value}"`);
+    return { kind: 'hotspot', level };
+  }
   if (given[0] === 'community') {
     if (!/^\d{12}$/.test(value)) throw new UsageError(`--community must be a 12-digit community code, got "${value}"`);
     return { kind: 'community', code: value };
@@ -142,11 +148,13 @@ function scopeOf(values: Record<string, string | boolean | undefined>): AtlasSco
 export const atlasCommand: Command = {
   name: 'atlas',
   summary: 'print an atlas of cells (cover, summary, contents, a page per cell; A4 PDF) in Chromium',
-  usage: 'atlas (--community CODE | --class A|B|C | --cells CODE,CODE,…) --out FILE.pdf [--from …] [--to …] [--app DIR] [--json]',
+  usage:
+    'atlas (--community CODE | --class A|B|C | --cells CODE,CODE,… | --hotspot 90|95|99) --out FILE.pdf [--from …] [--to …] [--app DIR] [--json]',
   options: {
     community: { type: 'string' },
     class: { type: 'string' },
     cells: { type: 'string' },
+    hotspot: { type: 'string' },
     out: { type: 'string' },
     from: { type: 'string' },
     to: { type: 'string' },
@@ -156,6 +164,7 @@ export const atlasCommand: Command = {
     '--community CODE     the cells of a community (its 12-digit code)',
     '--class A|B|C        the cells of a class',
     '--cells CODE,…       the cells named (15-digit codes)',
+    "--hotspot 90|95|99   the period's hot spots (Gi* on the cells' events) at this confidence or more",
     '--out FILE.pdf       where to write the PDF',
     ...APP_HELP,
   ],
@@ -177,7 +186,10 @@ export const atlasCommand: Command = {
           if (await page.getByTestId('atlas-sheet').getByRole('alert').isVisible())
             return page.getByTestId('atlas-sheet').getByRole('alert').innerText();
           if ((await sheet.getAttribute('data-ready')) === 'true') {
-            if ((await page.getByTestId('atlas-cover').count()) === 0) return status.innerText();
+            if ((await page.getByTestId('atlas-cover').count()) === 0) {
+              const none = page.getByTestId('atlas-none');
+              return (await none.count()) > 0 ? none.innerText() : status.innerText();
+            }
             progress(await status.innerText());
             return null;
           }

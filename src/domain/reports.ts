@@ -38,8 +38,24 @@ export function withoutReport(href: string): string {
 /** The parameter that opens an atlas: `community:CODE`, `class:A` or `cells:CODE,CODE,…`. */
 export const ATLAS_PARAM = 'atlas';
 
-/** The cells an atlas covers: a community's, a class's, or the ones named. */
-export type AtlasScope = { kind: 'community'; code: string } | { kind: 'class'; cls: 'A' | 'B' | 'C' } | { kind: 'cells'; codes: string[] };
+/** The confidence levels of a hot spot (Gi*), in percent, and the class (1..3) each is. */
+export const HOTSPOT_LEVELS = { 90: 1, 95: 2, 99: 3 } as const;
+export type HotspotLevel = keyof typeof HOTSPOT_LEVELS;
+
+/**
+ * The cells an atlas covers: a community's, a class's, the ones named, or the hot spots of the
+ * atlas's period at a confidence of at least `level` percent.
+ */
+export type AtlasScope =
+  | { kind: 'community'; code: string }
+  | { kind: 'class'; cls: 'A' | 'B' | 'C' }
+  | { kind: 'cells'; codes: string[] }
+  | { kind: 'hotspot'; level: HotspotLevel };
+
+/** Returns the hot-spot level a text names ("90", "95", "99"), or null. */
+export function hotspotLevelOf(text: string): HotspotLevel | null {
+  return text === '90' || text === '95' || text === '99' ? (Number(text) as HotspotLevel) : null;
+}
 
 /** An atlas to open: what it covers, and the period (days, `to` exclusive) when given. */
 export interface AtlasRequest {
@@ -53,6 +69,8 @@ export function atlasScopeOf(value: string): AtlasScope | null {
   const [kind, rest = ''] = [value.slice(0, value.indexOf(':')), value.slice(value.indexOf(':') + 1).trim()];
   if (kind === 'community' && rest !== '') return { kind, code: rest };
   if (kind === 'class' && (rest === 'A' || rest === 'B' || rest === 'C')) return { kind, cls: rest };
+  const level = hotspotLevelOf(rest);
+  if (kind === 'hotspot' && level !== null) return { kind, level };
   const codes = rest
     .split(',')
     .map((c) => c.trim())
@@ -67,7 +85,9 @@ export function atlasParam(scope: AtlasScope): string {
     ? `community:${scope.code}`
     : scope.kind === 'class'
       ? `class:${scope.cls}`
-      : `cells:${scope.codes.join(',')}`;
+      : scope.kind === 'hotspot'
+        ? `hotspot:${scope.level}`
+        : `cells:${scope.codes.join(',')}`;
 }
 
 /** Returns the atlas an address opens (`?atlas=…&from=…&to=…`), or null. */
@@ -89,13 +109,30 @@ export function atlasUrl(appUrl: string, request: AtlasRequest): string {
   return url.toString();
 }
 
-/** The codes of the cells an atlas covers, of the cells given, in code order (named cells that are not there are left out). */
-export function cellsInScope(cells: readonly { code: string; communityCode: string; class: string }[], scope: AtlasScope): string[] {
+/**
+ * The codes of the cells an atlas covers, of the cells given, in code order (named cells that are
+ * not there are left out). A hot-spot scope takes the period's hot-spot classes (none: no cell).
+ */
+export function cellsInScope(
+  cells: readonly { code: string; communityCode: string; class: string }[],
+  scope: AtlasScope,
+  hotspots: ReadonlyMap<string, { hotspot: number }> | null = null,
+): string[] {
   const named = scope.kind === 'cells' ? new Set(scope.codes) : null;
+  const inScope = (c: { code: string; communityCode: string; class: string }) => {
+    switch (scope.kind) {
+      case 'community':
+        return c.communityCode === scope.code;
+      case 'class':
+        return c.class === scope.cls;
+      case 'hotspot':
+        return (hotspots?.get(c.code)?.hotspot ?? 0) >= HOTSPOT_LEVELS[scope.level];
+      case 'cells':
+        return named?.has(c.code) === true;
+    }
+  };
   return cells
-    .filter((c) =>
-      scope.kind === 'community' ? c.communityCode === scope.code : scope.kind === 'class' ? c.class === scope.cls : named?.has(c.code),
-    )
+    .filter(inScope)
     .map((c) => c.code)
     .sort();
 }

@@ -195,6 +195,10 @@ export const en: Catalogue<typeof zhCN> = {
     ofCommunity: 'Atlas of {{name}}',
     ofClass: 'Atlas of class {{cls}} cells',
     ofCells: 'Atlas of the cells chosen',
+    ofHotspot: 'Atlas of the hot spots (confidence {{level}} % or more)',
+    of: 'Cells of the atlas',
+    ofShown: 'Cells in the table',
+    ofHotspotOption: 'Hot spots of the period (≥ {{level}} %)',
     reading: 'Reading {{done}} of {{n}} cells…',
     ready: '{{n}} cells, {{pages}} pages',
     none: 'No cell matches',
@@ -272,7 +276,7 @@ export const en: Catalogue<typeof zhCN> = {
     pick: 'Tick {{name}} to compare',
     exportCsv: 'Export CSV',
     atlasHint:
-      'Print the cells the table shows (by community: the first row’s community) as an atlas: cover, summary, contents, a page per cell',
+      'Print the cells the table shows (by community: the first row’s community) or the period’s hot spots as an atlas of the period above: cover, summary, contents, a page per cell',
     exportXlsx: 'Export XLSX',
     close: 'Close',
     metric: {

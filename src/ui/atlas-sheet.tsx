@@ -9,7 +9,7 @@ import { framePath, printFrame } from '../map/report-map';
 import { CELL_CLASS_COLORS } from '../state/palettes';
 import { formatCount, formatDateTime } from './format';
 import { SheetActions, SheetError } from './sheet-actions';
-import { CellReportPage, loadCellReport, loadReportContext, type ReportData } from './zone-report';
+import { CellReportPage, loadCellReport, loadReportContext, type ReportContext, type ReportData } from './zone-report';
 
 export interface AtlasSheetProps {
   backend: Backend;
@@ -40,28 +40,48 @@ export function AtlasSheet({ backend, scope, period, cells, communities, distric
   const lang = i18n.language;
   const to = period?.to ?? isoDay(Date.now() + DAY);
   const from = period?.from ?? isoDay(Date.parse(to) - 365 * DAY);
-  const codes = useMemo(
-    () =>
-      cellsInScope(
-        cells.features.map((f) => f.properties),
-        scope,
-      ).slice(0, ATLAS_MAX_CELLS),
-    [cells, scope],
-  );
+  const [context, setContext] = useState<ReportContext | null>(null);
   const [reports, setReports] = useState<ReportData[]>([]);
   const [done, setDone] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [asOf] = useState(() => new Date().toISOString());
 
+  // What every page shares (the figures for the medians, the period's hot spots), read once.
   useEffect(() => {
+    let live = true;
+    setContext(null);
+    setError(null);
+    loadReportContext(backend, cells, dayStart(from), dayStart(to)).then(
+      (c) => live && setContext(c),
+      (e: unknown) => live && setError(e),
+    );
+    return () => {
+      live = false;
+    };
+  }, [backend, cells, from, to]);
+
+  // A hot-spot atlas knows its cells once the period's hot spots are counted.
+  const hotspots = scope.kind === 'hotspot' ? (context?.hotspots ?? null) : null;
+  const codes = useMemo(
+    () =>
+      scope.kind === 'hotspot' && !hotspots
+        ? []
+        : cellsInScope(
+            cells.features.map((f) => f.properties),
+            scope,
+            hotspots,
+          ).slice(0, ATLAS_MAX_CELLS),
+    [cells, scope, hotspots],
+  );
+
+  useEffect(() => {
+    if (!context) return;
     let live = true;
     setReports([]);
     setDone(false);
-    setError(null);
     const periodFrom = dayStart(from);
     const periodTo = dayStart(to);
     (async () => {
-      const context = await loadReportContext(backend, cells, periodFrom, periodTo);
       const read: ReportData[] = [];
       for (let i = 0; i < codes.length && live; i += PARALLEL) {
         const batch = await Promise.all(codes.slice(i, i + PARALLEL).map((c) => loadCellReport(backend, c, periodFrom, periodTo, context)));
@@ -73,14 +93,16 @@ export function AtlasSheet({ backend, scope, period, cells, communities, distric
     return () => {
       live = false;
     };
-  }, [backend, cells, codes, from, to]);
+  }, [backend, codes, context, from, to]);
 
   const title =
     scope.kind === 'community'
       ? t('atlas.ofCommunity', { name: communities?.features.find((f) => f.properties.code === scope.code)?.properties.name ?? scope.code })
       : scope.kind === 'class'
         ? t('atlas.ofClass', { cls: scope.cls })
-        : t('atlas.ofCells');
+        : scope.kind === 'hotspot'
+          ? t('atlas.ofHotspot', { level: scope.level })
+          : t('atlas.ofCells');
   const layout = atlasLayout(reports.length);
   const pageOf = (i: number) => layout.firstCellPage + i;
   const foot = (page: number) => (
@@ -119,7 +141,11 @@ export function AtlasSheet({ backend, scope, period, cells, communities, distric
         <SheetActions canPrint={done} testId="atlas" onClose={onClose} />
       </div>
       <SheetError error={error} />
-      {codes.length === 0 && <p className="plate-sheet-empty">{t('atlas.none')}</p>}
+      {done && codes.length === 0 && (
+        <p className="plate-sheet-empty" data-testid="atlas-none">
+          {scope.kind === 'hotspot' && context?.hotspotProblem ? t('report.hotspotThin') : t('atlas.none')}
+        </p>
+      )}
       {done && codes.length > 0 && (
         <>
           <article className="plate-page-a4 report-page atlas-cover" data-testid="atlas-cover">

@@ -17,7 +17,7 @@ import {
 } from '../domain/figures';
 import type { CellClass } from '../domain/ids';
 import type { CellFigures } from '../domain/records';
-import { ATLAS_MAX_CELLS, type AtlasScope } from '../domain/reports';
+import { ATLAS_MAX_CELLS, type AtlasScope, type HotspotLevel } from '../domain/reports';
 import { useErrorText } from './error-text';
 import { formatCount } from './format';
 import { classChip } from './now-counters';
@@ -29,8 +29,8 @@ export interface ComparePanelProps {
   selectedCode: string | null;
   /** A row chosen: the map shows the cell (selected) or the community. */
   onLocate(group: 'cell' | 'community', code: string): void;
-  /** Prints an atlas of the cells the table shows (or of the community shown). */
-  onAtlas?(scope: AtlasScope): void;
+  /** Prints an atlas of the cells the table shows (or of the community shown, or the hot spots) for the period shown (days, `to` exclusive). */
+  onAtlas?(scope: AtlasScope, period: { from: string; to: string }): void;
   onClose(): void;
 }
 
@@ -61,6 +61,7 @@ export function ComparePanel({ backend, selectedCode, onLocate, onAtlas, onClose
   const [descending, setDescending] = useState(true);
   const [ticked, setTicked] = useState<ReadonlySet<string>>(new Set());
   const [chartMetric, setChartMetric] = useState<FigureMetric>('events');
+  const [atlasOf, setAtlasOf] = useState<'shown' | `hotspot:${HotspotLevel}`>('shown');
   const [data, setData] = useState<{ now: CellFigures[]; before: CellFigures[] | null } | null>(null);
   const [error, setError] = useState<unknown>(null);
   const body = useRef<HTMLDivElement>(null);
@@ -205,16 +206,34 @@ export function ComparePanel({ backend, selectedCode, onLocate, onAtlas, onClose
         )}
         <span className="compare-export">
           {onAtlas && (
+            <select
+              value={atlasOf}
+              onChange={(e) => setAtlasOf(e.target.value as typeof atlasOf)}
+              aria-label={t('atlas.of')}
+              data-testid="compare-atlas-of"
+            >
+              <option value="shown">{t('atlas.ofShown')}</option>
+              {([90, 95, 99] as const).map((level) => (
+                <option key={level} value={`hotspot:${level}`}>
+                  {t('atlas.ofHotspotOption', { level })}
+                </option>
+              ))}
+            </select>
+          )}
+          {onAtlas && (
             <button
               type="button"
               className="btn"
-              disabled={rows.length === 0 || rows.length > ATLAS_MAX_CELLS}
+              disabled={!valid || (atlasOf === 'shown' && (rows.length === 0 || rows.length > ATLAS_MAX_CELLS))}
               title={t('compare.atlasHint')}
               onClick={() =>
                 onAtlas(
-                  group === 'cell'
-                    ? { kind: 'cells', codes: rows.map((r) => r.key) }
-                    : { kind: 'community', code: (rows[0] as FigureRow).key },
+                  atlasOf !== 'shown'
+                    ? { kind: 'hotspot', level: Number(atlasOf.slice('hotspot:'.length)) as HotspotLevel }
+                    : group === 'cell'
+                      ? { kind: 'cells', codes: rows.map((r) => r.key) }
+                      : { kind: 'community', code: (rows[0] as FigureRow).key },
+                  { from, to },
                 )
               }
               data-testid="compare-atlas"

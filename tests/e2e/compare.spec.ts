@@ -75,8 +75,21 @@ test('a planner compares cells and communities: figures of a period as the inspe
   await expect(page.getByTestId('atlas-sheet').getByTestId('report-page')).toHaveCount(shown);
   await expect(page.getByTestId('atlas-sheet').locator('.report-page')).toHaveCount(shown + 3);
   await expect(page.getByTestId('atlas-page-number').last()).toHaveText(`第 ${shown + 3} 页 / 共 ${shown + 3} 页`);
+  // The atlas counts the comparison's period.
+  await expect(page.getByTestId('atlas-cover')).toContainText('统计时段 2026-08-01 至 2026-09-01（不含）');
   await page.getByTestId('atlas-close').click();
   await page.getByTestId('compare-filter').fill('');
+
+  // The period's hot spots as an atlas: every page's cell is one, at the confidence chosen.
+  await page.getByTestId('compare-atlas-of').selectOption('hotspot:95');
+  await page.getByTestId('compare-atlas').click();
+  await expect(page.getByTestId('atlas-sheet')).toHaveAttribute('data-ready', 'true');
+  await expect(page.getByTestId('atlas-cover')).toContainText('热点网格图集（置信度 95% 及以上）');
+  const hotLines = page.getByTestId('atlas-sheet').getByTestId('report-hotspot');
+  expect(await hotLines.count()).toBeGreaterThan(0);
+  for (const line of await hotLines.allInnerTexts()) expect(line).toMatch(/热点：热点 9[59]%/);
+  await page.getByTestId('atlas-close').click();
+  await page.getByTestId('compare-atlas-of').selectOption('shown');
 
   // Communities: one row each, the cells counted.
   await page.getByTestId('compare-group').selectOption('community');

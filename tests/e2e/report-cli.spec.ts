@@ -80,3 +80,24 @@ test('npm run cli -- atlas prints a community’s cells as one PDF: cover, summa
     expect(cellPage).toContain(`第 ${4 + i} 页 / 共 ${pages} 页`);
   }
 });
+
+test('npm run cli -- atlas --hotspot prints the period’s hot spots: each page’s cell is a hot spot at that confidence', async () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'atlas-hot-')), 'hot.pdf');
+  const { stdout } = await run(
+    'node_modules/.bin/tsx',
+    ['src/cli/main.ts', 'atlas', '--hotspot', '99', '--from', '2000-01-01', '--out', out, '--app', 'dist', '--json'],
+    { encoding: 'utf8', timeout: 300_000 },
+  );
+  const { pages } = JSON.parse(stdout) as { pages: number };
+  // The demo's events cluster: there are hot spots at 99 %, one page each after the cover, summary and contents.
+  expect(pages).toBeGreaterThan(3);
+  const page1 = (await run('pdftotext', ['-f', '1', '-l', '1', out, '-'], { encoding: 'utf8' })).stdout;
+  expect(page1).toContain('热点网格图集（置信度 99% 及以上）');
+  expect(page1).toContain(`共 ${pages - 3} 个网格`);
+  const contents = (await run('pdftotext', ['-layout', '-f', '3', '-l', '3', out, '-'], { encoding: 'utf8' })).stdout;
+  expect(contents.match(/\b\d{15}\b/g)).toHaveLength(pages - 3);
+  for (let p = 4; p <= pages; p++) {
+    const text = (await run('pdftotext', ['-f', String(p), '-l', String(p), out, '-'], { encoding: 'utf8' })).stdout;
+    expect(text, `page ${p}`).toMatch(/热点：热点 99%（z = [\d.]+）/);
+  }
+});

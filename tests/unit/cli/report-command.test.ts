@@ -83,7 +83,12 @@ describe('report command', () => {
 describe('atlas command', () => {
   it('takes exactly one set of cells, each checked, before starting a browser', () => {
     const out = join(tmpdir(), 'a.pdf');
-    expect(cli('atlas', '--out', out).stderr).toContain('give exactly one of --community CODE, --class A|B|C, --cells CODE,CODE,…');
+    expect(cli('atlas', '--out', out).stderr).toContain(
+      'give exactly one of --community CODE, --class A|B|C, --cells CODE,CODE,…, --hotspot 90|95|99',
+    );
+    expect(cli('atlas', '--hotspot', '80', '--out', out).stderr).toContain(
+      '--hotspot must be a confidence of 90, 95 or 99 (percent), got "80"',
+    );
     expect(cli('atlas', '--class', 'A', '--community', '430199001001', '--out', out).stderr).toContain('give exactly one of');
     expect(cli('atlas', '--class', 'D', '--out', out).stderr).toContain('--class must be A, B or C, got "D"');
     expect(cli('atlas', '--community', '4301', '--out', out).stderr).toContain('--community must be a 12-digit community code, got "4301"');
@@ -106,6 +111,7 @@ describe('atlas scope and pages', () => {
       { kind: 'community', code: '430199001001' },
       { kind: 'class', cls: 'A' },
       { kind: 'cells', codes: ['430199001001001', '430199001002001'] },
+      { kind: 'hotspot', level: 95 },
     ];
     for (const scope of scopes) {
       const url = atlasUrl('http://127.0.0.1:4173/', { scope, from: '2026-01-01' });
@@ -113,6 +119,7 @@ describe('atlas scope and pages', () => {
       expect(atlasScopeOf(atlasParam(scope))).toEqual(scope);
     }
     expect(atlasScopeOf('class:D')).toBeNull();
+    expect(atlasScopeOf('hotspot:80')).toBeNull();
     expect(atlasScopeOf('cells:')).toBeNull();
     expect(atlasScopeOf('nothing')).toBeNull();
     expect(atlasScopeOf('cells:1,1,2')).toEqual({ kind: 'cells', codes: ['1', '2'] });
@@ -123,6 +130,17 @@ describe('atlas scope and pages', () => {
     expect(cellsInScope(cells, { kind: 'community', code: '430199001001' })).toEqual(['430199001001001', '430199001001002']);
     expect(cellsInScope(cells, { kind: 'class', cls: 'A' })).toEqual(['430199001001002', '430199001002001']);
     expect(cellsInScope(cells, { kind: 'cells', codes: ['430199001002001', '999'] })).toEqual(['430199001002001']);
+  });
+
+  it('picks the hot spots of the period at a confidence or more, and none before they are counted', () => {
+    const hotspots = new Map([
+      ['430199001001001', { hotspot: 3 }],
+      ['430199001001002', { hotspot: 1 }],
+      ['430199001002001', { hotspot: -3 }],
+    ]);
+    expect(cellsInScope(cells, { kind: 'hotspot', level: 90 }, hotspots)).toEqual(['430199001001001', '430199001001002']);
+    expect(cellsInScope(cells, { kind: 'hotspot', level: 99 }, hotspots)).toEqual(['430199001001001']);
+    expect(cellsInScope(cells, { kind: 'hotspot', level: 90 })).toEqual([]);
   });
 
   it('numbers the pages: cover, summary, contents, then a page a cell', () => {
