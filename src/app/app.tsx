@@ -13,7 +13,7 @@ import type { BBox, CellCode, LngLat, PointKind } from '../domain/ids';
 import { feedKey } from '../domain/live';
 import { PLATE_PARAM, plateCodeOf } from '../domain/plates';
 import type { PointColumns } from '../domain/records';
-import { type AtlasRequest, atlasRequestOf, type ReportRequest, reportRequestOf, withoutReport } from '../domain/reports';
+import { type AtlasRequest, atlasRequestOf, type ReportRequest, reportRequestOf, reportSubjectOf, withoutReport } from '../domain/reports';
 import { convertForDisplay, convertPointsForDisplay } from '../geo/convert-for-display';
 import { fromWgs84, toWgs84 } from '../geo/crs-china';
 import { EVENT_CATEGORY_NAMES } from '../i18n/categories';
@@ -71,6 +71,7 @@ const NowPanel = lazy(() => import('../ui/now-panel').then((m) => ({ default: m.
 const ComparePanel = lazy(() => import('../ui/compare-panel').then((m) => ({ default: m.ComparePanel })));
 const AtlasSheet = lazy(() => import('../ui/atlas-sheet').then((m) => ({ default: m.AtlasSheet })));
 const ZoneReport = lazy(() => import('../ui/zone-report').then((m) => ({ default: m.ZoneReport })));
+const AreaReport = lazy(() => import('../ui/area-report').then((m) => ({ default: m.AreaReport })));
 const GovernancePanel = lazy(() => import('../ui/governance-panel').then((m) => ({ default: m.GovernancePanel })));
 const WorkerHome = lazy(() => import('../ui/worker-home').then((m) => ({ default: m.WorkerHome })));
 const PlatePage = lazy(() => import('../ui/plate-page').then((m) => ({ default: m.PlatePage })));
@@ -797,7 +798,22 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
                 />
               </Suspense>
             )}
-            {zoneReport && backend && session && cells && (
+            {zoneReport && reportSubjectOf(zoneReport.code) !== 'cell' && backend && session && cells && (
+              <Suspense fallback={<PanelLoading />}>
+                <AreaReport
+                  key={`${session.userId}:${zoneReport.code}`}
+                  backend={backend}
+                  code={zoneReport.code}
+                  period={zoneReport}
+                  cells={cells}
+                  communities={communities}
+                  districtName={overview?.name ?? null}
+                  ownCellsOnly={session.role === 'worker'}
+                  onClose={closeZoneReport}
+                />
+              </Suspense>
+            )}
+            {zoneReport && reportSubjectOf(zoneReport.code) === 'cell' && backend && session && cells && (
               <Suspense fallback={<PanelLoading />}>
                 <ZoneReport
                   key={`${session.userId}:${zoneReport.code}`}
@@ -829,6 +845,7 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
                     if (group === 'cell') dispatch({ type: 'select', selection: { type: 'cell', code: code as CellCode } });
                   }}
                   onAtlas={(scope, period) => setAtlas({ scope, ...period })}
+                  onAreaReport={(code, period) => setZoneReport({ code, ...period })}
                   onClose={() => setCompareOpen(false)}
                 />
               </Suspense>

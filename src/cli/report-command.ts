@@ -7,6 +7,7 @@ import { serveApp } from './serve-app';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const CELL = /^\d{15}$/;
+const COMMUNITY = /^\d{12}$/;
 /** How long the app may take to boot its database and draw the pages (a new profile: the demo unpacked; an atlas of hundreds of cells). */
 const TIMEOUT_MS = 900_000;
 
@@ -84,37 +85,72 @@ const APP_HELP = [
 
 export const reportCommand: Command = {
   name: 'report',
-  summary: "print a cell's zone report (A4 PDF) from the built app in Debian's Chromium",
-  usage: 'report --cell CODE --out FILE.pdf [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--app DIR] [--json]',
-  options: { cell: { type: 'string' }, out: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, app: { type: 'string' } },
-  help: ['--cell CODE          the cell (its 15-digit code)', '--out FILE.pdf       where to write the PDF', ...APP_HELP],
+  summary: "print a cell's, a community's or the district's report (A4 PDF) from the built app in Debian's Chromium",
+  usage:
+    'report (--cell CODE | --community CODE | --district) --out FILE.pdf [--compare] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--app DIR] [--json]',
+  options: {
+    cell: { type: 'string' },
+    community: { type: 'string' },
+    district: { type: 'boolean' },
+    compare: { type: 'boolean' },
+    out: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    app: { type: 'string' },
+  },
+  help: [
+    '--cell CODE          a cell (its 15-digit code): its zone report, one page',
+    '--community CODE     a community (its 12-digit code): its report, then a table of its cells',
+    "--district           the district's report, then a table of its cells",
+    '--compare            beside the period of the same length before',
+    '--out FILE.pdf       where to write the PDF',
+    ...APP_HELP,
+  ],
   async run(values): Promise<CommandResult> {
-    const code = values.cell;
-    if (typeof code !== 'string' || !CELL.test(code))
-      throw new UsageError(`--cell must be a 15-digit cell code, got "${String(code ?? '')}"`);
+    const code = subjectOf(values);
+    const area = code !== values.cell;
     const out = outOf(values);
-    const request: ReportRequest = { code, ...periodOf(values) };
+    const request: ReportRequest = { code, ...periodOf(values), ...(values.compare === true ? { compare: true } : {}) };
     const result = await printApp(
       'report',
       values.app,
       (url) => reportUrl(url, request),
       async (page) => {
-        const report = page.getByTestId('report-page');
-        const refused = page.getByTestId('zone-report').getByRole('alert');
+        const report = page.getByTestId(area ? 'area-report-page' : 'report-page');
+        const refused = page.getByTestId(area ? 'area-report' : 'zone-report').getByRole('alert');
         await Promise.race([report.waitFor({ timeout: TIMEOUT_MS }), refused.waitFor({ timeout: TIMEOUT_MS })]);
         return (await refused.isVisible()) ? refused.innerText() : null;
       },
       out,
     );
-    if ('refused' in result)
-      return { json: { cell: code, error: result.refused }, lines: [`cell ${code}: ${result.refused}`], exitCode: 1 };
+    const what = area ? (code === 'district' ? 'the district' : `community ${code}`) : `cell ${code}`;
+    if ('refused' in result) return { json: { report: code, error: result.refused }, lines: [`${what}: ${result.refused}`], exitCode: 1 };
     return {
-      json: { cell: code, out, pages: result.pages, from: request.from ?? null, to: request.to ?? null },
-      lines: [`wrote the zone report of ${code} to ${out} (${result.pages} A4 page${result.pages === 1 ? '' : 's'})`],
+      json: {
+        report: code,
+        out,
+        pages: result.pages,
+        from: request.from ?? null,
+        to: request.to ?? null,
+        compare: request.compare === true,
+      },
+      lines: [`wrote the report of ${what} to ${out} (${result.pages} A4 page${result.pages === 1 ? '' : 's'})`],
       exitCode: 0,
     };
   },
 };
+
+/** The report's subject: exactly one of --cell (15 digits), --community (12 digits), --district. */
+function subjectOf(values: Record<string, string | boolean | undefined>): string {
+  const given = (['cell', 'community', 'district'] as const).filter((k) => values[k] !== undefined && values[k] !== false);
+  if (given.length !== 1) throw new UsageError('give exactly one of --cell CODE, --community CODE, --district');
+  if (given[0] === 'district') return 'district';
+  const code = String(values[given[0] as string]);
+  if (given[0] === 'cell' && !CELL.test(code)) throw new UsageError(`--cell must be a 15-digit cell code, got "${code}"`);
+  if (given[0] === 'community' && !COMMUNITY.test(code))
+    throw new UsageError(`--community must be a 12-digit community code, got "${code}"`);
+  return code;
+}
 
 /** The scope an atlas's options name: exactly one of --community, --class, --cells, --hotspot. */
 function scopeOf(values: Record<string, string | boolean | undefined>): AtlasScope {
@@ -128,7 +164,7 @@ function scopeOf(values: Record<string, string | boolean | undefined>): AtlasSco
     return { kind: 'hotspot', level };
   }
   if (given[0] === 'community') {
-    if (!/^\d{12}$/.test(value)) throw new UsageError(`--community must be a 12-digit community code, got "${value}"`);
+    if (!COMMUNITY.test(value)) throw new UsageError(`--community must be a 12-digit community code, got "${value}"`);
     return { kind: 'community', code: value };
   }
   if (given[0] === 'class') {

@@ -55,14 +55,69 @@ export function communityRows(figures: readonly CellFigures[]): FigureRow[] {
     const key = f.communityCode ?? '';
     groups.set(key, [...(groups.get(key) ?? []), f]);
   }
-  return [...groups.entries()].map(([key, cells]) => {
-    const sum = (m: FigureMetric) => cells.reduce((s, c) => s + Number(c[m] ?? 0), 0);
-    const area = cells.reduce((s, c) => s + c.areaSquareMeters, 0);
-    const values = Object.fromEntries(FIGURE_METRICS.map((m) => [m, sum(m)])) as Record<FigureMetric, number | null>;
-    values.medianHandlingHours = null;
-    values.riskIndex = area > 0 ? Math.round((cells.reduce((s, c) => s + c.riskIndex * c.areaSquareMeters, 0) / area) * 100) / 100 : 0;
-    return { key, name: cells[0]?.communityName ?? key, community: null, cls: null, cells: cells.length, values };
-  });
+  return [...groups.entries()].map(([key, cells]) => ({
+    key,
+    name: cells[0]?.communityName ?? key,
+    community: null,
+    cls: null,
+    cells: cells.length,
+    values: zoneTotals(cells),
+  }));
+}
+
+/**
+ * The figures of a zone (a community, the district) over its cells: counts summed, the risk index
+ * weighted by the cells' areas, no median handling time (not a sum of the cells').
+ */
+export function zoneTotals(cells: readonly CellFigures[]): Record<FigureMetric, number | null> {
+  const sum = (m: FigureMetric) => cells.reduce((s, c) => s + Number(c[m] ?? 0), 0);
+  const area = cells.reduce((s, c) => s + c.areaSquareMeters, 0);
+  const values = Object.fromEntries(FIGURE_METRICS.map((m) => [m, sum(m)])) as Record<FigureMetric, number | null>;
+  values.medianHandlingHours = null;
+  values.riskIndex = area > 0 ? Math.round((cells.reduce((s, c) => s + c.riskIndex * c.areaSquareMeters, 0) / area) * 100) / 100 : 0;
+  return values;
+}
+
+/** Each figure's median over the cells given (null for none). */
+export function cellMedians(cells: readonly CellFigures[]): Record<FigureMetric, number | null> {
+  return Object.fromEntries(FIGURE_METRICS.map((m) => [m, median(cells.map((c) => c[m]))])) as Record<FigureMetric, number | null>;
+}
+
+/** How many of the cells given are hot or cold spots of each class (−3..3, 0 left out) and of each trend. */
+export function hotspotTally(
+  codes: readonly string[],
+  hotspots: ReadonlyMap<string, { hotspot: number; trend: string | null }>,
+): { bins: Record<string, number>; trends: Record<string, number> } {
+  const bins: Record<string, number> = {};
+  const trends: Record<string, number> = {};
+  for (const code of codes) {
+    const h = hotspots.get(code);
+    if (!h) continue;
+    if (h.hotspot !== 0) bins[h.hotspot] = (bins[h.hotspot] ?? 0) + 1;
+    if (h.trend) trends[h.trend] = (trends[h.trend] ?? 0) + 1;
+  }
+  return { bins, trends };
+}
+
+/** The items in pages of `perPage` (at least one page, empty when there are none). */
+export function pagesOf<T>(items: readonly T[], perPage: number): T[][] {
+  const pages: T[][] = [];
+  for (let i = 0; i < items.length; i += perPage) pages.push(items.slice(i, i + perPage));
+  return pages.length > 0 ? pages : [[]];
+}
+
+/**
+ * The class a cell had at a time: the class the first change after it changed from (null: none
+ * yet then), or the current class when none came after.
+ */
+export function classAt(
+  current: CellClass,
+  changes: readonly { fromClass: CellClass | null; changedAt: string }[],
+  at: string,
+): CellClass | null {
+  const t = Date.parse(at);
+  const after = changes.filter((c) => Date.parse(c.changedAt) > t).sort((a, b) => Date.parse(a.changedAt) - Date.parse(b.changedAt));
+  return after.length > 0 ? (after[0]?.fromClass ?? null) : current;
 }
 
 /** The rows with the earlier period's figures beside them (a row missing then has none). */

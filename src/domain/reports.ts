@@ -1,12 +1,22 @@
 /** The address bar's parameters that open a zone report: the cell, and the period's first and last-but-one day. */
 export const REPORT_PARAM = 'report';
+/** The parameter that sets a report beside the period before. */
+const COMPARE_PARAM = 'compare';
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
-/** A zone report to open: the cell, and the period (days, `to` exclusive) when given. */
+/** A zone report to open: the cell, the community or the district, and the period (days, `to` exclusive) when given. */
 export interface ReportRequest {
+  /** A cell's 15-digit code, a community's 12-digit code, or `district`. */
   code: string;
   from?: string;
   to?: string;
+  /** Beside the period before it (of the same length): what changed. */
+  compare?: boolean;
+}
+
+/** What a report's code names: a cell (15 digits), a community (12 digits) or the district; null: nothing. */
+export function reportSubjectOf(code: string): 'cell' | 'community' | 'district' | null {
+  return /^\d{15}$/.test(code) ? 'cell' : /^\d{12}$/.test(code) ? 'community' : code === 'district' ? 'district' : null;
 }
 
 /** Returns the zone report an address opens (`?report=CODE&from=YYYY-MM-DD&to=YYYY-MM-DD`), or null; dates not of that form are left out. */
@@ -16,7 +26,12 @@ export function reportRequestOf(href: string): ReportRequest | null {
   if (!code) return null;
   const from = params.get('from') ?? '';
   const to = params.get('to') ?? '';
-  return { code, ...(DAY.test(from) ? { from } : {}), ...(DAY.test(to) ? { to } : {}) };
+  return {
+    code,
+    ...(DAY.test(from) ? { from } : {}),
+    ...(DAY.test(to) ? { to } : {}),
+    ...(params.get(COMPARE_PARAM) === '1' ? { compare: true } : {}),
+  };
 }
 
 /** The address of the app at `appUrl` opened on a zone report. */
@@ -25,13 +40,14 @@ export function reportUrl(appUrl: string, request: ReportRequest): string {
   url.searchParams.set(REPORT_PARAM, request.code);
   if (request.from) url.searchParams.set('from', request.from);
   if (request.to) url.searchParams.set('to', request.to);
+  if (request.compare) url.searchParams.set(COMPARE_PARAM, '1');
   return url.toString();
 }
 
 /** The address without a zone report's or an atlas's parameters (what the address bar shows once it is closed). */
 export function withoutReport(href: string): string {
   const url = new URL(href);
-  for (const p of [REPORT_PARAM, ATLAS_PARAM, 'from', 'to']) url.searchParams.delete(p);
+  for (const p of [REPORT_PARAM, ATLAS_PARAM, COMPARE_PARAM, 'from', 'to']) url.searchParams.delete(p);
   return url.toString();
 }
 

@@ -5,8 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { Backend } from '../data/backend';
 import type { AdminAreaProperties, CellProperties } from '../domain/records';
 import { ATLAS_MAX_CELLS, type AtlasScope, atlasLayout, cellsInScope, TOC_ROWS } from '../domain/reports';
-import { framePath, printFrame } from '../map/report-map';
-import { CELL_CLASS_COLORS } from '../state/palettes';
+import { ClassMap } from './class-map';
 import { formatCount, formatDateTime } from './format';
 import { SheetActions, SheetError } from './sheet-actions';
 import { CellReportPage, loadCellReport, loadReportContext, type ReportContext, type ReportData } from './zone-report';
@@ -161,7 +160,7 @@ export function AtlasSheet({ backend, scope, period, cells, communities, distric
           </article>
           <article className="plate-page-a4 report-page" data-testid="atlas-summary">
             <h2 className="report-name">{t('atlas.summary')}</h2>
-            <OverviewMap chosen={chosen} cells={cells} />
+            <ClassMap chosen={chosen} cells={cells} height={150} label={t('atlas.overview')} testId="atlas-overview" />
             <table className="report-table">
               <tbody>
                 {(['people', 'events', 'casesReported', 'casesOpen', 'casesOverdue', 'casesClosed'] as const).map((k) => (
@@ -226,55 +225,5 @@ export function AtlasSheet({ backend, scope, period, cells, communities, distric
       )}
     </div>,
     document.body,
-  );
-}
-
-/** The atlas's cells filled by class among the rest (faint), framed to the chosen ones. */
-function OverviewMap({
-  chosen,
-  cells,
-}: {
-  chosen: FeatureCollection<MultiPolygon, CellProperties>['features'];
-  cells: FeatureCollection<MultiPolygon, CellProperties>;
-}) {
-  const { t } = useTranslation();
-  const width = 186;
-  const height = 150;
-  const frame = useMemo(() => {
-    let [w, s, e, n] = [Infinity, Infinity, -Infinity, -Infinity];
-    for (const f of chosen)
-      for (const polygon of f.geometry.coordinates)
-        for (const [x, y] of polygon[0] ?? []) {
-          w = Math.min(w, x as number);
-          s = Math.min(s, y as number);
-          e = Math.max(e, x as number);
-          n = Math.max(n, y as number);
-        }
-    return printFrame([w, s, e, n], width, height, 0.05);
-  }, [chosen]);
-  const set = new Set(chosen.map((f) => f.properties.code));
-  return (
-    <svg
-      viewBox={`0 0 ${width} ${height}`}
-      width={`${width}mm`}
-      height={`${height}mm`}
-      className="report-svg"
-      role="img"
-      aria-label={t('atlas.overview')}
-      data-testid="atlas-overview"
-    >
-      <rect width={width} height={height} fill="#efece6" />
-      {cells.features.map((f) => (
-        <path
-          key={f.properties.code}
-          d={framePath(frame, f.geometry)}
-          fill={set.has(f.properties.code) ? CELL_CLASS_COLORS[f.properties.class] : '#ffffff'}
-          fillOpacity={set.has(f.properties.code) ? 0.55 : 0.5}
-          fillRule="evenodd"
-          stroke={set.has(f.properties.code) ? '#3b2f63' : '#b9b4c0'}
-          strokeWidth={set.has(f.properties.code) ? 0.3 : 0.15}
-        />
-      ))}
-    </svg>
   );
 }

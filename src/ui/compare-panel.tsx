@@ -19,7 +19,7 @@ import type { CellClass } from '../domain/ids';
 import type { CellFigures } from '../domain/records';
 import { ATLAS_MAX_CELLS, type AtlasScope, type HotspotLevel } from '../domain/reports';
 import { useErrorText } from './error-text';
-import { formatCount } from './format';
+import { formatCount, localDay } from './format';
 import { classChip } from './now-counters';
 import { downloadTable, type ExportTable } from './table-export';
 
@@ -31,6 +31,8 @@ export interface ComparePanelProps {
   onLocate(group: 'cell' | 'community', code: string): void;
   /** Prints an atlas of the cells the table shows (or of the community shown, or the hot spots) for the period shown (days, `to` exclusive). */
   onAtlas?(scope: AtlasScope, period: { from: string; to: string }): void;
+  /** Prints the report of a community (its code) or of the district (`district`) for the period shown, beside the period before when compared. */
+  onAreaReport?(code: string, period: { from: string; to: string; compare: boolean }): void;
   onClose(): void;
 }
 
@@ -47,7 +49,7 @@ const dayStart = (day: string) => new Date(`${day}T00:00:00`).toISOString();
  * class, linked to the map (a row shows its cell; the map's cell marks its row), a chart of the
  * rows ticked, the change since the period before, and the table as CSV or XLSX.
  */
-export function ComparePanel({ backend, selectedCode, onLocate, onAtlas, onClose }: ComparePanelProps) {
+export function ComparePanel({ backend, selectedCode, onLocate, onAtlas, onAreaReport, onClose }: ComparePanelProps) {
   const { t, i18n } = useTranslation();
   const errorText = useErrorText();
   const lang = i18n.language;
@@ -61,6 +63,8 @@ export function ComparePanel({ backend, selectedCode, onLocate, onAtlas, onClose
   const [descending, setDescending] = useState(true);
   const [ticked, setTicked] = useState<ReadonlySet<string>>(new Set());
   const [chartMetric, setChartMetric] = useState<FigureMetric>('events');
+  /** The row last opened (a community's report is of it, unless rows are ticked). */
+  const [opened, setOpened] = useState<string | null>(null);
   const [atlasOf, setAtlasOf] = useState<'shown' | `hotspot:${HotspotLevel}`>('shown');
   const [data, setData] = useState<{ now: CellFigures[]; before: CellFigures[] | null } | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -205,6 +209,25 @@ export function ComparePanel({ backend, selectedCode, onLocate, onAtlas, onClose
           </fieldset>
         )}
         <span className="compare-export">
+          {onAreaReport && (
+            <button
+              type="button"
+              className="btn"
+              disabled={!valid || (group === 'community' && rows.length === 0)}
+              title={t('areaReport.openHint')}
+              onClick={() =>
+                onAreaReport(
+                  group === 'community'
+                    ? ((rows.find((r) => ticked.has(r.key)) ?? rows.find((r) => r.key === opened) ?? rows[0]) as FigureRow).key
+                    : 'district',
+                  { from, to, compare },
+                )
+              }
+              data-testid="compare-area-report"
+            >
+              {group === 'community' ? t('areaReport.communityKicker') : t('areaReport.districtKicker')}
+            </button>
+          )}
           {onAtlas && (
             <select
               value={atlasOf}
@@ -251,7 +274,7 @@ export function ComparePanel({ backend, selectedCode, onLocate, onAtlas, onClose
       </div>
       <p className="muted compare-note">
         {t('compare.periodNote')}
-        {before && ` ${t('compare.previousRange', { from: before.from.slice(0, 10), to: isoDay(Date.parse(before.to)) })}`}
+        {before && ` ${t('compare.previousRange', { from: localDay(before.from), to: localDay(before.to) })}`}
       </p>
       {error !== null && (
         <p className="error" role="alert">
@@ -299,7 +322,10 @@ export function ComparePanel({ backend, selectedCode, onLocate, onAtlas, onClose
                       else next.delete(r.key);
                       setTicked(next);
                     }}
-                    onOpen={() => onLocate(group, r.key)}
+                    onOpen={() => {
+                      setOpened(r.key);
+                      onLocate(group, r.key);
+                    }}
                   />
                 ))}
               </tbody>

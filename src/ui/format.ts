@@ -10,6 +10,13 @@ export function formatCount(n: number, language: string): string {
   return new Intl.NumberFormat(language).format(n);
 }
 
+/** Returns the day (YYYY-MM-DD) a time falls on in the browser's time zone, where the period's days were picked. */
+export function localDay(iso: string): string {
+  const d = new Date(iso);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
 /** Returns a rate (0..1) as a percent with one decimal in the UI's language; a dash for none. */
 export function formatPercent(v: number | null | undefined, language: string): string {
   return v === null || v === undefined ? '—' : new Intl.NumberFormat(language, { style: 'percent', maximumFractionDigits: 1 }).format(v);
@@ -47,4 +54,10 @@ export function formatRelative(ms: number, now: number, language: string): strin
   if (size < 90) return format.format(Math.round(minutes), 'minute');
   if (size < 48 * 60) return format.format(Math.round(minutes / 60), 'hour');
   return format.format(Math.round(minutes / 1440), 'day');
+}
+
+/** A change with its sign ("+3", "−2", "0"), to one decimal. */
+export function signed(v: number, language: string): string {
+  const rounded = Math.round(v * 10) / 10;
+  return rounded > 0 ? `+${formatCount(rounded, language)}` : rounded < 0 ? `−${formatCount(-rounded, language)}` : '0';
 }

@@ -2,24 +2,33 @@ import type { FeatureCollection, MultiPolygon } from 'geojson';
 import { useEffect, useMemo, useState } from 'react';
 import { createPortal } from 'react-dom';
 import { useTranslation } from 'react-i18next';
-import type { Backend, CellDetail, CellHistoryEntry, ExportRow } from '../data/backend';
+import type { Backend, CellDetail, CellHistoryEntry, ClassChange, ExportRow } from '../data/backend';
 import { SCORECARD_STAGES, type ZoneCaseFigures } from '../domain/cases';
-import { countsByMonth, FIGURE_METRICS, type FigureMetric, previousPeriod, reportComparison } from '../domain/figures';
+import {
+  classAt,
+  countsByMonth,
+  FIGURE_METRICS,
+  type FigureMetric,
+  PERIOD_METRICS,
+  previousPeriod,
+  reportComparison,
+} from '../domain/figures';
 import type { CellFigures, CellProperties } from '../domain/records';
 import { type PeriodHotspot, periodHotspots } from '../geo/hotspots';
 import { categoryLabel } from '../i18n/categories';
-import { framePath, framePoint, inFrame, printFrame, scaleBar } from '../map/report-map';
+import { framePath, framePoint, inFrame, printFrame } from '../map/report-map';
 import { CELL_CLASS_COLORS, SEVERITY_COLORS } from '../state/palettes';
-import { formatCount, formatDateTime, formatPercent } from './format';
+import { formatCount, formatDateTime, formatPercent, localDay, signed } from './format';
 import { ClassReason } from './inspector';
+import { MapFurniture } from './map-furniture';
 import { SheetActions, SheetError } from './sheet-actions';
 
 export interface ZoneReportProps {
   backend: Backend;
   /** The cell reported on. */
   code: string;
-  /** The period to start with (days, `to` exclusive); the last year when not given. */
-  period?: { from?: string; to?: string };
+  /** The period to start with (days, `to` exclusive; the last year when not given), and whether beside the period before. */
+  period?: { from?: string; to?: string; compare?: boolean };
   /** The cells the user sees (for the map: the cell and its neighbours). */
   cells: FeatureCollection<MultiPolygon, CellProperties>;
   /** The user compares with their own cells only (a grid worker), not the district's. */
@@ -41,6 +50,8 @@ const MAP = { width: 186, height: 56 };
  */
 export interface ReportContext {
   figures: CellFigures[];
+  /** The same figures of the period of the same length just before. */
+  before: CellFigures[];
   hotspots: Map<string, PeriodHotspot> | null;
   hotspotProblem: string | null;
 }
@@ -62,7 +73,7 @@ export async function loadReportContext(
     counted.map((f) => f.events),
     counted.map((f) => was.get(f.code) ?? 0),
   );
-  return { figures, hotspots: hot.cells, hotspotProblem: hot.problem };
+  return { figures, before: earlier, hotspots: hot.cells, hotspotProblem: hot.problem };
 }
 
 /** What a cell's report page shows, read from the database. */
@@ -71,6 +82,10 @@ export interface ReportData {
   context: ReportContext;
   /** The cell's cases: median working hours per stage and the complaint rates. */
   cases: ZoneCaseFigures;
+  /** The same of the period before (a report beside it). */
+  casesBefore: ZoneCaseFigures | null;
+  /** The cell's class changes (a report beside the period before: the class then). */
+  classChanges: ClassChange[];
   history: CellHistoryEntry[];
   events: ExportRow[];
   asOf: string;
@@ -83,14 +98,18 @@ export async function loadCellReport(
   from: string,
   to: string,
   context: ReportContext,
+  compare = false,
 ): Promise<ReportData | null> {
-  const [detail, cases, history, events] = await Promise.all([
+  const before = previousPeriod(from, to);
+  const [detail, cases, casesBefore, classChanges, history, events] = await Promise.all([
     backend.getCellDetail(code as CellDetail['code']),
     backend.getZoneCaseFigures([code], from, to),
+    compare ? backend.getZoneCaseFigures([code], before.from, before.to) : Promise.resolve(null),
+    compare ? backend.getCellClassHistory(code as CellDetail['code']) : Promise.resolve([]),
     backend.getCellHistory(code as CellDetail['code']),
     backend.exportPoints('event', { cellCode: code, from, to }, null, 50_000),
   ]);
-  return detail ? { detail, context, cases, history, events, asOf: new Date().toISOString() } : null;
+  return detail ? { detail, context, cases, casesBefore, classChanges, history, events, asOf: new Date().toISOString() } : null;
 }
 
 /**
@@ -104,6 +123,7 @@ export function ZoneReport({ backend, code, period, cells, ownCellsOnly, onClose
   const { t } = useTranslation();
   const [to, setTo] = useState(() => period?.to ?? isoDay(Date.now() + DAY));
   const [from, setFrom] = useState(() => period?.from ?? isoDay(Date.parse(period?.to ?? isoDay(Date.now() + DAY)) - 365 * DAY));
+  const [compare, setCompare] = useState(period?.compare === true);
   const [data, setData] = useState<ReportData | null>(null);
   const [error, setError] = useState<unknown>(null);
   const valid = from !== '' && to !== '' && from < to;
@@ -116,7 +136,7 @@ export function ZoneReport({ backend, code, period, cells, ownCellsOnly, onClose
     setData(null);
     setError(null);
     loadReportContext(backend, cells, periodFrom, periodTo)
-      .then((context) => loadCellReport(backend, code, periodFrom, periodTo, context))
+      .then((context) => loadCellReport(backend, code, periodFrom, periodTo, context, compare))
       .then(
         (report) => {
           if (!live) return;
@@ -128,7 +148,7 @@ export function ZoneReport({ backend, code, period, cells, ownCellsOnly, onClose
     return () => {
       live = false;
     };
-  }, [backend, cells, code, periodFrom, periodTo, t]);
+  }, [backend, cells, code, periodFrom, periodTo, compare, t]);
 
   const cell = cells.features.find((f) => f.properties.code === code) ?? null;
 
@@ -142,11 +162,15 @@ export function ZoneReport({ backend, code, period, cells, ownCellsOnly, onClose
         <label>
           {t('compare.to')} <input type="date" value={to} onChange={(e) => setTo(e.target.value)} data-testid="report-to" />
         </label>
+        <label>
+          <input type="checkbox" checked={compare} onChange={(e) => setCompare(e.target.checked)} data-testid="report-compare" />{' '}
+          {t('compare.previous')}
+        </label>
         <SheetActions canPrint={data !== null} testId="report" onClose={onClose} />
       </div>
       <SheetError error={error} />
       {!data && error === null && <p className="plate-sheet-empty">{t('inspector.loading')}</p>}
-      {data && <CellReportPage data={data} cells={cells} from={from} to={to} ownCellsOnly={ownCellsOnly} />}
+      {data && <CellReportPage data={data} cells={cells} from={from} to={to} ownCellsOnly={ownCellsOnly} compare={compare} />}
     </div>,
     document.body,
   );
@@ -162,6 +186,7 @@ export function CellReportPage({
   from,
   to,
   ownCellsOnly,
+  compare = false,
   footer,
 }: {
   data: ReportData;
@@ -170,6 +195,8 @@ export function CellReportPage({
   from: string;
   to: string;
   ownCellsOnly: boolean;
+  /** Beside the period before: its figures and the change, the class then, its cases (data.casesBefore). */
+  compare?: boolean;
   /** The page's foot (an atlas: its title and page number). */
   footer?: React.ReactNode;
 }) {
@@ -182,6 +209,9 @@ export function CellReportPage({
   const comparison = reportComparison(data.context.figures, code);
   const own = data.context.figures.find((f) => f.code === code) ?? null;
   const hot = data.context.hotspots?.get(code) ?? null;
+  const then = compare ? (data.context.before.find((f) => f.code === code) ?? null) : null;
+  const classThen = compare ? classAt(data.detail.class, data.classChanges, periodFrom) : null;
+  const before = previousPeriod(periodFrom, periodTo);
   const months = countsByMonth(
     data.events.map((e) => String(e.props.occurred_at)),
     periodFrom,
@@ -209,7 +239,9 @@ export function CellReportPage({
           {data.detail.streetName ?? '—'}
         </p>
         <p className="report-line muted">
-          {t('report.period', { from, to })} · {t('report.asOf', { at: formatDateTime(data.asOf, lang) })}
+          {t('report.period', { from, to })}
+          {compare && ` · ${t('compare.previousRange', { from: localDay(before.from), to: localDay(before.to) })}`} ·{' '}
+          {t('report.asOf', { at: formatDateTime(data.asOf, lang) })}
         </p>
       </header>
       {cell && <ReportMap cell={cell} cells={cells} events={data.events} />}
@@ -221,6 +253,12 @@ export function CellReportPage({
           </span>{' '}
           {data.detail.classSource === 'manual' && `${t('risk.source.manual')} · `}
           <ClassReason cell={data.detail} />
+          {compare && (
+            <span data-testid="report-class-then">
+              {' '}
+              · {classThen === null ? t('report.classThenUnknown') : t('report.classThen', { cls: classThen })}
+            </span>
+          )}
         </p>
         <p className="report-p">
           {t('report.households', { n: formatCount(data.detail.households, lang) })} ·{' '}
@@ -245,6 +283,8 @@ export function CellReportPage({
               <tr>
                 <th className="report-cell" />
                 <th className="report-cell">{t('report.thisCell')}</th>
+                {compare && <th className="report-cell">{t('compare.chartBefore')}</th>}
+                {compare && <th className="report-cell">{t('compare.delta')}</th>}
                 <th className="report-cell">{t('report.communityMedian')}</th>
                 <th className="report-cell">{t(ownCellsOnly ? 'report.ownMedian' : 'report.districtMedian')}</th>
               </tr>
@@ -258,6 +298,14 @@ export function CellReportPage({
                       {t(`compare.metric.${m}`)}
                     </th>
                     <td className="report-cell">{n(row?.cell ?? null, m)}</td>
+                    {compare && <td className="report-cell">{PERIOD_METRICS.includes(m) ? n(then?.[m] ?? null, m) : ''}</td>}
+                    {compare && (
+                      <td className="report-cell" data-delta={m}>
+                        {PERIOD_METRICS.includes(m) && row?.cell != null && then?.[m] != null
+                          ? signed(row.cell - (then[m] as number), lang)
+                          : ''}
+                      </td>
+                    )}
                     <td className="report-cell">{n(row?.community ?? null, m)}</td>
                     <td className="report-cell">{n(row?.all ?? null, m)}</td>
                   </tr>
@@ -268,7 +316,7 @@ export function CellReportPage({
           <p className="report-p muted report-note">{t('compare.periodNote')}</p>
         </section>
       )}
-      <CasesSection cases={data.cases} />
+      <CasesSection cases={data.cases} before={data.casesBefore} />
       <section className="report-section report-events">
         <h3 className="report-h3">{t('report.eventsByMonth', { n: formatCount(data.events.length, lang) })}</h3>
         <MonthChart months={months} />
@@ -302,7 +350,7 @@ export function CellReportPage({
 }
 
 /** A zone's cases: the steps of each stage and their median working hours, and the complaint rates. */
-function CasesSection({ cases }: { cases: ZoneCaseFigures }) {
+export function CasesSection({ cases, before = null }: { cases: ZoneCaseFigures; before?: ZoneCaseFigures | null }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   return (
@@ -340,14 +388,42 @@ function CasesSection({ cases }: { cases: ZoneCaseFigures }) {
               </td>
             ))}
           </tr>
+          {before && (
+            <tr data-testid="report-stages-before">
+              <th scope="row" className="report-cell report-label">
+                {t('report.stageMedianBefore')}
+              </th>
+              {SCORECARD_STAGES.map((s) => (
+                <td key={s} className="report-cell">
+                  {before.stages[s] ? before.stages[s].medianHours.toFixed(1) : '—'}
+                </td>
+              ))}
+            </tr>
+          )}
         </tbody>
       </table>
       <p className="report-p" data-testid="report-complaints">
-        {t('report.complaints', { n: formatCount(cases.complaints, lang) })} · {t('cases.rates.response')}{' '}
-        {formatPercent(cases.responseRate, lang)} · {t('cases.rates.resolution')} {formatPercent(cases.resolutionRate, lang)} ·{' '}
-        {t('cases.rates.satisfaction')} {formatPercent(cases.satisfactionRate, lang)}
+        <ComplaintLine cases={cases} />
       </p>
+      {before && (
+        <p className="report-p muted" data-testid="report-complaints-before">
+          {t('report.before')} <ComplaintLine cases={before} />
+        </p>
+      )}
     </section>
+  );
+}
+
+/** A zone's complaints and their three rates on one line. */
+function ComplaintLine({ cases }: { cases: ZoneCaseFigures }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  return (
+    <>
+      {t('report.complaints', { n: formatCount(cases.complaints, lang) })} · {t('cases.rates.response')}{' '}
+      {formatPercent(cases.responseRate, lang)} · {t('cases.rates.resolution')} {formatPercent(cases.resolutionRate, lang)} ·{' '}
+      {t('cases.rates.satisfaction')} {formatPercent(cases.satisfactionRate, lang)}
+    </>
   );
 }
 
@@ -364,7 +440,6 @@ function ReportMap({
   const { t } = useTranslation();
   const frame = useMemo(() => printFrame(boxOf(cell.geometry), MAP.width, MAP.height, 0.6), [cell]);
   const neighbours = useMemo(() => cells.features.filter((f) => inFrame(frame, boxOf(f.geometry))), [cells, frame]);
-  const bar = scaleBar(frame);
   const severity = (s: unknown) => SEVERITY_COLORS[(Number(s) || 1) as 1 | 2 | 3 | 4] ?? SEVERITY_COLORS[1];
   return (
     <figure className="report-map">
@@ -400,19 +475,7 @@ function ReportMap({
           })}
           <path d={framePath(frame, cell.geometry)} fill="none" stroke="#1d3fbf" strokeWidth={0.8} fillRule="evenodd" />
         </g>
-        <g transform={`translate(${MAP.width - 10} 4)`} aria-label={t('report.north')}>
-          <path d="M4 0 L7.5 9 L4 7 L0.5 9 Z" fill="#222" />
-          <text x={4} y={13.5} textAnchor="middle" fontSize={4} fontWeight="bold">
-            N
-          </text>
-        </g>
-        <g transform={`translate(4 ${MAP.height - 6})`}>
-          <rect width={bar.length} height={1.6} fill="#222" />
-          <rect width={bar.length / 2} height={1.6} fill="#fff" stroke="#222" strokeWidth={0.2} />
-          <text y={-1.2} fontSize={3}>
-            {bar.metres >= 1000 ? `${bar.metres / 1000} km` : `${bar.metres} m`}
-          </text>
-        </g>
+        <MapFurniture frame={frame} />
       </svg>
       <figcaption className="report-legend">
         <span>
@@ -432,7 +495,7 @@ function ReportMap({
 }
 
 /** Events by month as columns, each labelled with its count. */
-function MonthChart({ months }: { months: readonly { month: string; count: number }[] }) {
+export function MonthChart({ months }: { months: readonly { month: string; count: number }[] }) {
   const max = Math.max(1, ...months.map((m) => m.count));
   const width = 186;
   const height = 15;

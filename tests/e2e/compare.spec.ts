@@ -59,7 +59,7 @@ test('a planner compares cells and communities: figures of a period as the inspe
   await page.getByTestId('compare-from').fill('2026-08-01');
   await page.getByTestId('compare-to').fill('2026-09-01');
   await page.getByTestId('compare-previous').check();
-  await expect(page.getByText('前一时段：2026-06-30')).toBeVisible();
+  await expect(page.getByText('前一时段：2026-07-01 至 2026-08-01（不含）')).toBeVisible();
   await expect(table.locator('th', { hasText: '事件 变化' })).toBeVisible();
   const row = table.locator('tbody tr').first();
   const firstCommunity = (await row.locator('td').nth(2).locator('.muted').innerText()).replace(/^\s*·\s*/, '');

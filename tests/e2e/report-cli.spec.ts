@@ -18,8 +18,8 @@ test('npm run cli -- report prints a cell’s zone report from the built app in 
     ['src/cli/main.ts', 'report', '--cell', code, '--out', out, '--from', '2026-01-01', '--to', '2027-01-01', '--app', 'dist', '--json'],
     { encoding: 'utf8', timeout: 240_000 },
   );
-  const summary = JSON.parse(stdout) as { cell: string; pages: number; from: string; to: string };
-  expect(summary).toMatchObject({ cell: code, from: '2026-01-01', to: '2027-01-01' });
+  const summary = JSON.parse(stdout) as { report: string; pages: number; from: string; to: string };
+  expect(summary).toMatchObject({ report: code, from: '2026-01-01', to: '2027-01-01' });
   expect(summary.pages).toBeGreaterThanOrEqual(1);
   expect(stderr).toContain('report: printing');
   const info = (await run('pdfinfo', [out], { encoding: 'utf8' })).stdout;
@@ -100,4 +100,26 @@ test('npm run cli -- atlas --hotspot prints the period’s hot spots: each page�
     const text = (await run('pdftotext', ['-f', String(p), '-l', String(p), out, '-'], { encoding: 'utf8' })).stdout;
     expect(text, `page ${p}`).toMatch(/热点：热点 99%（z = [\d.]+）/);
   }
+});
+
+test('npm run cli -- report --district prints the district’s report: a summary page, then every cell in a table, 50 a page', async ({
+  page,
+}) => {
+  const cells = (await (await page.request.get('/demo/cells.geojson')).json()) as { features: unknown[] };
+  const out = join(mkdtempSync(join(tmpdir(), 'district-')), 'district.pdf');
+  const { stdout } = await run(
+    'node_modules/.bin/tsx',
+    ['src/cli/main.ts', 'report', '--district', '--out', out, '--app', 'dist', '--json'],
+    {
+      encoding: 'utf8',
+      timeout: 300_000,
+    },
+  );
+  const pages = 1 + Math.ceil(cells.features.length / 50);
+  expect(JSON.parse(stdout)).toMatchObject({ report: 'district', pages });
+  const first = (await run('pdftotext', ['-f', '1', '-l', '1', out, '-'], { encoding: 'utf8' })).stdout;
+  for (const s of ['全区报告', `共 ${cells.features.length} 个网格`, '统计数字与对比', '案件办理', `第 1 页 / 共 ${pages} 页`])
+    expect(first).toContain(s);
+  const all = (await run('pdftotext', ['-layout', out, '-'], { encoding: 'utf8' })).stdout;
+  expect(new Set(all.match(/\b\d{15}\b/g)).size).toBe(cells.features.length);
 });

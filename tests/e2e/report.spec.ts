@@ -85,3 +85,71 @@ test('a cell’s zone report prints as A4 PDF: the figures the inspector counts 
   await expect(page.getByTestId('zone-report')).toHaveCount(0);
   expect(errors).toEqual([]);
 });
+
+test('a community’s report from the comparison: its figures summed as the comparison sums them, beside the period before, its cells in a table, page by page', async ({
+  page,
+}) => {
+  const errors = collectErrors(page);
+  await page.goto('/');
+  await waitForCells(page);
+  await actAs(page, '规划分析 · 陈静');
+  await page.getByTestId('compare-open').click();
+  await page.getByTestId('compare-group').selectOption('community');
+  await page.getByTestId('compare-from').fill('2026-06-01');
+  await page.getByTestId('compare-to').fill('2026-09-01');
+  await page.getByTestId('compare-previous').check();
+  const row = page.getByTestId('compare-table').locator('tbody tr').first();
+  await expect(row.locator('[data-delta="events"]')).not.toHaveText('—');
+  const community = (await row.getAttribute('data-row')) as string;
+  const events = (await row.locator('[data-metric="events"]').innerText()).trim();
+  const delta = (await row.locator('[data-delta="events"]').innerText()).trim();
+  const cells = Number((await row.locator('td:nth-child(4)').innerText()).replace(/\D/g, ''));
+  await page.getByTestId('compare-area-report').click();
+
+  const report = page.getByTestId('area-report');
+  await expect(report.getByTestId('area-report-code')).toHaveText(community);
+  const figures = report.getByTestId('area-report-figures');
+  await expect(figures.locator('tr[data-metric="events"] td').first()).toHaveText(events);
+  // The change as the comparison gives it (its sign as a minus or a plus).
+  expect((await figures.locator('[data-delta="events"]').innerText()).replace('−', '-').replace('+', '')).toBe(
+    delta.replace('−', '-').replace('+', ''),
+  );
+  await expect(report.getByTestId('report-stages-before')).toBeVisible();
+  await expect(report.getByTestId('area-report-map').locator('path')).not.toHaveCount(0);
+  const listed = await report.getByTestId('area-report-cells').locator('tbody tr').count();
+  expect(listed).toBe(cells);
+  expect(listed).toBeGreaterThan(1);
+  for (const article of await report.locator('.report-page').all())
+    expect(await article.evaluate((el) => el.scrollHeight - el.clientHeight)).toBeLessThanOrEqual(1);
+  await keepScreenshot(page, '69-community-report');
+
+  const dir = mkdtempSync(join(tmpdir(), 'area-'));
+  const pdf = join(dir, 'area.pdf');
+  writeFileSync(pdf, await page.pdf({ preferCSSPageSize: true, printBackground: true }));
+  const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' }))?.[1]);
+  expect(pages).toBe(1 + Math.ceil(listed / 50));
+  const text = execFileSync('pdftotext', [pdf, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
+  for (const s of ['社区报告', community, '前一时段合计', '案件办理', '热点与趋势', '网格一览', `第1页/共${pages}页`])
+    expect(text).toContain(s);
+  await report.getByTestId('area-report-close').click();
+  expect(errors).toEqual([]);
+});
+
+test('a cell’s report beside the period before: the figures then, the change, the class then and the cases of both', async ({ page }) => {
+  await page.goto('/');
+  await waitForCells(page);
+  await actAs(page, '规划分析 · 陈静');
+  const code = await workerCell(page);
+  await page.goto(`/?report=${code}&from=2026-06-01&to=2026-09-01&compare=1`);
+  const report = page.getByTestId('report-page');
+  await expect(report.getByTestId('report-code')).toHaveText(code);
+  await expect(page.getByTestId('report-compare')).toBeChecked();
+  await expect(report.getByTestId('report-class-then')).toContainText(/时段初(为 [ABC] 类|尚未分类)/);
+  await expect(report.getByTestId('report-stages-before')).toBeVisible();
+  await expect(report.getByTestId('report-complaints-before')).toContainText('前一时段：');
+  const events = report.locator('tr[data-metric="events"] td');
+  const [now, then] = [Number(await events.nth(0).innerText()), Number(await events.nth(1).innerText())];
+  const change = (await report.locator('[data-delta="events"]').innerText()).replace('−', '-').replace('+', '');
+  expect(Number(change)).toBe(now - then);
+  expect(await report.evaluate((el) => el.scrollHeight - el.clientHeight)).toBeLessThanOrEqual(1);
+});

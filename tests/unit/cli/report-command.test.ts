@@ -14,6 +14,7 @@ import {
   atlasUrl,
   cellsInScope,
   reportRequestOf,
+  reportSubjectOf,
   reportUrl,
   withoutReport,
 } from '../../../src/domain/reports';
@@ -26,7 +27,11 @@ function cli(...args: string[]) {
 describe('report command', () => {
   it('refuses what it cannot print, with a clear message and exit 2, before starting a browser', () => {
     const out = join(tmpdir(), 'r.pdf');
-    expect(cli('report', '--out', out).stderr).toContain('--cell must be a 15-digit cell code, got ""');
+    expect(cli('report', '--out', out).stderr).toContain('give exactly one of --cell CODE, --community CODE, --district');
+    expect(cli('report', '--district', '--cell', '430199001001001', '--out', out).stderr).toContain('give exactly one of');
+    expect(cli('report', '--community', '43019900100', '--out', out).stderr).toContain(
+      '--community must be a 12-digit community code, got "43019900100"',
+    );
     expect(cli('report', '--cell', '4301', '--out', out).stderr).toContain('--cell must be a 15-digit cell code, got "4301"');
     expect(cli('report', '--cell', '430199001001001').stderr).toContain('--out FILE.pdf is required');
     const day = cli('report', '--cell', '430199001001001', '--out', out, '--from', '2026/01/01');
@@ -54,6 +59,12 @@ describe('report command', () => {
     expect(reportRequestOf('http://x/?report=430199001001001&from=yesterday')).toEqual({ code: '430199001001001' });
     expect(reportRequestOf('http://x/?plate=abc')).toBeNull();
     expect(withoutReport(`${url}&plate=abc`)).toBe('http://127.0.0.1:4173/?plate=abc');
+    // A community's or the district's, beside the period before.
+    const area = reportUrl('http://127.0.0.1:4173/', { code: 'district', compare: true });
+    expect(area).toBe('http://127.0.0.1:4173/?report=district&compare=1');
+    expect(reportRequestOf(area)).toEqual({ code: 'district', compare: true });
+    expect(withoutReport(area)).toBe('http://127.0.0.1:4173/');
+    expect(['430199001001001', '430199001001', 'district', '4301'].map(reportSubjectOf)).toEqual(['cell', 'community', 'district', null]);
   });
 
   it('serves a built app: files by path with their types, archives as files, nothing outside it', async () => {

@@ -1,16 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import {
+  cellMedians,
   cellRows,
+  classAt,
   communityRows,
   countsByMonth,
   type FigureRow,
   figureDelta,
   filterRows,
+  hotspotTally,
   median,
+  pagesOf,
   previousPeriod,
   reportComparison,
   sortRows,
   withBefore,
+  zoneTotals,
 } from '../../../src/domain/figures';
 import type { CellFigures } from '../../../src/domain/records';
 
@@ -116,5 +121,57 @@ describe('report figures', () => {
     const allTime = countsByMonth(times, '2000-01-01T00:00:00Z', '2026-12-08T00:00:00Z');
     expect(allTime[0]).toEqual({ month: '2026-06', count: 2 });
     expect(allTime.at(-1)?.month).toBe('2026-12');
+  });
+});
+
+describe('a zone’s figures', () => {
+  const cells = [
+    figures('430199001001001', '430199001001', { events: 4, riskIndex: 10, areaSquareMeters: 1000, medianHandlingHours: 5 }),
+    figures('430199001001002', '430199001001', { events: 6, riskIndex: 40, areaSquareMeters: 3000, medianHandlingHours: 9 }),
+    figures('430199001001003', '430199001001', { events: 11, riskIndex: 0, areaSquareMeters: 1000, medianHandlingHours: null }),
+  ];
+
+  it('sums the counts, weights the risk index by area and makes no median of medians', () => {
+    const totals = zoneTotals(cells);
+    expect(totals.events).toBe(21);
+    expect(totals.people).toBe(30);
+    expect(totals.riskIndex).toBe(26);
+    expect(totals.medianHandlingHours).toBeNull();
+    expect(zoneTotals([]).riskIndex).toBe(0);
+  });
+
+  it('gives each figure’s median over the cells', () => {
+    const m = cellMedians(cells);
+    expect(m.events).toBe(6);
+    expect(m.medianHandlingHours).toBe(7);
+    expect(cellMedians([]).events).toBeNull();
+  });
+
+  it('tallies hot spots by class and trend, and pages a table', () => {
+    const hot = new Map([
+      ['a', { hotspot: 3, trend: 'new' }],
+      ['b', { hotspot: 3, trend: 'persistent' }],
+      ['c', { hotspot: 0, trend: 'diminishing' }],
+      ['d', { hotspot: -1, trend: null }],
+    ]);
+    expect(hotspotTally(['a', 'b', 'c', 'd', 'e'], hot)).toEqual({
+      bins: { 3: 2, '-1': 1 },
+      trends: { new: 1, persistent: 1, diminishing: 1 },
+    });
+    expect(pagesOf([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
+    expect(pagesOf([], 2)).toEqual([[]]);
+  });
+
+  it('finds a cell’s class at a time from its class changes', () => {
+    const changes = [
+      { fromClass: 'B' as const, changedAt: '2026-06-01T00:00:00Z' },
+      { fromClass: null, changedAt: '2026-01-01T00:00:00Z' },
+      { fromClass: 'C' as const, changedAt: '2026-03-01T00:00:00Z' },
+    ];
+    expect(classAt('A', changes, '2026-07-01T00:00:00Z')).toBe('A');
+    expect(classAt('A', changes, '2026-04-01T00:00:00Z')).toBe('B');
+    expect(classAt('A', changes, '2026-02-01T00:00:00Z')).toBe('C');
+    expect(classAt('A', changes, '2025-12-01T00:00:00Z')).toBeNull();
+    expect(classAt('A', [], '2025-12-01T00:00:00Z')).toBe('A');
   });
 });
