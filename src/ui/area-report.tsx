@@ -19,7 +19,8 @@ import type { AdminAreaProperties, CellFigures, CellProperties } from '../domain
 import { categoryLabel } from '../i18n/categories';
 import { CELL_CLASS_COLORS } from '../state/palettes';
 import { ClassMap } from './class-map';
-import { formatCount, formatDateTime, localDay, signed } from './format';
+import { formatCount, formatDateTime, formatFigure, localDay, signed } from './format';
+import { dayStart, PeriodFields, useReportPeriod } from './report-period';
 import { SheetActions, SheetError } from './sheet-actions';
 import { CasesSection, loadReportContext, MonthChart, type ReportContext } from './zone-report';
 
@@ -37,9 +38,6 @@ export interface AreaReportProps {
   onClose(): void;
 }
 
-const DAY = 86_400_000;
-const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-const dayStart = (day: string) => new Date(`${day}T00:00:00`).toISOString();
 /** Rows of the table of cells on a page. */
 export const CELL_TABLE_ROWS = 50;
 /** Events read per call, and at most (a chart of the period needs their times and categories). */
@@ -101,14 +99,10 @@ export async function loadAreaReport(
  */
 export function AreaReport({ backend, code, period, cells, communities, districtName, ownCellsOnly, onClose }: AreaReportProps) {
   const { t } = useTranslation();
-  const [to, setTo] = useState(() => period?.to ?? isoDay(Date.now() + DAY));
-  const [from, setFrom] = useState(() => period?.from ?? isoDay(Date.parse(period?.to ?? isoDay(Date.now() + DAY)) - 365 * DAY));
-  const [compare, setCompare] = useState(period?.compare === true);
+  const period_ = useReportPeriod(period);
+  const { from, to, compare, periodFrom, periodTo } = period_;
   const [data, setData] = useState<AreaData | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const valid = from !== '' && to !== '' && from < to;
-  const periodFrom = valid ? dayStart(from) : null;
-  const periodTo = valid ? dayStart(to) : null;
   const name =
     code === 'district'
       ? ownCellsOnly
@@ -138,16 +132,7 @@ export function AreaReport({ backend, code, period, cells, communities, district
     <div className="plate-sheet report-sheet" role="dialog" aria-label={t('areaReport.title')} data-testid="area-report">
       <div className="plate-sheet-toolbar">
         <h2 className="plate-sheet-title">{t('report.titleOf', { name })}</h2>
-        <label>
-          {t('compare.from')} <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} data-testid="area-report-from" />
-        </label>
-        <label>
-          {t('compare.to')} <input type="date" value={to} onChange={(e) => setTo(e.target.value)} data-testid="area-report-to" />
-        </label>
-        <label>
-          <input type="checkbox" checked={compare} onChange={(e) => setCompare(e.target.checked)} data-testid="area-report-compare" />{' '}
-          {t('compare.previous')}
-        </label>
+        <PeriodFields state={period_} testId="area-report" />
         <SheetActions canPrint={data !== null} testId="area-report" onClose={onClose} />
       </div>
       <SheetError error={error} />
@@ -217,12 +202,7 @@ function AreaReportPages({
   }, [data]);
   const tablePages = pagesOf(data.zone, CELL_TABLE_ROWS);
   const pages = 1 + tablePages.length;
-  const n = (v: number | null | undefined, metric: FigureMetric) =>
-    v === null || v === undefined
-      ? '—'
-      : metric === 'medianHandlingHours' || metric === 'riskIndex'
-        ? v.toFixed(metric === 'riskIndex' ? 2 : 1)
-        : formatCount(v, lang);
+  const n = (v: number | null | undefined, metric?: FigureMetric) => formatFigure(v, metric, lang);
   const foot = (page: number) => (
     <footer className="report-footer">
       <span>

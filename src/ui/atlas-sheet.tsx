@@ -7,6 +7,7 @@ import type { AdminAreaProperties, CellProperties } from '../domain/records';
 import { ATLAS_MAX_CELLS, type AtlasScope, atlasLayout, cellsInScope, TOC_ROWS } from '../domain/reports';
 import { ClassMap } from './class-map';
 import { formatCount, formatDateTime } from './format';
+import { dayStart, isoDay, lastDays } from './report-period';
 import { SheetActions, SheetError } from './sheet-actions';
 import { CellReportPage, loadCellReport, loadReportContext, type ReportContext, type ReportData } from './zone-report';
 
@@ -22,9 +23,6 @@ export interface AtlasSheetProps {
   onClose(): void;
 }
 
-const DAY = 86_400_000;
-const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-const dayStart = (day: string) => new Date(`${day}T00:00:00`).toISOString();
 /** Cells read at once (each is three small reads). */
 const PARALLEL = 4;
 
@@ -37,8 +35,8 @@ const PARALLEL = 4;
 export function AtlasSheet({ backend, scope, period, cells, communities, districtName, ownCellsOnly, onClose }: AtlasSheetProps) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
-  const to = period?.to ?? isoDay(Date.now() + DAY);
-  const from = period?.from ?? isoDay(Date.parse(to) - 365 * DAY);
+  const to = period?.to ?? lastDays(365).to;
+  const from = period?.from ?? isoDay(Date.parse(to) - 365 * 86_400_000);
   const [context, setContext] = useState<ReportContext | null>(null);
   const [reports, setReports] = useState<ReportData[]>([]);
   const [done, setDone] = useState(false);

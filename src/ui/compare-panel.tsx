@@ -19,8 +19,9 @@ import type { CellClass } from '../domain/ids';
 import type { CellFigures } from '../domain/records';
 import { ATLAS_MAX_CELLS, type AtlasScope, type HotspotLevel } from '../domain/reports';
 import { useErrorText } from './error-text';
-import { formatCount, localDay } from './format';
+import { formatCount, formatFigure, localDay } from './format';
 import { classChip } from './now-counters';
+import { dayStart, lastDays } from './report-period';
 import { downloadTable, type ExportTable } from './table-export';
 
 export interface ComparePanelProps {
@@ -38,10 +39,6 @@ export interface ComparePanelProps {
 
 /** Chart bars at most (more would not read). */
 const CHART_ROWS = 10;
-const DAY = 86_400_000;
-const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-/** A date input's day as the local midnight it starts at. */
-const dayStart = (day: string) => new Date(`${day}T00:00:00`).toISOString();
 
 /**
  * The cells (or communities) side by side with the figures of a period, from the database
@@ -54,8 +51,8 @@ export function ComparePanel({ backend, selectedCode, onLocate, onAtlas, onAreaR
   const errorText = useErrorText();
   const lang = i18n.language;
   const [group, setGroup] = useState<'cell' | 'community'>('cell');
-  const [to, setTo] = useState(() => isoDay(Date.now() + DAY));
-  const [from, setFrom] = useState(() => isoDay(Date.now() + DAY - 90 * DAY));
+  const [to, setTo] = useState(() => lastDays(90).to);
+  const [from, setFrom] = useState(() => lastDays(90).from);
   const [compare, setCompare] = useState(false);
   const [text, setText] = useState('');
   const [classes, setClasses] = useState<CellClass[]>([]);
@@ -107,12 +104,7 @@ export function ComparePanel({ backend, selectedCode, onLocate, onAtlas, onAreaR
     body.current?.querySelector(`[data-row="${selectedCode}"]`)?.scrollIntoView({ block: 'nearest' });
   }, [selectedCode, group, rows]);
 
-  const n = (v: number | null, metric?: FigureMetric) =>
-    v === null
-      ? '—'
-      : metric === 'medianHandlingHours' || metric === 'riskIndex'
-        ? v.toFixed(metric === 'riskIndex' ? 2 : 1)
-        : formatCount(v, lang);
+  const n = (v: number | null | undefined, metric?: FigureMetric) => formatFigure(v, metric, lang);
   const compared = compare && data?.before !== null && data?.before !== undefined;
   const deltaMetrics = compared ? PERIOD_METRICS : [];
   const chartRows = (ticked.size > 0 ? rows.filter((r) => ticked.has(r.key)) : rows).slice(0, CHART_ROWS);

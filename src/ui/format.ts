@@ -61,3 +61,11 @@ export function signed(v: number, language: string): string {
   const rounded = Math.round(v * 10) / 10;
   return rounded > 0 ? `+${formatCount(rounded, language)}` : rounded < 0 ? `−${formatCount(-rounded, language)}` : '0';
 }
+
+/** A figure of a comparison or report: counts with separators, hours to one decimal, the risk index to two; a dash for none. */
+export function formatFigure(v: number | null | undefined, metric: string | undefined, language: string): string {
+  if (v === null || v === undefined) return '—';
+  if (metric === 'medianHandlingHours') return v.toFixed(1);
+  if (metric === 'riskIndex') return v.toFixed(2);
+  return formatCount(v, language);
+}

@@ -18,9 +18,10 @@ import { type PeriodHotspot, periodHotspots } from '../geo/hotspots';
 import { categoryLabel } from '../i18n/categories';
 import { framePath, framePoint, inFrame, printFrame } from '../map/report-map';
 import { CELL_CLASS_COLORS, SEVERITY_COLORS } from '../state/palettes';
-import { formatCount, formatDateTime, formatPercent, localDay, signed } from './format';
+import { formatCount, formatDateTime, formatFigure, formatPercent, localDay, signed } from './format';
 import { ClassReason } from './inspector';
 import { MapFurniture } from './map-furniture';
+import { dayStart, PeriodFields, useReportPeriod } from './report-period';
 import { SheetActions, SheetError } from './sheet-actions';
 
 export interface ZoneReportProps {
@@ -36,9 +37,6 @@ export interface ZoneReportProps {
   onClose(): void;
 }
 
-const DAY = 86_400_000;
-const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-const dayStart = (day: string) => new Date(`${day}T00:00:00`).toISOString();
 /** The map on the page, in millimetres. */
 const MAP = { width: 186, height: 56 };
 
@@ -121,14 +119,10 @@ export async function loadCellReport(
  */
 export function ZoneReport({ backend, code, period, cells, ownCellsOnly, onClose }: ZoneReportProps) {
   const { t } = useTranslation();
-  const [to, setTo] = useState(() => period?.to ?? isoDay(Date.now() + DAY));
-  const [from, setFrom] = useState(() => period?.from ?? isoDay(Date.parse(period?.to ?? isoDay(Date.now() + DAY)) - 365 * DAY));
-  const [compare, setCompare] = useState(period?.compare === true);
+  const period_ = useReportPeriod(period);
+  const { from, to, compare, periodFrom, periodTo } = period_;
   const [data, setData] = useState<ReportData | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const valid = from !== '' && to !== '' && from < to;
-  const periodFrom = valid ? dayStart(from) : null;
-  const periodTo = valid ? dayStart(to) : null;
 
   useEffect(() => {
     if (!periodFrom || !periodTo) return;
@@ -156,16 +150,7 @@ export function ZoneReport({ backend, code, period, cells, ownCellsOnly, onClose
     <div className="plate-sheet report-sheet" role="dialog" aria-label={t('report.title')} data-testid="zone-report">
       <div className="plate-sheet-toolbar">
         <h2 className="plate-sheet-title">{t('report.titleOf', { name: cell?.properties.name ?? code })}</h2>
-        <label>
-          {t('compare.from')} <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} data-testid="report-from" />
-        </label>
-        <label>
-          {t('compare.to')} <input type="date" value={to} onChange={(e) => setTo(e.target.value)} data-testid="report-to" />
-        </label>
-        <label>
-          <input type="checkbox" checked={compare} onChange={(e) => setCompare(e.target.checked)} data-testid="report-compare" />{' '}
-          {t('compare.previous')}
-        </label>
+        <PeriodFields state={period_} testId="report" />
         <SheetActions canPrint={data !== null} testId="report" onClose={onClose} />
       </div>
       <SheetError error={error} />
@@ -222,12 +207,7 @@ export function CellReportPage({
     for (const e of data.events) counts.set(String(e.props.category), (counts.get(String(e.props.category)) ?? 0) + 1);
     return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 6);
   }, [data]);
-  const n = (v: number | null, metric?: FigureMetric) =>
-    v === null
-      ? '—'
-      : metric === 'medianHandlingHours' || metric === 'riskIndex'
-        ? v.toFixed(metric === 'riskIndex' ? 2 : 1)
-        : formatCount(v, lang);
+  const n = (v: number | null | undefined, metric?: FigureMetric) => formatFigure(v, metric, lang);
 
   return (
     <article className="plate-page-a4 report-page" data-testid="report-page" data-cell={code}>
