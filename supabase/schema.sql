@@ -2686,6 +2686,7 @@ CREATE OR REPLACE FUNCTION public.export_point_rows(p_kind text, p_filter jsonb 
  LANGUAGE plpgsql
  STABLE
  SET search_path TO 'public', 'extensions', 'pg_temp'
+ SET enable_bitmapscan TO 'off'
 AS $function$
 declare
   v_role text := app_role();
