@@ -100,7 +100,7 @@ process.stdout.write(
     `export of ${rows.length.toLocaleString('en')} places as a planner (PGlite + PostGIS, demo places copied):`,
     `  read in ${pages} keyset pages of ${PAGE.toLocaleString('en')}: ${(readMs / 1000).toFixed(1)} s (${((readMs / rows.length) * 1000).toFixed(1)} µs a row)`,
     `  paged with OFFSET instead (pages ${samples.join(', ')} timed: ${sampled.map((m) => `${m.toFixed(0)} ms`).join(', ')}): about ${(offsetMs / 1000).toFixed(1)} s; ratio ${(offsetMs / readMs).toFixed(1)}×`,
-    `  written: ${writes.join('; ')}`,
-  ].join('\n') + '\n',
+    `  written: ${writes.join('; ')}\n`,
+  ].join('\n'),
 );
 await db.close();
