@@ -222,6 +222,7 @@ export function ComparePanel({ backend, selectedCode, onLocate, onAtlas, onAreaR
           )}
           {onAtlas && (
             <select
+              className="compare-select"
               value={atlasOf}
               onChange={(e) => setAtlasOf(e.target.value as typeof atlasOf)}
               aria-label={t('atlas.of')}

@@ -121,6 +121,12 @@ test('the comparison on a phone: a bottom sheet as wide as the screen, no sidewa
   const box = await panel.boundingBox();
   expect(box?.width).toBe(390);
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  // The buttons keep their labels on one line (the row wraps between them), touch-sized.
+  for (const button of await panel.locator('.compare-export > .btn').all()) {
+    const size = await button.boundingBox();
+    expect(size?.height).toBeGreaterThanOrEqual(44);
+    expect(size?.height).toBeLessThan(60);
+  }
   await keepScreenshot(page, '67-compare-phone');
   await context.close();
 });
