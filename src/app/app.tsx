@@ -258,6 +258,8 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
   );
   // Storage is WGS-84; over a GCJ-02 or BD-09 basemap the layers are shifted for display only.
   const displayCrs = config.basemap.crs;
+  /** The built-in basemap's roads, which the printed maps draw (another basemap's are not a file). */
+  const roadsUrl = config.basemap.kind === 'builtin' ? new URL('roads.geojson', config.demoBaseUrl).href : null;
   const displayCells = useMemo(() => (cells ? convertForDisplay(cells, displayCrs) : null), [cells, displayCrs]);
   const displayCommunities = useMemo(() => (communities ? convertForDisplay(communities, displayCrs) : null), [communities, displayCrs]);
   const displayPoints = useMemo(() => {
@@ -794,6 +796,7 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
                   communities={communities}
                   districtName={overview?.name ?? null}
                   ownCellsOnly={session.role === 'worker'}
+                  roadsUrl={roadsUrl}
                   onClose={closeZoneReport}
                 />
               </Suspense>
@@ -822,6 +825,7 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
                   period={zoneReport}
                   cells={cells}
                   ownCellsOnly={session.role === 'worker'}
+                  roadsUrl={roadsUrl}
                   onClose={closeZoneReport}
                 />
               </Suspense>

@@ -221,6 +221,7 @@ export const en: Catalogue<typeof zhCN> = {
     map: "Map of the cell, its neighbours and the period's events",
     north: 'North arrow',
     events: 'Events in the period',
+    roads: 'Roads',
     class: 'Class and why',
     households: '{{n}} households',
     area: 'area {{km2}} km²',

@@ -201,6 +201,7 @@ export const zhCN = {
     map: '本网格与相邻网格、时段内事件的地图',
     north: '指北针',
     events: '时段内事件',
+    roads: '道路',
     class: '分类与依据',
     households: '户数 {{n}}',
     area: '面积 {{km2}} 平方公里',

@@ -1,4 +1,4 @@
-import type { MultiPolygon, Polygon, Position } from 'geojson';
+import type { LineString, MultiLineString, MultiPolygon, Polygon, Position } from 'geojson';
 import type { LngLat } from '../domain/ids';
 
 /** Metres per degree of latitude (and of longitude at the equator) on the WGS-84 sphere used for scale bars. */
@@ -47,6 +47,24 @@ export function framePoint(frame: PrintFrame, [lng, lat]: LngLat | Position): [n
 export function framePath(frame: PrintFrame, geometry: Polygon | MultiPolygon): string {
   const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
   return polygons.flatMap((rings) => rings.map((ring) => `M${ring.map((p) => framePoint(frame, p).join(' ')).join('L')}Z`)).join('');
+}
+
+/** An SVG path of a line's parts on the frame (parts wholly outside the frame left out). */
+export function frameLine(frame: PrintFrame, geometry: LineString | MultiLineString): string {
+  const parts = geometry.type === 'LineString' ? [geometry.coordinates] : geometry.coordinates;
+  return parts
+    .filter((part) => {
+      let [w, s, e, n] = [Infinity, Infinity, -Infinity, -Infinity];
+      for (const [x, y] of part) {
+        w = Math.min(w, x as number);
+        s = Math.min(s, y as number);
+        e = Math.max(e, x as number);
+        n = Math.max(n, y as number);
+      }
+      return part.length > 1 && inFrame(frame, [w, s, e, n]);
+    })
+    .map((part) => `M${part.map((p) => framePoint(frame, p).join(' ')).join('L')}`)
+    .join('');
 }
 
 /** Whether a box [w, s, e, n] overlaps the frame. */

@@ -20,6 +20,8 @@ export interface AtlasSheetProps {
   communities: FeatureCollection<MultiPolygon, AdminAreaProperties> | null;
   districtName: string | null;
   ownCellsOnly: boolean;
+  /** The basemap's roads for the cells' maps, or null. */
+  roadsUrl?: string | null;
   onClose(): void;
 }
 
@@ -32,7 +34,17 @@ const PARALLEL = 4;
  * page per cell (its zone report), every page numbered, with the date and the data's as-of time.
  * The cells are read with progress (a few at a time); 打印 prints it or saves it as PDF.
  */
-export function AtlasSheet({ backend, scope, period, cells, communities, districtName, ownCellsOnly, onClose }: AtlasSheetProps) {
+export function AtlasSheet({
+  backend,
+  scope,
+  period,
+  cells,
+  communities,
+  districtName,
+  ownCellsOnly,
+  roadsUrl = null,
+  onClose,
+}: AtlasSheetProps) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const to = period?.to ?? lastDays(365).to;
@@ -48,14 +60,14 @@ export function AtlasSheet({ backend, scope, period, cells, communities, distric
     let live = true;
     setContext(null);
     setError(null);
-    loadReportContext(backend, cells, dayStart(from), dayStart(to)).then(
+    loadReportContext(backend, cells, dayStart(from), dayStart(to), roadsUrl).then(
       (c) => live && setContext(c),
       (e: unknown) => live && setError(e),
     );
     return () => {
       live = false;
     };
-  }, [backend, cells, from, to]);
+  }, [backend, cells, from, to, roadsUrl]);
 
   // A hot-spot atlas knows its cells once the period's hot spots are counted.
   const hotspots = scope.kind === 'hotspot' ? (context?.hotspots ?? null) : null;

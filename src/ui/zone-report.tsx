@@ -1,4 +1,4 @@
-import type { FeatureCollection, MultiPolygon } from 'geojson';
+import type { FeatureCollection, LineString, MultiLineString, MultiPolygon } from 'geojson';
 import { useEffect, useMemo, useState } from 'react';
 import { createPortal } from 'react-dom';
 import { useTranslation } from 'react-i18next';
@@ -16,8 +16,8 @@ import {
 import type { CellFigures, CellProperties } from '../domain/records';
 import { type PeriodHotspot, periodHotspots } from '../geo/hotspots';
 import { categoryLabel } from '../i18n/categories';
-import { framePath, framePoint, inFrame, printFrame } from '../map/report-map';
-import { CELL_CLASS_COLORS, SEVERITY_COLORS } from '../state/palettes';
+import { frameLine, framePath, framePoint, inFrame, printFrame } from '../map/report-map';
+import { CELL_CLASS_COLORS, KIND_COLORS, SEVERITY_COLORS } from '../state/palettes';
 import { formatCount, formatDateTime, formatFigure, formatPercent, localDay, signed } from './format';
 import { ClassReason } from './inspector';
 import { MapFurniture } from './map-furniture';
@@ -34,6 +34,8 @@ export interface ZoneReportProps {
   cells: FeatureCollection<MultiPolygon, CellProperties>;
   /** The user compares with their own cells only (a grid worker), not the district's. */
   ownCellsOnly: boolean;
+  /** The basemap's roads for the map (the built-in basemap's file), or null. */
+  roadsUrl?: string | null;
   onClose(): void;
 }
 
@@ -52,6 +54,8 @@ export interface ReportContext {
   before: CellFigures[];
   hotspots: Map<string, PeriodHotspot> | null;
   hotspotProblem: string | null;
+  /** The basemap's roads (the built-in basemap's file), for the cells' maps; null without them. */
+  roads: FeatureCollection<LineString | MultiLineString, { name?: string; rank?: string }> | null;
 }
 
 /** Reads the report context of the period [from, to) (ISO) over the cells the user sees. */
@@ -60,9 +64,14 @@ export async function loadReportContext(
   cells: FeatureCollection<MultiPolygon, CellProperties>,
   from: string,
   to: string,
+  roadsUrl: string | null = null,
 ): Promise<ReportContext> {
   const before = previousPeriod(from, to);
-  const [figures, earlier] = await Promise.all([backend.getCellFigures(from, to), backend.getCellFigures(before.from, before.to)]);
+  const [figures, earlier, roads] = await Promise.all([
+    backend.getCellFigures(from, to),
+    backend.getCellFigures(before.from, before.to),
+    roadsUrl ? readRoads(roadsUrl) : Promise.resolve(null),
+  ]);
   const shapes = new Map<string, MultiPolygon>(cells.features.map((f) => [f.properties.code, f.geometry]));
   const counted = figures.filter((f) => shapes.has(f.code));
   const was = new Map(earlier.map((f) => [f.code, f.events]));
@@ -71,8 +80,21 @@ export async function loadReportContext(
     counted.map((f) => f.events),
     counted.map((f) => was.get(f.code) ?? 0),
   );
-  return { figures, before: earlier, hotspots: hot.cells, hotspotProblem: hot.problem };
+  return { figures, before: earlier, hotspots: hot.cells, hotspotProblem: hot.problem, roads };
 }
+
+/** The basemap's roads, or null when they cannot be read (the report is drawn without them). */
+async function readRoads(url: string): Promise<ReportContext['roads']> {
+  try {
+    const response = await fetch(url);
+    return response.ok ? ((await response.json()) as ReportContext['roads']) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The entity layers a cell's map shows, drawn in this order. */
+const MAP_ENTITY_KINDS = ['place', 'thing', 'organisation'] as const;
 
 /** What a cell's report page shows, read from the database. */
 export interface ReportData {
@@ -86,6 +108,8 @@ export interface ReportData {
   classChanges: ClassChange[];
   history: CellHistoryEntry[];
   events: ExportRow[];
+  /** The cell's places, things and organisations (what the user may export), for its map. */
+  entities: { kind: (typeof MAP_ENTITY_KINDS)[number]; row: ExportRow }[];
   asOf: string;
 }
 
@@ -99,15 +123,17 @@ export async function loadCellReport(
   compare = false,
 ): Promise<ReportData | null> {
   const before = previousPeriod(from, to);
-  const [detail, cases, casesBefore, classChanges, history, events] = await Promise.all([
+  const [detail, cases, casesBefore, classChanges, history, events, ...kinds] = await Promise.all([
     backend.getCellDetail(code as CellDetail['code']),
     backend.getZoneCaseFigures([code], from, to),
     compare ? backend.getZoneCaseFigures([code], before.from, before.to) : Promise.resolve(null),
     compare ? backend.getCellClassHistory(code as CellDetail['code']) : Promise.resolve([]),
     backend.getCellHistory(code as CellDetail['code']),
     backend.exportPoints('event', { cellCode: code, from, to }, null, 50_000),
+    ...MAP_ENTITY_KINDS.map((kind) => backend.exportPoints(kind, { cellCode: code }, null, 5_000)),
   ]);
-  return detail ? { detail, context, cases, casesBefore, classChanges, history, events, asOf: new Date().toISOString() } : null;
+  const entities = MAP_ENTITY_KINDS.flatMap((kind, k) => (kinds[k] ?? []).map((row) => ({ kind, row })));
+  return detail ? { detail, context, cases, casesBefore, classChanges, history, events, entities, asOf: new Date().toISOString() } : null;
 }
 
 /**
@@ -117,7 +143,7 @@ export async function loadCellReport(
  * events by month and by category; the last patrol and the cell's change history. Everything from
  * the database, of what the user may read. 打印 prints it (or saves it as PDF) through the browser.
  */
-export function ZoneReport({ backend, code, period, cells, ownCellsOnly, onClose }: ZoneReportProps) {
+export function ZoneReport({ backend, code, period, cells, ownCellsOnly, roadsUrl = null, onClose }: ZoneReportProps) {
   const { t } = useTranslation();
   const period_ = useReportPeriod(period);
   const { from, to, compare, periodFrom, periodTo } = period_;
@@ -129,7 +155,7 @@ export function ZoneReport({ backend, code, period, cells, ownCellsOnly, onClose
     let live = true;
     setData(null);
     setError(null);
-    loadReportContext(backend, cells, periodFrom, periodTo)
+    loadReportContext(backend, cells, periodFrom, periodTo, roadsUrl)
       .then((context) => loadCellReport(backend, code, periodFrom, periodTo, context, compare))
       .then(
         (report) => {
@@ -142,7 +168,7 @@ export function ZoneReport({ backend, code, period, cells, ownCellsOnly, onClose
     return () => {
       live = false;
     };
-  }, [backend, cells, code, periodFrom, periodTo, compare, t]);
+  }, [backend, cells, code, periodFrom, periodTo, compare, roadsUrl, t]);
 
   const cell = cells.features.find((f) => f.properties.code === code) ?? null;
 
@@ -224,7 +250,7 @@ export function CellReportPage({
           {t('report.asOf', { at: formatDateTime(data.asOf, lang) })}
         </p>
       </header>
-      {cell && <ReportMap cell={cell} cells={cells} events={data.events} />}
+      {cell && <ReportMap cell={cell} cells={cells} events={data.events} entities={data.entities} roads={data.context.roads} />}
       <section className="report-section">
         <h3 className="report-h3">{t('report.class')}</h3>
         <p className="report-p">
@@ -412,10 +438,14 @@ function ReportMap({
   cell,
   cells,
   events,
+  entities,
+  roads,
 }: {
   cell: FeatureCollection<MultiPolygon, CellProperties>['features'][number];
   cells: FeatureCollection<MultiPolygon, CellProperties>;
   events: readonly ExportRow[];
+  entities: ReportData['entities'];
+  roads: ReportContext['roads'];
 }) {
   const { t } = useTranslation();
   const frame = useMemo(() => printFrame(boxOf(cell.geometry), MAP.width, MAP.height, 0.6), [cell]);
@@ -448,6 +478,35 @@ function ReportMap({
               strokeWidth={0.2}
             />
           ))}
+          {roads?.features.map((f, i) => {
+            const d = frameLine(frame, f.geometry);
+            const width = f.properties?.rank === 'arterial' ? 1.4 : 0.8;
+            // A white road with a grey casing, as on the map.
+            return d ? (
+              // biome-ignore lint/suspicious/noArrayIndexKey: the roads file's order is its identity
+              <g key={i} data-road={f.properties?.name ?? ''}>
+                <path d={d} fill="none" stroke="#8d8797" strokeWidth={width + 0.4} strokeLinecap="round" />
+                <path d={d} fill="none" stroke="#ffffff" strokeWidth={width} strokeLinecap="round" />
+              </g>
+            ) : null;
+          })}
+          {entities.map(({ kind, row }) => {
+            const [x, y] = framePoint(frame, [row.lon, row.lat]);
+            const [r, g, b] = KIND_COLORS[kind];
+            return (
+              <rect
+                key={`${kind}-${row.id}`}
+                x={x - 0.6}
+                y={y - 0.6}
+                width={1.2}
+                height={1.2}
+                fill={`rgb(${r},${g},${b})`}
+                stroke="#fff"
+                strokeWidth={0.12}
+                data-entity={kind}
+              />
+            );
+          })}
           {events.map((e) => {
             const [x, y] = framePoint(frame, [e.lon, e.lat]);
             const [r, g, b] = severity(e.props.severity);
@@ -469,6 +528,17 @@ function ReportMap({
         <span>
           <i className="report-swatch dot" /> {t('report.events')}
         </span>
+        {MAP_ENTITY_KINDS.map((kind) => (
+          <span key={kind}>
+            <i className="report-swatch" style={{ background: `rgb(${KIND_COLORS[kind].slice(0, 3).join(',')})` }} />{' '}
+            {t(`compare.metric.${kind}s`)}
+          </span>
+        ))}
+        {roads && (
+          <span>
+            <i className="report-swatch road" /> {t('report.roads')}
+          </span>
+        )}
       </figcaption>
     </figure>
   );

@@ -39,6 +39,12 @@ test('a cell’s zone report prints as A4 PDF: the figures the inspector counts 
   const months = await report.getByTestId('report-months').locator('rect').count();
   expect(months).toBeGreaterThan(0);
   expect(months).toBeLessThanOrEqual(24);
+  // The map draws the basemap's roads and the cell's places, things and organisations (as many as the figures count).
+  const drawn = report.getByTestId('report-map');
+  expect(await drawn.locator('[data-road]').count()).toBeGreaterThan(0);
+  const entityCount = (metric: string) => report.locator(`tr[data-metric="${metric}"] td`).first().innerText();
+  const counted = Number(await entityCount('places')) + Number(await entityCount('things')) + Number(await entityCount('organisations'));
+  await expect(drawn.locator('rect[data-entity]')).toHaveCount(counted);
   // Cases by stage and the complaint rates; the hot-spot line; and nothing cut off the one A4 page.
   await expect(report.getByTestId('report-stages').locator('td[data-stage]')).toHaveCount(5);
   await expect(report.getByTestId('report-complaints')).toContainText('响应率');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { framePath, framePoint, inFrame, printFrame, scaleBar } from '../../../src/map/report-map';
+import { frameLine, framePath, framePoint, inFrame, printFrame, scaleBar } from '../../../src/map/report-map';
 
 describe('printed map frame', () => {
   // A cell of about 1 km × 0.55 km at Changsha's latitude.
@@ -43,5 +43,28 @@ describe('printed map frame', () => {
     expect(bar.length * metresPerUnit).toBeCloseTo(bar.metres, 6);
     expect(bar.length).toBeLessThanOrEqual(36);
     expect(bar.length).toBeGreaterThan(36 / 5);
+  });
+});
+
+describe('frameLine', () => {
+  it('draws a line’s parts on the frame and leaves out those outside it', () => {
+    const frame = printFrame([112.9, 28.2, 112.91, 28.21], 100, 100, 0);
+    const d = frameLine(frame, {
+      type: 'MultiLineString',
+      coordinates: [
+        [
+          [112.9, 28.2],
+          [112.91, 28.21],
+        ],
+        [
+          [113.5, 29],
+          [113.6, 29.1],
+        ],
+      ],
+    });
+    expect(d.startsWith('M')).toBe(true);
+    expect(d.match(/M/g)).toHaveLength(1);
+    expect(d).not.toContain('Z');
+    expect(frameLine(frame, { type: 'LineString', coordinates: [[112.905, 28.205]] })).toBe('');
   });
 });
