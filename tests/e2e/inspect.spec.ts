@@ -70,8 +70,9 @@ test('clicking an event shows its details and its cell', async ({ page }) => {
   // Zoom to an event so that it is not hidden under its neighbours, then click it.
   const event = await page.evaluate(() => window.__gridatlas?.pointAt('event', 1234) ?? null);
   if (!event) throw new Error('no event loaded');
+  await page.waitForFunction(() => window.__gridatlas?.mapSettled() === true);
   await page.evaluate((p) => window.__gridatlas?.flyTo(p, 18), event.lngLat);
-  await page.waitForFunction(() => window.__gridatlas?.cellsDrawn === true);
+  await page.waitForFunction(() => window.__gridatlas?.cellsDrawn === true && window.__gridatlas?.mapSettled() === true);
   const xy = await page.evaluate((p) => window.__gridatlas?.project(p) ?? null, event.lngLat);
   if (!xy) throw new Error('cannot project');
   await page.mouse.click(box.x + xy[0], box.y + xy[1]);
@@ -125,8 +126,10 @@ test('acting as the command centre shows a person with personal data masked', as
   await page.waitForFunction(() => (window.__gridatlas?.pointsLoaded.person ?? 0) > 0);
   const person = await page.evaluate(() => window.__gridatlas?.pointAt('person', 100) ?? null);
   if (!person) throw new Error('no person loaded');
+  // The view first finishes moving to the command centre's area (the role switch), then jumps to the person.
+  await page.waitForFunction(() => window.__gridatlas?.mapSettled() === true);
   await page.evaluate((p) => window.__gridatlas?.flyTo(p, 19), person.lngLat);
-  await page.waitForFunction(() => window.__gridatlas?.cellsDrawn === true);
+  await page.waitForFunction(() => window.__gridatlas?.cellsDrawn === true && window.__gridatlas?.mapSettled() === true);
   const box = await page.getByTestId('map').boundingBox();
   const xy = await page.evaluate((p) => window.__gridatlas?.project(p) ?? null, person.lngLat);
   if (!box || !xy) throw new Error('cannot place the click');
