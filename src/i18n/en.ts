@@ -222,6 +222,9 @@ export const en: Catalogue<typeof zhCN> = {
     north: 'North arrow',
     events: 'Events in the period',
     roads: 'Roads',
+    riskParts:
+      'Risk index (now) {{index}}: events of the last {{days}} days weighted by severity, half-life {{halfLife}} days, plus hazardous places and organisations, per km²:',
+    moreCategories: ' and {{n}} more categories',
     class: 'Class and why',
     households: '{{n}} households',
     area: 'area {{km2}} km²',

@@ -202,6 +202,8 @@ export const zhCN = {
     north: '指北针',
     events: '时段内事件',
     roads: '道路',
+    riskParts: '风险指数（当前）{{index}}，近 {{days}} 天事件按等级加权、半衰期 {{halfLife}} 天，加风险场所与组织，每平方公里：',
+    moreCategories: ' 等，另 {{n}} 类',
     class: '分类与依据',
     households: '户数 {{n}}',
     area: '面积 {{km2}} 平方公里',

@@ -9,8 +9,9 @@ import { useErrorText } from './error-text';
 import { formatDateTime } from './format';
 
 /** Days of events and the half-life the inspector's risk index uses. */
-const RISK_DAYS = 90;
-const RISK_HALF_LIFE_DAYS = 30;
+/** The risk index's window and half-life, as the inspector and the zone report show it. */
+export const RISK_DAYS = 90;
+export const RISK_HALF_LIFE_DAYS = 30;
 
 /**
  * The class side of a cell in the inspector: its risk index with the parts that make it (per km²

@@ -14,10 +14,12 @@ import {
   reportComparison,
 } from '../domain/figures';
 import type { CellFigures, CellProperties } from '../domain/records';
+import { type RiskIndex, riskIndex } from '../domain/risk-index';
 import { type PeriodHotspot, periodHotspots } from '../geo/hotspots';
 import { categoryLabel } from '../i18n/categories';
 import { frameLine, framePath, framePoint, inFrame, printFrame } from '../map/report-map';
 import { CELL_CLASS_COLORS, KIND_COLORS, SEVERITY_COLORS } from '../state/palettes';
+import { RISK_DAYS, RISK_HALF_LIFE_DAYS } from './cell-class-section';
 import { formatCount, formatDateTime, formatFigure, formatPercent, localDay, signed } from './format';
 import { ClassReason } from './inspector';
 import { MapFurniture } from './map-furniture';
@@ -40,7 +42,7 @@ export interface ZoneReportProps {
 }
 
 /** The map on the page, in millimetres. */
-const MAP = { width: 186, height: 56 };
+const MAP = { width: 186, height: 48 };
 
 /**
  * What every page of a report or an atlas shares, read once: every cell's figures the user may
@@ -108,6 +110,8 @@ export interface ReportData {
   classChanges: ClassChange[];
   history: CellHistoryEntry[];
   events: ExportRow[];
+  /** The cell's risk index now with its parts (as the inspector shows it), or null without its inputs. */
+  risk: RiskIndex | null;
   /** The cell's places, things and organisations (what the user may export), for its map. */
   entities: { kind: (typeof MAP_ENTITY_KINDS)[number]; row: ExportRow }[];
   asOf: string;
@@ -123,17 +127,27 @@ export async function loadCellReport(
   compare = false,
 ): Promise<ReportData | null> {
   const before = previousPeriod(from, to);
-  const [detail, cases, casesBefore, classChanges, history, events, ...kinds] = await Promise.all([
+  const [detail, cases, casesBefore, classChanges, history, inputs, events, ...kinds] = await Promise.all([
     backend.getCellDetail(code as CellDetail['code']),
     backend.getZoneCaseFigures([code], from, to),
     compare ? backend.getZoneCaseFigures([code], before.from, before.to) : Promise.resolve(null),
     compare ? backend.getCellClassHistory(code as CellDetail['code']) : Promise.resolve([]),
     backend.getCellHistory(code as CellDetail['code']),
+    backend.getCellClassInputs(new Date().toISOString(), RISK_DAYS, RISK_HALF_LIFE_DAYS, code as CellDetail['code']),
     backend.exportPoints('event', { cellCode: code, from, to }, null, 50_000),
     ...MAP_ENTITY_KINDS.map((kind) => backend.exportPoints(kind, { cellCode: code }, null, 5_000)),
   ]);
   const entities = MAP_ENTITY_KINDS.flatMap((kind, k) => (kinds[k] ?? []).map((row) => ({ kind, row })));
-  return detail ? { detail, context, cases, casesBefore, classChanges, history, events, entities, asOf: new Date().toISOString() } : null;
+  const input = inputs[0];
+  const risk = input
+    ? riskIndex(
+        { eventsByCategory: input.eventsByCategory, hazardSites: input.hazardSites, residents: input.residents, areaKm2: input.areaKm2 },
+        { per: 'area', hazardWeight: 1 },
+      )
+    : null;
+  return detail
+    ? { detail, context, cases, casesBefore, classChanges, history, events, entities, risk, asOf: new Date().toISOString() }
+    : null;
 }
 
 /**
@@ -280,6 +294,28 @@ export function CellReportPage({
           {hot?.trend && ` · ${t('report.trend', { trend: t(`heat.trend.${hot.trend}`) })}`}
           {!data.context.hotspotProblem && ` · ${t(ownCellsOnly ? 'report.hotspotOwn' : 'report.hotspotHow')}`}
         </p>
+        {data.risk && (
+          <p className="report-p" data-testid="report-risk-parts">
+            {t('report.riskParts', { index: data.risk.index.toFixed(1), days: RISK_DAYS, halfLife: RISK_HALF_LIFE_DAYS })}{' '}
+            {data.risk.parts
+              .slice(0, 4)
+              .map((p) => `${p.kind === 'hazards' ? t('risk.hazards') : categoryLabel(p.label, lang)} ${p.value.toFixed(1)}`)
+              .join(' · ')}
+          </p>
+        )}
+        <p className="report-p" data-testid="report-entity-categories">
+          {entityCategories(data.entities)
+            .map(
+              ({ kind, categories }) =>
+                `${t(`compare.metric.${kind}s`)}：${
+                  categories
+                    .slice(0, 4)
+                    .map(([c, n]) => `${categoryLabel(c, lang)} ${formatCount(n, lang)}`)
+                    .join('、') || '—'
+                }${categories.length > 4 ? t('report.moreCategories', { n: categories.length - 4 }) : ''}`,
+            )
+            .join('；')}
+        </p>
       </section>
       {comparison && (
         <section className="report-section">
@@ -353,6 +389,21 @@ export function CellReportPage({
       {footer && <footer className="report-footer">{footer}</footer>}
     </article>
   );
+}
+
+/** A cell's places, things and organisations counted by category, the most first. */
+export function entityCategories(
+  entities: ReportData['entities'],
+): { kind: (typeof MAP_ENTITY_KINDS)[number]; categories: [string, number][] }[] {
+  return MAP_ENTITY_KINDS.map((kind) => {
+    const counts = new Map<string, number>();
+    for (const e of entities) {
+      if (e.kind !== kind) continue;
+      const category = String(e.row.props.category ?? '');
+      counts.set(category, (counts.get(category) ?? 0) + 1);
+    }
+    return { kind, categories: [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])) };
+  });
 }
 
 /** A zone's cases: the steps of each stage and their median working hours, and the complaint rates. */

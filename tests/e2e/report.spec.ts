@@ -45,6 +45,10 @@ test('a cell’s zone report prints as A4 PDF: the figures the inspector counts 
   const entityCount = (metric: string) => report.locator(`tr[data-metric="${metric}"] td`).first().innerText();
   const counted = Number(await entityCount('places')) + Number(await entityCount('things')) + Number(await entityCount('organisations'));
   await expect(drawn.locator('rect[data-entity]')).toHaveCount(counted);
+  // The risk index's parts, the same index as the figures give; the entities by category.
+  const index = Number(/（当前）([\d.]+)/.exec(await report.getByTestId('report-risk-parts').innerText())?.[1]);
+  expect(Math.abs(index - Number(await entityCount('riskIndex')))).toBeLessThan(0.06);
+  await expect(report.getByTestId('report-entity-categories')).toContainText('场所：');
   // Cases by stage and the complaint rates; the hot-spot line; and nothing cut off the one A4 page.
   await expect(report.getByTestId('report-stages').locator('td[data-stage]')).toHaveCount(5);
   await expect(report.getByTestId('report-complaints')).toContainText('响应率');
