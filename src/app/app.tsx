@@ -33,6 +33,7 @@ import { LayerPanel } from '../ui/layer-panel';
 import { OutboxContext } from '../ui/outbox-context';
 import { OutboxPanel } from '../ui/outbox-panel';
 import { PatrolBanner } from '../ui/patrol-banner';
+import { PickedCells } from '../ui/picked-cells';
 import { SearchBox, type SearchPick } from '../ui/search-box';
 import { SessionMenu } from '../ui/session-menu';
 import { caseDraft } from './case-draft';
@@ -184,6 +185,8 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
   const [exportOpen, setExportOpen] = useState(false);
   /** The comparison of cells or communities (docked at the map's foot). */
   const [compareOpen, setCompareOpen] = useState(false);
+  /** Who compares cells and prints reports and atlases (a department's officers work their cases). */
+  const canCompare = Boolean(backend && session && ['admin', 'command', 'planner', 'worker'].includes(session.role));
   /** The cell whose zone report is open (?report=CODE&from=…&to=… opens one, as the CLI does). */
   const [zoneReport, setZoneReport] = useState<ReportRequest | null>(() => reportRequestOf(window.location.href));
   /** The atlas open (?atlas=community:CODE|class:A|cells:CODE,…&from=…&to=… opens one, as the CLI does). */
@@ -511,7 +514,7 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
                 {t('classify.open')}
               </button>
             )}
-            {backend && session && ['admin', 'command', 'planner', 'worker'].includes(session.role) && (
+            {canCompare && (
               <button
                 type="button"
                 className={`header-action${compareOpen ? ' active' : ''}`}
@@ -590,6 +593,8 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
               model={model}
               onSelect={(selection, { additive }) => {
                 if (ui.editing) dispatch({ type: 'edit-pick', code: selection?.type === 'cell' ? selection.code : null, additive });
+                // Shift-click picks a cell into the set to compare or print (or lets it go).
+                else if (additive && selection?.type === 'cell') dispatch({ type: 'pick-toggle', code: selection.code });
                 else {
                   dispatch({ type: 'select', selection });
                   // A case on the map opens on its page in the cases panel.
@@ -601,6 +606,7 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
                   }
                 }
               }}
+              onBoxSelect={(codes) => dispatch({ type: 'pick-set', codes: [...ui.picked, ...codes] })}
               onZoom={setZoom}
               onError={(m) => setMapError(t('map.basemapError', { message: m }))}
               onIdle={({ cellsDrawn }) => {
@@ -836,6 +842,8 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
                   key={session.userId ?? 'anon'}
                   backend={backend}
                   selectedCode={ui.selection?.type === 'cell' ? ui.selection.code : null}
+                  picked={ui.picked}
+                  onPick={(codes) => dispatch({ type: 'pick-set', codes: codes as CellCode[] })}
                   onLocate={(group, code) => {
                     const map = controller.current;
                     const shapes = group === 'cell' ? cells : communities;
@@ -1074,6 +1082,14 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
                   onClose={() => setBackupOpen(false)}
                 />
               </Suspense>
+            )}
+            {!ui.editing && !atlas && (
+              <PickedCells
+                codes={ui.picked}
+                onCompare={canCompare && !compareOpen ? () => setCompareOpen(true) : undefined}
+                onAtlas={canCompare ? () => setAtlas({ scope: { kind: 'cells', codes: [...ui.picked] } }) : undefined}
+                onClear={() => dispatch({ type: 'pick-set', codes: [] })}
+              />
             )}
             {restored && restoredShown && (
               <div className="map-error restored" role="status" data-testid="backup-restored">

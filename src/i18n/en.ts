@@ -198,6 +198,7 @@ export const en: Catalogue<typeof zhCN> = {
     ofHotspot: 'Atlas of the hot spots (confidence {{level}} % or more)',
     of: 'Cells of the atlas',
     ofShown: 'Cells in the table',
+    ofPicked: 'Cells ticked or picked on the map ({{n}})',
     ofHotspotOption: 'Hot spots of the period (≥ {{level}} %)',
     reading: 'Reading {{done}} of {{n}} cells…',
     ready: '{{n}} cells, {{pages}} pages',
@@ -274,6 +275,15 @@ export const en: Catalogue<typeof zhCN> = {
     cellTable: '{{name}} · its cells',
     hotspot: 'Hot spot',
   },
+  picked: {
+    count: '{{n}} cells picked',
+    compare: 'Compare',
+    atlas: 'Print atlas',
+    atlasHint:
+      'Print the picked cells as an atlas (the last year): cover, overview, contents, a page per cell; shift-click a cell to add or remove it, shift-drag to pick the cells in a box',
+    tooMany: 'An atlas takes {{max}} cells at most',
+    clear: 'Clear',
+  },
   compare: {
     open: 'Compare',
     title: 'Compare cells',
@@ -300,7 +310,8 @@ export const en: Catalogue<typeof zhCN> = {
     cells: 'Cells',
     chart: 'Chart',
     chartMetric: 'Figure',
-    chartHint: 'Tick rows of the table to compare them; with none ticked, the first 10 rows in the current order.',
+    chartHint:
+      'Tick rows of the table (or shift-click or shift-drag cells on the map) to compare them; with none ticked, the first 10 rows in the current order.',
     chartBefore: 'Period before',
     chartNow: 'Period chosen',
     pick: 'Tick {{name}} to compare',

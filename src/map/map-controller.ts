@@ -28,6 +28,8 @@ export interface MapControllerOptions {
   locale: Record<string, string>;
   /** A click on the map: what is under it, and whether shift was held (to add to a pick). */
   onSelect(selection: Selection, modifiers: { additive: boolean }): void;
+  /** Shift-drag outside editing: the cells the box drawn touches (in the order drawn), to add to the picked set. */
+  onBoxSelect?(codes: CellCode[]): void;
   onZoom(zoom: number): void;
   onError(message: string): void;
   /** Called on every 'idle' of the map with whether the cells are on it. */
@@ -82,6 +84,8 @@ export class MapController {
       fitBoundsOptions: { padding: 24 },
       maxZoom: 19,
       attributionControl: { compact: true },
+      // Shift-drag picks the cells in a box (boxSelect) instead of zooming to it.
+      boxZoom: false,
       canvasContextAttributes: { preserveDrawingBuffer: true },
     });
     this.map.addControl(new maplibregl.NavigationControl({ visualizePitch: false }), 'top-right');
@@ -112,6 +116,7 @@ export class MapController {
     });
     this.map.on('click', (e) => this.handleClick(e));
     this.map.on('mousedown', HANDLES_LAYER, (e) => this.startVertexDrag(e));
+    this.map.on('mousedown', (e) => this.startBoxSelect(e));
     this.map.on('mousemove', (e) => this.updateCursor(e));
     this.map.on('zoomend', () => options.onZoom(this.map.getZoom()));
     this.map.on('idle', () => this.loadDeck());
@@ -126,9 +131,6 @@ export class MapController {
     if (model.shapes.cells && model.shapes.cells !== previous?.shapes.cells) this.poster.setCells(model.shapes.cells);
     if (model.vertexRings !== previous?.vertexRings) this.handles = handleFeatures(model.vertexRings);
     if (model.picking !== (previous?.picking ?? false)) {
-      // Picking cells: shift-click adds a cell instead of starting a box zoom.
-      if (model.picking) this.map.boxZoom.disable();
-      else this.map.boxZoom.enable();
       // Editing may draw soon: terra-draw loads now rather than at the first click of a tool.
       if (model.picking) void this.drawSession.tool();
     }
@@ -362,6 +364,51 @@ export class MapController {
     this.map.remove();
   }
 
+  /**
+   * Shift-drag outside editing draws a box and picks the cells it touches; a shift-click without
+   * moving stays a click (it picks the one cell). The map does not pan meanwhile.
+   */
+  private startBoxSelect(e: MapMouseEvent): void {
+    const picking = this.model?.picking ?? false;
+    if (!e.originalEvent.shiftKey || e.originalEvent.button !== 0 || picking || this.pinning || this.drawSession.drawing) return;
+    if (!this.styleLoaded || this.poster.active || !this.options.onBoxSelect) return;
+    e.preventDefault();
+    const start = e.point;
+    const container = this.map.getContainer();
+    const box = document.createElement('div');
+    box.className = 'box-select';
+    box.dataset.testid = 'box-select';
+    let end = start;
+    const onMove = (ev: MapMouseEvent) => {
+      end = ev.point;
+      if (!box.parentElement) container.appendChild(box);
+      box.style.left = `${Math.min(start.x, end.x)}px`;
+      box.style.top = `${Math.min(start.y, end.y)}px`;
+      box.style.width = `${Math.abs(end.x - start.x)}px`;
+      box.style.height = `${Math.abs(end.y - start.y)}px`;
+    };
+    const onUp = () => {
+      this.map.off('mousemove', onMove);
+      box.remove();
+      if (Math.abs(end.x - start.x) < 4 && Math.abs(end.y - start.y) < 4) return;
+      this.justDragged = true;
+      setTimeout(() => {
+        this.justDragged = false;
+      }, 0);
+      const features = this.map.queryRenderedFeatures(
+        [
+          [Math.min(start.x, end.x), Math.min(start.y, end.y)],
+          [Math.max(start.x, end.x), Math.max(start.y, end.y)],
+        ],
+        { layers: [CELLS_FILL_LAYER] },
+      );
+      const codes = [...new Set(features.map((f) => f.properties?.code as CellCode | undefined).filter((c): c is CellCode => !!c))];
+      if (codes.length > 0) this.options.onBoxSelect?.(codes);
+    };
+    this.map.on('mousemove', onMove);
+    this.map.once('mouseup', onUp);
+  }
+
   private handleClick(e: MapMouseEvent): void {
     if (this.pinning) {
       this.pinning([e.lngLat.lng, e.lngLat.lat]);
@@ -370,7 +417,8 @@ export class MapController {
     if (this.drawSession.drawing || this.justDragged) return;
     const modifiers = { additive: e.originalEvent.shiftKey };
     const picking = this.model?.picking ?? false;
-    const point = picking ? null : (this.deck?.pickPoint(e.point.x, e.point.y) ?? null);
+    // Shift picks cells, whatever is drawn over them.
+    const point = picking || modifiers.additive ? null : (this.deck?.pickPoint(e.point.x, e.point.y) ?? null);
     if (point) {
       this.options.onSelect(point, modifiers);
       return;

@@ -1,6 +1,6 @@
 import type { StyleSpecification } from 'maplibre-gl';
 import { useEffect, useRef } from 'react';
-import type { BBox, LngLat } from '../domain/ids';
+import type { BBox, CellCode, LngLat } from '../domain/ids';
 import type { Selection } from '../state/ui-state';
 import { MapController } from './map-controller';
 import type { RenderModel } from './render-model';
@@ -17,6 +17,8 @@ export interface MapViewProps {
   /** All the map shows (one channel): a new map is given the latest model. */
   model: RenderModel;
   onSelect(selection: Selection, modifiers: { additive: boolean }): void;
+  /** Shift-drag outside editing: the cells in the box drawn. */
+  onBoxSelect?(codes: CellCode[]): void;
   onZoom(zoom: number): void;
   onError(message: string): void;
   onIdle(state: { cellsDrawn: boolean }): void;
@@ -42,6 +44,7 @@ export function MapView(props: MapViewProps) {
       camera: lastCamera.current,
       locale: props.locale,
       onSelect: (s, m) => callbacks.current.onSelect(s, m),
+      onBoxSelect: (codes) => callbacks.current.onBoxSelect?.(codes),
       onZoom: (z) => callbacks.current.onZoom(z),
       onError: (m) => callbacks.current.onError(m),
       onIdle: (s) => callbacks.current.onIdle(s),

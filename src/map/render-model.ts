@@ -131,7 +131,11 @@ export function renderModel(state: UiState, data: MapData, zoom: number): Render
     picking: state.editing,
     cells: {
       visible: state.layers.cells,
-      selectedCodes: state.editing ? state.editCodes : selection?.type === 'cell' ? [selection.code] : [],
+      selectedCodes: state.editing
+        ? state.editCodes
+        : selection?.type === 'cell' && !state.picked.includes(selection.code)
+          ? [...state.picked, selection.code]
+          : state.picked,
       muted: state.layers.heat,
     },
     communities: { visible: state.layers.communities },

@@ -69,6 +69,8 @@ export interface UiState {
   /** Grid editing (admins): on or off, and the cells picked for the next edit, in picking order. */
   editing: boolean;
   editCodes: CellCode[];
+  /** Cells picked on the map (shift-click) or ticked in the comparison, in picking order: a set to compare or print as an atlas. */
+  picked: CellCode[];
 }
 
 export type UiAction =
@@ -79,6 +81,9 @@ export type UiAction =
   /** Picks a cell for editing; `additive` (shift-click) adds it, or removes it when already picked. */
   | { type: 'edit-pick'; code: CellCode | null; additive: boolean }
   | { type: 'edit-set'; codes: CellCode[] }
+  /** Adds a cell to the picked set, or removes it when already picked. */
+  | { type: 'pick-toggle'; code: CellCode }
+  | { type: 'pick-set'; codes: CellCode[] }
   | { type: 'heat-set'; settings: Partial<HeatSettings> };
 
 export const initialUiState: UiState = {
@@ -98,6 +103,7 @@ export const initialUiState: UiState = {
   selection: null,
   editing: false,
   editCodes: [],
+  picked: [],
 };
 
 /** Returns the next UI state for an action (pure). */
@@ -120,6 +126,13 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
     }
     case 'edit-set':
       return { ...state, editCodes: action.codes };
+    case 'pick-toggle':
+      return {
+        ...state,
+        picked: state.picked.includes(action.code) ? state.picked.filter((c) => c !== action.code) : [...state.picked, action.code],
+      };
+    case 'pick-set':
+      return { ...state, picked: [...new Set(action.codes)] };
     case 'heat-set':
       return { ...state, heat: { ...state.heat, ...action.settings } };
   }

@@ -28,6 +28,10 @@ export interface ComparePanelProps {
   backend: Backend;
   /** The cell selected on the map (its inspector is open on the right): its row is marked and scrolled to. */
   selectedCode: string | null;
+  /** The cells picked on the map or ticked here (the map outlines them): the ticks of the table by cell. */
+  picked: readonly string[];
+  /** Ticks (or lets go) cells: the map's picked set. */
+  onPick(codes: string[]): void;
   /** A row chosen: the map shows the cell (selected) or the community. */
   onLocate(group: 'cell' | 'community', code: string): void;
   /** Prints an atlas of the cells the table shows (or of the community shown, or the hot spots) for the period shown (days, `to` exclusive). */
@@ -46,7 +50,7 @@ const CHART_ROWS = 10;
  * class, linked to the map (a row shows its cell; the map's cell marks its row), a chart of the
  * rows ticked, the change since the period before, and the table as CSV or XLSX.
  */
-export function ComparePanel({ backend, selectedCode, onLocate, onAtlas, onAreaReport, onClose }: ComparePanelProps) {
+export function ComparePanel({ backend, selectedCode, picked, onPick, onLocate, onAtlas, onAreaReport, onClose }: ComparePanelProps) {
   const { t, i18n } = useTranslation();
   const errorText = useErrorText();
   const lang = i18n.language;
@@ -58,11 +62,16 @@ export function ComparePanel({ backend, selectedCode, onLocate, onAtlas, onAreaR
   const [classes, setClasses] = useState<CellClass[]>([]);
   const [sort, setSort] = useState<FigureSort>({ by: 'metric', metric: 'events' });
   const [descending, setDescending] = useState(true);
-  const [ticked, setTicked] = useState<ReadonlySet<string>>(new Set());
+  // Communities are ticked here; cells are the map's picked set.
+  const [tickedCommunities, setTickedCommunities] = useState<ReadonlySet<string>>(new Set());
+  const pickedSet = useMemo(() => new Set(picked), [picked]);
+  const ticked = group === 'cell' ? pickedSet : tickedCommunities;
+  const setTicked = (next: ReadonlySet<string>) => (group === 'cell' ? onPick([...next]) : setTickedCommunities(next));
   const [chartMetric, setChartMetric] = useState<FigureMetric>('events');
   /** The row last opened (a community's report is of it, unless rows are ticked). */
   const [opened, setOpened] = useState<string | null>(null);
-  const [atlasOf, setAtlasOf] = useState<'shown' | `hotspot:${HotspotLevel}`>('shown');
+  const [atlasOf, setAtlasOf] = useState<'shown' | 'picked' | `hotspot:${HotspotLevel}`>(picked.length > 0 ? 'picked' : 'shown');
+  const atlasOfNow = atlasOf === 'picked' && picked.length === 0 ? 'shown' : atlasOf;
   const [data, setData] = useState<{ now: CellFigures[]; before: CellFigures[] | null } | null>(null);
   const [error, setError] = useState<unknown>(null);
   const body = useRef<HTMLDivElement>(null);
@@ -223,12 +232,15 @@ export function ComparePanel({ backend, selectedCode, onLocate, onAtlas, onAreaR
           {onAtlas && (
             <select
               className="compare-select"
-              value={atlasOf}
+              value={atlasOfNow}
               onChange={(e) => setAtlasOf(e.target.value as typeof atlasOf)}
               aria-label={t('atlas.of')}
               data-testid="compare-atlas-of"
             >
               <option value="shown">{t('atlas.ofShown')}</option>
+              <option value="picked" disabled={picked.length === 0}>
+                {t('atlas.ofPicked', { n: formatCount(picked.length, lang) })}
+              </option>
               {([90, 95, 99] as const).map((level) => (
                 <option key={level} value={`hotspot:${level}`}>
                   {t('atlas.ofHotspotOption', { level })}
@@ -240,15 +252,21 @@ export function ComparePanel({ backend, selectedCode, onLocate, onAtlas, onAreaR
             <button
               type="button"
               className="btn"
-              disabled={!valid || (atlasOf === 'shown' && (rows.length === 0 || rows.length > ATLAS_MAX_CELLS))}
+              disabled={
+                !valid ||
+                (atlasOfNow === 'shown' && (rows.length === 0 || rows.length > ATLAS_MAX_CELLS)) ||
+                (atlasOfNow === 'picked' && picked.length > ATLAS_MAX_CELLS)
+              }
               title={t('compare.atlasHint')}
               onClick={() =>
                 onAtlas(
-                  atlasOf !== 'shown'
-                    ? { kind: 'hotspot', level: Number(atlasOf.slice('hotspot:'.length)) as HotspotLevel }
-                    : group === 'cell'
-                      ? { kind: 'cells', codes: rows.map((r) => r.key) }
-                      : { kind: 'community', code: (rows[0] as FigureRow).key },
+                  atlasOfNow === 'picked'
+                    ? { kind: 'cells', codes: [...picked] }
+                    : atlasOfNow !== 'shown'
+                      ? { kind: 'hotspot', level: Number(atlasOfNow.slice('hotspot:'.length)) as HotspotLevel }
+                      : group === 'cell'
+                        ? { kind: 'cells', codes: rows.map((r) => r.key) }
+                        : { kind: 'community', code: (rows[0] as FigureRow).key },
                   { from, to },
                 )
               }

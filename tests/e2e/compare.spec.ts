@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, type Locator, test } from '@playwright/test';
-import { actAs, collectErrors, inspectCell, keepScreenshot, PHONE, waitForCells, workerCell } from './helpers';
+import { actAs, collectErrors, inspectCell, keepScreenshot, PHONE, pagePoint, waitForCells, workerCell } from './helpers';
 
 const number = async (cell: Locator) => Number((await cell.innerText()).replace(/[,\s]/g, ''));
 
@@ -129,4 +129,76 @@ test('the comparison on a phone: a bottom sheet as wide as the screen, no sidewa
   }
   await keepScreenshot(page, '67-compare-phone');
   await context.close();
+});
+
+test('cells picked on the map (shift-click) are compared and printed as an atlas: the map, the bar and the table tick the same cells', async ({
+  page,
+}) => {
+  const errors = collectErrors(page);
+  await page.goto('/');
+  await waitForCells(page);
+  await actAs(page, '规划分析 · 陈静');
+  await page.waitForFunction(() => window.__gridatlas?.mapSettled() === true);
+  const codes: string[] = [];
+  for (const i of [0, 40]) {
+    const cell = await page.evaluate((k) => window.__gridatlas?.cellAt(k) ?? null, i);
+    if (!cell) throw new Error('no cell loaded');
+    await page.evaluate((p) => window.__gridatlas?.flyTo(p, 16), cell.lngLat);
+    await page.waitForFunction(() => window.__gridatlas?.cellsDrawn === true && window.__gridatlas?.mapSettled() === true);
+    const at = await pagePoint(page, cell.lngLat as [number, number]);
+    await page.keyboard.down('Shift');
+    await page.mouse.click(at.x, at.y);
+    await page.keyboard.up('Shift');
+    codes.push(cell.code);
+    await expect(page.getByTestId('picked-cells')).toHaveAttribute('data-count', String(codes.length));
+  }
+  // Picking is not inspecting: no inspector opened.
+  await expect(page.getByTestId('inspector-code')).toHaveCount(0);
+  // A second shift-click lets the cell go; a shift-drag box inside it picks it again (and the map does not pan).
+  const last = await pagePoint(page, (await page.evaluate(() => window.__gridatlas?.cellAt(40)?.lngLat)) as [number, number]);
+  await page.keyboard.down('Shift');
+  await page.mouse.click(last.x, last.y);
+  await expect(page.getByTestId('picked-cells')).toHaveAttribute('data-count', '1');
+  await page.mouse.move(last.x - 15, last.y - 15);
+  await page.mouse.down();
+  await page.mouse.move(last.x, last.y, { steps: 4 });
+  await expect(page.getByTestId('box-select')).toBeVisible();
+  await page.mouse.move(last.x + 15, last.y + 15, { steps: 4 });
+  await page.mouse.up();
+  await page.keyboard.up('Shift');
+  await expect(page.getByTestId('picked-cells')).toHaveAttribute('data-count', '2');
+  await expect(page.getByTestId('box-select')).toHaveCount(0);
+  expect(await pagePoint(page, (await page.evaluate(() => window.__gridatlas?.cellAt(40)?.lngLat)) as [number, number])).toEqual(last);
+  await expect(page.getByTestId('picked-cells')).toContainText('已选 2 个网格');
+  await page.evaluate(() => window.__gridatlas?.flyTo(window.__gridatlas.cellAt(0)?.lngLat ?? [0, 0], 14));
+  await page.waitForFunction(() => window.__gridatlas?.mapSettled() === true);
+  await keepScreenshot(page, '70-picked-cells');
+
+  // The comparison ticks them; ticking a third there picks it on the map.
+  await page.getByTestId('picked-compare').click();
+  const table = page.getByTestId('compare-table');
+  for (const code of codes) await expect(table.locator(`tr[data-row="${code}"] input[type="checkbox"]`)).toBeChecked();
+  const third = table
+    .locator('tbody tr')
+    .filter({ hasNot: page.locator('input:checked') })
+    .first();
+  const thirdCode = (await third.getAttribute('data-row')) as string;
+  await third.locator('input[type="checkbox"]').check();
+  await expect(page.getByTestId('picked-cells')).toHaveAttribute('data-count', '3');
+  await expect(page.getByTestId('compare-chart').locator('rect.now[data-value]')).toHaveCount(3);
+
+  // The atlas of the picked cells: a page each, theirs.
+  await expect(page.getByTestId('compare-atlas-of')).toHaveValue('picked');
+  await page.getByTestId('compare-atlas').click();
+  await expect(page.getByTestId('atlas-sheet')).toHaveAttribute('data-ready', 'true');
+  const printed = await page.getByTestId('atlas-sheet').getByTestId('report-code').allInnerTexts();
+  expect(printed.sort()).toEqual([...codes, thirdCode].sort());
+  await page.getByTestId('atlas-close').click();
+
+  // Let them go: the table's ticks go too.
+  await page.getByTestId('picked-clear').click();
+  await expect(page.getByTestId('picked-cells')).toHaveCount(0);
+  await expect(table.locator('input:checked')).toHaveCount(0);
+  await expect(page.getByTestId('compare-atlas-of')).toHaveValue('shown');
+  expect(errors).toEqual([]);
 });

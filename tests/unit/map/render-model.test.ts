@@ -89,6 +89,26 @@ describe('renderModel', () => {
     expect(state.editCodes).toEqual(['c']);
     expect(uiReducer(state, { type: 'toggle-editing' }).editCodes).toEqual([]);
   });
+
+  it('draws the cells picked on the map with the selected one, and the edit picks alone while editing', () => {
+    let state = uiReducer(initialUiState, { type: 'pick-toggle', code: 'a' as never });
+    state = uiReducer(state, { type: 'pick-toggle', code: 'b' as never });
+    state = uiReducer(state, { type: 'select', selection: { type: 'cell', code: 'c' as never } });
+    expect(renderModel(state, data(), 12).cells.selectedCodes).toEqual(['a', 'b', 'c']);
+    // The selected cell among the picked is drawn once.
+    state = uiReducer(state, { type: 'select', selection: { type: 'cell', code: 'b' as never } });
+    expect(renderModel(state, data(), 12).cells.selectedCodes).toEqual(['a', 'b']);
+    // A second shift-click lets a cell go; a set from the comparison replaces the picks, once each.
+    state = uiReducer(state, { type: 'pick-toggle', code: 'a' as never });
+    expect(state.picked).toEqual(['b']);
+    state = uiReducer(state, { type: 'pick-set', codes: ['d', 'e', 'd'] as never[] });
+    expect(state.picked).toEqual(['d', 'e']);
+    // Editing draws its own picks; the set waits until editing ends.
+    state = uiReducer(state, { type: 'toggle-editing' });
+    expect(renderModel(state, data(), 12).cells.selectedCodes).toEqual([]);
+    state = uiReducer(state, { type: 'toggle-editing' });
+    expect(renderModel(state, data(), 12).cells.selectedCodes).toEqual(['d', 'e']);
+  });
 });
 
 describe('point styles', () => {
