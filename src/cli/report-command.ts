@@ -37,32 +37,99 @@ function outOf(values: Record<string, string | boolean | undefined>): string {
   return out;
 }
 
+/** Where the app to print is: a built app served here, or a deployed one, signed in to when it asks. */
+type AppTarget = { kind: 'dir'; dir: string } | { kind: 'url'; url: string; email: string | null; password: string | null };
+
+/** The password of `--email`, read from the environment (never from the command line, where others see it). */
+export const PASSWORD_ENV = 'GRIDATLAS_PASSWORD';
+
+/** The app the options name: `--url` (a deployment) or `--app DIR` (default dist), and the sign-in for a deployment. */
+export function appTargetOf(values: Record<string, string | boolean | undefined>, env: NodeJS.ProcessEnv = process.env): AppTarget {
+  const email = typeof values.email === 'string' && values.email !== '' ? values.email : null;
+  if (values.url !== undefined) {
+    if (values.app !== undefined) throw new UsageError('give --url (a deployed app) or --app DIR (a built app), not both');
+    let url: URL;
+    try {
+      url = new URL(String(values.url));
+    } catch {
+      throw new UsageError(`--url must be the address of a deployed app (http or https), got "${String(values.url)}"`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new UsageError(`--url must be the address of a deployed app (http or https), got "${String(values.url)}"`);
+    const password = env[PASSWORD_ENV] ?? null;
+    if (email !== null && (password === null || password === ''))
+      throw new UsageError(`--email ${email} signs in with the password in ${PASSWORD_ENV}, which is not set`);
+    return { kind: 'url', url: url.toString(), email, password };
+  }
+  if (email !== null)
+    throw new UsageError('--email signs in to a deployment given by --url; a built app (--app) opens as the demo administrator');
+  return { kind: 'dir', dir: typeof values.app === 'string' ? values.app : 'dist' };
+}
+
 /**
- * Serves the built app, opens `path(url)` in Debian's Chromium on a new profile, lets `ready`
- * wait for the pages (null) or say why there are none (a message), and prints them to `out`.
+ * Opens a deployed app and signs in as a user would when it asks (a deployment on Supabase);
+ * returns why it cannot print (null: signed in, or nobody to sign in as on an embedded database).
+ */
+async function signIn(page: Page, target: Extract<AppTarget, { kind: 'url' }>, progress: (line: string) => void): Promise<string | null> {
+  await page.goto(target.url);
+  const form = page.getByTestId('sign-in-form');
+  const demo = page.getByTestId('session-select');
+  const signedIn = page.getByTestId('session-signed-in');
+  await form.or(demo).or(signedIn).first().waitFor({ state: 'attached', timeout: TIMEOUT_MS });
+  if ((await demo.count()) > 0)
+    return target.email === null
+      ? null
+      : `${target.url} runs on its embedded database (demo members, no sign-in); --email is for a deployment on Supabase`;
+  if ((await form.count()) === 0) return null;
+  if (target.email === null || target.password === null)
+    return `${target.url} asks to sign in: give --email ADDRESS and the password in ${PASSWORD_ENV}`;
+  progress(`signing in as ${target.email}`);
+  // On a narrow screen the form is in the folded menu.
+  if (!(await form.isVisible())) await page.getByTestId('menu-toggle').click();
+  await page.getByTestId('sign-in-email').fill(target.email);
+  await page.getByTestId('sign-in-password').fill(target.password);
+  await form.locator('button[type="submit"]').click();
+  const failed = page.getByTestId('sign-in-error');
+  await signedIn.or(failed).first().waitFor({ timeout: TIMEOUT_MS });
+  if (await failed.isVisible()) return `${target.email}: ${await failed.innerText()}`;
+  progress(`signed in as ${(await signedIn.innerText()).trim()}`);
+  return null;
+}
+
+/**
+ * Opens `path(url)` of the app in Debian's Chromium on a new profile (a built app served here, or
+ * a deployment signed in to first), lets `ready` wait for the pages (null) or say why there are
+ * none (a message), and prints them to `out`.
  */
 async function printApp(
   name: string,
-  appDir: unknown,
+  target: AppTarget,
   path: (appUrl: string) => string,
   ready: (page: Page, progress: (line: string) => void) => Promise<string | null>,
   out: string,
 ): Promise<{ pages: number } | { refused: string }> {
   const progress = (line: string) => process.stderr.write(`${name}: ${line}\n`);
-  let server: Awaited<ReturnType<typeof serveApp>>;
-  try {
-    server = await serveApp(typeof appDir === 'string' ? appDir : 'dist');
-  } catch (e) {
-    throw new UsageError((e as Error).message);
+  let server: Awaited<ReturnType<typeof serveApp>> | null = null;
+  if (target.kind === 'dir') {
+    try {
+      server = await serveApp(target.dir);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
   }
+  const appUrl = server?.url ?? (target as Extract<AppTarget, { kind: 'url' }>).url;
   // Playwright is loaded only to print (the other commands run in small heaps).
   const { chromium } = await import('@playwright/test');
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   try {
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
     page.setDefaultTimeout(TIMEOUT_MS);
-    progress(`opening ${server.url} (the database starts in the browser)`);
-    await page.goto(path(server.url));
+    if (target.kind === 'url') {
+      progress(`opening ${appUrl}`);
+      const refused = await signIn(page, target, progress);
+      if (refused !== null) return { refused };
+    } else progress(`opening ${appUrl} (the database starts in the browser)`);
+    await page.goto(path(appUrl));
     const refused = await ready(page, progress);
     if (refused !== null) return { refused };
     await page.evaluate(() => document.fonts.ready);
@@ -72,7 +139,7 @@ async function printApp(
     return { pages: pdfPages(pdf) };
   } finally {
     await browser.close();
-    await server.close();
+    await server?.close();
   }
 }
 
@@ -80,6 +147,8 @@ const APP_HELP = [
   '--from, --to DAY     the period (to exclusive); the year before --to (default: tomorrow) when not given',
   '--app DIR            the built app to render (default dist, made by npm run build); it opens on its',
   '                     embedded database as the demo administrator, as a new browser would',
+  '--url URL            a deployed app instead (on Supabase: what the user signed in may read)',
+  `--email ADDRESS      who signs in to --url; the password is read from ${PASSWORD_ENV}`,
   'Chromium: CHROMIUM_PATH (default /usr/bin/chromium). Progress goes to stderr.',
 ];
 
@@ -87,7 +156,7 @@ export const reportCommand: Command = {
   name: 'report',
   summary: "print a cell's, a community's or the district's report (A4 PDF) from the built app in Debian's Chromium",
   usage:
-    'report (--cell CODE | --community CODE | --district) --out FILE.pdf [--compare] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--app DIR] [--json]',
+    'report (--cell CODE | --community CODE | --district) --out FILE.pdf [--compare] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--app DIR | --url URL [--email ADDRESS]] [--json]',
   options: {
     cell: { type: 'string' },
     community: { type: 'string' },
@@ -97,6 +166,8 @@ export const reportCommand: Command = {
     from: { type: 'string' },
     to: { type: 'string' },
     app: { type: 'string' },
+    url: { type: 'string' },
+    email: { type: 'string' },
   },
   help: [
     '--cell CODE          a cell (its 15-digit code): its zone report, one page',
@@ -113,7 +184,7 @@ export const reportCommand: Command = {
     const request: ReportRequest = { code, ...periodOf(values), ...(values.compare === true ? { compare: true } : {}) };
     const result = await printApp(
       'report',
-      values.app,
+      appTargetOf(values),
       (url) => reportUrl(url, request),
       async (page) => {
         const report = page.getByTestId(area ? 'area-report-page' : 'report-page');
@@ -185,7 +256,7 @@ export const atlasCommand: Command = {
   name: 'atlas',
   summary: 'print an atlas of cells (cover, summary, contents, a page per cell; A4 PDF) in Chromium',
   usage:
-    'atlas (--community CODE | --class A|B|C | --cells CODE,CODE,… | --hotspot 90|95|99) --out FILE.pdf [--from …] [--to …] [--app DIR] [--json]',
+    'atlas (--community CODE | --class A|B|C | --cells CODE,CODE,… | --hotspot 90|95|99) --out FILE.pdf [--from …] [--to …] [--app DIR | --url URL [--email ADDRESS]] [--json]',
   options: {
     community: { type: 'string' },
     class: { type: 'string' },
@@ -195,6 +266,8 @@ export const atlasCommand: Command = {
     from: { type: 'string' },
     to: { type: 'string' },
     app: { type: 'string' },
+    url: { type: 'string' },
+    email: { type: 'string' },
   },
   help: [
     '--community CODE     the cells of a community (its 12-digit code)',
@@ -210,7 +283,7 @@ export const atlasCommand: Command = {
     const request: AtlasRequest = { scope, ...periodOf(values) };
     const result = await printApp(
       'atlas',
-      values.app,
+      appTargetOf(values),
       (url) => atlasUrl(url, request),
       async (page, progress) => {
         const sheet = page.getByTestId('atlas-sheet');

@@ -43,7 +43,7 @@ export function SessionMenu({ session, demoMembers, disabled = false, onSignIn, 
   }
   if (session.role !== 'anon' || session.userId) {
     return (
-      <div className="session">
+      <div className="session" data-testid="session-signed-in" data-role={session.role}>
         <span>
           {t(`role.${session.role}`)} · {session.displayName}
         </span>
@@ -63,12 +63,13 @@ export function SessionMenu({ session, demoMembers, disabled = false, onSignIn, 
     }
   };
   return (
-    <form className="session" onSubmit={(e) => void submit(e)}>
+    <form className="session" onSubmit={(e) => void submit(e)} data-testid="sign-in-form">
       <input
         type="email"
         required
         placeholder={t('session.email')}
         aria-label={t('session.email')}
+        data-testid="sign-in-email"
         value={email}
         onChange={(e) => setEmail(e.target.value)}
       />
@@ -77,11 +78,16 @@ export function SessionMenu({ session, demoMembers, disabled = false, onSignIn, 
         required
         placeholder={t('session.password')}
         aria-label={t('session.password')}
+        data-testid="sign-in-password"
         value={password}
         onChange={(e) => setPassword(e.target.value)}
       />
       <button type="submit">{t('session.signIn')}</button>
-      {error && <span className="error">{error}</span>}
+      {error && (
+        <span className="error" role="alert" data-testid="sign-in-error">
+          {error}
+        </span>
+      )}
     </form>
   );
 }

@@ -23,12 +23,15 @@ function subOf(authorization: string | null): string | null {
   }
 }
 
+/** The demo members' password (as the README's Supabase setup gives them). */
+const DEMO_PASSWORD = 'demo-password';
+
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
 /**
  * Returns a fetch that stands in for a hosted Supabase project at the HTTP boundary: Auth's
- * password grant for the demo members (`<role>@demo.gridatlas.local`) and PostgREST's
+ * password grant for the demo members (`<role>@demo.gridatlas.local`, `demo-password`) and PostgREST's
  * `/rest/v1/rpc/<fn>`, answered by the real SQL functions on the given database as the JWT's user;
  * and Storage's upload and download of objects (`/storage/v1/object/<bucket>/<name>`), whose rows
  * in storage.objects are written and read as the JWT's user, so the bucket's policies decide (the
@@ -41,9 +44,9 @@ export function fakeSupabaseFetch(client: SqlClient): typeof fetch {
     const request = new Request(input, init);
     const url = new URL(request.url);
     if (url.pathname === '/auth/v1/token' && url.searchParams.get('grant_type') === 'password') {
-      const { email } = (await request.json()) as { email: string };
+      const { email, password } = (await request.json()) as { email: string; password: string };
       const m = DEMO_MEMBERS.find((x) => `${x.role}@demo.gridatlas.local` === email);
-      if (!m) return json(400, { error: 'invalid_grant', error_description: 'Invalid login credentials' });
+      if (!m || password !== DEMO_PASSWORD) return json(400, { error: 'invalid_grant', error_description: 'Invalid login credentials' });
       const user = {
         id: m.userId,
         aud: 'authenticated',

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, test } from '@playwright/test';
 import { workerCell } from './helpers';
+import { startSupabaseApp } from './supabase-app';
 
 const run = promisify(execFile);
 
@@ -122,4 +123,38 @@ test('npm run cli -- report --district prints the district’s report: a summary
     expect(first).toContain(s);
   const all = (await run('pdftotext', ['-layout', out, '-'], { encoding: 'utf8' })).stdout;
   expect(new Set(all.match(/\b\d{15}\b/g)).size).toBe(cells.features.length);
+});
+
+test('npm run cli -- report prints from a deployment on Supabase: signed in as a planner with the password from the environment; a wrong one is refused with why', async () => {
+  test.setTimeout(480_000);
+  // The same port as offline.spec's: the Supabase build is made once a run.
+  const app = await startSupabaseApp(4175);
+  try {
+    const code = '430199001001001';
+    const out = join(mkdtempSync(join(tmpdir(), 'report-supabase-')), `${code}.pdf`);
+    const args = ['src/cli/main.ts', 'report', '--cell', code, '--out', out, '--url', app.url, '--email', 'planner@demo.gridatlas.local'];
+    const { stdout, stderr } = await run('node_modules/.bin/tsx', [...args, '--json'], {
+      encoding: 'utf8',
+      timeout: 300_000,
+      env: { ...process.env, GRIDATLAS_PASSWORD: 'demo-password' },
+    });
+    expect(JSON.parse(stdout)).toMatchObject({ report: code, pages: 1 });
+    expect(stderr).toContain('report: signed in as 规划分析');
+    // The figures came from the deployment's database, through its RPCs, as the planner.
+    expect(app.rpcCalls.get('cell_figures')).toBeGreaterThan(0);
+    expect(app.rpcCalls.get('zone_case_figures')).toBeGreaterThan(0);
+    const text = (await run('pdftotext', [out, '-'], { encoding: 'utf8' })).stdout.replace(/\s+/g, '');
+    for (const s of ['网格区域报告', code, '社区中位数']) expect(text).toContain(s);
+    expect(text).not.toContain('登录');
+
+    const refused = await run('node_modules/.bin/tsx', args, {
+      encoding: 'utf8',
+      timeout: 300_000,
+      env: { ...process.env, GRIDATLAS_PASSWORD: 'not-the-password' },
+    }).catch((e: { code: number; stdout: string }) => e);
+    expect('code' in refused ? refused.code : 0).toBe(1);
+    expect(refused.stdout).toContain('planner@demo.gridatlas.local: 登录失败');
+  } finally {
+    await app.close();
+  }
 });

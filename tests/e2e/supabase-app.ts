@@ -21,6 +21,8 @@ const TYPES: Record<string, string> = {
   '.gz': 'application/gzip',
 };
 
+let built: number | null = null;
+
 /** The app built for Supabase mode, served with the Supabase HTTP boundary on one origin. */
 export interface SupabaseApp {
   url: string;
@@ -49,10 +51,15 @@ async function requestOf(req: IncomingMessage, origin: string): Promise<Request>
 export async function startSupabaseApp(port: number): Promise<SupabaseApp> {
   const origin = `http://127.0.0.1:${port}`;
   const dir = 'dist-supabase';
-  execFileSync('npx', ['vite', 'build', '--outDir', dir, '--emptyOutDir', '--logLevel', 'error'], {
-    env: { ...process.env, VITE_SUPABASE_URL: origin, VITE_SUPABASE_ANON_KEY: 'anon-key' },
-    stdio: 'inherit',
-  });
+  // Built once a test run for its port (the build holds its URL): a worker runs the files that
+  // start it one after another.
+  if (built !== port) {
+    execFileSync('npx', ['vite', 'build', '--outDir', dir, '--emptyOutDir', '--logLevel', 'error'], {
+      env: { ...process.env, VITE_SUPABASE_URL: origin, VITE_SUPABASE_ANON_KEY: 'anon-key' },
+      stdio: 'inherit',
+    });
+    built = port;
+  }
   const database = await demoPglite();
   await installFakeStorage(database.client);
   const boundary = fakeSupabaseFetch(database.client);

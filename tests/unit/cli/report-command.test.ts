@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pdfPages } from '../../../src/cli/report-command';
+import { appTargetOf, pdfPages } from '../../../src/cli/report-command';
 import { serveApp } from '../../../src/cli/serve-app';
 import {
   type AtlasScope,
@@ -20,7 +20,10 @@ import {
 } from '../../../src/domain/reports';
 
 function cli(...args: string[]) {
-  const r = spawnSync('node_modules/.bin/tsx', ['src/cli/main.ts', ...args], { encoding: 'utf8' });
+  const r = spawnSync('node_modules/.bin/tsx', ['src/cli/main.ts', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, GRIDATLAS_PASSWORD: '' },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -43,6 +46,36 @@ describe('report command', () => {
     const noApp = cli('report', '--cell', '430199001001001', '--out', out, '--app', join(tmpdir(), 'no-such-app'));
     expect(noApp.code).toBe(2);
     expect(noApp.stderr).toContain('index.html missing): run npm run build first');
+  });
+
+  it('prints a built app or a deployment, signed in with the password from the environment, never from the command line', () => {
+    expect(appTargetOf({}, {})).toEqual({ kind: 'dir', dir: 'dist' });
+    expect(appTargetOf({ app: 'build' }, {})).toEqual({ kind: 'dir', dir: 'build' });
+    expect(appTargetOf({ url: 'https://grid.example.org/app' }, {})).toEqual({
+      kind: 'url',
+      url: 'https://grid.example.org/app',
+      email: null,
+      password: null,
+    });
+    expect(appTargetOf({ url: 'https://grid.example.org/', email: 'planner@example.org' }, { GRIDATLAS_PASSWORD: 's3cret' })).toEqual({
+      kind: 'url',
+      url: 'https://grid.example.org/',
+      email: 'planner@example.org',
+      password: 's3cret',
+    });
+    expect(() => appTargetOf({ url: 'https://grid.example.org/', email: 'planner@example.org' }, {})).toThrow(
+      '--email planner@example.org signs in with the password in GRIDATLAS_PASSWORD, which is not set',
+    );
+    expect(() => appTargetOf({ url: 'grid.example.org' }, {})).toThrow('--url must be the address of a deployed app (http or https)');
+    expect(() => appTargetOf({ url: 'ftp://grid.example.org/' }, {})).toThrow('--url must be the address of a deployed app');
+    expect(() => appTargetOf({ url: 'https://grid.example.org/', app: 'dist' }, {})).toThrow('not both');
+    expect(() => appTargetOf({ email: 'planner@example.org' }, { GRIDATLAS_PASSWORD: 'x' })).toThrow(
+      '--email signs in to a deployment given by --url',
+    );
+    // The CLI says so before a browser starts.
+    const r = cli('report', '--district', '--out', join(tmpdir(), 'r.pdf'), '--url', 'http://127.0.0.1:9/', '--email', 'a@b.c');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('GRIDATLAS_PASSWORD, which is not set');
   });
 
   it('counts a PDF’s pages by their page objects', () => {
