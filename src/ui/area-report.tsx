@@ -17,8 +17,7 @@ import {
 } from '../domain/figures';
 import type { AdminAreaProperties, CellFigures, CellProperties } from '../domain/records';
 import { categoryLabel } from '../i18n/categories';
-import { CELL_CLASS_COLORS } from '../state/palettes';
-import { ClassMap } from './class-map';
+import { ClassMap, ClassSwatches } from './class-map';
 import { formatCount, formatDateTime, formatFigure, localDay, signed } from './format';
 import { dayStart, PeriodFields, useReportPeriod } from './report-period';
 import { SheetActions, SheetError } from './sheet-actions';
@@ -211,7 +210,6 @@ function AreaReportPages({
       <span data-testid="area-report-page-number">{t('atlas.page', { page, pages })}</span>
     </footer>
   );
-  const classCount = (c: 'A' | 'B' | 'C') => data.zone.filter((f) => f.class === c).length;
   const area = data.zone.reduce((s, f) => s + f.areaSquareMeters, 0);
   const households = data.zone.reduce((s, f) => s + (f.households ?? 0), 0);
   const isPeriod = (m: FigureMetric) => PERIOD_METRICS.includes(m);
@@ -239,12 +237,7 @@ function AreaReportPages({
         <figure className="report-map">
           <ClassMap chosen={chosen} cells={cells} height={78} hot={hot} label={t('areaReport.map')} testId="area-report-map" />
           <figcaption className="report-legend">
-            {(['A', 'B', 'C'] as const).map((c) => (
-              <span key={c}>
-                <i className="report-swatch" style={{ background: CELL_CLASS_COLORS[c], opacity: 0.6 }} /> {t('home.class', { cls: c })}{' '}
-                {formatCount(classCount(c), lang)}
-              </span>
-            ))}
+            <ClassSwatches chosen={chosen} />
             <span>
               <i className="report-swatch ring" style={{ borderColor: '#c0161b' }} /> {t('areaReport.hotOutline')}
             </span>

@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { Backend } from '../data/backend';
 import type { AdminAreaProperties, CellProperties } from '../domain/records';
 import { ATLAS_MAX_CELLS, type AtlasScope, atlasLayout, cellsInScope, TOC_ROWS } from '../domain/reports';
-import { ClassMap } from './class-map';
+import { ClassMap, ClassSwatches } from './class-map';
 import { formatCount, formatDateTime } from './format';
 import { dayStart, isoDay, lastDays } from './report-period';
 import { SheetActions, SheetError } from './sheet-actions';
@@ -170,7 +170,12 @@ export function AtlasSheet({
           </article>
           <article className="plate-page-a4 report-page" data-testid="atlas-summary">
             <h2 className="report-name">{t('atlas.summary')}</h2>
-            <ClassMap chosen={chosen} cells={cells} height={150} label={t('atlas.overview')} testId="atlas-overview" />
+            <figure className="report-map">
+              <ClassMap chosen={chosen} cells={cells} height={150} label={t('atlas.overview')} testId="atlas-overview" />
+              <figcaption className="report-legend">
+                <ClassSwatches chosen={chosen} />
+              </figcaption>
+            </figure>
             <table className="report-table">
               <tbody>
                 {(['people', 'events', 'casesReported', 'casesOpen', 'casesOverdue', 'casesClosed'] as const).map((k) => (

@@ -1,9 +1,26 @@
 import type { FeatureCollection, MultiPolygon } from 'geojson';
 import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { CellProperties } from '../domain/records';
 import { framePath, printFrame } from '../map/report-map';
 import { CELL_CLASS_COLORS } from '../state/palettes';
+import { formatCount } from './format';
 import { MapFurniture } from './map-furniture';
+
+/** A class map's legend items: each class's swatch (as the map fills it) and how many of the chosen cells are of it. */
+export function ClassSwatches({ chosen }: { chosen: readonly { properties: Pick<CellProperties, 'class'> }[] }) {
+  const { t, i18n } = useTranslation();
+  return (
+    <>
+      {(['A', 'B', 'C'] as const).map((c) => (
+        <span key={c} data-class={c}>
+          <i className="report-swatch" style={{ background: CELL_CLASS_COLORS[c], opacity: 0.6 }} /> {t('home.class', { cls: c })}{' '}
+          {formatCount(chosen.filter((f) => f.properties.class === c).length, i18n.language)}
+        </span>
+      ))}
+    </>
+  );
+}
 
 /**
  * A printed map of cells by class: the chosen ones filled by class among the rest (faint), framed

@@ -210,3 +210,21 @@ export async function pngPixels(
     { base64: png.toString('base64'), box },
   );
 }
+
+/** Counts the pixels of a PNG in a box that are near an RGB colour, and those in colour (not white, grey or the map's pale ground). */
+export async function colourPixels(
+  page: Page,
+  png: Buffer,
+  box: { x: number; y: number; w: number; h: number },
+  rgb: [number, number, number],
+) {
+  const { data } = await pngPixels(page, png, box);
+  let near = 0;
+  let coloured = 0;
+  for (let i = 0; i < data.length; i += 4) {
+    const [r, g, b] = [data[i] as number, data[i + 1] as number, data[i + 2] as number];
+    if (Math.abs(r - rgb[0]) + Math.abs(g - rgb[1]) + Math.abs(b - rgb[2]) < 60) near++;
+    if (Math.max(r, g, b) - Math.min(r, g, b) > 20) coloured++;
+  }
+  return { near, coloured, all: data.length / 4 };
+}

@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, test } from '@playwright/test';
-import { workerCell } from './helpers';
+import { colourPixels, workerCell } from './helpers';
 import { startSupabaseApp } from './supabase-app';
 
 const run = promisify(execFile);
@@ -79,6 +79,18 @@ test('npm run cli -- atlas prints a community’s cells as one PDF: cover, summa
     const cellPage = (await run('pdftotext', ['-f', String(4 + i), '-l', String(4 + i), out, '-'], { encoding: 'utf8' })).stdout;
     expect(cellPage).toContain(code);
     expect(cellPage).toContain(`第 ${4 + i} 页 / 共 ${pages} 页`);
+  }
+  // Every map drawn, by its pixels (50 dpi: about 2 px a millimetre): the overview's cells filled
+  // by class; on each cell's page its neighbours filled and the cell ringed in blue.
+  const dir = mkdtempSync(join(tmpdir(), 'atlas-png-'));
+  await run('pdftoppm', ['-r', '50', '-png', out, join(dir, 'p')]);
+  const png = (n: number) => readFileSync(join(dir, `p-${String(n).padStart(String(pages).length, '0')}.png`));
+  const overview = await colourPixels(page, png(2), { x: 24, y: 50, w: 360, h: 250 }, [29, 63, 191]);
+  expect(overview.coloured / overview.all).toBeGreaterThan(0.3);
+  for (let p = 4; p <= pages; p++) {
+    const map = await colourPixels(page, png(p), { x: 24, y: 62, w: 360, h: 80 }, [29, 63, 191]);
+    expect(map.coloured / map.all, `page ${p}`).toBeGreaterThan(0.3);
+    expect(map.near, `page ${p}`).toBeGreaterThan(30);
   }
 });
 

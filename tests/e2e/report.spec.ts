@@ -2,21 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, type Page, test } from '@playwright/test';
-import { actAs, collectErrors, inspectCell, keepScreenshot, pngPixels, waitForCells, workerCell } from './helpers';
-
-/** Counts the pixels of a PNG in a box that are near an RGB colour, and those in colour (not white, grey or the map's pale ground). */
-async function pixels(page: Page, png: Buffer, box: { x: number; y: number; w: number; h: number }, rgb: [number, number, number]) {
-  const { data } = await pngPixels(page, png, box);
-  let near = 0;
-  let coloured = 0;
-  for (let i = 0; i < data.length; i += 4) {
-    const [r, g, b] = [data[i] as number, data[i + 1] as number, data[i + 2] as number];
-    if (Math.abs(r - rgb[0]) + Math.abs(g - rgb[1]) + Math.abs(b - rgb[2]) < 60) near++;
-    if (Math.max(r, g, b) - Math.min(r, g, b) > 20) coloured++;
-  }
-  return { near, coloured, all: data.length / 4 };
-}
+import { expect, test } from '@playwright/test';
+import { actAs, collectErrors, colourPixels, inspectCell, keepScreenshot, waitForCells, workerCell } from './helpers';
 
 test('a cell’s zone report prints as A4 PDF: the figures the inspector counts beside the medians, the map drawn, the chart and history, no app around it', async ({
   page,
@@ -88,7 +75,7 @@ test('a cell’s zone report prints as A4 PDF: the figures the inspector counts 
   // The map on the first page, by its pixels (50 dpi: about 2 px a millimetre): cells filled by class, the cell ringed in blue.
   execFileSync('pdftoppm', ['-r', '50', '-png', '-f', '1', '-l', '1', pdf, join(dir, 'page')]);
   const png = readFileSync(join(dir, 'page-1.png'));
-  const map = await pixels(page, png, { x: 24, y: 80, w: 360, h: 120 }, [29, 63, 191]);
+  const map = await colourPixels(page, png, { x: 24, y: 80, w: 360, h: 120 }, [29, 63, 191]);
   expect(map.coloured / map.all).toBeGreaterThan(0.3);
   expect(map.near).toBeGreaterThan(50);
   await page.getByTestId('report-close').click();
