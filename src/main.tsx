@@ -4,7 +4,7 @@
  * painted the frame). Everything else comes with src/app/start-app.tsx.
  */
 import { actingUser } from './app/acting-user';
-import { loadBackend } from './app/load-backend';
+import { holdBoot, loadBackend, releaseBoot } from './app/load-backend';
 import { loadSnapshot } from './app/load-snapshot';
 import { registerServiceWorker } from './app/register-service-worker';
 import { readConfig } from './config';
@@ -37,8 +37,12 @@ async function start(): Promise<void> {
   // asked before the database's boot creates it.
   const hadDatabase = config.backend.kind === 'embedded' ? await storedDatabaseExists(config.backend.databaseName).catch(() => true) : true;
   // The database boots in its worker while the app loads and paints.
-  loadBackend(config, { attempt: 0, fresh: false, userId: actingAs }, () => undefined).unsubscribe();
+  // With a snapshot to show, the map's first cells come before the database's boot (they would
+  // share the cores); without one, the cells wait for the database, which starts at once.
+  holdBoot();
   const snapshot = loadSnapshot(config, actingAs, hadDatabase);
+  void snapshot.then((s) => s === null && releaseBoot());
+  loadBackend(config, { attempt: 0, fresh: false, userId: actingAs }, () => undefined).unsubscribe();
   const { startApp } = await app;
   await startApp(root, config, { actingAs, snapshot, storage: storage() });
   registerServiceWorker(config);

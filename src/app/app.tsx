@@ -38,6 +38,7 @@ import { SearchBox, type SearchPick } from '../ui/search-box';
 import { SessionMenu } from '../ui/session-menu';
 import { caseDraft } from './case-draft';
 import { downloadCells } from './download-cells';
+import { releaseBoot } from './load-backend';
 import { hooks, publishMap, usePublishedData } from './test-hooks';
 import { useCasePoints } from './use-case-points';
 import { useDistrict } from './use-district';
@@ -614,6 +615,8 @@ export function App({ config, style, initialBounds, labels, actingAs, snapshot }
               }}
               onVertexDrag={ui.editing ? drawing.onVertexDrag : undefined}
               onController={onController}
+              // The database's boot waited for the cells to be on the map (main.tsx).
+              onCellsShown={releaseBoot}
             />
             {wallShown && (
               <Suspense fallback={<PanelLoading />}>

@@ -11,6 +11,34 @@ interface Attempt {
 
 const attempts = new Map<number, Attempt>();
 
+/** The embedded database's boot, held until the map shows its cells (or for at most this long). */
+export const BOOT_HOLD_MS = 4000;
+let hold: { until: Promise<void>; release(): void } | null = null;
+
+/**
+ * Holds the embedded database's boot until `releaseBoot` (the map shows its cells) or `maxMs`:
+ * the boot (compiling PostGIS, unpacking the data directory) and the first frames compete for
+ * the same cores, and a user can inspect cells from the snapshot before the database is needed.
+ */
+export function holdBoot(maxMs = BOOT_HOLD_MS): void {
+  let release = () => undefined as void;
+  const until = new Promise<void>((resolve) => {
+    release = resolve;
+    setTimeout(resolve, maxMs);
+  });
+  hold = { until, release };
+}
+
+/** Lets a held boot go (the cells are on the map). */
+export function releaseBoot(): void {
+  hold?.release();
+}
+
+/** Resolves when the embedded database may boot (at once when nothing holds it). */
+export function bootReleased(): Promise<void> {
+  return hold?.until ?? Promise.resolve();
+}
+
 export interface LoadOptions {
   /** Boot attempt number: a new number boots again (retry, reset), the same number shares one boot. */
   attempt: number;
@@ -50,6 +78,7 @@ async function buildBackend(config: AppConfig, options: LoadOptions, onProgress:
     onProgress({ stage: 'ready' });
     return createSupabaseBackend({ url: config.backend.url, anonKey: config.backend.anonKey });
   }
+  await bootReleased();
   const { createEmbeddedBackend } = await import('../data/embedded/embedded-backend');
   // A database started again from the demo makes the snapshots of the old one wrong.
   if (options.fresh) await dropSnapshots(config.backend.databaseName).catch(() => undefined);

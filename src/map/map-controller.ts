@@ -34,6 +34,8 @@ export interface MapControllerOptions {
   onError(message: string): void;
   /** Called on every 'idle' of the map with whether the cells are on it. */
   onIdle(state: { cellsDrawn: boolean }): void;
+  /** Once, when the map first shows cells a click can pick (the poster's or the map's own). */
+  onCellsShown?(): void;
   /**
    * A handle being dragged: a vertex (one position) or the middle of an edge (its two ends, which
    * move together); `from` are the positions before, `to` where they are now; `done` on release.
@@ -73,6 +75,7 @@ export class MapController {
   /** Whether the cells' source holds the cells given (the poster stands in until it has drawn them). */
   private cellsOnSource = false;
   private pinning: ((lngLat: LngLat | null) => void) | null = null;
+  private cellsShown = false;
 
   constructor(options: MapControllerOptions) {
     this.options = options;
@@ -128,7 +131,14 @@ export class MapController {
   update(model: RenderModel): void {
     const previous = this.model;
     this.model = model;
-    if (model.shapes.cells && model.shapes.cells !== previous?.shapes.cells) this.poster.setCells(model.shapes.cells);
+    if (model.shapes.cells && model.shapes.cells !== previous?.shapes.cells) {
+      this.poster.setCells(model.shapes.cells);
+      if (!this.cellsShown) {
+        this.cellsShown = true;
+        // After the frame that shows them.
+        requestAnimationFrame(() => setTimeout(() => this.options.onCellsShown?.(), 0));
+      }
+    }
     if (model.vertexRings !== previous?.vertexRings) this.handles = handleFeatures(model.vertexRings);
     if (model.picking !== (previous?.picking ?? false)) {
       // Editing may draw soon: terra-draw loads now rather than at the first click of a tool.

@@ -22,6 +22,7 @@ export interface MapViewProps {
   onZoom(zoom: number): void;
   onError(message: string): void;
   onIdle(state: { cellsDrawn: boolean }): void;
+  onCellsShown?(): void;
   onVertexDrag?(from: LngLat[], to: LngLat[], done: boolean): void;
   onController?(controller: MapController | null): void;
 }
@@ -48,6 +49,7 @@ export function MapView(props: MapViewProps) {
       onZoom: (z) => callbacks.current.onZoom(z),
       onError: (m) => callbacks.current.onError(m),
       onIdle: (s) => callbacks.current.onIdle(s),
+      onCellsShown: () => callbacks.current.onCellsShown?.(),
       onVertexDrag: (from, to, done) => callbacks.current.onVertexDrag?.(from, to, done),
     });
     controller.current = c;
