@@ -21,7 +21,7 @@ let hold: { until: Promise<void>; release(): void } | null = null;
  * the same cores, and a user can inspect cells from the snapshot before the database is needed.
  */
 export function holdBoot(maxMs = BOOT_HOLD_MS): void {
-  let release = () => undefined as void;
+  let release: () => void = () => undefined;
   const until = new Promise<void>((resolve) => {
     release = resolve;
     setTimeout(resolve, maxMs);
