@@ -3793,6 +3793,18 @@ end
 $function$;
 -- execute on next_cell_codes(p_community text, p_shapes geometry[]): owner only
 
+-- Today in the office's time zone (case_working_time): the day a record dated "today" means,
+-- whatever the session's time zone.
+CREATE OR REPLACE FUNCTION public.office_today()
+ RETURNS date
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'public', 'pg_temp'
+AS $function$
+  select (now() at time zone coalesce((select time_zone from case_working_time limit 1), 'Asia/Shanghai'))::date
+$function$;
+-- execute on office_today(): service_role
+
 -- GeoReport v2 POST requests: reports a case of the service (category) at lat/long from the hotline
 -- source, through report_case; returns [{service_request_id, service_notice, account_id}].
 CREATE OR REPLACE FUNCTION public.open311_post_request(p_service_code text, p_lat double precision, p_long double precision, p_description text DEFAULT ''::text)
@@ -4697,7 +4709,7 @@ declare
   v_id_card text := upper(btrim(coalesce(p_id_card, '')));
   v_name text := btrim(coalesce(p_name, ''));
   v_room text := btrim(coalesce(p_room, ''));
-  v_on date := coalesce(p_moved_in_on, current_date);
+  v_on date := coalesce(p_moved_in_on, office_today());
   v_person uuid;
   v_household text;
   v_moved boolean := false;
@@ -4720,7 +4732,7 @@ begin
   if char_length(coalesce(p_phone, '')) > 30 then
     raise exception using errcode = '22023', message = 'phone: at most 30 characters';
   end if;
-  if v_on > current_date then
+  if v_on > office_today() then
     raise exception using errcode = '22023', message = format('moved in on %s: a day to come', v_on);
   end if;
 
@@ -4783,7 +4795,7 @@ CREATE OR REPLACE FUNCTION public.record_move_out(p_code text, p_person uuid, p_
 AS $function$
 declare
   v_addr addresses%rowtype := plate_for_recording(p_code);
-  v_on date := coalesce(p_moved_out_on, current_date);
+  v_on date := coalesce(p_moved_out_on, office_today());
   v_room text;
   v_name text;
   v_tenancy uuid;
@@ -4794,7 +4806,7 @@ begin
   if not found then
     raise exception using errcode = 'P0002', message = format('nobody with id %s lives at %s', coalesce(p_person::text, ''), v_addr.address);
   end if;
-  if v_on > current_date then
+  if v_on > office_today() then
     raise exception using errcode = '22023', message = format('moved out on %s: a day to come', v_on);
   end if;
   update tenancies set moved_out_on = v_on, moved_out_by = auth.uid()

@@ -256,6 +256,42 @@ describeEachDatabase('house plates', (db) => {
     });
   });
 
+  it('a move dated today is today in the office’s time zone, not the session’s (UTC): a day ahead there is not a day to come', async () => {
+    await rolledBack(db(), async (tx) => {
+      // An office 14 hours ahead of UTC: its today is UTC's tomorrow from 10:00 UTC on.
+      await tx.query(`update case_working_time set time_zone = 'Etc/GMT-14'`);
+      const { today, tomorrow } = (
+        await tx.query<{ today: string; tomorrow: string }>(
+          `select to_char((now() at time zone 'Etc/GMT-14')::date, 'YYYY-MM-DD') today,
+                  to_char((now() at time zone 'Etc/GMT-14')::date + 1, 'YYYY-MM-DD') tomorrow`,
+        )
+      ).rows[0] as { today: string; tomorrow: string };
+      await actAs(tx, id('worker'));
+      const moved = await moveIn(tx, own.code, '刘晓宇', idCard('19950412', '123'), '9单元901室', today);
+      // Without a date: the office's today.
+      const undated = await moveIn(tx, own.code, '周敏', idCard('19960101', '246'), '9单元902室');
+      const days = async () =>
+        (
+          await tx.query<{ on: string }>(
+            `select to_char(moved_in_on, 'YYYY-MM-DD') "on" from tenancies where person_id = any($1) order by 1`,
+            [[moved.personId, undated.personId]],
+          )
+        ).rows.map((r) => r.on);
+      expect(await days()).toEqual([today, today]);
+      expect((await failure(tx, () => moveIn(tx, own.code, '某人', idCard('19900101', '222'), '1室', tomorrow))).message).toContain(
+        `moved in on ${tomorrow}: a day to come`,
+      );
+      expect((await failure(tx, () => moveOut(tx, own.code, moved.personId, tomorrow))).message).toContain('a day to come');
+      await moveOut(tx, own.code, moved.personId, today);
+      // Nobody outside the database calls the helper.
+      await tx.exec('reset role');
+      for (const role of ['anon', 'authenticated'])
+        expect(
+          (await tx.query<{ ok: boolean }>(`select has_function_privilege($1, 'office_today()', 'EXECUTE') ok`, [role])).rows[0]?.ok,
+        ).toBe(false);
+    });
+  });
+
   it('someone registered elsewhere in the district who moves in is the same person, moved; their last tenancy ends', async () => {
     await rolledBack(db(), async (tx) => {
       await actAs(tx, id('admin'));

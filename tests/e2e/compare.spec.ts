@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, type Locator, test } from '@playwright/test';
-import { actAs, collectErrors, inspectCell, keepScreenshot, PHONE, pagePoint, waitForCells, workerCell } from './helpers';
+import { actAs, collectErrors, flyToCell, inspectCell, keepScreenshot, PHONE, pagePoint, waitForCells, workerCell } from './helpers';
 
 const number = async (cell: Locator) => Number((await cell.innerText()).replace(/[,\s]/g, ''));
 
@@ -141,11 +141,7 @@ test('cells picked on the map (shift-click) are compared and printed as an atlas
   await page.waitForFunction(() => window.__gridatlas?.mapSettled() === true);
   const codes: string[] = [];
   for (const i of [0, 40]) {
-    const cell = await page.evaluate((k) => window.__gridatlas?.cellAt(k) ?? null, i);
-    if (!cell) throw new Error('no cell loaded');
-    await page.evaluate((p) => window.__gridatlas?.flyTo(p, 16), cell.lngLat);
-    await page.waitForFunction(() => window.__gridatlas?.cellsDrawn === true && window.__gridatlas?.mapSettled() === true);
-    const at = await pagePoint(page, cell.lngLat as [number, number]);
+    const { cell, centre: at } = await flyToCell(page, i);
     await page.keyboard.down('Shift');
     await page.mouse.click(at.x, at.y);
     await page.keyboard.up('Shift');

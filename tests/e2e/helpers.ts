@@ -110,17 +110,22 @@ export async function pagePoint(page: Page, lngLat: [number, number]): Promise<{
   return { x: box.x + xy[0], y: box.y + xy[1] };
 }
 
+/** Flies to the i-th loaded cell at zoom 16 and waits for the map to draw it still; returns the cell and its centre on the page. */
+export async function flyToCell(page: Page, i: number) {
+  const cell = await page.evaluate((k) => window.__gridatlas?.cellAt(k) ?? null, i);
+  if (!cell) throw new Error('no cell loaded');
+  await page.evaluate((p) => window.__gridatlas?.flyTo(p, 16), cell.lngLat);
+  await page.waitForFunction(() => window.__gridatlas?.cellsDrawn === true && window.__gridatlas?.mapSettled() === true);
+  return { cell, centre: await pagePoint(page, cell.lngLat as [number, number]) };
+}
+
 /**
  * Opens the grid editor, flies to the i-th loaded cell at zoom 16 and picks it; returns the cell.
  */
 export async function pickCellForEditing(page: Page, i: number) {
   await page.getByTestId('edit-open').click();
   await page.getByTestId('grid-edit').waitFor();
-  const cell = await page.evaluate((k) => window.__gridatlas?.cellAt(k) ?? null, i);
-  if (!cell) throw new Error('no cell loaded');
-  await page.evaluate((p) => window.__gridatlas?.flyTo(p, 16), cell.lngLat);
-  await page.waitForFunction(() => window.__gridatlas?.cellsDrawn === true && window.__gridatlas?.mapSettled() === true);
-  const centre = await pagePoint(page, cell.lngLat as [number, number]);
+  const { cell, centre } = await flyToCell(page, i);
   await page.mouse.click(centre.x, centre.y);
   await page.getByTestId('edit-picked').filter({ hasText: cell.code }).waitFor();
   return cell;
