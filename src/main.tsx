@@ -1,9 +1,10 @@
 /**
- * The first script the page runs, kept small: it reads the configuration, starts the database
- * and the last visit's snapshot at once, and loads the app meanwhile (index.html has already
- * painted the frame). Everything else comes with src/app/start-app.tsx.
+ * The first script the page runs, kept small: once index.html's frame and words are on the screen,
+ * it reads the configuration, starts the database and the last visit's snapshot at once, and loads
+ * the app meanwhile. Everything else comes with src/app/start-app.tsx.
  */
 import { actingUser } from './app/acting-user';
+import { afterFrames } from './app/first-frame';
 import { holdBoot, loadBackend, releaseBoot } from './app/load-backend';
 import { loadSnapshot } from './app/load-snapshot';
 import { registerServiceWorker } from './app/register-service-worker';
@@ -19,7 +20,14 @@ function storage(): Storage | null {
   }
 }
 
+/** The frames index.html paints before the app starts: its frame, then its words. */
+const SPLASH_FRAMES = 2;
+/** The longest the app waits for them (a browser still starting may take a second to paint). */
+const SPLASH_WAIT_MS = 500;
+
 async function start(): Promise<void> {
+  // Marked for the browser's performance panel and the boot test: when the app began, and why then.
+  performance.mark('gridatlas:start', { detail: await afterFrames(window, SPLASH_FRAMES, SPLASH_WAIT_MS) });
   const root = document.getElementById('root');
   if (!root) throw new Error('index.html has no #root');
   const result = readConfig(import.meta.env, window.location.href);

@@ -46,9 +46,20 @@ test('a new visitor sees a frame at once, then inspects a cell from the shipped 
   const errors = collectErrors(page);
   const release = await holdDatabase(page);
   await page.goto('/', { waitUntil: 'commit' });
-  // index.html paints the frame before any script runs.
+  // index.html paints the frame before any script runs, then its words.
   await expect(page.getByTestId('splash')).toBeVisible();
+  await expect(page.getByTestId('splash').getByRole('status')).toHaveText(/正在打开地图/);
   await inspectBeforeDatabase(page, '01a-inspect-before-database');
+  // The app began once those frames were on the screen (or after its longest wait for them), and
+  // only then asked for its code: nothing of it ran before the first paint.
+  const start = await page.evaluate(() => {
+    const mark = performance.getEntriesByName('gridatlas:start')[0] as PerformanceMark | undefined;
+    const app = performance.getEntriesByType('resource').find((e) => e.name.includes('/assets/start-app-'));
+    return { at: mark?.startTime, why: mark?.detail, app: app?.startTime, painted: performance.getEntriesByName('first-paint').length };
+  });
+  expect(['frames', 'wait']).toContain(start.why);
+  expect(start.app).toBeGreaterThanOrEqual(start.at ?? Number.POSITIVE_INFINITY);
+  expect(start.painted).toBe(1);
   release();
   await page.waitForFunction(() => window.__gridatlas?.bootStage === 'ready' && window.__gridatlas?.cellsFrom === 'database');
   // The details follow from the database, for the same cell.
